@@ -1,0 +1,1 @@
+"""The camera kiosk process (arrives with the kiosk issue)."""

@@ -1,0 +1,1 @@
+"""Face models: detectors, embedders, model packs and their ONNX Runtime sessions."""

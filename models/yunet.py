@@ -1,0 +1,131 @@
+"""YuNet face detector (OpenCV Zoo) decoded for ONNX Runtime at any input size."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+from numpy.typing import NDArray
+
+from models.types import DetectedFace
+
+STRIDES = (8, 16, 32)
+
+
+def _pad_to(value: int, multiple: int = 32) -> int:
+    return max(multiple, int(np.ceil(value / multiple)) * multiple)
+
+
+def nms(boxes: NDArray[np.float32], scores: NDArray[np.float32], iou: float) -> list[int]:
+    """Greedy non-maximum suppression on [x, y, w, h] boxes; indices of the kept boxes."""
+    order = np.argsort(-scores, kind="stable")
+    x1, y1 = boxes[:, 0], boxes[:, 1]
+    x2, y2 = x1 + boxes[:, 2], y1 + boxes[:, 3]
+    areas = boxes[:, 2] * boxes[:, 3]
+    keep: list[int] = []
+    while order.size:
+        i = int(order[0])
+        keep.append(i)
+        rest = order[1:]
+        w = np.clip(np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]), 0, None)
+        h = np.clip(np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]), 0, None)
+        inter = w * h
+        overlap = inter / (areas[i] + areas[rest] - inter + 1e-9)
+        order = rest[overlap <= iou]
+    return keep
+
+
+class YuNetDetector:
+    """Detects faces with 5 landmarks. Images are resized so the long side is at most
+    `max_side`, then padded to a multiple of 32 (the largest stride)."""
+
+    def __init__(
+        self,
+        session: ort.InferenceSession,
+        *,
+        max_side: int = 640,
+        score_threshold: float = 0.6,
+        nms_threshold: float = 0.3,
+        top_k: int = 5000,
+    ) -> None:
+        self._session = session
+        self._input = session.get_inputs()[0].name
+        self._outputs = [o.name for o in session.get_outputs()]
+        self.max_side = max_side
+        self.score_threshold = score_threshold
+        self.nms_threshold = nms_threshold
+        self.top_k = top_k
+        self._priors: dict[tuple[int, int], list[NDArray[np.float32]]] = {}
+
+    def _grid(self, height: int, width: int) -> list[NDArray[np.float32]]:
+        key = (height, width)
+        if key not in self._priors:
+            grids = []
+            for stride in STRIDES:
+                rows, cols = height // stride, width // stride
+                ys, xs = np.mgrid[0:rows, 0:cols]
+                grids.append(np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32))
+            self._priors[key] = grids
+        return self._priors[key]
+
+    def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        height, width = image_bgr.shape[:2]
+        scale = min(1.0, self.max_side / max(height, width))
+        new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
+        resized = (
+            image_bgr
+            if scale == 1.0
+            else cv2.resize(image_bgr, (new_w, new_h), interpolation=cv2.INTER_AREA)
+        )
+        pad_h, pad_w = _pad_to(new_h), _pad_to(new_w)
+        canvas = np.zeros((pad_h, pad_w, 3), dtype=np.float32)
+        canvas[:new_h, :new_w] = resized
+        blob = canvas.transpose(2, 0, 1)[None]  # YuNet takes BGR 0..255, no normalisation
+        outputs = dict(zip(self._outputs, self._session.run(self._outputs, {self._input: blob})))
+        boxes, scores, landmarks = self._decode(outputs, pad_h, pad_w)
+        if not len(scores):
+            return []
+        keep = nms(boxes, scores, self.nms_threshold)[: self.top_k]
+        # Undo the resize: sx, sy map network pixels back to the caller's pixels.
+        sx, sy = width / new_w, height / new_h
+        faces = []
+        for i in keep:
+            x, y, w, h = boxes[i]
+            faces.append(
+                DetectedFace(
+                    box=(float(x * sx), float(y * sy), float(w * sx), float(h * sy)),
+                    score=float(scores[i]),
+                    landmarks=(landmarks[i] * np.array([sx, sy], dtype=np.float32)).astype(
+                        np.float32
+                    ),
+                )
+            )
+        return faces
+
+    def _decode(
+        self, out: dict[str, NDArray[np.float32]], height: int, width: int
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+        all_boxes, all_scores, all_kps = [], [], []
+        for stride, grid in zip(STRIDES, self._grid(height, width)):
+            cls = out[f"cls_{stride}"][0, :, 0]
+            obj = out[f"obj_{stride}"][0, :, 0]
+            score = np.sqrt(np.clip(cls, 0, 1) * np.clip(obj, 0, 1))
+            mask = score >= self.score_threshold
+            if not mask.any():
+                continue
+            cells = grid[mask]
+            bbox = out[f"bbox_{stride}"][0][mask]
+            kps = out[f"kps_{stride}"][0][mask].reshape(-1, 5, 2)
+            centre = (cells + bbox[:, :2]) * stride
+            size = np.exp(bbox[:, 2:4]) * stride
+            all_boxes.append(np.concatenate([centre - size / 2, size], axis=1))
+            all_scores.append(score[mask])
+            all_kps.append((kps + cells[:, None, :]) * stride)
+        if not all_scores:
+            empty = np.zeros((0,), dtype=np.float32)
+            return empty.reshape(0, 4), empty, empty.reshape(0, 5, 2)
+        return (
+            np.concatenate(all_boxes).astype(np.float32),
+            np.concatenate(all_scores).astype(np.float32),
+            np.concatenate(all_kps).astype(np.float32),
+        )
