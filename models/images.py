@@ -62,7 +62,13 @@ def decode_image(
             rgb = _to_rgb(image)
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise UnreadableImage(
             "Không đọc được ảnh (tệp hỏng, bị cắt hoặc không phải ảnh JPEG/PNG/WebP/BMP). "
             f"The image could not be read (corrupt, truncated or not an image): {exc}"
@@ -78,6 +84,6 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         return Image.alpha_composite(background, rgba).convert("RGB")
     if image.mode == "I;16" or image.mode == "I":
         array = np.asarray(image, dtype=np.float32)
-        scaled = (255 * (array - array.min()) / max(1.0, float(array.max() - array.min())))
+        scaled = 255 * (array - array.min()) / max(1.0, float(array.max() - array.min()))
         return Image.fromarray(scaled.astype(np.uint8)).convert("RGB")
     return image.convert("RGB")

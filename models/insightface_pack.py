@@ -52,9 +52,7 @@ class ArcFaceEmbedder:
     def dim(self) -> int:
         return int(self._model.session.get_outputs()[0].shape[1])
 
-    def embed(
-        self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]
-    ) -> NDArray[np.float32]:
+    def embed(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> NDArray[np.float32]:
         if not faces:
             return np.zeros((0, self.dim), dtype=np.float32)
         crops = [aligned_crop(image_bgr, face) for face in faces]
@@ -88,7 +86,9 @@ def load_insightface_pack(name: str, options: PackOptions) -> FacePipeline:
             + LICENCE_NOTE
         )
     det_path, rec_path = _pick(pack_dir, "detector"), _pick(pack_dir, "recognizer")
-    scrfd = SCRFD(model_file=str(det_path), session=create_session(det_path, threads=options.threads))
+    scrfd = SCRFD(
+        model_file=str(det_path), session=create_session(det_path, threads=options.threads)
+    )
     arcface = ArcFaceONNX(
         model_file=str(rec_path), session=create_session(rec_path, threads=options.threads)
     )
@@ -102,5 +102,7 @@ def load_insightface_pack(name: str, options: PackOptions) -> FacePipeline:
         dim=embedder.dim,
         variant="flip" if options.flip else "",
     )
-    detector = ScrfdDetector(scrfd, max_side=options.max_side, score_threshold=options.score_threshold)
+    detector = ScrfdDetector(
+        scrfd, max_side=options.max_side, score_threshold=options.score_threshold
+    )
     return FacePipeline(detector=detector, embedder=embedder, identity=identity)

@@ -45,7 +45,5 @@ class SFaceEmbedder:
             features = l2_normalise(features[:n]) + l2_normalise(features[n:])
         return l2_normalise(features)
 
-    def embed(
-        self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]
-    ) -> NDArray[np.float32]:
+    def embed(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> NDArray[np.float32]:
         return self.embed_crops([aligned_crop(image_bgr, face) for face in faces])

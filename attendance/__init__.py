@@ -1,0 +1,1 @@
+"""The domain: people, meetings, rosters, attendance, the gallery and its search."""
