@@ -37,7 +37,7 @@ def decode_image(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> NDArray[np.uint8]:
-    """Return an upright BGR uint8 image, or raise ImageRejected with a reason a person can act on."""
+    """Return an upright BGR uint8 image, or raise ImageRejected saying what is wrong."""
     if len(data) > max_bytes:
         raise ImageTooLarge(
             f"Ảnh quá lớn ({len(data) / 1e6:.1f} MB, tối đa {max_bytes / 1e6:.0f} MB). "

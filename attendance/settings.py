@@ -1,0 +1,78 @@
+"""Configuration from the environment (ATTEND_ prefix, nested sections with __)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MatchSettings(BaseModel):
+    """Cosine thresholds for the default pack, calibrated on LFW (docs/benchmarks.md)."""
+
+    threshold: float = Field(0.40, ge=-1, le=1)
+    margin: float = Field(0.05, ge=0, le=2)
+    top_k: int = Field(5, ge=2, le=100)
+
+
+class ModelSettings(BaseModel):
+    pack: str = "sface"
+    dir: Path = Path("./data/models")
+    cache_dir: Path = Path("./data/model-cache")
+    max_side: int = Field(640, ge=64, le=4096, multiple_of=32)
+    det_score: float = Field(0.6, gt=0, lt=1)
+    flip: bool = True
+    threads: int = Field(0, ge=0, le=256)
+
+
+class LimitSettings(BaseModel):
+    max_upload_bytes: int = Field(15 * 1024 * 1024, ge=1024)
+    max_pixels: int = Field(40_000_000, ge=10_000)
+
+
+class EnrollSettings(BaseModel):
+    min_face_px: int = Field(60, ge=16)
+    min_sharpness: float = Field(40.0, ge=0)
+    min_brightness: float = Field(40.0, ge=0, le=255)
+    max_yaw: float = Field(0.45, gt=0, le=1)
+    dominance: float = Field(2.0, ge=1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ATTEND_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    env: str = "development"
+    db_url: str = "sqlite:///./data/attendance.db"
+    admin_token: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    auto_migrate: bool = True
+    match: MatchSettings = MatchSettings()
+    models: ModelSettings = ModelSettings()
+    limits: LimitSettings = LimitSettings()
+    enroll: EnrollSettings = EnrollSettings()
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Settings:
+        if (
+            self.env != "development"
+            and self.admin_token is not None
+            and len(self.admin_token) < 24
+        ):
+            raise ValueError(
+                "ATTEND_ADMIN_TOKEN is too short for a production deployment: use at least "
+                "24 random characters (python -c 'import secrets; print(secrets.token_urlsafe())')."
+            )
+        if self.match.margin > 0 and self.match.threshold + self.match.margin > 1:
+            raise ValueError("ATTEND_MATCH__THRESHOLD + ATTEND_MATCH__MARGIN must stay below 1.")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
