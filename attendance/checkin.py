@@ -1,0 +1,142 @@
+"""Check-in (idempotent) and the attendance status of each roster member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from attendance.errors import Conflict, Invalid
+from attendance.meetings import get_meeting, roster_ids
+from attendance.orm import AttendanceEvent, Participant, Person, utcnow
+from attendance.people import get_person
+
+ARRIVED = "arrived"
+
+
+class Status(str, Enum):
+    PRESENT = "present"
+    LATE = "late"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    event: AttendanceEvent
+    created: bool
+
+
+def check_in(
+    session: Session,
+    *,
+    meeting_id: int,
+    person_id: int,
+    source: str,
+    idempotency_key: str,
+    at: datetime | None = None,
+    similarity: float | None = None,
+    margin: float | None = None,
+) -> CheckInResult:
+    """Record an arrival once: a repeated key or a second sighting returns the first event."""
+    key = idempotency_key.strip()
+    if not key:
+        raise Invalid("Thiếu idempotency_key. idempotency_key must not be empty.")
+    existing = session.scalars(
+        select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
+    ).first()
+    if existing is not None:
+        if existing.meeting_id != meeting_id or existing.person_id != person_id:
+            raise Conflict(
+                "idempotency_key này đã dùng cho một lần điểm danh khác. "
+                "This idempotency_key was already used for a different check-in.",
+                code="IDEMPOTENCY_KEY_REUSED",
+            )
+        return CheckInResult(existing, created=False)
+    get_meeting(session, meeting_id=meeting_id)
+    person = get_person(session, person_id=person_id)
+    if person_id not in roster_ids(session, meeting_id=meeting_id):
+        raise Invalid(
+            f"{person.full_name} không có trong danh sách cuộc họp này. "
+            "This person is not on this meeting's list.",
+            code="NOT_ON_ROSTER",
+        )
+    arrived = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
+    if arrived is not None:
+        return CheckInResult(arrived, created=False)
+    when = at or utcnow()
+    if when.tzinfo is None:
+        raise Invalid("Thời điểm 'at' phải có múi giờ. 'at' must include a time zone offset.")
+    event = AttendanceEvent(
+        meeting_id=meeting_id,
+        person_id=person_id,
+        kind=ARRIVED,
+        at=when.astimezone(timezone.utc),
+        source=source,
+        similarity=similarity,
+        margin=margin,
+        idempotency_key=key,
+    )
+    try:
+        with session.begin_nested():
+            session.add(event)
+    except IntegrityError:
+        # Another kiosk or worker wrote the same arrival between our check and insert.
+        winner = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
+        if winner is None:
+            winner = session.scalars(
+                select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
+            ).one()
+        return CheckInResult(winner, created=False)
+    return CheckInResult(event, created=True)
+
+
+def _first_arrival(session: Session, *, meeting_id: int, person_id: int) -> AttendanceEvent | None:
+    return session.scalars(
+        select(AttendanceEvent)
+        .where(
+            AttendanceEvent.meeting_id == meeting_id,
+            AttendanceEvent.person_id == person_id,
+            AttendanceEvent.kind == ARRIVED,
+        )
+        .order_by(AttendanceEvent.at)
+    ).first()
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    person: Person
+    status: Status
+    first_seen_at: datetime | None
+    source: str | None
+
+
+def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceRow]:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    late_after = meeting.starts_at + timedelta(minutes=meeting.late_after_minutes)
+    people = session.scalars(
+        select(Person)
+        .join(Participant, Participant.person_id == Person.id)
+        .where(Participant.meeting_id == meeting_id)
+        .order_by(Person.search_name, Person.id)
+    ).all()
+    arrivals = {
+        e.person_id: e
+        for e in session.scalars(
+            select(AttendanceEvent).where(
+                AttendanceEvent.meeting_id == meeting_id, AttendanceEvent.kind == ARRIVED
+            )
+        )
+    }
+    rows = []
+    for person in people:
+        event = arrivals.get(person.id)
+        if event is None:
+            rows.append(AttendanceRow(person, Status.ABSENT, None, None))
+        else:
+            status = Status.LATE if event.at > late_after else Status.PRESENT
+            rows.append(AttendanceRow(person, status, event.at, event.source))
+    return rows

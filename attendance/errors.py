@@ -1,0 +1,46 @@
+"""Domain errors; the HTTP edge maps each kind to a status code in one place."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class: `message` is bilingual (Vietnamese first), `code` machine-readable."""
+
+    code = "ERROR"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+class Invalid(DomainError):
+    code = "INVALID"
+
+
+class Unauthorized(DomainError):
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"
+
+
+class PhotoRejected(DomainError):
+    """A photo failed the enrollment quality gate; `code` is the reason."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, code=code)
+
+
+class NoGallery(DomainError):
+    code = "NO_GALLERY"

@@ -1,0 +1,60 @@
+"""Identify embedded faces against the gallery and the meeting roster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attendance.gallery import Gallery
+from attendance.matching import Decision, FaceDecision, MatchPolicy, decide
+from attendance.meetings import get_meeting, roster_ids
+from attendance.orm import Person
+
+
+@dataclass(frozen=True)
+class IdentifiedFace:
+    box: tuple[float, float, float, float]
+    det_score: float
+    decision: FaceDecision
+    person: Person | None
+    candidate: Person | None
+
+
+def identify_faces(
+    session: Session,
+    *,
+    gallery: Gallery,
+    embeddings: NDArray[np.float32],
+    boxes: list[tuple[float, float, float, float]],
+    det_scores: list[float],
+    policy: MatchPolicy,
+    meeting_id: int | None = None,
+    top_k: int = 5,
+) -> list[IdentifiedFace]:
+    """Search the whole gallery, then judge each face against the meeting's roster.
+
+    Searching everyone (not only the roster) is what lets a face of someone enrolled but not
+    invited be reported as 'not on this roster' instead of as a weak match to an invitee.
+    """
+    roster = None
+    if meeting_id is not None:
+        get_meeting(session, meeting_id=meeting_id)
+        roster = roster_ids(session, meeting_id=meeting_id)
+    result = gallery.search(embeddings, k=top_k)
+    decisions = decide(result, policy, roster=roster)
+    wanted = {d.candidate_id for d in decisions if d.candidate_id is not None}
+    people = (
+        {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    faces = []
+    for box, score, decision in zip(boxes, det_scores, decisions):
+        candidate = people.get(decision.candidate_id) if decision.candidate_id else None
+        person = candidate if decision.decision is Decision.MATCH else None
+        faces.append(IdentifiedFace(box, score, decision, person, candidate))
+    return faces

@@ -1,0 +1,1 @@
+"""Enrollment: photos to quality-checked face templates."""
