@@ -104,7 +104,8 @@ def _refuse_duplicate(
     person_id: int,
     settings: Settings,
 ) -> None:
-    result = gallery_cache.get(session).search(embedding, k=2)
+    """Refuse when the face's best match is someone else, above the accept threshold."""
+    result = gallery_cache.get(session).search(embedding, k=1)
     for other_id, score in zip(result.person_ids[0], result.scores[0]):
         if other_id >= 0 and other_id != person_id and score >= settings.match.threshold:
             other = get_person(session, person_id=int(other_id))

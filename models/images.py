@@ -58,8 +58,8 @@ def decode_image(
                     f"{width * height / 1e6:.0f} megapixels, limit {max_pixels / 1e6:.0f})."
                 )
             image.load()
-            image = ImageOps.exif_transpose(image) or image
-            rgb = _to_rgb(image)
+            upright = ImageOps.exif_transpose(image) or image
+            rgb = _to_rgb(upright)
     except ImageRejected:
         raise
     except (

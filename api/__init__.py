@@ -1,0 +1,1 @@
+"""The HTTP service: FastAPI application, schemas, auth and the command line."""

@@ -1,0 +1,104 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import require_token
+from api.errors import error_body, install_error_handlers
+from api.routes import identify, meetings, people
+from api.services import PipelineFactory, Services, load_pipeline
+from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.migrate import upgrade
+from attendance.settings import Settings, get_settings
+from attendance.tokens import ensure_admin_token
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_SLACK = 64 * 1024  # multipart headers and form fields around the file
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    pipeline_factory: PipelineFactory = load_pipeline,
+    warm_up: bool = True,
+    on_admin_token: Callable[[str], None] | None = None,
+) -> FastAPI:
+    """Build the app; nothing touches the database or the models until it starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        config = settings or get_settings()
+        if config.auto_migrate:
+            await run_in_threadpool(upgrade, config.db_url)
+        engine = make_engine(config.db_url)
+        services = Services(
+            settings=config,
+            engine=engine,
+            sessions=make_session_factory(engine),
+            pipeline_factory=pipeline_factory,
+        )
+        with unit_of_work(services.sessions) as session:
+            token = ensure_admin_token(session, configured=config.admin_token)
+        if token is not None:
+            (on_admin_token or _announce_admin_token)(token)
+        if warm_up:
+            await run_in_threadpool(lambda: services.gallery)  # load the models once, now
+        yield {"services": services}
+        engine.dispose()
+
+    app = FastAPI(
+        title="Attendance",
+        summary="Face-recognition meeting attendance and check-in",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        limit = request.state.services.settings.limits.max_upload_bytes + UPLOAD_SLACK
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit:
+            mb = limit / 1e6
+            return JSONResponse(
+                error_body(
+                    "IMAGE_TOO_LARGE",
+                    f"Tệp gửi lên vượt quá {mb:.0f} MB. The upload exceeds {mb:.0f} MB.",
+                ),
+                status_code=413,
+            )
+        return await call_next(request)
+
+    @app.get("/healthz", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
+    v1.include_router(people.router)
+    v1.include_router(meetings.router)
+    v1.include_router(identify.router)
+    app.include_router(v1)
+    return app
+
+
+def _announce_admin_token(token: str) -> None:
+    # Shown once: only its hash is stored. Printed, not logged, so it stays out of log files.
+    print(
+        "\n"
+        "  Mã quản trị (chỉ hiện một lần) / Admin token (shown only once):\n"
+        f"      {token}\n"
+        "  Lưu lại ngay; có thể đặt ATTEND_ADMIN_TOKEN để tự chọn. "
+        "Store it now; set ATTEND_ADMIN_TOKEN to choose your own.\n",
+        flush=True,
+    )

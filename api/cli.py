@@ -1,0 +1,203 @@
+"""The `attendance` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from api.services import Services
+from attendance.settings import get_settings
+
+app = typer.Typer(
+    help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
+)
+models_app = typer.Typer(help="Model packs: list and verify.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+app.add_typer(db_app, name="db")
+console = Console()
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start the API server (migrates the database first)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    _setup_logging()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+def _local_services() -> Services:
+    from attendance.db import make_engine, make_session_factory
+    from attendance.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.db_url)
+    engine = make_engine(settings.db_url)
+    return Services(settings=settings, engine=engine, sessions=make_session_factory(engine))
+
+
+@app.command()
+def enroll(
+    directory: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, help="One sub-folder per person.")
+    ],
+) -> None:
+    """Enroll people from a folder: each sub-folder's name is the person's full name."""
+    from enrollment.folder import enroll_folder, find_photos
+
+    photos = find_photos(directory)
+    if not photos:
+        console.print(f"[red]Không có ảnh nào trong {directory}. No photos found in {directory}.")
+        raise typer.Exit(1)
+    services = _local_services()
+    rejected = []
+    enrolled = 0
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+    )
+    with progress:
+        task = progress.add_task("Đăng ký / Enrolling", total=len(photos))
+        for result in enroll_folder(
+            photos,
+            sessions=services.sessions,
+            pipeline=services.pipeline,
+            gallery_cache=services.gallery,
+            settings=services.settings,
+        ):
+            progress.advance(task)
+            if result.ok:
+                enrolled += 1
+            else:
+                rejected.append(result)
+    people = len({name for name, _ in photos})
+    console.print(
+        f"Đã nhận {enrolled}/{len(photos)} ảnh của {people} người. "
+        f"Accepted {enrolled}/{len(photos)} photos of {people} people."
+    )
+    if rejected:
+        table = Table(title="Ảnh bị từ chối / Rejected photos")
+        for column in ("Người / Person", "Ảnh / Photo", "Lý do / Reason", "Chi tiết / Detail"):
+            table.add_column(column)
+        for r in rejected:
+            table.add_row(r.person, str(r.path.relative_to(directory)), r.reason, r.detail)
+        console.print(table)
+        counts = Counter(r.reason for r in rejected)
+        console.print(", ".join(f"{reason}: {n}" for reason, n in counts.most_common()))
+
+
+@app.command()
+def identify(
+    image: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    meeting: Annotated[
+        int | None, typer.Option(help="Judge faces against this meeting's roster.")
+    ] = None,
+) -> None:
+    """Identify the faces in an image (prints JSON, as the API's /identify answers)."""
+    from api.convert import face_read
+    from api.recognize import recognize_image
+    from attendance.db import unit_of_work
+    from attendance.errors import DomainError
+    from models.images import ImageRejected
+
+    services = _local_services()
+    try:
+        with unit_of_work(services.sessions) as session:
+            faces = recognize_image(session, services, data=image.read_bytes(), meeting_id=meeting)
+            out = [face_read(f).model_dump() for f in faces]
+    except (DomainError, ImageRejected) as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(2) from exc
+    typer.echo(json.dumps({"faces": out}, ensure_ascii=False, indent=2))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """The model packs, whether their files are present, and which one is configured."""
+    from api.services import pack_options
+    from models.packs import PACKS, describe_pack_files
+
+    settings = get_settings()
+    options = pack_options(settings)
+    table = Table()
+    for column in ("pack", "configured", "files", "present"):
+        table.add_column(column)
+    for pack in PACKS:
+        files = describe_pack_files(pack, options)
+        table.add_row(
+            pack,
+            "*" if pack == settings.models.pack else "",
+            "\n".join(str(p) for p, _, _ in files),
+            "yes" if all(ok for _, _, ok in files) else "no",
+        )
+    console.print(table)
+
+
+@models_app.command("verify")
+def models_verify(
+    pack: Annotated[
+        str | None, typer.Argument(help="Pack to verify (default: configured).")
+    ] = None,
+) -> None:
+    """Check the pack's file hashes, load it, and run it once on a test image."""
+    from api.services import load_pipeline, pack_options
+    from models.packs import ModelPackError, describe_pack_files, verify_file
+
+    settings = get_settings()
+    if pack:
+        settings = settings.model_copy(
+            update={"models": settings.models.model_copy(update={"pack": pack})}
+        )
+    name = settings.models.pack
+    ok = True
+    for path, expected, present in describe_pack_files(name, pack_options(settings)):
+        if not present:
+            console.print(f"[red]missing[/] {path}")
+            ok = False
+            continue
+        good, actual = verify_file(path, expected)
+        ok &= good
+        console.print(f"{'[green]ok[/]' if good else '[red]SHA-256 mismatch[/]'} {path} {actual}")
+    try:
+        pipeline = load_pipeline(settings)
+    except ModelPackError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"loaded {pipeline.identity.key}")
+    if not ok:
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply database migrations (Alembic) up to REVISION."""
+    from attendance.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.db_url, revision)
+    console.print(f"Database at {settings.db_url.split('@')[-1]} is at {revision}.")

@@ -1,0 +1,52 @@
+"""Typed dependencies: the request's database session, the services, the caller's token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from api.services import Services
+from attendance.orm import ApiToken
+from attendance.tokens import authenticate
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_session(services: ServicesDep) -> Iterator[Session]:
+    """One unit of work per request: committed when the route returns, else rolled back."""
+    session = services.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": commit before the response is sent, so a failed commit is not a 2xx.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_token(request: Request, services: ServicesDep) -> ApiToken:
+    with services.sessions() as session:
+        return authenticate(session, token=bearer_token(request))
+
+
+TokenDep = Annotated[ApiToken, Depends(require_token)]

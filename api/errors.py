@@ -1,0 +1,89 @@
+"""The one place where domain and image errors become HTTP status codes."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from attendance.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NoGallery,
+    NotFound,
+    PhotoRejected,
+    Unauthorized,
+)
+from models.images import ImageRejected, ImageTooLarge
+from models.packs import ModelPackError
+
+logger = logging.getLogger(__name__)
+
+STATUS: list[tuple[type[Exception], int]] = [
+    (NotFound, 404),
+    (Conflict, 409),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (PhotoRejected, 422),
+    (Invalid, 422),
+    (NoGallery, 409),
+    (ImageTooLarge, 413),
+    (ImageRejected, 422),
+]
+
+
+def error_body(reason: str, detail: str) -> dict[str, str]:
+    return {"reason": reason, "detail": detail}
+
+
+def status_for(exc: Exception) -> int:
+    for kind, status in STATUS:
+        if isinstance(exc, kind):
+            return status
+    return 500
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def domain_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError | ImageRejected)
+        detail = exc.message if isinstance(exc, DomainError) else exc.detail
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return JSONResponse(
+            error_body(exc.code, detail), status_code=status_for(exc), headers=headers
+        )
+
+    async def model_error(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(error_body("MODEL_UNAVAILABLE", str(exc)), status_code=503)
+
+    async def validation_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()
+        )
+        return JSONResponse(
+            error_body(
+                "INVALID_REQUEST",
+                f"Dữ liệu gửi lên không hợp lệ. The request is not valid: {problems}",
+            ),
+            status_code=422,
+        )
+
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unexpected error", exc_info=exc)
+        return JSONResponse(
+            error_body(
+                "INTERNAL_ERROR",
+                "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged.",
+            ),
+            status_code=500,
+        )
+
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(ImageRejected, domain_error)
+    app.add_exception_handler(ModelPackError, model_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, unexpected)

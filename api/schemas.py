@@ -1,0 +1,132 @@
+"""Request and response schemas of the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PersonCreate(BaseModel):
+    full_name: str = Field(min_length=1, max_length=200)
+    code: str | None = Field(None, max_length=64)
+    unit: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=200)
+
+
+class PersonBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    full_name: str
+
+
+class PersonRead(PersonBrief):
+    code: str | None
+    unit: str | None
+    title: str | None
+    templates: int = 0
+
+
+class QualityRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    det_score: float
+    face_px: float
+    sharpness: float
+    brightness: float
+    yaw: float
+
+
+class PhotoRead(BaseModel):
+    template_id: int
+    person_id: int
+    model: str
+    quality: QualityRead
+    created: bool
+
+
+class TemplatesErased(BaseModel):
+    person_id: int
+    erased: int
+
+
+class MeetingCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None = Field(None, max_length=200)
+    late_after_minutes: int = Field(15, ge=0, le=24 * 60)
+
+
+class MeetingRead(BaseModel):
+    id: int
+    title: str
+    room: str | None
+    starts_at: datetime
+    ends_at: datetime
+    late_after_minutes: int
+
+
+class ParticipantsUpdate(BaseModel):
+    person_ids: list[int] = Field(max_length=100_000)
+
+
+class ParticipantsRead(BaseModel):
+    meeting_id: int
+    person_ids: list[int]
+
+
+class FaceRead(BaseModel):
+    box: list[int]  # x, y, width, height in pixels of the (upright) image
+    det_score: float
+    person: PersonBrief | None
+    candidate: PersonBrief | None
+    similarity: float | None
+    margin: float | None
+    decision: Literal["match", "unknown", "ambiguous", "not_on_roster"]
+
+
+class IdentifyRead(BaseModel):
+    faces: list[FaceRead]
+    model: str
+
+
+class CheckinCreate(BaseModel):
+    person_id: int
+    at: datetime | None = None
+    source: str = Field(min_length=1, max_length=100)
+    idempotency_key: str = Field(min_length=1, max_length=200)
+    similarity: float | None = Field(None, ge=-1, le=1)
+    margin: float | None = Field(None, ge=-2, le=2)
+
+
+class EventRead(BaseModel):
+    id: int
+    meeting_id: int
+    person: PersonBrief
+    kind: str
+    at: datetime
+    source: str
+    similarity: float | None
+    margin: float | None
+    idempotency_key: str
+    created: bool
+
+
+class ImageCheckinRead(BaseModel):
+    events: list[EventRead]
+    faces: list[FaceRead]
+
+
+class AttendanceRead(BaseModel):
+    person: PersonRead
+    status: Literal["present", "late", "absent"]
+    first_seen_at: datetime | None
+    source: str | None
+
+
+class ErrorRead(BaseModel):
+    reason: str
+    detail: str

@@ -1,0 +1,18 @@
+"""Reading an uploaded file with the configured size limit."""
+
+from __future__ import annotations
+
+from fastapi import UploadFile
+
+from models.images import ImageTooLarge, UnreadableImage
+
+
+def read_upload(file: UploadFile | None, *, max_bytes: int) -> bytes:
+    if file is None:
+        raise UnreadableImage("Thiếu tệp ảnh (trường 'file'). No image was sent (field 'file').")
+    data = file.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImageTooLarge(
+            f"Ảnh vượt quá {max_bytes / 1e6:.0f} MB. The image exceeds {max_bytes / 1e6:.0f} MB."
+        )
+    return data

@@ -1,0 +1,82 @@
+"""Enroll a folder with one sub-folder per person (folder name = full name)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from attendance.db import unit_of_work
+from attendance.errors import DomainError
+from attendance.gallery_cache import GalleryCache
+from attendance.people import create_person, find_person_by_name
+from attendance.settings import Settings
+from attendance.text import normalise_name
+from enrollment.service import enroll_photo
+from models.images import ImageRejected
+from models.packs import FacePipeline
+
+logger = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
+
+
+@dataclass(frozen=True)
+class PhotoResult:
+    person: str
+    path: Path
+    ok: bool
+    reason: str = ""
+    detail: str = ""
+    created: bool = False
+
+
+def find_photos(root: Path) -> list[tuple[str, Path]]:
+    """(full name, photo) for every image in every direct sub-folder, in a stable order."""
+    pairs = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        name = normalise_name(folder.name.replace("_", " "))
+        for photo in sorted(folder.rglob("*")):
+            if photo.is_file() and photo.suffix.lower() in IMAGE_SUFFIXES:
+                pairs.append((name, photo))
+    return pairs
+
+
+def enroll_folder(
+    photos: list[tuple[str, Path]],
+    *,
+    sessions: sessionmaker[Session],
+    pipeline: FacePipeline,
+    gallery_cache: GalleryCache,
+    settings: Settings,
+    on_result: Callable[[PhotoResult], None] | None = None,
+) -> Iterator[PhotoResult]:
+    """Each photo in its own unit of work: one refused photo never undoes another."""
+    for name, path in photos:
+        try:
+            data = path.read_bytes()
+            with unit_of_work(sessions) as session:
+                person = find_person_by_name(session, full_name=name) or create_person(
+                    session, full_name=name
+                )
+                outcome = enroll_photo(
+                    session,
+                    pipeline=pipeline,
+                    gallery_cache=gallery_cache,
+                    settings=settings,
+                    person_id=person.id,
+                    data=data,
+                )
+            result = PhotoResult(name, path, ok=True, created=outcome.created)
+        except DomainError as exc:
+            result = PhotoResult(name, path, ok=False, reason=exc.code, detail=exc.message)
+        except ImageRejected as exc:
+            result = PhotoResult(name, path, ok=False, reason=exc.code, detail=exc.detail)
+        except OSError as exc:
+            result = PhotoResult(name, path, ok=False, reason="UNREADABLE_IMAGE", detail=str(exc))
+        if on_result is not None:
+            on_result(result)
+        yield result
