@@ -21,7 +21,7 @@ def as_utc(value: datetime, zone: str) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def person_read(person: Person, templates: int = 0) -> PersonRead:
+def person_read(person: Person, templates: int | None = None) -> PersonRead:
     return PersonRead(
         id=person.id,
         full_name=person.full_name,

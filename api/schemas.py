@@ -26,7 +26,7 @@ class PersonRead(PersonBrief):
     code: str | None
     unit: str | None
     title: str | None
-    templates: int = 0
+    templates: int | None = None  # number of face templates, where it was counted
 
 
 class QualityRead(BaseModel):

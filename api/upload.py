@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import UploadFile
+from starlette.datastructures import UploadFile
 
 from models.images import ImageTooLarge, UnreadableImage
 

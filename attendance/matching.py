@@ -29,7 +29,7 @@ class MatchPolicy:
 class FaceDecision:
     decision: Decision
     person_id: int | None  # set only for MATCH
-    candidate_id: int | None  # best available person, whatever the decision
+    candidate_id: int | None  # the face's assigned person, else its best; whatever the decision
     similarity: float | None
     margin: float | None
 
@@ -44,13 +44,12 @@ def decide(
 
     The assignment maximises the total similarity over pairs that clear the threshold
     (Hungarian algorithm, not greedy), so two faces that both resemble A do not both
-    become A, and the one that resembles A less can still be recognised as B. A face's
-    runner-up is the best other person not taken by another face in the same image.
+    become A. A face whose best person went to another face is judged on the person it
+    was given, and its runner-up (the taken person, who scores higher) makes it ambiguous.
     """
     ids, scores = result.person_ids, result.scores
     n_faces = len(ids)
     assigned = _assign(ids, scores, policy.threshold)
-    taken = {p for p in assigned if p != NO_PERSON}
     decisions = []
     for f in range(n_faces):
         row_ids, row_scores = ids[f], scores[f]
@@ -58,18 +57,14 @@ def decide(
         if not valid.any():
             decisions.append(FaceDecision(Decision.UNKNOWN, None, None, None, None))
             continue
-        person = assigned[f]
-        if person == NO_PERSON:
-            # Best person still free for this face (or the overall best if all are taken).
-            free = valid & ~np.isin(row_ids, list(taken))
-            person = int(row_ids[free][0]) if free.any() else int(row_ids[0])
+        person = assigned[f] if assigned[f] != NO_PERSON else int(row_ids[0])
         best = float(row_scores[row_ids == person][0])
-        others = valid & (row_ids != person) & ~np.isin(row_ids, list(taken - {person}))
-        runner_up = float(row_scores[others][0]) if others.any() else -1.0
-        margin = best - runner_up
-        if best < policy.threshold or assigned[f] == NO_PERSON:
+        others = valid & (row_ids != person)
+        # No runner-up at all (a gallery of one person): nothing to be confused with.
+        margin = best - float(row_scores[others][0]) if others.any() else None
+        if assigned[f] == NO_PERSON:
             decision = Decision.UNKNOWN
-        elif margin < policy.margin:
+        elif margin is not None and margin < policy.margin:
             decision = Decision.AMBIGUOUS
         elif roster is not None and person not in roster:
             decision = Decision.NOT_ON_ROSTER

@@ -36,7 +36,7 @@ class EnrollSettings(BaseModel):
     min_face_px: int = Field(60, ge=16)
     min_sharpness: float = Field(40.0, ge=0)
     min_brightness: float = Field(40.0, ge=0, le=255)
-    max_yaw: float = Field(2.0, gt=0, le=5)
+    max_yaw: float = Field(3.0, gt=0, le=5)
     dominance: float = Field(2.0, ge=1)
 
 

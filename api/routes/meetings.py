@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from fastapi import APIRouter, Request, Response, UploadFile, status
+from fastapi import APIRouter, Request, Response, status
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from api.convert import as_utc, event_read, face_read, local, meeting_read, person_read
 from api.deps import ServicesDep, SessionDep
