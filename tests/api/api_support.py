@@ -1,0 +1,123 @@
+"""Helpers for the API tests: t1.jpg's people, image encoding, API calls and row counts."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import insightface
+import numpy as np
+from fastapi.testclient import TestClient
+from numpy.typing import NDArray
+from PIL import Image
+
+from models.types import DetectedFace
+
+T1_PATH = Path(insightface.__file__).parent / "data" / "images" / "t1.jpg"
+ADMIN_TOKEN = "test-admin-token-123"
+# The six people of t1.jpg, left to right.
+NAMES = (
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Hoàng Cường",
+    "Phạm Minh Dũng",
+    "Đặng Thị Giang",
+    "Võ Quốc Hùng",
+)
+ClientFactory = Callable[..., TestClient]
+TABLES = ("people", "face_templates", "meetings", "meeting_participants", "attendance_events")
+
+
+def jpeg(image: Image.Image, **options: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92, **options)
+    return out.getvalue()
+
+
+def png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str = "photo.jpg", kind: str = "image/jpeg") -> dict[str, Any]:
+    return {"file": (name, data, kind)}
+
+
+def crop_face(image: Image.Image, face: DetectedFace, margin: float = 0.8) -> Image.Image:
+    """The face with `margin` face-widths of context on each side, as an ID photo has."""
+    x, y, w, h = face.box
+    return image.crop(
+        (
+            int(max(0, x - margin * w)),
+            int(max(0, y - margin * h)),
+            int(min(image.width, x + w + margin * w)),
+            int(min(image.height, y + h + margin * h)),
+        )
+    )
+
+
+def centre(box: list[int] | tuple[float, ...]) -> NDArray[np.float64]:
+    return np.array([box[0] + box[2] / 2, box[1] + box[3] / 2], dtype=np.float64)
+
+
+def nearest_face(point: NDArray[np.float64], faces: list[DetectedFace]) -> int:
+    """Index of the t1 face whose box centre is nearest to `point`; it must be close."""
+    distances = [float(np.linalg.norm(centre(f.box) - point)) for f in faces]
+    index = int(np.argmin(distances))
+    assert distances[index] < faces[index].box[2] / 4, f"no t1 face near {point.tolist()}"
+    return index
+
+
+def count_rows(db_path: Path) -> dict[str, int]:
+    with sqlite3.connect(db_path) as db:
+        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def create_people(client: TestClient, names: tuple[str, ...] | list[str] = NAMES) -> list[int]:
+    ids = []
+    for name in names:
+        response = client.post("/api/v1/people", json={"full_name": name})
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    return ids
+
+
+def enroll(client: TestClient, person_id: int, data: bytes, **form: str) -> httpx.Response:
+    return client.post(f"/api/v1/people/{person_id}/photos", files=upload(data), data=form)
+
+
+def template_count(client: TestClient, person_id: int) -> int:
+    response = client.get(f"/api/v1/people/{person_id}")
+    assert response.status_code == 200, response.text
+    count: int = response.json()["templates"]
+    return count
+
+
+def create_meeting(client: TestClient, roster: list[int], **fields: Any) -> int:
+    body = {
+        "title": "Họp giao ban tuần",
+        "starts_at": "2026-03-02T08:00:00+07:00",
+        "ends_at": "2026-03-02T11:00:00+07:00",
+        "late_after_minutes": 15,
+        **fields,
+    }
+    response = client.post("/api/v1/meetings", json=body)
+    assert response.status_code == 201, response.text
+    meeting_id: int = response.json()["id"]
+    response = client.put(
+        f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": roster}
+    )
+    assert response.status_code == 200, response.text
+    return meeting_id
+
+
+def identify(client: TestClient, data: bytes, meeting_id: int | None = None, **kw: Any) -> Any:
+    form = {} if meeting_id is None else {"meeting_id": str(meeting_id)}
+    response = client.post("/api/v1/identify", files=upload(data, **kw), data=form)
+    assert response.status_code == 200, response.text
+    return response.json()["faces"]

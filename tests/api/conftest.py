@@ -1,0 +1,113 @@
+"""The app in-process: a fresh SQLite file per test, the real SFace pack loaded once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from api_support import (
+    ADMIN_TOKEN,
+    NAMES,
+    T1_PATH,
+    ClientFactory,
+    count_rows,
+    create_people,
+    crop_face,
+    enroll,
+    jpeg,
+)
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from api.app import create_app
+from api.services import load_pipeline
+from attendance.settings import LimitSettings, ModelSettings, Settings
+from models.packs import FacePipeline
+from models.types import DetectedFace
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="session")
+def pipeline(model_cache: Path) -> FacePipeline:
+    return load_pipeline(
+        Settings(db_url="sqlite://", models=ModelSettings(cache_dir=model_cache, max_side=1280))
+    )
+
+
+@pytest.fixture(scope="session")
+def t1_image() -> Image.Image:
+    with Image.open(T1_PATH) as image:
+        return image.convert("RGB")
+
+
+@pytest.fixture(scope="session")
+def t1_faces(pipeline: FacePipeline, t1_image: Image.Image) -> list[DetectedFace]:
+    """The six faces of t1.jpg, left to right (the order of NAMES)."""
+    bgr = np.ascontiguousarray(np.asarray(t1_image)[..., ::-1])
+    faces = sorted(pipeline.detect(bgr), key=lambda f: f.box[0])
+    assert len(faces) == len(NAMES)
+    return faces
+
+
+@pytest.fixture(scope="session")
+def face_photos(t1_image: Image.Image, t1_faces: list[DetectedFace]) -> list[bytes]:
+    """One JPEG portrait per person of t1.jpg, in the order of NAMES."""
+    return [jpeg(crop_face(t1_image, face)) for face in t1_faces]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "a.db"
+
+
+@pytest.fixture
+def make_client(
+    db_path: Path, model_cache: Path, pipeline: FacePipeline
+) -> Iterator[ClientFactory]:
+    """Start the app with the given limits; its lifespan migrates and stores the admin token."""
+    clients: list[TestClient] = []
+
+    def start(**limits: int) -> TestClient:
+        settings = Settings(
+            db_url=f"sqlite:///{db_path}",
+            admin_token=ADMIN_TOKEN,
+            models=ModelSettings(cache_dir=model_cache, max_side=1280),
+            limits=LimitSettings(**limits),
+        )
+        app = create_app(settings, pipeline_factory=lambda _s: pipeline)
+        client = TestClient(
+            app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        )
+        clients.append(client.__enter__())
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> TestClient:
+    return make_client()
+
+
+@pytest.fixture
+def rows(db_path: Path) -> Callable[[], dict[str, int]]:
+    """Rows per table, read straight from the database file."""
+    return lambda: count_rows(db_path)
+
+
+@pytest.fixture
+def enrolled(client: TestClient, face_photos: list[bytes]) -> list[int]:
+    """All six people of t1.jpg with one portrait each; their ids in the order of NAMES."""
+    ids = create_people(client)
+    for person_id, data in zip(ids, face_photos):
+        response = enroll(client, person_id, data)
+        assert response.status_code == 201, response.text
+    return ids
