@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from api.schemas import EventRead, FaceRead, MeetingRead, PersonBrief, PersonRead
+from attendance.errors import Invalid
 from attendance.orm import AttendanceEvent, Meeting, Person
 from attendance.recognition import IdentifiedFace
 
@@ -18,7 +19,14 @@ def as_utc(value: datetime, zone: str) -> datetime:
     """A time without an offset is read in the deployment's zone (offices write local time)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
-    return value.astimezone(timezone.utc)
+    try:
+        utc = value.astimezone(timezone.utc)
+        local(utc, zone)  # it is shown back in the local zone: that must not overflow either
+    except OverflowError as exc:
+        raise Invalid(
+            f"Thời điểm {value} nằm ngoài phạm vi. The time {value} is out of range."
+        ) from exc
+    return utc
 
 
 def person_read(person: Person, templates: int | None = None) -> PersonRead:

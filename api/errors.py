@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from attendance.errors import (
     Conflict,
@@ -72,6 +74,15 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=422,
         )
 
+    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+        # Raised by the framework itself: unknown routes, malformed multipart bodies.
+        assert isinstance(exc, HTTPException)
+        return JSONResponse(
+            error_body(HTTPStatus(exc.status_code).name, str(exc.detail)),
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unexpected error", exc_info=exc)
         return JSONResponse(
@@ -86,4 +97,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ImageRejected, domain_error)
     app.add_exception_handler(ModelPackError, model_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, unexpected)

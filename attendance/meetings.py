@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from attendance.errors import Invalid, NotFound
-from attendance.orm import Meeting, Participant, Person
+from attendance.orm import MAX_ID, Meeting, Participant, Person
 
 
 def create_meeting(
@@ -42,7 +42,7 @@ def create_meeting(
 
 
 def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
+    meeting = session.get(Meeting, meeting_id) if 0 < meeting_id <= MAX_ID else None
     if meeting is None:
         raise NotFound(f"Không có cuộc họp số {meeting_id}. No meeting with id {meeting_id}.")
     return meeting
@@ -56,8 +56,11 @@ def set_participants(session: Session, *, meeting_id: int, person_ids: list[int]
     """Replace the roster; every id must be a known person (nothing changes otherwise)."""
     get_meeting(session, meeting_id=meeting_id)
     wanted = sorted(set(person_ids))
+    storable = [p for p in wanted if 0 < p <= MAX_ID]
     found = (
-        set(session.scalars(select(Person.id).where(Person.id.in_(wanted)))) if wanted else set()
+        set(session.scalars(select(Person.id).where(Person.id.in_(storable))))
+        if storable
+        else set()
     )
     missing = [p for p in wanted if p not in found]
     if missing:

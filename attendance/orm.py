@@ -19,6 +19,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Ids are Integer columns: 32-bit in PostgreSQL, and SQLite refuses anything past 64 bits.
+# A larger id names nobody, and must be answered as unknown, not sent to the database.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from attendance.errors import Conflict, Invalid, NotFound
-from attendance.orm import FaceTemplate, Person
+from attendance.orm import MAX_ID, FaceTemplate, Person
 from attendance.templates import bump_gallery_version
 from attendance.text import normalise_name, search_key
 
@@ -38,7 +38,7 @@ def create_person(
 
 
 def get_person(session: Session, *, person_id: int) -> Person:
-    person = session.get(Person, person_id)
+    person = session.get(Person, person_id) if 0 < person_id <= MAX_ID else None
     if person is None:
         raise NotFound(f"Không có người với mã số {person_id}. No person with id {person_id}.")
     return person
