@@ -19,6 +19,7 @@ from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
 from attendance.settings import Settings, get_settings
 from attendance.tokens import ensure_admin_token
+from models.images import format_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +71,11 @@ def create_app(
         limit = request.state.services.settings.limits.max_upload_bytes + UPLOAD_SLACK
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > limit:
-            mb = limit / 1e6
+            size = format_bytes(limit)
             return JSONResponse(
                 error_body(
                     "IMAGE_TOO_LARGE",
-                    f"Tệp gửi lên vượt quá {mb:.0f} MB. The upload exceeds {mb:.0f} MB.",
+                    f"Tệp gửi lên vượt quá {size}. The upload exceeds {size}.",
                 ),
                 status_code=413,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.datastructures import UploadFile
 
-from models.images import ImageTooLarge, UnreadableImage
+from models.images import ImageTooLarge, UnreadableImage, format_bytes
 
 
 def read_upload(file: UploadFile | None, *, max_bytes: int) -> bytes:
@@ -13,6 +13,6 @@ def read_upload(file: UploadFile | None, *, max_bytes: int) -> bytes:
     data = file.file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ImageTooLarge(
-            f"Ảnh vượt quá {max_bytes / 1e6:.0f} MB. The image exceeds {max_bytes / 1e6:.0f} MB."
+            f"Ảnh vượt quá {format_bytes(max_bytes)}. The image exceeds {format_bytes(max_bytes)}."
         )
     return data

@@ -14,6 +14,7 @@ from attendance.errors import Conflict, Invalid
 from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import AttendanceEvent, Participant, Person, utcnow
 from attendance.people import get_person
+from attendance.text import clean_text
 
 ARRIVED = "arrived"
 
@@ -42,7 +43,8 @@ def check_in(
     margin: float | None = None,
 ) -> CheckInResult:
     """Record an arrival once: a repeated key or a second sighting returns the first event."""
-    key = idempotency_key.strip()
+    key = clean_text(idempotency_key, field="idempotency_key")
+    source = clean_text(source, field="source")
     if not key:
         raise Invalid("Thiếu idempotency_key. idempotency_key must not be empty.")
     existing = session.scalars(

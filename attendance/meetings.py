@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from attendance.errors import Invalid, NotFound
 from attendance.orm import MAX_ID, Meeting, Participant, Person
+from attendance.text import clean_text
 
 
 def create_meeting(
@@ -20,7 +21,8 @@ def create_meeting(
     room: str | None = None,
     late_after_minutes: int = 15,
 ) -> Meeting:
-    title = " ".join(title.split())
+    title = clean_text(title, field="title")
+    room = clean_text(room, field="room") or None if room else None
     if not title:
         raise Invalid("Tên cuộc họp không được để trống. The meeting title must not be empty.")
     if ends_at <= starts_at:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.orm import MAX_ID, FaceTemplate, Person
 from attendance.templates import bump_gallery_version
-from attendance.text import normalise_name, search_key
+from attendance.text import clean_text, normalise_name, search_key
 
 
 def create_person(
@@ -19,18 +19,18 @@ def create_person(
     unit: str | None = None,
     title: str | None = None,
 ) -> Person:
-    name = normalise_name(full_name)
+    name = clean_text(full_name, field="full_name")
     if not name:
         raise Invalid("Họ và tên không được để trống. Full name must not be empty.")
-    code = code.strip() or None if code else None
+    code = clean_text(code, field="code") or None if code else None
     if code and session.scalar(select(Person.id).where(Person.code == code)) is not None:
         raise Conflict(f"Mã {code!r} đã được dùng cho người khác. Code {code!r} is already in use.")
     person = Person(
         full_name=name,
         search_name=search_key(name),
         code=code,
-        unit=normalise_name(unit) if unit else None,
-        title=normalise_name(title) if title else None,
+        unit=clean_text(unit, field="unit") or None if unit else None,
+        title=clean_text(title, field="title") or None if title else None,
     )
     session.add(person)
     session.flush()

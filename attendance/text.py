@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from attendance.errors import Invalid
+
 
 def normalise_name(name: str) -> str:
     """NFC, single spaces: the same name typed on two keyboards compares equal."""
@@ -15,3 +17,17 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.casefold().split())
+
+
+def clean_text(value: str, *, field: str) -> str:
+    """NFC text with single spaces; control characters (NUL, escapes) are refused.
+
+    PostgreSQL cannot store NUL at all, and no name or title legitimately holds one.
+    """
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+        raise Invalid(
+            f"Trường '{field}' chứa ký tự điều khiển không hợp lệ. "
+            f"The field '{field}' contains control characters.",
+            code="INVALID_TEXT",
+        )
+    return normalise_name(value)

@@ -13,6 +13,14 @@ DEFAULT_MAX_BYTES = 15 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
 
 
+def format_bytes(n_bytes: float) -> str:
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 100_000 else f"{n_bytes / 1e3:.0f} kB"
+
+
+def _pixels(count: float) -> str:
+    return f"{count / 1e6:.1f} megapixel" if count >= 100_000 else f"{count:.0f} pixel"
+
+
 class ImageRejected(Exception):
     """An image that cannot be used; `code` is machine-readable."""
 
@@ -40,8 +48,8 @@ def decode_image(
     """Return an upright BGR uint8 image, or raise ImageRejected saying what is wrong."""
     if len(data) > max_bytes:
         raise ImageTooLarge(
-            f"Ảnh quá lớn ({len(data) / 1e6:.1f} MB, tối đa {max_bytes / 1e6:.0f} MB). "
-            f"Image too large ({len(data) / 1e6:.1f} MB, limit {max_bytes / 1e6:.0f} MB)."
+            f"Ảnh quá lớn ({format_bytes(len(data))}, tối đa {format_bytes(max_bytes)}). "
+            f"Image too large ({format_bytes(len(data))}, limit {format_bytes(max_bytes)})."
         )
     if not data:
         raise UnreadableImage("Tệp ảnh rỗng. The image file is empty.")
@@ -53,9 +61,9 @@ def decode_image(
             width, height = image.size
             if width * height > max_pixels:
                 raise ImageTooLarge(
-                    f"Ảnh quá lớn ({width}x{height} = {width * height / 1e6:.0f} megapixel, "
-                    f"tối đa {max_pixels / 1e6:.0f}). Image too large ({width}x{height} = "
-                    f"{width * height / 1e6:.0f} megapixels, limit {max_pixels / 1e6:.0f})."
+                    f"Ảnh quá lớn ({width}x{height} = {_pixels(width * height)}, "
+                    f"tối đa {_pixels(max_pixels)}). Image too large ({width}x{height} = "
+                    f"{_pixels(width * height)}, limit {_pixels(max_pixels)})."
                 )
             image.load()
             upright = ImageOps.exif_transpose(image) or image

@@ -170,3 +170,14 @@ def test_gallery_cache_reloads_after_templates_change_and_after_erasure(session:
     assert cache.get(session) is gallery  # unchanged version: no reload
     assert erase_templates(session, person_id=a.id) == 1
     assert list(cache.get(session).people) == [b.id]
+
+
+def test_control_characters_in_names_are_refused_not_stored(session: Session) -> None:
+    # PostgreSQL cannot store NUL; a name with one must be a clear 4xx, never a crash.
+    with pytest.raises(Invalid):
+        create_person(session, full_name="Nguyễn\x00Văn An")
+    with pytest.raises(Invalid):
+        create_meeting(
+            session, title="Họp\x1b[31m", starts_at=START, ends_at=START + timedelta(hours=1)
+        )
+    assert search_people(session) == []
