@@ -1,0 +1,74 @@
+"""The `attendance` command line: enroll a folder, identify, models, database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from api_support import NAMES, T1_PATH
+from typer.testing import CliRunner
+
+from api.cli import app
+from attendance.settings import get_settings
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ATTEND_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("ATTEND_MODELS__CACHE_DIR", str(model_cache))
+    monkeypatch.setenv("ATTEND_MODELS__MAX_SIDE", "1280")
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_enroll_folder_accepts_good_photos_and_explains_the_rest(
+    cli_env: Path, face_photos: list[bytes]
+) -> None:
+    photos = cli_env / "photos"
+    for name, photo in zip(NAMES[:3], face_photos[:3]):
+        (photos / name).mkdir(parents=True)
+        (photos / name / "1.jpg").write_bytes(photo)
+    (photos / NAMES[3]).mkdir()
+    (photos / NAMES[3] / "notes.jpg").write_text("không phải ảnh")
+    (photos / NAMES[4]).mkdir()
+    (photos / NAMES[4] / "group.jpg").write_bytes(T1_PATH.read_bytes())
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["enroll", str(photos)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Accepted 3/5 photos of 5 people" in result.output
+    assert "UNREADABLE_IMAGE" in result.output and "MULTIPLE_FACES" in result.output
+
+    again = runner.invoke(app, ["enroll", str(photos)], env={"COLUMNS": "200"})
+    assert "Accepted 3/5 photos of 5 people" in again.output  # idempotent, no duplicates
+
+    found = runner.invoke(app, ["identify", str(T1_PATH)])
+    assert found.exit_code == 0, found.output
+    faces = json.loads(found.output)["faces"]
+    assert len(faces) == 6
+    matched = sorted(f["person"]["full_name"] for f in faces if f["decision"] == "match")
+    assert matched == sorted(NAMES[:3])
+
+
+def test_identify_unreadable_file_exits_with_a_message(cli_env: Path) -> None:
+    bad = cli_env / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 cut")
+    result = CliRunner().invoke(app, ["identify", str(bad)])
+    assert result.exit_code == 2
+    assert "image" in result.output.lower()
+
+
+def test_models_list_verify_and_db_upgrade(cli_env: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["models", "list"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0 and "sface" in listed.output and "buffalo_l" in listed.output
+    verified = runner.invoke(app, ["models", "verify"], env={"COLUMNS": "200"})
+    assert verified.exit_code == 0, verified.output
+    assert "mismatch" not in verified.output and "loaded sface:" in verified.output
+    missing = runner.invoke(app, ["models", "verify", "buffalo_l"], env={"COLUMNS": "200"})
+    assert missing.exit_code == 1
+    assert "non-commercial" in " ".join(missing.output.split())
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    assert upgraded.exit_code == 0 and "head" in upgraded.output
