@@ -26,11 +26,12 @@ class ScrfdDetector:
     def __init__(self, model: SCRFD, *, max_side: int, score_threshold: float) -> None:
         self._model = model
         self.max_side = max_side
-        self.score_threshold = score_threshold
+        # Set as an attribute: the keyword for it differs between insightface releases.
+        self._model.det_thresh = score_threshold
 
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         size = (self.max_side, self.max_side)
-        boxes, kps = self._model.detect(image_bgr, input_size=size, thresh=self.score_threshold)
+        boxes, kps = self._model.detect(image_bgr, input_size=size)
         faces = []
         for i, (x1, y1, x2, y2, score) in enumerate(boxes):
             faces.append(
