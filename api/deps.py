@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.services import Services
+from attendance.db import unit_of_work
 from attendance.orm import ApiToken
 from attendance.tokens import authenticate
 
@@ -23,15 +24,8 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 def get_session(services: ServicesDep) -> Iterator[Session]:
     """One unit of work per request: committed when the route returns, else rolled back."""
-    session = services.sessions()
-    try:
+    with unit_of_work(services.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": commit before the response is sent, so a failed commit is not a 2xx.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -79,13 +79,7 @@ def enroll_photo(
     embedding = pipeline.embed(image, [chosen.face])
     if not confirm_different_person:
         _refuse_duplicate(session, gallery_cache, embedding, person.id, settings)
-    figures = QualityFigures(
-        det_score=measured.det_score,
-        face_px=measured.face_px,
-        sharpness=measured.sharpness,
-        brightness=measured.brightness,
-        yaw=measured.yaw,
-    )
+    figures = QualityFigures(**asdict(measured))
     template = add_template(
         session,
         person_id=person.id,
