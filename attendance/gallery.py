@@ -37,7 +37,7 @@ class Gallery:
     people are ordered by template count, most first, so level t is one row each for a
     prefix of the people. A person's score, the best of their templates, is then an
     elementwise maximum of contiguous blocks: no per-person gather, no `reduceat` (which
-    costs ~7 ns a person and, along the people axis of a (people, queries) block, far more).
+    costs ~15 ns a person and, along the people axis of a (people, queries) block, far more).
     `row_person[i]` is the person of `matrix[i]`.
     """
 
