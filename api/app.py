@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import require_token
+from api.deps import require_admin_token, require_token
 from api.errors import error_body, install_error_handlers
-from api.routes import identify, meetings, people
+from api.routes import checkins, identify, kiosk, meetings, people
 from api.services import PipelineFactory, Services, load_pipeline
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
@@ -85,10 +85,16 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Every /api/v1 call needs a token; most need the admin's. A kiosk token reaches only
+    # its gallery and its room's check-ins, which check the room themselves.
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
-    v1.include_router(people.router)
-    v1.include_router(meetings.router)
-    v1.include_router(identify.router)
+    admin_only = [Depends(require_admin_token)]
+    v1.include_router(people.router, dependencies=admin_only)
+    v1.include_router(meetings.router, dependencies=admin_only)
+    v1.include_router(identify.router, dependencies=admin_only)
+    v1.include_router(checkins.router)
+    v1.include_router(kiosk.admin)
+    v1.include_router(kiosk.sync)
     app.include_router(v1)
     return app
 

@@ -21,8 +21,10 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Model packs: list and verify.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+kiosk_token_app = typer.Typer(help="Kiosk tokens: create, list, revoke.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(db_app, name="db")
+app.add_typer(kiosk_token_app, name="kiosk-token")
 console = Console()
 
 
@@ -201,3 +203,60 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     settings = get_settings()
     upgrade(settings.db_url, revision)
     console.print(f"Database at {settings.db_url.split('@')[-1]} is at {revision}.")
+
+
+@kiosk_token_app.command("create")
+def kiosk_token_create(
+    name: Annotated[str, typer.Option(help="A name for the kiosk, unique.")],
+    room: Annotated[str, typer.Option(help="The room whose meetings it serves.")],
+) -> None:
+    """Issue a kiosk token (printed once): it reads its room's gallery and posts check-ins."""
+    from attendance.db import unit_of_work
+    from attendance.errors import DomainError
+    from attendance.tokens import create_kiosk_token
+
+    services = _local_services()
+    try:
+        with unit_of_work(services.sessions) as session:
+            row, token = create_kiosk_token(session, name=name, room=room)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"Kiosk #{row.id} {row.name!r}, phòng / room {row.room!r}. "
+        "Mã (chỉ hiện một lần) / token (shown once):"
+    )
+    typer.echo(token)
+
+
+@kiosk_token_app.command("list")
+def kiosk_token_list() -> None:
+    """Every token: id, name, role, room, revoked or not (never the token itself)."""
+    from attendance.tokens import list_tokens
+
+    services = _local_services()
+    table = Table()
+    for column in ("id", "name", "role", "room", "revoked"):
+        table.add_column(column)
+    with services.sessions() as session:
+        for row in list_tokens(session):
+            revoked = row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else ""
+            table.add_row(str(row.id), row.name, row.role, row.room or "", revoked)
+    console.print(table)
+
+
+@kiosk_token_app.command("revoke")
+def kiosk_token_revoke(token_id: Annotated[int, typer.Argument()]) -> None:
+    """Revoke a kiosk token: it stops working at once."""
+    from attendance.db import unit_of_work
+    from attendance.errors import DomainError
+    from attendance.tokens import revoke_token
+
+    services = _local_services()
+    try:
+        with unit_of_work(services.sessions) as session:
+            row = revoke_token(session, token_id=token_id)
+            console.print(f"Đã thu hồi / revoked: #{row.id} {row.name!r}")
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(2) from exc

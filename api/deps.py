@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.services import Services
 from attendance.db import unit_of_work
 from attendance.orm import ApiToken
-from attendance.tokens import authenticate
+from attendance.tokens import authenticate, require_admin
 
 
 def get_services(request: Request) -> Services:
@@ -44,3 +44,8 @@ def require_token(request: Request, services: ServicesDep) -> ApiToken:
 
 
 TokenDep = Annotated[ApiToken, Depends(require_token)]
+
+
+def require_admin_token(token: TokenDep) -> ApiToken:
+    require_admin(token)
+    return token

@@ -130,3 +130,69 @@ class AttendanceRead(BaseModel):
 class ErrorRead(BaseModel):
     reason: str
     detail: str
+
+
+class KioskTokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    room: str = Field(min_length=1, max_length=200)
+
+
+class TokenRead(BaseModel):
+    id: int
+    name: str
+    role: str
+    room: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KioskTokenCreated(TokenRead):
+    token: str  # shown once; only its hash is stored
+
+
+class KioskMeetingRead(BaseModel):
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    late_after_minutes: int
+    person_ids: list[int]
+
+
+class KioskPersonRead(BaseModel):
+    id: int
+    full_name: str
+    title: str | None
+    unit: str | None
+
+
+class TemplateRef(BaseModel):
+    id: int
+    person_id: int
+
+
+class KioskGalleryRead(BaseModel):
+    room: str
+    model: str
+    etag: str
+    meetings: list[KioskMeetingRead]
+    people: list[KioskPersonRead]
+    templates: list[TemplateRef]  # fetch the embeddings the kiosk lacks from /kiosk/templates
+
+
+class TemplatesRequest(BaseModel):
+    ids: list[int] = Field(max_length=100_000)
+    model: str | None = None
+    room: str | None = None  # an admin token must name the room
+
+
+class TemplateData(BaseModel):
+    id: int
+    person_id: int
+    dim: int
+    embedding: str  # base64 of little-endian float32, L2-normalised
+
+
+class TemplatesRead(BaseModel):
+    model: str
+    templates: list[TemplateData]

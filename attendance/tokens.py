@@ -9,10 +9,12 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.errors import Unauthorized
-from attendance.orm import ApiToken
+from attendance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from attendance.orm import MAX_ID, ApiToken, utcnow
+from attendance.text import clean_text
 
 ADMIN = "admin"
+KIOSK = "kiosk"
 
 
 def hash_token(token: str) -> str:
@@ -46,8 +48,53 @@ def authenticate(session: Session, *, token: str | None) -> ApiToken:
     if not token:
         raise Unauthorized(message)
     found = session.scalars(
-        select(ApiToken).where(ApiToken.token_sha256 == hash_token(token))
+        select(ApiToken).where(
+            ApiToken.token_sha256 == hash_token(token), ApiToken.revoked_at.is_(None)
+        )
     ).first()
     if found is None:
         raise Unauthorized(message)
     return found
+
+
+def create_kiosk_token(session: Session, *, name: str, room: str) -> tuple[ApiToken, str]:
+    """A token that may read its room's gallery and post its check-ins; shown once."""
+    name = clean_text(name, field="name")
+    room = clean_text(room, field="room")
+    if not name or not room:
+        raise Invalid("Cần tên và phòng cho kiosk. A kiosk needs a name and a room.")
+    if name == ADMIN or session.scalar(select(ApiToken.id).where(ApiToken.name == name)):
+        raise Conflict(f"Tên {name!r} đã được dùng. The name {name!r} is already in use.")
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(name=name, role=KIOSK, room=room, token_sha256=hash_token(token))
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke_token(session: Session, *, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
+    if row is None:
+        raise NotFound(f"Không có mã truy cập số {token_id}. No token with id {token_id}.")
+    if row.role == ADMIN:
+        raise Forbidden(
+            "Không thu hồi mã quản trị theo cách này; hãy đặt ATTEND_ADMIN_TOKEN mới. "
+            "The admin token is not revoked here; set a new ATTEND_ADMIN_TOKEN instead."
+        )
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
+
+
+def require_admin(token: ApiToken) -> None:
+    if token.role != ADMIN:
+        raise Forbidden(
+            "Mã truy cập này không có quyền thực hiện việc này. "
+            "This token is not allowed to do this.",
+            code="FORBIDDEN",
+        )

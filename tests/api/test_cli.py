@@ -72,3 +72,28 @@ def test_models_list_verify_and_db_upgrade(cli_env: Path) -> None:
     assert "non-commercial" in " ".join(missing.output.split())
     upgraded = runner.invoke(app, ["db", "upgrade"])
     assert upgraded.exit_code == 0 and "head" in upgraded.output
+
+
+def test_kiosk_token_create_prints_a_working_token_once(cli_env: Path) -> None:
+    from attendance.db import make_engine, make_session_factory
+    from attendance.errors import Unauthorized
+    from attendance.tokens import authenticate
+
+    runner = CliRunner()
+    created = runner.invoke(app, ["kiosk-token", "create", "--name", "cửa-A", "--room", "Phòng 1"])
+    assert created.exit_code == 0, created.output
+    token = created.output.strip().splitlines()[-1]
+    engine = make_engine(get_settings().db_url)
+    with make_session_factory(engine)() as session:
+        row = authenticate(session, token=token)
+        assert (row.role, row.room) == ("kiosk", "Phòng 1")
+    listed = runner.invoke(app, ["kiosk-token", "list"], env={"COLUMNS": "200"})
+    assert "cửa-A" in listed.output and token not in listed.output
+    again = runner.invoke(app, ["kiosk-token", "create", "--name", "cửa-A", "--room", "P2"])
+    assert again.exit_code == 2
+    token_id = created.output.split("#", 1)[1].split()[0]
+    revoked = runner.invoke(app, ["kiosk-token", "revoke", token_id])
+    assert revoked.exit_code == 0, revoked.output
+    with make_session_factory(engine)() as session, pytest.raises(Unauthorized):
+        authenticate(session, token=token)
+    engine.dispose()

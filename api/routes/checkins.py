@@ -1,0 +1,144 @@
+"""Check-ins: a kiosk's recognised person (JSON) or an image recognised here (multipart)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response, status
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.convert import as_utc, event_read, face_read
+from api.deps import ServicesDep, TokenDep
+from api.recognize import recognize_image
+from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
+from api.services import Services
+from api.upload import read_upload
+from attendance.checkin import check_in
+from attendance.errors import Invalid
+from attendance.kiosk_sync import ensure_meeting_in_scope
+from attendance.matching import Decision
+from attendance.meetings import get_meeting
+from attendance.orm import ApiToken, utcnow
+from attendance.tokens import ADMIN
+
+router = APIRouter(tags=["check-in"])
+
+
+def _authorise(session: Session, token: ApiToken, meeting_id: int, at: datetime, zone: str) -> None:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    if token.role != ADMIN:
+        ensure_meeting_in_scope(meeting, room=token.room, at=at, zone=zone)
+
+
+@router.post(
+    "/meetings/{meeting_id}/checkins",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EventRead | ImageCheckinRead,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": CheckinCreate.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "source": {"type": "string"},
+                            "idempotency_key": {"type": "string"},
+                        },
+                        "required": ["file"],
+                    }
+                },
+            }
+        }
+    },
+)
+async def checkins(
+    meeting_id: int,
+    request: Request,
+    response: Response,
+    services: ServicesDep,
+    token: TokenDep,
+) -> EventRead | ImageCheckinRead:
+    """JSON when a kiosk already recognised the person; multipart `file` to recognise here.
+
+    An admin token may check in to any meeting; a kiosk token only to its room's meetings.
+    """
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=10)
+        upload = form.get("file")
+        source = str(form.get("source") or "upload")
+        key = str(form.get("idempotency_key") or "")
+        file = upload if isinstance(upload, UploadFile) else None
+        result = await run_in_threadpool(
+            _image_checkin, services, token, meeting_id, file, source[:100], key[:150]
+        )
+        await form.close()
+        response.status_code = 201 if any(e.created for e in result.events) else 200
+        return result
+    try:
+        body = CheckinCreate.model_validate_json(await request.body())
+    except ValueError as exc:
+        raise Invalid(
+            f"Dữ liệu điểm danh không hợp lệ. The check-in body is not valid: {exc}",
+            code="INVALID_REQUEST",
+        ) from exc
+    event = await run_in_threadpool(_json_checkin, services, token, meeting_id, body)
+    response.status_code = 201 if event.created else 200
+    return event
+
+
+def _json_checkin(
+    services: Services, token: ApiToken, meeting_id: int, body: CheckinCreate
+) -> EventRead:
+    zone = services.settings.timezone
+    at = as_utc(body.at, zone) if body.at else utcnow()
+    with services.sessions() as session, session.begin():
+        _authorise(session, token, meeting_id, at, zone)
+        result = check_in(
+            session,
+            meeting_id=meeting_id,
+            person_id=body.person_id,
+            source=body.source,
+            idempotency_key=body.idempotency_key,
+            at=at,
+            similarity=body.similarity,
+            margin=body.margin,
+        )
+        return event_read(result.event, created=result.created, zone=zone)
+
+
+def _image_checkin(
+    services: Services,
+    token: ApiToken,
+    meeting_id: int,
+    file: UploadFile | None,
+    source: str,
+    key: str,
+) -> ImageCheckinRead:
+    zone = services.settings.timezone
+    data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
+    # Without a key from the caller, the image itself is the key: sending it again is a no-op.
+    base_key = key or "img-" + hashlib.sha256(data).hexdigest()[:32]
+    with services.sessions() as session, session.begin():
+        _authorise(session, token, meeting_id, utcnow(), zone)
+        faces = recognize_image(session, services, data=data, meeting_id=meeting_id)
+        events = []
+        for face in faces:
+            if face.decision.decision is not Decision.MATCH or face.person is None:
+                continue
+            result = check_in(
+                session,
+                meeting_id=meeting_id,
+                person_id=face.person.id,
+                source=source,
+                idempotency_key=f"{base_key}:{face.person.id}",
+                similarity=face.decision.similarity,
+                margin=face.decision.margin,
+            )
+            events.append(event_read(result.event, created=result.created, zone=zone))
+        return ImageCheckinRead(events=events, faces=[face_read(f) for f in faces])

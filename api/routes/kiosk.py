@@ -1,0 +1,145 @@
+"""Kiosk tokens (admin) and gallery sync (kiosk): only what a room's kiosk needs travels."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from api.convert import local
+from api.deps import ServicesDep, SessionDep, TokenDep, require_admin_token
+from api.schemas import (
+    KioskGalleryRead,
+    KioskMeetingRead,
+    KioskPersonRead,
+    KioskTokenCreate,
+    KioskTokenCreated,
+    TemplateData,
+    TemplateRef,
+    TemplatesRead,
+    TemplatesRequest,
+    TokenRead,
+)
+from attendance.errors import Invalid
+from attendance.kiosk_sync import KioskScope, kiosk_scope, templates_for_kiosk
+from attendance.orm import ApiToken, utcnow
+from attendance.tokens import ADMIN, create_kiosk_token, list_tokens, revoke_token
+
+admin = APIRouter(
+    prefix="/kiosk-tokens", tags=["kiosks"], dependencies=[Depends(require_admin_token)]
+)
+sync = APIRouter(prefix="/kiosk", tags=["kiosks"])
+
+
+def token_read(row: ApiToken) -> TokenRead:
+    return TokenRead(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        room=row.room,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+@admin.post("", status_code=status.HTTP_201_CREATED)
+def create(body: KioskTokenCreate, session: SessionDep) -> KioskTokenCreated:
+    row, token = create_kiosk_token(session, name=body.name, room=body.room)
+    return KioskTokenCreated(**token_read(row).model_dump(), token=token)
+
+
+@admin.get("")
+def index(session: SessionDep) -> list[TokenRead]:
+    return [token_read(row) for row in list_tokens(session)]
+
+
+@admin.delete("/{token_id}")
+def revoke(token_id: int, session: SessionDep) -> TokenRead:
+    return token_read(revoke_token(session, token_id=token_id))
+
+
+def _room(token: ApiToken, requested: str | None) -> str:
+    if token.role == ADMIN:
+        if not requested:
+            raise Invalid("Cần chỉ rõ phòng (room). Name the room (room=...).")
+        return requested
+    assert token.room is not None
+    return token.room
+
+
+def _scope(
+    services: ServicesDep, session: SessionDep, token: ApiToken, model: str | None, room: str | None
+) -> KioskScope:
+    return kiosk_scope(
+        session,
+        room=_room(token, room),
+        model_key=model or services.pipeline.identity.key,
+        now=utcnow(),
+        zone=services.settings.timezone,
+    )
+
+
+@sync.get(
+    "/gallery",
+    response_model=KioskGalleryRead,
+    responses={304: {"description": "Nothing changed since that ETag"}},
+)
+def gallery(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    services: ServicesDep,
+    token: TokenDep,
+    model: Annotated[str | None, Query(max_length=200)] = None,
+    room: Annotated[str | None, Query(max_length=200)] = None,
+) -> KioskGalleryRead | Response:
+    """Today's meetings in the kiosk's room, their rosters, and the template manifest."""
+    scope = _scope(services, session, token, model, room)
+    etag = f'"{scope.etag}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    zone = services.settings.timezone
+    return KioskGalleryRead(
+        room=scope.room,
+        model=scope.model_key,
+        etag=scope.etag,
+        meetings=[
+            KioskMeetingRead(
+                id=m.meeting.id,
+                title=m.meeting.title,
+                starts_at=local(m.meeting.starts_at, zone),
+                ends_at=local(m.meeting.ends_at, zone),
+                late_after_minutes=m.meeting.late_after_minutes,
+                person_ids=list(m.person_ids),
+            )
+            for m in scope.meetings
+        ],
+        people=[
+            KioskPersonRead(id=p.id, full_name=p.full_name, title=p.title, unit=p.unit)
+            for p in scope.people
+        ],
+        templates=[TemplateRef(id=t, person_id=p) for t, p in scope.template_ids],
+    )
+
+
+@sync.post("/templates")
+def templates(
+    body: TemplatesRequest, session: SessionDep, services: ServicesDep, token: TokenDep
+) -> TemplatesRead:
+    """The embeddings of the listed templates; every one must be in the kiosk's scope."""
+    scope = _scope(services, session, token, body.model, body.room)
+    rows = templates_for_kiosk(session, scope=scope, ids=body.ids)
+    return TemplatesRead(
+        model=scope.model_key,
+        templates=[
+            TemplateData(
+                id=t.id,
+                person_id=t.person_id,
+                dim=t.dim,
+                embedding=base64.b64encode(t.embedding).decode("ascii"),
+            )
+            for t in rows
+        ],
+    )

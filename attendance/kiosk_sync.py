@@ -1,0 +1,157 @@
+"""What a kiosk may know: today's meetings in its room, their rosters and face templates."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attendance.errors import Forbidden
+from attendance.orm import FaceTemplate, Meeting, Participant, Person
+
+
+@dataclass(frozen=True)
+class ScopeMeeting:
+    meeting: Meeting
+    person_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class KioskScope:
+    room: str
+    model_key: str
+    meetings: list[ScopeMeeting]
+    people: list[Person]
+    template_ids: list[tuple[int, int]]  # (template id, person id)
+    etag: str
+
+
+def day_bounds(now: datetime, zone: str) -> tuple[datetime, datetime]:
+    """Local midnight to midnight around `now`, as aware datetimes."""
+    local_day = now.astimezone(ZoneInfo(zone)).date()
+    start = datetime.combine(local_day, time(0), tzinfo=ZoneInfo(zone))
+    return start, start + timedelta(days=1)
+
+
+def todays_meetings(session: Session, *, room: str, now: datetime, zone: str) -> list[Meeting]:
+    start, end = day_bounds(now, zone)
+    return list(
+        session.scalars(
+            select(Meeting)
+            .where(Meeting.room == room, Meeting.starts_at < end, Meeting.ends_at > start)
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def kiosk_scope(
+    session: Session, *, room: str, model_key: str, now: datetime, zone: str
+) -> KioskScope:
+    meetings = todays_meetings(session, room=room, now=now, zone=zone)
+    rosters: dict[int, list[int]] = {m.id: [] for m in meetings}
+    if meetings:
+        for meeting_id, person_id in session.execute(
+            select(Participant.meeting_id, Participant.person_id)
+            .where(Participant.meeting_id.in_(list(rosters)))
+            .order_by(Participant.meeting_id, Participant.person_id)
+        ):
+            rosters[meeting_id].append(person_id)
+    everyone = sorted({p for ids in rosters.values() for p in ids})
+    people = (
+        list(session.scalars(select(Person).where(Person.id.in_(everyone)).order_by(Person.id)))
+        if everyone
+        else []
+    )
+    templates = (
+        [
+            (int(t), int(p))
+            for t, p in session.execute(
+                select(FaceTemplate.id, FaceTemplate.person_id)
+                .where(FaceTemplate.person_id.in_(everyone), FaceTemplate.model_key == model_key)
+                .order_by(FaceTemplate.id)
+            )
+        ]
+        if everyone
+        else []
+    )
+    scope_meetings = [ScopeMeeting(m, tuple(rosters[m.id])) for m in meetings]
+    return KioskScope(
+        room=room,
+        model_key=model_key,
+        meetings=scope_meetings,
+        people=people,
+        template_ids=templates,
+        etag=_etag(model_key, scope_meetings, people, templates),
+    )
+
+
+def _etag(
+    model_key: str,
+    meetings: list[ScopeMeeting],
+    people: list[Person],
+    templates: list[tuple[int, int]],
+) -> str:
+    """Changes whenever anything the kiosk holds would change; equal otherwise."""
+    digest = hashlib.sha256(model_key.encode())
+    for m in meetings:
+        meeting = m.meeting
+        digest.update(
+            repr(
+                (
+                    meeting.id,
+                    meeting.title,
+                    meeting.starts_at.isoformat(),
+                    meeting.ends_at.isoformat(),
+                    meeting.late_after_minutes,
+                    m.person_ids,
+                )
+            ).encode()
+        )
+    for p in people:
+        digest.update(repr((p.id, p.full_name, p.title, p.unit)).encode())
+    digest.update(repr(templates).encode())
+    return digest.hexdigest()[:32]
+
+
+def templates_for_kiosk(
+    session: Session, *, scope: KioskScope, ids: list[int]
+) -> list[FaceTemplate]:
+    """The requested templates, each of which must be in the kiosk's scope."""
+    allowed = {t for t, _ in scope.template_ids}
+    outside = sorted(set(ids) - allowed)
+    if outside:
+        raise Forbidden(
+            f"Kiosk không được đọc mẫu khuôn mặt {outside[:10]}. "
+            f"This kiosk may not read face templates {outside[:10]}.",
+        )
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(FaceTemplate).where(FaceTemplate.id.in_(ids)).order_by(FaceTemplate.id)
+        )
+    )
+
+
+def ensure_meeting_in_scope(
+    meeting: Meeting, *, room: str | None, at: datetime, zone: str
+) -> None:
+    """A kiosk posts check-ins only for meetings in its own room, on the day they happen.
+
+    The day is that of the event, not of its delivery: a check-in that waited in a kiosk's
+    outbox through a night-long outage still belongs to yesterday's meeting.
+    """
+    start, end = day_bounds(at, zone)
+    if (
+        room is None
+        or meeting.room != room
+        or not (meeting.starts_at < end and meeting.ends_at > start)
+    ):
+        raise Forbidden(
+            "Kiosk này không phục vụ cuộc họp này (khác phòng hoặc không diễn ra hôm nay). "
+            "This kiosk does not serve this meeting (another room, or not today).",
+        )
