@@ -29,6 +29,7 @@ def pack_options(settings: Settings) -> PackOptions:
         score_threshold=m.det_score,
         flip=m.flip,
         threads=m.threads,
+        refine_size=m.refine_size,
     )
 
 

