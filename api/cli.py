@@ -54,6 +54,39 @@ def serve(
     )
 
 
+@app.command()
+def kiosk(
+    server: Annotated[str, typer.Option(help="The attendance server, e.g. http://10.0.0.5:8000.")],
+    token: Annotated[str, typer.Option(envvar="ATTEND_KIOSK_TOKEN", help="This kiosk's token.")],
+    source: Annotated[
+        str, typer.Option(help="Camera index, RTSP/HTTP URL, video file or folder of images.")
+    ],
+    room: Annotated[str | None, typer.Option(help="Room (only with an admin token).")] = None,
+    outbox: Annotated[
+        Path, typer.Option(help="Check-ins waiting for the server are kept in this file.")
+    ] = Path("./data/kiosk-outbox.sqlite"),
+    name: Annotated[
+        str | None, typer.Option(help="This kiosk's name in idempotency keys (default: host).")
+    ] = None,
+) -> None:
+    """Run a camera kiosk: recognise faces and check people in to today's meetings."""
+    import socket
+
+    from kiosk.command import run_kiosk
+
+    _setup_logging()
+    status = run_kiosk(
+        get_settings(),
+        server=server,
+        token=token,
+        source=source,
+        room=room,
+        outbox_path=outbox,
+        name=name or socket.gethostname(),
+    )
+    raise typer.Exit(status)
+
+
 def _local_services() -> Services:
     from attendance.db import make_engine, make_session_factory
     from attendance.migrate import upgrade

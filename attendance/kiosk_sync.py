@@ -137,9 +137,7 @@ def templates_for_kiosk(
     )
 
 
-def ensure_meeting_in_scope(
-    meeting: Meeting, *, room: str | None, at: datetime, zone: str
-) -> None:
+def ensure_meeting_in_scope(meeting: Meeting, *, room: str | None, at: datetime, zone: str) -> None:
     """A kiosk posts check-ins only for meetings in its own room, on the day they happen.
 
     The day is that of the event, not of its delivery: a check-in that waited in a kiosk's

@@ -1,0 +1,80 @@
+"""The kiosk's side of the HTTP API: gallery manifest, templates, and check-in posts."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from api.schemas import KioskGalleryRead, TemplatesRead
+from kiosk.outbox import CheckinEvent, Outcome, SendResult
+
+logger = logging.getLogger(__name__)
+
+# Refusals that a person fixes on the server (a new token, a lifted rate limit), after
+# which the same event is good: keep it rather than drop it as rejected.
+_RETRY_STATUSES = {401, 408, 425, 429}
+
+
+class KioskClient:
+    """One kiosk token talking to one server; every call is bounded by `timeout_s`."""
+
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        room: str | None = None,
+        source: str = "kiosk",
+        timeout_s: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.room = room
+        self.source = source[:100]
+        self._http = httpx.Client(
+            base_url=server.rstrip("/") + "/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout_s,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def gallery(self, *, model: str, etag: str | None) -> KioskGalleryRead | None:
+        """The manifest of today's meetings in the room; None when `etag` is still current."""
+        params = {"model": model} | ({"room": self.room} if self.room else {})
+        headers = {"If-None-Match": f'"{etag}"'} if etag else {}
+        response = self._http.get("/kiosk/gallery", params=params, headers=headers)
+        if response.status_code == 304:
+            return None
+        response.raise_for_status()
+        return KioskGalleryRead.model_validate(response.json())
+
+    def templates(self, ids: list[int], *, model: str) -> TemplatesRead:
+        body: dict[str, object] = {"ids": ids, "model": model}
+        if self.room:
+            body["room"] = self.room
+        response = self._http.post("/kiosk/templates", json=body)
+        response.raise_for_status()
+        return TemplatesRead.model_validate(response.json())
+
+    def send(self, event: CheckinEvent) -> SendResult:
+        body = {
+            "person_id": event.person_id,
+            "at": event.at,
+            "source": self.source,
+            "idempotency_key": event.idempotency_key,
+            "similarity": event.similarity,
+            "margin": event.margin,
+        }
+        try:
+            response = self._http.post(f"/meetings/{event.meeting_id}/checkins", json=body)
+        except httpx.TransportError as exc:
+            return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
+        if response.status_code in (200, 201):
+            return SendResult(Outcome.DELIVERED)
+        message = f"HTTP {response.status_code}: {response.text[:300]}"
+        if response.status_code >= 500 or response.status_code in _RETRY_STATUSES:
+            return SendResult(Outcome.RETRY, message)
+        return SendResult(Outcome.REJECTED, message)

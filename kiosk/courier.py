@@ -1,0 +1,59 @@
+"""The kiosk's background link to the server: delivers the outbox, re-syncs the gallery."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from kiosk.outbox import Outbox, Sender
+from kiosk.sync import GallerySync
+
+logger = logging.getLogger(__name__)
+
+# How often an idle courier looks at the outbox even without being woken.
+_IDLE_POLL_S = 1.0
+
+
+class Courier(threading.Thread):
+    """Runs until `stop_event`: network waits here never hold up the frame loop."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        sender: Sender,
+        sync: GallerySync,
+        stop_event: threading.Event,
+        *,
+        sync_interval_s: float,
+    ) -> None:
+        super().__init__(name="kiosk-courier", daemon=True)
+        self.outbox = outbox
+        self.sender = sender
+        self.sync = sync
+        self.stop_event = stop_event
+        self.sync_interval_s = sync_interval_s
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        next_sync = time.monotonic() + self.sync_interval_s
+        while not self.stop_event.is_set():
+            if time.monotonic() >= next_sync:
+                next_sync = time.monotonic() + self.sync_interval_s
+                self._sync()
+            wait = _IDLE_POLL_S
+            try:
+                report = self.outbox.deliver(self.sender)
+                if report.retry_in_s is not None:
+                    wait = report.retry_in_s
+            except Exception:  # the top of a long-running loop: log and go on
+                logger.exception("outbox delivery failed")
+            wait = max(0.01, min(wait, next_sync - time.monotonic()))
+            self.wake.wait(wait)
+            self.wake.clear()
+
+    def _sync(self) -> None:
+        try:
+            self.sync.sync()
+        except Exception as exc:  # keep the gallery we have; try again at the next interval
+            logger.warning("gallery sync failed, keeping the current one: %s", exc)

@@ -1,0 +1,223 @@
+"""The kiosk's frame loop: detect, track, embed the undecided, decide, put in the outbox."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+from attendance.matching import MatchPolicy, decide
+from kiosk.capture import Backoff, CaptureThread, Frame, FrameQueue, FrameSource
+from kiosk.courier import Courier
+from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
+from kiosk.outbox import PENDING, CheckinEvent, Outbox, Sender
+from kiosk.sync import GallerySync, KioskGallery, ModelMismatch
+from kiosk.tracker import IouTracker
+from models.packs import FacePipeline
+from models.types import DetectedFace
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    name: str = "kiosk"  # the first part of every idempotency key
+    max_embeds_per_frame: int = 4  # bounds the per-frame cost when a crowd walks in
+    votes_needed: int = 2
+    cooldown_s: float = 300.0
+    early: timedelta = timedelta(minutes=60)  # check-in opens this long before a meeting
+    top_k: int = 5
+    queue_size: int = 4
+    sync_interval_s: float = 60.0
+    drain_timeout_s: float = 30.0  # finite input: how long to wait for the outbox to empty
+
+
+@dataclass
+class LoopStats:
+    frames: int = 0
+    faces: int = 0
+    embedded: int = 0
+    confirmed: int = 0
+    enqueued: int = 0
+    dropped: int = 0
+
+
+class KioskLoop:
+    """Owns the kiosk's threads for one run; `stop_event` ends it from outside (signals)."""
+
+    def __init__(
+        self,
+        *,
+        pipeline: FacePipeline,
+        sync: GallerySync,
+        outbox: Outbox,
+        sender: Sender,
+        source: FrameSource,
+        policy: MatchPolicy,
+        options: KioskOptions = KioskOptions(),
+        stop_event: threading.Event | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.sync = sync
+        self.outbox = outbox
+        self.sender = sender
+        self.source = source
+        self.policy = policy
+        self.options = options
+        self.stop_event = stop_event or threading.Event()
+        self.tracker = IouTracker()
+        self.decider = TrackDecider(
+            votes_needed=options.votes_needed, cooldown_s=options.cooldown_s
+        )
+        self.stats = LoopStats()
+        self._last_embedded: dict[int, int] = {}
+
+    def run(self) -> int:
+        """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all."""
+        self.warm_up()
+        if not self._first_sync():
+            return 2 if not self.stop_event.is_set() else 0
+        frames: FrameQueue = queue.Queue(maxsize=self.options.queue_size)
+        capture = CaptureThread(
+            self.source,
+            frames,
+            self.stop_event,
+            drop_when_full=not self.source.finite,
+            backoff=Backoff(),
+        )
+        courier_stop = threading.Event()
+        courier = Courier(
+            self.outbox,
+            self.sender,
+            self.sync,
+            courier_stop,
+            sync_interval_s=self.options.sync_interval_s,
+        )
+        courier.start()
+        capture.start()
+        ended = False
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    frame = frames.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                if frame is None:
+                    ended = True
+                    break
+                try:
+                    if self.process(frame):
+                        courier.wake.set()
+                except Exception:  # the top of a long-running loop: log and go on
+                    logger.exception("frame %d failed", frame.index)
+        finally:
+            if not ended:
+                self.stop_event.set()
+            capture.join(timeout=5)
+            self.stats.dropped = capture.dropped
+            if ended:
+                self._drain(courier)
+            courier_stop.set()
+            courier.wake.set()
+            courier.join(timeout=15)
+            logger.info("kiosk stopped: %s; outbox %s", self.stats, self.outbox.counts())
+        return 0
+
+    def warm_up(self) -> None:
+        """One inference on a blank frame, so the first person is not kept waiting."""
+        blank = np.zeros((480, 640, 3), dtype=np.uint8)
+        self.pipeline.detect(blank)
+        landmarks = np.array(
+            [[280, 220], [360, 220], [320, 260], [290, 300], [350, 300]], dtype=np.float32
+        )
+        face = DetectedFace(box=(260.0, 180.0, 120.0, 150.0), score=1.0, landmarks=landmarks)
+        self.pipeline.embed(blank, [face])
+
+    def _first_sync(self) -> bool:
+        failures = 0
+        while not self.stop_event.is_set():
+            try:
+                self.sync.sync()
+                return True
+            except ModelMismatch as exc:
+                logger.error("%s", exc)
+                return False
+            except Exception as exc:  # unreachable or refusing: try again, it may come back
+                failures += 1
+                delay = Backoff().delay(failures)
+                logger.warning("first gallery sync failed (%s); retrying in %.1f s", exc, delay)
+                self.stop_event.wait(delay)
+        return False
+
+    def _drain(self, courier: Courier) -> None:
+        deadline = time.monotonic() + self.options.drain_timeout_s
+        while not self.stop_event.is_set() and time.monotonic() < deadline:
+            if self.outbox.counts()[PENDING] == 0:
+                return
+            courier.wake.set()
+            self.stop_event.wait(0.2)
+        pending = self.outbox.counts()[PENDING]
+        if pending:
+            logger.warning("%d check-ins wait in the outbox for the next run", pending)
+
+    def process(self, frame: Frame) -> list[Confirmation]:
+        """One frame: returns the people confirmed by it (already in the outbox)."""
+        stats = self.stats
+        stats.frames += 1
+        faces = self.pipeline.detect(frame.image)
+        stats.faces += len(faces)
+        update = self.tracker.update([f.box for f in faces])
+        self.decider.forget(update.ended)
+        for track_id in update.ended:
+            self._last_embedded.pop(track_id, None)
+        snapshot = self.sync.current
+        now = datetime.now(timezone.utc)
+        meetings = snapshot.open_meetings(now, early=self.options.early)
+        roster = frozenset().union(*(m.person_ids for m in meetings))
+        if not roster or len(snapshot.gallery) == 0:
+            return []
+        todo = [i for i, t in enumerate(update.track_ids) if self.decider.needs_embedding(t)]
+        # Least recently embedded first, then the largest: every face gets its turn.
+        todo.sort(key=lambda i: (self._last_embedded.get(update.track_ids[i], -1), -faces[i].area))
+        todo = todo[: self.options.max_embeds_per_frame]
+        if not todo:
+            return []
+        chosen = [faces[i] for i in todo]
+        embeddings = self.pipeline.embed(frame.image, chosen)
+        stats.embedded += len(chosen)
+        result = snapshot.gallery.search(embeddings, k=self.options.top_k)
+        decisions = decide(result, self.policy, roster=roster)
+        observations = []
+        for i, face, decision in zip(todo, chosen, decisions):
+            track_id = update.track_ids[i]
+            self._last_embedded[track_id] = frame.index
+            weight = face_weight(face.short_side, face.score)
+            observations.append(Observation(track_id, decision, weight))
+        confirmed = self.decider.observe(observations, now=frame.captured_at)
+        for confirmation in confirmed:
+            self._enqueue(confirmation, snapshot, now)
+        return confirmed
+
+    def _enqueue(self, confirmation: Confirmation, snapshot: KioskGallery, now: datetime) -> None:
+        person = confirmation.person_id
+        self.stats.confirmed += 1
+        logger.debug("confirmed %s", snapshot.names.get(person, person))
+        for meeting in snapshot.open_meetings(now, early=self.options.early):
+            if person not in meeting.person_ids:
+                continue
+            event = CheckinEvent(
+                idempotency_key=f"{self.options.name}:{meeting.id}:{person}",
+                meeting_id=meeting.id,
+                person_id=person,
+                at=now.isoformat(),
+                similarity=confirmation.similarity,
+                margin=confirmation.margin,
+            )
+            if self.outbox.enqueue(event):
+                self.stats.enqueued += 1
+                logger.info("check-in for person %d in meeting %d queued", person, meeting.id)

@@ -1,0 +1,129 @@
+"""The kiosk's local gallery: today's rosters and templates, kept in step with the server."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from api.schemas import KioskGalleryRead, TemplatesRead
+from attendance.gallery import Gallery
+
+logger = logging.getLogger(__name__)
+
+_FETCH_CHUNK = 1000
+
+
+class ModelMismatch(Exception):
+    """The server speaks of templates of another model identity than the kiosk's."""
+
+
+class GalleryServer(Protocol):
+    def gallery(self, *, model: str, etag: str | None) -> KioskGalleryRead | None: ...
+
+    def templates(self, ids: list[int], *, model: str) -> TemplatesRead: ...
+
+
+@dataclass(frozen=True)
+class RoomMeeting:
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    person_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class KioskGallery:
+    """What the frame loop reads: replaced whole on each change, never mutated."""
+
+    gallery: Gallery
+    meetings: tuple[RoomMeeting, ...] = ()
+    names: dict[int, str] = field(default_factory=dict)
+
+    def open_meetings(self, now: datetime, *, early: timedelta) -> list[RoomMeeting]:
+        """Meetings one can check in to now: from `early` before the start until the end."""
+        return [m for m in self.meetings if m.starts_at - early <= now < m.ends_at]
+
+
+class GallerySync:
+    """Fetches only what changed: the manifest by ETag, then the templates not held yet."""
+
+    def __init__(self, server: GalleryServer, *, model_key: str, dim: int) -> None:
+        self.server = server
+        self.model_key = model_key
+        self.dim = dim
+        self.etag: str | None = None
+        self.current = KioskGallery(Gallery.empty(dim))
+        self._templates: dict[int, tuple[int, NDArray[np.float32]]] = {}
+
+    def sync(self) -> bool:
+        """Bring the local gallery up to date; True when it changed."""
+        manifest = self.server.gallery(model=self.model_key, etag=self.etag)
+        if manifest is None:
+            return False
+        if manifest.model != self.model_key:
+            raise ModelMismatch(
+                f"The server sent templates of model {manifest.model!r}, but this kiosk runs "
+                f"{self.model_key!r}; templates of different models are never compared. "
+                "Configure the same model pack (ATTEND_MODELS__PACK) on both."
+            )
+        wanted = {t.id: t.person_id for t in manifest.templates}
+        erased = [t for t in self._templates if t not in wanted]
+        for template_id in erased:
+            del self._templates[template_id]
+        missing = sorted(set(wanted) - set(self._templates))
+        for start in range(0, len(missing), _FETCH_CHUNK):
+            self._add(
+                self.server.templates(missing[start : start + _FETCH_CHUNK], model=self.model_key)
+            )
+        if manifest.people and not wanted:
+            logger.error(
+                "the server holds no templates of model %s for this room's people: enroll "
+                "them with the same model pack as this kiosk",
+                self.model_key,
+            )
+        self.current = self._snapshot(manifest)
+        self.etag = manifest.etag
+        logger.info(
+            "gallery synced: %d meetings, %d people, %d templates (%d fetched, %d dropped)",
+            len(manifest.meetings),
+            len(manifest.people),
+            len(self._templates),
+            len(missing),
+            len(erased),
+        )
+        return True
+
+    def _add(self, data: TemplatesRead) -> None:
+        if data.model != self.model_key:
+            raise ModelMismatch(
+                f"The server sent templates of model {data.model!r}; this kiosk runs "
+                f"{self.model_key!r}."
+            )
+        for t in data.templates:
+            vector = np.frombuffer(base64.b64decode(t.embedding), dtype="<f4")
+            if t.dim != self.dim or vector.shape != (self.dim,):
+                raise ModelMismatch(
+                    f"Template {t.id} has {vector.shape[0]} dimensions; this kiosk's model "
+                    f"has {self.dim}."
+                )
+            self._templates[t.id] = (t.person_id, vector.astype(np.float32))
+
+    def _snapshot(self, manifest: KioskGalleryRead) -> KioskGallery:
+        ids = sorted(self._templates)
+        if ids:
+            embeddings = np.stack([self._templates[t][1] for t in ids])
+            people = np.array([self._templates[t][0] for t in ids], dtype=np.int64)
+            gallery = Gallery(embeddings, people)
+        else:
+            gallery = Gallery.empty(self.dim)
+        meetings = tuple(
+            RoomMeeting(m.id, m.starts_at, m.ends_at, frozenset(m.person_ids))
+            for m in manifest.meetings
+        )
+        return KioskGallery(gallery, meetings, {p.id: p.full_name for p in manifest.people})

@@ -1,0 +1,121 @@
+"""`attendance kiosk` on a video against a real `attendance serve`: the roster, once each."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import cv2
+import httpx
+import numpy as np
+import pytest
+from e2e_server import StartServer, attendance_command
+from PIL import Image
+from test_server_process import NAMES, T1_PATH, TOKEN, jpeg, ok
+
+pytestmark = pytest.mark.slow
+
+ROOM = "Phòng họp tầng 2"
+KIOSK_SECONDS = 240
+
+
+def write_video(path: Path, frames: list[np.ndarray]) -> None:
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (width, height))
+    assert writer.isOpened()
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+
+
+def walk_in_video(path: Path) -> None:
+    """Two empty frames, then t1's six people drifting and growing a little for 14 frames."""
+    t1 = cv2.imread(str(T1_PATH))
+    height, width = t1.shape[:2]
+    frames = [np.full_like(t1, 90) for _ in range(2)]
+    for i in range(14):
+        scale = 0.95 + 0.005 * i
+        shift = np.float32([[scale, 0, 4 * i], [0, scale, 2 * i]])
+        frames.append(cv2.warpAffine(t1, shift, (width, height), borderValue=(90, 90, 90)))
+    write_video(path, frames)
+
+
+def arrivals(db_path: Path, meeting_id: int) -> list[int]:
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute(
+            "SELECT person_id FROM attendance_events WHERE kind = 'arrived' AND meeting_id = ?",
+            (meeting_id,),
+        ).fetchall()
+    return sorted(int(r[0]) for r in rows)
+
+
+def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
+    start_server: StartServer, tmp_path: Path, model_cache: Path
+) -> None:
+    db_path = tmp_path / "attendance.db"
+    server = start_server(db_path, TOKEN)
+    t1 = Image.open(T1_PATH).convert("RGB")
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=60) as api:
+        faces = ok(api.post("/api/v1/identify", files={"file": ("t1.jpg", T1_PATH.read_bytes())}))
+        boxes = sorted((f["box"] for f in faces["faces"]), key=lambda box: box[0])
+        assert len(boxes) == 6
+        ids = []
+        for name, (x, y, w, h) in zip(NAMES, boxes):
+            person = ok(api.post("/api/v1/people", json={"full_name": name}), 201)
+            portrait = t1.crop((max(0, x - w), max(0, y - h), x + 2 * w, y + 2 * h))
+            files = {"file": ("portrait.jpg", jpeg(portrait), "image/jpeg")}
+            ok(api.post(f"/api/v1/people/{person['id']}/photos", files=files), 201)
+            ids.append(person["id"])
+        kiosk_token = ok(
+            api.post("/api/v1/kiosk-tokens", json={"name": "cửa-1", "room": ROOM}), 201
+        )
+        now = datetime.now(timezone.utc)
+        meeting = {
+            "title": "Họp giao ban",
+            "room": ROOM,
+            "starts_at": (now - timedelta(minutes=5)).isoformat(),
+            "ends_at": (now + timedelta(hours=2)).isoformat(),
+        }
+        meeting_id = ok(api.post("/api/v1/meetings", json=meeting), 201)["id"]
+        roster, outsider = ids[:5], ids[5]
+        ok(api.put(f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": roster}))
+
+    video = tmp_path / "walk-in.avi"
+    walk_in_video(video)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
+    env["ATTEND_MODELS__CACHE_DIR"] = str(model_cache)
+    command = [
+        attendance_command(),
+        "kiosk",
+        "--server",
+        server.url,
+        "--token",
+        kiosk_token["token"],
+        "--source",
+        str(video),
+        "--outbox",
+        str(tmp_path / "outbox.sqlite"),
+        "--name",
+        "cua-1",
+    ]
+    done = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=KIOSK_SECONDS
+    )
+    (tmp_path / "kiosk-stderr.txt").write_text(done.stderr)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert arrivals(db_path, meeting_id) == sorted(roster), done.stderr[-3000:]
+    assert outsider not in arrivals(db_path, meeting_id)
+    with sqlite3.connect(tmp_path / "outbox.sqlite") as db:
+        states = dict(db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+    assert states == {"sent": 5}
+
+    # The same video again: the outbox and the server both know these keys; nothing new.
+    again = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=KIOSK_SECONDS
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert arrivals(db_path, meeting_id) == sorted(roster)
