@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class MatchSettings(BaseModel):
     """Cosine thresholds for the default pack, calibrated on LFW (docs/benchmarks.md)."""
 
-    threshold: float = Field(0.40, ge=-1, le=1)
+    threshold: float = Field(0.479, ge=-1, le=1)  # FPIR 1% on LFW dev, default pack
     margin: float = Field(0.05, ge=0, le=2)
     top_k: int = Field(5, ge=2, le=100)
 
