@@ -183,3 +183,29 @@ def test_folded_copy_reuses_the_cached_file(yunet_copy: Path, tmp_path: Path) ->
     assert second == first
     assert second.stat().st_mtime == old
     assert sorted(p.name for p in cache.iterdir()) == [first.name], "no temporary files left"
+
+
+def test_prelu_rewrite_computes_the_same_function_without_prelu_nodes() -> None:
+    from onnx import TensorProto, helper, numpy_helper
+
+    from models.fold import expand_prelu
+
+    # Slopes below 0 and above 1 occur in SFace: the rewrite must not assume 0 <= a <= 1.
+    slope = np.array([-0.8, 0.0, 0.25, 1.12], dtype=np.float32).reshape(4, 1, 1)
+    graph = helper.make_graph(
+        [helper.make_node("PRelu", ["x", "a"], ["y"])],
+        "prelu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 3, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 3, 3])],
+        [numpy_helper.from_array(slope, "a")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=9)
+    x = np.random.default_rng(0).normal(size=(1, 4, 3, 3)).astype(np.float32)
+    expected = np.where(x > 0, x, slope * x)
+    rewritten = expand_prelu(model)
+    assert "PRelu" not in {n.op_type for n in rewritten.graph.node}
+    assert "a" not in {i.name for i in rewritten.graph.initializer}
+    session = ort.InferenceSession(
+        rewritten.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    np.testing.assert_allclose(session.run(None, {"x": x})[0], expected, rtol=1e-6, atol=1e-6)
