@@ -175,7 +175,11 @@ CONFIGS = (
     Config("pipeline, flip=True", lambda: pipeline_embedder(pack(flip=True))),
     Config("pipeline, flip=True, detect at 2x", lambda: pipeline_embedder(pack(True), 2.0)),
     Config(
-        "pipeline, flip=True, refine landmarks (default)",
+        "pipeline, flip=False, refine landmarks (default)",
+        lambda: pipeline_embedder(pack(flip=False, refine=192)),
+    ),
+    Config(
+        "pipeline, flip=True, refine landmarks",
         lambda: pipeline_embedder(pack(flip=True, refine=192)),
     ),
 )

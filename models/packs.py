@@ -37,7 +37,7 @@ class PackOptions:
     cache_dir: Path
     max_side: int = 640
     score_threshold: float = 0.6
-    flip: bool = True
+    flip: bool = False
     threads: int = 0
     refine_size: int = 192
 

@@ -66,7 +66,7 @@ def fold_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pipeline(fold_cache: Path) -> FacePipeline:
-    """The default pack as the app loads it (flip averaging on), sized for t1.jpg."""
+    """The default pack as the app loads it, sized for t1.jpg."""
     options = PackOptions(models_dir=fold_cache, cache_dir=fold_cache, max_side=FULL_SIZE)
     return load_pack("sface", options)
 
@@ -99,6 +99,12 @@ def detector_at(folded_yunet: Path) -> Callable[[int], YuNetDetector]:
         return YuNetDetector(session, max_side=max_side)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def flip_embedder(folded_sface: Path) -> SFaceEmbedder:
+    """SFace with flip averaging (ATTEND_MODELS__FLIP=true): crop and mirror in one batch."""
+    return SFaceEmbedder(create_session(folded_sface), flip=True)
 
 
 @pytest.fixture(scope="session")

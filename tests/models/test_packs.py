@@ -48,7 +48,7 @@ def test_t1_faces_are_mutually_below_the_threshold(
 def test_pack_identity_names_both_files_and_the_preprocessing(pipeline: FacePipeline) -> None:
     identity = pipeline.identity
     assert identity.pack == "sface" and identity.dim == 128
-    assert identity.variant == "flip+refine192"  # flip averaging and landmark refinement
+    assert identity.variant == "refine192"  # landmark refinement; flip averaging is off
     assert [f.sha256 for f in identity.files] == [YUNET_SHA256, SFACE_SHA256]
 
 

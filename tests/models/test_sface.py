@@ -62,10 +62,10 @@ def test_folded_sface_matches_opencv_on_the_same_crop(
 def test_batched_embedding_equals_one_by_one(
     flip: bool,
     plain_embedder: SFaceEmbedder,
-    pipeline: FacePipeline,
+    flip_embedder: SFaceEmbedder,
     t1_crops: list[NDArray[np.uint8]],
 ) -> None:
-    embedder = pipeline.embedder if flip else plain_embedder
+    embedder = flip_embedder if flip else plain_embedder
     assert isinstance(embedder, SFaceEmbedder) and embedder.flip == flip
     batched = embedder.embed_crops(t1_crops)
     single = np.concatenate([embedder.embed_crops([crop]) for crop in t1_crops])
@@ -74,10 +74,9 @@ def test_batched_embedding_equals_one_by_one(
 
 
 def test_flip_averaged_embedding_does_not_change_when_the_crop_is_mirrored(
-    pipeline: FacePipeline, t1_crops: list[NDArray[np.uint8]]
+    flip_embedder: SFaceEmbedder, t1_crops: list[NDArray[np.uint8]]
 ) -> None:
-    embedder = pipeline.embedder
-    assert isinstance(embedder, SFaceEmbedder) and embedder.flip
+    embedder = flip_embedder
     mirrored = [np.ascontiguousarray(crop[:, ::-1]) for crop in t1_crops[:2]]
     original = embedder.embed_crops(t1_crops[:2])
     cosines = np.sum(original * embedder.embed_crops(mirrored), axis=1)
