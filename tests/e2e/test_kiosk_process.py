@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from e2e_server import StartServer, attendance_command
 from PIL import Image
-from test_server_process import NAMES, T1_PATH, TOKEN, jpeg, ok
+from test_server_process import T1_PATH, TOKEN, enroll_t1_people, ok
 
 pytestmark = pytest.mark.slow
 
@@ -60,16 +60,7 @@ def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
     t1 = Image.open(T1_PATH).convert("RGB")
     headers = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=60) as api:
-        faces = ok(api.post("/api/v1/identify", files={"file": ("t1.jpg", T1_PATH.read_bytes())}))
-        boxes = sorted((f["box"] for f in faces["faces"]), key=lambda box: box[0])
-        assert len(boxes) == 6
-        ids = []
-        for name, (x, y, w, h) in zip(NAMES, boxes):
-            person = ok(api.post("/api/v1/people", json={"full_name": name}), 201)
-            portrait = t1.crop((max(0, x - w), max(0, y - h), x + 2 * w, y + 2 * h))
-            files = {"file": ("portrait.jpg", jpeg(portrait), "image/jpeg")}
-            ok(api.post(f"/api/v1/people/{person['id']}/photos", files=files), 201)
-            ids.append(person["id"])
+        ids = enroll_t1_people(api, t1)
         kiosk_token = ok(
             api.post("/api/v1/kiosk-tokens", json={"name": "cửa-1", "room": ROOM}), 201
         )

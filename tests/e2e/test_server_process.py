@@ -56,6 +56,22 @@ def arrived_events(db_path: Path) -> int:
         return count
 
 
+def enroll_t1_people(api: httpx.Client, t1: Image.Image) -> list[int]:
+    """Enroll the six people of t1.jpg (NAMES, left to right) from portraits cut out of it."""
+    # With nobody enrolled, /identify still finds the faces: crop each as a portrait.
+    faces = ok(api.post("/api/v1/identify", files={"file": ("t1.jpg", T1_PATH.read_bytes())}))
+    boxes = sorted((f["box"] for f in faces["faces"]), key=lambda box: box[0])
+    assert len(boxes) == 6
+    ids = []
+    for name, (x, y, w, h) in zip(NAMES, boxes):
+        person = ok(api.post("/api/v1/people", json={"full_name": name}), 201)
+        portrait = t1.crop((max(0, x - w), max(0, y - h), x + 2 * w, y + 2 * h))
+        files = {"file": ("portrait.jpg", jpeg(portrait), "image/jpeg")}
+        ok(api.post(f"/api/v1/people/{person['id']}/photos", files=files), 201)
+        ids.append(person["id"])
+    return ids
+
+
 def test_served_app_checks_in_six_people_from_an_altered_group_photo_once(
     start_server: StartServer, tmp_path: Path
 ) -> None:
@@ -64,17 +80,7 @@ def test_served_app_checks_in_six_people_from_an_altered_group_photo_once(
     t1 = Image.open(T1_PATH).convert("RGB")
     headers = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=60) as api:
-        # With nobody enrolled, /identify still finds the faces: crop each as a portrait.
-        faces = ok(api.post("/api/v1/identify", files={"file": ("t1.jpg", T1_PATH.read_bytes())}))
-        boxes = sorted((f["box"] for f in faces["faces"]), key=lambda box: box[0])
-        assert len(boxes) == 6
-        ids = []
-        for name, (x, y, w, h) in zip(NAMES, boxes):
-            person = ok(api.post("/api/v1/people", json={"full_name": name}), 201)
-            portrait = t1.crop((max(0, x - w), max(0, y - h), x + 2 * w, y + 2 * h))
-            files = {"file": ("portrait.jpg", jpeg(portrait), "image/jpeg")}
-            ok(api.post(f"/api/v1/people/{person['id']}/photos", files=files), 201)
-            ids.append(person["id"])
+        ids = enroll_t1_people(api, t1)
 
         now = datetime.now(timezone.utc)
         meeting = {
