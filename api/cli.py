@@ -68,6 +68,14 @@ def kiosk(
     name: Annotated[
         str | None, typer.Option(help="This kiosk's name in idempotency keys (default: host).")
     ] = None,
+    frame_interval: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Seconds between frames of a video file or folder (tests, demos); "
+            "ignored for cameras and streams.",
+        ),
+    ] = 0.0,
 ) -> None:
     """Run a camera kiosk: recognise faces and check people in to today's meetings."""
     import socket
@@ -83,6 +91,7 @@ def kiosk(
         room=room,
         outbox_path=outbox,
         name=name or socket.gethostname(),
+        frame_interval_s=frame_interval,
     )
     raise typer.Exit(status)
 

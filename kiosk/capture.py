@@ -134,7 +134,8 @@ class CaptureThread(threading.Thread):
     With `drop_when_full` (live sources) the oldest queued frame gives way to the newest,
     so recognition sees the present, and the drops are counted. Otherwise (files, folders)
     the thread waits for room, so every frame is processed. A live source that fails is
-    reopened with exponential back-off; a finite one ends the input.
+    reopened with exponential back-off; a finite one ends the input. `frame_interval_s`
+    paces a finite source (a test or a demo playing a file as if it were a camera).
     """
 
     def __init__(
@@ -145,6 +146,7 @@ class CaptureThread(threading.Thread):
         *,
         drop_when_full: bool,
         backoff: Backoff = Backoff(),
+        frame_interval_s: float = 0.0,
     ) -> None:
         super().__init__(name="kiosk-capture", daemon=True)
         self.source = source
@@ -152,6 +154,7 @@ class CaptureThread(threading.Thread):
         self.stop_event = stop_event
         self.drop_when_full = drop_when_full
         self.backoff = backoff
+        self.frame_interval_s = frame_interval_s
         self.dropped = 0
         self.captured = 0
         self.reconnects = 0
@@ -198,6 +201,8 @@ class CaptureThread(threading.Thread):
             failures = 0
             self._put(Frame(self.captured, image, time.monotonic()))
             self.captured += 1
+            if self.frame_interval_s > 0:
+                self.stop_event.wait(self.frame_interval_s)
 
     def _put(self, item: Frame | None) -> None:
         if self.drop_when_full and item is not None:

@@ -29,6 +29,7 @@ def run_kiosk(
     room: str | None,
     outbox_path: Path,
     name: str,
+    frame_interval_s: float = 0.0,
 ) -> int:
     """Run until the input ends (file, folder) or SIGINT/SIGTERM; the exit status."""
     # httpx logs every request at INFO: a kiosk posting all day would drown its own log.
@@ -52,7 +53,9 @@ def run_kiosk(
             sender=client,
             source=frames,
             policy=MatchPolicy(threshold=settings.match.threshold, margin=settings.match.margin),
-            options=KioskOptions(name=name, top_k=settings.match.top_k),
+            options=KioskOptions(
+                name=name, top_k=settings.match.top_k, frame_interval_s=frame_interval_s
+            ),
             stop_event=stop_event,
         )
         return loop.run()

@@ -35,6 +35,7 @@ class KioskOptions:
     queue_size: int = 4
     sync_interval_s: float = 60.0
     drain_timeout_s: float = 30.0  # finite input: how long to wait for the outbox to empty
+    frame_interval_s: float = 0.0  # finite input: pause between frames (0: as fast as it can)
 
 
 @dataclass
@@ -89,6 +90,7 @@ class KioskLoop:
             self.stop_event,
             drop_when_full=not self.source.finite,
             backoff=Backoff(),
+            frame_interval_s=self.options.frame_interval_s if self.source.finite else 0.0,
         )
         courier_stop = threading.Event()
         courier = Courier(

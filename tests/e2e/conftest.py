@@ -20,10 +20,11 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
-    """Start servers on `db_path`, each with its own log files; all are stopped afterwards."""
+    """Start servers on `db_path` (on `port`, or a free one), each with its own log files;
+    all are stopped afterwards."""
     servers: list[Server] = []
 
-    def start(db_path: Path, admin_token: str | None) -> Server:
+    def start(db_path: Path, admin_token: str | None, port: int | None = None) -> Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
         env |= {
             "ATTEND_DB_URL": f"sqlite:///{db_path}",
@@ -31,7 +32,7 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
         }
         if admin_token is not None:
             env["ATTEND_ADMIN_TOKEN"] = admin_token
-        port = free_port()
+        port = port or free_port()
         n = len(servers)
         stdout_path, stderr_path = tmp_path / f"stdout-{n}.txt", tmp_path / f"stderr-{n}.txt"
         with stdout_path.open("wb") as out, stderr_path.open("wb") as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -31,15 +32,16 @@ def write_video(path: Path, frames: list[np.ndarray]) -> None:
     writer.release()
 
 
-def walk_in_video(path: Path) -> None:
-    """Two empty frames, then t1's six people drifting and growing a little for 14 frames."""
+def walk_in_video(path: Path, *, empty_before: int = 2, empty_after: int = 0) -> None:
+    """Empty frames, then t1's six people drifting and growing a little for 14 frames."""
     t1 = cv2.imread(str(T1_PATH))
     height, width = t1.shape[:2]
-    frames = [np.full_like(t1, 90) for _ in range(2)]
+    frames = [np.full_like(t1, 90) for _ in range(empty_before)]
     for i in range(14):
         scale = 0.95 + 0.005 * i
         shift = np.float32([[scale, 0, 4 * i], [0, scale, 2 * i]])
         frames.append(cv2.warpAffine(t1, shift, (width, height), borderValue=(90, 90, 90)))
+    frames += [np.full_like(t1, 90) for _ in range(empty_after)]
     write_video(path, frames)
 
 
@@ -52,14 +54,20 @@ def arrivals(db_path: Path, meeting_id: int) -> list[int]:
     return sorted(int(r[0]) for r in rows)
 
 
-def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
-) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+@dataclass(frozen=True)
+class Room:
+    """A meeting in ROOM with t1's first five people invited, and a kiosk token for ROOM."""
+
+    meeting_id: int
+    roster: list[int]
+    outsider: int
+    kiosk_token: str
+
+
+def set_up_room(server_url: str) -> Room:
     t1 = Image.open(T1_PATH).convert("RGB")
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=server.url, headers=headers, timeout=60) as api:
+    with httpx.Client(base_url=server_url, headers=headers, timeout=60) as api:
         ids = enroll_t1_people(api, t1)
         kiosk_token = ok(
             api.post("/api/v1/kiosk-tokens", json={"name": "cửa-1", "room": ROOM}), 201
@@ -72,27 +80,51 @@ def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
             "ends_at": (now + timedelta(hours=2)).isoformat(),
         }
         meeting_id = ok(api.post("/api/v1/meetings", json=meeting), 201)["id"]
-        roster, outsider = ids[:5], ids[5]
+        roster = ids[:5]
         ok(api.put(f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": roster}))
+    return Room(meeting_id, roster, ids[5], kiosk_token["token"])
 
-    video = tmp_path / "walk-in.avi"
-    walk_in_video(video)
+
+def kiosk_env(model_cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
     env["ATTEND_MODELS__CACHE_DIR"] = str(model_cache)
-    command = [
+    return env
+
+
+def kiosk_command(server_url: str, token: str, source: Path, outbox: Path) -> list[str]:
+    return [
         attendance_command(),
         "kiosk",
         "--server",
-        server.url,
+        server_url,
         "--token",
-        kiosk_token["token"],
+        token,
         "--source",
-        str(video),
+        str(source),
         "--outbox",
-        str(tmp_path / "outbox.sqlite"),
+        str(outbox),
         "--name",
         "cua-1",
     ]
+
+
+def outbox_states(outbox: Path) -> dict[str, int]:
+    with sqlite3.connect(outbox) as db:
+        rows = db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+    return {str(state): int(n) for state, n in rows}
+
+
+def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
+    start_server: StartServer, tmp_path: Path, model_cache: Path
+) -> None:
+    db_path = tmp_path / "attendance.db"
+    server = start_server(db_path, TOKEN)
+    room = set_up_room(server.url)
+    meeting_id, roster, outsider = room.meeting_id, room.roster, room.outsider
+    video = tmp_path / "walk-in.avi"
+    walk_in_video(video)
+    env = kiosk_env(model_cache)
+    command = kiosk_command(server.url, room.kiosk_token, video, tmp_path / "outbox.sqlite")
     done = subprocess.run(
         command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=KIOSK_SECONDS
     )
@@ -100,9 +132,7 @@ def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
     assert done.returncode == 0, done.stderr[-3000:]
     assert arrivals(db_path, meeting_id) == sorted(roster), done.stderr[-3000:]
     assert outsider not in arrivals(db_path, meeting_id)
-    with sqlite3.connect(tmp_path / "outbox.sqlite") as db:
-        states = dict(db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
-    assert states == {"sent": 5}
+    assert outbox_states(tmp_path / "outbox.sqlite") == {"sent": 5}
 
     # The same video again: the outbox and the server both know these keys; nothing new.
     again = subprocess.run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from itertools import pairwise
 from pathlib import Path
 
 import cv2
@@ -76,3 +77,21 @@ def test_live_source_drops_the_oldest_frames_and_reconnects() -> None:
     assert thread.captured == 11
     assert thread.dropped == thread.captured - 2
     assert [f.index for f in items if f is not None] == [9, 10]
+
+
+def test_frame_interval_paces_a_finite_source(tmp_path: Path) -> None:
+    for n in range(4):
+        cv2.imwrite(str(tmp_path / f"{n:03d}.png"), np.zeros((4, 4, 3), np.uint8))
+    frames: queue.Queue[Frame | None] = queue.Queue(maxsize=8)
+    thread = CaptureThread(
+        open_source(str(tmp_path)),
+        frames,
+        threading.Event(),
+        drop_when_full=False,
+        frame_interval_s=0.05,
+    )
+    thread.run()
+    items = [f for f in drain(frames) if f is not None]
+    gaps = [b.captured_at - a.captured_at for a, b in pairwise(items)]
+    assert len(items) == 4
+    assert min(gaps) >= 0.045
