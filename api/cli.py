@@ -76,6 +76,10 @@ def kiosk(
             "ignored for cameras and streams.",
         ),
     ] = 0.0,
+    listen: Annotated[
+        str,
+        typer.Option(help="HOST:PORT of the kiosk's local page and /metrics; 0 turns it off."),
+    ] = "127.0.0.1:8765",
 ) -> None:
     """Run a camera kiosk: recognise faces and check people in to today's meetings."""
     import socket
@@ -92,6 +96,7 @@ def kiosk(
         outbox_path=outbox,
         name=name or socket.gethostname(),
         frame_interval_s=frame_interval,
+        listen=listen,
     )
     raise typer.Exit(status)
 

@@ -14,8 +14,10 @@ from attendance.settings import Settings
 from kiosk.capture import open_source
 from kiosk.client import KioskClient
 from kiosk.loop import KioskLoop, KioskOptions
+from kiosk.metrics import prometheus_text
 from kiosk.outbox import Outbox
 from kiosk.sync import GallerySync
+from kiosk.web import DEFAULT_LISTEN, KioskWebServer, Reply, Route, parse_listen
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +32,10 @@ def run_kiosk(
     outbox_path: Path,
     name: str,
     frame_interval_s: float = 0.0,
+    listen: str = DEFAULT_LISTEN,
 ) -> int:
     """Run until the input ends (file, folder) or SIGINT/SIGTERM; the exit status."""
+    address = parse_listen(listen)
     # httpx logs every request at INFO: a kiosk posting all day would drown its own log.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     frames = open_source(source)
@@ -44,6 +48,7 @@ def run_kiosk(
         logger.info("signal %d: stopping after the current frame", signum)
         stop_event.set()
 
+    web: KioskWebServer | None = None
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         loop = KioskLoop(
@@ -58,8 +63,22 @@ def run_kiosk(
             ),
             stop_event=stop_event,
         )
+        if address is not None:
+            web = KioskWebServer(address, kiosk_routes(loop), stop_event)
+            web.start()
         return loop.run()
     finally:
+        stop_event.set()
+        if web is not None:
+            web.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         client.close()
+
+
+def kiosk_routes(loop: KioskLoop) -> dict[str, Route]:
+    def metrics(_query: dict[str, str]) -> Reply:
+        body = prometheus_text(loop.health()).encode()
+        return Reply(body, "text/plain; version=0.0.4; charset=utf-8")
+
+    return {"/metrics": metrics}

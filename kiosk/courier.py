@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 
+from kiosk.metrics import KioskMetrics
 from kiosk.outbox import Outbox, Sender
 from kiosk.sync import GallerySync
 
@@ -26,6 +27,7 @@ class Courier(threading.Thread):
         stop_event: threading.Event,
         *,
         sync_interval_s: float,
+        metrics: KioskMetrics | None = None,
     ) -> None:
         super().__init__(name="kiosk-courier", daemon=True)
         self.outbox = outbox
@@ -33,6 +35,7 @@ class Courier(threading.Thread):
         self.sync = sync
         self.stop_event = stop_event
         self.sync_interval_s = sync_interval_s
+        self.metrics = metrics or KioskMetrics()
         self.wake = threading.Event()
 
     def run(self) -> None:
@@ -44,6 +47,7 @@ class Courier(threading.Thread):
             wait = _IDLE_POLL_S
             try:
                 report = self.outbox.deliver(self.sender)
+                self.metrics.sent(report.delivered)
                 if report.retry_in_s is not None:
                     wait = report.retry_in_s
             except Exception:  # the top of a long-running loop: log and go on
@@ -55,5 +59,6 @@ class Courier(threading.Thread):
     def _sync(self) -> None:
         try:
             self.sync.sync()
+            self.metrics.synced()
         except Exception as exc:  # keep the gallery we have; try again at the next interval
             logger.warning("gallery sync failed, keeping the current one: %s", exc)

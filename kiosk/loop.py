@@ -15,6 +15,7 @@ from attendance.matching import MatchPolicy, decide
 from kiosk.capture import Backoff, CaptureThread, Frame, FrameQueue, FrameSource
 from kiosk.courier import Courier
 from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
+from kiosk.metrics import HealthSnapshot, KioskMetrics, summary
 from kiosk.outbox import PENDING, CheckinEvent, Outbox, Sender
 from kiosk.sync import GallerySync, KioskGallery, ModelMismatch
 from kiosk.tracker import IouTracker
@@ -36,6 +37,7 @@ class KioskOptions:
     sync_interval_s: float = 60.0
     drain_timeout_s: float = 30.0  # finite input: how long to wait for the outbox to empty
     frame_interval_s: float = 0.0  # finite input: pause between frames (0: as fast as it can)
+    health_log_interval_s: float = 30.0
 
 
 @dataclass
@@ -62,6 +64,7 @@ class KioskLoop:
         policy: MatchPolicy,
         options: KioskOptions = KioskOptions(),
         stop_event: threading.Event | None = None,
+        metrics: KioskMetrics | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.sync = sync
@@ -76,6 +79,7 @@ class KioskLoop:
             votes_needed=options.votes_needed, cooldown_s=options.cooldown_s
         )
         self.stats = LoopStats()
+        self.metrics = metrics or KioskMetrics()
         self._last_embedded: dict[int, int] = {}
 
     def run(self) -> int:
@@ -99,12 +103,18 @@ class KioskLoop:
             self.sync,
             courier_stop,
             sync_interval_s=self.options.sync_interval_s,
+            metrics=self.metrics,
         )
         courier.start()
         capture.start()
         ended = False
+        next_log = time.monotonic() + self.options.health_log_interval_s
         try:
             while not self.stop_event.is_set():
+                self.metrics.set_dropped(capture.dropped)
+                if time.monotonic() >= next_log:
+                    next_log = time.monotonic() + self.options.health_log_interval_s
+                    logger.info("health: %s", summary(self.health()))
                 try:
                     frame = frames.get(timeout=0.2)
                 except queue.Empty:
@@ -130,6 +140,9 @@ class KioskLoop:
             logger.info("kiosk stopped: %s; outbox %s", self.stats, self.outbox.counts())
         return 0
 
+    def health(self) -> HealthSnapshot:
+        return self.metrics.snapshot(outbox_depth=self.outbox.counts()[PENDING])
+
     def warm_up(self) -> None:
         """One inference on a blank frame, so the first person is not kept waiting."""
         blank = np.zeros((480, 640, 3), dtype=np.uint8)
@@ -145,6 +158,7 @@ class KioskLoop:
         while not self.stop_event.is_set():
             try:
                 self.sync.sync()
+                self.metrics.synced()
                 return True
             except ModelMismatch as exc:
                 logger.error("%s", exc)
@@ -171,7 +185,9 @@ class KioskLoop:
         """One frame: returns the people confirmed by it (already in the outbox)."""
         stats = self.stats
         stats.frames += 1
+        started = time.perf_counter()
         faces = self.pipeline.detect(frame.image)
+        detect_ms = (time.perf_counter() - started) * 1000
         stats.faces += len(faces)
         update = self.tracker.update([f.box for f in faces])
         self.decider.forget(update.ended)
@@ -182,15 +198,19 @@ class KioskLoop:
         meetings = snapshot.open_meetings(now, early=self.options.early)
         roster = frozenset().union(*(m.person_ids for m in meetings))
         if not roster or len(snapshot.gallery) == 0:
+            self.metrics.frame(detect_ms=detect_ms)
             return []
         todo = [i for i, t in enumerate(update.track_ids) if self.decider.needs_embedding(t)]
         # Least recently embedded first, then the largest: every face gets its turn.
         todo.sort(key=lambda i: (self._last_embedded.get(update.track_ids[i], -1), -faces[i].area))
         todo = todo[: self.options.max_embeds_per_frame]
         if not todo:
+            self.metrics.frame(detect_ms=detect_ms)
             return []
         chosen = [faces[i] for i in todo]
+        started = time.perf_counter()
         embeddings = self.pipeline.embed(frame.image, chosen)
+        self.metrics.frame(detect_ms=detect_ms, embed_ms=(time.perf_counter() - started) * 1000)
         stats.embedded += len(chosen)
         result = snapshot.gallery.search(embeddings, k=self.options.top_k)
         decisions = decide(result, self.policy, roster=roster)

@@ -91,7 +91,9 @@ def kiosk_env(model_cache: Path) -> dict[str, str]:
     return env
 
 
-def kiosk_command(server_url: str, token: str, source: Path, outbox: Path) -> list[str]:
+def kiosk_command(
+    server_url: str, token: str, source: Path, outbox: Path, *, listen: str = "0"
+) -> list[str]:
     return [
         attendance_command(),
         "kiosk",
@@ -105,6 +107,8 @@ def kiosk_command(server_url: str, token: str, source: Path, outbox: Path) -> li
         str(outbox),
         "--name",
         "cua-1",
+        "--listen",
+        listen,
     ]
 
 

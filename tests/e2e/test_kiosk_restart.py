@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
-from e2e_server import StartServer
+from e2e_server import StartServer, free_port
 from test_kiosk_process import (
     KIOSK_SECONDS,
     arrivals,
@@ -47,7 +48,8 @@ def test_check_ins_decided_while_the_server_is_down_arrive_once_after_it_restart
     video = tmp_path / "walk-in.avi"
     walk_in_video(video, empty_before=EMPTY_BEFORE, empty_after=EMPTY_AFTER)
     outbox = tmp_path / "outbox.sqlite"
-    command = kiosk_command(server.url, room.kiosk_token, video, outbox)
+    web = f"127.0.0.1:{free_port()}"
+    command = kiosk_command(server.url, room.kiosk_token, video, outbox, listen=web)
     command += ["--frame-interval", str(FRAME_INTERVAL_S)]
     stderr_path = tmp_path / "kiosk-stderr.txt"
     with stderr_path.open("wb") as stderr:
@@ -71,6 +73,15 @@ def test_check_ins_decided_while_the_server_is_down_arrive_once_after_it_restart
             timeout_s=60,
         )
         assert kiosk.poll() is None, "the kiosk ended before the server came back"
+        scraped = httpx.get(f"http://{web}/metrics", timeout=5)
+        assert scraped.status_code == 200
+        health = dict(
+            line.split(" ") for line in scraped.text.splitlines() if not line.startswith("#")
+        )
+        assert health["kiosk_outbox_depth"] == "5"
+        assert health["kiosk_checkins_sent_total"] == "0"
+        assert int(health["kiosk_frames_total"]) > EMPTY_BEFORE
+        assert float(health["kiosk_detect_ms_avg"]) > 0
         port = urlsplit(server.url).port
         start_server(db_path, TOKEN, port=port)
 
