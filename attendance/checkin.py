@@ -116,9 +116,14 @@ class AttendanceRow:
     source: str | None
 
 
+def late_after(starts_at: datetime, late_after_minutes: int) -> datetime:
+    """An arrival after this moment is late (the API's report and the kiosk's screen agree)."""
+    return starts_at + timedelta(minutes=late_after_minutes)
+
+
 def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceRow]:
     meeting = get_meeting(session, meeting_id=meeting_id)
-    late_after = meeting.starts_at + timedelta(minutes=meeting.late_after_minutes)
+    late_after_at = late_after(meeting.starts_at, meeting.late_after_minutes)
     people = session.scalars(
         select(Person)
         .join(Participant, Participant.person_id == Person.id)
@@ -139,6 +144,6 @@ def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceR
         if event is None:
             rows.append(AttendanceRow(person, Status.ABSENT, None, None))
         else:
-            status = Status.LATE if event.at > late_after else Status.PRESENT
+            status = Status.LATE if event.at > late_after_at else Status.PRESENT
             rows.append(AttendanceRow(person, status, event.at, event.source))
     return rows

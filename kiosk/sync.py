@@ -35,6 +35,7 @@ class RoomMeeting:
     starts_at: datetime
     ends_at: datetime
     person_ids: frozenset[int]
+    late_after_minutes: int = 15
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class KioskGallery:
     gallery: Gallery
     meetings: tuple[RoomMeeting, ...] = ()
     names: dict[int, str] = field(default_factory=dict)
+    titles: dict[int, str] = field(default_factory=dict)  # only the people who have one
 
     def open_meetings(self, now: datetime, *, early: timedelta) -> list[RoomMeeting]:
         """Meetings one can check in to now: from `early` before the start until the end."""
@@ -123,7 +125,12 @@ class GallerySync:
         else:
             gallery = Gallery.empty(self.dim)
         meetings = tuple(
-            RoomMeeting(m.id, m.starts_at, m.ends_at, frozenset(m.person_ids))
+            RoomMeeting(m.id, m.starts_at, m.ends_at, frozenset(m.person_ids), m.late_after_minutes)
             for m in manifest.meetings
         )
-        return KioskGallery(gallery, meetings, {p.id: p.full_name for p in manifest.people})
+        return KioskGallery(
+            gallery,
+            meetings,
+            names={p.id: p.full_name for p in manifest.people},
+            titles={p.id: p.title for p in manifest.people if p.title},
+        )

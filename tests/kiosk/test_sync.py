@@ -50,7 +50,9 @@ class FakeServer:
                     }
                 ],
                 "people": [
-                    {"id": p, "full_name": f"P{p}", "title": None, "unit": None} for p in people
+                    {"id": p, "full_name": f"P{p}", "title": "Chủ tịch" if p == 1 else None}
+                    | {"unit": None}
+                    for p in people
                 ],
                 "templates": [{"id": t, "person_id": p} for t, p in self.templates_of.items()],
             }
@@ -109,3 +111,11 @@ def test_templates_of_another_model_are_refused() -> None:
     with pytest.raises(ModelMismatch, match="never compared"):
         sync.sync()
     assert len(sync.current.gallery) == 0
+
+
+def test_titles_and_the_late_threshold_are_kept_for_the_screen() -> None:
+    sync = GallerySync(FakeServer(), model_key=MODEL, dim=4)
+    sync.sync()
+    assert sync.current.titles == {1: "Chủ tịch"}
+    assert sync.current.names[2] == "P2"
+    assert [m.late_after_minutes for m in sync.current.meetings] == [15]
