@@ -16,6 +16,7 @@ from kiosk.client import KioskClient
 from kiosk.loop import KioskLoop, KioskOptions
 from kiosk.metrics import prometheus_text
 from kiosk.outbox import Outbox
+from kiosk.screen_page import screen_routes
 from kiosk.sync import GallerySync
 from kiosk.web import DEFAULT_LISTEN, KioskWebServer, Reply, Route, parse_listen
 
@@ -81,4 +82,4 @@ def kiosk_routes(loop: KioskLoop) -> dict[str, Route]:
         body = prometheus_text(loop.health()).encode()
         return Reply(body, "text/plain; version=0.0.4; charset=utf-8")
 
-    return {"/metrics": metrics}
+    return {"/metrics": metrics, **screen_routes(loop.screen)}

@@ -1,0 +1,74 @@
+"""The kiosk screen over HTTP: the page in both languages, /events, /frame.jpg."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import httpx
+import numpy as np
+import pytest
+
+from kiosk.screen import ScreenEvent, ScreenKind, ScreenLog, ScreenPerson, ShownFace
+from kiosk.screen_page import screen_routes
+from kiosk.web import KioskWebServer
+
+AT = datetime(2026, 3, 2, 8, 5, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[str, ScreenLog]]:
+    screen = ScreenLog()
+    stop = threading.Event()
+    server = KioskWebServer(("127.0.0.1", 0), screen_routes(screen), stop)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{server.address[1]}", screen
+    finally:
+        stop.set()
+        server.close()
+
+
+def test_page_is_vietnamese_by_default_and_english_on_request(
+    served: tuple[str, ScreenLog],
+) -> None:
+    base, _ = served
+    vi = httpx.get(base + "/")
+    assert vi.status_code == 200
+    assert vi.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<html lang="vi">' in vi.text and "Điểm danh cuộc họp" in vi.text
+    assert '<img id="frame" src="/frame.jpg"' in vi.text and "/events" in vi.text
+    assert "http://" not in vi.text and "https://" not in vi.text  # self-contained
+    en = httpx.get(base + "/?lang=en")
+    assert '<html lang="en">' in en.text and "Meeting check-in" in en.text
+
+
+def test_events_are_json_newest_first(served: tuple[str, ScreenLog]) -> None:
+    base, screen = served
+    assert httpx.get(base + "/events").json() == []
+    an = ScreenPerson(1, "Nguyễn Văn An", "Chủ tịch UBND quận")
+    screen.add(ScreenEvent(AT, ScreenKind.WELCOME, an, 7))
+    screen.add(ScreenEvent(AT, ScreenKind.COME_CLOSER))
+    reply = httpx.get(base + "/events")
+    assert reply.headers["content-type"].startswith("application/json")
+    events = reply.json()
+    assert [e["kind"] for e in events] == ["come_closer", "welcome"]
+    assert events[1]["person"] == {
+        "id": 1,
+        "full_name": "Nguyễn Văn An",
+        "title": "Chủ tịch UBND quận",
+    }
+    assert events[1]["message_vi"] == "Xin chào đồng chí Nguyễn Văn An, Chủ tịch UBND quận"
+    assert set(events[0]) == {"at", "kind", "person", "meeting_id", "message_vi", "message_en"}
+
+
+def test_frame_is_503_before_the_first_frame_then_a_jpeg(served: tuple[str, ScreenLog]) -> None:
+    base, screen = served
+    before = httpx.get(base + "/frame.jpg")
+    assert before.status_code == 503 and before.text
+    screen.show(np.full((90, 120, 3), 80, dtype=np.uint8), [ShownFace((5, 5, 30, 30), False)])
+    after = httpx.get(base + "/frame.jpg")
+    assert after.status_code == 200
+    assert after.headers["content-type"] == "image/jpeg"
+    assert after.content.startswith(b"\xff\xd8")
