@@ -101,6 +101,16 @@ def kiosk(
     raise typer.Exit(status)
 
 
+@app.command()
+def demo() -> None:
+    """A one-minute tour without a camera: server, six people, a meeting, a kiosk on a video."""
+    from api.demo import run_demo
+
+    # Warnings only: the demo's own lines are the story; the server's and kiosk's logs are not.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    raise typer.Exit(run_demo(get_settings(), console))
+
+
 def _local_services() -> Services:
     from attendance.db import make_engine, make_session_factory
     from attendance.migrate import upgrade

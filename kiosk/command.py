@@ -16,6 +16,7 @@ from kiosk.client import KioskClient
 from kiosk.loop import KioskLoop, KioskOptions
 from kiosk.metrics import prometheus_text
 from kiosk.outbox import Outbox
+from kiosk.screen import ScreenLog
 from kiosk.screen_page import screen_routes
 from kiosk.sync import GallerySync
 from kiosk.web import DEFAULT_LISTEN, KioskWebServer, Reply, Route, parse_listen
@@ -34,6 +35,7 @@ def run_kiosk(
     name: str,
     frame_interval_s: float = 0.0,
     listen: str = DEFAULT_LISTEN,
+    screen: ScreenLog | None = None,
 ) -> int:
     """Run until the input ends (file, folder) or SIGINT/SIGTERM; the exit status."""
     address = parse_listen(listen)
@@ -63,6 +65,7 @@ def run_kiosk(
                 name=name, top_k=settings.match.top_k, frame_interval_s=frame_interval_s
             ),
             stop_event=stop_event,
+            screen=screen,
         )
         if address is not None:
             web = KioskWebServer(address, kiosk_routes(loop), stop_event)
