@@ -79,7 +79,7 @@ def run_demo(settings: Settings, console: Console) -> int:
     server: uvicorn.Server | None = None
     thread: threading.Thread | None = None
     try:
-        port = _free_port()
+        port = free_port()
         config = uvicorn.Config(
             create_app(demo_settings), host="127.0.0.1", port=port, log_level="warning"
         )
@@ -87,12 +87,12 @@ def run_demo(settings: Settings, console: Console) -> int:
         thread = threading.Thread(target=server.run, name="demo-server", daemon=True)
         console.print("Đang khởi động máy chủ / starting the server…")
         thread.start()
-        _wait_started(server, thread)
+        wait_started(server, thread)
         url = f"http://127.0.0.1:{port}"
         with httpx.Client(
             base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120
         ) as api:
-            meeting_id, kiosk_token = _set_up(api, console)
+            meeting_id, kiosk_token = set_up_demo_room(api, console)
             video = workdir / "walk-in.avi"
             write_walk_in(video)
             console.print("Kiosk đang xem video / the kiosk watches the video…")
@@ -122,7 +122,7 @@ def run_demo(settings: Settings, console: Console) -> int:
         console.print(f"Đã xoá / removed {workdir}")
 
 
-def _set_up(api: httpx.Client, console: Console) -> tuple[int, str]:
+def set_up_demo_room(api: httpx.Client, console: Console) -> tuple[int, str]:
     """Enroll t1's six people from portraits cut out of it; a meeting now with five invited."""
     photo_path = group_photo()
     photo = Image.open(photo_path).convert("RGB")
@@ -207,7 +207,7 @@ def _ok(response: httpx.Response) -> Any:
     return response.json()
 
 
-def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+def wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
     deadline = time.monotonic() + STARTUP_S
     while not server.started:
         if not thread.is_alive():
@@ -217,7 +217,7 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
         time.sleep(0.1)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from rich.console import Console
 
 from api.app import create_app
-from api.demo import _free_port, _set_up, _wait_started, walk_in_frames
+from api.demo import free_port, set_up_demo_room, wait_started, walk_in_frames
 from api.services import load_pipeline
 from attendance.matching import MatchPolicy
 from attendance.settings import get_settings
@@ -182,13 +182,13 @@ def latencies(trials: int) -> list[float]:
     served = settings.model_copy(
         update={"db_url": f"sqlite:///{workdir / 'db.sqlite'}", "admin_token": token}
     )
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(served), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    _wait_started(server, thread)
+    wait_started(server, thread)
     url = f"http://127.0.0.1:{port}"
     photo = cv2.imread(str(group_photo()))
     small = cv2.resize(photo, (WIDTH, int(photo.shape[0] * WIDTH / photo.shape[1])))
@@ -199,7 +199,7 @@ def latencies(trials: int) -> list[float]:
     out: list[float] = []
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, headers=headers, timeout=60) as api:
-        _set_up(api, Console(quiet=True))
+        set_up_demo_room(api, Console(quiet=True))
         ids = [p["id"] for p in api.get("/api/v1/people").json()][:5]
         now = datetime.datetime.now(datetime.timezone.utc)
         for trial in range(trials):
