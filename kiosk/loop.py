@@ -192,7 +192,9 @@ class KioskLoop:
         stats = self.stats
         stats.frames += 1
         started = time.perf_counter()
-        faces = self.pipeline.detect(frame.image)
+        # The first look only: following a face needs no precise landmarks, and a decided
+        # face is never embedded again, so its second look would be wasted.
+        faces = self.pipeline.detect_coarse(frame.image)
         detect_ms = (time.perf_counter() - started) * 1000
         stats.faces += len(faces)
         update = self.tracker.update([f.box for f in faces])
@@ -229,8 +231,8 @@ class KioskLoop:
         if not todo:
             self.metrics.frame(detect_ms=detect_ms)
             return []
-        chosen = [faces[i] for i in todo]
         started = time.perf_counter()
+        chosen = self.pipeline.refine(frame.image, [faces[i] for i in todo])
         embeddings = self.pipeline.embed(frame.image, chosen)
         self.metrics.frame(detect_ms=detect_ms, embed_ms=(time.perf_counter() - started) * 1000)
         stats.embedded += len(chosen)

@@ -29,6 +29,12 @@ class ScrfdDetector:
         # Set as an attribute: the keyword for it differs between insightface releases.
         self._model.det_thresh = score_threshold
 
+    def detect_coarse(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        return self.detect(image_bgr)  # SCRFD's landmarks need no second look
+
+    def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
+        return faces
+
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         size = (self.max_side, self.max_side)
         boxes, kps = self._model.detect(image_bgr, input_size=size)

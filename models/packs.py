@@ -53,6 +53,14 @@ class FacePipeline:
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         return self.detector.detect(image_bgr)
 
+    def detect_coarse(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        """Faces to follow from frame to frame; pass them through `refine` before `embed`."""
+        return self.detector.detect_coarse(image_bgr)
+
+    def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
+        """The landmarks `detect` would give: required before embedding coarse faces."""
+        return self.detector.refine(image_bgr, faces)
+
     def embed(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> NDArray[np.float32]:
         return self.embedder.embed(image_bgr, faces)
 

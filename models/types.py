@@ -49,7 +49,17 @@ class ModelIdentity:
 
 
 class FaceDetector(Protocol):
-    def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]: ...
+    def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        """Faces ready to embed: `refine(image, detect_coarse(image))`."""
+        ...
+
+    def detect_coarse(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        """A cheaper first look, good for finding and following faces."""
+        ...
+
+    def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
+        """Make coarse faces ready to embed (for detectors with one look, unchanged)."""
+        ...
 
 
 class FaceEmbedder(Protocol):

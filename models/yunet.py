@@ -79,7 +79,14 @@ class YuNetDetector:
         return self._priors[key]
 
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
-        faces = self._detect(image_bgr, self.max_side)
+        return self.refine(image_bgr, self.detect_coarse(image_bgr))
+
+    def detect_coarse(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        """The first look only: enough to find and follow faces, not to embed them."""
+        return self._detect(image_bgr, self.max_side)
+
+    def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
+        """The second look at each small face; `detect` is `refine(detect_coarse(...))`."""
         if self.refine_size <= 0:
             return faces
         return [
