@@ -10,6 +10,7 @@ import datetime
 import os
 import platform
 import secrets
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -245,7 +246,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument(
+        "--face-recognition-site",
+        default="",
+        help="site-packages of a separate venv holding face_recognition (dlib), searched last",
+    )
     args = parser.parse_args()
+    if args.face_recognition_site:
+        # Appended, not prepended: that venv's numpy must not shadow ours.
+        sys.path.append(args.face_recognition_site)
     settings = get_settings()
     pipeline = load_pipeline(settings)
     crops = face_crops(pipeline)
