@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from attendance import audit
 from attendance.errors import Conflict, Invalid
 from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import AttendanceEvent, Participant, Person, utcnow
 from attendance.people import get_person
+from attendance.presence import ARRIVED, LEFT, RETURNED, latest_events
 from attendance.text import clean_text
-
-ARRIVED = "arrived"
 
 
 class Status(str, Enum):
@@ -41,12 +41,24 @@ def check_in(
     at: datetime | None = None,
     similarity: float | None = None,
     margin: float | None = None,
+    note: str | None = None,
+    actor: str | None = None,
 ) -> CheckInResult:
-    """Record an arrival once: a repeated key or a second sighting returns the first event."""
+    """Record an arrival once: a repeated key or a second sighting returns the first event.
+
+    Someone who was checked out and is seen again is recorded as having returned. A manual
+    check-in (`actor` given) needs a `note` with the reason and goes to the audit log.
+    """
     key = clean_text(idempotency_key, field="idempotency_key")
     source = clean_text(source, field="source")
+    note = clean_text(note, field="note") or None if note else None
     if not key:
         raise Invalid("Thiếu idempotency_key. idempotency_key must not be empty.")
+    if actor is not None and not note:
+        raise Invalid(
+            "Cần ghi lý do khi điểm danh thủ công. A reason is required for a manual check-in.",
+            code="REASON_REQUIRED",
+        )
     existing = session.scalars(
         select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
     ).first()
@@ -66,21 +78,27 @@ def check_in(
             "This person is not on this meeting's list.",
             code="NOT_ON_ROSTER",
         )
-    arrived = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
-    if arrived is not None:
-        return CheckInResult(arrived, created=False)
     when = at or utcnow()
     if when.tzinfo is None:
         raise Invalid("Thời điểm 'at' phải có múi giờ. 'at' must include a time zone offset.")
+    arrived = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
+    kind = ARRIVED
+    if arrived is not None:
+        last = latest_events(session, meeting_id=meeting_id).get(person_id)
+        if last is None or last.kind != LEFT or last.at > when:
+            return CheckInResult(arrived, created=False)
+        kind = RETURNED
     event = AttendanceEvent(
         meeting_id=meeting_id,
         person_id=person_id,
-        kind=ARRIVED,
+        kind=kind,
         at=when.astimezone(timezone.utc),
         source=source,
         similarity=similarity,
         margin=margin,
         idempotency_key=key,
+        note=note,
+        actor=actor,
     )
     try:
         with session.begin_nested():
@@ -93,6 +111,15 @@ def check_in(
                 select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
             ).one()
         return CheckInResult(winner, created=False)
+    if actor is not None:
+        audit.record(
+            session,
+            actor=actor,
+            action="check_in",
+            meeting_id=meeting_id,
+            subject=f"person:{person_id}",
+            detail={"reason": note, "event_id": event.id, "kind": kind},
+        )
     return CheckInResult(event, created=True)
 
 
@@ -114,6 +141,8 @@ class AttendanceRow:
     status: Status
     first_seen_at: datetime | None
     source: str | None
+    left_at: datetime | None = None  # set while the person is checked out
+    note: str | None = None  # the reason given for a manual check-in or check-out
 
 
 def late_after(starts_at: datetime, late_after_minutes: int) -> datetime:
@@ -138,12 +167,25 @@ def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceR
             )
         )
     }
+    latest = latest_events(session, meeting_id=meeting_id)
     rows = []
     for person in people:
         event = arrivals.get(person.id)
         if event is None:
             rows.append(AttendanceRow(person, Status.ABSENT, None, None))
-        else:
-            status = Status.LATE if event.at > late_after_at else Status.PRESENT
-            rows.append(AttendanceRow(person, status, event.at, event.source))
+            continue
+        status = Status.LATE if event.at > late_after_at else Status.PRESENT
+        last = latest.get(person.id)
+        left_at = last.at if last is not None and last.kind == LEFT else None
+        notes = [e.note for e in (event, last) if e is not None and e.note]
+        rows.append(
+            AttendanceRow(
+                person,
+                status,
+                event.at,
+                event.source,
+                left_at=left_at,
+                note="; ".join(dict.fromkeys(notes)) or None,
+            )
+        )
     return rows

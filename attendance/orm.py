@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -12,9 +13,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -115,6 +118,8 @@ class Participant(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    # Observers and guests attend without a vote.
+    voting_rights: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class AttendanceEvent(Base):
@@ -142,6 +147,8 @@ class AttendanceEvent(Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     margin: Mapped[float | None] = mapped_column(Float)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    note: Mapped[str | None] = mapped_column(String(500))  # the reason for a manual change
+    actor: Mapped[str | None] = mapped_column(String(100))  # who made a manual change
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship()
@@ -157,3 +164,33 @@ class ApiToken(Base):
     room: Mapped[str | None] = mapped_column(String(200))  # a kiosk serves one room
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what, when: manual corrections, poll state changes, ballots (never choices
+    of a secret poll). Plain ids, no foreign keys: the log outlives what it describes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+
+
+# The voting tables share this metadata; imported last because they import Base.
+from attendance.voting import tables as _voting_tables  # noqa: E402, F401

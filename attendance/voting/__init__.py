@@ -1,0 +1,1 @@
+"""Polls, ballots, proxies and opinions, tied to verified presence."""
