@@ -9,12 +9,16 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import require_admin_token, require_token
 from api.errors import error_body, install_error_handlers
 from api.routes import checkins, identify, kiosk, meetings, people
 from api.services import PipelineFactory, Services, load_pipeline
+from api.web import auth_pages, board_pages, meeting_pages, people_pages, review_pages, roster_pages
+from api.web.errors import page_error
+from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
 from attendance.settings import Settings, get_settings
@@ -62,7 +66,7 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, page_error=page_error)
 
     @app.middleware("http")
     async def limit_body(
@@ -96,6 +100,10 @@ def create_app(
     v1.include_router(kiosk.admin)
     v1.include_router(kiosk.sync)
     app.include_router(v1)
+    # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
+    for pages in (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages):
+        app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app
 
 

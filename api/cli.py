@@ -51,6 +51,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        # Live-board streams would otherwise hold a shutdown open until they end.
+        timeout_graceful_shutdown=5,
     )
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api.cookies import require_same_origin, session_key
 from api.services import Services
 from attendance.db import unit_of_work
 from attendance.orm import ApiToken
+from attendance.staff.sessions import STAFF_ROLES, Staff, staff_for
 from attendance.tokens import authenticate, require_admin
 
 
@@ -39,11 +41,46 @@ def bearer_token(request: Request) -> str | None:
 
 
 def require_token(request: Request, services: ServicesDep) -> ApiToken:
+    """A bearer token, or else the staff pages' session cookie (so a page's download link
+    or script can call the API); a cookie-borne write must come from our own pages."""
+    bearer = bearer_token(request)
+    key = session_key(request) if bearer is None else None
     with services.sessions() as session:
-        return authenticate(session, token=bearer_token(request))
+        if key is None:
+            return authenticate(session, token=bearer)
+        require_same_origin(request)
+        staff = staff_for(session, key=key)
+        request.state.actor = staff.actor
+        token = session.get(ApiToken, staff.token_id)
+        assert token is not None  # the session's foreign key holds it
+        return token
 
 
 TokenDep = Annotated[ApiToken, Depends(require_token)]
+
+
+def current_actor(request: Request, token: TokenDep) -> str:
+    """Who to name in the audit log: the signed-in person, else the token's name."""
+    actor: str = getattr(request.state, "actor", None) or token.name
+    return actor
+
+
+ActorDep = Annotated[str, Depends(current_actor)]
+
+
+def require_staff(roles: frozenset[str] = STAFF_ROLES) -> Callable[..., Staff]:
+    """The one role check of the web pages: add a role here, not in each page."""
+
+    def dependency(request: Request, services: ServicesDep) -> Staff:
+        with services.sessions() as session:
+            staff = staff_for(session, key=session_key(request), roles=roles)
+        require_same_origin(request)
+        return staff
+
+    return dependency
+
+
+StaffDep = Annotated[Staff, Depends(require_staff())]
 
 
 def require_admin_token(token: TokenDep) -> ApiToken:

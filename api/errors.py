@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from attendance.errors import (
@@ -49,10 +50,20 @@ def status_for(exc: Exception) -> int:
     return 500
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    async def domain_error(_: Request, exc: Exception) -> JSONResponse:
+# For a web page (not /api): (request, status, reason, detail) -> an HTML response.
+PageError = Callable[[Request, int, str, str], Response]
+
+
+def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None) -> None:
+    def is_page(request: Request) -> bool:
+        return page_error is not None and not request.url.path.startswith("/api/")
+
+    async def domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError | ImageRejected)
         detail = exc.message if isinstance(exc, DomainError) else exc.detail
+        if is_page(request):
+            assert page_error is not None
+            return page_error(request, status_for(exc), exc.code, detail)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
         return JSONResponse(
             error_body(exc.code, detail), status_code=status_for(exc), headers=headers
@@ -74,9 +85,13 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=422,
         )
 
-    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+    async def http_error(request: Request, exc: Exception) -> Response:
         # Raised by the framework itself: unknown routes, malformed multipart bodies.
         assert isinstance(exc, HTTPException)
+        if is_page(request) and exc.status_code >= 400:
+            assert page_error is not None
+            name = HTTPStatus(exc.status_code).name
+            return page_error(request, exc.status_code, name, str(exc.detail))
         return JSONResponse(
             error_body(HTTPStatus(exc.status_code).name, str(exc.detail)),
             status_code=exc.status_code,

@@ -32,6 +32,7 @@ class FaceDecision:
     candidate_id: int | None  # the face's assigned person, else its best; whatever the decision
     similarity: float | None
     margin: float | None
+    runner_up_id: int | None = None  # the next best other person, for a reviewer to compare
 
 
 def decide(
@@ -62,6 +63,7 @@ def decide(
         others = valid & (row_ids != person)
         # No runner-up at all (a gallery of one person): nothing to be confused with.
         margin = best - float(row_scores[others][0]) if others.any() else None
+        runner_up = int(row_ids[others][0]) if others.any() else None
         if assigned[f] == NO_PERSON:
             decision = Decision.UNKNOWN
         elif margin is not None and margin < policy.margin:
@@ -77,6 +79,7 @@ def decide(
                 candidate_id=person,
                 similarity=best,
                 margin=margin,
+                runner_up_id=runner_up,
             )
         )
     return decisions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from attendance.errors import Invalid, NotFound
@@ -21,26 +21,61 @@ def create_meeting(
     room: str | None = None,
     late_after_minutes: int = 15,
 ) -> Meeting:
+    meeting = Meeting()
+    _apply(meeting, title, starts_at, ends_at, room, late_after_minutes)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def update_meeting(
+    session: Session,
+    *,
+    meeting_id: int,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: str | None = None,
+    late_after_minutes: int = 15,
+) -> Meeting:
+    """Change a meeting's details; the same rules as when it was created."""
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    _apply(meeting, title, starts_at, ends_at, room, late_after_minutes)
+    session.flush()
+    return meeting
+
+
+def _apply(
+    meeting: Meeting,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: str | None,
+    late_after_minutes: int,
+) -> None:
+    """Validate everything first, so a refused change leaves the meeting as it was."""
     title = clean_text(title, field="title")
     room = clean_text(room, field="room") or None if room else None
     if not title:
         raise Invalid("Tên cuộc họp không được để trống. The meeting title must not be empty.")
+    if len(title) > 300 or (room is not None and len(room) > 200):
+        raise Invalid(
+            "Tên cuộc họp (tối đa 300 ký tự) hoặc phòng họp (200) quá dài. "
+            "The title (300 characters at most) or the room (200) is too long."
+        )
     if ends_at <= starts_at:
         raise Invalid(
             "Giờ kết thúc phải sau giờ bắt đầu. The meeting must end after it starts (ends_at)."
         )
-    if late_after_minutes < 0:
-        raise Invalid("Số phút tính muộn không được âm. late_after_minutes must not be negative.")
-    meeting = Meeting(
-        title=title,
-        room=room,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        late_after_minutes=late_after_minutes,
-    )
-    session.add(meeting)
-    session.flush()
-    return meeting
+    if not 0 <= late_after_minutes <= 24 * 60:
+        raise Invalid(
+            "Số phút tính muộn phải từ 0 đến 1440. late_after_minutes must be from 0 to 1440."
+        )
+    meeting.title = title
+    meeting.room = room
+    meeting.starts_at = starts_at
+    meeting.ends_at = ends_at
+    meeting.late_after_minutes = late_after_minutes
 
 
 def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
@@ -80,3 +115,15 @@ def roster_ids(session: Session, *, meeting_id: int) -> set[int]:
     return set(
         session.scalars(select(Participant.person_id).where(Participant.meeting_id == meeting_id))
     )
+
+
+def roster_sizes(session: Session, *, meeting_ids: list[int]) -> dict[int, int]:
+    """How many people each meeting expects, in one query for a list of meetings."""
+    if not meeting_ids:
+        return {}
+    rows = session.execute(
+        select(Participant.meeting_id, func.count())
+        .where(Participant.meeting_id.in_(meeting_ids))
+        .group_by(Participant.meeting_id)
+    ).all()
+    return {int(m): int(n) for m, n in rows}

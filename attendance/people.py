@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from attendance.errors import Conflict, Invalid, NotFound
@@ -19,22 +19,70 @@ def create_person(
     unit: str | None = None,
     title: str | None = None,
 ) -> Person:
+    person = Person()
+    _apply(session, person, full_name, code, unit, title)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def update_person(
+    session: Session,
+    *,
+    person_id: int,
+    full_name: str,
+    code: str | None = None,
+    unit: str | None = None,
+    title: str | None = None,
+) -> Person:
+    """Change a person's name, code, unit and title; the same rules as when created."""
+    person = get_person(session, person_id=person_id)
+    _apply(session, person, full_name, code, unit, title)
+    session.flush()
+    return person
+
+
+def _apply(
+    session: Session,
+    person: Person,
+    full_name: str,
+    code: str | None,
+    unit: str | None,
+    title: str | None,
+) -> None:
+    """Validate everything first, so a refused change leaves the person as they were."""
     name = clean_text(full_name, field="full_name")
     if not name:
         raise Invalid("Họ và tên không được để trống. Full name must not be empty.")
     code = clean_text(code, field="code") or None if code else None
-    if code and session.scalar(select(Person.id).where(Person.code == code)) is not None:
-        raise Conflict(f"Mã {code!r} đã được dùng cho người khác. Code {code!r} is already in use.")
-    person = Person(
-        full_name=name,
-        search_name=search_key(name),
-        code=code,
-        unit=clean_text(unit, field="unit") or None if unit else None,
-        title=clean_text(title, field="title") or None if title else None,
-    )
-    session.add(person)
-    session.flush()
-    return person
+    unit = clean_text(unit, field="unit") or None if unit else None
+    title = clean_text(title, field="title") or None if title else None
+    _check_lengths(name, code, unit, title)
+    if code:
+        owner = session.scalar(select(Person.id).where(Person.code == code))
+        if owner is not None and owner != person.id:
+            raise Conflict(
+                f"Mã {code!r} đã được dùng cho người khác. Code {code!r} is already in use."
+            )
+    person.full_name = name
+    person.search_name = search_key(name)
+    person.code = code
+    person.unit = unit
+    person.title = title
+
+
+def _check_lengths(name: str, code: str | None, unit: str | None, title: str | None) -> None:
+    for value, limit, vi, en in (
+        (name, 200, "Họ và tên", "Full name"),
+        (code, 64, "Mã đại biểu", "Code"),
+        (unit, 200, "Đơn vị", "Unit"),
+        (title, 200, "Chức vụ", "Title"),
+    ):
+        if value is not None and len(value) > limit:
+            raise Invalid(
+                f"{vi} quá dài (tối đa {limit} ký tự). {en} is too long ({limit} at most).",
+                code="TOO_LONG",
+            )
 
 
 def get_person(session: Session, *, person_id: int) -> Person:
@@ -70,3 +118,15 @@ def erase_templates(session: Session, *, person_id: int) -> int:
         bump_gallery_version(session, model_key=key)
     session.flush()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def template_counts(session: Session, *, person_ids: list[int]) -> dict[int, int]:
+    """How many face templates each person has, in one query."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(FaceTemplate.person_id, func.count())
+        .where(FaceTemplate.person_id.in_(person_ids))
+        .group_by(FaceTemplate.person_id)
+    ).all()
+    return {int(p): int(n) for p, n in rows}

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from api.convert import as_utc, event_read, face_read
 from api.deps import ServicesDep, TokenDep
-from api.recognize import recognize_image
+from api.recognize import decode, face_crop_jpeg, recognize_decoded
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
 from api.services import Services
 from api.upload import read_upload
@@ -20,8 +20,9 @@ from attendance.checkin import check_in
 from attendance.errors import Invalid
 from attendance.kiosk_sync import ensure_meeting_in_scope
 from attendance.matching import Decision
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import ApiToken, utcnow
+from attendance.review.service import needs_review, record_review
 from attendance.tokens import ADMIN
 
 router = APIRouter(tags=["check-in"])
@@ -124,11 +125,24 @@ def _image_checkin(
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
     # Without a key from the caller, the image itself is the key: sending it again is a no-op.
     base_key = key or "img-" + hashlib.sha256(data).hexdigest()[:32]
+    image = decode(services, data)
     with services.sessions() as session, session.begin():
         _authorise(session, token, meeting_id, utcnow(), zone)
-        faces = recognize_image(session, services, data=data, meeting_id=meeting_id)
+        faces = recognize_decoded(session, services, image=image, meeting_id=meeting_id)
+        roster = roster_ids(session, meeting_id=meeting_id)
+        threshold = services.settings.match.threshold
         events = []
-        for face in faces:
+        for index, face in enumerate(faces):
+            if needs_review(face.decision, threshold=threshold, roster=roster):
+                # Not sure enough to check in, too close to ignore: a secretary decides.
+                record_review(
+                    session,
+                    meeting_id=meeting_id,
+                    decision=face.decision,
+                    source=source,
+                    key=f"{base_key}:face{index}",
+                    crop_jpeg=face_crop_jpeg(image, face.box),
+                )
             if face.decision.decision is not Decision.MATCH or face.person is None:
                 continue
             result = check_in(

@@ -1,0 +1,54 @@
+"""The staff session cookie and the same-origin check that guards cookie-borne writes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from attendance.errors import Forbidden
+from attendance.staff.sessions import SESSION_HOURS
+
+SESSION_COOKIE = "attend_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def session_key(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def set_session_cookie(request: Request, response: Response, key: str) -> None:
+    # httpOnly: page scripts never need it. SameSite=Strict: other sites' links and forms
+    # arrive without it. Secure whenever the page itself came over HTTPS.
+    response.set_cookie(
+        SESSION_COOKIE,
+        key,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+
+
+def require_same_origin(request: Request) -> None:
+    """A write carried by the cookie must come from our own pages (Origin, else Referer).
+
+    SameSite=Strict already keeps the cookie off cross-site requests in current browsers;
+    this is the second lock, for older browsers and for sibling sites on the same domain.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    claimed = request.headers.get("origin") or request.headers.get("referer") or ""
+    host = request.headers.get("host", "")
+    if not claimed or claimed == "null" or urlsplit(claimed).netloc != host:
+        raise Forbidden(
+            "Yêu cầu không đến từ trang của hệ thống nên bị từ chối. "
+            "The request did not come from this site's own pages, so it was refused.",
+            code="CROSS_SITE_REQUEST",
+        )

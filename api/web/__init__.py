@@ -1,0 +1,1 @@
+"""The secretary's web pages and the live board: server-rendered, Vietnamese by default."""

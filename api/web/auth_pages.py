@@ -1,0 +1,65 @@
+"""Signing in and out of the pages (with the admin token until staff accounts exist)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.cookies import clear_session_cookie, require_same_origin, session_key, set_session_cookie
+from api.deps import SessionDep
+from api.errors import status_for
+from api.web.forms import Text
+from api.web.render import render
+from attendance.errors import DomainError
+from attendance.staff.sessions import sign_in, sign_out
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    # Only a path on this site: an open redirect would make the sign-in page a phishing aid.
+    return target if target.startswith("/") and not target.startswith("//") else "/meetings"
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/meetings", status_code=303)
+
+
+@router.get("/signin")
+def signin_page(request: Request) -> Response:
+    target = _safe_next(request.query_params.get("next", "/meetings"))
+    return render(request, "signin.html", staff=None, next=target, label="")
+
+
+@router.post("/signin")
+def signin(
+    request: Request, session: SessionDep, token: Text = "", label: Text = "", next: Text = ""
+) -> Response:
+    require_same_origin(request)
+    target = _safe_next(next)
+    try:
+        key, _staff = sign_in(session, token=token, label=label)
+    except DomainError as exc:
+        session.rollback()
+        return render(
+            request,
+            "signin.html",
+            staff=None,
+            status_code=status_for(exc),
+            error=exc.message,
+            next=target,
+            label=label,
+        )
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, key)
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, session: SessionDep) -> Response:
+    require_same_origin(request)
+    sign_out(session, key=session_key(request))
+    response = RedirectResponse("/signin", status_code=303)
+    clear_session_cookie(response)
+    return response

@@ -1,0 +1,71 @@
+"""Server-sent events for the live board: poll the database cheaply, send on change.
+
+Polling the database (not an in-process signal) is what lets the board follow check-ins
+written by any worker, or by another server sharing the same PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from attendance.board import BoardSnapshot
+
+POLL_SECONDS = 0.5  # a check-in shows within this, well inside the two seconds promised
+KEEPALIVE_SECONDS = 15  # a comment line keeps proxies from closing a quiet stream
+# A stream ends after this and the browser reconnects (EventSource does it by itself): no
+# stream outlives a server shutdown by long, and a board left open picks up new code.
+LIFETIME_SECONDS = 300
+
+
+def snapshot_json(snapshot: BoardSnapshot, zone: Any) -> dict[str, object]:
+    return {
+        "title": snapshot.meeting.title,
+        "expected": snapshot.expected,
+        "present": snapshot.present,
+        "late": snapshot.late,
+        "absent": snapshot.absent,
+        "left": snapshot.left,
+        "latest": [
+            {
+                "full_name": a.full_name,
+                "title": a.title,
+                "unit": a.unit,
+                "at": a.at.astimezone(zone).isoformat(),
+                "late": a.late,
+            }
+            for a in snapshot.latest
+        ],
+    }
+
+
+async def board_events(
+    *,
+    read_version: Callable[[], object],
+    read_snapshot: Callable[[], dict[str, object]],
+    is_disconnected: Callable[[], Awaitable[bool]],
+    poll_seconds: float = POLL_SECONDS,
+    lifetime_seconds: float = LIFETIME_SECONDS,
+) -> AsyncIterator[str]:
+    """The first event at once, then one whenever the version changes."""
+    yield "retry: 1000\n\n"
+    started = last_sent = time.monotonic()
+    last: object = None
+    while time.monotonic() - started < lifetime_seconds:
+        if await is_disconnected():
+            return
+        version = await run_in_threadpool(read_version)
+        now = time.monotonic()
+        if version != last:
+            data = await run_in_threadpool(read_snapshot)
+            last, last_sent = version, now
+            yield f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+        elif now - last_sent > KEEPALIVE_SECONDS:
+            last_sent = now
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(poll_seconds)

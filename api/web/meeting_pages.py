@@ -1,0 +1,263 @@
+"""Meeting pages: the list, create and edit, one meeting's roster with manual corrections."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import ServicesDep, SessionDep, StaffDep
+from api.errors import status_for
+from api.web.forms import MeetingForm, MeetingFormDep, Text, parse_id
+from api.web.render import render
+from attendance import audit
+from attendance.board import count_statuses
+from attendance.checkin import check_in, meeting_attendance
+from attendance.errors import DomainError
+from attendance.meetings import (
+    create_meeting,
+    get_meeting,
+    list_meetings,
+    roster_sizes,
+    update_meeting,
+)
+from attendance.orm import Person, utcnow
+from attendance.presence import check_out
+from attendance.review.service import count_pending
+from attendance.staff.sessions import Staff
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/meetings")
+def meetings_page(
+    request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    zone = services.settings.timezone
+    return _list(request, session, staff, zone, MeetingForm.blank(utcnow(), zone))
+
+
+@router.post("/meetings")
+def create(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    form: MeetingFormDep,
+) -> Response:
+    zone = services.settings.timezone
+    try:
+        v = form.values(zone)
+        meeting = create_meeting(
+            session,
+            title=v.title,
+            room=v.room,
+            starts_at=v.starts_at,
+            ends_at=v.ends_at,
+            late_after_minutes=v.late_after_minutes,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _list(request, session, staff, zone, form, exc)
+    return RedirectResponse(f"/meetings/{meeting.id}?ok=created", status_code=303)
+
+
+def _list(
+    request: Request,
+    session: Session,
+    staff: Staff,
+    zone: str,
+    form: MeetingForm,
+    error: DomainError | None = None,
+) -> Response:
+    meetings = list_meetings(session)
+    return render(
+        request,
+        "meetings.html",
+        staff=staff,
+        zone=zone,
+        status_code=status_for(error) if error else 200,
+        error=error.message if error else None,
+        meetings=meetings,
+        sizes=roster_sizes(session, meeting_ids=[m.id for m in meetings]),
+        form=form,
+    )
+
+
+@router.get("/meetings/{meeting_id}")
+def meeting_page(
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    return _meeting(request, session, services.settings.timezone, staff, meeting_id)
+
+
+def _meeting(
+    request: Request,
+    session: Session,
+    zone: str,
+    staff: Staff,
+    meeting_id: int,
+    error: DomainError | None = None,
+) -> Response:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    rows = meeting_attendance(session, meeting_id=meeting_id)
+    return render(
+        request,
+        "meeting.html",
+        staff=staff,
+        zone=zone,
+        status_code=status_for(error) if error else 200,
+        error=error.message if error else None,
+        meeting=meeting,
+        rows=rows,
+        counts=count_statuses(rows),
+        pending=count_pending(session, meeting_id=meeting_id),
+        # One key per rendering: a double click sends the same correction twice, kept once.
+        form_key=secrets.token_urlsafe(12),
+    )
+
+
+@router.get("/meetings/{meeting_id}/edit")
+def edit_page(
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    zone = services.settings.timezone
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    form = MeetingForm.of(meeting, zone)
+    return render(request, "meeting_edit.html", staff=staff, zone=zone, meeting=meeting, form=form)
+
+
+@router.post("/meetings/{meeting_id}/edit")
+def edit(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    form: MeetingFormDep,
+) -> Response:
+    zone = services.settings.timezone
+    try:
+        v = form.values(zone)
+        update_meeting(
+            session,
+            meeting_id=meeting_id,
+            title=v.title,
+            room=v.room,
+            starts_at=v.starts_at,
+            ends_at=v.ends_at,
+            late_after_minutes=v.late_after_minutes,
+        )
+    except DomainError as exc:
+        session.rollback()
+        meeting = get_meeting(session, meeting_id=meeting_id)
+        return render(
+            request,
+            "meeting_edit.html",
+            staff=staff,
+            zone=zone,
+            status_code=status_for(exc),
+            error=exc.message,
+            meeting=meeting,
+            form=form,
+        )
+    return RedirectResponse(f"/meetings/{meeting_id}?ok=saved", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/checkin")
+def manual_checkin(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    person_id: Text = "",
+    reason: Text = "",
+    key: Text = "",
+) -> Response:
+    try:
+        result = check_in(
+            session,
+            meeting_id=meeting_id,
+            person_id=parse_id(person_id),
+            source="manual",
+            idempotency_key=f"manual-in:{key or secrets.token_urlsafe(12)}"[:200],
+            note=reason[:500],
+            actor=staff.actor,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _meeting(request, session, services.settings.timezone, staff, meeting_id, exc)
+    anchor = f"#person-{result.event.person_id}"
+    return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_in{anchor}", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/checkout")
+def manual_checkout(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    person_id: Text = "",
+    reason: Text = "",
+    key: Text = "",
+) -> Response:
+    try:
+        event, _created = check_out(
+            session,
+            meeting_id=meeting_id,
+            person_id=parse_id(person_id),
+            reason=reason[:500],
+            actor=staff.actor,
+            idempotency_key=f"manual-out:{key or secrets.token_urlsafe(12)}"[:200],
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _meeting(request, session, services.settings.timezone, staff, meeting_id, exc)
+    anchor = f"#person-{event.person_id}"
+    return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_out{anchor}", status_code=303)
+
+
+@router.get("/meetings/{meeting_id}/audit")
+def audit_page(
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    entries = audit.entries(session, meeting_id=meeting_id)
+    people = _people_named(session, [e.subject or "" for e in entries])
+    shown = []
+    for e in entries:
+        detail = json.loads(e.detail or "{}")
+        reason = detail.get("reason") or detail.get("note")
+        shown.append(
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "person": people.get(e.subject or ""),
+                "reason": reason,
+            }
+        )
+    return render(
+        request,
+        "audit.html",
+        staff=staff,
+        zone=services.settings.timezone,
+        meeting=meeting,
+        entries=shown,
+    )
+
+
+def _people_named(session: Session, subjects: list[str]) -> dict[str, str]:
+    ids = {
+        int(s[7:]) for s in subjects if s.startswith("person:") and s[7:].isdigit() and len(s) < 17
+    }
+    if not ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
+    return {f"person:{pid}": name for pid, name in rows}

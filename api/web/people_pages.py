@@ -1,0 +1,188 @@
+"""People pages: search, create, edit, enroll photos (upload or webcam) with the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import ServicesDep, SessionDep, StaffDep
+from api.errors import status_for
+from api.upload import read_upload
+from api.web.forms import PersonForm, PersonFormDep, Text
+from api.web.render import render
+from attendance.errors import DomainError
+from attendance.people import (
+    create_person,
+    erase_templates,
+    get_person,
+    search_people,
+    template_counts,
+    update_person,
+)
+from attendance.staff.sessions import Staff
+from attendance.templates import QualityFigures
+from enrollment.service import enroll_photo
+from models.images import ImageRejected
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accepted: bool
+    reason: str | None = None
+    message: str | None = None
+    quality: QualityFigures | None = None
+
+
+@router.get("/people")
+def people_page(
+    request: Request,
+    session: SessionDep,
+    staff: StaffDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    return _list(request, session, staff, q, PersonForm())
+
+
+@router.post("/people")
+def create(request: Request, session: SessionDep, staff: StaffDep, form: PersonFormDep) -> Response:
+    try:
+        person = create_person(
+            session,
+            full_name=form.full_name,
+            title=form.title or None,
+            unit=form.unit or None,
+            code=form.code or None,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _list(request, session, staff, "", form, exc)
+    return RedirectResponse(f"/people/{person.id}?ok=created", status_code=303)
+
+
+def _list(
+    request: Request,
+    session: Session,
+    staff: Staff,
+    q: str,
+    form: PersonForm,
+    error: DomainError | None = None,
+) -> Response:
+    people = search_people(session, query=q or None, limit=200)
+    return render(
+        request,
+        "people.html",
+        staff=staff,
+        status_code=status_for(error) if error else 200,
+        error=error.message if error else None,
+        q=q,
+        people=people,
+        counts=template_counts(session, person_ids=[p.id for p in people]),
+        form=form,
+    )
+
+
+@router.get("/people/{person_id}")
+def person_page(
+    person_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    person = get_person(session, person_id=person_id)
+    return _person(
+        request, session, services.settings.timezone, staff, person_id, PersonForm.of(person)
+    )
+
+
+@router.post("/people/{person_id}")
+def edit(
+    person_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    form: PersonFormDep,
+) -> Response:
+    try:
+        update_person(
+            session,
+            person_id=person_id,
+            full_name=form.full_name,
+            title=form.title or None,
+            unit=form.unit or None,
+            code=form.code or None,
+        )
+    except DomainError as exc:
+        session.rollback()
+        zone = services.settings.timezone
+        return _person(request, session, zone, staff, person_id, form, error=exc)
+    return RedirectResponse(f"/people/{person_id}?ok=saved", status_code=303)
+
+
+@router.post("/people/{person_id}/photos")
+def add_photo(
+    person_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    file: Annotated[UploadFile | None, File()] = None,
+    confirm_different_person: Text = "",
+) -> Response:
+    person = get_person(session, person_id=person_id)
+    zone = services.settings.timezone
+    try:
+        data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
+        outcome = enroll_photo(
+            session,
+            pipeline=services.pipeline,
+            gallery_cache=services.gallery,
+            settings=services.settings,
+            person_id=person_id,
+            data=data,
+            confirm_different_person=confirm_different_person == "true",
+        )
+    except (DomainError, ImageRejected) as exc:
+        session.rollback()
+        message = exc.message if isinstance(exc, DomainError) else exc.detail
+        verdict = Verdict(False, exc.code, message)
+        form = PersonForm.of(person)
+        return _person(request, session, zone, staff, person_id, form, verdict, status_for(exc))
+    verdict = Verdict(True, quality=outcome.quality)
+    status = 201 if outcome.created else 200
+    return _person(request, session, zone, staff, person_id, PersonForm.of(person), verdict, status)
+
+
+@router.post("/people/{person_id}/erase")
+def erase(person_id: int, session: SessionDep, staff: StaffDep) -> Response:
+    erase_templates(session, person_id=person_id)
+    return RedirectResponse(f"/people/{person_id}?ok=erased", status_code=303)
+
+
+def _person(
+    request: Request,
+    session: Session,
+    zone: str,
+    staff: Staff,
+    person_id: int,
+    form: PersonForm,
+    verdict: Verdict | None = None,
+    status_code: int = 200,
+    error: DomainError | None = None,
+) -> Response:
+    person = get_person(session, person_id=person_id)
+    return render(
+        request,
+        "person.html",
+        staff=staff,
+        zone=zone,
+        status_code=status_for(error) if error else status_code,
+        error=error.message if error else None,
+        person=person,
+        templates=sorted(person.templates, key=lambda t: t.id),
+        form=form,
+        verdict=verdict,
+    )

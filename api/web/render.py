@@ -1,0 +1,84 @@
+"""Rendering pages: one Jinja environment (autoescaped), the language, the shared context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from api.web.texts import TEXTS, Translator
+from attendance.staff.sessions import Staff
+
+HERE = Path(__file__).parent
+LANG_COOKIE = "attend_lang"
+LANGS = ("vi", "en")
+
+
+@cache
+def environment() -> Environment:
+    # Autoescape every template: names and notes are typed by people, never trusted as HTML.
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def pick_lang(request: Request) -> str:
+    """?lang= wins (and is remembered in a cookie), then the cookie, then Vietnamese."""
+    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return asked if asked in LANGS else "vi"
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    staff: Staff | None,
+    status_code: int = 200,
+    zone: str = "Asia/Ho_Chi_Minh",
+    **context: Any,
+) -> HTMLResponse:
+    lang = pick_lang(request)
+    tz = ZoneInfo(zone)
+
+    def clock(at: datetime | None, with_date: bool = False) -> str:
+        if at is None:
+            return ""
+        local = at.astimezone(tz)
+        return local.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
+
+    other = "en" if lang == "vi" else "vi"
+    translate = Translator(lang)
+    done = request.query_params.get("ok", "")
+    context.setdefault("flash", translate("ok_" + done) if "ok_" + done in TEXTS else None)
+    body = (
+        environment()
+        .get_template(template)
+        .render(
+            t=translate,
+            lang=lang,
+            other_lang=other,
+            other_lang_url=str(request.url.include_query_params(lang=other)),
+            staff=staff,
+            path=request.url.path,
+            clock=clock,
+            **context,
+        )
+    )
+    response = HTMLResponse(body, status_code=status_code)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    response.headers["Cache-Control"] = "no-store"  # pages show names; do not cache them
+    return response
+
+
+__all__ = ["LANGS", "TEXTS", "pick_lang", "render"]

@@ -1,0 +1,98 @@
+"""The review queue: uncertain matches with their face crop; confirm or reject each."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import ServicesDep, SessionDep, StaffDep
+from api.errors import status_for
+from api.web.forms import Text
+from api.web.render import render
+from attendance.errors import DomainError, NotFound
+from attendance.meetings import get_meeting
+from attendance.review.service import confirm_review, get_review, pending_reviews, reject_review
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/meetings/{meeting_id}/review")
+def review_page(
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    return _page(request, session, services.settings.timezone, staff, meeting_id)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    zone: str,
+    staff: StaffDep,
+    meeting_id: int,
+    error: DomainError | None = None,
+) -> Response:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    return render(
+        request,
+        "review.html",
+        staff=staff,
+        zone=zone,
+        status_code=status_for(error) if error else 200,
+        error=error.message if error else None,
+        meeting=meeting,
+        items=pending_reviews(session, meeting_id=meeting_id),
+    )
+
+
+@router.get("/review/{item_id}/crop.jpg")
+def crop(item_id: int, session: SessionDep, staff: StaffDep) -> Response:
+    item = get_review(session, item_id=item_id)
+    if item.crop_jpeg is None:
+        raise NotFound("Ảnh đã được xóa. The face crop has been deleted.")
+    # Biometric data: never cached by the browser or anything in between.
+    return Response(item.crop_jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.post("/review/{item_id}/confirm")
+def confirm(
+    item_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    note: Text = "",
+) -> Response:
+    return _resolve(request, session, services, staff, item_id, note, confirm=True)
+
+
+@router.post("/review/{item_id}/reject")
+def reject(
+    item_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    note: Text = "",
+) -> Response:
+    return _resolve(request, session, services, staff, item_id, note, confirm=False)
+
+
+def _resolve(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    item_id: int,
+    note: str,
+    *,
+    confirm: bool,
+) -> Response:
+    meeting_id = get_review(session, item_id=item_id).meeting_id
+    action = confirm_review if confirm else reject_review
+    try:
+        action(session, item_id=item_id, actor=staff.actor, note=note[:500] or None)
+    except DomainError as exc:
+        session.rollback()
+        return _page(request, session, services.settings.timezone, staff, meeting_id, exc)
+    done = "confirmed" if confirm else "rejected"
+    return RedirectResponse(f"/meetings/{meeting_id}/review?ok={done}", status_code=303)

@@ -1,0 +1,127 @@
+"""Importing a meeting's roster from a spreadsheet: upload, preview, confirm."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import ServicesDep, SessionDep, StaffDep
+from api.errors import status_for
+from api.upload import read_upload
+from api.web.forms import Text
+from api.web.render import render
+from attendance.errors import DomainError, Invalid
+from attendance.meetings import get_meeting
+from attendance.roster_import import RosterRow, RowStatus, import_roster, preview_roster
+from enrollment.roster import MAX_ROWS, parse_roster
+from models.images import ImageRejected, format_bytes
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/meetings/{meeting_id}/roster")
+def import_page(
+    meeting_id: int, request: Request, session: SessionDep, staff: StaffDep
+) -> Response:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    return render(request, "roster_import.html", staff=staff, meeting=meeting)
+
+
+@router.post("/meetings/{meeting_id}/roster/preview")
+def preview(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    try:
+        data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
+        rows = parse_roster(data)
+    except (DomainError, ImageRejected) as exc:
+        return render(
+            request,
+            "roster_import.html",
+            staff=staff,
+            meeting=meeting,
+            status_code=status_for(exc),
+            error=_message(exc, services.settings.limits.max_upload_bytes),
+        )
+    result = preview_roster(session, rows=rows)
+    return render(
+        request,
+        "roster_preview.html",
+        staff=staff,
+        meeting=meeting,
+        preview=result,
+        matched=result.count(RowStatus.MATCHED),
+        new=result.count(RowStatus.NEW),
+        invalid=result.count(RowStatus.INVALID),
+        # The parsed rows travel back with the confirmation and are judged again then:
+        # nothing is stored between the two steps, and any worker can take the second.
+        rows_json=json.dumps([asdict(r) for r in rows], ensure_ascii=False),
+    )
+
+
+@router.post("/meetings/{meeting_id}/roster/confirm")
+def confirm(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    staff: StaffDep,
+    rows: Text = "",
+    mode: Text = "replace",
+) -> Response:
+    try:
+        parsed = _rows(rows)
+        import_roster(session, meeting_id=meeting_id, rows=parsed, replace=mode != "add")
+    except DomainError as exc:
+        session.rollback()
+        meeting = get_meeting(session, meeting_id=meeting_id)
+        return render(
+            request,
+            "roster_import.html",
+            staff=staff,
+            meeting=meeting,
+            status_code=status_for(exc),
+            error=exc.message,
+        )
+    return RedirectResponse(f"/meetings/{meeting_id}?ok=imported", status_code=303)
+
+
+def _rows(text: str) -> list[RosterRow]:
+    try:
+        items = json.loads(text)
+        if not isinstance(items, list) or len(items) > MAX_ROWS:
+            raise ValueError("not a list of rows")
+        return [
+            RosterRow(
+                line=int(item["line"]),
+                full_name=str(item["full_name"]),
+                title=str(item.get("title", "")),
+                unit=str(item.get("unit", "")),
+                code=str(item.get("code", "")),
+            )
+            for item in items
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise Invalid(
+            "Dữ liệu xác nhận bị hỏng; hãy tải tệp lên lại. "
+            "The confirmation data is damaged; upload the file again.",
+            code="ROSTER_UNREADABLE",
+        ) from None
+
+
+def _message(exc: DomainError | ImageRejected, max_bytes: int) -> str:
+    if isinstance(exc, DomainError):
+        return exc.message
+    if status_for(exc) == 413:
+        size = format_bytes(max_bytes)
+        return f"Tệp vượt quá {size}. The file exceeds {size}."
+    return "Chưa chọn tệp. No file was chosen."

@@ -1,0 +1,49 @@
+// The live board: one server-sent event per change carries the whole picture; redraw it.
+(function () {
+  "use strict";
+  const body = document.body;
+  const offline = document.getElementById("offline");
+  const locale = body.dataset.lang === "en" ? "en-GB" : "vi-VN";
+
+  function clock(iso) {
+    return new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function tick() {
+    document.getElementById("clock").textContent = new Date().toLocaleTimeString(locale);
+  }
+
+  function draw(data) {
+    for (const key of ["expected", "present", "late", "absent"]) {
+      document.getElementById("n-" + key).textContent = data[key];
+    }
+    document.getElementById("title").textContent = data.title;
+    const list = document.getElementById("arrivals");
+    list.replaceChildren();
+    for (const a of data.latest) {
+      const li = document.createElement("li");
+      if (a.late) li.className = "late";
+      const time = document.createElement("time");
+      time.textContent = clock(a.at);
+      const name = document.createElement("b");
+      name.textContent = a.full_name;
+      const more = document.createElement("span");
+      more.textContent = [a.title, a.unit].filter(Boolean).join(" · ");
+      li.append(time, name, more);
+      list.append(li);
+    }
+    if (!data.latest.length) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = body.dataset.empty;
+      list.append(li);
+    }
+  }
+
+  const source = new EventSource(body.dataset.stream);
+  source.onmessage = (event) => { offline.hidden = true; draw(JSON.parse(event.data)); };
+  // EventSource reconnects by itself; say so on screen while it does.
+  source.onerror = () => { offline.hidden = false; };
+  tick();
+  setInterval(tick, 1000);
+})();

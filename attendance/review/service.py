@@ -1,0 +1,165 @@
+"""Uncertain matches wait here until a secretary confirms (check-in) or rejects them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from attendance import audit
+from attendance.checkin import check_in
+from attendance.errors import Conflict, NotFound
+from attendance.matching import Decision, FaceDecision
+from attendance.orm import MAX_ID, utcnow
+from attendance.presence import presence_event
+from attendance.review.tables import CONFIRMED, PENDING, REJECTED, ReviewItem
+from attendance.text import clean_text
+
+# Below the accept threshold by at most this much, a roster candidate is worth a look:
+# about the spread of genuine scores that fall just short on the calibration set.
+GREY_ZONE = 0.08
+
+
+def needs_review(
+    decision: FaceDecision,
+    *,
+    threshold: float,
+    roster: Collection[int],
+    grey_zone: float = GREY_ZONE,
+) -> bool:
+    """Ambiguous, or unknown but only just, with a best candidate who is on the roster."""
+    if decision.candidate_id is None or decision.similarity is None:
+        return False
+    if decision.candidate_id not in roster:
+        return False
+    if decision.decision is Decision.AMBIGUOUS:
+        return True
+    return decision.decision is Decision.UNKNOWN and decision.similarity >= threshold - grey_zone
+
+
+def record_review(
+    session: Session,
+    *,
+    meeting_id: int,
+    decision: FaceDecision,
+    source: str,
+    key: str,
+    crop_jpeg: bytes | None,
+) -> ReviewItem | None:
+    """Queue one uncertain face once (by `key`); nothing when the candidate is already in."""
+    assert decision.candidate_id is not None and decision.similarity is not None
+    existing = session.scalars(select(ReviewItem).where(ReviewItem.key == key)).first()
+    if existing is not None:
+        return existing
+    if presence_event(session, meeting_id=meeting_id, person_id=decision.candidate_id):
+        return None
+    item = ReviewItem(
+        meeting_id=meeting_id,
+        candidate_id=decision.candidate_id,
+        runner_up_id=decision.runner_up_id,
+        similarity=decision.similarity,
+        margin=decision.margin,
+        decision=decision.decision.value,
+        source=clean_text(source, field="source")[:100],
+        key=key[:200],
+        crop_jpeg=crop_jpeg,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def pending_reviews(session: Session, *, meeting_id: int) -> list[ReviewItem]:
+    return list(
+        session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.meeting_id == meeting_id, ReviewItem.status == PENDING)
+            .order_by(ReviewItem.id)
+        )
+    )
+
+
+def get_review(session: Session, *, item_id: int) -> ReviewItem:
+    item = session.get(ReviewItem, item_id) if 0 < item_id <= MAX_ID else None
+    if item is None:
+        raise NotFound(f"Không có mục chờ xác nhận số {item_id}. No review item with id {item_id}.")
+    return item
+
+
+def confirm_review(
+    session: Session, *, item_id: int, actor: str, note: str | None = None
+) -> ReviewItem:
+    """The secretary says it is the candidate: check them in, with who and why."""
+    item = _pending(session, item_id)
+    reason = clean_text(note or "", field="note") or (
+        f"Xác nhận nhận diện (độ giống {item.similarity:.2f}). "
+        f"Match confirmed (similarity {item.similarity:.2f})."
+    )
+    result = check_in(
+        session,
+        meeting_id=item.meeting_id,
+        person_id=item.candidate_id,
+        source="review",
+        idempotency_key=f"review:{item.id}",
+        similarity=item.similarity,
+        margin=item.margin,
+        note=reason[:500],
+        actor=actor,
+    )
+    _resolve(session, item, CONFIRMED, actor, reason, event_id=result.event.id)
+    return item
+
+
+def reject_review(
+    session: Session, *, item_id: int, actor: str, note: str | None = None
+) -> ReviewItem:
+    """Not the candidate: nothing is checked in; the face crop is deleted."""
+    item = _pending(session, item_id)
+    _resolve(session, item, REJECTED, actor, clean_text(note or "", field="note") or None)
+    return item
+
+
+def _pending(session: Session, item_id: int) -> ReviewItem:
+    item = get_review(session, item_id=item_id)
+    if item.status != PENDING:
+        raise Conflict(
+            "Mục này đã được xử lý. This item has already been resolved.", code="ALREADY_RESOLVED"
+        )
+    return item
+
+
+def _resolve(
+    session: Session,
+    item: ReviewItem,
+    status: str,
+    actor: str,
+    note: str | None,
+    event_id: int | None = None,
+) -> None:
+    item.status = status
+    item.resolved_at = utcnow()
+    item.resolved_by = actor[:100]
+    item.note = note[:500] if note else None
+    item.event_id = event_id
+    item.crop_jpeg = None  # biometric data: not kept once it has served its purpose
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"review_{status}",
+        meeting_id=item.meeting_id,
+        subject=f"person:{item.candidate_id}",
+        detail={"review_id": item.id, "similarity": round(item.similarity, 4), "note": note},
+    )
+
+
+def count_pending(session: Session, *, meeting_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                ReviewItem.meeting_id == meeting_id, ReviewItem.status == PENDING
+            )
+        )
+        or 0
+    )

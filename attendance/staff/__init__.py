@@ -1,0 +1,1 @@
+"""Staff who work in the browser: sign-in sessions now, staff accounts and roles later."""

@@ -1,0 +1,113 @@
+"""Signing staff in and out of the web pages; the role check lives in one place."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attendance.errors import Forbidden, Unauthorized
+from attendance.orm import ApiToken, utcnow
+from attendance.staff.tables import StaffSession
+from attendance.text import clean_text
+from attendance.tokens import ADMIN, authenticate
+
+# A working day and an evening meeting; then sign in again.
+SESSION_HOURS = 14
+# Roles that may use the secretary's pages. Staff accounts will add "secretary" here.
+STAFF_ROLES = frozenset({ADMIN})
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who is signed in: what the pages show and what the audit log records."""
+
+    token_id: int
+    role: str
+    actor: str
+
+
+def sign_in(
+    session: Session, *, token: str, label: str | None = None, now: datetime | None = None
+) -> tuple[str, Staff]:
+    """Exchange a valid staff token for a session key (for a cookie); the key is shown once."""
+    label = clean_text(label or "", field="label")[:100] or None
+    try:
+        row = authenticate(session, token=token.strip())
+    except Unauthorized as exc:
+        raise Unauthorized(
+            "Mã đăng nhập không đúng. The sign-in token is not valid.", code="BAD_SIGN_IN"
+        ) from exc
+    _require_role(row.role, STAFF_ROLES)
+    key = secrets.token_urlsafe(32)
+    when = now or utcnow()
+    session.add(
+        StaffSession(
+            key_sha256=_digest(key),
+            token_id=row.id,
+            label=label,
+            created_at=when,
+            expires_at=when + timedelta(hours=SESSION_HOURS),
+        )
+    )
+    session.flush()
+    return key, _staff(row, label)
+
+
+def staff_for(
+    session: Session,
+    *,
+    key: str | None,
+    roles: frozenset[str] = STAFF_ROLES,
+    now: datetime | None = None,
+) -> Staff:
+    """The signed-in staff member behind a session key, if their role is one of `roles`."""
+    if not key:
+        raise Unauthorized("Cần đăng nhập. Please sign in.", code="SIGN_IN_REQUIRED")
+    found = session.scalars(
+        select(StaffSession).where(StaffSession.key_sha256 == _digest(key))
+    ).first()
+    when = now or utcnow()
+    if (
+        found is None
+        or found.revoked_at is not None
+        or found.expires_at <= when
+        or found.token.revoked_at is not None
+    ):
+        raise Unauthorized(
+            "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại. The session has ended; sign in again.",
+            code="SIGN_IN_REQUIRED",
+        )
+    _require_role(found.token.role, roles)
+    return _staff(found.token, found.label)
+
+
+def sign_out(session: Session, *, key: str | None) -> None:
+    if not key:
+        return
+    found = session.scalars(
+        select(StaffSession).where(StaffSession.key_sha256 == _digest(key))
+    ).first()
+    if found is not None and found.revoked_at is None:
+        found.revoked_at = utcnow()
+        session.flush()
+
+
+def _require_role(role: str, roles: frozenset[str]) -> None:
+    if role not in roles:
+        raise Forbidden(
+            "Tài khoản này không có quyền dùng trang này. This account may not use this page."
+        )
+
+
+def _staff(token: ApiToken, label: str | None) -> Staff:
+    actor = f"{token.name} ({label})" if label else token.name
+    return Staff(token_id=token.id, role=token.role, actor=actor[:100])
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()

@@ -1,0 +1,152 @@
+"""Reading the roster spreadsheets agencies keep (XLSX or CSV) with Vietnamese headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+
+from attendance.errors import Invalid
+from attendance.roster_import import RosterRow
+from attendance.text import search_key
+
+MAX_ROWS = 5000
+# An XLSX is a ZIP: refuse one that would inflate past this (a "zip bomb") before parsing.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+HEADER_SEARCH_ROWS = 15  # a title line ("DANH SÁCH ĐẠI BIỂU ...") often sits above the header
+MAX_COLUMNS = 40
+
+# Header texts, compared without diacritics or case ("Họ và tên" == "HO VA TEN").
+HEADERS: dict[str, tuple[str, ...]] = {
+    "full_name": ("ho va ten", "ho ten", "ho va ten dai bieu", "ho ten dai bieu", "full name"),
+    "title": ("chuc vu", "chuc danh", "title", "position"),
+    "unit": ("don vi", "co quan", "don vi cong tac", "co quan don vi", "unit", "organisation"),
+    "code": ("ma dai bieu", "ma", "ma so", "ma db", "code"),
+}
+
+
+def parse_roster(data: bytes) -> list[RosterRow]:
+    """Every data row under the header row; empty rows are skipped, nothing is judged yet."""
+    if not data:
+        raise _unreadable()
+    rows = _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
+    return _rows_under_header(rows)
+
+
+def _rows_under_header(rows: Iterable[list[str]]) -> list[RosterRow]:
+    iterator = enumerate(rows, start=1)
+    columns: dict[str, int] | None = None
+    for line, cells in iterator:
+        if line > HEADER_SEARCH_ROWS:
+            break
+        columns = _header_columns(cells)
+        if "full_name" in columns:
+            break
+    if not columns or "full_name" not in columns:
+        raise Invalid(
+            "Không tìm thấy cột 'Họ và tên' trong tệp. "
+            "No 'Họ và tên' (full name) column was found in the file.",
+            code="ROSTER_NO_NAME_COLUMN",
+        )
+    found: list[RosterRow] = []
+    for line, cells in iterator:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(found) >= MAX_ROWS:
+            raise Invalid(
+                f"Tệp có hơn {MAX_ROWS} dòng; hãy chia nhỏ. "
+                f"The file has more than {MAX_ROWS} rows; split it.",
+                code="ROSTER_TOO_LARGE",
+            )
+
+        def cell(field: str, cells: list[str] = cells) -> str:
+            index = columns.get(field)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        found.append(RosterRow(line, cell("full_name"), cell("title"), cell("unit"), cell("code")))
+    if not found:
+        raise Invalid(
+            "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề. "
+            "The file has no rows under its header.",
+            code="ROSTER_EMPTY",
+        )
+    return found
+
+
+def _header_columns(cells: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, text in enumerate(cells):
+        key = search_key(text).rstrip(":").strip()
+        for field, names in HEADERS.items():
+            if key in names and field not in columns:
+                columns[field] = index
+    return columns
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
+                raise Invalid(
+                    "Tệp XLSX quá lớn khi giải nén. The XLSX file is too large once unpacked.",
+                    code="ROSTER_TOO_LARGE",
+                )
+        import openpyxl  # imported here: only imports of a spreadsheet pay for it
+
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Invalid:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _unreadable() from exc
+    try:
+        sheet = book.worksheets[0]
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            yield [_text(v) for v in values]
+    except Exception as exc:  # a damaged sheet fails only when it is read
+        raise _unreadable() from exc
+    finally:
+        book.close()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a code typed as a number: 12.0 in the cell, "12" on paper
+    return str(value)
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise _unreadable()
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    for cells in csv.reader(io.StringIO(text), dialect):
+        yield cells[:MAX_COLUMNS]
+
+
+def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Windows' Vietnamese code page, still what older Excel writes for "CSV".
+        return data.decode("cp1258")
+    except UnicodeDecodeError as exc:
+        raise _unreadable() from exc
+
+
+def _unreadable() -> Invalid:
+    return Invalid(
+        "Không đọc được tệp; hãy gửi tệp Excel (.xlsx) hoặc CSV. "
+        "The file could not be read; send an Excel (.xlsx) or CSV file.",
+        code="ROSTER_UNREADABLE",
+    )

@@ -1,0 +1,54 @@
+"""The app in-process with a fresh SQLite file; the real SFace pack only where photos are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from web_support import ADMIN_TOKEN, sign_in
+
+from api.app import create_app
+from api.services import load_pipeline
+from attendance.settings import ModelSettings, Settings
+from models.packs import FacePipeline
+
+
+@pytest.fixture(scope="session")
+def pipeline_factory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[Settings], FacePipeline]:
+    """Loads the real pack the first time a test needs faces, once for the whole session."""
+    cache_dir = tmp_path_factory.mktemp("model-cache")
+
+    @cache
+    def load() -> FacePipeline:
+        return load_pipeline(
+            Settings(db_url="sqlite://", models=ModelSettings(cache_dir=cache_dir, max_side=1280))
+        )
+
+    return lambda _settings: load()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "web.db"
+
+
+@pytest.fixture
+def anonymous(
+    db_path: Path, pipeline_factory: Callable[[Settings], FacePipeline]
+) -> Iterator[TestClient]:
+    settings = Settings(db_url=f"sqlite:///{db_path}", admin_token=ADMIN_TOKEN)
+    app = create_app(settings, pipeline_factory=pipeline_factory, warm_up=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def client(anonymous: TestClient) -> TestClient:
+    """Signed in as the admin, labelled 'Chị Thu' in the audit log."""
+    sign_in(anonymous)
+    return anonymous

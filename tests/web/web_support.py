@@ -1,0 +1,63 @@
+"""Helpers for the page tests: a signed-in client, forms, and spreadsheets made on the fly."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import httpx
+from fastapi.testclient import TestClient
+
+ADMIN_TOKEN = "web-admin-token-0123456789"
+ORIGIN = "http://testserver"
+
+
+def sign_in(client: TestClient, label: str = "Chị Thu") -> httpx.Response:
+    response = client.post(
+        "/signin",
+        data={"token": ADMIN_TOKEN, "label": label, "next": "/meetings"},
+        headers={"Origin": ORIGIN},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return response
+
+
+def post(client: TestClient, url: str, data: dict[str, str], **kw: object) -> httpx.Response:
+    """A form post from our own page (the Origin a browser sends)."""
+    return client.post(url, data=data, headers={"Origin": ORIGIN}, follow_redirects=False, **kw)  # type: ignore[arg-type]
+
+
+def create_meeting(client: TestClient, title: str = "Họp giao ban tuần", **fields: str) -> int:
+    form = {
+        "title": title,
+        "room": "Hội trường A",
+        "starts_at": "2026-03-02T08:00",
+        "ends_at": "2026-03-02T11:00",
+        "late_after_minutes": "15",
+        **fields,
+    }
+    response = post(client, "/meetings", form)
+    assert response.status_code == 303, response.text
+    match = re.match(r"/meetings/(\d+)", response.headers["location"])
+    assert match
+    return int(match.group(1))
+
+
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def text_of(html: str) -> str:
+    """The page's visible text, tags dropped and spaces squeezed, for plain assertions."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
