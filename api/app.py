@@ -76,13 +76,10 @@ def create_app(
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > limit:
             size = format_bytes(limit)
-            return JSONResponse(
-                error_body(
-                    "IMAGE_TOO_LARGE",
-                    f"Tệp gửi lên vượt quá {size}. The upload exceeds {size}.",
-                ),
-                status_code=413,
-            )
+            detail = f"Tệp gửi lên vượt quá {size}. The upload exceeds {size}."
+            if not request.url.path.startswith("/api/"):
+                return page_error(request, 413, "IMAGE_TOO_LARGE", detail)
+            return JSONResponse(error_body("IMAGE_TOO_LARGE", detail), status_code=413)
         return await call_next(request)
 
     @app.get("/healthz", tags=["health"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -62,7 +63,9 @@ def _rows_under_header(rows: Iterable[list[str]]) -> list[RosterRow]:
 
         def cell(field: str, cells: list[str] = cells) -> str:
             index = columns.get(field)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            text = cells[index] if index is not None and index < len(cells) else ""
+            # NFC: Windows-1258 and macOS write tones as separate marks; names compare whole.
+            return unicodedata.normalize("NFC", text).strip()
 
         found.append(RosterRow(line, cell("full_name"), cell("title"), cell("unit"), cell("code")))
     if not found:

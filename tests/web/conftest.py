@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, sign_in
+from web_support import ADMIN_TOKEN, face_photos, sign_in
 
 from api.app import create_app
 from api.services import load_pipeline
@@ -38,13 +39,27 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def anonymous(
+def make_client(
     db_path: Path, pipeline_factory: Callable[[Settings], FacePipeline]
-) -> Iterator[TestClient]:
-    settings = Settings(db_url=f"sqlite:///{db_path}", admin_token=ADMIN_TOKEN)
-    app = create_app(settings, pipeline_factory=pipeline_factory, warm_up=False)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
+) -> Iterator[Callable[..., TestClient]]:
+    """Start the app with these settings (match=..., limits=...); stopped after the test."""
+    clients: list[TestClient] = []
+
+    def start(**overrides: Any) -> TestClient:
+        settings = Settings(db_url=f"sqlite:///{db_path}", admin_token=ADMIN_TOKEN, **overrides)
+        app = create_app(settings, pipeline_factory=pipeline_factory, warm_up=False)
+        client = TestClient(app, raise_server_exceptions=False)
+        clients.append(client.__enter__())
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def anonymous(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client()
 
 
 @pytest.fixture
@@ -52,3 +67,8 @@ def client(anonymous: TestClient) -> TestClient:
     """Signed in as the admin, labelled 'Chị Thu' in the audit log."""
     sign_in(anonymous)
     return anonymous
+
+
+@pytest.fixture(scope="session")
+def portraits(pipeline_factory: Callable[[Settings], FacePipeline]) -> list[bytes]:
+    return face_photos(pipeline_factory(Settings(db_url="sqlite://")))

@@ -61,3 +61,33 @@ def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
 def text_of(html: str) -> str:
     """The page's visible text, tags dropped and spaces squeezed, for plain assertions."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def face_photos(pipeline: object) -> list[bytes]:
+    """One JPEG portrait per person of insightface's t1.jpg (six people), left to right."""
+    from pathlib import Path
+
+    import insightface
+    import numpy as np
+    from PIL import Image
+
+    path = Path(insightface.__file__).parent / "data" / "images" / "t1.jpg"
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    bgr = np.ascontiguousarray(np.asarray(image)[..., ::-1])
+    faces = sorted(pipeline.detect(bgr), key=lambda f: f.box[0])  # type: ignore[attr-defined]
+    photos = []
+    for face in faces:
+        x, y, w, h = face.box
+        crop = image.crop(
+            (
+                int(max(0, x - 0.8 * w)),
+                int(max(0, y - 0.8 * h)),
+                int(min(image.width, x + 1.8 * w)),
+                int(min(image.height, y + 1.8 * h)),
+            )
+        )
+        out = io.BytesIO()
+        crop.save(out, "JPEG", quality=92)
+        photos.append(out.getvalue())
+    return photos

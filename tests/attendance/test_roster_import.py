@@ -1,0 +1,104 @@
+"""Roster rows against the people already known: by code, then by name and unit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy.orm import Session
+
+from attendance.errors import NotFound
+from attendance.meetings import create_meeting, roster_ids
+from attendance.people import create_person, search_people
+from attendance.roster_import import RosterRow, RowStatus, import_roster, preview_roster
+
+
+def _meeting(session: Session) -> int:
+    return create_meeting(
+        session,
+        title="Họp",
+        starts_at=datetime(2026, 3, 2, 1, tzinfo=timezone.utc),
+        ends_at=datetime(2026, 3, 2, 3, tzinfo=timezone.utc),
+    ).id
+
+
+def test_rows_match_by_code_first_then_by_name_and_unit(session: Session) -> None:
+    an = create_person(session, full_name="Nguyễn Văn An", code="DB-1", unit="UBND Quận 1")
+    binh = create_person(session, full_name="Trần Thị Bình", unit="Phòng Tư pháp")
+    preview = preview_roster(
+        session,
+        rows=[
+            RosterRow(2, "Nguyễn V. An (đổi tên)", code="DB-1"),
+            RosterRow(3, "trần thị  bình", unit="phòng tư pháp"),
+            RosterRow(4, "Tran Thi Binh", unit="Phòng Tư pháp"),  # diacritics make a new name
+            RosterRow(5, "Lê Hoàng Cường", unit="Sở Nội vụ"),
+        ],
+    )
+    assert [(r.status, r.person.id if r.person else None) for r in preview.rows] == [
+        (RowStatus.MATCHED, an.id),
+        (RowStatus.MATCHED, binh.id),
+        (RowStatus.NEW, None),
+        (RowStatus.NEW, None),
+    ]
+
+
+def test_empty_names_repeated_codes_and_repeated_people_are_invalid(session: Session) -> None:
+    create_person(session, full_name="Nguyễn Văn An", code="DB-1")
+    preview = preview_roster(
+        session,
+        rows=[
+            RosterRow(2, "", code="X"),
+            RosterRow(3, "Lê Văn C", code="DB-9"),
+            RosterRow(4, "Lê Văn D", code="DB-9"),
+            RosterRow(5, "Nguyễn Văn An", code="DB-1"),
+            RosterRow(6, "Nguyễn Văn An", code="DB-1"),
+            RosterRow(7, "Phạm E"),
+            RosterRow(8, "Phạm E"),
+        ],
+    )
+    statuses = [r.status for r in preview.rows]
+    assert statuses == [
+        RowStatus.INVALID,
+        RowStatus.NEW,
+        RowStatus.INVALID,
+        RowStatus.MATCHED,
+        RowStatus.INVALID,
+        RowStatus.NEW,
+        RowStatus.INVALID,
+    ]
+    reasons = [r.reason for r in preview.rows]
+    assert reasons[0] == "Thiếu họ và tên. The full name is empty."
+    assert reasons[2] == "Mã DB-9 trùng với dòng 3. Code DB-9 repeats row 3."
+
+
+def test_two_known_namesakes_in_one_unit_need_a_code(session: Session) -> None:
+    create_person(session, full_name="Nguyễn Văn An", unit="Phường 1")
+    create_person(session, full_name="Nguyễn Văn An", unit="Phường 1")
+    [row] = preview_roster(session, rows=[RosterRow(2, "Nguyễn Văn An", unit="Phường 1")]).rows
+    assert row.status is RowStatus.INVALID and "mã đại biểu" in (row.reason or "")
+
+
+def test_import_creates_the_new_people_and_sets_the_roster(session: Session) -> None:
+    meeting_id = _meeting(session)
+    known = create_person(session, full_name="Nguyễn Văn An", code="DB-1")
+    rows = [RosterRow(2, "Nguyễn Văn An", code="DB-1"), RosterRow(3, "Trần Thị Bình", title="Phó")]
+    result = import_roster(session, meeting_id=meeting_id, rows=[*rows, RosterRow(4, "")])
+    assert (result.created, result.matched, result.skipped) == (1, 1, 1)
+    assert roster_ids(session, meeting_id=meeting_id) == set(result.person_ids)
+    assert known.id in result.person_ids
+    again = import_roster(session, meeting_id=meeting_id, rows=rows)
+    assert again.created == 0  # importing the same file twice creates nobody new
+
+
+def test_import_can_add_to_the_current_roster(session: Session) -> None:
+    meeting_id = _meeting(session)
+    first = import_roster(session, meeting_id=meeting_id, rows=[RosterRow(2, "A")])
+    second = import_roster(session, meeting_id=meeting_id, rows=[RosterRow(2, "B")], replace=False)
+    assert set(first.person_ids) < set(second.person_ids)
+    assert len(roster_ids(session, meeting_id=meeting_id)) == 2
+
+
+def test_an_unknown_meeting_imports_nothing(session: Session) -> None:
+    with pytest.raises(NotFound):
+        import_roster(session, meeting_id=999, rows=[RosterRow(2, "A")])
+    assert search_people(session) == []

@@ -1,0 +1,81 @@
+"""Signing in: the cookie, the role check in one place, and the same-origin rule for writes."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from web_support import ADMIN_TOKEN, ORIGIN, post, sign_in, text_of
+
+
+def test_a_page_without_a_session_redirects_to_sign_in_and_back(anonymous: TestClient) -> None:
+    response = anonymous.get("/people?q=an", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/people%3Fq%3Dan"
+
+
+def test_sign_in_sets_an_http_only_strict_cookie_and_names_the_person(
+    anonymous: TestClient,
+) -> None:
+    response = sign_in(anonymous, label="Nguyễn Thị Thu")
+    cookie = response.headers["set-cookie"]
+    assert "attend_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert ADMIN_TOKEN not in cookie  # the cookie holds a session key, never the token
+    page = anonymous.get("/meetings")
+    assert page.status_code == 200
+    assert "admin (Nguyễn Thị Thu)" in page.text
+
+
+def test_a_wrong_token_is_refused_with_a_bilingual_message(anonymous: TestClient) -> None:
+    response = post(anonymous, "/signin", {"token": "wrong", "next": "/meetings"})
+    assert response.status_code == 401
+    assert "Mã đăng nhập không đúng. The sign-in token is not valid." in text_of(response.text)
+    assert "set-cookie" not in response.headers
+
+
+def test_sign_in_never_redirects_off_site(anonymous: TestClient) -> None:
+    response = post(anonymous, "/signin", {"token": ADMIN_TOKEN, "next": "//evil.example/x"})
+    assert response.headers["location"] == "/meetings"
+
+
+def test_sign_out_ends_the_session(client: TestClient) -> None:
+    assert post(client, "/signout", {}).status_code == 303
+    client.cookies.clear()
+    assert client.get("/meetings", follow_redirects=False).status_code == 303
+
+
+def test_the_cookie_reaches_the_api_for_reading(client: TestClient) -> None:
+    assert client.get("/api/v1/meetings").status_code == 200
+
+
+def test_a_cookie_borne_write_without_our_origin_is_refused(client: TestClient) -> None:
+    body = {
+        "title": "X",
+        "starts_at": "2026-03-02T08:00:00",
+        "ends_at": "2026-03-02T09:00:00",
+    }
+    assert client.post("/api/v1/meetings", json=body).status_code == 403
+    evil = {"Origin": "https://evil.example"}
+    assert client.post("/api/v1/meetings", json=body, headers=evil).status_code == 403
+    ours = client.post("/api/v1/meetings", json=body, headers={"Origin": ORIGIN})
+    assert ours.status_code == 201
+
+
+def test_a_page_form_from_another_site_is_refused(client: TestClient) -> None:
+    response = client.post(
+        "/meetings", data={"title": "X"}, headers={"Origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    assert "CROSS_SITE" not in response.text  # a page, with the message, not JSON
+    assert "did not come from this site" in response.text
+
+
+def test_a_bearer_token_needs_no_origin(anonymous: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    body = {"title": "X", "starts_at": "2026-03-02T08:00:00", "ends_at": "2026-03-02T09:00:00"}
+    assert anonymous.post("/api/v1/meetings", json=body, headers=headers).status_code == 201
+
+
+def test_pages_are_vietnamese_by_default_and_english_on_request(client: TestClient) -> None:
+    assert "Cuộc họp" in client.get("/meetings").text
+    english = client.get("/meetings?lang=en")
+    assert "New meeting" in english.text
+    assert "Meetings" in client.get("/meetings").text  # remembered in a cookie

@@ -1,0 +1,65 @@
+"""An uncertain face in an image check-in waits in the queue; the secretary decides."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image
+from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of
+
+from attendance.settings import MatchSettings
+
+BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def _slightly_different(photo: bytes) -> bytes:
+    """The same person, another shot: resized and re-encoded, so similarity is just under 1."""
+    with Image.open(io.BytesIO(photo)) as image:
+        smaller = image.resize((image.width * 9 // 10, image.height * 9 // 10))
+    out = io.BytesIO()
+    smaller.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def test_a_face_just_under_the_threshold_is_queued_then_confirmed(
+    make_client: object, portraits: list[bytes]
+) -> None:
+    # Threshold 1.0: nothing is ever sure enough, so the near-identical face lands in the queue.
+    client = make_client(match=MatchSettings(threshold=1.0, margin=0.0))  # type: ignore[operator]
+    sign_in(client)
+    person = client.post("/api/v1/people", json={"full_name": "Nguyễn Văn An"}, headers=BEARER)
+    person_id = person.json()["id"]
+    enrolled = client.post(
+        f"/api/v1/people/{person_id}/photos",
+        files={"file": ("a.jpg", portraits[0])},
+        headers=BEARER,
+    )
+    assert enrolled.status_code == 201, enrolled.text
+    meeting_id = create_meeting(client)
+    client.put(
+        f"/api/v1/meetings/{meeting_id}/participants",
+        json={"person_ids": [person_id]},
+        headers=BEARER,
+    )
+    checkin = client.post(
+        f"/api/v1/meetings/{meeting_id}/checkins",
+        files={"file": ("door.jpg", _slightly_different(portraits[0]))},
+        headers=BEARER,
+    )
+    assert checkin.status_code == 200, checkin.text
+    assert checkin.json()["events"] == []
+    page = client.get(f"/meetings/{meeting_id}/review")
+    assert "Nguyễn Văn An" in page.text
+    item_id = int(re.findall(r"/review/(\d+)/crop.jpg", page.text)[0])
+    crop = client.get(f"/review/{item_id}/crop.jpg")
+    assert crop.headers["content-type"] == "image/jpeg" and crop.content[:2] == b"\xff\xd8"
+    confirmed = post(client, f"/review/{item_id}/confirm", {"note": ""})
+    assert confirmed.status_code == 303
+    attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance").json()
+    assert attendance[0]["status"] != "absent"
+    assert client.get(f"/review/{item_id}/crop.jpg").status_code == 404  # biometric data gone
+    audit = text_of(client.get(f"/meetings/{meeting_id}/audit").text)
+    assert "admin (Chị Thu) Xác nhận nhận diện Nguyễn Văn An" in audit
+    twice = post(client, f"/review/{item_id}/reject", {})
+    assert twice.status_code == 409 and "đã được xử lý" in twice.text

@@ -1,0 +1,29 @@
+"""Every text a template uses exists in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from api.web.texts import TEXTS
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "web" / "templates"
+
+
+def test_every_text_a_template_uses_is_defined() -> None:
+    used = set()
+    for path in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r"""\bt\(["']([a-z_]+)["']""", path.read_text(encoding="utf-8")))
+    # Keys built from a prefix (status_, row_, action_, decision_) are checked where used.
+    assert sorted(k for k in used if not k.endswith("_") and k not in TEXTS) == []
+
+
+def test_every_text_has_both_languages() -> None:
+    assert [k for k, (vi, en) in TEXTS.items() if not vi.strip() or not en.strip()] == []
+
+
+def test_prefixed_texts_cover_every_value() -> None:
+    for key in ("status_present", "status_late", "status_absent", "row_matched", "row_new"):
+        assert key in TEXTS
+    for key in ("row_invalid", "decision_ambiguous", "decision_unknown", "action_check_out"):
+        assert key in TEXTS
