@@ -37,6 +37,8 @@ def snapshot_json(snapshot: BoardSnapshot, zone: Any) -> dict[str, object]:
                 "title": a.title,
                 "unit": a.unit,
                 "at": a.at.astimezone(zone).isoformat(),
+                # Shown as the server's zone has it, whatever the screen's computer thinks.
+                "clock": a.at.astimezone(zone).strftime("%H:%M"),
                 "late": a.late,
             }
             for a in snapshot.latest

@@ -44,10 +44,11 @@ def render(
     *,
     staff: Staff | None,
     status_code: int = 200,
-    zone: str = "Asia/Ho_Chi_Minh",
+    zone: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
     lang = pick_lang(request)
+    zone = zone or request.state.services.settings.timezone
     tz = ZoneInfo(zone)
 
     def clock(at: datetime | None, with_date: bool = False) -> str:
@@ -71,6 +72,7 @@ def render(
             staff=staff,
             path=request.url.path,
             clock=clock,
+            zone=zone,
             **context,
         )
     )

@@ -5,12 +5,9 @@
   const offline = document.getElementById("offline");
   const locale = body.dataset.lang === "en" ? "en-GB" : "vi-VN";
 
-  function clock(iso) {
-    return new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
-  }
-
   function tick() {
-    document.getElementById("clock").textContent = new Date().toLocaleTimeString(locale);
+    document.getElementById("clock").textContent =
+      new Date().toLocaleTimeString(locale, { timeZone: body.dataset.zone });
   }
 
   function draw(data) {
@@ -24,7 +21,7 @@
       const li = document.createElement("li");
       if (a.late) li.className = "late";
       const time = document.createElement("time");
-      time.textContent = clock(a.at);
+      time.textContent = a.clock;
       const name = document.createElement("b");
       name.textContent = a.full_name;
       const more = document.createElement("span");
