@@ -63,8 +63,8 @@ def cast_ballot(
         .values(ballots_cast=Poll.ballots_cast + (0 if previous else 1))
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
+    session.refresh(poll, ["state", "ballots_cast"])
     if not bumped:
-        session.refresh(poll)
         raise not_in_state(poll, wanted="open")
     if previous is not None:  # named polls only: a secret ballot cannot be found again
         session.execute(delete(NamedChoice).where(NamedChoice.voter_id == previous.id))
