@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import require_admin_token, require_token
 from api.errors import error_body, install_error_handlers
-from api.routes import checkins, identify, kiosk, meetings, people
+from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
@@ -95,7 +95,11 @@ def create_app(
     v1.include_router(checkins.router)
     v1.include_router(kiosk.admin)
     v1.include_router(kiosk.sync)
+    v1.include_router(polls.router, dependencies=admin_only)
+    v1.include_router(presence.router, dependencies=admin_only)
     app.include_router(v1)
+    # Delegates vote with their personal pass, not an API token: these routes check either.
+    app.include_router(voting.router, prefix="/api/v1")
     return app
 
 

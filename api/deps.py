@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +13,9 @@ from api.services import Services
 from attendance.db import unit_of_work
 from attendance.orm import ApiToken
 from attendance.tokens import authenticate, require_admin
+from attendance.voting.passes import PREFIX as PASS_PREFIX
+from attendance.voting.passes import authenticate_pass
+from attendance.voting.tables import VotingPass
 
 
 def get_services(request: Request) -> Services:
@@ -49,3 +53,29 @@ TokenDep = Annotated[ApiToken, Depends(require_token)]
 def require_admin_token(token: TokenDep) -> ApiToken:
     require_admin(token)
     return token
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling a voting route: staff or a kiosk (an API token), or a delegate (a pass)."""
+
+    token: ApiToken | None = None
+    voter: VotingPass | None = None
+
+    @property
+    def actor(self) -> str:
+        if self.voter is not None:
+            return f"person:{self.voter.person_id}"
+        assert self.token is not None
+        return self.token.name
+
+
+def require_caller(request: Request, services: ServicesDep) -> Caller:
+    token = bearer_token(request)
+    with services.sessions() as session:
+        if token and token.startswith(PASS_PREFIX):
+            return Caller(voter=authenticate_pass(session, token=token))
+        return Caller(token=authenticate(session, token=token))
+
+
+CallerDep = Annotated[Caller, Depends(require_caller)]

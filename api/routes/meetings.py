@@ -47,8 +47,15 @@ def read(meeting_id: int, session: SessionDep, services: ServicesDep) -> Meeting
 def participants(
     meeting_id: int, body: ParticipantsUpdate, session: SessionDep
 ) -> ParticipantsRead:
-    ids = set_participants(session, meeting_id=meeting_id, person_ids=body.person_ids)
-    return ParticipantsRead(meeting_id=meeting_id, person_ids=ids)
+    ids = set_participants(
+        session,
+        meeting_id=meeting_id,
+        person_ids=body.person_ids,
+        non_voting_ids=body.non_voting_ids,
+    )
+    return ParticipantsRead(
+        meeting_id=meeting_id, person_ids=ids, non_voting_ids=sorted(set(body.non_voting_ids))
+    )
 
 
 @router.get("/{meeting_id}/attendance")

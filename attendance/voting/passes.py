@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.errors import Invalid, Unauthorized
 from attendance.meetings import get_meeting, roster_ids
-from attendance.orm import utcnow
+from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
+from attendance.presence import ARRIVED
 from attendance.tokens import hash_token
 from attendance.voting.tables import VotingPass
 
@@ -68,3 +69,20 @@ def authenticate_pass(session: Session, *, token: str | None) -> VotingPass:
             "This voting link is not valid or was replaced; ask the secretary for a new one."
         )
     return found
+
+
+def issue_pass_on_arrival(session: Session, *, event: AttendanceEvent) -> str | None:
+    """A first arrival of a voting member brings their voting link; a return keeps the old
+    one working (a new pass would cut off the phone that already holds the link)."""
+    if event.kind != ARRIVED:
+        return None
+    votes = session.scalar(
+        select(Participant.voting_rights).where(
+            Participant.meeting_id == event.meeting_id, Participant.person_id == event.person_id
+        )
+    )
+    if not votes:
+        return None
+    return issue_pass(
+        session, meeting_id=event.meeting_id, person_id=event.person_id, actor="check-in"
+    )
