@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.services import Services
 from attendance.db import unit_of_work
+from attendance.errors import Forbidden
 from attendance.orm import ApiToken
 from attendance.tokens import authenticate, require_admin
 from attendance.voting.passes import PREFIX as PASS_PREFIX
@@ -43,8 +44,15 @@ def bearer_token(request: Request) -> str | None:
 
 
 def require_token(request: Request, services: ServicesDep) -> ApiToken:
+    token = bearer_token(request)
     with services.sessions() as session:
-        return authenticate(session, token=bearer_token(request))
+        if token and token.startswith(PASS_PREFIX):
+            authenticate_pass(session, token=token)  # 401 when the link is not valid at all
+            raise Forbidden(
+                "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
+                "A voting link can only vote and give opinions.",
+            )
+        return authenticate(session, token=token)
 
 
 TokenDep = Annotated[ApiToken, Depends(require_token)]

@@ -15,6 +15,7 @@ from attendance.exports.pdf import render_pdf
 from attendance.exports.report import MeetingReport, PollSummary, build_report
 from attendance.exports.xlsx import render_xlsx
 from attendance.text import search_key
+from attendance.voting.summary import poll_summaries
 
 
 class ExportFormat(str, Enum):
@@ -63,10 +64,15 @@ def export_meeting(
     meeting_id: int,
     format: str,
     zone: str,
-    polls: tuple[PollSummary, ...] = (),
+    polls: tuple[PollSummary, ...] | None = None,
 ) -> ExportFile:
-    """The meeting's attendance (and, in the PDF, its polls and draft minutes) as a file."""
+    """The meeting's attendance (and, in the PDF, its polls and draft minutes) as a file.
+
+    `polls` defaults to the meeting's closed polls.
+    """
     kind = parse_format(format)
+    if polls is None:
+        polls = poll_summaries(session, meeting_id=meeting_id)
     report = build_report(session, meeting_id=meeting_id, zone=zone, polls=polls)
     stem = f"{report.title} {report.starts_at:%Y-%m-%d}"
     return ExportFile(

@@ -46,7 +46,7 @@ def cast_ballot(
     if channel not in CHANNELS:
         raise Invalid(f"Kênh bỏ phiếu không hợp lệ: {channel}. Unknown channel: {channel}.")
     member_id = voter_id if on_behalf_of is None else on_behalf_of
-    eligibility = _eligibility(session, poll, voter_id=voter_id, member_id=member_id)
+    eligibility, member_name = _eligibility(session, poll, voter_id=voter_id, member_id=member_id)
     chosen = _valid_options(poll, option_ids)
     previous = session.scalars(
         select(BallotRecord).where(
@@ -54,7 +54,7 @@ def cast_ballot(
         )
     ).first()
     if previous is not None and not poll.allow_change:
-        raise _already_voted(session, member_id)
+        raise _already_voted(member_name)
     # The ballot meets the closing of the poll on the poll's row: once it is closed, this
     # matches nothing, whatever was read above.
     bumped = session.execute(
@@ -83,7 +83,7 @@ def cast_ballot(
     try:
         session.flush()
     except IntegrityError as exc:  # the same member's other ballot won a race
-        raise _already_voted(session, member_id) from exc
+        raise _already_voted(member_name) from exc  # no query: the transaction is spent
     if poll.secrecy == "secret":
         session.add_all(
             SecretChoice(id=secrets.token_hex(16), poll_id=poll.id, option_id=o) for o in chosen
@@ -106,17 +106,17 @@ def cast_ballot(
     return BallotReceipt(record, changed=previous is not None)
 
 
-def _already_voted(session: Session, member_id: int) -> Conflict:
-    person = get_person(session, person_id=member_id)
+def _already_voted(full_name: str) -> Conflict:
     return Conflict(
-        f"{person.full_name} đã bỏ phiếu cho nội dung này. "
-        "This member has already voted in this poll.",
+        f"{full_name} đã bỏ phiếu cho nội dung này. This member has already voted in this poll.",
         code="ALREADY_VOTED",
     )
 
 
-def _eligibility(session: Session, poll: Poll, *, voter_id: int, member_id: int) -> AttendanceEvent:
-    """The presence event that lets this vote count; refusals say why."""
+def _eligibility(
+    session: Session, poll: Poll, *, voter_id: int, member_id: int
+) -> tuple[AttendanceEvent, str]:
+    """The presence event that lets this vote count, and the member's name; refusals say why."""
     voter = get_person(session, person_id=voter_id)
     member = get_person(session, person_id=member_id) if member_id != voter_id else voter
     rights = dict(
@@ -160,7 +160,7 @@ def _eligibility(session: Session, poll: Poll, *, voter_id: int, member_id: int)
             "phiếu. Only members present in the room may vote (checked in, not checked out).",
             code="NOT_PRESENT",
         )
-    return event
+    return event, member.full_name
 
 
 def _valid_options(poll: Poll, option_ids: list[int]) -> list[int]:
