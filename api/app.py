@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from api import vote_page
 from api.deps import require_admin_token, require_token
 from api.errors import error_body, install_error_handlers
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
@@ -100,6 +101,7 @@ def create_app(
     app.include_router(v1)
     # Delegates vote with their personal pass, not an API token: these routes check either.
     app.include_router(voting.router, prefix="/api/v1")
+    app.include_router(vote_page.router)
     return app
 
 

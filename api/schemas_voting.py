@@ -53,6 +53,7 @@ class PollRead(BaseModel):
     ballots_cast: int
     opened_at: datetime | None
     closed_at: datetime | None
+    you_voted: bool | None = None  # for a delegate's own link: whether they have voted
 
 
 class OptionCountRead(OptionRead):

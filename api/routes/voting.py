@@ -32,6 +32,7 @@ from attendance.tokens import ADMIN
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.opinions import give_opinion
 from attendance.voting.polls import get_poll, list_polls
+from attendance.voting.tally import voted_polls
 
 router = APIRouter(prefix="/meetings/{meeting_id}", tags=["voting"])
 
@@ -67,7 +68,12 @@ def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[Pol
     with services.sessions() as session:
         _authorise(session, services, caller, meeting_id)
         zone = services.settings.timezone
-        return [poll_read(p, zone) for p in list_polls(session, meeting_id=meeting_id)]
+        found = [poll_read(p, zone) for p in list_polls(session, meeting_id=meeting_id)]
+        if caller.voter is not None:
+            voted = voted_polls(session, meeting_id=meeting_id, person_id=caller.voter.person_id)
+            for read in found:
+                read.you_voted = read.id in voted
+        return found
 
 
 @router.get("/polls/{poll_id}")

@@ -171,3 +171,14 @@ def _named_choices(session: Session, poll: Poll) -> list[dict[str, Any]]:
         }
         for p, options in sorted(chosen.items(), key=lambda item: names[item[0]])
     ]
+
+
+def voted_polls(session: Session, *, meeting_id: int, person_id: int) -> set[int]:
+    """The polls of a meeting this member has voted in (that, not how, is never secret)."""
+    return set(
+        session.scalars(
+            select(BallotRecord.poll_id)
+            .join(Poll, Poll.id == BallotRecord.poll_id)
+            .where(Poll.meeting_id == meeting_id, BallotRecord.person_id == person_id)
+        )
+    )
