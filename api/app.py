@@ -12,9 +12,10 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from api import vote_page
 from api.deps import require_admin_token, require_token
 from api.errors import error_body, install_error_handlers
-from api.routes import checkins, identify, kiosk, meetings, people
+from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import auth_pages, board_pages, meeting_pages, people_pages, review_pages, roster_pages
 from api.web.errors import page_error
@@ -96,7 +97,12 @@ def create_app(
     v1.include_router(checkins.router)
     v1.include_router(kiosk.admin)
     v1.include_router(kiosk.sync)
+    v1.include_router(polls.router, dependencies=admin_only)
+    v1.include_router(presence.router, dependencies=admin_only)
     app.include_router(v1)
+    # Delegates vote with their personal pass, not an API token: these routes check either.
+    app.include_router(voting.router, prefix="/api/v1")
+    app.include_router(vote_page.router)
     # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
     for pages in (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages):
         app.include_router(pages.router)

@@ -197,6 +197,43 @@ def identify(
     typer.echo(json.dumps({"faces": out}, ensure_ascii=False, indent=2))
 
 
+@app.command()
+def export(
+    meeting: Annotated[int, typer.Argument(help="The meeting's id.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="xlsx, csv or pdf.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="File to write (default: named after the meeting).",
+        ),
+    ] = None,
+) -> None:
+    """Export a meeting's attendance (XLSX, CSV) or its report with draft minutes (PDF)."""
+    from attendance.errors import DomainError
+    from attendance.exports.service import export_meeting
+
+    services = _local_services()
+    try:
+        with services.sessions() as session:
+            exported = export_meeting(
+                session, meeting_id=meeting, format=format, zone=services.settings.timezone
+            )
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(2) from exc
+    # The ASCII name by default: it survives every file system, shell and zip tool.
+    path = output or Path(exported.ascii_filename)
+    try:
+        path.write_bytes(exported.content)
+    except OSError as exc:
+        console.print(f"[red]Không ghi được tệp {path}: {exc.strerror}. Cannot write {path}.")
+        raise typer.Exit(1) from exc
+    console.print(f"Đã xuất cuộc họp {meeting} ra {path}. Exported meeting {meeting} to {path}.")
+
+
 @models_app.command("list")
 def models_list() -> None:
     """The model packs, whether their files are present, and which one is configured."""

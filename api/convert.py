@@ -63,6 +63,7 @@ def event_read(event: AttendanceEvent, *, created: bool, zone: str) -> EventRead
         margin=event.margin,
         idempotency_key=event.idempotency_key,
         created=created,
+        note=event.note,
     )
 
 

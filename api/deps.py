@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,9 +12,13 @@ from sqlalchemy.orm import Session
 from api.cookies import require_same_origin, session_key
 from api.services import Services
 from attendance.db import unit_of_work
+from attendance.errors import Forbidden
 from attendance.orm import ApiToken
 from attendance.staff.sessions import STAFF_ROLES, Staff, staff_for
 from attendance.tokens import authenticate, require_admin
+from attendance.voting.passes import PREFIX as PASS_PREFIX
+from attendance.voting.passes import authenticate_pass
+from attendance.voting.tables import VotingPass
 
 
 def get_services(request: Request) -> Services:
@@ -43,17 +48,27 @@ def bearer_token(request: Request) -> str | None:
 def require_token(request: Request, services: ServicesDep) -> ApiToken:
     """A bearer token, or else the staff pages' session cookie (so a page's download link
     or script can call the API); a cookie-borne write must come from our own pages."""
-    bearer = bearer_token(request)
-    key = session_key(request) if bearer is None else None
+    token = bearer_token(request)
+    key = session_key(request) if token is None else None
     with services.sessions() as session:
-        if key is None:
-            return authenticate(session, token=bearer)
-        require_same_origin(request)
-        staff = staff_for(session, key=key)
-        request.state.actor = staff.actor
-        token = session.get(ApiToken, staff.token_id)
-        assert token is not None  # the session's foreign key holds it
-        return token
+        if key is not None:
+            return _cookie_token(request, session, key)
+        if token and token.startswith(PASS_PREFIX):
+            authenticate_pass(session, token=token)  # 401 when the link is not valid at all
+            raise Forbidden(
+                "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
+                "A voting link can only vote and give opinions.",
+            )
+        return authenticate(session, token=token)
+
+
+def _cookie_token(request: Request, session: Session, key: str) -> ApiToken:
+    require_same_origin(request)
+    staff = staff_for(session, key=key)
+    request.state.actor = staff.actor
+    token = session.get(ApiToken, staff.token_id)
+    assert token is not None  # the session's foreign key holds it
+    return token
 
 
 TokenDep = Annotated[ApiToken, Depends(require_token)]
@@ -86,3 +101,34 @@ StaffDep = Annotated[Staff, Depends(require_staff())]
 def require_admin_token(token: TokenDep) -> ApiToken:
     require_admin(token)
     return token
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling a voting route: staff or a kiosk (an API token), or a delegate (a pass)."""
+
+    token: ApiToken | None = None
+    voter: VotingPass | None = None
+    signed_in_as: str | None = None  # a staff member on the pages: their name for the log
+
+    @property
+    def actor(self) -> str:
+        if self.voter is not None:
+            return f"person:{self.voter.person_id}"
+        assert self.token is not None
+        return self.signed_in_as or self.token.name
+
+
+def require_caller(request: Request, services: ServicesDep) -> Caller:
+    token = bearer_token(request)
+    key = session_key(request) if token is None else None
+    with services.sessions() as session:
+        if key is not None:
+            row = _cookie_token(request, session, key)
+            return Caller(token=row, signed_in_as=request.state.actor)
+        if token and token.startswith(PASS_PREFIX):
+            return Caller(voter=authenticate_pass(session, token=token))
+        return Caller(token=authenticate(session, token=token))
+
+
+CallerDep = Annotated[Caller, Depends(require_caller)]

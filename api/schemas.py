@@ -71,11 +71,14 @@ class MeetingRead(BaseModel):
 
 class ParticipantsUpdate(BaseModel):
     person_ids: list[int] = Field(max_length=100_000)
+    # On the roster without a vote: observers, guests, staff.
+    non_voting_ids: list[int] = Field(default_factory=list, max_length=100_000)
 
 
 class ParticipantsRead(BaseModel):
     meeting_id: int
     person_ids: list[int]
+    non_voting_ids: list[int] = Field(default_factory=list)
 
 
 class FaceRead(BaseModel):
@@ -100,6 +103,8 @@ class CheckinCreate(BaseModel):
     idempotency_key: str = Field(min_length=1, max_length=200)
     similarity: float | None = Field(None, ge=-1, le=1)
     margin: float | None = Field(None, ge=-2, le=2)
+    # A manual check-in by staff gives its reason here; it is logged with who did it.
+    note: str | None = Field(None, max_length=500)
 
 
 class EventRead(BaseModel):
@@ -113,6 +118,9 @@ class EventRead(BaseModel):
     margin: float | None
     idempotency_key: str
     created: bool
+    note: str | None = None
+    # Issued with a new arrival of a voting member: the delegate's personal voting link.
+    voting_url: str | None = None
 
 
 class ImageCheckinRead(BaseModel):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.errors import Conflict, Invalid
 from attendance.meetings import get_meeting, roster_ids
+from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person, utcnow
 from attendance.people import get_person
 from attendance.presence import ARRIVED, LEFT, RETURNED, latest_events
@@ -151,14 +152,18 @@ def late_after(starts_at: datetime, late_after_minutes: int) -> datetime:
 
 
 def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceRow]:
+    """Every roster member's status, in Vietnamese name order (attendance.names)."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     late_after_at = late_after(meeting.starts_at, meeting.late_after_minutes)
-    people = session.scalars(
-        select(Person)
-        .join(Participant, Participant.person_id == Person.id)
-        .where(Participant.meeting_id == meeting_id)
-        .order_by(Person.search_name, Person.id)
-    ).all()
+    people = sorted(
+        session.scalars(
+            select(Person)
+            .join(Participant, Participant.person_id == Person.id)
+            .where(Participant.meeting_id == meeting_id)
+        ),
+        # Vietnamese order (given name first), so the API's list and the exports agree.
+        key=lambda p: (name_sort_key(p.full_name), p.id),
+    )
     arrivals = {
         e.person_id: e
         for e in session.scalars(

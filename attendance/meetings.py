@@ -89,10 +89,20 @@ def list_meetings(session: Session, *, limit: int = 200) -> list[Meeting]:
     return list(session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()).limit(limit)))
 
 
-def set_participants(session: Session, *, meeting_id: int, person_ids: list[int]) -> list[int]:
-    """Replace the roster; every id must be a known person (nothing changes otherwise)."""
+def set_participants(
+    session: Session,
+    *,
+    meeting_id: int,
+    person_ids: list[int],
+    non_voting_ids: list[int] | None = None,
+) -> list[int]:
+    """Replace the roster; every id must be a known person (nothing changes otherwise).
+
+    Everyone on it votes except `non_voting_ids` (observers, guests, staff).
+    """
     get_meeting(session, meeting_id=meeting_id)
-    wanted = sorted(set(person_ids))
+    non_voting = set(non_voting_ids or [])
+    wanted = sorted(set(person_ids) | non_voting)
     storable = [p for p in wanted if 0 < p <= MAX_ID]
     found = (
         set(session.scalars(select(Person.id).where(Person.id.in_(storable))))
@@ -106,7 +116,10 @@ def set_participants(session: Session, *, meeting_id: int, person_ids: list[int]
             code="UNKNOWN_PERSON",
         )
     session.execute(delete(Participant).where(Participant.meeting_id == meeting_id))
-    session.add_all(Participant(meeting_id=meeting_id, person_id=p) for p in wanted)
+    session.add_all(
+        Participant(meeting_id=meeting_id, person_id=p, voting_rights=p not in non_voting)
+        for p in wanted
+    )
     session.flush()
     return wanted
 

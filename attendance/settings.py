@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     timezone: str = "Asia/Ho_Chi_Minh"
+    # The address delegates' phones reach this server at, for voting links and QR codes.
+    public_url: str | None = None
     auto_migrate: bool = True
     match: MatchSettings = MatchSettings()
     models: ModelSettings = ModelSettings()

@@ -11,12 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.convert import as_utc, event_read, face_read
+from api.convert_voting import voting_url
 from api.deps import ServicesDep, TokenDep
 from api.recognize import decode, face_crop_jpeg, recognize_decoded
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
 from api.services import Services
 from api.upload import read_upload
-from attendance.checkin import check_in
+from attendance.checkin import CheckInResult, check_in
 from attendance.errors import Invalid
 from attendance.kiosk_sync import ensure_meeting_in_scope
 from attendance.matching import Decision
@@ -24,6 +25,7 @@ from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import ApiToken, utcnow
 from attendance.review.service import needs_review, record_review
 from attendance.tokens import ADMIN
+from attendance.voting.passes import issue_pass_on_arrival
 
 router = APIRouter(tags=["check-in"])
 
@@ -109,8 +111,11 @@ def _json_checkin(
             at=at,
             similarity=body.similarity,
             margin=body.margin,
+            note=body.note,
+            # Staff typing a check-in by hand: the reason and who did it go to the audit log.
+            actor=token.name if body.note or body.source == "manual" else None,
         )
-        return event_read(result.event, created=result.created, zone=zone)
+        return _with_voting_link(session, services, result)
 
 
 def _image_checkin(
@@ -154,5 +159,14 @@ def _image_checkin(
                 similarity=face.decision.similarity,
                 margin=face.decision.margin,
             )
-            events.append(event_read(result.event, created=result.created, zone=zone))
+            events.append(_with_voting_link(session, services, result))
         return ImageCheckinRead(events=events, faces=[face_read(f) for f in faces])
+
+
+def _with_voting_link(session: Session, services: Services, result: CheckInResult) -> EventRead:
+    read = event_read(result.event, created=result.created, zone=services.settings.timezone)
+    if result.created:
+        token = issue_pass_on_arrival(session, event=result.event)
+        if token is not None:
+            read.voting_url = voting_url(services.settings, token)
+    return read

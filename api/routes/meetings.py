@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from api.convert import as_utc, local, meeting_read, person_read
 from api.deps import ServicesDep, SessionDep
+from api.download import download
 from api.schemas import (
     AttendanceRead,
     MeetingCreate,
@@ -14,6 +17,7 @@ from api.schemas import (
     ParticipantsUpdate,
 )
 from attendance.checkin import meeting_attendance
+from attendance.exports.service import export_meeting
 from attendance.meetings import create_meeting, get_meeting, list_meetings, set_participants
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
@@ -47,8 +51,15 @@ def read(meeting_id: int, session: SessionDep, services: ServicesDep) -> Meeting
 def participants(
     meeting_id: int, body: ParticipantsUpdate, session: SessionDep
 ) -> ParticipantsRead:
-    ids = set_participants(session, meeting_id=meeting_id, person_ids=body.person_ids)
-    return ParticipantsRead(meeting_id=meeting_id, person_ids=ids)
+    ids = set_participants(
+        session,
+        meeting_id=meeting_id,
+        person_ids=body.person_ids,
+        non_voting_ids=body.non_voting_ids,
+    )
+    return ParticipantsRead(
+        meeting_id=meeting_id, person_ids=ids, non_voting_ids=sorted(set(body.non_voting_ids))
+    )
 
 
 @router.get("/{meeting_id}/attendance")
@@ -63,3 +74,21 @@ def attendance(meeting_id: int, session: SessionDep, services: ServicesDep) -> l
         )
         for row in meeting_attendance(session, meeting_id=meeting_id)
     ]
+
+
+@router.get(
+    "/{meeting_id}/export",
+    response_class=Response,
+    responses={200: {"description": "The file, as an attachment."}},
+)
+def export(
+    meeting_id: int,
+    format: Annotated[str, Query(description="xlsx, csv or pdf")],
+    session: SessionDep,
+    services: ServicesDep,
+) -> Response:
+    """The attendance list (XLSX, CSV) or the report with draft minutes (PDF)."""
+    exported = export_meeting(
+        session, meeting_id=meeting_id, format=format, zone=services.settings.timezone
+    )
+    return download(exported)

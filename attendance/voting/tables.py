@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from attendance.orm import Base, UTCDateTime, utcnow
+from attendance.orm import AttendanceEvent, Base, UTCDateTime, utcnow
 
 
 class Poll(Base):
@@ -73,6 +73,8 @@ class BallotRecord(Base):
     )
     channel: Mapped[str] = mapped_column(String(10))  # link | face
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    eligibility_event: Mapped[AttendanceEvent] = relationship()
 
 
 class NamedChoice(Base):

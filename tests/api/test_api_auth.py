@@ -22,6 +22,7 @@ CALLS = [
     ("post", "/api/v1/identify"),
     ("post", "/api/v1/meetings/1/checkins"),
     ("get", "/api/v1/meetings/1/attendance"),
+    ("get", "/api/v1/meetings/1/export?format=pdf"),
 ]
 
 

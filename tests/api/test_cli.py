@@ -97,3 +97,64 @@ def test_kiosk_token_create_prints_a_working_token_once(cli_env: Path) -> None:
     with make_session_factory(engine)() as session, pytest.raises(Unauthorized):
         authenticate(session, token=token)
     engine.dispose()
+
+
+def test_export_writes_each_format_named_after_the_meeting(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from attendance.db import make_engine, make_session_factory, unit_of_work
+    from attendance.meetings import create_meeting, set_participants
+    from attendance.migrate import upgrade
+    from attendance.people import create_person
+
+    db_url = get_settings().db_url
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    start = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    with unit_of_work(make_session_factory(engine)) as session:
+        meeting = create_meeting(
+            session, title="Họp Chi bộ tháng 3", starts_at=start, ends_at=start + timedelta(hours=2)
+        )
+        people = [create_person(session, full_name=n) for n in ("Đặng Văn Bảo", "Vũ Thị Ấu")]
+        set_participants(session, meeting_id=meeting.id, person_ids=[p.id for p in people])
+        meeting_id = meeting.id
+    engine.dispose()
+    monkeypatch.chdir(cli_env)
+    runner = CliRunner()
+
+    made = runner.invoke(
+        app, ["export", str(meeting_id), "--format", "xlsx"], env={"COLUMNS": "200"}
+    )
+    assert made.exit_code == 0, made.output
+    default = cli_env / "hop-chi-bo-thang-3-2026-03-02.xlsx"
+    assert f"Exported meeting {meeting_id} to {default.name}" in made.output
+    rows = list(load_workbook(default)["Điểm danh"].values)
+    assert [r[1] for r in rows[1:]] == ["Vũ Thị Ấu", "Đặng Văn Bảo"]  # Ấu before Bảo
+
+    target = cli_env / "out" / "biên bản.pdf"
+    target.parent.mkdir()
+    made = runner.invoke(app, ["export", str(meeting_id), "-f", "pdf", "-o", str(target)])
+    assert made.exit_code == 0, made.output
+    text = " ".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Họp Chi bộ tháng 3" in text and "Vắng mặt" in text
+
+    made = runner.invoke(app, ["export", str(meeting_id), "--format", "csv"])
+    assert made.exit_code == 0, made.output
+    assert (cli_env / "hop-chi-bo-thang-3-2026-03-02.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_export_of_an_unknown_meeting_or_format_says_why(cli_env: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["export", "999", "--format", "pdf"], env={"COLUMNS": "200"})
+    assert missing.exit_code == 2
+    assert (
+        "Không có cuộc họp số 999" in missing.output and "No meeting with id 999" in missing.output
+    )
+    odd = runner.invoke(app, ["export", "1", "--format", "docx"], env={"COLUMNS": "200"})
+    assert odd.exit_code == 2
+    assert "không được hỗ trợ" in odd.output and "not supported" in odd.output

@@ -5,6 +5,7 @@ PostgreSQL runs when ATTEND_TEST_POSTGRES_URL names an empty database (.ci/run s
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -18,10 +19,14 @@ from sqlalchemy import Engine, func, select, text
 
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.errors import Conflict
 from attendance.meetings import create_meeting, set_participants
 from attendance.migrate import upgrade
 from attendance.orm import AttendanceEvent, Base
 from attendance.people import create_person
+from attendance.voting.ballots import cast_ballot
+from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
+from attendance.voting.tables import BallotRecord, Poll
 
 POSTGRES_URL = os.environ.get("ATTEND_TEST_POSTGRES_URL")
 
@@ -83,3 +88,73 @@ def test_racing_kiosks_record_one_arrival(engine: Engine) -> None:
         rows = session.scalar(select(func.count()).select_from(AttendanceEvent))
     assert rows == 1
     assert created.count(True) == 1 and len(created) == 8
+
+
+def test_racing_ballots_and_close_count_each_accepted_ballot_once(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    start = datetime.now(timezone.utc) - timedelta(minutes=5)
+    with unit_of_work(factory) as session:
+        people = [create_person(session, full_name=f"Đại biểu {i:02d}") for i in range(20)]
+        meeting = create_meeting(
+            session, title="Kỳ họp", starts_at=start, ends_at=start + timedelta(hours=2)
+        )
+        set_participants(session, meeting_id=meeting.id, person_ids=[p.id for p in people])
+        for p in people:
+            check_in(
+                session,
+                meeting_id=meeting.id,
+                person_id=p.id,
+                source="kiosk",
+                idempotency_key=f"in-{p.id}",
+                at=start,
+            )
+        poll = create_poll(
+            session, meeting_id=meeting.id, spec=PollSpec(title="Nghị quyết"), actor="admin"
+        )
+        open_poll(session, meeting_id=meeting.id, poll_id=poll.id, actor="admin")
+        meeting_id, poll_id = meeting.id, poll.id
+        voter_ids = [p.id for p in people]
+        option_id = poll.options[0].id
+    barrier = threading.Barrier(41)
+    outcomes: list[str] = []
+
+    def voter(n: int) -> None:
+        barrier.wait()
+        try:
+            with unit_of_work(factory) as session:
+                cast_ballot(
+                    session,
+                    meeting_id=meeting_id,
+                    poll_id=poll_id,
+                    voter_id=voter_ids[n // 2],  # each member submits twice
+                    option_ids=[option_id],
+                    channel="link",
+                )
+            outcomes.append("accepted")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+
+    def closer() -> None:
+        barrier.wait()
+        with unit_of_work(factory) as session:
+            close_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor="admin")
+
+    threads = [threading.Thread(target=voter, args=(n,)) for n in range(40)]
+    threads.append(threading.Thread(target=closer))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    accepted = outcomes.count("accepted")
+    assert len(outcomes) == 40
+    assert set(outcomes) <= {"accepted", "ALREADY_VOTED", "POLL_CLOSED"}
+    with unit_of_work(factory) as session:
+        closed = session.get(Poll, poll_id)
+        assert closed is not None and closed.state == "closed"
+        recorded = session.scalar(
+            select(func.count()).select_from(BallotRecord).where(BallotRecord.poll_id == poll_id)
+        )
+        result = json.loads(closed.result or "{}")
+    # Whatever the interleaving: every accepted ballot, and only those, is in the result.
+    assert recorded == accepted == closed.ballots_cast == result["ballots"]
+    assert accepted <= 20

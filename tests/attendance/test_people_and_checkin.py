@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -46,6 +47,31 @@ def test_search_finds_vietnamese_names_without_diacritics_or_case(session: Sessi
     assert [p.full_name for p in search_people(session, query="nguyen van an")] == ["Nguyễn Văn An"]
     assert [p.full_name for p in search_people(session, query="DANG")] == ["Đặng Thị Giang"]
     assert len(search_people(session, query="van")) == 2
+
+
+def test_search_ignores_tone_marks_vowel_marks_and_the_d_stroke(session: Session) -> None:
+    people(
+        session,
+        "Lê Văn Ân",
+        "Hoàng Ngọc Ẩn",
+        "Nguyễn Văn An",
+        "Phạm Minh Đức",
+        "Đỗ Thị Dung",
+        "Ngô Thanh Ưng",
+        "Bùi Quang Ơn",
+    )
+
+    def found(query: str) -> set[str]:
+        return {p.full_name for p in search_people(session, query=query)}
+
+    assert found("van an") == {"Lê Văn Ân", "Nguyễn Văn An"}
+    assert found("VĂN ẨN") == found("văn ân") == found("van an")  # any spelling, any case
+    assert found("ngoc an") == {"Hoàng Ngọc Ẩn"}
+    assert found("duc") == found("ĐỨC") == {"Phạm Minh Đức"}
+    assert found("do dung") == {"Đỗ Thị Dung"}
+    assert found("ung") == {"Ngô Thanh Ưng", "Đỗ Thị Dung"}  # "dung" holds "ung" too
+    assert found("on quang") == {"Bùi Quang Ơn"}  # words in any order
+    assert found(unicodedata.normalize("NFD", "Ngô Thanh")) == {"Ngô Thanh Ưng"}
 
 
 def test_duplicate_person_code_is_refused(session: Session) -> None:
@@ -129,6 +155,21 @@ def test_status_is_present_until_the_late_mark_then_late_else_absent(session: Se
     assert rows["Đúng Giờ"].status is Status.PRESENT and rows["Đúng Giờ"].first_seen_at == at_mark
     assert rows["Đến Muộn"].status is Status.LATE
     assert rows["Vắng Mặt"].status is Status.ABSENT and rows["Vắng Mặt"].first_seen_at is None
+
+
+def test_attendance_lists_the_roster_in_vietnamese_name_order(session: Session) -> None:
+    roster = people(
+        session, "Nguyễn Văn Bình", "Lê Văn Ân", "Trần Thị Ánh", "Trần Văn An", "Đỗ Thị Dung"
+    )
+    meeting_id = meeting_with(session, roster)
+    names = [r.person.full_name for r in meeting_attendance(session, meeting_id=meeting_id)]
+    assert names == [
+        "Trần Văn An",
+        "Trần Thị Ánh",
+        "Lê Văn Ân",
+        "Nguyễn Văn Bình",
+        "Đỗ Thị Dung",
+    ]
 
 
 def test_meeting_that_ends_before_it_starts_is_refused(session: Session) -> None:

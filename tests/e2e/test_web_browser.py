@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openpyxl
 import pytest
+from browser_support import launch_chromium
 from e2e_server import StartServer
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "e2e-web-admin-token-0123456789"
-# No network, no background services: the browser must work from what the server sends.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROSTER = [
     ["DANH SÁCH ĐẠI BIỂU DỰ KỲ HỌP"],
     ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Mã đại biểu"],
@@ -33,14 +26,8 @@ ROSTER = [
 
 
 @pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.is_file():
-        pytest.skip("no system Chromium at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser() -> Iterator[Any]:
+    yield from launch_chromium()
 
 
 def roster_xlsx(path: Path) -> Path:
@@ -124,6 +111,24 @@ def test_a_secretary_prepares_a_meeting_and_watches_arrivals(
     page.click("text=Nhật ký thao tác")
     audit = page.inner_text("table.audit")
     assert "admin (Nguyễn Thị Thu)" in audit and "Về sớm họp đột xuất" in audit
+
+    # Download the attendance list as XLSX from the meeting page, and open it.
+    page.goto(meeting_url)
+    with page.expect_download() as download_info:
+        page.click("#export-xlsx")
+    saved = tmp_path / "downloaded.xlsx"
+    download_info.value.save_as(saved)
+    book = openpyxl.load_workbook(saved, read_only=True)
+    cells = " ".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+    book.close()
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"):
+        assert name in cells
 
     # Search people without diacritics.
     page.goto(f"{server.url}/people")

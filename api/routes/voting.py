@@ -1,0 +1,279 @@
+"""Voting routes for delegates (a personal pass) and voting stations (face-verified casting)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.convert_voting import ballot_read, opinion_read, poll_read, result_read
+from api.deps import Caller, CallerDep, ServicesDep
+from api.recognize import recognize_image
+from api.schemas_voting import (
+    AgendaItemRead,
+    BallotCreate,
+    BallotRead,
+    OpinionCreate,
+    OpinionRead,
+    PollRead,
+    ResultRead,
+)
+from api.services import Services
+from api.upload import read_upload
+from attendance.agenda import agenda
+from attendance.errors import Forbidden, Invalid
+from attendance.kiosk_sync import ensure_meeting_in_scope
+from attendance.matching import Decision
+from attendance.meetings import get_meeting
+from attendance.orm import utcnow
+from attendance.recognition import IdentifiedFace
+from attendance.tokens import ADMIN
+from attendance.voting.ballots import cast_ballot
+from attendance.voting.opinions import give_opinion
+from attendance.voting.polls import get_poll, list_polls
+from attendance.voting.tally import voted_polls
+
+router = APIRouter(prefix="/meetings/{meeting_id}", tags=["voting"])
+
+
+def _authorise(session: Session, services: Services, caller: Caller, meeting_id: int) -> None:
+    """A pass opens its own meeting only; a kiosk token its room's meetings of today."""
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    if caller.voter is not None:
+        if caller.voter.meeting_id != meeting_id:
+            raise Forbidden(
+                "Liên kết bỏ phiếu này dành cho một cuộc họp khác. "
+                "This voting link belongs to another meeting.",
+            )
+        return
+    assert caller.token is not None
+    if caller.token.role != ADMIN:
+        zone = services.settings.timezone
+        ensure_meeting_in_scope(meeting, room=caller.token.room, at=utcnow(), zone=zone)
+
+
+def _voter_only(caller: Caller) -> int:
+    if caller.voter is None:
+        raise Forbidden(
+            "Cần liên kết bỏ phiếu cá nhân của đại biểu, hoặc gửi ảnh khuôn mặt. "
+            "A delegate's personal voting link is needed, or send a face image.",
+            code="VOTER_REQUIRED",
+        )
+    return caller.voter.person_id
+
+
+@router.get("/polls")
+def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[PollRead]:
+    with services.sessions() as session:
+        _authorise(session, services, caller, meeting_id)
+        zone = services.settings.timezone
+        found = [poll_read(p, zone) for p in list_polls(session, meeting_id=meeting_id)]
+        if caller.voter is not None:
+            voted = voted_polls(session, meeting_id=meeting_id, person_id=caller.voter.person_id)
+            for read in found:
+                read.you_voted = read.id in voted
+        return found
+
+
+@router.get("/polls/{poll_id}")
+def poll(meeting_id: int, poll_id: int, caller: CallerDep, services: ServicesDep) -> PollRead:
+    with services.sessions() as session:
+        _authorise(session, services, caller, meeting_id)
+        found = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
+        return poll_read(found, services.settings.timezone)
+
+
+@router.get("/polls/{poll_id}/results")
+def results(meeting_id: int, poll_id: int, caller: CallerDep, services: ServicesDep) -> ResultRead:
+    """Published when the poll closes, as counted then; 409 before that."""
+    with services.sessions() as session:
+        _authorise(session, services, caller, meeting_id)
+        return result_read(get_poll(session, meeting_id=meeting_id, poll_id=poll_id))
+
+
+@router.get("/agenda")
+def agenda_items(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[AgendaItemRead]:
+    with services.sessions() as session:
+        _authorise(session, services, caller, meeting_id)
+        return [
+            AgendaItemRead(id=i.id, position=i.position, title=i.title)
+            for i in agenda(session, meeting_id=meeting_id)
+        ]
+
+
+@router.post(
+    "/polls/{poll_id}/ballots",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": BallotCreate.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "option_ids": {"type": "string", "examples": ["12", "12,13"]},
+                            "on_behalf_of": {"type": "integer"},
+                        },
+                        "required": ["file", "option_ids"],
+                    }
+                },
+            }
+        }
+    },
+)
+async def ballots(
+    meeting_id: int, poll_id: int, request: Request, caller: CallerDep, services: ServicesDep
+) -> BallotRead:
+    """JSON with a delegate's voting link as the bearer token; or multipart with a face image
+    (staff or the room's kiosk token): the face must be a present member, as at the door."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=10)
+        upload = form.get("file")
+        file = upload if isinstance(upload, UploadFile) else None
+        body = BallotCreate(
+            option_ids=_ids(str(form.get("option_ids") or "")),
+            on_behalf_of=_optional_id(str(form.get("on_behalf_of") or "")),
+        )
+        try:
+            return await run_in_threadpool(
+                _face_ballot, services, caller, meeting_id, poll_id, file, body
+            )
+        finally:
+            await form.close()
+    try:
+        body = BallotCreate.model_validate_json(await request.body())
+    except ValueError as exc:
+        raise Invalid(
+            f"Phiếu không hợp lệ. The ballot is not valid: {exc}", code="INVALID_OPTION"
+        ) from exc
+    return await run_in_threadpool(_link_ballot, services, caller, meeting_id, poll_id, body)
+
+
+def _ids(text: str) -> list[int]:
+    try:
+        ids = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError as exc:
+        raise Invalid(
+            "option_ids phải là các số cách nhau bởi dấu phẩy. "
+            "option_ids must be numbers separated by commas.",
+            code="INVALID_OPTION",
+        ) from exc
+    if not ids:
+        raise Invalid("Chưa chọn phương án. No option was chosen.", code="INVALID_OPTION")
+    return ids
+
+
+def _optional_id(text: str) -> int | None:
+    return _ids(text)[0] if text.strip() else None
+
+
+def _link_ballot(
+    services: Services, caller: Caller, meeting_id: int, poll_id: int, body: BallotCreate
+) -> BallotRead:
+    with services.sessions() as session, session.begin():
+        _authorise(session, services, caller, meeting_id)
+        receipt = cast_ballot(
+            session,
+            meeting_id=meeting_id,
+            poll_id=poll_id,
+            voter_id=_voter_only(caller),
+            option_ids=body.option_ids,
+            channel="link",
+            on_behalf_of=body.on_behalf_of,
+        )
+        return ballot_read(session, receipt, services.settings.timezone)
+
+
+def _face_ballot(
+    services: Services,
+    caller: Caller,
+    meeting_id: int,
+    poll_id: int,
+    file: UploadFile | None,
+    body: BallotCreate,
+) -> BallotRead:
+    if caller.token is None:
+        raise Forbidden(
+            "Bỏ phiếu bằng khuôn mặt chỉ thực hiện tại máy bỏ phiếu của cuộc họp. "
+            "Face-verified ballots are taken by the meeting's voting station only.",
+        )
+    data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
+    with services.sessions() as session, session.begin():
+        _authorise(session, services, caller, meeting_id)
+        get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
+        voter_id = _one_member(recognize_image(session, services, data=data, meeting_id=meeting_id))
+        receipt = cast_ballot(
+            session,
+            meeting_id=meeting_id,
+            poll_id=poll_id,
+            voter_id=voter_id,
+            option_ids=body.option_ids,
+            channel="face",
+            on_behalf_of=body.on_behalf_of,
+        )
+        return ballot_read(session, receipt, services.settings.timezone)
+
+
+def _one_member(faces: list[IdentifiedFace]) -> int:
+    if not faces:
+        raise Invalid(
+            "Không thấy khuôn mặt nào trong ảnh; hãy nhìn thẳng vào máy ảnh. "
+            "No face was found in the image; look straight at the camera.",
+            code="NO_FACE",
+        )
+    matched = [f for f in faces if f.decision.decision is Decision.MATCH and f.person]
+    if len(matched) > 1:
+        raise Invalid(
+            "Có nhiều đại biểu trong ảnh; mỗi lần chỉ một người bỏ phiếu. "
+            "Several members are in the image; one person votes at a time.",
+            code="MULTIPLE_FACES",
+        )
+    if not matched:
+        raise Forbidden(
+            "Không xác nhận được khuôn mặt là đại biểu của cuộc họp này; hãy thử lại hoặc "
+            "dùng liên kết bỏ phiếu. The face was not confirmed as a member of this meeting; "
+            "try again or use the voting link.",
+            code="FACE_NOT_RECOGNISED",
+        )
+    person = matched[0].person
+    assert person is not None
+    return person.id
+
+
+@router.post("/polls/{poll_id}/opinions", status_code=status.HTTP_201_CREATED)
+def poll_opinion(
+    meeting_id: int, poll_id: int, body: OpinionCreate, caller: CallerDep, services: ServicesDep
+) -> OpinionRead:
+    return _opinion(services, caller, meeting_id, body, poll_id=poll_id)
+
+
+@router.post("/agenda/{item_id}/opinions", status_code=status.HTTP_201_CREATED)
+def item_opinion(
+    meeting_id: int, item_id: int, body: OpinionCreate, caller: CallerDep, services: ServicesDep
+) -> OpinionRead:
+    return _opinion(services, caller, meeting_id, body, agenda_item_id=item_id)
+
+
+def _opinion(
+    services: Services,
+    caller: Caller,
+    meeting_id: int,
+    body: OpinionCreate,
+    *,
+    poll_id: int | None = None,
+    agenda_item_id: int | None = None,
+) -> OpinionRead:
+    with services.sessions() as session, session.begin():
+        _authorise(session, services, caller, meeting_id)
+        opinion = give_opinion(
+            session,
+            meeting_id=meeting_id,
+            person_id=_voter_only(caller),
+            text=body.text,
+            poll_id=poll_id,
+            agenda_item_id=agenda_item_id,
+        )
+        return opinion_read(session, opinion, services.settings.timezone)

@@ -1,0 +1,190 @@
+"""Request and response schemas of polls, ballots, proxies, voting passes and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from api.schemas import PersonBrief
+
+
+class PollCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field("", max_length=5000)
+    kind: Literal["motion", "election", "opinion"] = "motion"
+    # None: Đồng ý / Không đồng ý / Không biểu quyết. Given: custom options or candidates.
+    options: list[str] | None = Field(None, max_length=200)
+    secrecy: Literal["named", "secret"] = "named"
+    base: Literal["cast", "present", "members"] = "members"
+    majority: Literal["simple", "absolute", "two_thirds", "custom"] = "absolute"
+    majority_fraction: str | None = Field(None, max_length=20, examples=["3/5"])
+    abstentions_in_base: bool = True
+    quorum: str = Field("1/2", max_length=20, examples=["1/2", "2/3", "0"])
+    max_choices: int = Field(1, ge=1, le=200)
+    allow_change: bool = False
+    agenda_item_id: int | None = None
+
+
+class OptionRead(BaseModel):
+    id: int
+    label: str
+    role: str
+
+
+class PollRead(BaseModel):
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    title: str
+    description: str
+    kind: str
+    secrecy: str
+    base: str
+    majority: str
+    majority_fraction: str
+    abstentions_in_base: bool
+    quorum: str
+    max_choices: int
+    allow_change: bool
+    state: str
+    options: list[OptionRead]
+    ballots_cast: int
+    opened_at: datetime | None
+    closed_at: datetime | None
+    you_voted: bool | None = None  # for a delegate's own link: whether they have voted
+
+
+class OptionCountRead(OptionRead):
+    votes: int
+
+
+class QuorumRead(BaseModel):
+    required: int
+    met: bool
+    text_vi: str
+    text_en: str
+
+
+class ProxyUseRead(BaseModel):
+    grantor: PersonBrief
+    holder: PersonBrief
+
+
+class TallyRead(BaseModel):
+    poll_id: int
+    state: str
+    ballots: int
+    options: list[OptionCountRead]
+    abstained: int
+    members: int
+    present: int
+    quorum: QuorumRead
+    proxies: list[ProxyUseRead]
+    not_voted: list[PersonBrief] | None  # named polls only
+
+
+class NamedChoiceRead(BaseModel):
+    person: PersonBrief
+    cast_by: PersonBrief | None
+    options: list[str]
+
+
+class ResultRead(BaseModel):
+    poll_id: int
+    title: str
+    passed: bool | None
+    reason_vi: str
+    reason_en: str
+    base_kind: str
+    base: int
+    needed: int | None
+    winners: list[int]
+    ballots: int
+    abstained: int
+    members: int
+    present: int
+    options: list[OptionCountRead]
+    quorum: QuorumRead
+    proxies: list[ProxyUseRead]
+    named_choices: list[NamedChoiceRead] | None
+
+
+class BallotCreate(BaseModel):
+    option_ids: list[int] = Field(min_length=1, max_length=200)
+    on_behalf_of: int | None = None  # the absent member whose proxy the voter holds
+
+
+class BallotRead(BaseModel):
+    poll_id: int
+    person: PersonBrief
+    cast_by: PersonBrief
+    channel: str
+    at: datetime
+    eligibility_event_id: int
+    changed: bool
+
+
+class OpinionCreate(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class OpinionRead(BaseModel):
+    id: str
+    poll_id: int | None
+    agenda_item_id: int | None
+    person: PersonBrief | None  # None: anonymous
+    at: datetime | None
+    text: str
+
+
+class AgendaItemCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+
+
+class AgendaItemRead(BaseModel):
+    id: int
+    position: int
+    title: str
+
+
+class ProxyCreate(BaseModel):
+    grantor_id: int
+    holder_id: int
+    note: str | None = Field(None, max_length=500)
+
+
+class ProxyRead(BaseModel):
+    grantor: PersonBrief
+    holder: PersonBrief
+    note: str | None
+    created_at: datetime
+
+
+class VotingPassCreate(BaseModel):
+    person_id: int
+
+
+class VotingPassRead(BaseModel):
+    person: PersonBrief
+    token: str  # shown once
+    url: str
+    qr_svg: str
+
+
+class CheckoutCreate(BaseModel):
+    person_id: int
+    reason: str = Field(min_length=1, max_length=500)
+    idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+    at: datetime | None = None
+
+
+class AuditRead(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    meeting_id: int | None
+    subject: str | None
+    detail: dict[str, Any]

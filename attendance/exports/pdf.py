@@ -1,0 +1,83 @@
+"""The meeting report as PDF: attendance summary, delegates present, polls, draft minutes."""
+
+from __future__ import annotations
+
+from attendance.exports.minutes import NO_POLLS, write_minutes
+from attendance.exports.pdf_document import ReportPdf
+from attendance.exports.report import MeetingReport, PollSummary
+
+
+def render_pdf(report: MeetingReport) -> bytes:
+    pdf = ReportPdf(title=report.title)
+    pdf.add_page()
+    _title_block(pdf, report)
+    _summary(pdf, report)
+    _attendees(pdf, report)
+    pdf.heading("KẾT QUẢ BIỂU QUYẾT")
+    write_polls(pdf, report.polls)
+    pdf.add_page()
+    write_minutes(pdf, report)
+    return bytes(pdf.output())
+
+
+def _title_block(pdf: ReportPdf, report: MeetingReport) -> None:
+    pdf.line_of_text("BÁO CÁO ĐIỂM DANH", size=15, style="B", align="C", height=8)
+    pdf.line_of_text(report.title, size=13, style="B", align="C", height=7)
+    pdf.ln(2)
+    pdf.line_of_text(f"Địa điểm: {report.room or 'chưa ghi'}")
+    pdf.line_of_text(
+        f"Thời gian: từ {report.starts_at:%H:%M} đến {report.ends_at:%H:%M}, "
+        f"ngày {report.starts_at:%d/%m/%Y}"
+    )
+
+
+def _summary(pdf: ReportPdf, report: MeetingReport) -> None:
+    s = report.summary
+    pdf.heading("TỔNG HỢP ĐIỂM DANH")
+    pdf.grid(
+        [
+            ("Được mời", "Có mặt", "Đúng giờ", "Đi muộn", "Vắng mặt"),
+            tuple(str(n) for n in (s.expected, s.attended, s.present, s.late, s.absent)),
+        ],
+        widths=(1, 1, 1, 1, 1),
+        aligns=("CENTER",) * 5,
+        size=11,
+    )
+
+
+def _attendees(pdf: ReportPdf, report: MeetingReport) -> None:
+    pdf.heading("DANH SÁCH ĐẠI BIỂU CÓ MẶT")
+    attendees = report.attendees
+    if not attendees:
+        pdf.line_of_text("Chưa có đại biểu nào có mặt.")
+        return
+    rows = [("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Giờ đến", "Trạng thái")]
+    rows += [
+        (str(i), r.full_name, r.title, r.unit, r.arrived, r.status_label)
+        for i, r in enumerate(attendees, 1)
+    ]
+    pdf.grid(
+        rows,
+        widths=(10, 45, 30, 40, 15, 20),
+        aligns=("CENTER", "LEFT", "LEFT", "LEFT", "CENTER", "CENTER"),
+    )
+
+
+def write_polls(pdf: ReportPdf, polls: tuple[PollSummary, ...]) -> None:
+    """Each poll's votes per option and its outcome; a plain sentence when there was none."""
+    if not polls:
+        pdf.line_of_text(NO_POLLS)
+        return
+    for number, poll in enumerate(polls, 1):
+        pdf.line_of_text(f"{number}. {poll.title}", style="B")
+        total = sum(count for _, count in poll.counts)
+        rows = [("Phương án", "Số phiếu", "Tỷ lệ")]
+        rows += [(label, str(count), _percent(count, total)) for label, count in poll.counts]
+        pdf.grid(rows, widths=(100, 30, 30), aligns=("LEFT", "CENTER", "CENTER"))
+        pdf.line_of_text(f"Kết quả: {poll.outcome}", style="I")
+        pdf.ln(2)
+
+
+def _percent(count: int, total: int) -> str:
+    """Vietnamese writes a decimal comma: 66,7%."""
+    return f"{100 * count / total:.1f}%".replace(".", ",") if total else "-"

@@ -1,0 +1,135 @@
+"""A meeting's attendance as plain rows and counts, in local time, ready for any format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from attendance.checkin import AttendanceRow, Status, meeting_attendance
+from attendance.meetings import get_meeting
+
+COLUMNS = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Giờ đến", "Trạng thái", "Ghi chú")
+STATUS_LABELS = {
+    Status.PRESENT: "Có mặt",
+    Status.LATE: "Đi muộn",
+    Status.ABSENT: "Vắng mặt",
+}
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    """One poll's result as the minutes show it; the polls service builds these."""
+
+    title: str
+    counts: tuple[tuple[str, int], ...]  # (option label, votes), in the poll's option order
+    outcome: str  # e.g. "Thông qua (8/10 đại biểu có mặt đồng ý)"
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    stt: int
+    full_name: str
+    title: str
+    unit: str
+    arrived: str  # HH:MM in the deployment's zone, "" when absent
+    status: Status
+    note: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def cells(self) -> tuple[str | int, ...]:
+        """The row in the order of COLUMNS."""
+        return (
+            self.stt,
+            self.full_name,
+            self.title,
+            self.unit,
+            self.arrived,
+            self.status_label,
+            self.note,
+        )
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    expected: int
+    present: int  # on time
+    late: int
+    absent: int
+
+    @property
+    def attended(self) -> int:
+        return self.present + self.late
+
+
+@dataclass(frozen=True)
+class MeetingReport:
+    meeting_id: int
+    title: str
+    room: str | None
+    starts_at: datetime  # local
+    ends_at: datetime  # local
+    rows: tuple[ExportRow, ...]
+    summary: AttendanceSummary
+    polls: tuple[PollSummary, ...]
+
+    @property
+    def attendees(self) -> tuple[ExportRow, ...]:
+        """The delegates present, on time or late, in the rows' order."""
+        return tuple(r for r in self.rows if r.status is not Status.ABSENT)
+
+
+def build_report(
+    session: Session,
+    *,
+    meeting_id: int,
+    zone: str,
+    polls: tuple[PollSummary, ...] = (),
+) -> MeetingReport:
+    """Rows in Vietnamese name order (the attendance list's order), times in `zone`."""
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    tz = ZoneInfo(zone)
+    attendance = meeting_attendance(session, meeting_id=meeting_id)
+    rows = tuple(
+        _export_row(i, row, tz=tz, starts_at=meeting.starts_at)
+        for i, row in enumerate(attendance, 1)
+    )
+    counts = {status: sum(r.status is status for r in rows) for status in Status}
+    return MeetingReport(
+        meeting_id=meeting.id,
+        title=meeting.title,
+        room=meeting.room,
+        starts_at=meeting.starts_at.astimezone(tz),
+        ends_at=meeting.ends_at.astimezone(tz),
+        rows=rows,
+        summary=AttendanceSummary(
+            expected=len(rows),
+            present=counts[Status.PRESENT],
+            late=counts[Status.LATE],
+            absent=counts[Status.ABSENT],
+        ),
+        polls=polls,
+    )
+
+
+def _export_row(stt: int, row: AttendanceRow, *, tz: ZoneInfo, starts_at: datetime) -> ExportRow:
+    seen = row.first_seen_at
+    arrived = "" if seen is None else seen.astimezone(tz).strftime("%H:%M")
+    note = ""
+    if row.status is Status.LATE and seen is not None:
+        # Counted from the start, as a secretary says it: "đến muộn 20 phút".
+        note = f"Muộn {int((seen - starts_at).total_seconds() // 60)} phút"
+    return ExportRow(
+        stt=stt,
+        full_name=row.person.full_name,
+        title=row.person.title or "",
+        unit=row.person.unit or "",
+        arrived=arrived,
+        status=row.status,
+        note=note,
+    )

@@ -1,0 +1,100 @@
+"""Opinion collection (lấy ý kiến): written opinions on a poll or an agenda item."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attendance import audit
+from attendance.agenda import get_agenda_item
+from attendance.errors import Forbidden, Invalid
+from attendance.meetings import roster_ids
+from attendance.orm import utcnow
+from attendance.people import get_person
+from attendance.presence import presence_event
+from attendance.text import clean_text
+from attendance.voting.polls import get_poll, not_in_state
+from attendance.voting.tables import Opinion
+
+MAX_OPINION = 5000
+
+
+def give_opinion(
+    session: Session,
+    *,
+    meeting_id: int,
+    person_id: int,
+    text: str,
+    poll_id: int | None = None,
+    agenda_item_id: int | None = None,
+) -> Opinion:
+    """A present member's opinion. On a secret poll it is anonymous: no name, no time."""
+    anonymous = False
+    if poll_id is not None:
+        poll = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
+        if poll.state != "open":
+            raise not_in_state(poll, wanted="open")
+        anonymous = poll.secrecy == "secret"
+    elif agenda_item_id is not None:
+        get_agenda_item(session, meeting_id=meeting_id, item_id=agenda_item_id)
+    else:
+        raise Invalid("Ý kiến phải gắn với một nội dung. An opinion needs a poll or agenda item.")
+    body = clean_text(text, field="text") if "\n" not in text else text.strip()
+    if not body or len(body) > MAX_OPINION:
+        raise Invalid(
+            f"Ý kiến phải có nội dung và dài tối đa {MAX_OPINION} ký tự. "
+            f"An opinion must be 1 to {MAX_OPINION} characters.",
+            code="INVALID_OPINION",
+        )
+    person = get_person(session, person_id=person_id)
+    if person_id not in roster_ids(session, meeting_id=meeting_id):
+        raise Forbidden(
+            f"{person.full_name} không có trong danh sách cuộc họp này. "
+            "This person is not on this meeting's list.",
+            code="NOT_ON_ROSTER",
+        )
+    if presence_event(session, meeting_id=meeting_id, person_id=person_id) is None:
+        raise Forbidden(
+            "Chỉ đại biểu đang có mặt mới gửi được ý kiến. Only members present may give opinions.",
+            code="NOT_PRESENT",
+        )
+    opinion = Opinion(
+        id=secrets.token_hex(16),
+        meeting_id=meeting_id,
+        poll_id=poll_id,
+        agenda_item_id=agenda_item_id,
+        person_id=None if anonymous else person_id,
+        at=None if anonymous else utcnow(),
+        text=body,
+    )
+    session.add(opinion)
+    session.flush()
+    if not anonymous:
+        audit.record(
+            session,
+            actor=f"person:{person_id}",
+            action="opinion_given",
+            meeting_id=meeting_id,
+            subject=f"poll:{poll_id}" if poll_id else f"agenda:{agenda_item_id}",
+        )
+    return opinion
+
+
+def opinions(
+    session: Session,
+    *,
+    meeting_id: int,
+    poll_id: int | None = None,
+    agenda_item_id: int | None = None,
+) -> list[Opinion]:
+    statement = select(Opinion).where(Opinion.meeting_id == meeting_id)
+    if poll_id is not None:
+        get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
+        statement = statement.where(Opinion.poll_id == poll_id)
+    if agenda_item_id is not None:
+        get_agenda_item(session, meeting_id=meeting_id, item_id=agenda_item_id)
+        statement = statement.where(Opinion.agenda_item_id == agenda_item_id)
+    # Named ones in the order given; anonymous ones in key order, which is random.
+    return list(session.scalars(statement.order_by(Opinion.at, Opinion.id)))

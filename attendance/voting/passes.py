@@ -1,0 +1,88 @@
+"""Personal voting links: one per delegate per meeting, stored as a hash, replaced on reissue."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from attendance import audit
+from attendance.errors import Invalid, Unauthorized
+from attendance.meetings import get_meeting, roster_ids
+from attendance.orm import AttendanceEvent, Participant, utcnow
+from attendance.people import get_person
+from attendance.presence import ARRIVED
+from attendance.tokens import hash_token
+from attendance.voting.tables import VotingPass
+
+PREFIX = "vp_"  # tells a voting link apart from a staff or kiosk token at a glance
+
+
+def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str) -> str:
+    """A new pass for this member of this meeting; earlier ones stop working. Returns the
+    token, which is shown once (as a link or QR code) and never stored."""
+    get_meeting(session, meeting_id=meeting_id)
+    person = get_person(session, person_id=person_id)
+    if person_id not in roster_ids(session, meeting_id=meeting_id):
+        raise Invalid(
+            f"{person.full_name} không có trong danh sách cuộc họp này. "
+            "This person is not on this meeting's list.",
+            code="NOT_ON_ROSTER",
+        )
+    session.execute(
+        update(VotingPass)
+        .where(
+            VotingPass.meeting_id == meeting_id,
+            VotingPass.person_id == person_id,
+            VotingPass.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    token = PREFIX + secrets.token_urlsafe(24)
+    session.add(
+        VotingPass(meeting_id=meeting_id, person_id=person_id, token_sha256=hash_token(token))
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="voting_pass_issued",
+        meeting_id=meeting_id,
+        subject=f"person:{person_id}",
+    )
+    return token
+
+
+def authenticate_pass(session: Session, *, token: str | None) -> VotingPass:
+    found = None
+    if token and token.startswith(PREFIX):
+        found = session.scalars(
+            select(VotingPass).where(
+                VotingPass.token_sha256 == hash_token(token), VotingPass.revoked_at.is_(None)
+            )
+        ).first()
+    if found is None:
+        raise Unauthorized(
+            "Liên kết bỏ phiếu không hợp lệ hoặc đã được thay; xin thư ký cấp lại. "
+            "This voting link is not valid or was replaced; ask the secretary for a new one."
+        )
+    return found
+
+
+def issue_pass_on_arrival(session: Session, *, event: AttendanceEvent) -> str | None:
+    """A first arrival of a voting member brings their voting link; a return keeps the old
+    one working (a new pass would cut off the phone that already holds the link)."""
+    if event.kind != ARRIVED:
+        return None
+    votes = session.scalar(
+        select(Participant.voting_rights).where(
+            Participant.meeting_id == event.meeting_id, Participant.person_id == event.person_id
+        )
+    )
+    if not votes:
+        return None
+    return issue_pass(
+        session, meeting_id=event.meeting_id, person_id=event.person_id, actor="check-in"
+    )
