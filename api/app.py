@@ -17,7 +17,15 @@ from api.deps import require_admin_token, require_token
 from api.errors import error_body, install_error_handlers
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
-from api.web import auth_pages, board_pages, meeting_pages, people_pages, review_pages, roster_pages
+from api.web import (
+    auth_pages,
+    board_pages,
+    meeting_pages,
+    people_pages,
+    poll_pages,
+    review_pages,
+    roster_pages,
+)
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
@@ -104,7 +112,8 @@ def create_app(
     app.include_router(voting.router, prefix="/api/v1")
     app.include_router(vote_page.router)
     # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
-    for pages in (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages):
+    web = (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages)
+    for pages in (*web, poll_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

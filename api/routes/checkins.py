@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from api.convert import as_utc, event_read, face_read
 from api.convert_voting import voting_url
-from api.deps import ServicesDep, TokenDep
+from api.deps import ActorDep, ServicesDep, TokenDep
 from api.recognize import decode, face_crop_jpeg, recognize_decoded
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
 from api.services import Services
@@ -65,6 +65,7 @@ async def checkins(
     response: Response,
     services: ServicesDep,
     token: TokenDep,
+    actor: ActorDep,
 ) -> EventRead | ImageCheckinRead:
     """JSON when a kiosk already recognised the person; multipart `file` to recognise here.
 
@@ -90,13 +91,13 @@ async def checkins(
             f"Dữ liệu điểm danh không hợp lệ. The check-in body is not valid: {exc}",
             code="INVALID_REQUEST",
         ) from exc
-    event = await run_in_threadpool(_json_checkin, services, token, meeting_id, body)
+    event = await run_in_threadpool(_json_checkin, services, token, actor, meeting_id, body)
     response.status_code = 201 if event.created else 200
     return event
 
 
 def _json_checkin(
-    services: Services, token: ApiToken, meeting_id: int, body: CheckinCreate
+    services: Services, token: ApiToken, actor: str, meeting_id: int, body: CheckinCreate
 ) -> EventRead:
     zone = services.settings.timezone
     at = as_utc(body.at, zone) if body.at else utcnow()
@@ -113,7 +114,7 @@ def _json_checkin(
             margin=body.margin,
             note=body.note,
             # Staff typing a check-in by hand: the reason and who did it go to the audit log.
-            actor=token.name if body.note or body.source == "manual" else None,
+            actor=actor if body.note or body.source == "manual" else None,
         )
         return _with_voting_link(session, services, result)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from api.convert_voting import opinion_read, poll_read, tally_read
-from api.deps import ServicesDep, SessionDep, TokenDep
+from api.deps import ActorDep, ServicesDep, SessionDep
 from api.schemas_voting import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -30,27 +30,27 @@ def add_item(meeting_id: int, body: AgendaItemCreate, session: SessionDep) -> Ag
 
 @router.post("/polls", status_code=status.HTTP_201_CREATED)
 def create(
-    meeting_id: int, body: PollCreate, session: SessionDep, services: ServicesDep, token: TokenDep
+    meeting_id: int, body: PollCreate, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> PollRead:
     poll = create_poll(
-        session, meeting_id=meeting_id, spec=PollSpec(**body.model_dump()), actor=token.name
+        session, meeting_id=meeting_id, spec=PollSpec(**body.model_dump()), actor=actor
     )
     return poll_read(poll, services.settings.timezone)
 
 
 @router.post("/polls/{poll_id}/open")
 def open_(
-    meeting_id: int, poll_id: int, session: SessionDep, services: ServicesDep, token: TokenDep
+    meeting_id: int, poll_id: int, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> PollRead:
-    poll = open_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor=token.name)
+    poll = open_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor=actor)
     return poll_read(poll, services.settings.timezone)
 
 
 @router.post("/polls/{poll_id}/close")
 def close(
-    meeting_id: int, poll_id: int, session: SessionDep, services: ServicesDep, token: TokenDep
+    meeting_id: int, poll_id: int, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> PollRead:
-    poll = close_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor=token.name)
+    poll = close_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor=actor)
     return poll_read(poll, services.settings.timezone)
 
 

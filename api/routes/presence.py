@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from api.convert import as_utc, event_read
 from api.convert_voting import audit_read, brief, proxy_read, qr_svg, voting_url
-from api.deps import ServicesDep, SessionDep, TokenDep
+from api.deps import ActorDep, ServicesDep, SessionDep
 from api.schemas import EventRead
 from api.schemas_voting import (
     AuditRead,
@@ -35,7 +35,7 @@ def checkout(
     response: Response,
     session: SessionDep,
     services: ServicesDep,
-    token: TokenDep,
+    actor: ActorDep,
 ) -> EventRead:
     """A member leaves before the end: they can no longer vote until they are seen again."""
     zone = services.settings.timezone
@@ -44,7 +44,7 @@ def checkout(
         meeting_id=meeting_id,
         person_id=body.person_id,
         reason=body.reason,
-        actor=token.name,
+        actor=actor,
         idempotency_key=body.idempotency_key or f"out-{secrets.token_hex(12)}",
         at=None if body.at is None else as_utc(body.at, zone),
     )
@@ -55,14 +55,14 @@ def checkout(
 
 @router.post("/proxies", status_code=status.HTTP_201_CREATED)
 def add_proxy(
-    meeting_id: int, body: ProxyCreate, session: SessionDep, services: ServicesDep, token: TokenDep
+    meeting_id: int, body: ProxyCreate, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> ProxyRead:
     proxy = give_proxy(
         session,
         meeting_id=meeting_id,
         grantor_id=body.grantor_id,
         holder_id=body.holder_id,
-        actor=token.name,
+        actor=actor,
         note=body.note,
     )
     return proxy_read(session, proxy, services.settings.timezone)
@@ -76,8 +76,8 @@ def list_proxies(meeting_id: int, session: SessionDep, services: ServicesDep) ->
 
 
 @router.delete("/proxies/{grantor_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_proxy(meeting_id: int, grantor_id: int, session: SessionDep, token: TokenDep) -> None:
-    revoke_proxy(session, meeting_id=meeting_id, grantor_id=grantor_id, actor=token.name)
+def remove_proxy(meeting_id: int, grantor_id: int, session: SessionDep, actor: ActorDep) -> None:
+    revoke_proxy(session, meeting_id=meeting_id, grantor_id=grantor_id, actor=actor)
 
 
 @router.post("/voting-passes", status_code=status.HTTP_201_CREATED)
@@ -86,10 +86,10 @@ def new_pass(
     body: VotingPassCreate,
     session: SessionDep,
     services: ServicesDep,
-    token: TokenDep,
+    actor: ActorDep,
 ) -> VotingPassRead:
     """A new personal voting link (and QR code) for a delegate; the previous one stops working."""
-    raw = issue_pass(session, meeting_id=meeting_id, person_id=body.person_id, actor=token.name)
+    raw = issue_pass(session, meeting_id=meeting_id, person_id=body.person_id, actor=actor)
     url = voting_url(services.settings, raw)
     return VotingPassRead(
         person=brief(session, body.person_id), token=raw, url=url, qr_svg=qr_svg(url)

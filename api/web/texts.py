@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.poll_texts import POLL_TEXTS
+
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
 TEXTS: dict[str, tuple[str, str]] = {
     "app": ("Điểm danh họp", "Meeting attendance"),
@@ -155,6 +157,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ok_rejected": ("Đã từ chối.", "Rejected."),
     "ok_erased": ("Đã xóa dữ liệu khuôn mặt.", "Face data erased."),
 }
+
+
+TEXTS.update(POLL_TEXTS)
 
 
 class Translator:

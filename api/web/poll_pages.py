@@ -1,0 +1,274 @@
+"""Poll pages for the secretary: create, open, close, the live tally, proxies, voting links;
+and the projector view of a poll's progress and result."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from markupsafe import Markup
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from api.convert_voting import qr_svg, voting_url
+from api.deps import ServicesDep, SessionDep, StaffDep
+from api.errors import status_for
+from api.web.forms import Text, parse_id
+from api.web.render import render
+from attendance.checkin import meeting_attendance
+from attendance.errors import DomainError
+from attendance.meetings import get_meeting
+from attendance.staff.sessions import Staff
+from attendance.voting.membership import proxies
+from attendance.voting.opinions import opinions
+from attendance.voting.passes import issue_pass
+from attendance.voting.polls import (
+    PollSpec,
+    close_poll,
+    create_poll,
+    get_poll,
+    list_polls,
+    open_poll,
+)
+from attendance.voting.proxies import give_proxy, revoke_proxy
+from attendance.voting.tally import tally
+
+router = APIRouter(include_in_schema=False)
+
+
+class PollForm(BaseModel):
+    title: str = ""
+    description: str = ""
+    kind: str = "motion"
+    options: str = ""
+    secrecy: str = "named"
+    base: str = "members"
+    majority: str = "absolute"
+    majority_fraction: str = ""
+    abstentions_in_base: str = ""
+    quorum: str = "1/2"
+    max_choices: str = "1"
+    allow_change: str = ""
+
+    def spec(self) -> PollSpec:
+        lines = [line.strip() for line in self.options.splitlines() if line.strip()]
+        return PollSpec(
+            title=self.title,
+            description=self.description,
+            kind=self.kind,
+            options=lines or None,
+            secrecy=self.secrecy,
+            base=self.base,
+            majority=self.majority,
+            majority_fraction=self.majority_fraction or None,
+            abstentions_in_base=bool(self.abstentions_in_base),
+            quorum=self.quorum,
+            max_choices=parse_id(self.max_choices),
+            allow_change=bool(self.allow_change),
+        )
+
+
+PollFormDep = Annotated[PollForm, Form()]
+BLANK = PollForm(abstentions_in_base="on")
+
+
+@router.get("/meetings/{meeting_id}/polls")
+def polls_page(
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    return _polls(request, session, services.settings.timezone, staff, meeting_id, BLANK)
+
+
+def _polls(
+    request: Request,
+    session: Session,
+    zone: str,
+    staff: Staff,
+    meeting_id: int,
+    form: PollForm,
+    error: DomainError | None = None,
+    issued: dict[str, object] | None = None,
+) -> Response:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    members = [row.person for row in meeting_attendance(session, meeting_id=meeting_id)]
+    names = {p.id: p.full_name for p in members}
+    return render(
+        request,
+        "polls.html",
+        staff=staff,
+        zone=zone,
+        status_code=status_for(error) if error else 200,
+        error=error.message if error else None,
+        meeting=meeting,
+        polls=list_polls(session, meeting_id=meeting_id),
+        members=members,
+        proxies=[
+            (names.get(p.grantor_id, "?"), names.get(p.holder_id, "?"), p)
+            for p in proxies(session, meeting_id=meeting_id)
+        ],
+        form=form,
+        issued=issued,
+    )
+
+
+@router.post("/meetings/{meeting_id}/polls")
+def create(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    form: PollFormDep,
+) -> Response:
+    try:
+        poll = create_poll(session, meeting_id=meeting_id, spec=form.spec(), actor=staff.actor)
+    except DomainError as exc:
+        session.rollback()
+        return _polls(request, session, services.settings.timezone, staff, meeting_id, form, exc)
+    return RedirectResponse(f"/meetings/{meeting_id}/polls/{poll.id}?ok=created", status_code=303)
+
+
+@router.get("/meetings/{meeting_id}/polls/{poll_id}")
+def poll_page(
+    meeting_id: int,
+    poll_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+) -> Response:
+    return _poll(request, session, services.settings.timezone, staff, meeting_id, poll_id)
+
+
+def _poll(
+    request: Request,
+    session: Session,
+    zone: str,
+    staff: Staff,
+    meeting_id: int,
+    poll_id: int,
+    error: DomainError | None = None,
+    template: str = "poll.html",
+) -> Response:
+    poll = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
+    return render(
+        request,
+        template,
+        staff=staff,
+        zone=zone,
+        status_code=status_for(error) if error else 200,
+        error=error.message if error else None,
+        meeting=get_meeting(session, meeting_id=meeting_id),
+        poll=poll,
+        tally=tally(session, poll),
+        result=json.loads(poll.result) if poll.result else None,
+        opinions=opinions(session, meeting_id=meeting_id, poll_id=poll_id),
+    )
+
+
+@router.post("/meetings/{meeting_id}/polls/{poll_id}/{action}")
+def change_state(
+    meeting_id: int,
+    poll_id: int,
+    action: str,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+) -> Response:
+    move = {"open": open_poll, "close": close_poll}.get(action)
+    if move is None:
+        return _poll(request, session, services.settings.timezone, staff, meeting_id, poll_id)
+    try:
+        move(session, meeting_id=meeting_id, poll_id=poll_id, actor=staff.actor)
+    except DomainError as exc:
+        session.rollback()
+        zone = services.settings.timezone
+        return _poll(request, session, zone, staff, meeting_id, poll_id, exc)
+    done = "opened" if action == "open" else "closed"
+    return RedirectResponse(f"/meetings/{meeting_id}/polls/{poll_id}?ok={done}", status_code=303)
+
+
+@router.get("/meetings/{meeting_id}/polls/{poll_id}/screen")
+def projector(
+    meeting_id: int,
+    poll_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+) -> Response:
+    """For the room's projector: progress while open (numbers only), the result once closed."""
+    zone = services.settings.timezone
+    return _poll(request, session, zone, staff, meeting_id, poll_id, template="poll_screen.html")
+
+
+@router.post("/meetings/{meeting_id}/proxies")
+def add_proxy(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    grantor_id: Text = "",
+    holder_id: Text = "",
+    note: Text = "",
+) -> Response:
+    try:
+        give_proxy(
+            session,
+            meeting_id=meeting_id,
+            grantor_id=parse_id(grantor_id),
+            holder_id=parse_id(holder_id),
+            actor=staff.actor,
+            note=note[:500] or None,
+        )
+    except DomainError as exc:
+        session.rollback()
+        zone = services.settings.timezone
+        return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
+    return RedirectResponse(f"/meetings/{meeting_id}/polls?ok=proxy", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/proxies/{grantor_id}/revoke")
+def remove_proxy(
+    meeting_id: int,
+    grantor_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+) -> Response:
+    try:
+        revoke_proxy(session, meeting_id=meeting_id, grantor_id=grantor_id, actor=staff.actor)
+    except DomainError as exc:
+        session.rollback()
+        zone = services.settings.timezone
+        return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
+    return RedirectResponse(f"/meetings/{meeting_id}/polls?ok=revoked", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/voting-link")
+def new_link(
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    person_id: Text = "",
+) -> Response:
+    zone = services.settings.timezone
+    try:
+        person = parse_id(person_id)
+        token = issue_pass(session, meeting_id=meeting_id, person_id=person, actor=staff.actor)
+    except DomainError as exc:
+        session.rollback()
+        return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
+    url = voting_url(services.settings, token)
+    # The QR code is our own SVG, drawn from the URL; nothing typed by a person is in it.
+    issued = {"person_id": person, "url": url, "qr": Markup(qr_svg(url))}
+    response = _polls(request, session, zone, staff, meeting_id, BLANK, issued=issued)
+    response.headers["Cache-Control"] = "no-store"
+    return response
