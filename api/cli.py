@@ -45,11 +45,20 @@ def serve(
     from api.app import create_app
 
     settings = get_settings()
+    # The address it listens on is also where voting links point, unless ATTEND_PUBLIC_URL says.
+    settings = settings.model_copy(
+        update={"host": host or settings.host, "port": port or settings.port}
+    )
     _setup_logging()
+    if settings.public_url is None and settings.host in ("0.0.0.0", "::"):
+        logging.getLogger(__name__).warning(
+            "ATTEND_PUBLIC_URL is not set: voting links will name %s, which phones cannot open",
+            settings.host,
+        )
     uvicorn.run(
         create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level="info",
         # Live-board streams would otherwise hold a shutdown open until they end.
         timeout_graceful_shutdown=5,

@@ -71,6 +71,7 @@ def _shoot(url: str, tmp: Path) -> None:
     meeting_id = api.post("/api/v1/meetings", json=meeting).json()["id"]
     api.post("/api/v1/meetings", json={**meeting, "title": "Giao ban tuần UBND quận"})
     api.put(f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": ids[:5]})
+    links = []
     for n, (person_id, at) in enumerate(zip(ids[:3], ("07:25", "07:40", "07:52"))):
         body = {
             "person_id": person_id,
@@ -78,7 +79,18 @@ def _shoot(url: str, tmp: Path) -> None:
             "idempotency_key": f"s{n}",
             "at": time.strftime(f"%Y-%m-%dT{at}:00"),
         }
-        api.post(f"/api/v1/meetings/{meeting_id}/checkins", json=body)
+        links.append(api.post(f"/api/v1/meetings/{meeting_id}/checkins", json=body).json())
+    polls = f"/api/v1/meetings/{meeting_id}/polls"
+    motion = {"title": "Thông qua dự toán ngân sách quận năm 2027", "base": "present"}
+    closed = api.post(polls, json=motion).json()
+    api.post(f"{polls}/{closed['id']}/open")
+    for event, option in zip(links, (0, 0, 2)):
+        voter = {"Authorization": "Bearer " + event["voting_url"].rsplit("/", 1)[1]}
+        choice = {"option_ids": [closed["options"][option]["id"]]}
+        api.post(f"{polls}/{closed['id']}/ballots", json=choice, headers=voter)
+    api.post(f"{polls}/{closed['id']}/close")
+    second = {"title": "Thông qua kế hoạch đầu tư công trung hạn", "secrecy": "secret"}
+    api.post(f"{polls}/{api.post(polls, json=second).json()['id']}/open")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -116,6 +128,14 @@ def _shoot(url: str, tmp: Path) -> None:
         board.goto(f"{url}/board/{meeting_id}")
         board.wait_for_timeout(1500)
         board.screenshot(path=OUT / "board.png")
+        page.goto(f"{url}/meetings/{meeting_id}/polls/{closed['id']}")
+        page.screenshot(path=OUT / "poll.png", full_page=True)
+        board.goto(f"{url}/meetings/{meeting_id}/polls/{closed['id']}/screen")
+        board.screenshot(path=OUT / "poll-projector.png")
+        phone = browser.new_page(viewport={"width": 400, "height": 820}, locale="vi-VN")
+        phone.goto(links[2]["voting_url"])
+        phone.wait_for_selector("form[data-poll]")
+        phone.screenshot(path=OUT / "vote-phone.png", full_page=True)
         browser.close()
 
 

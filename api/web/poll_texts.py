@@ -36,6 +36,7 @@ POLL_TEXTS: dict[str, tuple[str, str]] = {
     "majority_fraction": ("Tỉ lệ (vd 3/5)", "Fraction (e.g. 3/5)"),
     "abstentions_in_base": ("Tính cả phiếu không biểu quyết", "Abstentions count in the base"),
     "quorum": ("Số lượng tối thiểu có mặt (vd 1/2, 2/3)", "Quorum (e.g. 1/2, 2/3)"),
+    "quorum_short": ("Tối thiểu có mặt", "Quorum"),
     "max_choices": ("Số lựa chọn tối đa", "Maximum choices"),
     "allow_change": ("Cho sửa phiếu đến khi kết thúc", "Ballots may change until closing"),
     "state_draft": ("Chưa mở", "Draft"),

@@ -55,7 +55,7 @@ def _create(client: TestClient, meeting_id: int, **fields: str) -> int:
 
 
 def test_a_secretary_runs_a_named_poll_from_the_pages(client: TestClient) -> None:
-    meeting_id, ids, links = _room(client)
+    meeting_id, _, links = _room(client)
     poll_id = _create(client, meeting_id)
     page = f"/meetings/{meeting_id}/polls/{poll_id}"
     assert "Chưa mở" in text_of(client.get(page).text)
