@@ -110,6 +110,7 @@ def create_app(
     app.include_router(v1)
     # Delegates vote with their personal pass, not an API token: these routes check either.
     app.include_router(voting.router, prefix="/api/v1")
+    app.include_router(voting.voter, prefix="/api/v1")
     app.include_router(vote_page.router)
     # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
     web = (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages)

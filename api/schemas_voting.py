@@ -57,7 +57,7 @@ class PollRead(BaseModel):
 
 
 class OptionCountRead(OptionRead):
-    votes: int
+    votes: int | None  # None while a secret poll is open
 
 
 class QuorumRead(BaseModel):
@@ -77,7 +77,7 @@ class TallyRead(BaseModel):
     state: str
     ballots: int
     options: list[OptionCountRead]
-    abstained: int
+    abstained: int | None  # None while a secret poll is open
     members: int
     present: int
     quorum: QuorumRead
@@ -188,3 +188,9 @@ class AuditRead(BaseModel):
     meeting_id: int | None
     subject: str | None
     detail: dict[str, Any]
+
+
+class VoterRead(BaseModel):
+    meeting_id: int
+    meeting_title: str
+    person: PersonBrief

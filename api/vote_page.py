@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
-
-from api.deps import ServicesDep
-from attendance.errors import Unauthorized
-from attendance.meetings import get_meeting
-from attendance.people import get_person
-from attendance.voting.passes import authenticate_pass
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,11 +75,12 @@ textarea { width: 100%; box-sizing: border-box; font-size: 1em; min-height: 4em;
 """
 
 _SCRIPT = """
-const T = CONFIG.texts, BASE = "/api/v1/meetings/" + CONFIG.meeting;
+const T = CONFIG.texts, TOKEN = decodeURIComponent(location.hash.slice(1));
+let BASE = null;
 async function api(path, options = {}) {
-  options.headers = {"Authorization": "Bearer " + CONFIG.token};
+  options.headers = {"Authorization": "Bearer " + TOKEN};
   if (options.body) options.headers["Content-Type"] = "application/json";
-  const response = await fetch(BASE + path, options);
+  const response = await fetch(BASE === null ? path : BASE + path, options);
   let body = null;
   try { body = await response.json(); } catch (e) {}
   return {ok: response.ok, body};
@@ -169,8 +163,18 @@ async function refresh() {
     list.append(card);
   }
 }
-refresh();
-setInterval(refresh, 3000);
+async function start() {
+  document.getElementById("other-lang").href += location.hash;
+  const me = TOKEN ? await api("/api/v1/voter") : {ok: false};
+  if (!me.ok) { document.getElementById("bad").hidden = false; return; }
+  BASE = "/api/v1/meetings/" + me.body.meeting_id;
+  document.getElementById("meeting").textContent = me.body.meeting_title;
+  document.getElementById("delegate").textContent = me.body.person.full_name;
+  document.getElementById("who").hidden = false;
+  refresh();
+  setInterval(refresh, 3000);
+}
+start();
 """
 
 
@@ -178,36 +182,31 @@ def _page(lang: str, body: str, config: dict[str, object] | None = None) -> str:
     t = TEXTS[lang]
     script = ""
     if config is not None:
-        # The link's token goes into the page; "<" is escaped so no text can close the script.
+        # "<" is escaped so no text can close the script.
         data = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
         script = f"<script>const CONFIG = {data};{_SCRIPT}</script>"
-    other = "?lang=en" if lang == "vi" else "?lang=vi"
+    other = "?lang=en" if lang == "vi" else "?lang=vi"  # the script keeps the #token
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{t['title']}</title><style>{_STYLE}</style></head><body>"
-        f'<header><a href="{other}">{t["other"]}</a><strong>{t["title"]}</strong></header>'
+        f'<header><a id="other-lang" href="{other}">{t["other"]}</a>'
+        f"<strong>{t['title']}</strong></header>"
         f"<main>{body}</main>{script}</body></html>"
     )
 
 
-@router.get("/vote/{token}", response_class=HTMLResponse)
-def vote_page(token: str, services: ServicesDep, lang: str = "vi") -> HTMLResponse:
+@router.get("/vote", response_class=HTMLResponse)
+def vote_page(lang: str = "vi") -> HTMLResponse:
+    """The same page for every delegate: the link's token is after "#", read by the script,
+    never sent to the server in the address (so it stays out of access logs)."""
     lang = lang if lang in TEXTS else "vi"
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-    with services.sessions() as session:
-        try:
-            voting_pass = authenticate_pass(session, token=token)
-        except Unauthorized:
-            body = f'<p class="message error">{TEXTS[lang]["bad"]}</p>'
-            return HTMLResponse(_page(lang, body), status_code=401, headers=headers)
-        meeting = get_meeting(session, meeting_id=voting_pass.meeting_id)
-        person = get_person(session, person_id=voting_pass.person_id)
     t = TEXTS[lang]
     body = (
-        f"<h1>{html.escape(meeting.title)}</h1>"
-        f'<p>{t["hello"]}: <strong id="delegate">{html.escape(person.full_name)}</strong></p>'
+        '<h1 id="meeting"></h1>'
+        f'<p id="who" hidden>{t["hello"]}: <strong id="delegate"></strong></p>'
+        f'<p id="bad" class="message error" hidden>{t["bad"]}</p>'
         '<div id="polls"></div>'
     )
-    config = {"token": token, "meeting": meeting.id, "lang": lang, "texts": t}
-    return HTMLResponse(_page(lang, body, config), headers=headers)
+    return HTMLResponse(_page(lang, body, {"lang": lang, "texts": t}), headers=headers)

@@ -19,12 +19,19 @@ def search_key(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+# Direction overrides make a name or an opinion display as something else than it is.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def clean_text(value: str, *, field: str) -> str:
     """NFC text with single spaces; control characters (NUL, escapes) are refused.
 
     PostgreSQL cannot store NUL at all, and no name or title legitimately holds one.
     """
-    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+    if any(
+        (unicodedata.category(c) == "Cc" and c not in "\t\n\r") or c in _BIDI_CONTROLS
+        for c in value
+    ):
         raise Invalid(
             f"Trường '{field}' chứa ký tự điều khiển không hợp lệ. "
             f"The field '{field}' contains control characters.",

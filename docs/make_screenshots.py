@@ -85,7 +85,7 @@ def _shoot(url: str, tmp: Path) -> None:
     closed = api.post(polls, json=motion).json()
     api.post(f"{polls}/{closed['id']}/open")
     for event, option in zip(links, (0, 0, 2)):
-        voter = {"Authorization": "Bearer " + event["voting_url"].rsplit("/", 1)[1]}
+        voter = {"Authorization": "Bearer " + event["voting_url"].split("#", 1)[1]}
         choice = {"option_ids": [closed["options"][option]["id"]]}
         api.post(f"{polls}/{closed['id']}/ballots", json=choice, headers=voter)
     api.post(f"{polls}/{closed['id']}/close")

@@ -116,6 +116,10 @@ def _json_checkin(
             # Staff typing a check-in by hand: the reason and who did it go to the audit log.
             actor=actor if body.note or body.source == "manual" else None,
         )
+        # A kiosk's word alone (a person id) does not earn a voting link: whoever held its
+        # token could vote as anyone. Staff, and faces recognised here, do.
+        if token.role != ADMIN:
+            return event_read(result.event, created=result.created, zone=zone)
         return _with_voting_link(session, services, result)
 
 

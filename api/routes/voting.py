@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.convert_voting import ballot_read, opinion_read, poll_read, result_read
+from api.convert_voting import ballot_read, brief, opinion_read, poll_read, result_read
 from api.deps import Caller, CallerDep, ServicesDep
 from api.recognize import recognize_image
 from api.schemas_voting import (
@@ -18,6 +18,7 @@ from api.schemas_voting import (
     OpinionRead,
     PollRead,
     ResultRead,
+    VoterRead,
 )
 from api.services import Services
 from api.upload import read_upload
@@ -35,6 +36,22 @@ from attendance.voting.polls import get_poll, list_polls
 from attendance.voting.tally import voted_polls
 
 router = APIRouter(prefix="/meetings/{meeting_id}", tags=["voting"])
+voter = APIRouter(tags=["voting"])
+SECOND_FACE_AREA = 0.5  # a second face at least half the size of the first: two people voting
+
+
+@voter.get("/voter")
+def whoami(caller: CallerDep, services: ServicesDep) -> VoterRead:
+    """Who a voting link belongs to, for the delegate's page (it holds only the link)."""
+    voter_id = _voter_only(caller)
+    assert caller.voter is not None
+    with services.sessions() as session:
+        meeting = get_meeting(session, meeting_id=caller.voter.meeting_id)
+        return VoterRead(
+            meeting_id=meeting.id,
+            meeting_title=meeting.title,
+            person=brief(session, voter_id),
+        )
 
 
 def _authorise(session: Session, services: Services, caller: Caller, meeting_id: int) -> None:
@@ -133,8 +150,10 @@ async def ballots(
         form = await request.form(max_files=1, max_fields=10)
         upload = form.get("file")
         file = upload if isinstance(upload, UploadFile) else None
+        # `-F option_ids=1 -F option_ids=2` and `-F option_ids=1,2` mean the same.
+        chosen = ",".join(str(v) for v in form.getlist("option_ids"))
         body = BallotCreate(
-            option_ids=_ids(str(form.get("option_ids") or "")),
+            option_ids=_ids(chosen),
             on_behalf_of=_optional_id(str(form.get("on_behalf_of") or "")),
         )
         try:
@@ -217,6 +236,10 @@ def _face_ballot(
         return ballot_read(session, receipt, services.settings.timezone)
 
 
+def _area(face: IdentifiedFace) -> float:
+    return face.box[2] * face.box[3]
+
+
 def _one_member(faces: list[IdentifiedFace]) -> int:
     if not faces:
         raise Invalid(
@@ -224,14 +247,18 @@ def _one_member(faces: list[IdentifiedFace]) -> int:
             "No face was found in the image; look straight at the camera.",
             code="NO_FACE",
         )
+    # The voter is the face in front: the largest. Another face nearly as large, or any other
+    # member recognised, makes it unclear who is voting.
+    front = faces[0]  # recognize_image orders faces largest first
+    crowd = [f for f in faces[1:] if _area(f) >= SECOND_FACE_AREA * _area(front)]
     matched = [f for f in faces if f.decision.decision is Decision.MATCH and f.person]
-    if len(matched) > 1:
+    if crowd or len(matched) > 1:
         raise Invalid(
             "Có nhiều đại biểu trong ảnh; mỗi lần chỉ một người bỏ phiếu. "
             "Several members are in the image; one person votes at a time.",
             code="MULTIPLE_FACES",
         )
-    if not matched:
+    if not matched or matched[0] is not front:
         raise Forbidden(
             "Không xác nhận được khuôn mặt là đại biểu của cuộc họp này; hãy thử lại hoặc "
             "dùng liên kết bỏ phiếu. The face was not confirmed as a member of this meeting; "

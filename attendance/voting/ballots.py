@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,7 @@ from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
 from attendance.presence import presence_event
 from attendance.voting.polls import get_poll, not_in_state
-from attendance.voting.tables import BallotRecord, NamedChoice, Poll, Proxy, SecretChoice
+from attendance.voting.tables import BallotRecord, NamedChoice, Poll, Proxy, SecretCount
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,10 @@ def cast_ballot(
             BallotRecord.poll_id == poll.id, BallotRecord.person_id == member_id
         )
     ).first()
-    if previous is not None and not poll.allow_change:
+    if previous is not None and not (
+        poll.allow_change and voter_id in (member_id, previous.cast_by_id)
+    ):
+        # A proxy holder never overwrites the member's own ballot, nor another's.
         raise _already_voted(member_name)
     # The ballot meets the closing of the poll on the poll's row: once it is closed, this
     # matches nothing, whatever was read above.
@@ -85,8 +87,13 @@ def cast_ballot(
     except IntegrityError as exc:  # the same member's other ballot won a race
         raise _already_voted(member_name) from exc  # no query: the transaction is spent
     if poll.secrecy == "secret":
-        session.add_all(
-            SecretChoice(id=secrets.token_hex(16), poll_id=poll.id, option_id=o) for o in chosen
+        # Every counter of the poll is written, chosen or not: the rows one ballot touches
+        # say nothing about its choice.
+        session.execute(
+            update(SecretCount)
+            .where(SecretCount.poll_id == poll.id)
+            .values(votes=SecretCount.votes + case((SecretCount.option_id.in_(chosen), 1), else_=0))
+            .execution_options(synchronize_session=False)
         )
     else:
         session.add_all(NamedChoice(voter_id=record.id, option_id=o) for o in chosen)
@@ -152,6 +159,12 @@ def _eligibility(
                 f"{voter.full_name} không được {member.full_name} ủy quyền. "
                 "This person holds no proxy from that member.",
                 code="NO_PROXY",
+            )
+        if presence_event(session, meeting_id=poll.meeting_id, person_id=member_id, at=utcnow()):
+            raise Forbidden(
+                f"{member.full_name} đang có mặt và tự bỏ phiếu; ủy quyền chỉ dùng khi vắng. "
+                "That member is present and votes in person; a proxy is for absence only.",
+                code="GRANTOR_PRESENT",
             )
     event = presence_event(session, meeting_id=poll.meeting_id, person_id=voter_id, at=utcnow())
     if event is None:

@@ -8,7 +8,7 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.orm import Participant
+from attendance.orm import Participant, utcnow
 from attendance.presence import present_events
 from attendance.voting.rules import Quorum
 from attendance.voting.tables import Proxy
@@ -33,9 +33,10 @@ def proxies(session: Session, *, meeting_id: int) -> list[Proxy]:
 def represented(
     session: Session, *, meeting_id: int, at: datetime | None = None
 ) -> tuple[set[int], set[int]]:
-    """(members present in person, members represented by a present proxy holder)."""
+    """(members present in person, members represented by a present proxy holder), at `at`
+    (now by default: the moment a ballot checks its voter's presence too)."""
     members = voting_members(session, meeting_id=meeting_id)
-    here = set(present_events(session, meeting_id=meeting_id, at=at))
+    here = set(present_events(session, meeting_id=meeting_id, at=at or utcnow()))
     in_person = members & here
     by_proxy = {
         p.grantor_id

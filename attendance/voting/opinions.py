@@ -41,7 +41,9 @@ def give_opinion(
         get_agenda_item(session, meeting_id=meeting_id, item_id=agenda_item_id)
     else:
         raise Invalid("Ý kiến phải gắn với một nội dung. An opinion needs a poll or agenda item.")
-    body = clean_text(text, field="text") if "\n" not in text else text.strip()
+    # Line breaks are kept; within each line, what clean_text refuses is refused here too.
+    lines = [clean_text(line, field="text") for line in text.strip().splitlines()]
+    body = "\n".join(lines).strip()
     if not body or len(body) > MAX_OPINION:
         raise Invalid(
             f"Ý kiến phải có nội dung và dài tối đa {MAX_OPINION} ký tự. "

@@ -17,7 +17,7 @@ from attendance.orm import MAX_ID, utcnow
 from attendance.text import clean_text
 from attendance.voting.membership import quorum_now
 from attendance.voting.rules import BASES, MAJORITIES, parse_fraction
-from attendance.voting.tables import Poll, PollOption
+from attendance.voting.tables import Poll, PollOption, SecretCount
 from attendance.voting.tally import final_result
 
 KINDS = ("motion", "election", "opinion")
@@ -72,7 +72,9 @@ def create_poll(session: Session, *, meeting_id: int, spec: PollSpec, actor: str
                 "A custom majority needs majority_fraction (e.g. 3/5).",
                 code="INVALID_POLL",
             )
-        fraction = parse_fraction(spec.majority_fraction, field="majority_fraction")
+        fraction = parse_fraction(
+            spec.majority_fraction, field="majority_fraction", allow_zero=False
+        )
     else:
         fraction = Fraction(1, 2)
     quorum = parse_fraction(spec.quorum, field="quorum")
@@ -120,6 +122,9 @@ def create_poll(session: Session, *, meeting_id: int, spec: PollSpec, actor: str
     )
     session.add(poll)
     session.flush()
+    if secrecy == "secret":
+        session.add_all(SecretCount(poll_id=poll.id, option_id=o.id) for o in poll.options)
+        session.flush()
     audit.record(
         session,
         actor=actor,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.meetings import get_meeting
+from attendance.orm import MAX_ID
 from attendance.people import get_person
 from attendance.presence import presence_event
 from attendance.text import clean_text
@@ -71,9 +72,12 @@ def give_proxy(
 
 
 def revoke_proxy(session: Session, *, meeting_id: int, grantor_id: int, actor: str) -> None:
-    proxy = session.scalars(
-        select(Proxy).where(Proxy.meeting_id == meeting_id, Proxy.grantor_id == grantor_id)
-    ).first()
+    get_meeting(session, meeting_id=meeting_id)
+    proxy = None
+    if 0 < grantor_id <= MAX_ID:
+        proxy = session.scalars(
+            select(Proxy).where(Proxy.meeting_id == meeting_id, Proxy.grantor_id == grantor_id)
+        ).first()
     if proxy is None:
         raise NotFound(
             f"Đại biểu {grantor_id} không ủy quyền trong cuộc họp này. "

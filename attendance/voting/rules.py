@@ -12,6 +12,7 @@ Definitions (the result explains them in numbers each time):
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -26,20 +27,29 @@ BASE_TEXT = {
 }
 
 
-def parse_fraction(value: str, *, field: str) -> Fraction:
-    """'2/3', '0.6' or '60%' -> a fraction in (0, 1]."""
-    text = value.strip()
-    try:
-        fraction = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
-    except (ValueError, ZeroDivisionError) as exc:
+# Plain forms only: Fraction() also reads exponents, and "1e-99999999" takes minutes.
+_FRACTION = re.compile(r"(\d{1,4})/(\d{1,4})|(\d{1,4}(?:\.\d{1,4})?)(%?)")
+
+
+def parse_fraction(value: str, *, field: str, allow_zero: bool = True) -> Fraction:
+    """'2/3', '0.6' or '60%' -> a fraction in [0, 1] ((0, 1] without `allow_zero`)."""
+    match = _FRACTION.fullmatch(value.strip())
+    if match is None or match.group(2) == "0":
         raise Invalid(
-            f"'{value}' không phải là một tỉ lệ (ví dụ 2/3 hoặc 0.6). "
-            f"'{value}' is not a fraction (e.g. 2/3 or 0.6) for {field}.",
+            f"'{value[:20]}' không phải là một tỉ lệ (ví dụ 2/3 hoặc 0.6). "
+            f"'{value[:20]}' is not a fraction (e.g. 2/3 or 0.6) for {field}.",
             code="INVALID_FRACTION",
-        ) from exc
-    if not 0 <= fraction <= 1 or fraction.denominator > 10_000:
+        )
+    top, bottom, decimal, percent = match.groups()
+    if top is not None:
+        fraction = Fraction(int(top), int(bottom))
+    else:
+        fraction = Fraction(decimal) / (100 if percent else 1)
+    if not (0 if allow_zero else Fraction(1, 10_000)) <= fraction <= 1:
+        lowest = "0" if allow_zero else "lớn hơn 0"
         raise Invalid(
-            f"Tỉ lệ {field} phải nằm trong khoảng 0 đến 1. {field} must be between 0 and 1.",
+            f"Tỉ lệ {field} phải từ {lowest} đến 1. {field} must be between "
+            f"{'0' if allow_zero else 'above 0'} and 1.",
             code="INVALID_FRACTION",
         )
     return fraction
@@ -53,11 +63,12 @@ class Threshold:
     strict: bool
 
     def met(self, count: int) -> bool:
-        return count > self.votes if self.strict else count >= self.votes
+        return count >= self.minimum()
 
     def minimum(self) -> int:
-        """The smallest whole count that meets it."""
-        return math.floor(self.votes) + 1 if self.strict else math.ceil(self.votes)
+        """The smallest whole count that meets it; never zero: nothing passes on no votes."""
+        least = math.floor(self.votes) + 1 if self.strict else math.ceil(self.votes)
+        return max(1, least)
 
     def text(self) -> tuple[str, str]:
         n = self.minimum()

@@ -90,18 +90,23 @@ class NamedChoice(Base):
     )
 
 
-class SecretChoice(Base):
-    """One chosen option of a secret ballot: a random key, no person, no time, no sequence.
+class SecretCount(Base):
+    """A secret poll's votes per option: counters, not ballots.
 
-    Without rowid, SQLite stores the rows in key order, so their order is random too.
+    Created with the poll, then only ever updated, all of a poll's rows by every ballot
+    (by one or by zero): no row per ballot, so no key, time or row order can follow who
+    voted when, in the database, its backups or a dump.
     """
 
-    __tablename__ = "poll_secret_choices"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __tablename__ = "poll_secret_counts"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
-    option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="CASCADE"))
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("poll_options.id", ondelete="CASCADE"), primary_key=True
+    )
+    votes: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Proxy(Base):

@@ -11,15 +11,13 @@ from sqlalchemy.orm import Session
 from attendance.orm import Person
 from attendance.voting.membership import quorum_now, represented, voting_members
 from attendance.voting.outcome import Counts, OptionCount, decide
-from attendance.voting.tables import BallotRecord, NamedChoice, Poll, SecretChoice
+from attendance.voting.tables import BallotRecord, NamedChoice, Poll, SecretCount
 
 
 def option_votes(session: Session, poll: Poll) -> dict[int, int]:
     if poll.secrecy == "secret":
         rows = session.execute(
-            select(SecretChoice.option_id, func.count())
-            .where(SecretChoice.poll_id == poll.id)
-            .group_by(SecretChoice.option_id)
+            select(SecretCount.option_id, SecretCount.votes).where(SecretCount.poll_id == poll.id)
         )
     else:
         rows = session.execute(
@@ -81,15 +79,23 @@ def tally(session: Session, poll: Poll) -> dict[str, Any]:
     if poll.secrecy == "named":
         waiting = [{"id": p, "full_name": names[p]} for p in sorted(missing, key=names.__getitem__)]
     vi, en = quorum.text()
+    # A secret poll's counts wait for the close: followed ballot by ballot next to the
+    # audit log's list of who voted when, they would tell who chose what.
+    hidden = poll.secrecy == "secret" and poll.state != "closed"
     return {
         "poll_id": poll.id,
         "state": poll.state,
         "ballots": c.ballots,
         "options": [
-            {"id": o.option_id, "label": o.label, "role": o.role, "votes": o.votes}
+            {
+                "id": o.option_id,
+                "label": o.label,
+                "role": o.role,
+                "votes": None if hidden else o.votes,
+            }
             for o in c.options
         ],
-        "abstained": c.abstained,
+        "abstained": None if hidden else c.abstained,
         "members": c.members,
         "present": c.present,
         "quorum": {

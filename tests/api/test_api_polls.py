@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,7 +56,7 @@ def arrive(client: TestClient, room: Room, person_id: int, key: str | None = Non
 
 
 def link(checkin: dict[str, Any]) -> dict[str, str]:
-    token = checkin["voting_url"].rsplit("/", 1)[1]
+    token = checkin["voting_url"].split("#", 1)[1]
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -86,7 +87,7 @@ def test_first_arrival_brings_a_voting_link_and_a_second_sighting_does_not(
 ) -> None:
     first = arrive(client, room, room.people[0])
     again = arrive(client, room, room.people[0], key="other-key")
-    assert first["created"] and first["voting_url"].startswith("http://127.0.0.1:8000/vote/vp_")
+    assert first["created"] and first["voting_url"].startswith("http://127.0.0.1:8000/vote#vp_")
     assert not again["created"] and again["voting_url"] is None
     observer = arrive(client, room, room.people[5])
     assert observer["created"] and observer["voting_url"] is None  # no vote, no link
@@ -303,3 +304,100 @@ def test_image_without_a_face_cannot_vote(
     data = {"option_ids": str(poll["options"][0]["id"])}
     response = client.post(url, files=upload(blank.getvalue()), data=data)
     assert response.status_code == 422 and response.json()["reason"] == "NO_FACE"
+
+
+def test_kiosk_word_alone_brings_no_voting_link(client: TestClient, room: Room) -> None:
+    meeting_id = create_meeting(
+        client, room.people[:5], room="Phòng 2", starts_at=today(0), ends_at=today(23, 59)
+    )
+    token = client.post("/api/v1/kiosk-tokens", json={"name": "cửa-B", "room": "Phòng 2"})
+    kiosk = {"Authorization": f"Bearer {token.json()['token']}"}
+    event = client.post(
+        f"/api/v1/meetings/{meeting_id}/checkins",
+        json={"person_id": room.people[0], "source": "cửa-B", "idempotency_key": "kb1"},
+        headers=kiosk,
+    )
+    assert event.status_code == 201 and event.json()["voting_url"] is None
+
+
+def test_proxy_holder_cannot_vote_for_a_member_who_is_present(
+    client: TestClient, room: Room
+) -> None:
+    headers = present(client, room)
+    grant = {"grantor_id": room.people[1], "holder_id": room.people[0]}
+    assert client.post(f"/api/v1/meetings/{room.meeting_id}/proxies", json=grant).status_code == 201
+    poll = new_poll(client, room, allow_change=True)
+    refused = ballot(client, room, poll, headers[0], on_behalf_of=room.people[1])
+    assert refused.status_code == 403 and refused.json()["reason"] == "GRANTOR_PRESENT"
+    assert ballot(client, room, poll, headers[1]).status_code == 201  # the member's own
+
+
+def test_proxy_holder_cannot_overwrite_the_members_own_ballot(
+    client: TestClient, room: Room
+) -> None:
+    headers = present(client, room, 4)
+    grant = {"grantor_id": room.people[3], "holder_id": room.people[0]}
+    assert client.post(f"/api/v1/meetings/{room.meeting_id}/proxies", json=grant).status_code == 201
+    poll = new_poll(client, room, allow_change=True)
+    assert ballot(client, room, poll, headers[3]).status_code == 201  # votes, then leaves
+    out = {"person_id": room.people[3], "reason": "Về sớm"}
+    assert client.post(f"/api/v1/meetings/{room.meeting_id}/checkouts", json=out).status_code == 201
+    no = {"option_ids": [poll["options"][1]["id"]], "on_behalf_of": room.people[3]}
+    overwrite = ballot(client, room, poll, headers[0], **no)
+    assert overwrite.status_code == 409 and overwrite.json()["reason"] == "ALREADY_VOTED"
+
+
+def test_huge_ids_and_exotic_fractions_are_answered_not_crashed(
+    client: TestClient, room: Room
+) -> None:
+    base = f"/api/v1/meetings/{room.meeting_id}"
+    assert client.delete(f"{base}/proxies/{2**63}").status_code == 404
+    assert client.delete(f"/api/v1/meetings/{2**63}/proxies/1").status_code in (404, 422)
+    started = time.monotonic()
+    for fraction in ("1e-99999999", "1e9", "0x10", "½"):
+        response = client.post(f"{base}/polls", json={"title": "X", "quorum": fraction})
+        assert response.status_code == 422, (fraction, response.text)
+    assert time.monotonic() - started < 5
+    zero = {"title": "X", "majority": "custom", "majority_fraction": "0"}
+    assert client.post(f"{base}/polls", json=zero).status_code == 422
+
+
+def test_opinion_lines_are_cleaned_like_any_text(client: TestClient, room: Room) -> None:
+    headers = present(client, room)
+    poll = new_poll(client, room)
+    url = f"/api/v1/meetings/{room.meeting_id}/polls/{poll['id']}/opinions"
+    bad = client.post(url, json={"text": "Ý kiến\n\x00\u202eb"}, headers=headers[0])
+    assert bad.status_code == 422
+    good = client.post(url, json={"text": "Dòng một\nDòng  hai"}, headers=headers[0])
+    assert good.status_code == 201 and good.json()["text"] == "Dòng một\nDòng hai"
+
+
+def test_repeated_option_fields_all_count_in_a_face_ballot_election(
+    client: TestClient, enrolled: list[int], face_photos: list[bytes]
+) -> None:
+    meeting_id = create_meeting(client, enrolled, starts_at=today(0), ends_at=today(23, 59))
+    room = Room(meeting_id, enrolled)
+    present(client, room, 4)
+    spec = {"kind": "election", "options": ["Ứng viên A", "Ứng viên B", "Ứng viên C"]}
+    poll = new_poll(client, room, max_choices=2, base="cast", **spec)
+    url = f"/api/v1/meetings/{meeting_id}/polls/{poll['id']}/ballots"
+    a, b = (str(o["id"]) for o in poll["options"][:2])
+    cast = client.post(url, files=upload(face_photos[0]), data={"option_ids": [a, b]})
+    assert cast.status_code == 201, cast.text
+    client.post(f"/api/v1/meetings/{meeting_id}/polls/{poll['id']}/close")
+    result = client.get(f"/api/v1/meetings/{meeting_id}/polls/{poll['id']}/results").json()
+    assert [o["votes"] for o in result["options"]] == [1, 1, 0]
+
+
+def test_secret_poll_tally_shows_numbers_only_until_it_closes(
+    client: TestClient, room: Room
+) -> None:
+    headers = present(client, room)
+    poll = new_poll(client, room, secrecy="secret")
+    assert ballot(client, room, poll, headers[0]).status_code == 201
+    url = f"/api/v1/meetings/{room.meeting_id}/polls/{poll['id']}"
+    live = client.get(f"{url}/tally").json()
+    assert live["ballots"] == 1 and live["abstained"] is None
+    assert [o["votes"] for o in live["options"]] == [None, None, None]
+    client.post(f"{url}/close")
+    assert [o["votes"] for o in client.get(f"{url}/tally").json()["options"]] == [1, 0, 0]

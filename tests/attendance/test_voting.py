@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from attendance.audit import entries
@@ -20,7 +21,7 @@ from attendance.voting.opinions import give_opinion, opinions
 from attendance.voting.passes import authenticate_pass, issue_pass
 from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
 from attendance.voting.proxies import give_proxy
-from attendance.voting.tables import BallotRecord, Poll, SecretChoice
+from attendance.voting.tables import BallotRecord, Poll, SecretCount
 from attendance.voting.tally import tally
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu", "Phạm Đức Dũng", "Hoàng Thị Hà"]
@@ -241,31 +242,27 @@ def test_secret_poll_leaves_no_link_between_person_and_choice(
     choices = ["Đồng ý", "Không đồng ý", "Đồng ý", "Không biểu quyết", "Đồng ý"]
     for person, label in zip(people[:5], choices, strict=True):
         vote(session, poll, person, label)
+        # Whatever the ballots, the poll's counters are the same rows: one per option.
+        assert session.scalar(select(func.count()).select_from(SecretCount)) == 3
     session.flush()
-    # The choices table names nobody and holds no time: only a random key, the poll, the option.
-    columns = {c["name"] for c in inspect(session.connection()).get_columns("poll_secret_choices")}
-    assert columns == {"id", "poll_id", "option_id"}
+    columns = {c["name"] for c in inspect(session.connection()).get_columns("poll_secret_counts")}
+    assert columns == {"poll_id", "option_id", "votes"}  # no person, no time, no ballot
     voter_columns = {c["name"] for c in inspect(session.connection()).get_columns("poll_voters")}
-    assert not voter_columns & {"option_id", "choice", "choice_id", "secret_choice_id"}
-    assert session.scalars(select(BallotRecord)).all()  # who voted is recorded...
-    assert not session.execute(
-        select(BallotRecord.id).join(  # ...but nothing joins to choices
-            SecretChoice,
-            SecretChoice.id == BallotRecord.id,  # type: ignore[comparison-overlap]
-        )
-    ).all()
-    # Stored order is the random key's order, not the order of voting.
-    labels = {o.id: o.label for o in poll.options}
-    stored = (
-        session.connection().exec_driver_sql("SELECT id, option_id FROM poll_secret_choices").all()
-    )
-    assert [key for key, _ in stored] == sorted(key for key, _ in stored)
-    assert sorted(labels[o] for _, o in stored) == sorted(choices)
+    assert not voter_columns & {"option_id", "choice", "choice_id", "votes"}
+    assert len(session.scalars(select(BallotRecord)).all()) == 5  # who voted is recorded
     # The audit log records that each voted, never what they chose.
     ballots = [e for e in entries(session, meeting_id=meeting_id) if e.action == "ballot_cast"]
     assert len(ballots) == 5
     assert all("option" not in e.detail for e in ballots)
-    assert tally(session, poll)["not_voted"] is None  # secret polls show numbers only
+    # While it is open, the secretary sees how many voted, not how: counts could be matched
+    # against the audit log's order of voters.
+    live = tally(session, poll)
+    assert live["not_voted"] is None and live["ballots"] == 5
+    assert [o["votes"] for o in live["options"]] == [None, None, None]
+    closed = close_poll(session, meeting_id=meeting_id, poll_id=poll.id, actor="admin")
+    result = json.loads(closed.result or "{}")
+    assert [o["votes"] for o in result["options"]] == [3, 1, 1]
+    assert result["named_choices"] is None
 
 
 def test_named_poll_records_who_chose_what(session: Session, room: tuple) -> None:

@@ -156,3 +156,19 @@ def test_fractions_are_read_as_written(text: str, value: Fraction) -> None:
 def test_bad_fractions_are_refused_with_a_reason(text: str) -> None:
     with pytest.raises(Invalid):
         parse_fraction(text, field="quorum")
+
+
+def test_nothing_passes_on_no_votes_even_when_the_base_is_empty() -> None:
+    everyone_abstained = motion(0, 0, 3)
+    for majority in ("absolute", "two_thirds", "custom"):
+        outcome = run(everyone_abstained, base="cast", majority=majority, abstentions_in_base=False)
+        assert (outcome.base, outcome.passed, outcome.needed) == (0, False, 1)
+    assert run(motion(0, 0, 0), base="cast", majority="two_thirds").passed is False
+
+
+def test_a_zero_majority_fraction_is_refused_but_a_zero_quorum_is_allowed() -> None:
+    assert parse_fraction("0", field="quorum") == 0
+    with pytest.raises(Invalid):
+        parse_fraction("0", field="majority_fraction", allow_zero=False)
+    with pytest.raises(Invalid):
+        parse_fraction("1e-99999999", field="quorum")

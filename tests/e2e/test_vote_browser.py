@@ -54,7 +54,7 @@ def test_delegate_votes_from_the_link_and_sees_the_result(
         ),
         201,
     )
-    link = server.url + "/vote/" + event["voting_url"].rsplit("/", 1)[1]
+    link = server.url + "/vote#" + event["voting_url"].split("#", 1)[1]
     page = browser.new_page()
     page.goto(link)
     page.get_by_text("Trương Thị Mỹ Duyên").wait_for()
