@@ -172,6 +172,16 @@ class CheckIn:
     as_name: str  # whom the loop checked in
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One face in one frame as a loop judged it: whom it was nearest, and whether accepted."""
+
+    shown: str
+    nearest: str
+    score: float  # our cosine similarity, or face_recognition's distance
+    accepted: bool
+
+
 def shown_at(video: WalkVideo, frame: int, center_x: float) -> str:
     """Who a face at `center_x` is: of a pair, the one who came in from the left or right."""
     group = video.in_view[frame]
