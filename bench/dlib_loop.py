@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from bench.walk_video import CheckIn, Judged, WalkVideo, read_photo, shown_at
+from bench.walk_video import Box, CheckIn, Judged, WalkVideo, read_photo, shown_at
 
 TOLERANCE = 0.6  # face_recognition's default: a distance at or below it is a match
 
@@ -19,7 +19,7 @@ TOLERANCE = 0.6  # face_recognition's default: a distance at or below it is a ma
 @dataclass(frozen=True)
 class Sighting:
     frame: int
-    center_x: float
+    box: Box  # x, y, w, h as ours
     nearest: str
     distance: float
 
@@ -40,10 +40,11 @@ def their_sightings(
     for index, image in enumerate(video.frames):
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         boxes = fr.face_locations(rgb)  # HOG, upsampled once: its defaults
-        for (_, right, _, left), encoding in zip(boxes, fr.face_encodings(rgb, boxes)):
+        for (top, right, bottom, left), encoding in zip(boxes, fr.face_encodings(rgb, boxes)):
             distances = fr.face_distance(encodings, encoding)
             best = int(np.argmin(distances))
-            sightings.append(Sighting(index, (left + right) / 2, names[best], distances[best]))
+            box = (left, top, right - left, bottom - top)
+            sightings.append(Sighting(index, box, names[best], distances[best]))
     fps = len(video.frames) / (time.perf_counter() - started)
     return sightings, fps
 
@@ -69,12 +70,12 @@ def their_check_ins(sightings: list[Sighting], video: WalkVideo, every: int = 1)
     for s in sightings:
         if s.frame % every == 0 and s.name is not None and s.name not in done:
             done.add(s.name)
-            check_ins.append(CheckIn(s.frame, shown_at(video, s.frame, s.center_x), s.name))
+            check_ins.append(CheckIn(s.frame, shown_at(video, s.frame, s.box), s.name))
     return check_ins
 
 
 def their_judged(sightings: list[Sighting], video: WalkVideo) -> list[Judged]:
     return [
-        Judged(shown_at(video, s.frame, s.center_x), s.nearest, s.distance, s.name is not None)
+        Judged(shown_at(video, s.frame, s.box), s.nearest, s.distance, s.name is not None)
         for s in sightings
     ]

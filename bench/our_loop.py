@@ -143,8 +143,7 @@ def our_check_ins(
         check_ins, judged = [], []
 
         def shown(track_id: int) -> str:
-            x, _, w, _ = loop.tracker.tracks[track_id].box
-            return shown_at(video, index, x + w / 2)
+            return shown_at(video, index, loop.tracker.tracks[track_id].box)
 
         started = time.perf_counter()
         for index, image in enumerate(video.frames):

@@ -126,6 +126,7 @@ def groups_of(names: Sequence[str], seed: int) -> list[list[str]]:
 class WalkVideo:
     frames: list[Image]
     in_view: list[tuple[str, ...]]  # who is pasted into each frame, even if only partly
+    placed: list[tuple[tuple[float, float], ...]]  # their (face width, centre x), in order
 
 
 def walk_video(
@@ -137,6 +138,7 @@ def walk_video(
     empty = np.full((HEIGHT, WIDTH, 3), BACKGROUND, dtype=np.uint8)
     frames = [empty.copy() for _ in range(3)]
     in_view: list[tuple[str, ...]] = [()] * 3
+    placed: list[tuple[tuple[float, float], ...]] = [()] * 3
     for group in groups:
         paths = [walk(30, 200, stand_frames), walk(WIDTH - 30, WIDTH - 200, stand_frames)]
         if len(group) == 1:
@@ -147,9 +149,11 @@ def walk_video(
                 paste(frame, heads[name], face_width, center_x)
             frames.append(frame)
             in_view.append(tuple(group))
+            placed.append(steps)
         frames += [empty.copy() for _ in range(gap_frames)]
         in_view += [()] * gap_frames
-    return WalkVideo(frames, in_view)
+        placed += [()] * gap_frames
+    return WalkVideo(frames, in_view, placed)
 
 
 def heads_for(
@@ -182,9 +186,11 @@ class Judged:
     accepted: bool
 
 
-def shown_at(video: WalkVideo, frame: int, center_x: float) -> str:
-    """Who a face at `center_x` is: of a pair, the one who came in from the left or right."""
-    group = video.in_view[frame]
-    if not group:
-        return "(nobody)"
-    return group[0] if len(group) == 1 or center_x < WIDTH / 2 else group[1]
+def shown_at(video: WalkVideo, frame: int, box: Box) -> str:
+    """Who the face in `box` (x, y, w, h) is: the person pasted there, or "(background)" for
+    another face (a bystander in an LFW crop), too small or off the pasted face's centre."""
+    x, _, w, _ = box
+    for name, (face_width, center_x) in zip(video.in_view[frame], video.placed[frame]):
+        if abs(x + w / 2 - center_x) < face_width / 2 and w > face_width / 2:
+            return name
+    return "(background)" if video.in_view[frame] else "(nobody)"

@@ -39,8 +39,12 @@ def test_each_group_walks_in_stands_and_leaves_with_the_room_empty_between() -> 
     assert (frame[HEIGHT // 2, 200] == 200).all()  # the one who came in from the left
     assert (frame[HEIGHT // 2, WIDTH - 200] == 250).all()
     assert not (frame[:, : WIDTH // 4] == 250).any() and not (frame[:, -WIDTH // 4 :] == 200).any()
-    assert shown_at(video, standing, 100.0) == "b" and shown_at(video, standing, 500.0) == "c"
-    assert shown_at(video, 0, 320.0) == "(nobody)"
+    face = 130.0  # wide, where they stand
+    assert shown_at(video, standing, (200 - face / 2, 100, face, face)) == "b"
+    assert shown_at(video, standing, (440 - face / 2 + 10, 100, face - 10, face)) == "c"
+    assert shown_at(video, standing, (300, 100, 30, 30)) == "(background)"
+    assert shown_at(video, standing, (170, 100, 40, 40)) == "(background)"  # too small for b
+    assert shown_at(video, 0, (300, 100, face, face)) == "(nobody)"
 
 
 def test_groups_are_alone_and_in_pairs_by_turns_and_repeatable() -> None:
