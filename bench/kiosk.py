@@ -251,6 +251,11 @@ def main() -> None:
         default="",
         help="site-packages of a separate venv holding face_recognition (dlib), searched last",
     )
+    parser.add_argument(
+        "--decisions",
+        action="store_true",
+        help="then compare check-ins with face_recognition's (bench/kiosk_decisions.py, minutes)",
+    )
     args = parser.parse_args()
     if args.face_recognition_site:
         # Appended, not prepended: that venv's numpy must not shadow ours.
@@ -282,6 +287,12 @@ def main() -> None:
         f"trials at {CAMERA_FPS:.0f} fps: p50 {np.percentile(seconds, 50) * 1e3:.0f} ms, "
         f"p95 {np.percentile(seconds, 95) * 1e3:.0f} ms, max {max(seconds) * 1e3:.0f} ms"
     )
+    if args.decisions:
+        import face_recognition
+
+        from bench.kiosk_decisions import compare_decisions  # here: it imports this module
+
+        compare_decisions(pipeline, face_recognition)
 
 
 if __name__ == "__main__":
