@@ -19,12 +19,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def launch_chromium() -> Iterator[Any]:
+def launch_chromium(extra_args: tuple[str, ...] = ()) -> Iterator[Any]:
     """A Playwright browser on /usr/bin/chromium; skips (with the fix) when it is absent."""
     if not CHROMIUM.is_file():
         pytest.skip("no system Chromium at /usr/bin/chromium (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args]
+        )
         yield browser
         browser.close()
