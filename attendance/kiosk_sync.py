@@ -49,8 +49,19 @@ def todays_meetings(session: Session, *, room: str, now: datetime, zone: str) ->
 
 
 def kiosk_scope(
-    session: Session, *, room: str, model_key: str, now: datetime, zone: str
+    session: Session,
+    *,
+    room: str,
+    model_key: str,
+    now: datetime,
+    zone: str,
+    others_limit: int = 0,
 ) -> KioskScope:
+    """Today's meetings in the room, their rosters, and the faces the kiosk may match.
+
+    With `others_limit`, the enrolled people invited to none of them come too (all, or none
+    when they are more than that), so the kiosk can say "not on this meeting's list".
+    """
     meetings = todays_meetings(session, room=room, now=now, zone=zone)
     rosters: dict[int, list[int]] = {m.id: [] for m in meetings}
     if meetings:
@@ -60,7 +71,8 @@ def kiosk_scope(
             .order_by(Participant.meeting_id, Participant.person_id)
         ):
             rosters[meeting_id].append(person_id)
-    everyone = sorted({p for ids in rosters.values() for p in ids})
+    invited = {p for ids in rosters.values() for p in ids}
+    everyone = sorted(invited | _others(session, model_key, invited, others_limit))
     people = (
         list(session.scalars(select(Person).where(Person.id.in_(everyone)).order_by(Person.id)))
         if everyone
@@ -87,6 +99,14 @@ def kiosk_scope(
         template_ids=templates,
         etag=_etag(model_key, scope_meetings, people, templates),
     )
+
+
+def _others(session: Session, model_key: str, invited: set[int], limit: int) -> set[int]:
+    if limit <= 0:
+        return set()
+    enrolled = select(FaceTemplate.person_id).where(FaceTemplate.model_key == model_key)
+    others = set(session.scalars(enrolled.distinct().limit(limit + len(invited) + 1))) - invited
+    return others if len(others) <= limit else set()
 
 
 def _etag(

@@ -33,6 +33,14 @@ class LimitSettings(BaseModel):
     max_pixels: int = Field(40_000_000, ge=10_000)
 
 
+class KioskSettings(BaseModel):
+    # A kiosk holds the faces of the people invited to today's meetings in its room. With
+    # this above 0 it also gets everyone else enrolled (when they are at most this many), so
+    # it can tell them "not on this meeting's list" instead of not knowing them. Off by
+    # default: a kiosk should hold no more biometric data than its room needs.
+    others_limit: int = Field(0, ge=0, le=1_000_000)
+
+
 class EnrollSettings(BaseModel):
     min_face_px: int = Field(60, ge=16)
     min_sharpness: float = Field(40.0, ge=0)
@@ -59,6 +67,7 @@ class Settings(BaseSettings):
     models: ModelSettings = ModelSettings()
     limits: LimitSettings = LimitSettings()
     enroll: EnrollSettings = EnrollSettings()
+    kiosk: KioskSettings = KioskSettings()
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

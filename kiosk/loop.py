@@ -247,6 +247,12 @@ class KioskLoop:
             weight = face_weight(face.short_side, face.score)
             observations.append(Observation(track_id, decision, weight))
             if decision.decision is Decision.NOT_ON_ROSTER and decision.candidate_id is not None:
+                if (track_id, ScreenKind.NOT_ON_ROSTER) not in self._announced:
+                    logger.info(
+                        "track %s: person %s is on no open meeting's list here",
+                        track_id,
+                        decision.candidate_id,
+                    )
                 person = _person(snapshot, decision.candidate_id)
                 event = ScreenEvent(now, ScreenKind.NOT_ON_ROSTER, person)
                 self._announce(track_id, event)

@@ -77,6 +77,7 @@ def _scope(
         model_key=model or services.pipeline.identity.key,
         now=utcnow(),
         zone=services.settings.timezone,
+        others_limit=services.settings.kiosk.others_limit,
     )
 
 

@@ -2,7 +2,9 @@
 
 Four people are enrolled from one photo each; three of them are on the meeting's roster. The
 video shows them, the fourth and two strangers walking in, standing and walking out, one or
-two at a time, each from a *different* photo than the one enrolled. Only the three arrive.
+two at a time, each from a *different* photo than the one enrolled. The fourth is invited
+to a later meeting in the same room: the kiosk knows her face and tells her she is not on
+this meeting's list. Only the three arrive.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import cv2
 import httpx
@@ -132,6 +135,26 @@ def real_photos_video(path: Path, groups: list[list[Head]]) -> None:
     write_video(path, frames)
 
 
+def not_open_today(now: datetime, meeting: dict[str, str]) -> dict[str, str]:
+    """A meeting in the same room, on the same local day, that is not open now: later today
+    when there is time left, else earlier today."""
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    local = now.astimezone(zone)
+    later = local + timedelta(hours=3)
+    if later.date() == local.date() and later + timedelta(minutes=30) < local.replace(
+        hour=23, minute=59
+    ):
+        start, end = later, later + timedelta(minutes=30)
+    else:
+        start, end = local - timedelta(hours=3), local - timedelta(hours=2)
+    return {
+        **meeting,
+        "title": "Họp chi bộ",
+        "starts_at": start.isoformat(),
+        "ends_at": end.isoformat(),
+    }
+
+
 def test_kiosk_checks_in_exactly_the_invited_people_from_real_photos(
     start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
@@ -172,6 +195,14 @@ def test_kiosk_checks_in_exactly_the_invited_people_from_real_photos(
         meeting_id = ok(api.post("/api/v1/meetings", json=meeting), 201)["id"]
         roster = sorted(ids[name] for name in INVITED)
         ok(api.put(f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": roster}))
+        # She is invited to another meeting in this room today, not to the open one: the
+        # kiosk knows her face, and must say she is not on this meeting's list.
+        other = ok(api.post("/api/v1/meetings", json=not_open_today(now, meeting)), 201)["id"]
+        ok(
+            api.put(
+                f"/api/v1/meetings/{other}/participants", json={"person_ids": [ids[NOT_INVITED]]}
+            )
+        )
 
     video = tmp_path / "real-photos.avi"
     groups = [
@@ -197,3 +228,7 @@ def test_kiosk_checks_in_exactly_the_invited_people_from_real_photos(
     assert ids[NOT_INVITED] not in arrived
     assert arrived_events(db_path) == 3  # nobody else, in any meeting
     assert outbox_states(outbox) == {"sent": 3}
+    # Invited to the other meeting only: told she is not on this one's list, not checked in.
+    assert f"person {ids[NOT_INVITED]} is on no open meeting's list" in done.stderr
+    for name in INVITED:
+        assert f"person {ids[name]} is on no open" not in done.stderr
