@@ -90,7 +90,10 @@ def test_racing_kiosks_record_one_arrival(engine: Engine) -> None:
     assert created.count(True) == 1 and len(created) == 8
 
 
-def test_racing_ballots_and_close_count_each_accepted_ballot_once(engine: Engine) -> None:
+@pytest.mark.parametrize("secrecy", ["named", "secret"])
+def test_racing_ballots_and_close_count_each_accepted_ballot_once(
+    engine: Engine, secrecy: str
+) -> None:
     factory = make_session_factory(engine)
     start = datetime.now(timezone.utc) - timedelta(minutes=5)
     with unit_of_work(factory) as session:
@@ -109,7 +112,10 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(engine: Engine
                 at=start,
             )
         poll = create_poll(
-            session, meeting_id=meeting.id, spec=PollSpec(title="Nghị quyết"), actor="admin"
+            session,
+            meeting_id=meeting.id,
+            spec=PollSpec(title="Nghị quyết", secrecy=secrecy),
+            actor="admin",
         )
         open_poll(session, meeting_id=meeting.id, poll_id=poll.id, actor="admin")
         meeting_id, poll_id = meeting.id, poll.id
@@ -157,4 +163,5 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(engine: Engine
         result = json.loads(closed.result or "{}")
     # Whatever the interleaving: every accepted ballot, and only those, is in the result.
     assert recorded == accepted == closed.ballots_cast == result["ballots"]
+    assert sum(o["votes"] for o in result["options"]) == accepted  # counted once each
     assert accepted <= 20
