@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance.orm import Person
-from attendance.voting.membership import quorum_now, represented, voting_members
+from attendance.voting.membership import represented, voting_members
 from attendance.voting.outcome import Counts, OptionCount, decide
+from attendance.voting.rules import Quorum
 from attendance.voting.tables import BallotRecord, NamedChoice, Poll, SecretCount
 
 
@@ -37,17 +38,25 @@ def voters(session: Session, poll: Poll) -> list[BallotRecord]:
     )
 
 
-def counts(session: Session, poll: Poll) -> Counts:
+def _state(session: Session, poll: Poll) -> tuple[Counts, Quorum, list[BallotRecord]]:
+    """The poll's counts, its quorum now and its voters, read once for a tally or a result."""
+    records = voters(session, poll)
     votes = option_votes(session, poll)
     options = [OptionCount(o.id, o.label, o.role, votes.get(o.id, 0)) for o in poll.options]
+    members = len(voting_members(session, meeting_id=poll.meeting_id))
     in_person, by_proxy = represented(session, meeting_id=poll.meeting_id)
-    return Counts(
+    present = len(in_person | by_proxy)
+    counts = Counts(
         options=options,
-        ballots=len(voters(session, poll)),
+        ballots=len(records),
         abstained=sum(o.votes for o in options if o.role == "abstain"),
-        members=len(voting_members(session, meeting_id=poll.meeting_id)),
-        present=len(in_person | by_proxy),
+        members=members,
+        present=present,
     )
+    quorum = Quorum(
+        members=members, present=present, fraction=Fraction(poll.quorum_num, poll.quorum_den)
+    )
+    return counts, quorum, records
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -58,16 +67,16 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     )
 
 
-def tally(session: Session, poll: Poll) -> dict[str, Any]:
+def tally(
+    session: Session,
+    poll: Poll,
+    state: tuple[Counts, Quorum, list[BallotRecord]] | None = None,
+) -> dict[str, Any]:
     """What the secretary sees: counts so far, quorum now, proxies used, who has not voted.
 
     Who has not voted is listed for named polls only; a secret poll shows numbers only.
     """
-    c = counts(session, poll)
-    quorum = quorum_now(
-        session, meeting_id=poll.meeting_id, fraction=Fraction(poll.quorum_num, poll.quorum_den)
-    )
-    records = voters(session, poll)
+    c, quorum, records = state or _state(session, poll)
     proxy_votes = [(r.person_id, r.cast_by_id) for r in records if r.cast_by_id != r.person_id]
     people = {p for pair in proxy_votes for p in pair}
     missing: set[int] = set()
@@ -117,10 +126,8 @@ def tally(session: Session, poll: Poll) -> dict[str, Any]:
 
 def final_result(session: Session, poll: Poll) -> dict[str, Any]:
     """Counted once, as the poll closes; stored and published as it is."""
-    c = counts(session, poll)
-    quorum = quorum_now(
-        session, meeting_id=poll.meeting_id, fraction=Fraction(poll.quorum_num, poll.quorum_den)
-    )
+    state = _state(session, poll)
+    c, quorum, _ = state
     outcome = decide(
         kind=poll.kind,
         base=poll.base,
@@ -131,7 +138,7 @@ def final_result(session: Session, poll: Poll) -> dict[str, Any]:
         counts=c,
         quorum=quorum,
     )
-    live = tally(session, poll)
+    live = tally(session, poll, state)
     named = None
     if poll.secrecy == "named":
         named = _named_choices(session, poll)
