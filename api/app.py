@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import vote_page
 from api.deps import require_admin_token, require_token
-from api.errors import error_body, install_error_handlers
+from api.errors import install_error_handlers
+from api.limits import BodyLimit
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
@@ -32,11 +32,8 @@ from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
 from attendance.settings import Settings, get_settings
 from attendance.tokens import ensure_admin_token
-from models.images import format_bytes
 
 logger = logging.getLogger(__name__)
-
-UPLOAD_SLACK = 64 * 1024  # multipart headers and form fields around the file
 
 
 def create_app(
@@ -77,19 +74,7 @@ def create_app(
     )
     install_error_handlers(app, page_error=page_error)
 
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        limit = request.state.services.settings.limits.max_upload_bytes + UPLOAD_SLACK
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > limit:
-            size = format_bytes(limit)
-            detail = f"Tệp gửi lên vượt quá {size}. The upload exceeds {size}."
-            if not request.url.path.startswith("/api/"):
-                return page_error(request, 413, "IMAGE_TOO_LARGE", detail)
-            return JSONResponse(error_body("IMAGE_TOO_LARGE", detail), status_code=413)
-        return await call_next(request)
+    app.add_middleware(BodyLimit, page_error=page_error)
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, str]:

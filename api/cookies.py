@@ -27,9 +27,16 @@ def set_session_cookie(request: Request, response: Response, key: str) -> None:
         max_age=SESSION_HOURS * 3600,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=_served_over_https(request),
         path="/",
     )
+
+
+def _served_over_https(request: Request) -> bool:
+    """HTTPS as the browser sees it: behind a TLS proxy the server itself sees plain HTTP,
+    so ATTEND_PUBLIC_URL, when it says https, decides."""
+    public_url = request.state.services.settings.public_url or ""
+    return request.url.scheme == "https" or public_url.startswith("https://")
 
 
 def clear_session_cookie(response: Response) -> None:

@@ -72,18 +72,16 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
     async def model_error(_: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(error_body("MODEL_UNAVAILABLE", str(exc)), status_code=503)
 
-    async def validation_error(_: Request, exc: Exception) -> JSONResponse:
+    async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()
         )
-        return JSONResponse(
-            error_body(
-                "INVALID_REQUEST",
-                f"Dữ liệu gửi lên không hợp lệ. The request is not valid: {problems}",
-            ),
-            status_code=422,
-        )
+        detail = f"Dữ liệu gửi lên không hợp lệ. The request is not valid: {problems}"
+        if is_page(request):
+            assert page_error is not None
+            return page_error(request, 422, "INVALID_REQUEST", detail)
+        return JSONResponse(error_body("INVALID_REQUEST", detail), status_code=422)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         # Raised by the framework itself: unknown routes, malformed multipart bodies.
@@ -98,15 +96,13 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
             headers=exc.headers,
         )
 
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         logger.exception("unexpected error", exc_info=exc)
-        return JSONResponse(
-            error_body(
-                "INTERNAL_ERROR",
-                "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged.",
-            ),
-            status_code=500,
-        )
+        detail = "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged."
+        if is_page(request):
+            assert page_error is not None
+            return page_error(request, 500, "INTERNAL_ERROR", detail)
+        return JSONResponse(error_body("INTERNAL_ERROR", detail), status_code=500)
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(ImageRejected, domain_error)

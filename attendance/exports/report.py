@@ -120,10 +120,15 @@ def build_report(
 def _export_row(stt: int, row: AttendanceRow, *, tz: ZoneInfo, starts_at: datetime) -> ExportRow:
     seen = row.first_seen_at
     arrived = "" if seen is None else seen.astimezone(tz).strftime("%H:%M")
-    note = ""
+    notes = []
     if row.status is Status.LATE and seen is not None:
         # Counted from the start, as a secretary says it: "đến muộn 20 phút".
-        note = f"Muộn {int((seen - starts_at).total_seconds() // 60)} phút"
+        notes.append(f"Muộn {int((seen - starts_at).total_seconds() // 60)} phút")
+    if row.left_at is not None:
+        notes.append(f"Ra về lúc {row.left_at.astimezone(tz):%H:%M}")
+    if row.note:
+        notes.append(row.note)  # the reason given for a manual check-in or check-out
+    note = "; ".join(notes)
     return ExportRow(
         stt=stt,
         full_name=row.person.full_name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -180,4 +180,32 @@ def test_framework_errors_also_carry_reason_and_detail(client: TestClient, rows:
         json={"title": "x", "starts_at": "9999-12-31T23:00:00-12:00", "ends_at": "9999-12-31"},
     )
     assert_error(response, 422, {"INVALID", "INVALID_REQUEST"})
+    assert rows() == before
+
+
+def test_chunked_upload_without_a_length_is_stopped_at_the_limit(
+    make_client: ClientFactory, rows: Rows
+) -> None:
+    limit = 200_000
+    client = make_client(max_upload_bytes=limit)
+    (person_id,) = create_people(client, ["Bùi Thị Hạnh"])
+    before = rows()
+    boundary = "xYz123"
+
+    def body() -> Iterator[bytes]:
+        # A body with no Content-Length: the server must count what arrives.
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            'filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+        ).encode()
+        for _ in range(100):
+            yield b"\xff" * 64_000
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = client.post(
+        f"/api/v1/people/{person_id}/photos",
+        content=body(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert_error(response, 413, {"REQUEST_ENTITY_TOO_LARGE", "IMAGE_TOO_LARGE"})
     assert rows() == before

@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from attendance.checkin import check_in
+from attendance.checkin import check_in, meeting_attendance
 from attendance.errors import Invalid, NotFound
 from attendance.exports.report import COLUMNS, PollSummary
 from attendance.exports.service import ascii_slug, export_meeting, parse_format
 from attendance.meetings import create_meeting, set_participants
 from attendance.people import create_person
+from attendance.presence import check_out
 
 ZONE = "Asia/Ho_Chi_Minh"
 START = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 08:00 in Hà Nội
@@ -199,3 +200,23 @@ def test_unknown_format_and_unknown_meeting_are_domain_errors(
 def test_ascii_file_name_drops_marks_and_unsafe_characters() -> None:
     assert ascii_slug("Họp giao ban: Đảng ủy / Quý I") == "hop-giao-ban-dang-uy-quy-i"
     assert ascii_slug("会议") == "export"
+
+
+def test_notes_carry_departures_and_the_reasons_given_by_hand(
+    session: Session, meeting_id: int
+) -> None:
+    rows = meeting_attendance(session, meeting_id=meeting_id)
+    present = next(r for r in rows if r.first_seen_at is not None)
+    check_out(
+        session,
+        meeting_id=meeting_id,
+        person_id=present.person.id,
+        reason="Đi công tác đột xuất",
+        actor="thư ký",
+        idempotency_key="out-1",
+        at=START + timedelta(hours=1, minutes=5),
+    )
+    exported = export_meeting(session, meeting_id=meeting_id, format="csv", zone=ZONE)
+    table = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    [row] = [r for r in table if r[1] == present.person.full_name]
+    assert "Ra về lúc 09:05" in row[6] and "Đi công tác đột xuất" in row[6]

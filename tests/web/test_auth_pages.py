@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fastapi.testclient import TestClient
 from web_support import ADMIN_TOKEN, ORIGIN, post, sign_in, text_of
 
@@ -79,3 +81,38 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client: TestClie
     english = client.get("/meetings?lang=en")
     assert "New meeting" in english.text
     assert "Meetings" in client.get("/meetings").text  # remembered in a cookie
+
+
+def test_a_malformed_address_gets_a_page_not_json(client: TestClient) -> None:
+    response = client.get("/meetings/abc")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "không hợp lệ" in response.text
+
+
+def test_an_oversized_chunked_upload_is_refused_before_anything_else(
+    anonymous: TestClient,
+) -> None:
+    """No Content-Length, no session: the bytes are counted as they arrive and the upload is
+    refused at the limit, not read whole into a temporary file before the sign-in check."""
+    boundary = "b0undary"
+
+    def body() -> Iterator[bytes]:
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            'filename="roster.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        for _ in range(300):
+            yield b"x" * 65_536  # 19.7 MB, over the 15 MB limit
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = anonymous.post(
+        "/meetings/1/roster/preview",
+        content=body(),
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Origin": "http://testserver",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 413
