@@ -9,29 +9,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.services import Services
+from api.cli_admin import db_app, kiosk_token_app, models_app
+from api.cli_support import console, local_services, setup_logging
 from attendance.settings import get_settings
 
 app = typer.Typer(
     help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
 )
-models_app = typer.Typer(help="Model packs: list and verify.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-kiosk_token_app = typer.Typer(help="Kiosk tokens: create, list, revoke.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(db_app, name="db")
 app.add_typer(kiosk_token_app, name="kiosk-token")
-console = Console()
-
-
-def _setup_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
 
 
 @app.command()
@@ -49,7 +39,7 @@ def serve(
     settings = settings.model_copy(
         update={"host": host or settings.host, "port": port or settings.port}
     )
-    _setup_logging()
+    setup_logging()
     if settings.public_url is None and settings.host in ("0.0.0.0", "::"):
         logging.getLogger(__name__).warning(
             "ATTEND_PUBLIC_URL is not set: voting links will name %s, which phones cannot open",
@@ -97,7 +87,7 @@ def kiosk(
 
     from kiosk.command import run_kiosk
 
-    _setup_logging()
+    setup_logging()
     status = run_kiosk(
         get_settings(),
         server=server,
@@ -122,16 +112,6 @@ def demo() -> None:
     raise typer.Exit(run_demo(get_settings(), console))
 
 
-def _local_services() -> Services:
-    from attendance.db import make_engine, make_session_factory
-    from attendance.migrate import upgrade
-
-    settings = get_settings()
-    upgrade(settings.db_url)
-    engine = make_engine(settings.db_url)
-    return Services(settings=settings, engine=engine, sessions=make_session_factory(engine))
-
-
 @app.command()
 def enroll(
     directory: Annotated[
@@ -145,7 +125,7 @@ def enroll(
     if not photos:
         console.print(f"[red]Không có ảnh nào trong {directory}. No photos found in {directory}.")
         raise typer.Exit(1)
-    services = _local_services()
+    services = local_services()
     rejected = []
     enrolled = 0
     progress = Progress(
@@ -195,7 +175,7 @@ def identify(
     from attendance.errors import DomainError
     from models.images import ImageRejected
 
-    services = _local_services()
+    services = local_services()
     try:
         with unit_of_work(services.sessions) as session:
             faces = recognize_image(session, services, data=image.read_bytes(), meeting_id=meeting)
@@ -224,7 +204,7 @@ def export(
     from attendance.errors import DomainError
     from attendance.exports.service import export_meeting
 
-    services = _local_services()
+    services = local_services()
     try:
         with services.sessions() as session:
             exported = export_meeting(
@@ -241,127 +221,3 @@ def export(
         console.print(f"[red]Không ghi được tệp {path}: {exc.strerror}. Cannot write {path}.")
         raise typer.Exit(1) from exc
     console.print(f"Đã xuất cuộc họp {meeting} ra {path}. Exported meeting {meeting} to {path}.")
-
-
-@models_app.command("list")
-def models_list() -> None:
-    """The model packs, whether their files are present, and which one is configured."""
-    from api.services import pack_options
-    from models.packs import PACKS, describe_pack_files
-
-    settings = get_settings()
-    options = pack_options(settings)
-    table = Table()
-    for column in ("pack", "configured", "files", "present"):
-        table.add_column(column)
-    for pack in PACKS:
-        files = describe_pack_files(pack, options)
-        table.add_row(
-            pack,
-            "*" if pack == settings.models.pack else "",
-            "\n".join(str(p) for p, _, _ in files),
-            "yes" if all(ok for _, _, ok in files) else "no",
-        )
-    console.print(table)
-
-
-@models_app.command("verify")
-def models_verify(
-    pack: Annotated[
-        str | None, typer.Argument(help="Pack to verify (default: configured).")
-    ] = None,
-) -> None:
-    """Check the pack's file hashes, load it, and run it once on a test image."""
-    from api.services import load_pipeline, pack_options
-    from models.packs import ModelPackError, describe_pack_files, verify_file
-
-    settings = get_settings()
-    if pack:
-        settings = settings.model_copy(
-            update={"models": settings.models.model_copy(update={"pack": pack})}
-        )
-    name = settings.models.pack
-    ok = True
-    for path, expected, present in describe_pack_files(name, pack_options(settings)):
-        if not present:
-            console.print(f"[red]missing[/] {path}")
-            ok = False
-            continue
-        good, actual = verify_file(path, expected)
-        ok &= good
-        console.print(f"{'[green]ok[/]' if good else '[red]SHA-256 mismatch[/]'} {path} {actual}")
-    try:
-        pipeline = load_pipeline(settings)
-    except ModelPackError as exc:
-        console.print(f"[red]{exc}")
-        raise typer.Exit(1) from exc
-    console.print(f"loaded {pipeline.identity.key}")
-    if not ok:
-        raise typer.Exit(1)
-
-
-@db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
-    """Apply database migrations (Alembic) up to REVISION."""
-    from attendance.migrate import upgrade
-
-    settings = get_settings()
-    upgrade(settings.db_url, revision)
-    console.print(f"Database at {settings.db_url.split('@')[-1]} is at {revision}.")
-
-
-@kiosk_token_app.command("create")
-def kiosk_token_create(
-    name: Annotated[str, typer.Option(help="A name for the kiosk, unique.")],
-    room: Annotated[str, typer.Option(help="The room whose meetings it serves.")],
-) -> None:
-    """Issue a kiosk token (printed once): it reads its room's gallery and posts check-ins."""
-    from attendance.db import unit_of_work
-    from attendance.errors import DomainError
-    from attendance.tokens import create_kiosk_token
-
-    services = _local_services()
-    try:
-        with unit_of_work(services.sessions) as session:
-            row, token = create_kiosk_token(session, name=name, room=room)
-    except DomainError as exc:
-        console.print(f"[red]{exc.message}")
-        raise typer.Exit(2) from exc
-    console.print(
-        f"Kiosk #{row.id} {row.name!r}, phòng / room {row.room!r}. "
-        "Mã (chỉ hiện một lần) / token (shown once):"
-    )
-    typer.echo(token)
-
-
-@kiosk_token_app.command("list")
-def kiosk_token_list() -> None:
-    """Every token: id, name, role, room, revoked or not (never the token itself)."""
-    from attendance.tokens import list_tokens
-
-    services = _local_services()
-    table = Table()
-    for column in ("id", "name", "role", "room", "revoked"):
-        table.add_column(column)
-    with services.sessions() as session:
-        for row in list_tokens(session):
-            revoked = row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else ""
-            table.add_row(str(row.id), row.name, row.role, row.room or "", revoked)
-    console.print(table)
-
-
-@kiosk_token_app.command("revoke")
-def kiosk_token_revoke(token_id: Annotated[int, typer.Argument()]) -> None:
-    """Revoke a kiosk token: it stops working at once."""
-    from attendance.db import unit_of_work
-    from attendance.errors import DomainError
-    from attendance.tokens import revoke_token
-
-    services = _local_services()
-    try:
-        with unit_of_work(services.sessions) as session:
-            row = revoke_token(session, token_id=token_id)
-            console.print(f"Đã thu hồi / revoked: #{row.id} {row.name!r}")
-    except DomainError as exc:
-        console.print(f"[red]{exc.message}")
-        raise typer.Exit(2) from exc
