@@ -48,18 +48,14 @@ def bearer_token(request: Request) -> str | None:
 def require_token(request: Request, services: ServicesDep) -> ApiToken:
     """A bearer token, or else the staff pages' session cookie (so a page's download link
     or script can call the API); a cookie-borne write must come from our own pages."""
-    token = bearer_token(request)
-    key = session_key(request) if token is None else None
-    with services.sessions() as session:
-        if key is not None:
-            return _cookie_token(request, session, key)
-        if token and token.startswith(PASS_PREFIX):
-            authenticate_pass(session, token=token)  # 401 when the link is not valid at all
-            raise Forbidden(
-                "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
-                "A voting link can only vote and give opinions.",
-            )
-        return authenticate(session, token=token)
+    caller = require_caller(request, services)
+    if caller.voter is not None:
+        raise Forbidden(
+            "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
+            "A voting link can only vote and give opinions.",
+        )
+    assert caller.token is not None
+    return caller.token
 
 
 def _cookie_token(request: Request, session: Session, key: str) -> ApiToken:
