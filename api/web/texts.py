@@ -77,8 +77,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action_review_rejected": ("Từ chối nhận diện", "Match rejected"),
     "audit_empty": ("Chưa có thao tác nào.", "Nothing recorded yet."),
     "import_hint": (
-        "Tệp Excel (.xlsx) hoặc CSV có dòng tiêu đề: Họ và tên, Chức vụ, Đơn vị, Mã đại biểu.",
-        "An Excel (.xlsx) or CSV file with a header row: Họ và tên, Chức vụ, Đơn vị, Mã đại biểu.",
+        "Tệp Excel (.xlsx) hoặc CSV có dòng tiêu đề: Họ và tên (hoặc Họ đệm và Tên), "
+        "Chức vụ, Đơn vị, Mã đại biểu.",
+        "An Excel (.xlsx) or CSV file with a header row: Họ và tên (or Họ đệm and Tên), "
+        "Chức vụ, Đơn vị, Mã đại biểu.",
     ),
     "spreadsheet": ("Tệp danh sách", "Spreadsheet"),
     "preview": ("Xem trước", "Preview"),
