@@ -1,4 +1,4 @@
-"""The live board's figures: expected, present, late, absent, and the latest arrivals."""
+"""The live board's figures: expected, present now, late, absent, left, the latest arrivals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from attendance.checkin import AttendanceRow, Status, meeting_attendance
 from attendance.meetings import get_meeting
-from attendance.orm import AttendanceEvent, Meeting, Participant
+from attendance.orm import AttendanceEvent, Meeting, Participant, Person
+from attendance.presence import ARRIVED
 
 LATEST = 8
 
@@ -22,21 +23,28 @@ class Arrival:
     unit: str | None
     at: datetime
     late: bool
+    left: bool = False  # checked out since
 
 
 @dataclass(frozen=True)
 class BoardSnapshot:
     meeting: Meeting
+    # The room as it is now: expected == present + left + absent, and late is part of present.
     expected: int
-    present: int  # everyone who has arrived, late or not
-    late: int
+    present: int  # arrived (late or not) and not checked out
+    late: int  # arrived late and still here
     absent: int
     left: int  # arrived, then checked out
     latest: list[Arrival]
 
 
 def board_version(session: Session, *, meeting_id: int) -> tuple[object, ...]:
-    """Changes whenever the board would: two index-backed aggregates, cheap to poll."""
+    """Changes whenever the board would; cheap to poll.
+
+    Two index-backed aggregates (events, roster), the names of the few people the board
+    lists, and the meeting's own row: a check-in, a check-out, a roster change, or an edit
+    of a shown name or of the meeting each change it.
+    """
     events = session.execute(
         select(func.max(AttendanceEvent.id), func.count()).where(
             AttendanceEvent.meeting_id == meeting_id
@@ -47,11 +55,34 @@ def board_version(session: Session, *, meeting_id: int) -> tuple[object, ...]:
             Participant.meeting_id == meeting_id
         )
     ).one()
+    # Names show only in the latest arrivals: those few rows are all an edit can change.
+    shown = tuple(
+        tuple(row)
+        for row in session.execute(
+            select(Person.id, Person.full_name, Person.title, Person.unit)
+            .join(AttendanceEvent, AttendanceEvent.person_id == Person.id)
+            .join(
+                Participant,
+                (Participant.person_id == Person.id) & (Participant.meeting_id == meeting_id),
+            )
+            .where(AttendanceEvent.meeting_id == meeting_id, AttendanceEvent.kind == ARRIVED)
+            .order_by(AttendanceEvent.at.desc(), AttendanceEvent.id.desc())
+            .limit(LATEST)
+        )
+    )
     meeting = session.get(Meeting, meeting_id)
     details = (
-        None if meeting is None else (meeting.title, meeting.starts_at, meeting.late_after_minutes)
+        None
+        if meeting is None
+        else (
+            meeting.title,
+            meeting.room,
+            meeting.starts_at,
+            meeting.ends_at,
+            meeting.late_after_minutes,
+        )
     )
-    return (*events, *roster, details)
+    return (*events, *roster, shown, details)
 
 
 def board_snapshot(session: Session, *, meeting_id: int, latest: int = LATEST) -> BoardSnapshot:
@@ -60,13 +91,14 @@ def board_snapshot(session: Session, *, meeting_id: int, latest: int = LATEST) -
     arrived = [r for r in rows if r.first_seen_at is not None]
     arrived.sort(key=lambda r: r.first_seen_at or meeting.starts_at, reverse=True)
     counts = count_statuses(rows)
+    here = [r for r in arrived if r.left_at is None]
     return BoardSnapshot(
         meeting=meeting,
         expected=counts.expected,
-        present=counts.present,
-        late=counts.late,
+        present=len(here),
+        late=sum(1 for r in here if r.status is Status.LATE),
         absent=counts.absent,
-        left=sum(1 for r in rows if r.left_at is not None),
+        left=len(arrived) - len(here),
         latest=[
             Arrival(
                 full_name=r.person.full_name,
@@ -74,6 +106,7 @@ def board_snapshot(session: Session, *, meeting_id: int, latest: int = LATEST) -
                 unit=r.person.unit,
                 at=r.first_seen_at,
                 late=r.status is Status.LATE,
+                left=r.left_at is not None,
             )
             for r in arrived[:latest]
             if r.first_seen_at is not None

@@ -17,6 +17,7 @@ from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person, utcnow
 from attendance.people import get_person
 from attendance.presence import ARRIVED, LEFT, RETURNED, latest_events
+from attendance.review.retention import resolve_on_arrival
 from attendance.text import clean_text
 
 
@@ -112,6 +113,8 @@ def check_in(
                 select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
             ).one()
         return CheckInResult(winner, created=False)
+    # Whatever path brought them in, a face still waiting to be called theirs is moot now.
+    resolve_on_arrival(session, meeting_id=meeting_id, person_id=person_id)
     if actor is not None:
         audit.record(
             session,

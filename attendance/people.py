@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.orm import MAX_ID, FaceTemplate, Person
+from attendance.review.retention import forget_person_reviews
 from attendance.templates import bump_gallery_version
 from attendance.text import clean_text, normalise_name, search_key
 
@@ -106,7 +107,10 @@ def search_people(session: Session, *, query: str | None = None, limit: int = 10
 
 
 def erase_templates(session: Session, *, person_id: int) -> int:
-    """Delete every face template of a person (biometric erasure); returns how many."""
+    """Delete every face template of a person (biometric erasure); returns how many.
+
+    The face crops of review items naming them (as candidate or runner-up) go too.
+    """
     get_person(session, person_id=person_id)
     keys = set(
         session.scalars(
@@ -116,6 +120,7 @@ def erase_templates(session: Session, *, person_id: int) -> int:
     result = session.execute(delete(FaceTemplate).where(FaceTemplate.person_id == person_id))
     for key in keys:
         bump_gallery_version(session, model_key=key)
+    forget_person_reviews(session, person_id=person_id)
     session.flush()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance.errors import DomainError
-from attendance.meetings import get_meeting, roster_ids, set_participants
-from attendance.orm import Person
+from attendance.meetings import get_meeting, set_participants
+from attendance.names import name_sort_key
+from attendance.orm import AttendanceEvent, Participant, Person
 from attendance.people import create_person
 from attendance.text import clean_text, normalise_name
 
@@ -51,7 +52,17 @@ class RosterImported:
     created: int
     matched: int
     skipped: int
-    person_ids: list[int]
+    person_ids: list[int]  # the whole roster afterwards
+    removed: list[int] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)  # not in the file, but already arrived
+
+
+@dataclass(frozen=True)
+class RosterRemoval:
+    """Who replacing the roster with a file takes off it, and who stays because they came."""
+
+    removed: list[Person] = field(default_factory=list)
+    kept: list[Person] = field(default_factory=list)
 
 
 def preview_roster(session: Session, *, rows: list[RosterRow]) -> RosterPreview:
@@ -101,10 +112,30 @@ def preview_roster(session: Session, *, rows: list[RosterRow]) -> RosterPreview:
     return RosterPreview(result)
 
 
+def roster_removal(session: Session, *, meeting_id: int, preview: RosterPreview) -> RosterRemoval:
+    """What "replace" would do to the current roster; nothing is written."""
+    listed = {r.person.id for r in preview.rows if r.status is RowStatus.MATCHED and r.person}
+    leaving = set(_voting_rights(session, meeting_id=meeting_id)) - listed
+    arrived = _arrived(session, meeting_id=meeting_id, person_ids=leaving)
+    people = sorted(
+        session.scalars(select(Person).where(Person.id.in_(leaving))) if leaving else [],
+        key=lambda p: name_sort_key(p.full_name),
+    )
+    return RosterRemoval(
+        removed=[p for p in people if p.id not in arrived],
+        kept=[p for p in people if p.id in arrived],
+    )
+
+
 def import_roster(
     session: Session, *, meeting_id: int, rows: list[RosterRow], replace: bool = True
 ) -> RosterImported:
-    """Create the new people and set the roster, all or nothing (invalid rows are skipped)."""
+    """Create the new people and set the roster, all or nothing (invalid rows are skipped).
+
+    `replace` takes off the roster whoever the file does not list, except people who already
+    arrived: their arrival would otherwise show nowhere. Adding keeps everyone. Either way,
+    people already on the roster keep their voting rights; new ones vote.
+    """
     get_meeting(session, meeting_id=meeting_id)
     preview = preview_roster(session, rows=rows)
     ids: list[int] = []
@@ -120,14 +151,47 @@ def import_roster(
             )
             ids.append(person.id)
             created += 1
-    if not replace:
-        ids = sorted(roster_ids(session, meeting_id=meeting_id) | set(ids))
-    set_participants(session, meeting_id=meeting_id, person_ids=ids)
+    voting = _voting_rights(session, meeting_id=meeting_id)
+    leaving = set(voting) - set(ids) if replace else set()
+    kept = _arrived(session, meeting_id=meeting_id, person_ids=leaving)
+    wanted = sorted(set(ids) | kept | (set() if replace else set(voting)))
+    set_participants(
+        session,
+        meeting_id=meeting_id,
+        person_ids=wanted,
+        non_voting_ids=[p for p in wanted if voting.get(p) is False],
+    )
     return RosterImported(
         created=created,
         matched=preview.count(RowStatus.MATCHED),
         skipped=preview.count(RowStatus.INVALID),
-        person_ids=sorted(set(ids)),
+        person_ids=wanted,
+        removed=sorted(leaving - kept),
+        kept=sorted(kept),
+    )
+
+
+def _voting_rights(session: Session, *, meeting_id: int) -> dict[int, bool]:
+    rows = session.execute(
+        select(Participant.person_id, Participant.voting_rights).where(
+            Participant.meeting_id == meeting_id
+        )
+    )
+    return {person_id: bool(votes) for person_id, votes in rows}
+
+
+def _arrived(session: Session, *, meeting_id: int, person_ids: set[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(AttendanceEvent.person_id)
+            .where(
+                AttendanceEvent.meeting_id == meeting_id,
+                AttendanceEvent.person_id.in_(person_ids),
+            )
+            .distinct()
+        )
     )
 
 

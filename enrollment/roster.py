@@ -13,8 +13,17 @@ from attendance.roster_import import RosterRow
 from attendance.text import search_key
 
 MAX_ROWS = 5000
-# An XLSX is a ZIP: refuse one that would inflate past this (a "zip bomb") before parsing.
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+# An XLSX is a ZIP: refuse one that would inflate past these (a "zip bomb") before parsing.
+# A 5,000-row roster unpacks to about 2 MB; openpyxl holds every shared string in memory
+# (a 98 MB sharedStrings.xml cost 40 s and 700 MB), so that part has its own cap.
+MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 10 * 1024 * 1024
+# Spreadsheet XML deflates about 10:1; a hundredfold is padding made to inflate. Parts under
+# a megabyte cannot do harm whatever their ratio, so they are not judged by it.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# openpyxl pads the gaps between stored rows; a thousand empty rows in a row ends the sheet.
+MAX_EMPTY_ROWS = 1000
 HEADER_SEARCH_ROWS = 15  # a title line ("DANH SÁCH ĐẠI BIỂU ...") often sits above the header
 MAX_COLUMNS = 40
 
@@ -24,6 +33,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "title": ("chuc vu", "chuc danh", "title", "position"),
     "unit": ("don vi", "co quan", "don vi cong tac", "co quan don vi", "unit", "organisation"),
     "code": ("ma dai bieu", "ma", "ma so", "ma db", "code"),
+    # The name split over two columns, as HR software exports it: "Họ đệm" + "Tên".
+    "family_name": ("ho dem", "ho", "ho va ten dem", "ho va dem", "ho ten dem", "ho va chu dem"),
+    "given_name": ("ten", "ten dai bieu", "given name", "first name"),
 }
 
 
@@ -42,9 +54,9 @@ def _rows_under_header(rows: Iterable[list[str]]) -> list[RosterRow]:
         if line > HEADER_SEARCH_ROWS:
             break
         columns = _header_columns(cells)
-        if "full_name" in columns:
+        if _names_a_person(columns):
             break
-    if not columns or "full_name" not in columns:
+    if not columns or not _names_a_person(columns):
         raise Invalid(
             "Không tìm thấy cột 'Họ và tên' trong tệp. "
             "No 'Họ và tên' (full name) column was found in the file.",
@@ -67,7 +79,11 @@ def _rows_under_header(rows: Iterable[list[str]]) -> list[RosterRow]:
             # NFC: Windows-1258 and macOS write tones as separate marks; names compare whole.
             return unicodedata.normalize("NFC", text).strip()
 
-        found.append(RosterRow(line, cell("full_name"), cell("title"), cell("unit"), cell("code")))
+        if "full_name" in columns:
+            name = cell("full_name")
+        else:
+            name = " ".join(f"{cell('family_name')} {cell('given_name')}".split())
+        found.append(RosterRow(line, name, cell("title"), cell("unit"), cell("code")))
     if not found:
         raise Invalid(
             "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề. "
@@ -75,6 +91,11 @@ def _rows_under_header(rows: Iterable[list[str]]) -> list[RosterRow]:
             code="ROSTER_EMPTY",
         )
     return found
+
+
+def _names_a_person(columns: dict[str, int]) -> bool:
+    # A whole-name column wins; otherwise both halves of a split name must be there.
+    return "full_name" in columns or {"family_name", "given_name"} <= columns.keys()
 
 
 def _header_columns(cells: list[str]) -> dict[str, int]:
@@ -90,11 +111,7 @@ def _header_columns(cells: list[str]) -> dict[str, int]:
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise Invalid(
-                    "Tệp XLSX quá lớn khi giải nén. The XLSX file is too large once unpacked.",
-                    code="ROSTER_TOO_LARGE",
-                )
+            _refuse_zip_bomb(archive.infolist())
         import openpyxl  # imported here: only imports of a spreadsheet pay for it
 
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -104,12 +121,42 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         raise _unreadable() from exc
     try:
         sheet = book.worksheets[0]
+        # Read-only mode trusts the sheet's declared <dimension>, which writers get wrong:
+        # too small and rows are lost, too large and a million empty rows are padded in.
+        sheet.reset_dimensions()
+        empty = 0
         for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            yield [_text(v) for v in values]
+            cells = [_text(v) for v in values]
+            empty = 0 if any(c.strip() for c in cells) else empty + 1
+            if empty >= MAX_EMPTY_ROWS:
+                return
+            yield cells
     except Exception as exc:  # a damaged sheet fails only when it is read
         raise _unreadable() from exc
     finally:
         book.close()
+
+
+def _refuse_zip_bomb(members: list[zipfile.ZipInfo]) -> None:
+    too_large = (
+        sum(i.file_size for i in members) > MAX_UNZIPPED_BYTES
+        or any(
+            i.filename == "xl/sharedStrings.xml" and i.file_size > MAX_SHARED_STRINGS_BYTES
+            for i in members
+        )
+        or any(
+            i.file_size >= RATIO_CHECKED_FROM_BYTES
+            and i.file_size > MAX_COMPRESSION_RATIO * max(i.compress_size, 1)
+            for i in members
+        )
+    )
+    if too_large:
+        raise Invalid(
+            "Tệp XLSX quá lớn khi giải nén (có thể là tệp độc hại); hãy lưu lại bảng tính "
+            "bằng Excel rồi gửi lại. The XLSX file is too large once unpacked (possibly a "
+            "malicious file); save the spreadsheet again in Excel and resend it.",
+            code="ROSTER_TOO_LARGE",
+        )
 
 
 def _text(value: object) -> str:
@@ -129,13 +176,23 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    for cells in csv.reader(io.StringIO(text), dialect):
-        yield cells[:MAX_COLUMNS]
+    try:
+        for cells in csv.reader(io.StringIO(text), dialect):
+            yield cells[:MAX_COLUMNS]
+    except csv.Error as exc:  # raised row by row: a field over the reader's limit, a stray NUL
+        raise Invalid(
+            "Không đọc được tệp CSV: có ô quá dài hoặc hỏng. "
+            "The CSV file could not be read: a cell is too long or damaged.",
+            code="ROSTER_UNREADABLE",
+        ) from exc
 
 
 def _decode(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeError as exc:  # an odd byte count, a lone surrogate
+            raise _unreadable() from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

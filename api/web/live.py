@@ -26,6 +26,8 @@ LIFETIME_SECONDS = 300
 def snapshot_json(snapshot: BoardSnapshot, zone: Any) -> dict[str, object]:
     return {
         "title": snapshot.meeting.title,
+        "room": snapshot.meeting.room or "",
+        "starts": snapshot.meeting.starts_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
         "expected": snapshot.expected,
         "present": snapshot.present,
         "late": snapshot.late,
@@ -40,6 +42,7 @@ def snapshot_json(snapshot: BoardSnapshot, zone: Any) -> dict[str, object]:
                 # Shown as the server's zone has it, whatever the screen's computer thinks.
                 "clock": a.at.astimezone(zone).strftime("%H:%M"),
                 "late": a.late,
+                "left": a.left,
             }
             for a in snapshot.latest
         ],

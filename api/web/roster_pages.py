@@ -16,7 +16,13 @@ from api.web.forms import Text
 from api.web.render import render
 from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
-from attendance.roster_import import RosterRow, RowStatus, import_roster, preview_roster
+from attendance.roster_import import (
+    RosterRow,
+    RowStatus,
+    import_roster,
+    preview_roster,
+    roster_removal,
+)
 from enrollment.roster import MAX_ROWS, parse_roster
 from models.images import ImageRejected, format_bytes
 
@@ -63,6 +69,7 @@ def preview(
         matched=result.count(RowStatus.MATCHED),
         new=result.count(RowStatus.NEW),
         invalid=result.count(RowStatus.INVALID),
+        removal=roster_removal(session, meeting_id=meeting_id, preview=result),
         # The parsed rows travel back with the confirmation and are judged again then:
         # nothing is stored between the two steps, and any worker can take the second.
         rows_json=json.dumps([asdict(r) for r in rows], ensure_ascii=False),
@@ -79,8 +86,9 @@ def confirm(
     mode: Text = "replace",
 ) -> Response:
     try:
+        replace = _replace(mode)
         parsed = _rows(rows)
-        import_roster(session, meeting_id=meeting_id, rows=parsed, replace=mode != "add")
+        result = import_roster(session, meeting_id=meeting_id, rows=parsed, replace=replace)
     except DomainError as exc:
         session.rollback()
         meeting = get_meeting(session, meeting_id=meeting_id)
@@ -92,7 +100,19 @@ def confirm(
             status_code=status_for(exc),
             error=exc.message,
         )
-    return RedirectResponse(f"/meetings/{meeting_id}?ok=imported", status_code=303)
+    done = "imported_kept" if result.kept else "imported"
+    return RedirectResponse(f"/meetings/{meeting_id}?ok={done}", status_code=303)
+
+
+def _replace(mode: str) -> bool:
+    if mode not in ("replace", "add"):
+        # Guessing would be worse than asking: a wrong guess empties or bloats the roster.
+        raise Invalid(
+            "Cách nhập không hợp lệ; hãy chọn thay thế hoặc thêm vào danh sách. "
+            "Unknown import mode; choose to replace or to add to the roster.",
+            code="ROSTER_MODE",
+        )
+    return mode == "replace"
 
 
 def _rows(text: str) -> list[RosterRow]:
@@ -104,13 +124,14 @@ def _rows(text: str) -> list[RosterRow]:
             RosterRow(
                 line=int(item["line"]),
                 full_name=str(item["full_name"]),
-                title=str(item.get("title", "")),
-                unit=str(item.get("unit", "")),
-                code=str(item.get("code", "")),
+                title=str(item.get("title") or ""),
+                unit=str(item.get("unit") or ""),
+                code=str(item.get("code") or ""),
             )
             for item in items
         ]
-    except (ValueError, TypeError, KeyError, AttributeError):
+    # OverflowError: {"line": Infinity}; RecursionError: "[[[[...]]]]" nested too deep.
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
         raise Invalid(
             "Dữ liệu xác nhận bị hỏng; hãy tải tệp lên lại. "
             "The confirmation data is damaged; upload the file again.",

@@ -46,6 +46,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "expected": ("Dự kiến", "Expected"),
     "present": ("Có mặt", "Present"),
     "present_incl_late": ("Có mặt (kể cả muộn)", "Present (incl. late)"),
+    "present_now": ("Đang có mặt (kể cả muộn)", "Present now (incl. late)"),
+    "late_here": ("Đến muộn (đang có mặt)", "Late (still here)"),
+    "left_count": ("Đã ra về", "Left"),
     "late": ("Đến muộn", "Late"),
     "absent": ("Vắng", "Absent"),
     "full_name": ("Họ và tên", "Full name"),
@@ -74,8 +77,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action_review_rejected": ("Từ chối nhận diện", "Match rejected"),
     "audit_empty": ("Chưa có thao tác nào.", "Nothing recorded yet."),
     "import_hint": (
-        "Tệp Excel (.xlsx) hoặc CSV có dòng tiêu đề: Họ và tên, Chức vụ, Đơn vị, Mã đại biểu.",
-        "An Excel (.xlsx) or CSV file with a header row: Họ và tên, Chức vụ, Đơn vị, Mã đại biểu.",
+        "Tệp Excel (.xlsx) hoặc CSV có dòng tiêu đề: Họ và tên (hoặc Họ đệm và Tên), "
+        "Chức vụ, Đơn vị, Mã đại biểu.",
+        "An Excel (.xlsx) or CSV file with a header row: Họ và tên (or Họ đệm and Tên), "
+        "Chức vụ, Đơn vị, Mã đại biểu.",
     ),
     "spreadsheet": ("Tệp danh sách", "Spreadsheet"),
     "preview": ("Xem trước", "Preview"),
@@ -91,6 +96,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mode_replace": ("Thay thế danh sách hiện có", "Replace the current roster"),
     "mode_add": ("Thêm vào danh sách hiện có", "Add to the current roster"),
     "confirm_import": ("Xác nhận nhập {count} người", "Import {count} people"),
+    "replace_removes": (
+        "Nếu thay thế: {count} người đang có trong danh sách nhưng không có trong tệp sẽ bị "
+        "xóa khỏi danh sách.",
+        "If you replace: {count} people on the current roster but not in the file will be "
+        "taken off it.",
+    ),
+    "replace_keeps": (
+        "{count} người không có trong tệp nhưng đã đến họp sẽ được giữ lại trong danh sách.",
+        "{count} people not in the file have already arrived and will stay on the roster.",
+    ),
     "search": ("Tìm", "Search"),
     "search_placeholder": (
         "Tìm theo tên, không cần dấu (vd: nguyen van an)",
@@ -153,6 +168,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ok_checked_in": ("Đã điểm danh.", "Checked in."),
     "ok_checked_out": ("Đã ghi ra về.", "Checked out."),
     "ok_imported": ("Đã nhập danh sách.", "The roster was imported."),
+    "ok_imported_kept": (
+        "Đã nhập danh sách. Những người đã đến họp nhưng không có trong tệp vẫn được giữ lại "
+        "trong danh sách.",
+        "The roster was imported. People who had already arrived but are not in the file "
+        "were kept on the roster.",
+    ),
     "ok_confirmed": ("Đã xác nhận và điểm danh.", "Confirmed and checked in."),
     "ok_rejected": ("Đã từ chối.", "Rejected."),
     "ok_erased": ("Đã xóa dữ liệu khuôn mặt.", "Face data erased."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from attendance import audit
@@ -13,6 +13,7 @@ from attendance.errors import Conflict, NotFound
 from attendance.matching import Decision, FaceDecision
 from attendance.orm import MAX_ID, utcnow
 from attendance.presence import presence_event
+from attendance.review.retention import purge_stale_reviews
 from attendance.review.tables import CONFIRMED, PENDING, REJECTED, ReviewItem
 from attendance.text import clean_text
 
@@ -47,8 +48,10 @@ def record_review(
     key: str,
     crop_jpeg: bytes | None,
 ) -> ReviewItem | None:
-    """Queue one uncertain face once (by `key`); nothing when the candidate is already in."""
+    """Queue one uncertain face once (by `key`, per meeting); nothing when the candidate is in."""
     assert decision.candidate_id is not None and decision.similarity is not None
+    # A kiosk's key is its own: the same photo sent for two meetings is two questions.
+    key = f"m{meeting_id}:{key}"[:200]
     existing = session.scalars(select(ReviewItem).where(ReviewItem.key == key)).first()
     if existing is not None:
         return existing
@@ -62,7 +65,7 @@ def record_review(
         margin=decision.margin,
         decision=decision.decision.value,
         source=clean_text(source, field="source")[:100],
-        key=key[:200],
+        key=key,
         crop_jpeg=crop_jpeg,
     )
     session.add(item)
@@ -71,6 +74,8 @@ def record_review(
 
 
 def pending_reviews(session: Session, *, meeting_id: int) -> list[ReviewItem]:
+    """The queue, oldest first; reading it first expires what has outlived its meeting."""
+    purge_stale_reviews(session)
     return list(
         session.scalars(
             select(ReviewItem)
@@ -91,7 +96,7 @@ def confirm_review(
     session: Session, *, item_id: int, actor: str, note: str | None = None
 ) -> ReviewItem:
     """The secretary says it is the candidate: check them in, with who and why."""
-    item = _pending(session, item_id)
+    item = _claim(session, item_id, CONFIRMED)
     reason = clean_text(note or "", field="note") or (
         f"Xác nhận nhận diện (độ giống {item.similarity:.2f}). "
         f"Match confirmed (similarity {item.similarity:.2f})."
@@ -115,16 +120,29 @@ def reject_review(
     session: Session, *, item_id: int, actor: str, note: str | None = None
 ) -> ReviewItem:
     """Not the candidate: nothing is checked in; the face crop is deleted."""
-    item = _pending(session, item_id)
+    item = _claim(session, item_id, REJECTED)
     _resolve(session, item, REJECTED, actor, clean_text(note or "", field="note") or None)
     return item
 
 
-def _pending(session: Session, item_id: int) -> ReviewItem:
+def _claim(session: Session, item_id: int, status: str) -> ReviewItem:
+    """Move the item out of pending; of two secretaries deciding at once, exactly one wins.
+
+    Checking the status and then writing would let both pass the check; the conditional
+    UPDATE is decided by the database, and the loser's matches no row.
+    """
     item = get_review(session, item_id=item_id)
-    if item.status != PENDING:
+    claimed = session.execute(
+        update(ReviewItem)
+        .where(ReviewItem.id == item.id, ReviewItem.status == PENDING)
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(
-            "Mục này đã được xử lý. This item has already been resolved.", code="ALREADY_RESOLVED"
+            "Mục này đã được xử lý (có thể bởi người khác). "
+            "This item has already been resolved (perhaps by someone else).",
+            code="ALREADY_RESOLVED",
         )
     return item
 
@@ -155,6 +173,7 @@ def _resolve(
 
 
 def count_pending(session: Session, *, meeting_id: int) -> int:
+    purge_stale_reviews(session)
     return int(
         session.scalar(
             select(func.count()).where(

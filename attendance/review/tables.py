@@ -12,6 +12,10 @@ from attendance.orm import Base, Person, UTCDateTime, utcnow
 PENDING = "pending"
 CONFIRMED = "confirmed"
 REJECTED = "rejected"
+# Closed without a decision (the crop deleted): see attendance/review/retention.py.
+ARRIVED = "arrived"  # the candidate checked in another way
+ERASED = "erased"  # the person's face data was erased
+EXPIRED = "expired"  # the meeting has long been over
 
 
 class ReviewItem(Base):
@@ -27,8 +31,9 @@ class ReviewItem(Base):
     margin: Mapped[float | None] = mapped_column(Float)
     decision: Mapped[str] = mapped_column(String(20))  # ambiguous | unknown (just under)
     source: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(200), unique=True)  # the same image twice: once
-    # Biometric data: kept only while the item waits, deleted when it is resolved.
+    # "m<meeting>:<key>": the same image twice for one meeting is queued once.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    # Biometric data: kept only while the item waits (attendance/review/retention.py).
     crop_jpeg: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,14 +16,17 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.errors import Conflict
+from attendance.matching import Decision, FaceDecision
 from attendance.meetings import create_meeting, set_participants
 from attendance.migrate import upgrade
 from attendance.orm import AttendanceEvent, Base
 from attendance.people import create_person
+from attendance.review.service import confirm_review, get_review, record_review, reject_review
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
 from attendance.voting.tables import BallotRecord, Poll
@@ -88,6 +91,71 @@ def test_racing_kiosks_record_one_arrival(engine: Engine) -> None:
         rows = session.scalar(select(func.count()).select_from(AttendanceEvent))
     assert rows == 1
     assert created.count(True) == 1 and len(created) == 8
+
+
+def _review_item(factory: sessionmaker[Session]) -> int:
+    start = datetime.now(timezone.utc)
+    with unit_of_work(factory) as session:
+        person = create_person(session, full_name="Nguyễn Văn An")
+        meeting = create_meeting(
+            session, title="Họp giao ban", starts_at=start, ends_at=start + timedelta(hours=1)
+        )
+        set_participants(session, meeting_id=meeting.id, person_ids=[person.id])
+        decision = FaceDecision(Decision.UNKNOWN, None, person.id, 0.44, 0.01, runner_up_id=None)
+        item = record_review(
+            session, meeting_id=meeting.id, decision=decision, source="a", key="k", crop_jpeg=b"j"
+        )
+        assert item is not None
+        return item.id
+
+
+def test_a_review_item_read_before_another_secretary_confirmed_it_cannot_be_rejected(
+    engine: Engine,
+) -> None:
+    factory = make_session_factory(engine)
+    item_id = _review_item(factory)
+    with factory() as slow:
+        # The page was opened while the item was pending; the session still holds it so.
+        seen = get_review(slow, item_id=item_id)
+        with unit_of_work(factory) as quick:
+            confirm_review(quick, item_id=item_id, actor="admin (Thu)")
+        with pytest.raises(Conflict) as caught:
+            reject_review(slow, item_id=item_id, actor="admin (Lan)")
+        assert "đã được xử lý" in caught.value.message
+        slow.rollback()
+        assert seen.id == item_id
+    with factory() as session:
+        item = get_review(session, item_id=item_id)
+        assert (item.status, item.resolved_by) == ("confirmed", "admin (Thu)")
+        assert session.scalar(select(func.count()).select_from(AttendanceEvent)) == 1
+
+
+def test_racing_confirm_and_reject_resolve_a_review_item_once(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    item_id = _review_item(factory)
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def secretary(n: int) -> None:
+        decide = confirm_review if n % 2 else reject_review
+        barrier.wait()
+        try:
+            with unit_of_work(factory) as session:
+                decide(session, item_id=item_id, actor=f"admin ({n})")
+            outcomes.append("won")
+        except Conflict:
+            outcomes.append("lost")
+
+    threads = [threading.Thread(target=secretary, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["lost"] * 5 + ["won"]
+    with factory() as session:
+        item = get_review(session, item_id=item_id)
+        events = session.scalar(select(func.count()).select_from(AttendanceEvent))
+        assert events == (1 if item.status == "confirmed" else 0)
 
 
 @pytest.mark.parametrize("secrecy", ["named", "secret"])

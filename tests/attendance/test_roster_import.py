@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attendance.checkin import check_in
 from attendance.errors import NotFound
-from attendance.meetings import create_meeting, roster_ids
+from attendance.meetings import create_meeting, roster_ids, set_participants
+from attendance.orm import Participant
 from attendance.people import create_person, search_people
-from attendance.roster_import import RosterRow, RowStatus, import_roster, preview_roster
+from attendance.roster_import import (
+    RosterRow,
+    RowStatus,
+    import_roster,
+    preview_roster,
+    roster_removal,
+)
 
 
 def _meeting(session: Session) -> int:
@@ -102,3 +111,59 @@ def test_an_unknown_meeting_imports_nothing(session: Session) -> None:
     with pytest.raises(NotFound):
         import_roster(session, meeting_id=999, rows=[RosterRow(2, "A")])
     assert search_people(session) == []
+
+
+def _votes(session: Session, meeting_id: int) -> dict[int, bool]:
+    rows = session.execute(
+        select(Participant.person_id, Participant.voting_rights).where(
+            Participant.meeting_id == meeting_id
+        )
+    )
+    return {person_id: bool(votes) for person_id, votes in rows}
+
+
+def test_adding_rows_keeps_an_observer_without_a_vote(session: Session) -> None:
+    meeting_id = _meeting(session)
+    delegate = create_person(session, full_name="Nguyễn Văn An")
+    observer = create_person(session, full_name="Trần Thị Bình")
+    set_participants(
+        session,
+        meeting_id=meeting_id,
+        person_ids=[delegate.id, observer.id],
+        non_voting_ids=[observer.id],
+    )
+    result = import_roster(
+        session, meeting_id=meeting_id, rows=[RosterRow(2, "Lê Hoàng Cường")], replace=False
+    )
+    [new_id] = set(result.person_ids) - {delegate.id, observer.id}
+    assert _votes(session, meeting_id) == {delegate.id: True, observer.id: False, new_id: True}
+
+
+def test_replacing_keeps_the_voting_rights_of_people_still_listed(session: Session) -> None:
+    meeting_id = _meeting(session)
+    observer = create_person(session, full_name="Trần Thị Bình", code="DB-2")
+    set_participants(
+        session, meeting_id=meeting_id, person_ids=[observer.id], non_voting_ids=[observer.id]
+    )
+    import_roster(session, meeting_id=meeting_id, rows=[RosterRow(2, "Trần Thị Bình", code="DB-2")])
+    assert _votes(session, meeting_id) == {observer.id: False}
+
+
+def test_replacing_never_removes_someone_who_already_arrived(session: Session) -> None:
+    meeting_id = _meeting(session)
+    came = create_person(session, full_name="Nguyễn Văn An")
+    stayed_home = create_person(session, full_name="Trần Thị Bình")
+    set_participants(session, meeting_id=meeting_id, person_ids=[came.id, stayed_home.id])
+    check_in(session, meeting_id=meeting_id, person_id=came.id, source="kiosk", idempotency_key="k")
+    rows = [RosterRow(2, "Lê Hoàng Cường")]
+    removal = roster_removal(
+        session, meeting_id=meeting_id, preview=preview_roster(session, rows=rows)
+    )
+    assert ([p.id for p in removal.removed], [p.id for p in removal.kept]) == (
+        [stayed_home.id],
+        [came.id],
+    )
+    result = import_roster(session, meeting_id=meeting_id, rows=rows)
+    assert (result.removed, result.kept) == ([stayed_home.id], [came.id])
+    assert came.id in roster_ids(session, meeting_id=meeting_id)
+    assert stayed_home.id not in roster_ids(session, meeting_id=meeting_id)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timezone
+from pathlib import Path
 
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, create_meeting, text_of
+from sqlalchemy.orm import Session
+from web_support import ADMIN_TOKEN, create_meeting, post, text_of
 
 from api.web.live import board_events
+from attendance.board import board_snapshot, board_version
+from attendance.checkin import check_in
+from attendance.db import make_engine, make_session_factory
+from attendance.meetings import create_meeting as new_meeting
+from attendance.meetings import set_participants, update_meeting
+from attendance.orm import Base
+from attendance.people import create_person, update_person
+from attendance.presence import check_out
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -31,7 +42,7 @@ def test_the_board_shows_counts_and_the_latest_arrival(client: TestClient) -> No
     url = f"/api/v1/meetings/{meeting_id}/checkins"
     assert client.post(url, json=checkin, headers=BEARER).status_code == 201
     page = text_of(client.get(f"/board/{meeting_id}").text)
-    assert "2 Dự kiến 1 Có mặt (kể cả muộn) 1 Đến muộn 1 Vắng" in page
+    assert "2 Dự kiến 1 Đang có mặt (kể cả muộn) 1 Đến muộn (đang có mặt) 1 Vắng 0 Đã ra về" in page
     assert "08:20 Nguyễn Văn An Chủ tịch" in page
 
 
@@ -81,3 +92,79 @@ def test_the_stream_stops_when_the_screen_disconnects() -> None:
 def test_the_stream_needs_a_signed_in_staff_member(anonymous: TestClient) -> None:
     response = anonymous.get("/board/1/stream", follow_redirects=False)
     assert response.status_code == 303
+
+
+def test_someone_who_left_is_counted_as_left_not_present_and_marked(client: TestClient) -> None:
+    meeting_id = create_meeting(client, "Kỳ họp HĐND")
+    ids = []
+    for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+        ids.append(
+            client.post("/api/v1/people", json={"full_name": name}, headers=BEARER).json()["id"]
+        )
+    client.put(
+        f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": ids}, headers=BEARER
+    )
+    url = f"/api/v1/meetings/{meeting_id}/checkins"
+    for n, (person_id, at) in enumerate(zip(ids, ("07:55", "08:30"), strict=True)):
+        body = {"person_id": person_id, "source": "kiosk", "idempotency_key": f"k{n}"}
+        body["at"] = f"2026-03-02T{at}:00+07:00"
+        assert client.post(url, json=body, headers=BEARER).status_code == 201
+    out = {"person_id": str(ids[1]), "reason": "Về sớm", "key": "o1"}
+    assert post(client, f"/meetings/{meeting_id}/checkout", out).status_code == 303
+    page = text_of(client.get(f"/board/{meeting_id}").text)
+    assert "2 Dự kiến 1 Đang có mặt (kể cả muộn) 0 Đến muộn (đang có mặt) 0 Vắng 1 Đã ra về" in page
+    assert "08:30 Trần Thị Bình Đã ra về" in page
+    english = text_of(client.get(f"/board/{meeting_id}?lang=en").text)
+    assert "1 Present now (incl. late)" in english and "1 Left" in english
+
+
+def test_the_board_version_changes_when_a_shown_name_or_the_meeting_is_edited(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/board.db")
+    Base.metadata.create_all(engine)
+    with make_session_factory(engine)() as session:
+        _edits_change_the_version(session)
+    engine.dispose()
+
+
+def _edits_change_the_version(session: Session) -> None:
+    start = datetime(2026, 3, 2, 1, tzinfo=timezone.utc)
+    meeting = new_meeting(session, title="Họp", starts_at=start, ends_at=start.replace(hour=3))
+    person = create_person(session, full_name="Nguyễn Văn An", unit="Phòng A")
+    set_participants(session, meeting_id=meeting.id, person_ids=[person.id])
+    check_in(session, meeting_id=meeting.id, person_id=person.id, source="k", idempotency_key="k")
+    versions = [board_version(session, meeting_id=meeting.id)]
+    update_person(session, person_id=person.id, full_name="Nguyễn Văn Ân", unit="Phòng A")
+    versions.append(board_version(session, meeting_id=meeting.id))
+    update_person(session, person_id=person.id, full_name="Nguyễn Văn Ân", unit="Phòng B")
+    versions.append(board_version(session, meeting_id=meeting.id))
+    update_meeting(
+        session,
+        meeting_id=meeting.id,
+        title="Họp",
+        room="Hội trường B",
+        starts_at=start,
+        ends_at=start.replace(hour=3),
+    )
+    versions.append(board_version(session, meeting_id=meeting.id))
+    update_meeting(
+        session,
+        meeting_id=meeting.id,
+        title="Họp",
+        room="Hội trường B",
+        starts_at=start,
+        ends_at=start.replace(hour=4),
+    )
+    versions.append(board_version(session, meeting_id=meeting.id))
+    assert len(set(versions)) == len(versions)
+    check_out(
+        session,
+        meeting_id=meeting.id,
+        person_id=person.id,
+        reason="Về sớm",
+        actor="admin",
+        idempotency_key="o",
+    )
+    assert board_version(session, meeting_id=meeting.id) != versions[-1]
+    assert board_snapshot(session, meeting_id=meeting.id).latest[0].left

@@ -97,3 +97,58 @@ def test_damaged_confirmation_data_writes_nothing(client: TestClient) -> None:
     assert response.status_code == 422
     assert "upload the file again" in response.text
     assert client.get("/api/v1/people").json() == []
+
+
+def test_preview_data_with_infinite_or_deeply_nested_values_is_refused(client: TestClient) -> None:
+    meeting_id = create_meeting(client)
+    url = f"/meetings/{meeting_id}/roster/confirm"
+    for rows in ('[{"line": Infinity, "full_name": "An"}]', "[" * 100_000 + "]" * 100_000):
+        response = post(client, url, {"rows": rows})
+        assert response.status_code == 422
+        assert "Dữ liệu xác nhận bị hỏng" in html.unescape(response.text)
+    assert client.get("/api/v1/people").json() == []
+
+
+def test_empty_fields_in_the_preview_data_stay_empty(client: TestClient) -> None:
+    meeting_id = create_meeting(client)
+    rows = '[{"line": 2, "full_name": "Nguyễn Văn An", "title": null, "unit": null, "code": null}]'
+    assert post(client, f"/meetings/{meeting_id}/roster/confirm", {"rows": rows}).is_redirect
+    [person] = client.get("/api/v1/people").json()
+    assert (person["title"], person["unit"], person["code"]) == (None, None, None)
+
+
+def test_an_unknown_import_mode_is_refused_and_writes_nothing(client: TestClient) -> None:
+    meeting_id = create_meeting(client)
+    rows = _rows_field(_upload(client, meeting_id, xlsx(SHEET)))
+    response = post(client, f"/meetings/{meeting_id}/roster/confirm", {"rows": rows, "mode": "x"})
+    assert response.status_code == 422
+    assert "Cách nhập không hợp lệ" in html.unescape(response.text)
+    assert "Unknown import mode" in response.text
+    assert client.get("/api/v1/people").json() == []
+
+
+def test_replacing_lists_who_goes_and_keeps_who_already_arrived(client: TestClient) -> None:
+    meeting_id = create_meeting(client)
+    first = [["Họ và tên", "Mã"], ["Phạm Thị Dung", "DB-7"], ["Võ Văn Em", "DB-8"]]
+    rows = _rows_field(_upload(client, meeting_id, xlsx(first)))
+    assert post(client, f"/meetings/{meeting_id}/roster/confirm", {"rows": rows}).is_redirect
+    dung = next(p for p in client.get("/api/v1/people").json() if p["code"] == "DB-7")
+    came = {"person_id": str(dung["id"]), "reason": "Đến bằng cửa phụ", "key": "k1"}
+    assert post(client, f"/meetings/{meeting_id}/checkin", came).is_redirect
+
+    page = text_of(_upload(client, meeting_id, xlsx(SHEET)))
+    assert "1 người đang có trong danh sách nhưng không có trong tệp sẽ bị xóa" in page
+    assert "Võ Văn Em" in page
+    assert "1 người không có trong tệp nhưng đã đến họp sẽ được giữ lại" in page
+    assert "Phạm Thị Dung" in page
+
+    rows = _rows_field(_upload(client, meeting_id, xlsx(SHEET)))
+    response = post(client, f"/meetings/{meeting_id}/roster/confirm", {"rows": rows})
+    assert response.headers["location"] == f"/meetings/{meeting_id}?ok=imported_kept"
+    assert "vẫn được giữ lại" in client.get(response.headers["location"]).text
+    attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance").json()
+    assert sorted(a["person"]["full_name"] for a in attendance) == [
+        "Nguyễn Văn An",
+        "Phạm Thị Dung",
+        "Trần Thị Bình",
+    ]

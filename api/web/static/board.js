@@ -11,15 +11,18 @@
   }
 
   function draw(data) {
-    for (const key of ["expected", "present", "late", "absent"]) {
+    for (const key of ["expected", "present", "late", "absent", "left"]) {
       document.getElementById("n-" + key).textContent = data[key];
     }
     document.getElementById("title").textContent = data.title;
+    document.getElementById("room").textContent = data.room;
+    document.getElementById("starts").textContent = data.starts;
     const list = document.getElementById("arrivals");
     list.replaceChildren();
     for (const a of data.latest) {
       const li = document.createElement("li");
-      if (a.late) li.className = "late";
+      li.classList.toggle("late", a.late);
+      li.classList.toggle("left", a.left);
       const time = document.createElement("time");
       time.textContent = a.clock;
       const name = document.createElement("b");
@@ -27,6 +30,11 @@
       const more = document.createElement("span");
       more.textContent = [a.title, a.unit].filter(Boolean).join(" · ");
       li.append(time, name, more);
+      if (a.left) {
+        const gone = document.createElement("em");
+        gone.textContent = body.dataset.left;
+        li.append(gone);
+      }
       list.append(li);
     }
     if (!data.latest.length) {
