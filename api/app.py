@@ -30,6 +30,7 @@ from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
+from attendance.review.retention import purge_stale_reviews
 from attendance.settings import Settings, get_settings
 from attendance.tokens import ensure_admin_token
 
@@ -59,6 +60,8 @@ def create_app(
         )
         with unit_of_work(services.sessions) as session:
             token = ensure_admin_token(session, configured=config.admin_token)
+            # Face crops of review items nobody resolved go once their meeting is a day old.
+            purge_stale_reviews(session)
         if token is not None:
             (on_admin_token or _announce_admin_token)(token)
         if warm_up:

@@ -134,7 +134,8 @@ def _image_checkin(
     zone = services.settings.timezone
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
     # Without a key from the caller, the image itself is the key: sending it again is a no-op.
-    base_key = key or "img-" + hashlib.sha256(data).hexdigest()[:32]
+    # Per meeting: the same photo sent for another meeting is another check-in.
+    base_key = key or f"img-{meeting_id}-" + hashlib.sha256(data).hexdigest()[:32]
     image = decode(services, data)
     with services.sessions() as session, session.begin():
         _authorise(session, token, meeting_id, utcnow(), zone)

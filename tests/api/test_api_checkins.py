@@ -149,3 +149,16 @@ def test_image_checkin_twice_gives_201_then_200_and_no_new_rows(
 
     status = {name: row["status"] for name, row in attendance(client, meeting_id).items()}
     assert status == dict.fromkeys(NAMES[:5], "present")
+
+
+def test_the_same_photo_checks_in_to_two_meetings(
+    client: TestClient, enrolled: list[int], face_photos: list[bytes]
+) -> None:
+    first = create_meeting(client, enrolled[:1])
+    second = create_meeting(client, enrolled[:1], title="Họp chi bộ")
+    for meeting_id in (first, second):
+        response = client.post(
+            f"/api/v1/meetings/{meeting_id}/checkins", files=upload(face_photos[0])
+        )
+        assert response.status_code == 201, response.text
+        assert [e["meeting_id"] for e in response.json()["events"]] == [meeting_id]
