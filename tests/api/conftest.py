@@ -20,6 +20,7 @@ from api_support import (
 )
 from fastapi.testclient import TestClient
 from PIL import Image
+from polls_support import Room, make_room
 
 from api.app import create_app
 from api.services import load_pipeline
@@ -111,3 +112,9 @@ def enrolled(client: TestClient, face_photos: list[bytes]) -> list[int]:
         response = enroll(client, person_id, data)
         assert response.status_code == 201, response.text
     return ids
+
+
+@pytest.fixture
+def room(client: TestClient) -> Room:
+    """Today's meeting of five voting members (MEMBERS) and one observer."""
+    return make_room(client)

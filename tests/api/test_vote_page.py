@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api_support import create_meeting, create_people
 from fastapi.testclient import TestClient
-from test_api_polls import today
+from polls_support import today
 
 
 def test_voting_link_keeps_its_token_out_of_the_address_the_server_sees(
