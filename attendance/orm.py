@@ -192,7 +192,9 @@ class AgendaItem(Base):
     title: Mapped[str] = mapped_column(String(300))
 
 
-# The voting, review and staff tables share this metadata; imported last because they import Base.
+# The voting, review, staff and board tables share this metadata; imported last because they
+# import Base.
+from attendance import board_links as _board_tables  # noqa: E402, F401
 from attendance.review import tables as _review_tables  # noqa: E402, F401
 from attendance.staff import tables as _staff_tables  # noqa: E402, F401
 from attendance.voting import tables as _voting_tables  # noqa: E402, F401

@@ -2,32 +2,64 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response, StreamingResponse
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import ServicesDep, SessionDep, StaffDep, require_staff
 from api.web.live import board_events, snapshot_json
 from api.web.render import render
 from attendance.board import board_snapshot, board_version
+from attendance.board_links import check_board_link, issue_board_link
 from attendance.meetings import get_meeting
+from attendance.staff.sessions import Staff
 
 router = APIRouter(include_in_schema=False)
 
 
+def board_viewer(meeting_id: int, request: Request, services: ServicesDep) -> Staff | None:
+    """A signed-in staff member, or the room's screen with this meeting's board link."""
+    key = request.query_params.get("key")
+    if key:
+        with services.sessions() as session:
+            check_board_link(session, meeting_id=meeting_id, key=key)
+        return None
+    return require_staff()(request, services)
+
+
+ViewerDep = Annotated[Staff | None, Depends(board_viewer)]
+
+
 @router.get("/board/{meeting_id}")
 def board_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: ViewerDep
 ) -> Response:
     snapshot = board_snapshot(session, meeting_id=meeting_id)
     zone = services.settings.timezone
-    return render(request, "board.html", staff=staff, zone=zone, snapshot=snapshot)
+    key = request.query_params.get("key")
+    return render(request, "board.html", staff=staff, zone=zone, snapshot=snapshot, board_key=key)
+
+
+@router.post("/meetings/{meeting_id}/board-link")
+def new_board_link(
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    """A read-only address for the room's screen; the previous one stops working."""
+    key = issue_board_link(session, meeting_id=meeting_id, actor=staff.actor)
+    base = services.settings.public_url or str(request.base_url)
+    url = f"{base.rstrip('/')}/board/{meeting_id}?{urlencode({'key': key})}"
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    response = render(request, "board_link.html", staff=staff, meeting=meeting, url=url)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/board/{meeting_id}/stream")
 def board_stream(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: ViewerDep
 ) -> StreamingResponse:
     get_meeting(session, meeting_id=meeting_id)
     zone = ZoneInfo(services.settings.timezone)

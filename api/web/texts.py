@@ -40,6 +40,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cancel": ("Hủy", "Cancel"),
     "import_roster": ("Nhập danh sách", "Import roster"),
     "live_board": ("Màn hình hiển thị tập trung", "Live board"),
+    "board_link": ("Liên kết cho màn hình phòng họp", "Link for the room's screen"),
+    "new_board_link": ("Cấp liên kết màn hình", "Board link"),
+    "board_link_hint": (
+        "Mở địa chỉ này trên máy tính nối với màn hình phòng họp: nó chỉ xem được màn hình "
+        "của cuộc họp này, không cần đăng nhập. Cấp liên kết mới thì liên kết cũ hết hiệu lực.",
+        "Open this address on the computer behind the room's screen: it shows this meeting's "
+        "board and nothing else, without signing in. A new link makes the old one stop working.",
+    ),
     "review_queue": ("Chờ xác nhận", "Review queue"),
     "audit_log": ("Nhật ký thao tác", "Audit log"),
     "download": ("Tải về", "Download"),
@@ -75,6 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action_check_out": ("Cho ra về", "Check-out"),
     "action_review_confirmed": ("Xác nhận nhận diện", "Match confirmed"),
     "action_review_rejected": ("Từ chối nhận diện", "Match rejected"),
+    "action_board_link_issued": ("Cấp liên kết màn hình", "Board link issued"),
     "audit_empty": ("Chưa có thao tác nào.", "Nothing recorded yet."),
     "import_hint": (
         "Tệp Excel (.xlsx) hoặc CSV có dòng tiêu đề: Họ và tên (hoặc Họ đệm và Tên), "

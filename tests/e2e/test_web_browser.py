@@ -81,8 +81,14 @@ def test_a_secretary_prepares_a_meeting_and_watches_arrivals(
     assert page.locator("table.roster tbody tr").count() == 3
 
     # The live board, then a check-in through the API: the board shows it within 2 s.
-    board = context.new_page()
-    board.goto(f"{server.url}/board/{meeting_id}")
+    # The room's screen gets a board link: another browser, never signed in.
+    page.click("text=Cấp liên kết màn hình")
+    board_url = page.get_attribute("#board-link", "href")
+    assert board_url and "key=bd_" in board_url
+    page.goto(meeting_url)
+    screen = browser.new_context(locale="vi-VN")
+    board = screen.new_page()
+    board.goto(board_url)
     assert board.inner_text("#n-present") == "0"
     board.wait_for_timeout(700)  # the stream's first event has arrived
     people = {

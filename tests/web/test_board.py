@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from web_support import ADMIN_TOKEN, create_meeting, post, text_of
+from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of
 
 from api.web.live import board_events
 from attendance.board import board_snapshot, board_version
@@ -168,3 +170,28 @@ def _edits_change_the_version(session: Session) -> None:
     )
     assert board_version(session, meeting_id=meeting.id) != versions[-1]
     assert board_snapshot(session, meeting_id=meeting.id).latest[0].left
+
+
+def test_a_board_link_shows_one_meetings_board_without_a_sign_in(
+    make_client: Callable[..., TestClient],
+) -> None:
+    secretary = make_client()
+    sign_in(secretary)
+    meeting_id = create_meeting(secretary, "Kỳ họp thứ 9")
+    other_id = create_meeting(secretary, "Giao ban")
+    issued = post(secretary, f"/meetings/{meeting_id}/board-link", {})
+    assert issued.status_code == 200 and issued.headers["cache-control"] == "no-store"
+    match = re.search(r'id="board-link" href="[^"]*\?key=([^"]+)"', issued.text)
+    assert match
+    key = match.group(1)
+    screen = make_client()  # the room's computer: no session
+    page = screen.get(f"/board/{meeting_id}", params={"key": key})
+    assert page.status_code == 200 and "Kỳ họp thứ 9" in page.text
+    assert f"/stream?key={key}" in page.text  # the page's stream carries it too
+    assert screen.get(f"/board/{other_id}", params={"key": key}).status_code == 403
+    nothing_else = screen.get(f"/meetings/{meeting_id}", follow_redirects=False)
+    assert nothing_else.status_code == 303 and "/signin" in nothing_else.headers["location"]
+    post(secretary, f"/meetings/{meeting_id}/board-link", {})  # a new link replaces it
+    assert screen.get(f"/board/{meeting_id}", params={"key": key}).status_code == 403
+    stream = screen.get(f"/board/{meeting_id}/stream", params={"key": "bd_forged"})
+    assert stream.status_code == 403
