@@ -16,7 +16,7 @@ from attendance.meetings import get_meeting, roster_ids
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person, utcnow
 from attendance.people import get_person
-from attendance.presence import ARRIVED, LEFT, RETURNED, latest_events
+from attendance.presence import ARRIVED, LEFT, RETURNED, last_event, latest_events
 from attendance.review.retention import resolve_on_arrival
 from attendance.text import clean_text
 
@@ -86,7 +86,8 @@ def check_in(
     arrived = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
     kind = ARRIVED
     if arrived is not None:
-        last = latest_events(session, meeting_id=meeting_id).get(person_id)
+        # One person's last event, not the meeting's: a door camera repeats this all day.
+        last = last_event(session, meeting_id=meeting_id, person_id=person_id)
         if last is None or last.kind != LEFT or last.at > when:
             return CheckInResult(arrived, created=False)
         kind = RETURNED

@@ -48,9 +48,10 @@ def present_events(
     }
 
 
-def presence_event(
+def last_event(
     session: Session, *, meeting_id: int, person_id: int, at: datetime | None = None
 ) -> AttendanceEvent | None:
+    """One person's last presence event up to `at` (any time by default)."""
     statement = (
         select(AttendanceEvent)
         .where(AttendanceEvent.meeting_id == meeting_id, AttendanceEvent.person_id == person_id)
@@ -58,7 +59,13 @@ def presence_event(
     )
     if at is not None:
         statement = statement.where(AttendanceEvent.at <= at)
-    last = session.scalars(statement).first()
+    return session.scalars(statement).first()
+
+
+def presence_event(
+    session: Session, *, meeting_id: int, person_id: int, at: datetime | None = None
+) -> AttendanceEvent | None:
+    last = last_event(session, meeting_id=meeting_id, person_id=person_id, at=at)
     return last if last is not None and last.kind in PRESENT_KINDS else None
 
 
