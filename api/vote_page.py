@@ -178,13 +178,11 @@ start();
 """
 
 
-def _page(lang: str, body: str, config: dict[str, object] | None = None) -> str:
+def _page(lang: str, body: str) -> str:
     t = TEXTS[lang]
-    script = ""
-    if config is not None:
-        # "<" is escaped so no text can close the script.
-        data = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-        script = f"<script>const CONFIG = {data};{_SCRIPT}</script>"
+    # "<" is escaped so no text can close the script.
+    data = json.dumps({"lang": lang, "texts": t}, ensure_ascii=False).replace("<", "\\u003c")
+    script = f"<script>const CONFIG = {data};{_SCRIPT}</script>"
     other = "?lang=en" if lang == "vi" else "?lang=vi"  # the script keeps the #token
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
@@ -209,4 +207,4 @@ def vote_page(lang: str = "vi") -> HTMLResponse:
         f'<p id="bad" class="message error" hidden>{t["bad"]}</p>'
         '<div id="polls"></div>'
     )
-    return HTMLResponse(_page(lang, body, {"lang": lang, "texts": t}), headers=headers)
+    return HTMLResponse(_page(lang, body), headers=headers)
