@@ -18,8 +18,8 @@ kiosk_token_app = typer.Typer(help="Kiosk tokens: create, list, revoke.", no_arg
 @models_app.command("list")
 def models_list() -> None:
     """The model packs, whether their files are present, and which one is configured."""
-    from api.services import pack_options
     from models.packs import PACKS, describe_pack_files
+    from usecases.pipeline import pack_options
 
     settings = get_settings()
     options = pack_options(settings)
@@ -44,8 +44,8 @@ def models_verify(
     ] = None,
 ) -> None:
     """Check the pack's file hashes, load it, and run it once on a test image."""
-    from api.services import load_pipeline, pack_options
     from models.packs import ModelPackError, describe_pack_files, verify_file
+    from usecases.pipeline import load_pipeline, pack_options
 
     settings = get_settings()
     if pack:

@@ -7,6 +7,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wire.kiosk import (  # noqa: F401  (the API's schemas include the kiosk's wire)
+    CheckinCreate,
+    KioskGalleryRead,
+    KioskMeetingRead,
+    KioskPersonRead,
+    TemplateData,
+    TemplateRef,
+    TemplatesRead,
+    TemplatesRequest,
+)
+
 
 class PersonCreate(BaseModel):
     full_name: str = Field(min_length=1, max_length=200)
@@ -96,17 +107,6 @@ class IdentifyRead(BaseModel):
     model: str
 
 
-class CheckinCreate(BaseModel):
-    person_id: int
-    at: datetime | None = None
-    source: str = Field(min_length=1, max_length=100)
-    idempotency_key: str = Field(min_length=1, max_length=200)
-    similarity: float | None = Field(None, ge=-1, le=1)
-    margin: float | None = Field(None, ge=-2, le=2)
-    # A manual check-in by staff gives its reason here; it is logged with who did it.
-    note: str | None = Field(None, max_length=500)
-
-
 class EventRead(BaseModel):
     id: int
     meeting_id: int
@@ -156,51 +156,3 @@ class TokenRead(BaseModel):
 
 class KioskTokenCreated(TokenRead):
     token: str  # shown once; only its hash is stored
-
-
-class KioskMeetingRead(BaseModel):
-    id: int
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    late_after_minutes: int
-    person_ids: list[int]
-
-
-class KioskPersonRead(BaseModel):
-    id: int
-    full_name: str
-    title: str | None
-    unit: str | None
-
-
-class TemplateRef(BaseModel):
-    id: int
-    person_id: int
-
-
-class KioskGalleryRead(BaseModel):
-    room: str
-    model: str
-    etag: str
-    meetings: list[KioskMeetingRead]
-    people: list[KioskPersonRead]
-    templates: list[TemplateRef]  # fetch the embeddings the kiosk lacks from /kiosk/templates
-
-
-class TemplatesRequest(BaseModel):
-    ids: list[int] = Field(max_length=100_000)
-    model: str | None = None
-    room: str | None = None  # an admin token must name the room
-
-
-class TemplateData(BaseModel):
-    id: int
-    person_id: int
-    dim: int
-    embedding: str  # base64 of little-endian float32, L2-normalised
-
-
-class TemplatesRead(BaseModel):
-    model: str
-    templates: list[TemplateData]

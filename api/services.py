@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -13,28 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.settings import Settings
-from models.packs import FacePipeline, PackOptions, load_pack
+from models.packs import FacePipeline
+from usecases.pipeline import PipelineFactory, load_pipeline
 
 logger = logging.getLogger(__name__)
-
-PipelineFactory = Callable[[Settings], FacePipeline]
-
-
-def pack_options(settings: Settings) -> PackOptions:
-    m = settings.models
-    return PackOptions(
-        models_dir=m.dir,
-        cache_dir=m.cache_dir,
-        max_side=m.max_side,
-        score_threshold=m.det_score,
-        flip=m.flip,
-        threads=m.threads,
-        refine_size=m.refine_size,
-    )
-
-
-def load_pipeline(settings: Settings) -> FacePipeline:
-    return load_pack(settings.models.pack, pack_options(settings))
 
 
 @dataclass

@@ -25,7 +25,6 @@ from rich.console import Console
 
 from api.app import create_app
 from api.demo import free_port, set_up_demo_room, wait_started, walk_in_frames
-from api.services import load_pipeline
 from attendance.matching import MatchPolicy
 from attendance.settings import get_settings
 from kiosk.client import KioskClient
@@ -35,6 +34,7 @@ from kiosk.sync import GallerySync
 from kiosk.tracker import IouTracker
 from models.packs import FacePipeline
 from models.samples import group_photo
+from usecases.pipeline import load_pipeline
 
 PEOPLE_DIR = Path(__file__).resolve().parents[2] / "shared" / "faces" / "people"
 WIDTH, HEIGHT = 640, 480

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from api.services import load_pipeline
 from attendance.settings import get_settings
 from bench.dlib_loop import (
     TOLERANCE,
@@ -39,6 +38,7 @@ from bench.walk_video import (
     walk_video,
 )
 from models.packs import FacePipeline
+from usecases.pipeline import load_pipeline
 
 LFW = 15  # LFW people beside people/'s 18: 33 in all, 22 enrolled
 STAND_S = 1.5

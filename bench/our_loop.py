@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from api.schemas import KioskGalleryRead, TemplatesRead
 from attendance.matching import Decision, MatchPolicy
 from attendance.settings import get_settings
 from bench.kiosk import ListSource
@@ -34,6 +33,7 @@ from kiosk.outbox import CheckinEvent, Outbox, SendResult
 from kiosk.sync import GallerySync
 from models.packs import FacePipeline
 from models.quality import measure_quality
+from wire.kiosk import KioskGalleryRead, TemplatesRead
 
 
 class MemoryServer:

@@ -6,8 +6,8 @@ import logging
 
 import httpx
 
-from api.schemas import KioskGalleryRead, TemplatesRead
 from kiosk.outbox import CheckinEvent, Outcome, SendResult
+from wire.kiosk import KioskGalleryRead, TemplatesRead
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from api.services import load_pipeline
 from attendance.matching import MatchPolicy
 from attendance.settings import Settings
 from kiosk.capture import open_source
@@ -20,6 +19,7 @@ from kiosk.screen import ScreenLog
 from kiosk.screen_page import screen_routes
 from kiosk.sync import GallerySync
 from kiosk.web import DEFAULT_LISTEN, KioskWebServer, Reply, Route, parse_listen
+from usecases.pipeline import load_pipeline
 
 logger = logging.getLogger(__name__)
 

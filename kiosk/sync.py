@@ -11,8 +11,8 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from api.schemas import KioskGalleryRead, TemplatesRead
 from attendance.gallery import Gallery
+from wire.kiosk import KioskGalleryRead, TemplatesRead
 
 logger = logging.getLogger(__name__)
 

@@ -25,6 +25,9 @@ FORBIDDEN = {
     },
     "models": {"sqlalchemy", "fastapi", "starlette", "attendance", "api", "enrollment", "kiosk"},
     "enrollment": {"fastapi", "starlette", "api", "kiosk"},
+    "usecases": {"fastapi", "starlette", "api", "kiosk"},
+    "wire": {"fastapi", "starlette", "sqlalchemy", "api", "kiosk", "attendance", "models"},
+    "kiosk": {"api", "fastapi", "starlette", "sqlalchemy", "uvicorn"},
 }
 
 

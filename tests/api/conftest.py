@@ -23,10 +23,10 @@ from PIL import Image
 from polls_support import Room, make_room
 
 from api.app import create_app
-from api.services import load_pipeline
 from attendance.settings import LimitSettings, ModelSettings, Settings
 from models.packs import FacePipeline
 from models.types import DetectedFace
+from usecases.pipeline import load_pipeline
 
 
 @pytest.fixture(scope="session")

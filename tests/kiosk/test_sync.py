@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from api.schemas import KioskGalleryRead, TemplatesRead
 from kiosk.sync import GallerySync, ModelMismatch
+from wire.kiosk import KioskGalleryRead, TemplatesRead
 
 MODEL = "fake:abc:4"
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)

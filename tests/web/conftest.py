@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from web_support import ADMIN_TOKEN, face_photos, sign_in
 
 from api.app import create_app
-from api.services import load_pipeline
 from attendance.settings import ModelSettings, Settings
 from models.packs import FacePipeline
+from usecases.pipeline import load_pipeline
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,66 @@
+"""The kiosk's wire: its gallery sync, its templates and its check-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class KioskMeetingRead(BaseModel):
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    late_after_minutes: int
+    person_ids: list[int]
+
+
+class KioskPersonRead(BaseModel):
+    id: int
+    full_name: str
+    title: str | None
+    unit: str | None
+
+
+class TemplateRef(BaseModel):
+    id: int
+    person_id: int
+
+
+class KioskGalleryRead(BaseModel):
+    room: str
+    model: str
+    etag: str
+    meetings: list[KioskMeetingRead]
+    people: list[KioskPersonRead]
+    templates: list[TemplateRef]  # fetch the embeddings the kiosk lacks from /kiosk/templates
+
+
+class TemplatesRequest(BaseModel):
+    ids: list[int] = Field(max_length=100_000)
+    model: str | None = None
+    room: str | None = None  # an admin token must name the room
+
+
+class TemplateData(BaseModel):
+    id: int
+    person_id: int
+    dim: int
+    embedding: str  # base64 of little-endian float32, L2-normalised
+
+
+class TemplatesRead(BaseModel):
+    model: str
+    templates: list[TemplateData]
+
+
+class CheckinCreate(BaseModel):
+    person_id: int
+    at: datetime | None = None
+    source: str = Field(min_length=1, max_length=100)
+    idempotency_key: str = Field(min_length=1, max_length=200)
+    similarity: float | None = Field(None, ge=-1, le=1)
+    margin: float | None = Field(None, ge=-2, le=2)
+    # A manual check-in by staff gives its reason here; it is logged with who did it.
+    note: str | None = Field(None, max_length=500)
