@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import vote_page
-from api.deps import require_admin_token, require_token
+from api.deps import require_admin_token, require_permission, require_token, require_voting_caller
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
@@ -30,6 +30,7 @@ from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
+from attendance.permissions import Permission
 from attendance.review.retention import purge_stale_reviews
 from attendance.settings import Settings, get_settings
 from attendance.tokens import ensure_admin_token
@@ -84,21 +85,28 @@ def create_app(
         return {"status": "ok"}
 
     # Every /api/v1 call needs a token; most need the admin's. A kiosk token reaches only
-    # its gallery and its room's check-ins, which check the room themselves.
+    # its gallery and its room's check-ins, which check the room themselves
+    # (attendance/permissions.py; tests/api/test_api_kiosk_scope.py walks every route).
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
     admin_only = [Depends(require_admin_token)]
     v1.include_router(people.router, dependencies=admin_only)
     v1.include_router(meetings.router, dependencies=admin_only)
     v1.include_router(identify.router, dependencies=admin_only)
-    v1.include_router(checkins.router)
+    v1.include_router(
+        checkins.router, dependencies=[Depends(require_permission(Permission.POST_CHECKINS))]
+    )
     v1.include_router(kiosk.admin)
-    v1.include_router(kiosk.sync)
+    v1.include_router(
+        kiosk.sync, dependencies=[Depends(require_permission(Permission.SYNC_GALLERY))]
+    )
     v1.include_router(polls.router, dependencies=admin_only)
     v1.include_router(presence.router, dependencies=admin_only)
     app.include_router(v1)
     # Delegates vote with their personal pass, not an API token: these routes check either.
-    app.include_router(voting.router, prefix="/api/v1")
-    app.include_router(voting.voter, prefix="/api/v1")
+    # Kiosk tokens are refused: a kiosk's photo is no proof of presence for voting.
+    voters = [Depends(require_voting_caller)]
+    app.include_router(voting.router, prefix="/api/v1", dependencies=voters)
+    app.include_router(voting.voter, prefix="/api/v1", dependencies=voters)
     app.include_router(vote_page.router)
     # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
     web = (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages)

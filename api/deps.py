@@ -14,6 +14,7 @@ from api.services import Services
 from attendance.db import unit_of_work
 from attendance.errors import Forbidden
 from attendance.orm import ApiToken
+from attendance.permissions import Permission, require
 from attendance.staff.sessions import STAFF_ROLES, Staff, staff_for
 from attendance.tokens import authenticate, require_admin
 from attendance.voting.passes import PREFIX as PASS_PREFIX
@@ -99,6 +100,16 @@ def require_admin_token(token: TokenDep) -> ApiToken:
     return token
 
 
+def require_permission(permission: Permission) -> Callable[..., ApiToken]:
+    """A route's need, asked of the one permission table (attendance/permissions.py)."""
+
+    def dependency(token: TokenDep) -> ApiToken:
+        require(token.role, permission)
+        return token
+
+    return dependency
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who is calling a voting route: staff or a kiosk (an API token), or a delegate (a pass)."""
@@ -128,3 +139,11 @@ def require_caller(request: Request, services: ServicesDep) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(require_caller)]
+
+
+def require_voting_caller(caller: CallerDep) -> Caller:
+    """A delegate's pass, or a token allowed to run voting: a kiosk's is refused, since its
+    photo is no proof that the person is in the room."""
+    if caller.token is not None:
+        require(caller.token.role, Permission.RUN_VOTING)
+    return caller

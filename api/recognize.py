@@ -1,63 +1,25 @@
-"""Image in, identified faces out: decode, detect, embed, search, decide."""
+"""Image in, identified faces out: the upload's limits, then the recognition use case."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from api.services import Services
-from attendance.recognition import IdentifiedFace, identify_faces
+from attendance.recognition import IdentifiedFace
 from models.images import decode_image
-
-CROP_PX = 160  # enough for a secretary to recognise someone, small enough to hold briefly
-CROP_MARGIN = 0.35  # of the face's size, on each side: hair and chin help a human judge
+from usecases.recognition import recognize
 
 
 def recognize_image(
     session: Session, services: Services, *, data: bytes, meeting_id: int | None
 ) -> list[IdentifiedFace]:
     """Faces ordered largest first, each with its decision against the meeting's roster."""
-    return recognize_decoded(session, services, image=decode(services, data), meeting_id=meeting_id)
+    image = decode(services, data)
+    return recognize(session, recognizer=services.recognizer, image=image, meeting_id=meeting_id)
 
 
 def decode(services: Services, data: bytes) -> NDArray[np.uint8]:
     limits = services.settings.limits
     return decode_image(data, max_bytes=limits.max_upload_bytes, max_pixels=limits.max_pixels)
-
-
-def recognize_decoded(
-    session: Session, services: Services, *, image: NDArray[np.uint8], meeting_id: int | None
-) -> list[IdentifiedFace]:
-    faces = sorted(services.pipeline.detect(image), key=lambda f: f.area, reverse=True)
-    gallery = services.gallery.get(session)
-    embeddings = services.pipeline.embed(image, faces)
-    return identify_faces(
-        session,
-        gallery=gallery,
-        embeddings=embeddings,
-        boxes=[f.box for f in faces],
-        det_scores=[f.score for f in faces],
-        policy=services.policy,
-        meeting_id=meeting_id,
-        top_k=services.settings.match.top_k,
-    )
-
-
-def face_crop_jpeg(image: NDArray[np.uint8], box: tuple[float, float, float, float]) -> bytes:
-    """A small square JPEG around a face, for the review queue."""
-    x, y, w, h = box
-    side = max(w, h) * (1 + 2 * CROP_MARGIN)
-    cx, cy = x + w / 2, y + h / 2
-    height, width = image.shape[:2]
-    x0, y0 = max(0, round(cx - side / 2)), max(0, round(cy - side / 2))
-    x1, y1 = min(width, round(cx + side / 2)), min(height, round(cy + side / 2))
-    patch = image[y0:y1, x0:x1]
-    if patch.size == 0:
-        patch = image
-    resized = cv2.resize(patch, (CROP_PX, CROP_PX), interpolation=cv2.INTER_AREA)
-    ok, encoded = cv2.imencode(".jpg", resized, [cv2.IMWRITE_JPEG_QUALITY, 85])
-    if not ok:
-        raise RuntimeError("JPEG encoding failed")
-    return encoded.tobytes()

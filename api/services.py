@@ -14,6 +14,7 @@ from attendance.matching import MatchPolicy
 from attendance.settings import Settings
 from models.packs import FacePipeline
 from usecases.pipeline import PipelineFactory, load_pipeline
+from usecases.recognition import Recognizer
 
 logger = logging.getLogger(__name__)
 
@@ -48,4 +49,13 @@ class Services:
     def policy(self) -> MatchPolicy:
         return MatchPolicy(
             threshold=self.settings.match.threshold, margin=self.settings.match.margin
+        )
+
+    @property
+    def recognizer(self) -> Recognizer:
+        return Recognizer(
+            pipeline=self.pipeline,
+            gallery=self.gallery,
+            policy=self.policy,
+            top_k=self.settings.match.top_k,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from fastapi import APIRouter, Request, Response, status
@@ -13,19 +12,16 @@ from starlette.datastructures import UploadFile
 from api.convert import as_utc, event_read, face_read
 from api.convert_voting import voting_url
 from api.deps import ActorDep, ServicesDep, TokenDep
-from api.recognize import decode, face_crop_jpeg, recognize_decoded
+from api.recognize import decode
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
 from api.services import Services
 from api.upload import read_upload
-from attendance.checkin import CheckInResult, check_in
 from attendance.errors import Invalid
 from attendance.kiosk_sync import ensure_meeting_in_scope
-from attendance.matching import Decision
-from attendance.meetings import get_meeting, roster_ids
+from attendance.meetings import get_meeting
 from attendance.orm import ApiToken, utcnow
-from attendance.review.service import needs_review, record_review
 from attendance.tokens import ADMIN
-from attendance.voting.passes import issue_pass_on_arrival
+from usecases.checkins import Arrival, check_in_image, image_key, record_arrival
 
 router = APIRouter(tags=["check-in"])
 
@@ -79,7 +75,7 @@ async def checkins(
         key = str(form.get("idempotency_key") or "")
         file = upload if isinstance(upload, UploadFile) else None
         result = await run_in_threadpool(
-            _image_checkin, services, token, meeting_id, file, source[:100], key[:150]
+            _image_checkin, services, token, meeting_id, file, source, key
         )
         await form.close()
         response.status_code = 201 if any(e.created for e in result.events) else 200
@@ -103,8 +99,9 @@ def _json_checkin(
     at = as_utc(body.at, zone) if body.at else utcnow()
     with services.sessions() as session, session.begin():
         _authorise(session, token, meeting_id, at, zone)
-        result = check_in(
+        arrival = record_arrival(
             session,
+            role=token.role,
             meeting_id=meeting_id,
             person_id=body.person_id,
             source=body.source,
@@ -117,10 +114,8 @@ def _json_checkin(
             actor=actor if body.note or body.source == "manual" else None,
         )
         # A kiosk's word alone (a person id) does not earn a voting link: whoever held its
-        # token could vote as anyone. Staff, and faces recognised here, do.
-        if token.role != ADMIN:
-            return event_read(result.event, created=result.created, zone=zone)
-        return _with_voting_link(session, services, result)
+        # token could vote as anyone (the rule: attendance/voting/passes.py).
+        return _event_read(services, arrival)
 
 
 def _image_checkin(
@@ -131,48 +126,28 @@ def _image_checkin(
     source: str,
     key: str,
 ) -> ImageCheckinRead:
-    zone = services.settings.timezone
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
-    # Without a key from the caller, the image itself is the key: sending it again is a no-op.
-    # Per meeting: the same photo sent for another meeting is another check-in.
-    base_key = key or f"img-{meeting_id}-" + hashlib.sha256(data).hexdigest()[:32]
     image = decode(services, data)
     with services.sessions() as session, session.begin():
-        _authorise(session, token, meeting_id, utcnow(), zone)
-        faces = recognize_decoded(session, services, image=image, meeting_id=meeting_id)
-        roster = roster_ids(session, meeting_id=meeting_id)
-        threshold = services.settings.match.threshold
-        events = []
-        for index, face in enumerate(faces):
-            if needs_review(face.decision, threshold=threshold, roster=roster):
-                # Not sure enough to check in, too close to ignore: a secretary decides.
-                record_review(
-                    session,
-                    meeting_id=meeting_id,
-                    decision=face.decision,
-                    source=source,
-                    key=f"{base_key}:face{index}",
-                    crop_jpeg=face_crop_jpeg(image, face.box),
-                )
-            if face.decision.decision is not Decision.MATCH or face.person is None:
-                continue
-            result = check_in(
-                session,
-                meeting_id=meeting_id,
-                person_id=face.person.id,
-                source=source,
-                idempotency_key=f"{base_key}:{face.person.id}",
-                similarity=face.decision.similarity,
-                margin=face.decision.margin,
-            )
-            events.append(_with_voting_link(session, services, result))
-        return ImageCheckinRead(events=events, faces=[face_read(f) for f in faces])
+        _authorise(session, token, meeting_id, utcnow(), services.settings.timezone)
+        done = check_in_image(
+            session,
+            recognizer=services.recognizer,
+            image=image,
+            meeting_id=meeting_id,
+            source=source,
+            key=key or image_key(meeting_id=meeting_id, data=data),
+            role=token.role,
+        )
+        return ImageCheckinRead(
+            events=[_event_read(services, a) for a in done.arrivals],
+            faces=[face_read(f) for f in done.faces],
+        )
 
 
-def _with_voting_link(session: Session, services: Services, result: CheckInResult) -> EventRead:
+def _event_read(services: Services, arrival: Arrival) -> EventRead:
+    result = arrival.result
     read = event_read(result.event, created=result.created, zone=services.settings.timezone)
-    if result.created:
-        token = issue_pass_on_arrival(session, event=result.event)
-        if token is not None:
-            read.voting_url = voting_url(services.settings, token)
+    if arrival.voting_token is not None:
+        read.voting_url = voting_url(services.settings, arrival.voting_token)
     return read

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from api.convert_voting import ballot_read, brief, opinion_read, poll_read, result_read
 from api.deps import Caller, CallerDep, ServicesDep
-from api.recognize import recognize_image
+from api.recognize import decode
 from api.schemas_voting import (
     AgendaItemRead,
     BallotCreate,
@@ -24,20 +24,16 @@ from api.services import Services
 from api.upload import read_upload
 from attendance.agenda import agenda
 from attendance.errors import Forbidden, Invalid
-from attendance.kiosk_sync import ensure_meeting_in_scope
-from attendance.matching import Decision
 from attendance.meetings import get_meeting
-from attendance.orm import utcnow
-from attendance.recognition import IdentifiedFace
-from attendance.tokens import ADMIN
+from attendance.permissions import Permission, require
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.opinions import give_opinion
 from attendance.voting.polls import get_poll, list_polls
 from attendance.voting.tally import voted_polls
+from usecases.voting import cast_face_ballot
 
 router = APIRouter(prefix="/meetings/{meeting_id}", tags=["voting"])
 voter = APIRouter(tags=["voting"])
-SECOND_FACE_AREA = 0.5  # a second face at least half the size of the first: two people voting
 
 
 @voter.get("/voter")
@@ -54,9 +50,9 @@ def whoami(caller: CallerDep, services: ServicesDep) -> VoterRead:
         )
 
 
-def _authorise(session: Session, services: Services, caller: Caller, meeting_id: int) -> None:
-    """A pass opens its own meeting only; a kiosk token its room's meetings of today."""
-    meeting = get_meeting(session, meeting_id=meeting_id)
+def _authorise(session: Session, caller: Caller, meeting_id: int) -> None:
+    """A pass opens its own meeting only; a token must be staff's (never a kiosk's)."""
+    get_meeting(session, meeting_id=meeting_id)
     if caller.voter is not None:
         if caller.voter.meeting_id != meeting_id:
             raise Forbidden(
@@ -65,9 +61,7 @@ def _authorise(session: Session, services: Services, caller: Caller, meeting_id:
             )
         return
     assert caller.token is not None
-    if caller.token.role != ADMIN:
-        zone = services.settings.timezone
-        ensure_meeting_in_scope(meeting, room=caller.token.room, at=utcnow(), zone=zone)
+    require(caller.token.role, Permission.RUN_VOTING)
 
 
 def _voter_only(caller: Caller) -> int:
@@ -83,7 +77,7 @@ def _voter_only(caller: Caller) -> int:
 @router.get("/polls")
 def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[PollRead]:
     with services.sessions() as session:
-        _authorise(session, services, caller, meeting_id)
+        _authorise(session, caller, meeting_id)
         zone = services.settings.timezone
         found = [poll_read(p, zone) for p in list_polls(session, meeting_id=meeting_id)]
         if caller.voter is not None:
@@ -96,7 +90,7 @@ def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[Pol
 @router.get("/polls/{poll_id}")
 def poll(meeting_id: int, poll_id: int, caller: CallerDep, services: ServicesDep) -> PollRead:
     with services.sessions() as session:
-        _authorise(session, services, caller, meeting_id)
+        _authorise(session, caller, meeting_id)
         found = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
         return poll_read(found, services.settings.timezone)
 
@@ -105,14 +99,14 @@ def poll(meeting_id: int, poll_id: int, caller: CallerDep, services: ServicesDep
 def results(meeting_id: int, poll_id: int, caller: CallerDep, services: ServicesDep) -> ResultRead:
     """Published when the poll closes, as counted then; 409 before that."""
     with services.sessions() as session:
-        _authorise(session, services, caller, meeting_id)
+        _authorise(session, caller, meeting_id)
         return result_read(get_poll(session, meeting_id=meeting_id, poll_id=poll_id))
 
 
 @router.get("/agenda")
 def agenda_items(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[AgendaItemRead]:
     with services.sessions() as session:
-        _authorise(session, services, caller, meeting_id)
+        _authorise(session, caller, meeting_id)
         return [
             AgendaItemRead(id=i.id, position=i.position, title=i.title)
             for i in agenda(session, meeting_id=meeting_id)
@@ -145,7 +139,7 @@ async def ballots(
     meeting_id: int, poll_id: int, request: Request, caller: CallerDep, services: ServicesDep
 ) -> BallotRead:
     """JSON with a delegate's voting link as the bearer token; or multipart with a face image
-    (staff or the room's kiosk token): the face must be a present member, as at the door."""
+    (staff only, at a voting station): the face must be a present member, as at the door."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_fields=10)
         upload = form.get("file")
@@ -193,7 +187,7 @@ def _link_ballot(
     services: Services, caller: Caller, meeting_id: int, poll_id: int, body: BallotCreate
 ) -> BallotRead:
     with services.sessions() as session, session.begin():
-        _authorise(session, services, caller, meeting_id)
+        _authorise(session, caller, meeting_id)
         receipt = cast_ballot(
             session,
             meeting_id=meeting_id,
@@ -220,54 +214,19 @@ def _face_ballot(
             "Face-verified ballots are taken by the meeting's voting station only.",
         )
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
+    image = decode(services, data)
     with services.sessions() as session, session.begin():
-        _authorise(session, services, caller, meeting_id)
-        get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
-        voter_id = _one_member(recognize_image(session, services, data=data, meeting_id=meeting_id))
-        receipt = cast_ballot(
+        _authorise(session, caller, meeting_id)
+        receipt = cast_face_ballot(
             session,
+            recognizer=services.recognizer,
+            image=image,
             meeting_id=meeting_id,
             poll_id=poll_id,
-            voter_id=voter_id,
             option_ids=body.option_ids,
-            channel="face",
             on_behalf_of=body.on_behalf_of,
         )
         return ballot_read(session, receipt, services.settings.timezone)
-
-
-def _area(face: IdentifiedFace) -> float:
-    return face.box[2] * face.box[3]
-
-
-def _one_member(faces: list[IdentifiedFace]) -> int:
-    if not faces:
-        raise Invalid(
-            "Không thấy khuôn mặt nào trong ảnh; hãy nhìn thẳng vào máy ảnh. "
-            "No face was found in the image; look straight at the camera.",
-            code="NO_FACE",
-        )
-    # The voter is the face in front: the largest. Another face nearly as large, or any other
-    # member recognised, makes it unclear who is voting.
-    front = faces[0]  # recognize_image orders faces largest first
-    crowd = [f for f in faces[1:] if _area(f) >= SECOND_FACE_AREA * _area(front)]
-    matched = [f for f in faces if f.decision.decision is Decision.MATCH and f.person]
-    if crowd or len(matched) > 1:
-        raise Invalid(
-            "Có nhiều đại biểu trong ảnh; mỗi lần chỉ một người bỏ phiếu. "
-            "Several members are in the image; one person votes at a time.",
-            code="MULTIPLE_FACES",
-        )
-    if not matched or matched[0] is not front:
-        raise Forbidden(
-            "Không xác nhận được khuôn mặt là đại biểu của cuộc họp này; hãy thử lại hoặc "
-            "dùng liên kết bỏ phiếu. The face was not confirmed as a member of this meeting; "
-            "try again or use the voting link.",
-            code="FACE_NOT_RECOGNISED",
-        )
-    person = matched[0].person
-    assert person is not None
-    return person.id
 
 
 @router.post("/polls/{poll_id}/opinions", status_code=status.HTTP_201_CREATED)
@@ -294,7 +253,7 @@ def _opinion(
     agenda_item_id: int | None = None,
 ) -> OpinionRead:
     with services.sessions() as session, session.begin():
-        _authorise(session, services, caller, meeting_id)
+        _authorise(session, caller, meeting_id)
         opinion = give_opinion(
             session,
             meeting_id=meeting_id,

@@ -14,9 +14,10 @@ from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
 from api.web.forms import MeetingForm, MeetingFormDep, Text, parse_id
 from api.web.render import render
+from api.web.voting_links import IssuedLink, issued_link, not_stored
 from attendance import audit
 from attendance.board import count_statuses
-from attendance.checkin import check_in, meeting_attendance
+from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError
 from attendance.meetings import (
     create_meeting,
@@ -29,6 +30,7 @@ from attendance.orm import Person, utcnow
 from attendance.presence import check_out
 from attendance.review.service import count_pending
 from attendance.staff.sessions import Staff
+from usecases.checkins import record_arrival
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,6 +104,7 @@ def _meeting(
     staff: Staff,
     meeting_id: int,
     error: DomainError | None = None,
+    issued: IssuedLink | None = None,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     rows = meeting_attendance(session, meeting_id=meeting_id)
@@ -116,6 +119,7 @@ def _meeting(
         rows=rows,
         counts=count_statuses(rows),
         pending=count_pending(session, meeting_id=meeting_id),
+        issued=issued,
         # One key per rendering: a double click sends the same correction twice, kept once.
         form_key=secrets.token_urlsafe(12),
     )
@@ -179,9 +183,11 @@ def manual_checkin(
     reason: Text = "",
     key: Text = "",
 ) -> Response:
+    zone = services.settings.timezone
     try:
-        result = check_in(
+        arrival = record_arrival(
             session,
+            role=staff.role,
             meeting_id=meeting_id,
             person_id=parse_id(person_id),
             source="manual",
@@ -191,7 +197,13 @@ def manual_checkin(
         )
     except DomainError as exc:
         session.rollback()
-        return _meeting(request, session, services.settings.timezone, staff, meeting_id, exc)
+        return _meeting(request, session, zone, staff, meeting_id, exc)
+    result = arrival.result
+    if arrival.voting_token is not None:
+        # Staff checked a voting member in: the link is theirs to hand over, shown once.
+        name = result.event.person.full_name
+        issued = issued_link(services.settings, token=arrival.voting_token, name=name)
+        return not_stored(_meeting(request, session, zone, staff, meeting_id, issued=issued))
     anchor = f"#person-{result.event.person_id}"
     return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_in{anchor}", status_code=303)
 

@@ -82,6 +82,10 @@ POLL_TEXTS: dict[str, tuple[str, str]] = {
         "Quét mã để mở trang bỏ phiếu trên điện thoại. Chỉ đưa cho chính đại biểu.",
         "Scan to open the voting page on a phone. Give it to the delegate only.",
     ),
+    "voting_link_issued": (
+        "Đã điểm danh {name}. Liên kết bỏ phiếu của đại biểu (chỉ hiện một lần):",
+        "{name} is checked in. The delegate's voting link (shown only once):",
+    ),
     "person": ("Đại biểu", "Member"),
     "ok_opened": ("Đã mở biểu quyết.", "The poll is open."),
     "ok_closed": (

@@ -9,9 +9,11 @@ from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
 from api.web.forms import Text
 from api.web.render import render
+from api.web.voting_links import IssuedLink, issued_link, not_stored
 from attendance.errors import DomainError, NotFound
 from attendance.meetings import get_meeting
-from attendance.review.service import confirm_review, get_review, pending_reviews, reject_review
+from attendance.review.service import get_review, pending_reviews, reject_review
+from usecases.reviews import confirm_and_check_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,6 +32,7 @@ def _page(
     staff: StaffDep,
     meeting_id: int,
     error: DomainError | None = None,
+    issued: IssuedLink | None = None,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     return render(
@@ -41,6 +44,7 @@ def _page(
         error=error.message if error else None,
         meeting=meeting,
         items=pending_reviews(session, meeting_id=meeting_id),
+        issued=issued,
     )
 
 
@@ -88,11 +92,23 @@ def _resolve(
     confirm: bool,
 ) -> Response:
     meeting_id = get_review(session, item_id=item_id).meeting_id
-    action = confirm_review if confirm else reject_review
+    zone = services.settings.timezone
+    reason = note[:500] or None
+    confirmed = None
     try:
-        action(session, item_id=item_id, actor=staff.actor, note=note[:500] or None)
+        if confirm:
+            confirmed = confirm_and_check_in(
+                session, item_id=item_id, actor=staff.actor, role=staff.role, note=reason
+            )
+        else:
+            reject_review(session, item_id=item_id, actor=staff.actor, note=reason)
     except DomainError as exc:
         session.rollback()
-        return _page(request, session, services.settings.timezone, staff, meeting_id, exc)
+        return _page(request, session, zone, staff, meeting_id, exc)
+    if confirmed is not None and confirmed.voting_token is not None:
+        # A secretary confirming is staff checking in: the link is theirs to hand over, once.
+        name = confirmed.item.candidate.full_name
+        issued = issued_link(services.settings, token=confirmed.voting_token, name=name)
+        return not_stored(_page(request, session, zone, staff, meeting_id, issued=issued))
     done = "confirmed" if confirm else "rejected"
     return RedirectResponse(f"/meetings/{meeting_id}/review?ok={done}", status_code=303)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.checkin import check_in
-from attendance.errors import Conflict, NotFound
+from attendance.checkin import CheckInResult, check_in
+from attendance.errors import Conflict, Invalid, NotFound
 from attendance.matching import Decision, FaceDecision
 from attendance.orm import MAX_ID, utcnow
 from attendance.presence import presence_event
@@ -20,6 +21,7 @@ from attendance.text import clean_text
 # Below the accept threshold by at most this much, a roster candidate is worth a look:
 # about the spread of genuine scores that fall just short on the calibration set.
 GREY_ZONE = 0.08
+MAX_KEY = 200  # the key column's length
 
 
 def needs_review(
@@ -51,7 +53,14 @@ def record_review(
     """Queue one uncertain face once (by `key`, per meeting); nothing when the candidate is in."""
     assert decision.candidate_id is not None and decision.similarity is not None
     # A kiosk's key is its own: the same photo sent for two meetings is two questions.
-    key = f"m{meeting_id}:{key}"[:200]
+    key = f"m{meeting_id}:{key}"
+    if len(key) > MAX_KEY:
+        # Never cut: two keys cut to the same prefix would make two faces one question.
+        raise Invalid(
+            f"Khóa của mục chờ xác nhận dài quá {MAX_KEY} ký tự. "
+            f"The review item's key is longer than {MAX_KEY} characters.",
+            code="INVALID_REQUEST",
+        )
     existing = session.scalars(select(ReviewItem).where(ReviewItem.key == key)).first()
     if existing is not None:
         return existing
@@ -92,9 +101,15 @@ def get_review(session: Session, *, item_id: int) -> ReviewItem:
     return item
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    item: ReviewItem
+    arrival: CheckInResult  # `created` is False when the candidate had arrived meanwhile
+
+
 def confirm_review(
     session: Session, *, item_id: int, actor: str, note: str | None = None
-) -> ReviewItem:
+) -> Confirmation:
     """The secretary says it is the candidate: check them in, with who and why."""
     item = _claim(session, item_id, CONFIRMED)
     reason = clean_text(note or "", field="note") or (
@@ -113,7 +128,7 @@ def confirm_review(
         actor=actor,
     )
     _resolve(session, item, CONFIRMED, actor, reason, event_id=result.event.id)
-    return item
+    return Confirmation(item, result)
 
 
 def reject_review(

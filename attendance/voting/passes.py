@@ -12,6 +12,7 @@ from attendance.errors import Invalid, Unauthorized
 from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
+from attendance.permissions import Permission, may
 from attendance.presence import ARRIVED
 from attendance.tokens import hash_token
 from attendance.voting.tables import VotingPass
@@ -71,10 +72,14 @@ def authenticate_pass(session: Session, *, token: str | None) -> VotingPass:
     return found
 
 
-def issue_pass_on_arrival(session: Session, *, event: AttendanceEvent) -> str | None:
-    """A first arrival of a voting member brings their voting link; a return keeps the old
-    one working (a new pass would cut off the phone that already holds the link)."""
-    if event.kind != ARRIVED:
+def issue_pass_on_arrival(
+    session: Session, *, event: AttendanceEvent, created: bool, role: str
+) -> str | None:
+    """The one rule for a check-in's voting link: a voting member's first arrival, recorded
+    by staff (`role` may hand out links), brings it. A repeated check-in or a return keeps
+    the old link working (a new pass would cut off the phone that already holds it); a
+    kiosk's word or photo brings none (no liveness check: a photo is no proof of presence)."""
+    if not created or event.kind != ARRIVED or not may(role, Permission.HAND_OUT_VOTING_LINKS):
         return None
     votes = session.scalar(
         select(Participant.voting_rights).where(

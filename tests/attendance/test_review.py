@@ -75,7 +75,7 @@ def test_confirming_checks_in_logs_who_and_deletes_the_crop(
     session: Session, queued: tuple[int, int, int]
 ) -> None:
     meeting_id, person_id, item_id = queued
-    item = confirm_review(session, item_id=item_id, actor="admin (Thu)")
+    item = confirm_review(session, item_id=item_id, actor="admin (Thu)").item
     assert item.status == "confirmed" and item.crop_jpeg is None
     event = presence_event(session, meeting_id=meeting_id, person_id=person_id)
     assert event is not None and event.actor == "admin (Thu)" and "0.44" in (event.note or "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, create_meeting, post, text_of
+from web_support import ADMIN_TOKEN, create_meeting, post, text_of, voting_link_on
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -78,9 +78,12 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     assert refused.status_code == 422
     assert "Cần ghi lý do" in refused.text
     done = post(client, url, {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a"})
-    assert done.status_code == 303
+    assert done.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in text_of(done.text)
+    voter = client.get("/api/v1/voter", headers=voting_link_on(done))
+    assert voter.status_code == 200 and voter.json()["person"]["id"] == person_id
     again = post(client, url, {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a"})
-    assert again.status_code == 303  # a double click: the same key, one check-in
+    assert again.status_code == 303  # a double click: the same key, one check-in, one link
+    assert client.get("/api/v1/voter", headers=voting_link_on(done)).status_code == 200
     out_url = f"/meetings/{meeting_id}/checkout"
     out = post(client, out_url, {"person_id": str(person_id), "reason": "Về sớm", "key": "b"})
     assert out.status_code == 303

@@ -6,7 +6,7 @@ import io
 import re
 
 from PIL import Image
-from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of
+from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of, voting_link_on
 
 from attendance.settings import MatchSettings
 
@@ -56,7 +56,10 @@ def test_a_face_just_under_the_threshold_is_queued_then_confirmed(
     crop = client.get(f"/review/{item_id}/crop.jpg")
     assert crop.headers["content-type"] == "image/jpeg" and crop.content[:2] == b"\xff\xd8"
     confirmed = post(client, f"/review/{item_id}/confirm", {"note": ""})
-    assert confirmed.status_code == 303
+    # A secretary confirming is staff checking in: the voting member's link comes, once.
+    assert confirmed.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in confirmed.text
+    voter = client.get("/api/v1/voter", headers=voting_link_on(confirmed))
+    assert voter.status_code == 200 and voter.json()["person"]["id"] == person_id
     attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance").json()
     assert attendance[0]["status"] != "absent"
     assert client.get(f"/review/{item_id}/crop.jpg").status_code == 404  # biometric data gone

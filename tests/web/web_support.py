@@ -58,6 +58,14 @@ def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     return out.getvalue()
 
 
+def voting_link_on(page: httpx.Response) -> dict[str, str]:
+    """The voting link a page shows once, as the Authorization header its delegate sends."""
+    assert page.headers.get("cache-control") == "no-store"
+    found = re.findall(r'id="issued-link".*?href="[^"#]*/vote#(vp_[^"]+)"', page.text, re.S)
+    assert len(found) == 1, "no voting link on the page"
+    return {"Authorization": f"Bearer {found[0]}"}
+
+
 def text_of(html: str) -> str:
     """The page's visible text, tags dropped and spaces squeezed, for plain assertions."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
