@@ -162,3 +162,21 @@ def test_the_same_photo_checks_in_to_two_meetings(
         )
         assert response.status_code == 201, response.text
         assert [e["meeting_id"] for e in response.json()["events"]] == [meeting_id]
+
+
+def test_over_long_image_checkin_source_or_key_is_refused_with_its_limit(
+    client: TestClient, rows: Rows
+) -> None:
+    ids = create_people(client, NAMES[:1])
+    meeting_id = create_meeting(client, ids)
+    blank = jpeg(Image.new("RGB", (320, 240), (200, 200, 200)))
+    url = f"/api/v1/meetings/{meeting_id}/checkins"
+    # Cut, two long keys with the same first 150 characters would be one event.
+    for form, limit in (({"idempotency_key": "k" * 151}, "150"), ({"source": "s" * 101}, "100")):
+        response = client.post(url, files=upload(blank), data=form)
+        assert response.status_code == 422, response.text
+        assert response.json()["reason"] == "INVALID_REQUEST"
+        assert limit in response.json()["detail"]
+    ok = client.post(url, files=upload(blank), data={"idempotency_key": "k" * 150})
+    assert ok.status_code == 200, ok.text  # at the limit: accepted (no face, nothing to record)
+    assert rows()["attendance_events"] == 0

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from api_support import create_meeting
+from api_support import create_meeting, upload
 from fastapi.testclient import TestClient
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -158,3 +160,82 @@ def test_kiosk_checks_in_to_its_room_only_and_revocation_locks_it_out(
 def test_admin_reading_a_gallery_must_name_the_room(client: TestClient) -> None:
     assert client.get("/api/v1/kiosk/gallery").status_code == 422
     assert client.get("/api/v1/kiosk/gallery", params={"room": ROOM}).status_code == 200
+
+
+def _passes(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as db:
+        count: int = db.execute("SELECT count(*) FROM voting_passes").fetchone()[0]
+    return count
+
+
+def test_kiosk_image_checkin_brings_no_voting_link_and_staff_one_does(
+    client: TestClient,
+    enrolled: list[int],
+    rooms: dict[str, int],
+    face_photos: list[bytes],
+    db_path: Path,
+) -> None:
+    url = f"/api/v1/meetings/{rooms['today']}/checkins"
+    # Anyone's published photo held up to a kiosk: it is no proof the person is in the room.
+    by_kiosk = client.post(url, files=upload(face_photos[0]), headers=kiosk_headers(client))
+    assert by_kiosk.status_code == 201, by_kiosk.text
+    [event] = by_kiosk.json()["events"]
+    assert event["person"]["id"] == enrolled[0] and event["voting_url"] is None
+    assert "vp_" not in by_kiosk.text and "/vote" not in by_kiosk.text
+    assert _passes(db_path) == 0
+    by_staff = client.post(url, files=upload(face_photos[1]))
+    assert by_staff.status_code == 201, by_staff.text
+    [event] = by_staff.json()["events"]
+    assert event["person"]["id"] == enrolled[1] and "/vote#vp_" in event["voting_url"]
+    assert _passes(db_path) == 1
+
+
+def test_kiosk_sighting_of_someone_checked_out_records_their_return(
+    client: TestClient, enrolled: list[int], rooms: dict[str, int]
+) -> None:
+    url = f"/api/v1/meetings/{rooms['today']}/checkins"
+    arrived = client.post(
+        url,
+        json={
+            "person_id": enrolled[0],
+            "source": "manual",
+            "idempotency_key": "in-1",
+            "note": "Quên thẻ",
+        },
+    )
+    assert arrived.status_code == 201 and arrived.json()["voting_url"], arrived.text
+    out = {"person_id": enrolled[0], "reason": "Ra ngoài nghe điện thoại"}
+    assert client.post(f"/api/v1/meetings/{rooms['today']}/checkouts", json=out).status_code == 201
+    body = {"person_id": enrolled[0], "source": "cửa-A", "idempotency_key": "cửa-A:9"}
+    back = client.post(url, json=body, headers=kiosk_headers(client))
+    # A check-in at the door: the kiosk sees them come back in, as it saw them arrive.
+    assert back.status_code == 201, back.text
+    assert back.json()["kind"] == "returned" and back.json()["voting_url"] is None
+
+
+def test_kiosk_token_cannot_cast_a_face_ballot_or_read_polls(
+    client: TestClient, enrolled: list[int], rooms: dict[str, int], face_photos: list[bytes]
+) -> None:
+    meeting = f"/api/v1/meetings/{rooms['today']}"
+    arrived = {
+        "person_id": enrolled[0],
+        "source": "manual",
+        "idempotency_key": "in-1",
+        "note": "Có mặt",
+    }
+    assert client.post(f"{meeting}/checkins", json=arrived).status_code == 201
+    poll = client.post(
+        f"{meeting}/polls", json={"title": "Thông qua biên bản", "quorum": "0"}
+    ).json()
+    assert client.post(f"{meeting}/polls/{poll['id']}/open").status_code == 200
+    kiosk = kiosk_headers(client)
+    choice = {"option_ids": str(poll["options"][0]["id"])}
+    url = f"{meeting}/polls/{poll['id']}/ballots"
+    cast = client.post(url, files=upload(face_photos[0]), data=choice, headers=kiosk)
+    assert cast.status_code == 403 and cast.json()["reason"] == "FORBIDDEN"
+    for path in ("/polls", f"/polls/{poll['id']}", f"/polls/{poll['id']}/results", "/agenda"):
+        assert client.get(meeting + path, headers=kiosk).status_code == 403, path
+    tally = client.get(f"{url.rsplit('/', 1)[0]}/tally").json()
+    assert tally["ballots"] == 0
+    by_staff = client.post(url, files=upload(face_photos[0]), data=choice)
+    assert by_staff.status_code == 201, by_staff.text

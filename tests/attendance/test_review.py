@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.checkin import check_in
-from attendance.errors import Conflict
+from attendance.errors import Conflict, Invalid
 from attendance.matching import Decision, FaceDecision
 from attendance.meetings import create_meeting, set_participants
 from attendance.people import create_person, erase_templates
@@ -69,6 +69,25 @@ def test_the_same_face_is_queued_once(session: Session, queued: tuple[int, int, 
     )
     assert again is not None and again.id == item_id
     assert len(pending_reviews(session, meeting_id=meeting_id)) == 1
+
+
+def test_an_over_long_key_is_refused_not_cut_into_another_faces(
+    session: Session, queued: tuple[int, int, int]
+) -> None:
+    meeting_id, person_id, item_id = queued
+    decision = _decision(Decision.UNKNOWN, 0.44, person_id)
+    for face in ("face0", "face1"):  # the same long prefix, two faces: two questions, not one
+        with pytest.raises(Invalid) as caught:
+            record_review(
+                session,
+                meeting_id=meeting_id,
+                decision=decision,
+                source="cửa A",
+                key="k" * 200 + face,
+                crop_jpeg=b"j",
+            )
+        assert "200" in caught.value.message
+    assert [i.id for i in pending_reviews(session, meeting_id=meeting_id)] == [item_id]
 
 
 def test_confirming_checks_in_logs_who_and_deletes_the_crop(
