@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response, StreamingResponse
 
-from api.deps import ServicesDep, SessionDep, StaffDep, require_staff
+from api.deps import ServicesDep, SessionDep, StaffDep, attempt, require_staff
 from api.web.live import board_events, snapshot_json
 from api.web.render import render
 from attendance.board import board_snapshot, board_version
 from attendance.board_links import check_board_link, issue_board_link
+from attendance.errors import Forbidden
 from attendance.meetings import get_meeting
 from attendance.staff.sessions import Staff
+from attendance.throttle import BOARD_KEY
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,7 +26,10 @@ def board_viewer(meeting_id: int, request: Request, services: ServicesDep) -> St
     """A signed-in staff member, or the room's screen with this meeting's board link."""
     key = request.query_params.get("key")
     if key:
-        with services.sessions() as session:
+        with (
+            services.sessions() as session,
+            attempt(request, services, BOARD_KEY, failures=(Forbidden,)),
+        ):
             check_board_link(session, meeting_id=meeting_id, key=key)
         return None
     return require_staff()(request, services)
