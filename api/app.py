@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api import vote_page
 from api.deps import require_admin_token, require_token
 from api.errors import install_error_handlers
+from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
@@ -89,6 +90,8 @@ def create_app(
     install_error_handlers(app, page_error=page_error)
 
     app.add_middleware(BodyLimit, page_error=page_error)
+    app.add_middleware(AllowedHosts)
+    app.add_middleware(SecurityHeaders)  # outermost: a refused Host gets the headers too
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, str]:

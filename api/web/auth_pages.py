@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from api.cookies import clear_session_cookie, require_same_origin, session_key, set_session_cookie
 from api.deps import ServicesDep, SessionDep, attempt
 from api.errors import status_for
+from api.web.errors import without_secrets
 from api.web.forms import Text
 from api.web.render import render
 from attendance.errors import DomainError, TooManyAttempts
@@ -19,7 +20,9 @@ router = APIRouter(include_in_schema=False)
 
 def _safe_next(target: str) -> str:
     # Only a path on this site: an open redirect would make the sign-in page a phishing aid.
-    return target if target.startswith("/") and not target.startswith("//") else "/meetings"
+    if not target.startswith("/") or target.startswith("//") or target.startswith("/\\"):
+        return "/meetings"
+    return without_secrets(target)
 
 
 @router.get("/")

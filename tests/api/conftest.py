@@ -81,6 +81,7 @@ def make_client(
             models=ModelSettings(cache_dir=model_cache, max_side=1280),
             limits=LimitSettings(**limits),
             throttle=throttle or ThrottleSettings(),
+            allowed_hosts=["testserver"],  # the test client's Host
         )
         app = create_app(settings, pipeline_factory=lambda _s: pipeline)
         client = TestClient(

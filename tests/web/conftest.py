@@ -48,7 +48,11 @@ def make_client(
     clients: list[TestClient] = []
 
     def start(clock: Callable[[], float] = time.monotonic, **overrides: Any) -> TestClient:
-        fields: dict[str, Any] = {"db_url": f"sqlite:///{db_path}", "admin_token": ADMIN_TOKEN}
+        fields: dict[str, Any] = {
+            "db_url": f"sqlite:///{db_path}",
+            "admin_token": ADMIN_TOKEN,
+            "allowed_hosts": ["testserver"],  # the test client's Host
+        }
         settings = Settings(**{**fields, **overrides})
         app = create_app(settings, pipeline_factory=pipeline_factory, warm_up=False, clock=clock)
         client = TestClient(app, raise_server_exceptions=False)
