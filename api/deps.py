@@ -43,8 +43,8 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 def client_address(request: Request) -> str:
     """The address failures are counted by. Behind a reverse proxy it is the proxy's (every
-    client shares one count) unless uvicorn is told to trust its X-Forwarded-For
-    (--forwarded-allow-ips, docs/web.md)."""
+    client shares one count) unless uvicorn trusts its X-Forwarded-For (FORWARDED_ALLOW_IPS,
+    docs/web.md)."""
     return request.client.host if request.client else "unknown"
 
 
