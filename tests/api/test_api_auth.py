@@ -31,7 +31,7 @@ CALLS = [
 @pytest.fixture
 def client(make_client: ClientFactory) -> TestClient:
     # These tests knock at every route with a wrong token, more often than the throttle lets
-    # one address fail (tests/api/test_throttle.py checks that limit).
+    # one address fail (tests/web/test_throttle_pages.py checks that limit).
     return make_client(throttle=ThrottleSettings(failures=1000))
 
 

@@ -44,7 +44,7 @@ def make_client(
     db_path: Path, pipeline_factory: Callable[[Settings], FacePipeline]
 ) -> Iterator[Callable[..., TestClient]]:
     """Start the app with these settings (match=..., limits=...); stopped after the test.
-    `clock` drives its throttle (tests/web/test_throttle.py moves it by hand)."""
+    `clock` drives its throttle (tests/web/test_throttle_pages.py moves it by hand)."""
     clients: list[TestClient] = []
 
     def start(clock: Callable[[], float] = time.monotonic, **overrides: Any) -> TestClient:
