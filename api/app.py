@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api import vote_page
 from api.deps import require_admin_token, require_permission, require_token, require_voting_caller
 from api.errors import install_error_handlers
+from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
@@ -32,7 +34,8 @@ from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
 from attendance.permissions import Permission
 from attendance.review.retention import purge_stale_reviews
-from attendance.settings import Settings, get_settings
+from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
+from attendance.throttle import StreamSlots, Throttle
 from attendance.tokens import ensure_admin_token
 
 logger = logging.getLogger(__name__)
@@ -44,8 +47,10 @@ def create_app(
     pipeline_factory: PipelineFactory = load_pipeline,
     warm_up: bool = True,
     on_admin_token: Callable[[str], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
-    """Build the app; nothing touches the database or the models until it starts."""
+    """Build the app; nothing touches the database or the models until it starts.
+    `clock` drives the failed-attempt throttle (tests pass one they can move)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
@@ -58,7 +63,14 @@ def create_app(
             engine=engine,
             sessions=make_session_factory(engine),
             pipeline_factory=pipeline_factory,
+            throttle=Throttle(
+                failures=config.throttle.failures,
+                window_seconds=config.throttle.window_seconds,
+                clock=clock,
+            ),
+            streams=StreamSlots(per_key=config.streams.per_key, total=config.streams.total),
         )
+        _warn_weak_admin_token(config)
         with unit_of_work(services.sessions) as session:
             token = ensure_admin_token(session, configured=config.admin_token)
             # Face crops of review items nobody resolved go once their meeting is a day old.
@@ -79,6 +91,8 @@ def create_app(
     install_error_handlers(app, page_error=page_error)
 
     app.add_middleware(BodyLimit, page_error=page_error)
+    app.add_middleware(AllowedHosts)
+    app.add_middleware(SecurityHeaders)  # outermost: a refused Host gets the headers too
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, str]:
@@ -114,6 +128,18 @@ def create_app(
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app
+
+
+def _warn_weak_admin_token(config: Settings) -> None:
+    # Outside development the settings refuse it; here it is allowed, but not silently.
+    weakness = weak_admin_token(config.admin_token) if config.admin_token else None
+    if weakness is not None:
+        logger.warning(
+            "ATTEND_ADMIN_TOKEN is weak (%s): use at least %d random characters; "
+            "it would be refused with ATTEND_ENV other than development",
+            weakness,
+            ADMIN_TOKEN_MIN_LENGTH,
+        )
 
 
 def _announce_admin_token(token: str) -> None:

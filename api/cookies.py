@@ -43,6 +43,16 @@ def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
 
+def _own_origin(request: Request) -> tuple[str, str]:
+    """(scheme, host) as the browser sees this site: behind a TLS proxy the server sees
+    plain HTTP, so for the host of ATTEND_PUBLIC_URL its scheme decides."""
+    host = request.headers.get("host", "")
+    public = urlsplit(request.state.services.settings.public_url or "")
+    if public.netloc and public.netloc.lower() == host.lower():
+        return public.scheme, host
+    return request.url.scheme, host
+
+
 def require_same_origin(request: Request) -> None:
     """A write carried by the cookie must come from our own pages (Origin, else Referer).
 
@@ -52,8 +62,11 @@ def require_same_origin(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
     claimed = request.headers.get("origin") or request.headers.get("referer") or ""
-    host = request.headers.get("host", "")
-    if not claimed or claimed == "null" or urlsplit(claimed).netloc != host:
+    try:
+        came_from = urlsplit(claimed) if claimed and claimed != "null" else None
+    except ValueError:  # a broken address ("http://[::1") is no origin at all
+        came_from = None
+    if came_from is None or (came_from.scheme, came_from.netloc) != _own_origin(request):
         raise Forbidden(
             "Yêu cầu không đến từ trang của hệ thống nên bị từ chối. "
             "The request did not come from this site's own pages, so it was refused.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -12,10 +13,11 @@ from sqlalchemy.orm import Session
 from api.cookies import require_same_origin, session_key
 from api.services import Services
 from attendance.db import unit_of_work
-from attendance.errors import Forbidden
+from attendance.errors import DomainError, Forbidden, Unauthorized
 from attendance.orm import ApiToken
 from attendance.permissions import Permission, require
 from attendance.staff.sessions import STAFF_ROLES, Staff, staff_for
+from attendance.throttle import SESSION, TOKEN, VOTING_LINK
 from attendance.tokens import authenticate, require_admin
 from attendance.voting.passes import PREFIX as PASS_PREFIX
 from attendance.voting.passes import authenticate_pass
@@ -38,6 +40,32 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
 
 # scope="function": commit before the response is sent, so a failed commit is not a 2xx.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def client_address(request: Request) -> str:
+    """The address failures are counted by. Behind a reverse proxy it is the proxy's (every
+    client shares one count) unless uvicorn trusts its X-Forwarded-For (FORWARDED_ALLOW_IPS,
+    docs/web.md)."""
+    return request.client.host if request.client else "unknown"
+
+
+@contextmanager
+def attempt(
+    request: Request,
+    services: Services,
+    kind: str,
+    *,
+    failures: tuple[type[DomainError], ...] = (Unauthorized,),
+) -> Iterator[None]:
+    """The guard around every check of a presented credential: refused (429) while this
+    address has failed too often with this kind; a failure counts, a success does not."""
+    client = client_address(request)
+    services.throttle.check(client=client, kind=kind)
+    try:
+        yield
+    except failures:
+        services.throttle.failed(client=client, kind=kind)
+        raise
 
 
 def bearer_token(request: Request) -> str | None:
@@ -84,8 +112,11 @@ def require_staff(roles: frozenset[str] = STAFF_ROLES) -> Callable[..., Staff]:
     """The one role check of the web pages: add a role here, not in each page."""
 
     def dependency(request: Request, services: ServicesDep) -> Staff:
-        with services.sessions() as session:
-            staff = staff_for(session, key=session_key(request), roles=roles)
+        key = session_key(request)
+        # No cookie is no guess: off to the sign-in page without counting.
+        guard = attempt(request, services, SESSION) if key else nullcontext()
+        with services.sessions() as session, guard:
+            staff = staff_for(session, key=key, roles=roles)
         require_same_origin(request)
         return staff
 
@@ -131,11 +162,16 @@ def require_caller(request: Request, services: ServicesDep) -> Caller:
     key = session_key(request) if token is None else None
     with services.sessions() as session:
         if key is not None:
-            row = _cookie_token(request, session, key)
+            with attempt(request, services, SESSION):
+                row = _cookie_token(request, session, key)
             return Caller(token=row, signed_in_as=request.state.actor)
         if token and token.startswith(PASS_PREFIX):
-            return Caller(voter=authenticate_pass(session, token=token))
-        return Caller(token=authenticate(session, token=token))
+            with attempt(request, services, VOTING_LINK):
+                return Caller(voter=authenticate_pass(session, token=token))
+        if token is None:
+            return Caller(token=authenticate(session, token=None))  # 401, nothing to count
+        with attempt(request, services, TOKEN):
+            return Caller(token=authenticate(session, token=token))
 
 
 CallerDep = Annotated[Caller, Depends(require_caller)]

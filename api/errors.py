@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from attendance.errors import (
+    Busy,
     Conflict,
     DomainError,
     Forbidden,
@@ -19,6 +20,7 @@ from attendance.errors import (
     NoGallery,
     NotFound,
     PhotoRejected,
+    TooManyAttempts,
     Unauthorized,
 )
 from models.images import ImageRejected, ImageTooLarge
@@ -36,11 +38,22 @@ STATUS: list[tuple[type[Exception], int]] = [
     (NoGallery, 409),
     (ImageTooLarge, 413),
     (ImageRejected, 422),
+    (TooManyAttempts, 429),
+    (Busy, 503),
 ]
 
 
 def error_body(reason: str, detail: str) -> dict[str, str]:
     return {"reason": reason, "detail": detail}
+
+
+def headers_for(exc: Exception) -> dict[str, str]:
+    """What a client needs besides the body: how to authenticate, or when to come back."""
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, TooManyAttempts | Busy):
+        return {"Retry-After": str(exc.retry_after)}
+    return {}
 
 
 def status_for(exc: Exception) -> int:
@@ -63,10 +76,12 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         detail = exc.message if isinstance(exc, DomainError) else exc.detail
         if is_page(request):
             assert page_error is not None
-            return page_error(request, status_for(exc), exc.code, detail)
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+            page = page_error(request, status_for(exc), exc.code, detail)
+            if not isinstance(exc, Unauthorized):  # a 401 page is a redirect to sign in
+                page.headers.update(headers_for(exc))
+            return page
         return JSONResponse(
-            error_body(exc.code, detail), status_code=status_for(exc), headers=headers
+            error_body(exc.code, detail), status_code=status_for(exc), headers=headers_for(exc)
         )
 
     async def model_error(_: Request, exc: Exception) -> JSONResponse:

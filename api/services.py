@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.settings import Settings
+from attendance.throttle import StreamSlots, Throttle
 from models.packs import FacePipeline
 from usecases.pipeline import PipelineFactory, load_pipeline
 from usecases.recognition import Recognizer
@@ -25,6 +26,9 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     pipeline_factory: PipelineFactory = load_pipeline
+    # Held here, not in module globals: each app (and each test's) counts on its own.
+    throttle: Throttle = field(default_factory=Throttle)
+    streams: StreamSlots = field(default_factory=StreamSlots)
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -44,3 +44,23 @@ class PhotoRejected(DomainError):
 
 class NoGallery(DomainError):
     code = "NO_GALLERY"
+
+
+class TooManyAttempts(DomainError):
+    """Refused for now: too many failed attempts (or open streams); `retry_after` seconds."""
+
+    code = "TOO_MANY_ATTEMPTS"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = max(1, retry_after)
+
+
+class Busy(DomainError):
+    """The server is at a capacity limit; try again in `retry_after` seconds."""
+
+    code = "SERVER_BUSY"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = max(1, retry_after)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Shorter, or with fewer distinct characters, an admin token can be guessed or remembered.
+ADMIN_TOKEN_MIN_LENGTH = 24
+ADMIN_TOKEN_MIN_DISTINCT = 8
 
 
 class MatchSettings(BaseModel):
@@ -49,9 +54,37 @@ class EnrollSettings(BaseModel):
     dominance: float = Field(2.0, ge=1)
 
 
+class ThrottleSettings(BaseModel):
+    # Failed attempts per client address and credential kind within the window; then 429.
+    failures: int = Field(10, ge=1, le=100_000)
+    window_seconds: int = Field(60, ge=1, le=86_400)
+
+
+class StreamSettings(BaseModel):
+    # Live-board streams open at once: on one board link or session, and in all.
+    per_key: int = Field(5, ge=1, le=10_000)
+    total: int = Field(100, ge=1, le=100_000)
+    # How often an open stream checks that its board link or session still holds.
+    recheck_seconds: float = Field(5.0, gt=0, le=300)
+
+
+def weak_admin_token(token: str) -> str | None:
+    """Why this admin token is too weak, or None."""
+    if len(token) < ADMIN_TOKEN_MIN_LENGTH:
+        return f"it has {len(token)} characters, fewer than {ADMIN_TOKEN_MIN_LENGTH}"
+    if len(set(token)) < ADMIN_TOKEN_MIN_DISTINCT:
+        return f"it has fewer than {ADMIN_TOKEN_MIN_DISTINCT} different characters"
+    return None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ATTEND_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+        env_prefix="ATTEND_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        # A refused setting's message must not echo the admin token into a log.
+        hide_input_in_errors=True,
     )
 
     env: str = "development"
@@ -62,23 +95,33 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     # The address delegates' phones reach this server at, for voting links and QR codes.
     public_url: str | None = None
+    # Host names the server answers to (comma-separated); by default localhost, the host of
+    # ATTEND_PUBLIC_URL and ATTEND_HOST (api/headers.py). "*" answers to any.
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = None
     auto_migrate: bool = True
     match: MatchSettings = MatchSettings()
     models: ModelSettings = ModelSettings()
     limits: LimitSettings = LimitSettings()
     enroll: EnrollSettings = EnrollSettings()
     kiosk: KioskSettings = KioskSettings()
+    throttle: ThrottleSettings = ThrottleSettings()
+    streams: StreamSettings = StreamSettings()
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip().lower() for h in value.split(",") if h.strip()] or None
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
-        if (
-            self.env != "development"
-            and self.admin_token is not None
-            and len(self.admin_token) < 24
-        ):
+        weakness = weak_admin_token(self.admin_token) if self.admin_token is not None else None
+        if self.env != "development" and weakness is not None:
             raise ValueError(
-                "ATTEND_ADMIN_TOKEN is too short for a production deployment: use at least "
-                "24 random characters (python -c 'import secrets; print(secrets.token_urlsafe())')."
+                f"ATTEND_ADMIN_TOKEN is too weak for a production deployment ({weakness}): "
+                f"use at least {ADMIN_TOKEN_MIN_LENGTH} random characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe())')."
             )
         if self.match.margin > 0 and self.match.threshold + self.match.margin > 1:
             raise ValueError("ATTEND_MATCH__THRESHOLD + ATTEND_MATCH__MARGIN must stay below 1.")

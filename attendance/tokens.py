@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from attendance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from attendance.orm import MAX_ID, ApiToken, utcnow
+from attendance.staff.tables import StaffSession
 from attendance.text import clean_text
+
+logger = logging.getLogger(__name__)
 
 ADMIN = "admin"
 KIOSK = "kiosk"
@@ -30,6 +34,8 @@ def ensure_admin_token(session: Session, *, configured: str | None) -> str | Non
             session.add(ApiToken(name=ADMIN, role=ADMIN, token_sha256=digest))
         elif not hmac.compare_digest(admin.token_sha256, digest):
             admin.token_sha256 = digest
+            ended = end_sessions(session, token_id=admin.id)
+            logger.info("admin token replaced; %d sign-in sessions ended with it", ended)
         session.flush()
         return None
     if admin is not None:
@@ -38,6 +44,18 @@ def ensure_admin_token(session: Session, *, configured: str | None) -> str | Non
     session.add(ApiToken(name=ADMIN, role=ADMIN, token_sha256=hash_token(token)))
     session.flush()
     return token
+
+
+def end_sessions(session: Session, *, token_id: int) -> int:
+    """End every sign-in session made with this token: its secret changed or it was revoked,
+    and a session must not outlive the credential it was opened with. Returns how many."""
+    ended = session.execute(
+        update(StaffSession)
+        .where(StaffSession.token_id == token_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(ended, "rowcount", 0) or 0)
 
 
 def authenticate(session: Session, *, token: str | None) -> ApiToken:
@@ -87,6 +105,7 @@ def revoke_token(session: Session, *, token_id: int) -> ApiToken:
         )
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        end_sessions(session, token_id=row.id)
         session.flush()
     return row
 

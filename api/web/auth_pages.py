@@ -6,19 +6,23 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.cookies import clear_session_cookie, require_same_origin, session_key, set_session_cookie
-from api.deps import SessionDep
+from api.deps import ServicesDep, SessionDep, attempt
 from api.errors import status_for
+from api.web.errors import without_secrets
 from api.web.forms import Text
 from api.web.render import render
-from attendance.errors import DomainError
+from attendance.errors import DomainError, TooManyAttempts
 from attendance.staff.sessions import sign_in, sign_out
+from attendance.throttle import SIGN_IN
 
 router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str) -> str:
     # Only a path on this site: an open redirect would make the sign-in page a phishing aid.
-    return target if target.startswith("/") and not target.startswith("//") else "/meetings"
+    if not target.startswith("/") or target.startswith("//") or target.startswith("/\\"):
+        return "/meetings"
+    return without_secrets(target)
 
 
 @router.get("/")
@@ -34,15 +38,21 @@ def signin_page(request: Request) -> Response:
 
 @router.post("/signin")
 def signin(
-    request: Request, session: SessionDep, token: Text = "", label: Text = "", next: Text = ""
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    token: Text = "",
+    label: Text = "",
+    next: Text = "",
 ) -> Response:
     require_same_origin(request)
     target = _safe_next(next)
     try:
-        key, _staff = sign_in(session, token=token, label=label)
+        with attempt(request, services, SIGN_IN):
+            key, _staff = sign_in(session, token=token, label=label)
     except DomainError as exc:
         session.rollback()
-        return render(
+        page = render(
             request,
             "signin.html",
             staff=None,
@@ -51,6 +61,9 @@ def signin(
             next=target,
             label=label,
         )
+        if isinstance(exc, TooManyAttempts):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, key)
     return response

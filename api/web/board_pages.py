@@ -9,13 +9,16 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response, StreamingResponse
 
-from api.deps import ServicesDep, SessionDep, StaffDep, require_staff
-from api.web.live import board_events, snapshot_json
+from api.cookies import session_key
+from api.deps import ServicesDep, SessionDep, StaffDep, attempt, require_staff
+from api.web.live import SlotStream, board_events, snapshot_json
 from api.web.render import render
 from attendance.board import board_snapshot, board_version
 from attendance.board_links import check_board_link, issue_board_link
+from attendance.errors import DomainError, Forbidden
 from attendance.meetings import get_meeting
-from attendance.staff.sessions import Staff
+from attendance.staff.sessions import Staff, staff_for
+from attendance.throttle import BOARD_KEY
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,7 +27,10 @@ def board_viewer(meeting_id: int, request: Request, services: ServicesDep) -> St
     """A signed-in staff member, or the room's screen with this meeting's board link."""
     key = request.query_params.get("key")
     if key:
-        with services.sessions() as session:
+        with (
+            services.sessions() as session,
+            attempt(request, services, BOARD_KEY, failures=(Forbidden,)),
+        ):
             check_board_link(session, meeting_id=meeting_id, key=key)
         return None
     return require_staff()(request, services)
@@ -59,10 +65,28 @@ def new_board_link(
 
 @router.get("/board/{meeting_id}/stream")
 def board_stream(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: ViewerDep
+    meeting_id: int, request: Request, services: ServicesDep, staff: ViewerDep
 ) -> StreamingResponse:
-    get_meeting(session, meeting_id=meeting_id)
+    # No request-scoped unit of work: nothing may fail after the slot is taken, below.
+    with services.sessions() as session:
+        get_meeting(session, meeting_id=meeting_id)
     zone = ZoneInfo(services.settings.timezone)
+    board_key = request.query_params.get("key")
+    staff_key = session_key(request)
+    credential = board_key or staff_key
+    assert credential is not None  # board_viewer let the request through
+
+    def still_allowed() -> bool:
+        # The same checks as at the start, without counting a failure against the screen.
+        with services.sessions() as s:
+            try:
+                if board_key:
+                    check_board_link(s, meeting_id=meeting_id, key=board_key)
+                else:
+                    staff_for(s, key=staff_key)
+            except DomainError:
+                return False
+        return True
 
     def read_version() -> object:
         with services.sessions() as s:
@@ -72,12 +96,16 @@ def board_stream(
         with services.sessions() as s:
             return snapshot_json(board_snapshot(s, meeting_id=meeting_id), zone)
 
-    return StreamingResponse(
+    slot = services.streams.acquire(credential)  # last: nothing below can fail and leak it
+    return SlotStream(
         board_events(
             read_version=read_version,
             read_snapshot=read_snapshot,
             is_disconnected=request.is_disconnected,
+            still_allowed=still_allowed,
+            recheck_seconds=services.settings.streams.recheck_seconds,
         ),
+        slot=slot,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from api_support import ADMIN_TOKEN
+from api_support import ADMIN_TOKEN, ClientFactory
 from fastapi.testclient import TestClient
+
+from attendance.settings import ThrottleSettings
 
 CALLS = [
     ("get", "/api/v1/people"),
@@ -24,6 +26,13 @@ CALLS = [
     ("get", "/api/v1/meetings/1/attendance"),
     ("get", "/api/v1/meetings/1/export?format=pdf"),
 ]
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> TestClient:
+    # These tests knock at every route with a wrong token, more often than the throttle lets
+    # one address fail (tests/web/test_throttle_pages.py checks that limit).
+    return make_client(throttle=ThrottleSettings(failures=1000))
 
 
 @pytest.mark.parametrize(

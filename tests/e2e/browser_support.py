@@ -30,3 +30,14 @@ def launch_chromium(extra_args: tuple[str, ...] = ()) -> Iterator[Any]:
         )
         yield browser
         browser.close()
+
+
+def wait_until(page: Any, expression: str, timeout: float = 2.0) -> None:
+    """Wait for a JavaScript expression to hold. Not page.wait_for_function: it builds its
+    predicate with eval, which the pages' CSP (no 'unsafe-eval') rightly refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.02)

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
-from browser_support import launch_chromium
+from browser_support import launch_chromium, wait_until
 from e2e_server import StartServer
 
 pytestmark = pytest.mark.slow
@@ -101,9 +101,7 @@ def test_a_secretary_prepares_a_meeting_and_watches_arrivals(
         json={"person_id": people["Nguyễn Văn An"], "source": "kiosk", "idempotency_key": "k1"},
     )
     assert checkin.status_code == 201, checkin.text
-    board.wait_for_function(
-        "document.getElementById('n-present').textContent === '1'", timeout=2000
-    )
+    wait_until(board, "document.getElementById('n-present').textContent === '1'", timeout=2)
     shown_after = time.monotonic() - sent
     assert "Nguyễn Văn An" in board.inner_text("#arrivals")
     assert shown_after < 2.0

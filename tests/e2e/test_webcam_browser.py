@@ -11,7 +11,7 @@ import httpx
 import insightface
 import numpy as np
 import pytest
-from browser_support import launch_chromium
+from browser_support import launch_chromium, wait_until
 from e2e_server import StartServer
 
 pytestmark = pytest.mark.slow
@@ -66,7 +66,7 @@ def test_a_photo_taken_with_the_browsers_camera_is_enrolled(
     page.wait_for_url("**/meetings")
     page.goto(f"{server.url}/people/{person['id']}")
     page.click("#webcam-start")
-    page.wait_for_function("document.getElementById('webcam-video').videoWidth > 0", timeout=10_000)
+    wait_until(page, "document.getElementById('webcam-video').videoWidth > 0", timeout=10)
     page.click("#webcam-shoot")
     page.wait_for_selector("#verdict", timeout=30_000)
     verdict = page.inner_text("#verdict")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -42,12 +43,18 @@ def db_path(tmp_path: Path) -> Path:
 def make_client(
     db_path: Path, pipeline_factory: Callable[[Settings], FacePipeline]
 ) -> Iterator[Callable[..., TestClient]]:
-    """Start the app with these settings (match=..., limits=...); stopped after the test."""
+    """Start the app with these settings (match=..., limits=...); stopped after the test.
+    `clock` drives its throttle (tests/web/test_throttle_pages.py moves it by hand)."""
     clients: list[TestClient] = []
 
-    def start(**overrides: Any) -> TestClient:
-        settings = Settings(db_url=f"sqlite:///{db_path}", admin_token=ADMIN_TOKEN, **overrides)
-        app = create_app(settings, pipeline_factory=pipeline_factory, warm_up=False)
+    def start(clock: Callable[[], float] = time.monotonic, **overrides: Any) -> TestClient:
+        fields: dict[str, Any] = {
+            "db_url": f"sqlite:///{db_path}",
+            "admin_token": ADMIN_TOKEN,
+            "allowed_hosts": ["testserver"],  # the test client's Host
+        }
+        settings = Settings(**{**fields, **overrides})
+        app = create_app(settings, pipeline_factory=pipeline_factory, warm_up=False, clock=clock)
         client = TestClient(app, raise_server_exceptions=False)
         clients.append(client.__enter__())
         return client

@@ -99,3 +99,10 @@ def face_photos(pipeline: object) -> list[bytes]:
         crop.save(out, "JPEG", quality=92)
         photos.append(out.getvalue())
     return photos
+
+
+def from_address(client: TestClient, address: str) -> TestClient:
+    """Another client of the same running app (the same services), from another address."""
+    other = TestClient(client.app, raise_server_exceptions=False, client=(address, 50000))
+    other.app_state.update(client.app_state)  # the running app's state, without a restart
+    return other

@@ -1,0 +1,124 @@
+"""Security headers on every response, and the host names the server answers to."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from starlette.datastructures import MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error_body
+from attendance.settings import Settings
+
+# The pages' scripts and styles are files under /static (no inline script, style or event
+# handler: tests/web/test_headers.py checks the templates). data: and blob: images are the
+# QR codes and the webcam's snapshots.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+# FastAPI's /docs and /redoc load Swagger UI or ReDoc from a CDN and start them inline.
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
+    "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
+HEADERS = (
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    # Not no-referrer: with it browsers send "Origin: null" on a same-origin form post, and
+    # the cross-site check (api/cookies.py) would refuse every form. same-origin still keeps
+    # a board link's key out of what other sites see.
+    ("Referrer-Policy", "same-origin"),
+)
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+WILDCARDS = frozenset({"0.0.0.0", "::", ""})
+
+
+class SecurityHeaders:
+    """Adds the headers to every response that does not set its own (the voting page's
+    stricter Referrer-Policy stays)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        policy = DOCS_CSP if scope["path"] in DOCS_PATHS else CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", policy)
+                for name, value in HEADERS:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _hostname(host: str) -> str | None:
+    try:
+        name = urlsplit("//" + host).hostname
+    except ValueError:  # "[::1" and other broken brackets
+        return None
+    return name.rstrip(".") if name else None
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(host: str, settings: Settings) -> bool:
+    """ATTEND_ALLOWED_HOSTS, else localhost, the host of ATTEND_PUBLIC_URL and ATTEND_HOST.
+
+    Listening on every interface (ATTEND_HOST 0.0.0.0) the server also answers at any IP
+    address: a DNS-rebinding page always arrives with a name, never a bare address.
+    """
+    name = _hostname(host)
+    if name is None:
+        return False
+    if settings.allowed_hosts is not None:
+        return "*" in settings.allowed_hosts or name in settings.allowed_hosts
+    allowed = set(LOCAL_HOSTS)
+    if settings.public_url:
+        allowed.add(_hostname(urlsplit(settings.public_url).netloc) or "")
+    if settings.host in WILDCARDS:
+        return name in allowed or _is_ip(name)
+    allowed.add(settings.host.lower())
+    return name in allowed
+
+
+class AllowedHosts:
+    """Refuses (400) a request whose Host header names a host this server is not. The answer
+    is JSON even for a page: the page itself would be built from that very Host."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        settings: Settings = scope["state"]["services"].settings
+        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        if host_allowed(host, settings):
+            await self.app(scope, receive, send)
+            return
+        detail = (
+            "Địa chỉ máy chủ trong yêu cầu không được phép (ATTEND_ALLOWED_HOSTS). "
+            "The host named in the request is not allowed (ATTEND_ALLOWED_HOSTS)."
+        )
+        await JSONResponse(error_body("BAD_HOST", detail), status_code=400)(scope, receive, send)
