@@ -20,6 +20,7 @@ from attendance.errors import (
     NotFound,
     PhotoRejected,
     Unauthorized,
+    Unavailable,
 )
 from models.images import ImageRejected, ImageTooLarge
 from models.packs import ModelPackError
@@ -34,6 +35,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (PhotoRejected, 422),
     (Invalid, 422),
     (NoGallery, 409),
+    (Unavailable, 503),
     (ImageTooLarge, 413),
     (ImageRejected, 422),
 ]

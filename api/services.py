@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.settings import Settings
+from attendance.voting.master_key import MasterKey
 from models.packs import FacePipeline
 from usecases.pipeline import PipelineFactory, load_pipeline
 
@@ -26,6 +27,7 @@ class Services:
     pipeline_factory: PipelineFactory = load_pipeline
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
+    _master_key: MasterKey | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -43,6 +45,15 @@ class Services:
             identity = self.pipeline.identity
             self._gallery = GalleryCache(model_key=identity.key, dim=identity.dim)
         return self._gallery
+
+    @property
+    def master_key(self) -> MasterKey:
+        """Secret ballots' master key; its file is read (or created) by the first that needs it."""
+        if self._master_key is None:
+            with self._lock:
+                if self._master_key is None:
+                    self._master_key = MasterKey.from_settings(self.settings)
+        return self._master_key
 
     @property
     def policy(self) -> MatchPolicy:

@@ -44,3 +44,9 @@ class PhotoRejected(DomainError):
 
 class NoGallery(DomainError):
     code = "NO_GALLERY"
+
+
+class Unavailable(DomainError):
+    """The server cannot do this now as configured (a key it needs is missing or wrong)."""
+
+    code = "UNAVAILABLE"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     # The address delegates' phones reach this server at, for voting links and QR codes.
     public_url: str | None = None
     auto_migrate: bool = True
+    # Secret ballots are sealed under this master key while their poll is open. It must not
+    # live in the data directory: a copy of data/ alone then holds no readable ballot.
+    # Either the key itself (at least 32 characters) or a file, created 0600 if missing;
+    # read on first use (attendance/voting/master_key.py).
+    secret_key: SecretStr | None = None
+    secret_key_file: Path = Path("./keys/attendance.key")
     match: MatchSettings = MatchSettings()
     models: ModelSettings = ModelSettings()
     limits: LimitSettings = LimitSettings()

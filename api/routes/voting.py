@@ -202,6 +202,7 @@ def _link_ballot(
             option_ids=body.option_ids,
             channel="link",
             on_behalf_of=body.on_behalf_of,
+            master_key=services.master_key,
         )
         return ballot_read(session, receipt, services.settings.timezone)
 
@@ -232,6 +233,7 @@ def _face_ballot(
             option_ids=body.option_ids,
             channel="face",
             on_behalf_of=body.on_behalf_of,
+            master_key=services.master_key,
         )
         return ballot_read(session, receipt, services.settings.timezone)
 

@@ -28,10 +28,12 @@ from attendance.orm import AttendanceEvent, Base
 from attendance.people import create_person
 from attendance.review.service import confirm_review, get_review, record_review, reject_review
 from attendance.voting.ballots import cast_ballot
+from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
 from attendance.voting.tables import BallotRecord, Poll
 
 POSTGRES_URL = os.environ.get("ATTEND_TEST_POSTGRES_URL")
+MASTER_KEY = MasterKey(secret="a master key for the tests' secret polls only")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -203,6 +205,7 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(
                     voter_id=voter_ids[n // 2],  # each member submits twice
                     option_ids=[option_id],
                     channel="link",
+                    master_key=MASTER_KEY,
                 )
             outcomes.append("accepted")
         except Conflict as refused:
@@ -211,7 +214,13 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(
     def closer() -> None:
         barrier.wait()
         with unit_of_work(factory) as session:
-            close_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor="admin")
+            close_poll(
+                session,
+                meeting_id=meeting_id,
+                poll_id=poll_id,
+                actor="admin",
+                master_key=MASTER_KEY,
+            )
 
     threads = [threading.Thread(target=voter, args=(n,)) for n in range(40)]
     threads.append(threading.Thread(target=closer))
