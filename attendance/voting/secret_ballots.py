@@ -28,8 +28,8 @@ BALLOT_ID = 16  # random bytes: the key of a sealed ballot, in no order of arriv
 
 def check_master_key(poll: Poll, master_key: MasterKey | None) -> None:
     """Refuse before anything is written when this server could not seal a countable ballot."""
-    key = _required(master_key)
-    if poll.ballot_key_check is not None and poll.ballot_key_check != key.check:
+    check = _required(master_key).check  # reads (or creates) the key now, before any write
+    if poll.ballot_key_check is not None and poll.ballot_key_check != check:
         raise wrong_master_key()
 
 
