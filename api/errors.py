@@ -22,6 +22,7 @@ from attendance.errors import (
     PhotoRejected,
     TooManyAttempts,
     Unauthorized,
+    Unavailable,
 )
 from models.images import ImageRejected, ImageTooLarge
 from models.packs import ModelPackError
@@ -36,6 +37,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (PhotoRejected, 422),
     (Invalid, 422),
     (NoGallery, 409),
+    (Unavailable, 503),
     (ImageTooLarge, 413),
     (ImageRejected, 422),
     (TooManyAttempts, 429),

@@ -13,6 +13,7 @@ from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.settings import Settings
 from attendance.throttle import StreamSlots, Throttle
+from attendance.voting.master_key import MasterKey
 from models.packs import FacePipeline
 from usecases.pipeline import PipelineFactory, load_pipeline
 from usecases.recognition import Recognizer
@@ -31,6 +32,7 @@ class Services:
     streams: StreamSlots = field(default_factory=StreamSlots)
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
+    _master_key: MasterKey | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -48,6 +50,15 @@ class Services:
             identity = self.pipeline.identity
             self._gallery = GalleryCache(model_key=identity.key, dim=identity.dim)
         return self._gallery
+
+    @property
+    def master_key(self) -> MasterKey:
+        """Secret ballots' master key; its file is read (or created) by the first that needs it."""
+        if self._master_key is None:
+            with self._lock:
+                if self._master_key is None:
+                    self._master_key = MasterKey.from_settings(self.settings)
+        return self._master_key
 
     @property
     def policy(self) -> MatchPolicy:

@@ -1,7 +1,9 @@
-"""Engine and session factory; SQLite gets WAL mode and foreign keys."""
+"""Engine and session factory; SQLite gets WAL mode, foreign keys and secure delete."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +11,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+FORGET = "forget_deleted_after_commit"
+CHECKPOINT_TRIES = 20  # 0.1 s apart: a reader of the live board holds a snapshot briefly
+BUSY_MS = 100
 
 
 def make_engine(url: str) -> Engine:
@@ -27,13 +36,72 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows and freed pages are overwritten with zeros, not left in free space:
+        # a closed secret poll's sealed ballots must not stay readable in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(factory, "after_commit", _forget_if_asked)
+    event.listen(factory, "after_rollback", lambda session: session.info.pop(FORGET, None))
+    return factory
+
+
+def forget_after_commit(session: Session) -> None:
+    """Ask that what this transaction deletes also leave the database's logs once it commits
+    (a service never commits; whoever commits the session runs this after)."""
+    session.info[FORGET] = True
+
+
+def _forget_if_asked(session: Session) -> None:
+    if session.info.pop(FORGET, False):
+        bind = session.get_bind()
+        forget_deleted(bind if isinstance(bind, Engine) else bind.engine)
+
+
+def forget_deleted(engine: Engine) -> bool:
+    """Empty the logs that still hold deleted rows: on SQLite, checkpoint the WAL into the
+    database file and truncate it; on PostgreSQL, rewrite the secret-ballot tables. Best
+    effort after a commit: a failure is logged, never raised. True when it was done."""
+    try:
+        if engine.dialect.name == "sqlite":
+            return _truncate_wal(engine)
+        if engine.dialect.name == "postgresql":
+            # FULL: a plain VACUUM frees dead rows' space but leaves their bytes in the page.
+            # Both tables are small (open polls' ballots, one row per poll): the exclusive
+            # lock lasts milliseconds, and is given up rather than queued for long.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("SET lock_timeout = '2s'")
+                connection.exec_driver_sql("VACUUM FULL poll_secret_ballots, polls")
+            return True
+    except SQLAlchemyError as exc:
+        logger.warning("could not purge deleted rows from the database's logs: %s", exc)
+    return False
+
+
+def _truncate_wal(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        run = connection.exec_driver_sql
+        # The connection's usual busy timeout (30 s) would hold up the request that closed.
+        usual = int(run("PRAGMA busy_timeout").scalar_one())
+        run(f"PRAGMA busy_timeout={BUSY_MS}")
+        try:
+            for _ in range(CHECKPOINT_TRIES):
+                if not run("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]:  # not busy: emptied
+                    return True
+                time.sleep(0.1)
+        finally:
+            run(f"PRAGMA busy_timeout={usual}")
+    logger.warning(
+        "the WAL could not be emptied after a secret poll closed (a reader held the database "
+        "for %.0f s): run PRAGMA wal_checkpoint(TRUNCATE) when it is idle",
+        CHECKPOINT_TRIES * (0.1 + BUSY_MS / 1000),
+    )
+    return False
 
 
 @contextmanager

@@ -64,3 +64,9 @@ class Busy(DomainError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after = max(1, retry_after)
+
+
+class Unavailable(DomainError):
+    """The server cannot do this now as configured (a key it needs is missing or wrong)."""
+
+    code = "UNAVAILABLE"

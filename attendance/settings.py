@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Shorter, or with fewer distinct characters, an admin token can be guessed or remembered.
@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     # ATTEND_PUBLIC_URL and ATTEND_HOST (api/headers.py). "*" answers to any.
     allowed_hosts: Annotated[list[str] | None, NoDecode] = None
     auto_migrate: bool = True
+    # Secret ballots are sealed under this master key while their poll is open. It must not
+    # live in the data directory: a copy of data/ alone then holds no readable ballot.
+    # Either the key itself (at least 32 characters) or a file, created 0600 if missing;
+    # read on first use (attendance/voting/master_key.py).
+    secret_key: SecretStr | None = None
+    secret_key_file: Path = Path("./keys/attendance.key")
     match: MatchSettings = MatchSettings()
     models: ModelSettings = ModelSettings()
     limits: LimitSettings = LimitSettings()

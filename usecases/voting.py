@@ -10,6 +10,7 @@ from attendance.errors import Forbidden, Invalid
 from attendance.matching import Decision
 from attendance.recognition import IdentifiedFace
 from attendance.voting.ballots import BallotReceipt, cast_ballot
+from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import get_poll
 from usecases.recognition import Recognizer, recognize
 
@@ -63,6 +64,7 @@ def cast_face_ballot(
     poll_id: int,
     option_ids: list[int],
     on_behalf_of: int | None = None,
+    master_key: MasterKey | None = None,
 ) -> BallotReceipt:
     """A ballot at a voting station, cast by the member the camera sees (staff run it)."""
     get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
@@ -75,4 +77,5 @@ def cast_face_ballot(
         option_ids=option_ids,
         channel="face",
         on_behalf_of=on_behalf_of,
+        master_key=master_key,
     )

@@ -50,7 +50,13 @@ def open_(
 def close(
     meeting_id: int, poll_id: int, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> PollRead:
-    poll = close_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor=actor)
+    poll = close_poll(
+        session,
+        meeting_id=meeting_id,
+        poll_id=poll_id,
+        actor=actor,
+        master_key=services.master_key,
+    )
     return poll_read(poll, services.settings.timezone)
 
 

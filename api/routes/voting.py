@@ -196,6 +196,7 @@ def _link_ballot(
             option_ids=body.option_ids,
             channel="link",
             on_behalf_of=body.on_behalf_of,
+            master_key=services.master_key,
         )
         return ballot_read(session, receipt, services.settings.timezone)
 
@@ -225,6 +226,7 @@ def _face_ballot(
             poll_id=poll_id,
             option_ids=body.option_ids,
             on_behalf_of=body.on_behalf_of,
+            master_key=services.master_key,
         )
         return ballot_read(session, receipt, services.settings.timezone)
 

@@ -178,11 +178,19 @@ def change_state(
     services: ServicesDep,
     staff: StaffDep,
 ) -> Response:
-    move = {"open": open_poll, "close": close_poll}.get(action)
-    if move is None:
+    if action not in ("open", "close"):
         return _poll(request, session, services.settings.timezone, staff, meeting_id, poll_id)
     try:
-        move(session, meeting_id=meeting_id, poll_id=poll_id, actor=staff.actor)
+        if action == "open":
+            open_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor=staff.actor)
+        else:
+            close_poll(
+                session,
+                meeting_id=meeting_id,
+                poll_id=poll_id,
+                actor=staff.actor,
+                master_key=services.master_key,
+            )
     except DomainError as exc:
         session.rollback()
         zone = services.settings.timezone

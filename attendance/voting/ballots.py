@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,8 +14,10 @@ from attendance.errors import Conflict, Forbidden, Invalid
 from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
 from attendance.presence import presence_event
+from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import get_poll, not_in_state
-from attendance.voting.tables import BallotRecord, NamedChoice, Poll, Proxy, SecretCount
+from attendance.voting.secret_ballots import check_master_key, store_secret_ballot
+from attendance.voting.tables import BallotRecord, NamedChoice, Poll, Proxy
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +39,17 @@ def cast_ballot(
     option_ids: list[int],
     channel: str,
     on_behalf_of: int | None = None,
+    master_key: MasterKey | None = None,
 ) -> BallotReceipt:
-    """`voter_id` is who is casting; `on_behalf_of` the absent member whose proxy they hold."""
+    """`voter_id` is who is casting; `on_behalf_of` the absent member whose proxy they hold.
+    A secret poll's ballot is sealed under a key that `master_key` wraps (needed for those)."""
     poll = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
     if poll.state != "open":
         raise not_in_state(poll, wanted="open")
     if channel not in CHANNELS:
         raise Invalid(f"Kênh bỏ phiếu không hợp lệ: {channel}. Unknown channel: {channel}.")
+    if poll.secrecy == "secret":
+        check_master_key(poll, master_key)
     member_id = voter_id if on_behalf_of is None else on_behalf_of
     eligibility, member_name = _eligibility(session, poll, voter_id=voter_id, member_id=member_id)
     chosen = _valid_options(poll, option_ids)
@@ -87,14 +93,9 @@ def cast_ballot(
     except IntegrityError as exc:  # the same member's other ballot won a race
         raise _already_voted(member_name) from exc  # no query: the transaction is spent
     if poll.secrecy == "secret":
-        # Every counter of the poll is written, chosen or not: the rows one ballot touches
-        # say nothing about its choice.
-        session.execute(
-            update(SecretCount)
-            .where(SecretCount.poll_id == poll.id)
-            .values(votes=SecretCount.votes + case((SecretCount.option_id.in_(chosen), 1), else_=0))
-            .execution_options(synchronize_session=False)
-        )
+        # Sealed, not counted: a counter that moved in the same commit as this voter's row
+        # would tell a reader of the database's log what they chose.
+        store_secret_ballot(session, poll=poll, option_ids=chosen, master_key=master_key)
     else:
         session.add_all(NamedChoice(voter_id=record.id, option_id=o) for o in chosen)
     session.flush()

@@ -15,8 +15,10 @@ from attendance.errors import Conflict, Invalid, NotFound
 from attendance.meetings import get_meeting
 from attendance.orm import MAX_ID, utcnow
 from attendance.text import clean_text
+from attendance.voting.master_key import MasterKey
 from attendance.voting.membership import quorum_now
 from attendance.voting.rules import BASES, MAJORITIES, parse_fraction
+from attendance.voting.secret_ballots import count_secret_ballots
 from attendance.voting.tables import Poll, PollOption, SecretCount
 from attendance.voting.tally import final_result
 
@@ -230,11 +232,21 @@ def open_poll(session: Session, *, meeting_id: int, poll_id: int, actor: str) ->
     return poll
 
 
-def close_poll(session: Session, *, meeting_id: int, poll_id: int, actor: str) -> Poll:
+def close_poll(
+    session: Session,
+    *,
+    meeting_id: int,
+    poll_id: int,
+    actor: str,
+    master_key: MasterKey | None = None,
+) -> Poll:
+    """A secret poll's sealed ballots are opened with `master_key`, counted and erased."""
     poll = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
     if poll.state != "open":
         raise not_in_state(poll, wanted="open")
     _move(session, poll, source="open", target="closed")
+    if poll.secrecy == "secret":
+        count_secret_ballots(session, poll=poll, master_key=master_key)
     poll.closed_at = utcnow()
     result = final_result(session, poll)
     poll.result = json.dumps(result, ensure_ascii=False)

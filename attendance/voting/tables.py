@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from attendance.orm import AttendanceEvent, Base, UTCDateTime, utcnow
@@ -41,6 +41,10 @@ class Poll(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     quorum_at_open: Mapped[str | None] = mapped_column(Text)  # JSON
     result: Mapped[str | None] = mapped_column(Text)  # JSON, written when the poll closes
+    # A secret poll's ballot key, only ever stored wrapped under the server's master key,
+    # and that master key's check value; both erased as the poll closes.
+    ballot_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ballot_key_check: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     options: Mapped[list[PollOption]] = relationship(
@@ -90,12 +94,28 @@ class NamedChoice(Base):
     )
 
 
+class SecretBallot(Base):
+    """A secret ballot while its poll is open: its choice sealed under the poll's key.
+
+    No voter, no time; the key is random, so rows are kept in no order of arrival. The
+    close opens them into the counters and deletes them (docs/voting.md).
+    """
+
+    __tablename__ = "poll_secret_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class SecretCount(Base):
     """A secret poll's votes per option: counters, not ballots.
 
-    Created with the poll, then only ever updated, all of a poll's rows by every ballot
-    (by one or by zero): no row per ballot, so no key, time or row order can follow who
-    voted when, in the database, its backups or a dump.
+    Created with the poll and written only as it closes, from its sealed ballots: the
+    counters never move while a file reader could tie a change to the voter of the moment.
     """
 
     __tablename__ = "poll_secret_counts"

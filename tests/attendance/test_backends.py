@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.checkin import check_in
-from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.db import forget_deleted, make_engine, make_session_factory, unit_of_work
 from attendance.errors import Conflict
 from attendance.matching import Decision, FaceDecision
 from attendance.meetings import create_meeting, set_participants
@@ -28,10 +28,12 @@ from attendance.orm import AttendanceEvent, Base
 from attendance.people import create_person
 from attendance.review.service import confirm_review, get_review, record_review, reject_review
 from attendance.voting.ballots import cast_ballot
+from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
-from attendance.voting.tables import BallotRecord, Poll
+from attendance.voting.tables import BallotRecord, Poll, SecretBallot
 
 POSTGRES_URL = os.environ.get("ATTEND_TEST_POSTGRES_URL")
+MASTER_KEY = MasterKey(secret="a master key for the tests' secret polls only")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -203,6 +205,7 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(
                     voter_id=voter_ids[n // 2],  # each member submits twice
                     option_ids=[option_id],
                     channel="link",
+                    master_key=MASTER_KEY,
                 )
             outcomes.append("accepted")
         except Conflict as refused:
@@ -211,7 +214,13 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(
     def closer() -> None:
         barrier.wait()
         with unit_of_work(factory) as session:
-            close_poll(session, meeting_id=meeting_id, poll_id=poll_id, actor="admin")
+            close_poll(
+                session,
+                meeting_id=meeting_id,
+                poll_id=poll_id,
+                actor="admin",
+                master_key=MASTER_KEY,
+            )
 
     threads = [threading.Thread(target=voter, args=(n,)) for n in range(40)]
     threads.append(threading.Thread(target=closer))
@@ -233,3 +242,80 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(
     assert recorded == accepted == closed.ballots_cast == result["ballots"]
     assert sum(o["votes"] for o in result["options"]) == accepted  # counted once each
     assert accepted <= 20
+
+
+def _table_files(engine: Engine) -> bytes | None:
+    """The bytes on disk of the secret-ballot tables, where this connection may read them."""
+    if engine.dialect.name == "sqlite":
+        database = Path(str(engine.url.database))
+        wal = database.with_name(database.name + "-wal")
+        return database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    with engine.connect() as connection:
+        if not connection.exec_driver_sql(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar():
+            return None
+        connection.exec_driver_sql("CHECKPOINT")  # the table files as the buffers hold them
+        return b"".join(
+            connection.exec_driver_sql(
+                f"SELECT pg_read_binary_file(pg_relation_filepath('{table}'))"
+            ).scalar_one()
+            for table in ("poll_secret_ballots", "polls")
+        )
+
+
+def test_closing_a_secret_poll_leaves_no_sealed_ballot_in_the_table_files(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    start = datetime.now(timezone.utc) - timedelta(minutes=5)
+    with unit_of_work(factory) as session:
+        people = [create_person(session, full_name=f"Đại biểu {i:02d}") for i in range(4)]
+        meeting = create_meeting(
+            session, title="Kỳ họp", starts_at=start, ends_at=start + timedelta(hours=2)
+        )
+        set_participants(session, meeting_id=meeting.id, person_ids=[p.id for p in people])
+        for p in people:
+            check_in(
+                session,
+                meeting_id=meeting.id,
+                person_id=p.id,
+                source="kiosk",
+                idempotency_key=f"in-{p.id}",
+                at=start,
+            )
+        spec = PollSpec(title="Nghị quyết", secrecy="secret", base="cast")
+        poll = create_poll(session, meeting_id=meeting.id, spec=spec, actor="admin")
+        open_poll(session, meeting_id=meeting.id, poll_id=poll.id, actor="admin")
+        meeting_id, poll_id = meeting.id, poll.id
+        options = [o.id for o in poll.options]
+        voter_ids = [p.id for p in people]
+    for n, voter_id in enumerate(voter_ids):
+        with unit_of_work(factory) as session:
+            cast_ballot(
+                session,
+                meeting_id=meeting_id,
+                poll_id=poll_id,
+                voter_id=voter_id,
+                option_ids=[options[n % 2]],
+                channel="link",
+                master_key=MASTER_KEY,
+            )
+    with factory() as session:
+        secrets = set(session.scalars(select(SecretBallot.sealed)))
+        secrets.add(session.scalars(select(Poll.ballot_key)).one() or b"")
+    assert len(secrets) == 5
+    before = _table_files(engine)
+    if before is not None:
+        assert any(s in before for s in secrets)  # what the close must erase
+    with unit_of_work(factory) as session:
+        close_poll(
+            session, meeting_id=meeting_id, poll_id=poll_id, actor="admin", master_key=MASTER_KEY
+        )
+    assert forget_deleted(engine)  # also ran after the close committed
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(SecretBallot)) == 0
+        result = json.loads(session.scalars(select(Poll.result)).one() or "{}")
+    assert [o["votes"] for o in result["options"]] == [2, 2, 0]
+    after = _table_files(engine)
+    if after is None:
+        pytest.skip("reading PostgreSQL's table files needs a superuser")
+    assert not [s for s in secrets if s in after]

@@ -17,6 +17,7 @@ from attendance.orm import Person, utcnow
 from attendance.people import create_person
 from attendance.presence import check_out
 from attendance.voting.ballots import cast_ballot
+from attendance.voting.master_key import MasterKey
 from attendance.voting.opinions import give_opinion, opinions
 from attendance.voting.passes import authenticate_pass, issue_pass
 from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
@@ -24,6 +25,7 @@ from attendance.voting.proxies import give_proxy
 from attendance.voting.tables import BallotRecord, Poll, SecretCount
 from attendance.voting.tally import tally
 
+MASTER_KEY = MasterKey(secret="a master key for the tests' secret polls only")
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu", "Phạm Đức Dũng", "Hoàng Thị Hà"]
 
 
@@ -241,7 +243,7 @@ def test_secret_poll_leaves_no_link_between_person_and_choice(
     poll = opened(session, meeting_id, secrecy="secret", base="cast")
     choices = ["Đồng ý", "Không đồng ý", "Đồng ý", "Không biểu quyết", "Đồng ý"]
     for person, label in zip(people[:5], choices, strict=True):
-        vote(session, poll, person, label)
+        vote(session, poll, person, label, master_key=MASTER_KEY)
         # Whatever the ballots, the poll's counters are the same rows: one per option.
         assert session.scalar(select(func.count()).select_from(SecretCount)) == 3
     session.flush()
@@ -259,7 +261,9 @@ def test_secret_poll_leaves_no_link_between_person_and_choice(
     live = tally(session, poll)
     assert live["not_voted"] is None and live["ballots"] == 5
     assert [o["votes"] for o in live["options"]] == [None, None, None]
-    closed = close_poll(session, meeting_id=meeting_id, poll_id=poll.id, actor="admin")
+    closed = close_poll(
+        session, meeting_id=meeting_id, poll_id=poll.id, actor="admin", master_key=MASTER_KEY
+    )
     result = json.loads(closed.result or "{}")
     assert [o["votes"] for o in result["options"]] == [3, 1, 1]
     assert result["named_choices"] is None

@@ -1,0 +1,162 @@
+"""Sealed secret ballots: durable through a crash, refused under another master key."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from attendance.checkin import check_in
+from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.errors import Unavailable
+from attendance.meetings import create_meeting, set_participants
+from attendance.orm import Base, utcnow
+from attendance.people import create_person
+from attendance.voting.ballots import cast_ballot
+from attendance.voting.master_key import MasterKey
+from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
+from attendance.voting.tables import Poll, SecretBallot
+
+CHOICES = [0, 1, 0, 2, 0, 1]  # option positions: three for, two against, one abstains
+
+
+def database(path: Path) -> tuple[Engine, sessionmaker[Session]]:
+    engine = make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    return engine, make_session_factory(engine)
+
+
+def open_secret_poll(factory: sessionmaker[Session]) -> tuple[int, int, list[int], list[int]]:
+    """(meeting, poll, option ids, voters): six members present, a secret motion open."""
+    start = utcnow() - timedelta(minutes=5)
+    with unit_of_work(factory) as session:
+        people = [create_person(session, full_name=f"Đại biểu {i}") for i in range(6)]
+        meeting = create_meeting(
+            session, title="Kỳ họp", starts_at=start, ends_at=start + timedelta(hours=2)
+        )
+        set_participants(session, meeting_id=meeting.id, person_ids=[p.id for p in people])
+        for p in people:
+            check_in(
+                session,
+                meeting_id=meeting.id,
+                person_id=p.id,
+                source="kiosk",
+                idempotency_key=f"in-{p.id}",
+                at=start,
+            )
+        spec = PollSpec(title="Nghị quyết", secrecy="secret", base="cast")
+        poll = create_poll(session, meeting_id=meeting.id, spec=spec, actor="admin")
+        open_poll(session, meeting_id=meeting.id, poll_id=poll.id, actor="admin")
+        return meeting.id, poll.id, [o.id for o in poll.options], [p.id for p in people]
+
+
+def vote(
+    factory: sessionmaker[Session], poll: tuple[int, int], voter: int, option: int, key: MasterKey
+) -> None:
+    with unit_of_work(factory) as session:
+        cast_ballot(
+            session,
+            meeting_id=poll[0],
+            poll_id=poll[1],
+            voter_id=voter,
+            option_ids=[option],
+            channel="link",
+            master_key=key,
+        )
+
+
+def close(factory: sessionmaker[Session], poll: tuple[int, int], key: MasterKey) -> list[int]:
+    with unit_of_work(factory) as session:
+        closed = close_poll(
+            session, meeting_id=poll[0], poll_id=poll[1], actor="admin", master_key=key
+        )
+        return [o["votes"] for o in json.loads(closed.result or "{}")["options"]]
+
+
+def test_sealed_ballots_survive_a_crash_and_are_counted_after_restart(tmp_path: Path) -> None:
+    key_file = tmp_path / "keys" / "attendance.key"
+    engine, factory = database(tmp_path / "data" / "attendance.db")
+    meeting_id, poll_id, options, voters = open_secret_poll(factory)
+    for voter, choice in zip(voters, CHOICES, strict=True):
+        vote(factory, (meeting_id, poll_id), voter, options[choice], MasterKey(path=key_file))
+    # The process dies here: what is on disk is the database and its WAL as they are now,
+    # with no close, no checkpoint and nothing kept in memory.
+    shutil.copytree(tmp_path / "data", tmp_path / "after-crash")
+    engine.dispose()
+    assert (tmp_path / "after-crash" / "attendance.db-wal").stat().st_size > 0
+    restarted, factory = database(tmp_path / "after-crash" / "attendance.db")
+    counts = close(factory, (meeting_id, poll_id), MasterKey(path=key_file))  # read anew
+    restarted.dispose()
+    assert counts == [3, 2, 1]
+
+
+def test_a_ballot_under_another_master_key_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    engine, factory = database(tmp_path / "attendance.db")
+    meeting_id, poll_id, options, voters = open_secret_poll(factory)
+    poll = (meeting_id, poll_id)
+    first = MasterKey(secret="the key this poll was opened with, 32+ characters")
+    other = MasterKey(secret="a key restored from somewhere else, 32+ characters")
+    vote(factory, poll, voters[0], options[0], first)
+    with pytest.raises(Unavailable) as refused:
+        vote(factory, poll, voters[1], options[1], other)
+    assert refused.value.code == "SECRET_KEY_MISMATCH"
+    assert "khóa" in refused.value.message and "ATTEND_SECRET_KEY_FILE" in refused.value.message
+    with pytest.raises(Unavailable) as not_closed:
+        close(factory, poll, other)
+    assert not_closed.value.code == "SECRET_KEY_MISMATCH"
+    with factory() as session:
+        still = session.get(Poll, poll_id)
+        assert still is not None and (still.state, still.ballots_cast) == ("open", 1)
+        assert session.scalar(select(func.count()).select_from(SecretBallot)) == 1
+    vote(factory, poll, voters[1], options[1], first)  # the right key still works
+    assert close(factory, poll, first) == [1, 1, 0]
+    with factory() as session:
+        closed = session.get(Poll, poll_id)
+        assert closed is not None and closed.ballot_key is None and closed.ballot_key_check is None
+        assert session.scalar(select(func.count()).select_from(SecretBallot)) == 0
+    engine.dispose()
+
+
+def test_a_secret_poll_without_a_master_key_refuses_ballots(tmp_path: Path) -> None:
+    engine, factory = database(tmp_path / "attendance.db")
+    meeting_id, poll_id, options, voters = open_secret_poll(factory)
+    with pytest.raises(Unavailable) as refused, unit_of_work(factory) as session:
+        cast_ballot(
+            session,
+            meeting_id=meeting_id,
+            poll_id=poll_id,
+            voter_id=voters[0],
+            option_ids=[options[0]],
+            channel="link",
+        )
+    assert refused.value.code == "SECRET_KEY_UNAVAILABLE"
+    engine.dispose()
+
+
+def test_the_master_key_file_is_created_private_and_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "keys" / "attendance.key"
+    created = MasterKey(path=path)
+    assert len(created.key) == 32 and path.is_file()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert MasterKey(path=path).key == created.key  # a restart reads the same key
+    assert MasterKey(path=tmp_path / "other.key").key != created.key
+    assert "attendance.key" in repr(created) and created.key.hex() not in repr(created)
+
+
+def test_a_short_or_unreadable_master_key_is_a_clear_refusal(tmp_path: Path) -> None:
+    with pytest.raises(Unavailable) as short:
+        _ = MasterKey(secret="too short").key
+    assert short.value.code == "SECRET_KEY_UNAVAILABLE" and "32" in short.value.message
+    folder = tmp_path / "a-folder.key"
+    folder.mkdir()
+    with pytest.raises(Unavailable) as unreadable:
+        _ = MasterKey(path=folder).key
+    assert str(folder) in unreadable.value.message
