@@ -49,7 +49,9 @@ def client(tmp_path: Path, data_dir: Path) -> Iterator[TestClient]:
     )
     app = create_app(settings, pipeline_factory=_no_models, warm_up=False)
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    with TestClient(app, raise_server_exceptions=False, headers=headers) as client:
+    with TestClient(
+        app, raise_server_exceptions=False, headers=headers, base_url="http://localhost"
+    ) as client:
         yield client
 
 
@@ -156,7 +158,9 @@ def test_a_server_restarted_with_another_master_key_refuses_secret_ballots(
         )
         app = create_app(settings, pipeline_factory=_no_models, warm_up=False)
         headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-        return TestClient(app, raise_server_exceptions=False, headers=headers)
+        return TestClient(
+            app, raise_server_exceptions=False, headers=headers, base_url="http://localhost"
+        )
 
     first, other = (
         "the key of the first start, long enough",
