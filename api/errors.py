@@ -11,32 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from attendance.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    Invalid,
-    NoGallery,
-    NotFound,
-    PhotoRejected,
-    Unauthorized,
-)
-from models.images import ImageRejected, ImageTooLarge
+from attendance.errors import STATUS_OF_CODE, DomainError, Unauthorized, status_of
+from models.images import ImageRejected
 from models.packs import ModelPackError
 
 logger = logging.getLogger(__name__)
-
-STATUS: list[tuple[type[Exception], int]] = [
-    (NotFound, 404),
-    (Conflict, 409),
-    (Unauthorized, 401),
-    (Forbidden, 403),
-    (PhotoRejected, 422),
-    (Invalid, 422),
-    (NoGallery, 409),
-    (ImageTooLarge, 413),
-    (ImageRejected, 422),
-]
 
 
 def error_body(reason: str, detail: str) -> dict[str, str]:
@@ -44,9 +23,13 @@ def error_body(reason: str, detail: str) -> dict[str, str]:
 
 
 def status_for(exc: Exception) -> int:
-    for kind, status in STATUS:
-        if isinstance(exc, kind):
+    """The catalog's status for the error's code (attendance/errors.py); a code it lacks falls
+    back to the code of its exception class (Forbidden's FORBIDDEN), then to 500."""
+    codes = [getattr(exc, "code", None), *(kind.__dict__.get("code") for kind in type(exc).__mro__)]
+    for code in codes:
+        if isinstance(code, str) and (status := status_of(code)) is not None:
             return status
+    logger.error("error code %s has no status in attendance/errors.py", codes[0])
     return 500
 
 
@@ -70,7 +53,8 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         )
 
     async def model_error(_: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(error_body("MODEL_UNAVAILABLE", str(exc)), status_code=503)
+        status = STATUS_OF_CODE["MODEL_UNAVAILABLE"]
+        return JSONResponse(error_body("MODEL_UNAVAILABLE", str(exc)), status_code=status)
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -80,8 +64,9 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         detail = f"Dữ liệu gửi lên không hợp lệ. The request is not valid: {problems}"
         if is_page(request):
             assert page_error is not None
-            return page_error(request, 422, "INVALID_REQUEST", detail)
-        return JSONResponse(error_body("INVALID_REQUEST", detail), status_code=422)
+            return page_error(request, STATUS_OF_CODE["INVALID_REQUEST"], "INVALID_REQUEST", detail)
+        status = STATUS_OF_CODE["INVALID_REQUEST"]
+        return JSONResponse(error_body("INVALID_REQUEST", detail), status_code=status)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         # Raised by the framework itself: unknown routes, malformed multipart bodies.
@@ -101,8 +86,9 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         detail = "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged."
         if is_page(request):
             assert page_error is not None
-            return page_error(request, 500, "INTERNAL_ERROR", detail)
-        return JSONResponse(error_body("INTERNAL_ERROR", detail), status_code=500)
+            return page_error(request, STATUS_OF_CODE["INTERNAL_ERROR"], "INTERNAL_ERROR", detail)
+        status = STATUS_OF_CODE["INTERNAL_ERROR"]
+        return JSONResponse(error_body("INTERNAL_ERROR", detail), status_code=status)
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(ImageRejected, domain_error)
