@@ -15,6 +15,7 @@ from api import vote_page
 from api.deps import require_admin_token, require_token
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
+from api.openapi import DocumentedAPI
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
@@ -69,7 +70,7 @@ def create_app(
         yield {"services": services}
         engine.dispose()
 
-    app = FastAPI(
+    app = DocumentedAPI(
         title="Attendance",
         summary="Face-recognition meeting attendance and check-in",
         version="0.1.0",
