@@ -25,8 +25,14 @@ DESCRIPTIONS = {
 
 # Statuses a route answers that its shape does not show (see error_statuses); by operation.
 EXTRA: dict[tuple[str, str], set[int]] = {
-    # An export of a poll's minutes waits for the poll to close (POLL_NOT_CLOSED).
-    ("get", "/api/v1/meetings/{meeting_id}/export"): {409},
+    # Results are published once the poll closes (POLL_NOT_CLOSED).
+    ("get", "/api/v1/meetings/{meeting_id}/polls/{poll_id}/results"): {409},
+}
+# Writes that answer 200 with the first record when it exists already (a repeated
+# idempotency key, a second sighting, a photo with no new arrivals), 201 when they write.
+REPEATABLE = {
+    ("post", "/api/v1/meetings/{meeting_id}/checkins"),
+    ("post", "/api/v1/meetings/{meeting_id}/checkouts"),
 }
 
 
@@ -62,6 +68,9 @@ def describe_errors(schema: dict[str, Any]) -> dict[str, Any]:
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            if (method, path) in REPEATABLE and "201" in responses:
+                first = "Đã ghi từ trước: bản ghi đầu tiên. Already recorded: the first record."
+                responses.setdefault("200", {**responses["201"], "description": first})
             for status in sorted(error_statuses(method, path, operation)):
                 responses[str(status)] = {
                     "description": DESCRIPTIONS[status],
