@@ -17,6 +17,7 @@ from api.deps import require_admin_token, require_permission, require_token, req
 from api.errors import install_error_handlers
 from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
+from api.openapi import DocumentedAPI
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
@@ -82,7 +83,7 @@ def create_app(
         yield {"services": services}
         engine.dispose()
 
-    app = FastAPI(
+    app = DocumentedAPI(
         title="Attendance",
         summary="Face-recognition meeting attendance and check-in",
         version="0.1.0",

@@ -12,37 +12,17 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from attendance.errors import (
+    STATUS_OF_CODE,
     Busy,
-    Conflict,
     DomainError,
-    Forbidden,
-    Invalid,
-    NoGallery,
-    NotFound,
-    PhotoRejected,
     TooManyAttempts,
     Unauthorized,
-    Unavailable,
+    status_of,
 )
-from models.images import ImageRejected, ImageTooLarge
+from models.images import ImageRejected
 from models.packs import ModelPackError
 
 logger = logging.getLogger(__name__)
-
-STATUS: list[tuple[type[Exception], int]] = [
-    (NotFound, 404),
-    (Conflict, 409),
-    (Unauthorized, 401),
-    (Forbidden, 403),
-    (PhotoRejected, 422),
-    (Invalid, 422),
-    (NoGallery, 409),
-    (Unavailable, 503),
-    (ImageTooLarge, 413),
-    (ImageRejected, 422),
-    (TooManyAttempts, 429),
-    (Busy, 503),
-]
 
 
 def error_body(reason: str, detail: str) -> dict[str, str]:
@@ -59,9 +39,13 @@ def headers_for(exc: Exception) -> dict[str, str]:
 
 
 def status_for(exc: Exception) -> int:
-    for kind, status in STATUS:
-        if isinstance(exc, kind):
+    """The catalog's status for the error's code (attendance/errors.py); a code it lacks falls
+    back to the code of its exception class (Forbidden's FORBIDDEN), then to 500."""
+    codes = [getattr(exc, "code", None), *(kind.__dict__.get("code") for kind in type(exc).__mro__)]
+    for code in codes:
+        if isinstance(code, str) and (status := status_of(code)) is not None:
             return status
+    logger.error("error code %s has no status in attendance/errors.py", codes[0])
     return 500
 
 
@@ -87,7 +71,8 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         )
 
     async def model_error(_: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(error_body("MODEL_UNAVAILABLE", str(exc)), status_code=503)
+        status = STATUS_OF_CODE["MODEL_UNAVAILABLE"]
+        return JSONResponse(error_body("MODEL_UNAVAILABLE", str(exc)), status_code=status)
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -97,8 +82,9 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         detail = f"Dữ liệu gửi lên không hợp lệ. The request is not valid: {problems}"
         if is_page(request):
             assert page_error is not None
-            return page_error(request, 422, "INVALID_REQUEST", detail)
-        return JSONResponse(error_body("INVALID_REQUEST", detail), status_code=422)
+            return page_error(request, STATUS_OF_CODE["INVALID_REQUEST"], "INVALID_REQUEST", detail)
+        status = STATUS_OF_CODE["INVALID_REQUEST"]
+        return JSONResponse(error_body("INVALID_REQUEST", detail), status_code=status)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         # Raised by the framework itself: unknown routes, malformed multipart bodies.
@@ -118,8 +104,9 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         detail = "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged."
         if is_page(request):
             assert page_error is not None
-            return page_error(request, 500, "INTERNAL_ERROR", detail)
-        return JSONResponse(error_body("INTERNAL_ERROR", detail), status_code=500)
+            return page_error(request, STATUS_OF_CODE["INTERNAL_ERROR"], "INTERNAL_ERROR", detail)
+        status = STATUS_OF_CODE["INTERNAL_ERROR"]
+        return JSONResponse(error_body("INTERNAL_ERROR", detail), status_code=status)
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(ImageRejected, domain_error)

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
+from attendance.errors import STATUS_OF_CODE
 from attendance.settings import Settings
 
 # The pages' scripts and styles are files under /static (no inline script, style or event
@@ -121,4 +122,6 @@ class AllowedHosts:
             "Địa chỉ máy chủ trong yêu cầu không được phép (ATTEND_ALLOWED_HOSTS). "
             "The host named in the request is not allowed (ATTEND_ALLOWED_HOSTS)."
         )
-        await JSONResponse(error_body("BAD_HOST", detail), status_code=400)(scope, receive, send)
+        await JSONResponse(error_body("BAD_HOST", detail), status_code=STATUS_OF_CODE["BAD_HOST"])(
+            scope, receive, send
+        )

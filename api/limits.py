@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PageError, error_body
+from attendance.errors import STATUS_OF_CODE
 from models.images import format_bytes
 
 UPLOAD_SLACK = 64 * 1024  # multipart headers and form fields around the file
@@ -48,6 +49,7 @@ class BodyLimit:
 
     def _refuse(self, scope: Scope, detail: str) -> Response:
         request = Request(scope)
+        status = STATUS_OF_CODE["IMAGE_TOO_LARGE"]
         if not request.url.path.startswith("/api/"):
-            return self.page_error(request, 413, "IMAGE_TOO_LARGE", detail)
-        return JSONResponse(error_body("IMAGE_TOO_LARGE", detail), status_code=413)
+            return self.page_error(request, status, "IMAGE_TOO_LARGE", detail)
+        return JSONResponse(error_body("IMAGE_TOO_LARGE", detail), status_code=status)

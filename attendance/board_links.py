@@ -9,29 +9,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Forbidden
 from attendance.meetings import get_meeting
-from attendance.orm import Base, UTCDateTime, utcnow
+from attendance.orm import BoardLink, utcnow
 
 PREFIX = "bd_"
-
-
-class BoardLink(Base):
-    __tablename__ = "board_links"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def _digest(key: str) -> str:

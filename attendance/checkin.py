@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, Invalid
-from attendance.meetings import get_meeting, roster_ids
+from attendance.meetings import get_meeting, require_on_roster
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person, utcnow
 from attendance.people import get_person
@@ -74,12 +74,7 @@ def check_in(
         return CheckInResult(existing, created=False)
     get_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
-    if person_id not in roster_ids(session, meeting_id=meeting_id):
-        raise Invalid(
-            f"{person.full_name} không có trong danh sách cuộc họp này. "
-            "This person is not on this meeting's list.",
-            code="NOT_ON_ROSTER",
-        )
+    require_on_roster(session, meeting_id=meeting_id, person=person)
     when = at or utcnow()
     if when.tzinfo is None:
         raise Invalid("Thời điểm 'at' phải có múi giờ. 'at' must include a time zone offset.")

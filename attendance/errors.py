@@ -1,4 +1,4 @@
-"""Domain errors; the HTTP edge maps each kind to a status code in one place."""
+"""Domain errors and the one catalog of error codes; a code decides its HTTP status everywhere."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ class Forbidden(DomainError):
 class PhotoRejected(DomainError):
     """A photo failed the enrollment quality gate; `code` is the reason."""
 
+    code = "PHOTO_REJECTED"
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message, code=code)
 
@@ -70,3 +72,91 @@ class Unavailable(DomainError):
     """The server cannot do this now as configured (a key it needs is missing or wrong)."""
 
     code = "UNAVAILABLE"
+
+
+# Every error code an answer can carry, with its HTTP status (STYLE.md habit 14): the HTTP edge
+# (api/errors.py) reads the status from here, whichever exception class carries the code, and
+# tests/test_error_catalog.py fails when a code is raised anywhere without an entry. The
+# domain keeps the numbers so that a rule and its refusal are read in one place.
+STATUS_OF_CODE: dict[str, int] = {
+    # 400: the request names a host this server does not answer to (api/headers.py).
+    "BAD_HOST": 400,
+    # 401: who is asking is not known.
+    "UNAUTHORIZED": 401,
+    "BAD_SIGN_IN": 401,
+    "SIGN_IN_REQUIRED": 401,
+    # 403: known, but not allowed to do this, here, now.
+    "FORBIDDEN": 403,
+    "BOARD_LINK_INVALID": 403,
+    "CROSS_SITE_REQUEST": 403,
+    "FACE_NOT_RECOGNISED": 403,
+    "VOTER_REQUIRED": 403,
+    "NOT_ON_ROSTER": 403,
+    "NOT_PRESENT": 403,
+    "NO_VOTING_RIGHTS": 403,
+    "NO_PROXY": 403,
+    "GRANTOR_PRESENT": 403,
+    # 404: a path or body id names nothing.
+    "NOT_FOUND": 404,
+    "POLL_NOT_FOUND": 404,
+    "UNKNOWN_PERSON": 404,
+    # 409: the request is well formed but the state does not allow it.
+    "CONFLICT": 409,
+    "ALREADY_RESOLVED": 409,
+    "ALREADY_VOTED": 409,
+    "IDEMPOTENCY_KEY_REUSED": 409,
+    "NO_GALLERY": 409,
+    "POLL_CLOSED": 409,
+    "POLL_DRAFT": 409,
+    "POLL_OPEN": 409,
+    "POLL_NOT_CLOSED": 409,
+    "PROXY_EXISTS": 409,
+    "QUORUM_NOT_MET": 409,
+    # 413: more than the limits allow.
+    "IMAGE_TOO_LARGE": 413,
+    # 422: the content cannot be used.
+    "INVALID": 422,
+    "INVALID_REQUEST": 422,
+    "INVALID_FRACTION": 422,
+    "INVALID_OPINION": 422,
+    "INVALID_OPTION": 422,
+    "INVALID_POLL": 422,
+    "INVALID_TEXT": 422,
+    "TOO_LONG": 422,
+    "REASON_REQUIRED": 422,
+    "UNKNOWN_EXPORT_FORMAT": 422,
+    "ROSTER_EMPTY": 422,
+    "ROSTER_MODE": 422,
+    "ROSTER_NO_NAME_COLUMN": 422,
+    "ROSTER_TOO_LARGE": 422,
+    "ROSTER_UNREADABLE": 422,
+    # An image or photo that cannot be used (the enrollment quality gate's reasons too).
+    "UNREADABLE_IMAGE": 422,
+    "PHOTO_REJECTED": 422,
+    "NO_FACE": 422,
+    "MULTIPLE_FACES": 422,
+    "FACE_TOO_SMALL": 422,
+    "TOO_BLURRY": 422,
+    "EXTREME_POSE": 422,
+    "TOO_DARK": 422,
+    "DUPLICATE_PERSON": 422,
+    # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
+    "ERROR": 500,
+    "INTERNAL_ERROR": 500,
+    "MODEL_UNAVAILABLE": 503,
+    # Come back later: too many failed attempts or streams (429), a capacity limit (503).
+    "TOO_MANY_ATTEMPTS": 429,
+    "TOO_MANY_STREAMS": 429,
+    "SERVER_BUSY": 503,
+    # The server lacks what it needs as configured (a master key missing or not the poll's).
+    "UNAVAILABLE": 503,
+    "SECRET_KEY_MISMATCH": 503,
+    "SECRET_KEY_UNAVAILABLE": 503,
+    # A sealed ballot that does not open under its poll's key: the data was altered.
+    "BALLOT_DAMAGED": 500,
+}
+
+
+def status_of(code: str) -> int | None:
+    """The HTTP status of an error code; None for a code the catalog does not know."""
+    return STATUS_OF_CODE.get(code)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from attendance.errors import Invalid, NotFound
+from attendance.errors import Forbidden, Invalid, NotFound
 from attendance.orm import MAX_ID, Meeting, Participant, Person
 from attendance.text import clean_text
 
@@ -128,6 +128,21 @@ def roster_ids(session: Session, *, meeting_id: int) -> set[int]:
     return set(
         session.scalars(select(Participant.person_id).where(Participant.meeting_id == meeting_id))
     )
+
+
+def require_on_roster(session: Session, *, meeting_id: int, person: Person) -> None:
+    """The one on-roster check (check-in, check-out, voting links, ballots, opinions)."""
+    on_roster = session.scalar(
+        select(Participant.person_id).where(
+            Participant.meeting_id == meeting_id, Participant.person_id == person.id
+        )
+    )
+    if on_roster is None:
+        raise Forbidden(
+            f"{person.full_name} không có trong danh sách cuộc họp này. "
+            "This person is not on this meeting's list.",
+            code="NOT_ON_ROSTER",
+        )
 
 
 def roster_sizes(session: Session, *, meeting_ids: list[int]) -> dict[int, int]:

@@ -192,9 +192,24 @@ class AgendaItem(Base):
     title: Mapped[str] = mapped_column(String(300))
 
 
-# The voting, review, staff and board tables share this metadata; imported last because they
-# import Base.
-from attendance import board_links as _board_tables  # noqa: E402, F401
+class BoardLink(Base):
+    """A read-only key for one meeting's board screen (see attendance/board_links.py)."""
+
+    __tablename__ = "board_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The voting, review and staff tables share this metadata; imported last because they import
+# Base. Those modules import nothing but the ORM, so either can be imported first. A table
+# module that imports services (which import this module) would be a cycle: keep services
+# out of them.
 from attendance.review import tables as _review_tables  # noqa: E402, F401
 from attendance.staff import tables as _staff_tables  # noqa: E402, F401
 from attendance.voting import tables as _voting_tables  # noqa: E402, F401

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.errors import Conflict, Invalid
-from attendance.meetings import get_meeting, roster_ids
-from attendance.orm import AttendanceEvent, utcnow
+from attendance.errors import Conflict, Forbidden, Invalid
+from attendance.meetings import get_meeting, require_on_roster
+from attendance.orm import AttendanceEvent, Person, utcnow
 from attendance.people import get_person
 from attendance.text import clean_text
 
@@ -69,6 +69,18 @@ def presence_event(
     return last if last is not None and last.kind in PRESENT_KINDS else None
 
 
+def require_present(
+    session: Session, *, meeting_id: int, person: Person, message: str, at: datetime | None = None
+) -> AttendanceEvent:
+    """The one present check (check-out, ballots, opinions, proxies): the event that makes this
+    person present at `at` (now if None). `message` is the bilingual refusal, which says what
+    presence was needed for."""
+    event = presence_event(session, meeting_id=meeting_id, person_id=person.id, at=at)
+    if event is None:
+        raise Forbidden(message, code="NOT_PRESENT")
+    return event
+
+
 def check_out(
     session: Session,
     *,
@@ -106,19 +118,16 @@ def check_out(
         )
     get_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
-    if person_id not in roster_ids(session, meeting_id=meeting_id):
-        raise Invalid(
-            f"{person.full_name} không có trong danh sách cuộc họp này. "
-            "This person is not on this meeting's list.",
-            code="NOT_ON_ROSTER",
-        )
+    require_on_roster(session, meeting_id=meeting_id, person=person)
     when = (at or utcnow()).astimezone(timezone.utc)
-    if presence_event(session, meeting_id=meeting_id, person_id=person_id, at=when) is None:
-        raise Conflict(
-            f"{person.full_name} hiện không có mặt nên không thể ghi ra về. "
-            "This person is not present, so they cannot be checked out.",
-            code="NOT_PRESENT",
-        )
+    require_present(
+        session,
+        meeting_id=meeting_id,
+        person=person,
+        at=when,
+        message=f"{person.full_name} hiện không có mặt nên không thể ghi ra về. "
+        "This person is not present, so they cannot be checked out.",
+    )
     event = AttendanceEvent(
         meeting_id=meeting_id,
         person_id=person_id,

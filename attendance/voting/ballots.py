@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, Forbidden, Invalid
+from attendance.meetings import require_on_roster
 from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
-from attendance.presence import presence_event
+from attendance.presence import presence_event, require_present
 from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import get_poll, not_in_state
 from attendance.voting.secret_ballots import check_master_key, store_secret_ballot
@@ -127,6 +128,7 @@ def _eligibility(
     """The presence event that lets this vote count, and the member's name; refusals say why."""
     voter = get_person(session, person_id=voter_id)
     member = get_person(session, person_id=member_id) if member_id != voter_id else voter
+    require_on_roster(session, meeting_id=poll.meeting_id, person=voter)
     rights = dict(
         session.execute(
             select(Participant.person_id, Participant.voting_rights).where(
@@ -135,12 +137,6 @@ def _eligibility(
             )
         ).all()
     )
-    if voter_id not in rights:
-        raise Forbidden(
-            f"{voter.full_name} không có trong danh sách cuộc họp này. "
-            "This person is not on this meeting's list.",
-            code="NOT_ON_ROSTER",
-        )
     if member_id not in rights or not rights[member_id]:
         raise Forbidden(
             f"{member.full_name} không có quyền biểu quyết trong cuộc họp này. "
@@ -167,13 +163,14 @@ def _eligibility(
                 "That member is present and votes in person; a proxy is for absence only.",
                 code="GRANTOR_PRESENT",
             )
-    event = presence_event(session, meeting_id=poll.meeting_id, person_id=voter_id, at=utcnow())
-    if event is None:
-        raise Forbidden(
-            f"{voter.full_name} chưa điểm danh hoặc đã ra về: chỉ người có mặt mới được bỏ "
-            "phiếu. Only members present in the room may vote (checked in, not checked out).",
-            code="NOT_PRESENT",
-        )
+    event = require_present(
+        session,
+        meeting_id=poll.meeting_id,
+        person=voter,
+        at=utcnow(),
+        message=f"{voter.full_name} chưa điểm danh hoặc đã ra về: chỉ người có mặt mới được bỏ "
+        "phiếu. Only members present in the room may vote (checked in, not checked out).",
+    )
     return event, member.full_name
 
 

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.agenda import get_agenda_item
-from attendance.errors import Forbidden, Invalid
-from attendance.meetings import roster_ids
+from attendance.errors import Invalid
+from attendance.meetings import require_on_roster
 from attendance.orm import utcnow
 from attendance.people import get_person
-from attendance.presence import presence_event
+from attendance.presence import require_present
 from attendance.text import clean_text
 from attendance.voting.polls import get_poll, not_in_state
 from attendance.voting.tables import Opinion
@@ -51,17 +51,14 @@ def give_opinion(
             code="INVALID_OPINION",
         )
     person = get_person(session, person_id=person_id)
-    if person_id not in roster_ids(session, meeting_id=meeting_id):
-        raise Forbidden(
-            f"{person.full_name} không có trong danh sách cuộc họp này. "
-            "This person is not on this meeting's list.",
-            code="NOT_ON_ROSTER",
-        )
-    if presence_event(session, meeting_id=meeting_id, person_id=person_id) is None:
-        raise Forbidden(
-            "Chỉ đại biểu đang có mặt mới gửi được ý kiến. Only members present may give opinions.",
-            code="NOT_PRESENT",
-        )
+    require_on_roster(session, meeting_id=meeting_id, person=person)
+    require_present(
+        session,
+        meeting_id=meeting_id,
+        person=person,
+        message="Chỉ đại biểu đang có mặt mới gửi được ý kiến. "
+        "Only members present may give opinions.",
+    )
     opinion = Opinion(
         id=secrets.token_hex(16),
         meeting_id=meeting_id,

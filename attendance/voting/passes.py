@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.errors import Invalid, Unauthorized
-from attendance.meetings import get_meeting, roster_ids
+from attendance.errors import Unauthorized
+from attendance.meetings import get_meeting, require_on_roster
 from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
 from attendance.permissions import Permission, may
@@ -25,12 +25,7 @@ def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str)
     token, which is shown once (as a link or QR code) and never stored."""
     get_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
-    if person_id not in roster_ids(session, meeting_id=meeting_id):
-        raise Invalid(
-            f"{person.full_name} không có trong danh sách cuộc họp này. "
-            "This person is not on this meeting's list.",
-            code="NOT_ON_ROSTER",
-        )
+    require_on_roster(session, meeting_id=meeting_id, person=person)
     session.execute(
         update(VotingPass)
         .where(

@@ -199,7 +199,7 @@ def not_in_state(poll: Poll, *, wanted: str) -> Conflict:
     return Conflict(
         f"Biểu quyết '{poll.title}' {now_vi}. The poll '{poll.title}' is {poll.state}, "
         f"not {wanted}.",
-        code="POLL_CLOSED" if poll.state == "closed" else f"POLL_{poll.state.upper()}",
+        code={"draft": "POLL_DRAFT", "open": "POLL_OPEN", "closed": "POLL_CLOSED"}[poll.state],
     )
 
 

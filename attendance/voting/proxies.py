@@ -11,7 +11,7 @@ from attendance.errors import Conflict, Invalid, NotFound
 from attendance.meetings import get_meeting
 from attendance.orm import MAX_ID
 from attendance.people import get_person
-from attendance.presence import presence_event
+from attendance.presence import require_present
 from attendance.text import clean_text
 from attendance.voting.membership import voting_members
 from attendance.voting.tables import Proxy
@@ -39,12 +39,13 @@ def give_proxy(
                 "Both people must be voting members of this meeting.",
                 code="NO_VOTING_RIGHTS",
             )
-    if presence_event(session, meeting_id=meeting_id, person_id=holder_id) is None:
-        raise Conflict(
-            f"{holder.full_name} chưa có mặt: chỉ ủy quyền cho đại biểu đang có mặt. "
-            "A proxy can only be given to a member who is present.",
-            code="NOT_PRESENT",
-        )
+    require_present(
+        session,
+        meeting_id=meeting_id,
+        person=holder,
+        message=f"{holder.full_name} chưa có mặt: chỉ ủy quyền cho đại biểu đang có mặt. "
+        "A proxy can only be given to a member who is present.",
+    )
     proxy = Proxy(
         meeting_id=meeting_id,
         grantor_id=grantor_id,

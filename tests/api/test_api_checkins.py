@@ -64,11 +64,11 @@ def test_key_reused_for_another_person_is_a_409_conflict(client: TestClient, row
     assert rows()["attendance_events"] == 1
 
 
-def test_person_not_on_the_roster_is_refused_with_422(client: TestClient, rows: Rows) -> None:
+def test_person_not_on_the_roster_is_refused_with_403(client: TestClient, rows: Rows) -> None:
     invited, stranger = create_people(client, NAMES[:2])
     meeting_id = create_meeting(client, [invited])
     response = json_checkin(client, meeting_id, stranger, "kiosk-1:0001")
-    assert response.status_code == 422, response.text
+    assert response.status_code == 403, response.text
     assert response.json()["reason"] == "NOT_ON_ROSTER"
     assert rows()["attendance_events"] == 0
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance.checkin import Status, check_in, meeting_attendance
-from attendance.errors import Conflict, Invalid, NotFound
+from attendance.errors import Conflict, Forbidden, Invalid, NotFound
 from attendance.gallery_cache import GalleryCache
 from attendance.meetings import create_meeting, set_participants
 from attendance.orm import AttendanceEvent, Person
@@ -124,10 +124,11 @@ def test_key_reused_for_another_person_is_a_conflict(session: Session) -> None:
 def test_person_not_on_roster_cannot_check_in(session: Session) -> None:
     a, outsider = people(session, "Vũ Thị Hà", "Người Ngoài")
     meeting_id = meeting_with(session, [a])
-    with pytest.raises(Invalid):
+    with pytest.raises(Forbidden) as refused:
         check_in(
             session, meeting_id=meeting_id, person_id=outsider.id, source="k", idempotency_key="o"
         )
+    assert refused.value.code == "NOT_ON_ROSTER"
     assert arrivals(session) == 0
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from attendance.audit import entries
 from attendance.checkin import check_in, meeting_attendance
-from attendance.errors import Conflict, Invalid
+from attendance.errors import Forbidden, Invalid
 from attendance.meetings import create_meeting, set_participants
 from attendance.orm import utcnow
 from attendance.people import create_person
@@ -33,8 +33,10 @@ def out(session: Session, meeting_id: int, person_id: int, **kw: object) -> tupl
     return check_out(session, meeting_id=meeting_id, person_id=person_id, **args)  # type: ignore[arg-type]
 
 
-def test_checking_out_someone_absent_is_a_conflict(session: Session, member: tuple) -> None:
-    with pytest.raises(Conflict) as refused:
+def test_checking_out_someone_absent_is_refused_as_not_present(
+    session: Session, member: tuple
+) -> None:
+    with pytest.raises(Forbidden) as refused:
         out(session, *member)
     assert refused.value.code == "NOT_PRESENT"
 

@@ -93,7 +93,7 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     assert audit.count("Điểm danh thủ công Nguyễn Văn An") == 1
 
 
-def test_checking_out_someone_absent_is_a_clear_conflict(client: TestClient) -> None:
+def test_checking_out_someone_absent_is_refused_clearly(client: TestClient) -> None:
     meeting_id = create_meeting(client)
     person_id = _person(client, "Trần Thị Bình")
     _roster(client, meeting_id, [person_id])
@@ -102,7 +102,7 @@ def test_checking_out_someone_absent_is_a_clear_conflict(client: TestClient) -> 
         f"/meetings/{meeting_id}/checkout",
         {"person_id": str(person_id), "reason": "Về", "key": "c"},
     )
-    assert response.status_code == 409
+    assert response.status_code == 403
     assert "hiện không có mặt" in response.text
 
 

@@ -1,0 +1,167 @@
+"""The OpenAPI document tells the truth: a seeded, bounded schemathesis run against the app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import schemathesis
+from api_support import ADMIN_TOKEN, create_meeting, create_people
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase, given, settings
+from numpy.typing import NDArray
+from polls_support import MEMBERS, Room, arrive, new_poll, today
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api.app import create_app
+from attendance.settings import Settings
+from models.packs import FacePipeline
+from models.types import DetectedFace, ModelFile, ModelIdentity
+
+HEADERS = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PATH_PARAMETER = re.compile(r"\{(\w+)\}")
+EXAMPLES = (
+    10  # per operation (about 30 s for all here); with derandomize, the same cases on every run
+)
+
+
+class NoFaces:
+    """A detector that sees nobody: image routes answer without loading the real models."""
+
+    def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        return []
+
+    def detect_coarse(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        return []
+
+    def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
+        return faces
+
+
+class ZeroEmbedder:
+    dim = 128
+
+    def embed(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> NDArray[np.float32]:
+        return np.zeros((len(faces), self.dim), np.float32)
+
+
+FAKE = FacePipeline(
+    detector=NoFaces(),
+    embedder=ZeroEmbedder(),
+    identity=ModelIdentity(pack="fake", files=(ModelFile("none", "0" * 64),), dim=128),
+)
+
+
+@dataclass
+class Seeded:
+    app: FastAPI
+    ids: dict[str, int]  # a real id for each path parameter name
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    """People, a meeting today with them on the roster, members present, an agenda item, an
+    open and a draft poll, a proxy and a kiosk token: ids that exist, for the path parameters."""
+    db_path: Path = tmp_path_factory.mktemp("contract") / "a.db"
+    config = Settings(db_url=f"sqlite:///{db_path}", admin_token=ADMIN_TOKEN)
+    app = create_app(config, pipeline_factory=lambda _: FAKE, warm_up=False)
+    with TestClient(app, headers=HEADERS) as client:
+        people = create_people(client, [*MEMBERS, "Vũ Thị Quan Sát"])
+        meeting_id = create_meeting(client, people[:5], starts_at=today(0), ends_at=today(23, 59))
+        room = Room(meeting_id, people)
+        for person_id in people[:3]:
+            arrive(client, room, person_id)
+        url = f"/api/v1/meetings/{meeting_id}"
+        item = client.post(f"{url}/agenda", json={"title": "Dự toán 2027"}).json()
+        proxy = {"grantor_id": people[4], "holder_id": people[0]}
+        assert client.post(f"{url}/proxies", json=proxy).status_code == 201
+        poll = new_poll(client, room)
+        new_poll(client, room, open_it=False)
+        kiosk = client.post("/api/v1/kiosk-tokens", json={"name": "Cửa A", "room": "P.101"})
+        ids = {
+            "meeting_id": meeting_id,
+            "person_id": people[1],
+            "poll_id": poll["id"],
+            "item_id": item["id"],
+            "grantor_id": people[4],
+            "token_id": kiosk.json()["id"],
+        }
+    yield Seeded(app, ids)
+    schemathesis.python.asgi.shutdown_lifespans()
+
+
+@pytest.fixture(scope="module")
+def api_schema(seeded: Seeded) -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", seeded.app)
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+]
+
+
+def document() -> dict[str, Any]:
+    return create_app(Settings(db_url="sqlite://"), warm_up=False).openapi()
+
+
+def test_error_answers_are_documented_in_their_one_shape() -> None:
+    spec = document()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            errors = {s: r for s, r in op["responses"].items() if s >= "400"}
+            for status, answer in errors.items():
+                schema_ref = answer["content"]["application/json"]["schema"]["$ref"]
+                assert schema_ref.endswith("/ErrorRead"), (method, path, status)
+            if path.startswith("/api/v1/"):
+                assert {"401", "403", "429"} <= set(errors), (method, path)
+            if "{" in path:
+                assert "404" in errors, (method, path)
+
+
+def operations() -> list[tuple[str, str]]:
+    """(method, path) of every documented operation; the document needs no database."""
+    return [(method, path) for path, ops in document()["paths"].items() for method in ops]
+
+
+# schemathesis's own pytest integration (`from_fixture(...).parametrize()`) reads a node
+# attribute that pytest 9 removed; one Hypothesis test per operation does the same job.
+@pytest.mark.slow
+@pytest.mark.parametrize(("method", "path"), operations(), ids=lambda v: str(v))
+def test_api_answers_as_its_openapi_document_says(
+    api_schema: Any, seeded: Seeded, method: str, path: str
+) -> None:
+    operation = api_schema[path][method.upper()]
+    # Random ids name nothing (404): half the cases use ids that exist, to reach the routes.
+    real = {name: seeded.ids[name] for name in PATH_PARAMETER.findall(path)}
+    cases = operation.as_strategy()
+    if real:
+        cases = cases | operation.as_strategy(path_parameters=real)
+
+    @given(case=cases)
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    def answers_as_documented(case: Any) -> None:
+        case.call_and_validate(headers=HEADERS, checks=CHECKS)
+
+    answers_as_documented()
