@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from attendance.checkin_window import CheckinRules
 
 
 class MatchSettings(BaseModel):
@@ -41,6 +44,19 @@ class KioskSettings(BaseModel):
     others_limit: int = Field(0, ge=0, le=1_000_000)
 
 
+class CheckinSettings(BaseModel):
+    # Check-in opens this long before a meeting starts and closes when it ends (everyone:
+    # kiosks, the API, the pages). A kiosk's clock is trusted this far ahead, no further.
+    opens_before_minutes: int = Field(60, ge=0, le=24 * 60)
+    max_clock_skew_seconds: int = Field(120, ge=0, le=3600)
+
+    def rules(self) -> CheckinRules:
+        return CheckinRules(
+            opens_before=timedelta(minutes=self.opens_before_minutes),
+            max_skew=timedelta(seconds=self.max_clock_skew_seconds),
+        )
+
+
 class EnrollSettings(BaseModel):
     min_face_px: int = Field(60, ge=16)
     min_sharpness: float = Field(40.0, ge=0)
@@ -68,6 +84,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     enroll: EnrollSettings = EnrollSettings()
     kiosk: KioskSettings = KioskSettings()
+    checkin: CheckinSettings = CheckinSettings()
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

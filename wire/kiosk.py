@@ -14,6 +14,10 @@ class KioskMeetingRead(BaseModel):
     ends_at: datetime
     late_after_minutes: int
     person_ids: list[int]
+    # The server's check-in window (attendance.checkin_window): the kiosk applies no rule of
+    # its own, and the server refuses check-ins outside it whatever the kiosk's clock says.
+    checkin_opens_at: datetime
+    checkin_closes_at: datetime
 
 
 class KioskPersonRead(BaseModel):

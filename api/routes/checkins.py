@@ -18,8 +18,8 @@ from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
 from api.services import Services
 from api.upload import read_upload
 from attendance.checkin import CheckInResult, check_in
+from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
-from attendance.kiosk_sync import ensure_meeting_in_scope
 from attendance.matching import Decision
 from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import ApiToken, utcnow
@@ -30,10 +30,22 @@ from attendance.voting.passes import issue_pass_on_arrival
 router = APIRouter(tags=["check-in"])
 
 
-def _authorise(session: Session, token: ApiToken, meeting_id: int, at: datetime, zone: str) -> None:
+def _authorise(
+    session: Session,
+    services: Services,
+    token: ApiToken,
+    meeting_id: int,
+    now: datetime,
+    source: str,
+    note: str | None = None,
+) -> None:
+    """A kiosk: its room, the window open now by this server's clock, its camera's word only."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     if token.role != ADMIN:
-        ensure_meeting_in_scope(meeting, room=token.room, at=at, zone=zone)
+        rules = services.settings.checkin.rules()
+        ensure_kiosk_may_check_in(
+            meeting, room=token.room, now=now, rules=rules, source=source, note=note
+        )
 
 
 @router.post(
@@ -100,9 +112,10 @@ def _json_checkin(
     services: Services, token: ApiToken, actor: str, meeting_id: int, body: CheckinCreate
 ) -> EventRead:
     zone = services.settings.timezone
-    at = as_utc(body.at, zone) if body.at else utcnow()
+    now = utcnow()
+    at = as_utc(body.at, zone) if body.at else now
     with services.sessions() as session, session.begin():
-        _authorise(session, token, meeting_id, at, zone)
+        _authorise(session, services, token, meeting_id, now, body.source, body.note)
         result = check_in(
             session,
             meeting_id=meeting_id,
@@ -115,6 +128,9 @@ def _json_checkin(
             note=body.note,
             # Staff typing a check-in by hand: the reason and who did it go to the audit log.
             actor=actor if body.note or body.source == "manual" else None,
+            rules=services.settings.checkin.rules(),
+            now=now,
+            zone=zone,
         )
         # A kiosk's word alone (a person id) does not earn a voting link: whoever held its
         # token could vote as anyone. Staff, and faces recognised here, do.
@@ -138,7 +154,7 @@ def _image_checkin(
     base_key = key or f"img-{meeting_id}-" + hashlib.sha256(data).hexdigest()[:32]
     image = decode(services, data)
     with services.sessions() as session, session.begin():
-        _authorise(session, token, meeting_id, utcnow(), zone)
+        _authorise(session, services, token, meeting_id, utcnow(), source)
         faces = recognize_decoded(session, services, image=image, meeting_id=meeting_id)
         roster = roster_ids(session, meeting_id=meeting_id)
         threshold = services.settings.match.threshold
@@ -164,6 +180,8 @@ def _image_checkin(
                 idempotency_key=f"{base_key}:{face.person.id}",
                 similarity=face.decision.similarity,
                 margin=face.decision.margin,
+                rules=services.settings.checkin.rules(),
+                zone=zone,
             )
             events.append(_with_voting_link(session, services, result))
         return ImageCheckinRead(events=events, faces=[face_read(f) for f in faces])

@@ -88,9 +88,15 @@ def _resolve(
     confirm: bool,
 ) -> Response:
     meeting_id = get_review(session, item_id=item_id).meeting_id
-    action = confirm_review if confirm else reject_review
+    note_or_none = note[:500] or None
     try:
-        action(session, item_id=item_id, actor=staff.actor, note=note[:500] or None)
+        if confirm:
+            rules = services.settings.checkin.rules()
+            confirm_review(
+                session, item_id=item_id, actor=staff.actor, note=note_or_none, rules=rules
+            )
+        else:
+            reject_review(session, item_id=item_id, actor=staff.actor, note=note_or_none)
     except DomainError as exc:
         session.rollback()
         return _page(request, session, services.settings.timezone, staff, meeting_id, exc)

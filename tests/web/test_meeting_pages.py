@@ -77,9 +77,11 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     refused = post(client, url, {"person_id": str(person_id), "reason": " ", "key": "a"})
     assert refused.status_code == 422
     assert "Cần ghi lý do" in refused.text
-    done = post(client, url, {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a"})
+    # The meeting (2026-03-02 08:00-11:00) is over: the secretary types when they came.
+    came = {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a", "at": "2026-03-02T08:05"}
+    done = post(client, url, came)
     assert done.status_code == 303
-    again = post(client, url, {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a"})
+    again = post(client, url, came)
     assert again.status_code == 303  # a double click: the same key, one check-in
     out_url = f"/meetings/{meeting_id}/checkout"
     out = post(client, out_url, {"person_id": str(person_id), "reason": "Về sớm", "key": "b"})
