@@ -92,6 +92,22 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     assert audit.count("Điểm danh thủ công Nguyễn Văn An") == 1
 
 
+def test_manual_check_in_keeps_to_the_meetings_window(client: TestClient) -> None:
+    meeting_id = create_meeting(client)  # 2026-03-02 08:00-11:00, long over
+    person_id = _person(client, "Lê Hoàng Cường")
+    _roster(client, meeting_id, [person_id])
+    url = f"/meetings/{meeting_id}/checkin"
+    base = {"person_id": str(person_id), "reason": "Camera hỏng", "key": "w"}
+    for at in ("", "2026-03-02T06:00", "2099-03-02T08:05"):
+        refused = post(client, url, base | {"at": at})
+        assert refused.status_code == 422, at
+        page = text_of(refused.text)
+        assert "ngoài giờ điểm danh" in page or "ở tương lai" in page, page
+    assert "Vắng" in text_of(client.get(f"/meetings/{meeting_id}").text)
+    assert post(client, url, base | {"at": "2026-03-02T08:20"}).status_code == 303
+    assert "Đến muộn 08:20" in text_of(client.get(f"/meetings/{meeting_id}").text)
+
+
 def test_checking_out_someone_absent_is_a_clear_conflict(client: TestClient) -> None:
     meeting_id = create_meeting(client)
     person_id = _person(client, "Trần Thị Bình")
