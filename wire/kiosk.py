@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from wire.dates import ApiDateTime
+
 
 class KioskMeetingRead(BaseModel):
     id: int
@@ -61,7 +63,7 @@ class TemplatesRead(BaseModel):
 
 class CheckinCreate(BaseModel):
     person_id: int
-    at: datetime | None = None
+    at: ApiDateTime | None = None
     source: str = Field(min_length=1, max_length=100)
     idempotency_key: str = Field(min_length=1, max_length=200)
     similarity: float | None = Field(None, ge=-1, le=1)
