@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wire.dates import ApiDateTime
 from wire.kiosk import (  # noqa: F401  (the API's schemas include the kiosk's wire)
     CheckinCreate,
     KioskGalleryRead,
@@ -65,8 +66,8 @@ class TemplatesErased(BaseModel):
 
 class MeetingCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
     room: str | None = Field(None, max_length=200)
     late_after_minutes: int = Field(15, ge=0, le=24 * 60)
 

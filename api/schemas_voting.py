@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from api.schemas import PersonBrief
+from wire.dates import ApiDateTime
 
 
 class PollCreate(BaseModel):
@@ -177,7 +178,7 @@ class CheckoutCreate(BaseModel):
     person_id: int
     reason: str = Field(min_length=1, max_length=500)
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)
-    at: datetime | None = None
+    at: ApiDateTime | None = None
 
 
 class AuditRead(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from attendance import audit
+from attendance.checkin_window import CheckinRules, ensure_checkin_time
 from attendance.errors import Conflict, Invalid
 from attendance.meetings import get_meeting, require_on_roster
 from attendance.names import name_sort_key
@@ -45,11 +46,16 @@ def check_in(
     margin: float | None = None,
     note: str | None = None,
     actor: str | None = None,
+    rules: CheckinRules = CheckinRules(),
+    now: datetime | None = None,
+    zone: str = "UTC",
 ) -> CheckInResult:
     """Record an arrival once: a repeated key or a second sighting returns the first event.
 
     Someone who was checked out and is seen again is recorded as having returned. A manual
-    check-in (`actor` given) needs a `note` with the reason and goes to the audit log.
+    check-in (`actor` given) needs a `note` with the reason and goes to the audit log. The
+    arrival (`at`, or the server's `now`) must lie in the meeting's check-in window and not
+    beyond the clock skew in the future (attendance.checkin_window), whoever reports it.
     """
     key = clean_text(idempotency_key, field="idempotency_key")
     source = clean_text(source, field="source")
@@ -72,12 +78,14 @@ def check_in(
                 code="IDEMPOTENCY_KEY_REUSED",
             )
         return CheckInResult(existing, created=False)
-    get_meeting(session, meeting_id=meeting_id)
+    meeting = get_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
     require_on_roster(session, meeting_id=meeting_id, person=person)
-    when = at or utcnow()
+    now = now or utcnow()
+    when = at or now
     if when.tzinfo is None:
         raise Invalid("Thời điểm 'at' phải có múi giờ. 'at' must include a time zone offset.")
+    ensure_checkin_time(meeting, at=when, now=now, rules=rules, zone=zone)
     arrived = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
     kind = ARRIVED
     if arrived is not None:

@@ -158,10 +158,9 @@ def templates_for_kiosk(
 
 
 def ensure_meeting_in_scope(meeting: Meeting, *, room: str | None, at: datetime, zone: str) -> None:
-    """A kiosk posts check-ins only for meetings in its own room, on the day they happen.
+    """A kiosk reaches only meetings in its own room, on the day they happen (its polls).
 
-    The day is that of the event, not of its delivery: a check-in that waited in a kiosk's
-    outbox through a night-long outage still belongs to yesterday's meeting.
+    Check-ins have a narrower rule: attendance.checkin_window.ensure_kiosk_may_check_in.
     """
     start, end = day_bounds(at, zone)
     if (

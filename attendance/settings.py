@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from attendance.checkin_window import CheckinRules
 
 # Shorter, or with fewer distinct characters, an admin token can be guessed or remembered.
 ADMIN_TOKEN_MIN_LENGTH = 24
@@ -44,6 +47,23 @@ class KioskSettings(BaseModel):
     # it can tell them "not on this meeting's list" instead of not knowing them. Off by
     # default: a kiosk should hold no more biometric data than its room needs.
     others_limit: int = Field(0, ge=0, le=1_000_000)
+
+
+class CheckinSettings(BaseModel):
+    # Check-in opens this long before a meeting starts and closes when it ends (everyone:
+    # kiosks, the API, the pages). A kiosk's clock is trusted this far ahead, no further.
+    opens_before_minutes: int = Field(60, ge=0, le=24 * 60)
+    max_clock_skew_seconds: int = Field(120, ge=0, le=3600)
+    # A kiosk that was offline delivers its outbox late: its check-ins (timed inside the
+    # window) are still taken this long after the meeting ends, then refused.
+    kiosk_delivery_hours: int = Field(24, ge=0, le=24 * 31)
+
+    def rules(self) -> CheckinRules:
+        return CheckinRules(
+            opens_before=timedelta(minutes=self.opens_before_minutes),
+            max_skew=timedelta(seconds=self.max_clock_skew_seconds),
+            kiosk_delivery=timedelta(hours=self.kiosk_delivery_hours),
+        )
 
 
 class EnrollSettings(BaseModel):
@@ -112,6 +132,7 @@ class Settings(BaseSettings):
     kiosk: KioskSettings = KioskSettings()
     throttle: ThrottleSettings = ThrottleSettings()
     streams: StreamSettings = StreamSettings()
+    checkin: CheckinSettings = CheckinSettings()
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

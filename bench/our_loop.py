@@ -51,6 +51,8 @@ class MemoryServer:
             "ends_at": now + datetime.timedelta(hours=2),
             "late_after_minutes": 15,
             "person_ids": list(range(1, len(self.names) + 1)),
+            "checkin_opens_at": now - datetime.timedelta(minutes=65),
+            "checkin_closes_at": now + datetime.timedelta(hours=2),
         }
 
     def gallery(self, *, model: str, etag: str | None) -> KioskGalleryRead | None:

@@ -7,7 +7,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -35,7 +35,6 @@ class KioskOptions:
     max_embeds_per_frame: int = 2
     votes_needed: int = 2
     cooldown_s: float = 300.0
-    early: timedelta = timedelta(minutes=60)  # check-in opens this long before a meeting
     top_k: int = 5
     queue_size: int = 4
     sync_interval_s: float = 60.0
@@ -218,7 +217,7 @@ class KioskLoop:
         stats = self.stats
         snapshot = self.sync.current
         now = datetime.now(timezone.utc)
-        meetings = snapshot.open_meetings(now, early=self.options.early)
+        meetings = snapshot.open_meetings(now)
         roster = frozenset().union(*(m.person_ids for m in meetings))
         if not roster or len(snapshot.gallery) == 0:
             self.metrics.frame(detect_ms=detect_ms)
@@ -274,7 +273,7 @@ class KioskLoop:
     def _already(
         self, track_id: int, person_id: int, snapshot: KioskGallery, now: datetime
     ) -> None:
-        for meeting in snapshot.open_meetings(now, early=self.options.early):
+        for meeting in snapshot.open_meetings(now):
             if person_id in meeting.person_ids:
                 event = ScreenEvent(
                     now,
@@ -290,7 +289,7 @@ class KioskLoop:
         person = confirmation.person_id
         self.stats.confirmed += 1
         logger.debug("confirmed %s", snapshot.names.get(person, person))
-        for meeting in snapshot.open_meetings(now, early=self.options.early):
+        for meeting in snapshot.open_meetings(now):
             if person not in meeting.person_ids:
                 continue
             event = CheckinEvent(

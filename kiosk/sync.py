@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 import numpy as np
@@ -35,6 +35,9 @@ class RoomMeeting:
     starts_at: datetime
     ends_at: datetime
     person_ids: frozenset[int]
+    # The server's check-in window: the kiosk keeps no rule of its own about it.
+    checkin_opens_at: datetime
+    checkin_closes_at: datetime
     late_after_minutes: int = 15
 
 
@@ -47,9 +50,9 @@ class KioskGallery:
     names: dict[int, str] = field(default_factory=dict)
     titles: dict[int, str] = field(default_factory=dict)  # only the people who have one
 
-    def open_meetings(self, now: datetime, *, early: timedelta) -> list[RoomMeeting]:
-        """Meetings one can check in to now: from `early` before the start until the end."""
-        return [m for m in self.meetings if m.starts_at - early <= now < m.ends_at]
+    def open_meetings(self, now: datetime) -> list[RoomMeeting]:
+        """Meetings one can check in to now, by the window the server sent."""
+        return [m for m in self.meetings if m.checkin_opens_at <= now < m.checkin_closes_at]
 
 
 class GallerySync:
@@ -125,7 +128,15 @@ class GallerySync:
         else:
             gallery = Gallery.empty(self.dim)
         meetings = tuple(
-            RoomMeeting(m.id, m.starts_at, m.ends_at, frozenset(m.person_ids), m.late_after_minutes)
+            RoomMeeting(
+                m.id,
+                m.starts_at,
+                m.ends_at,
+                frozenset(m.person_ids),
+                m.checkin_opens_at,
+                m.checkin_closes_at,
+                m.late_after_minutes,
+            )
             for m in manifest.meetings
         )
         return KioskGallery(

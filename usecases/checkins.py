@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from attendance.checkin import CheckInResult, check_in
+from attendance.checkin_window import CheckinRules
 from attendance.errors import Invalid
 from attendance.matching import Decision
 from attendance.meetings import roster_ids
@@ -51,6 +52,9 @@ def record_arrival(
     margin: float | None = None,
     note: str | None = None,
     actor: str | None = None,
+    rules: CheckinRules = CheckinRules(),
+    now: datetime | None = None,
+    zone: str = "UTC",
 ) -> Arrival:
     """Check one person in; the voting link comes by the one rule (voting.passes), by `role`."""
     result = check_in(
@@ -64,6 +68,9 @@ def record_arrival(
         margin=margin,
         note=note,
         actor=actor,
+        rules=rules,
+        now=now,
+        zone=zone,
     )
     token = issue_pass_on_arrival(session, event=result.event, created=result.created, role=role)
     return Arrival(result, token)
@@ -84,6 +91,8 @@ def check_in_image(
     source: str,
     key: str,
     role: str,
+    rules: CheckinRules = CheckinRules(),
+    zone: str = "UTC",
 ) -> ImageCheckin:
     """Check in every face matched to the roster; queue the grey-zone ones for a secretary."""
     _within("source", source, MAX_SOURCE)
@@ -114,6 +123,8 @@ def check_in_image(
                 idempotency_key=f"{key}:{face.person.id}",
                 similarity=face.decision.similarity,
                 margin=face.decision.margin,
+                rules=rules,
+                zone=zone,
             )
         )
     return ImageCheckin(arrivals, faces)

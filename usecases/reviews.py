@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from attendance.checkin_window import CheckinRules
 from attendance.review.service import confirm_review
 from attendance.review.tables import ReviewItem
 from attendance.voting.passes import issue_pass_on_arrival
@@ -18,10 +19,16 @@ class ConfirmedReview:
 
 
 def confirm_and_check_in(
-    session: Session, *, item_id: int, actor: str, role: str, note: str | None = None
+    session: Session,
+    *,
+    item_id: int,
+    actor: str,
+    role: str,
+    note: str | None = None,
+    rules: CheckinRules = CheckinRules(),
 ) -> ConfirmedReview:
     """Check the candidate in; a secretary confirming is staff checking in: the link comes."""
-    confirmation = confirm_review(session, item_id=item_id, actor=actor, note=note)
+    confirmation = confirm_review(session, item_id=item_id, actor=actor, note=note, rules=rules)
     arrival = confirmation.arrival
     token = issue_pass_on_arrival(session, event=arrival.event, created=arrival.created, role=role)
     return ConfirmedReview(confirmation.item, token)

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from wire.dates import ApiDateTime
+
 
 class KioskMeetingRead(BaseModel):
     id: int
@@ -14,6 +16,10 @@ class KioskMeetingRead(BaseModel):
     ends_at: datetime
     late_after_minutes: int
     person_ids: list[int]
+    # The server's check-in window (attendance.checkin_window): the kiosk applies no rule of
+    # its own, and the server refuses check-ins outside it whatever the kiosk's clock says.
+    checkin_opens_at: datetime
+    checkin_closes_at: datetime
 
 
 class KioskPersonRead(BaseModel):
@@ -57,7 +63,7 @@ class TemplatesRead(BaseModel):
 
 class CheckinCreate(BaseModel):
     person_id: int
-    at: datetime | None = None
+    at: ApiDateTime | None = None
     source: str = Field(min_length=1, max_length=100)
     idempotency_key: str = Field(min_length=1, max_length=200)
     similarity: float | None = Field(None, ge=-1, le=1)

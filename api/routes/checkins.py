@@ -16,8 +16,8 @@ from api.recognize import decode
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
 from api.services import Services
 from api.upload import read_upload
+from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
-from attendance.kiosk_sync import ensure_meeting_in_scope
 from attendance.meetings import get_meeting
 from attendance.orm import ApiToken, utcnow
 from attendance.tokens import ADMIN
@@ -26,10 +26,22 @@ from usecases.checkins import Arrival, check_in_image, image_key, record_arrival
 router = APIRouter(tags=["check-in"])
 
 
-def _authorise(session: Session, token: ApiToken, meeting_id: int, at: datetime, zone: str) -> None:
+def _authorise(
+    session: Session,
+    services: Services,
+    token: ApiToken,
+    meeting_id: int,
+    now: datetime,
+    source: str,
+    note: str | None = None,
+) -> None:
+    """A kiosk: its room, the window open now by this server's clock, its camera's word only."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     if token.role != ADMIN:
-        ensure_meeting_in_scope(meeting, room=token.room, at=at, zone=zone)
+        rules = services.settings.checkin.rules()
+        ensure_kiosk_may_check_in(
+            meeting, room=token.room, now=now, rules=rules, source=source, note=note
+        )
 
 
 @router.post(
@@ -96,9 +108,10 @@ def _json_checkin(
     services: Services, token: ApiToken, actor: str, meeting_id: int, body: CheckinCreate
 ) -> EventRead:
     zone = services.settings.timezone
-    at = as_utc(body.at, zone) if body.at else utcnow()
+    now = utcnow()
+    at = as_utc(body.at, zone) if body.at else now
     with services.sessions() as session, session.begin():
-        _authorise(session, token, meeting_id, at, zone)
+        _authorise(session, services, token, meeting_id, now, body.source, body.note)
         arrival = record_arrival(
             session,
             role=token.role,
@@ -112,6 +125,9 @@ def _json_checkin(
             note=body.note,
             # Staff typing a check-in by hand: the reason and who did it go to the audit log.
             actor=actor if body.note or body.source == "manual" else None,
+            rules=services.settings.checkin.rules(),
+            now=now,
+            zone=zone,
         )
         # A kiosk's word alone (a person id) does not earn a voting link: whoever held its
         # token could vote as anyone (the rule: attendance/voting/passes.py).
@@ -129,7 +145,7 @@ def _image_checkin(
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
     image = decode(services, data)
     with services.sessions() as session, session.begin():
-        _authorise(session, token, meeting_id, utcnow(), services.settings.timezone)
+        _authorise(session, services, token, meeting_id, utcnow(), source)
         done = check_in_image(
             session,
             recognizer=services.recognizer,
@@ -138,6 +154,8 @@ def _image_checkin(
             source=source,
             key=key or image_key(meeting_id=meeting_id, data=data),
             role=token.role,
+            rules=services.settings.checkin.rules(),
+            zone=services.settings.timezone,
         )
         return ImageCheckinRead(
             events=[_event_read(services, a) for a in done.arrivals],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -21,6 +22,7 @@ from api.schemas import (
     TemplatesRequest,
     TokenRead,
 )
+from attendance.checkin_window import checkin_window
 from attendance.errors import Invalid
 from attendance.kiosk_sync import KioskScope, kiosk_scope, templates_for_kiosk
 from attendance.orm import ApiToken, utcnow
@@ -97,15 +99,19 @@ def gallery(
 ) -> KioskGalleryRead | Response:
     """Today's meetings in the kiosk's room, their rosters, and the template manifest."""
     scope = _scope(services, session, token, model, room)
-    etag = f'"{scope.etag}"'
+    rules = services.settings.checkin.rules()
+    # The windows travel too: a changed ATTEND_CHECKIN__* setting must reach every kiosk.
+    tag = hashlib.sha256(f"{scope.etag}:{rules}".encode()).hexdigest()[:32]
+    etag = f'"{tag}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     response.headers["ETag"] = etag
     zone = services.settings.timezone
+    windows = {m.meeting.id: checkin_window(m.meeting, rules) for m in scope.meetings}
     return KioskGalleryRead(
         room=scope.room,
         model=scope.model_key,
-        etag=scope.etag,
+        etag=tag,
         meetings=[
             KioskMeetingRead(
                 id=m.meeting.id,
@@ -114,6 +120,8 @@ def gallery(
                 ends_at=local(m.meeting.ends_at, zone),
                 late_after_minutes=m.meeting.late_after_minutes,
                 person_ids=list(m.person_ids),
+                checkin_opens_at=local(windows[m.meeting.id].opens_at, zone),
+                checkin_closes_at=local(windows[m.meeting.id].closes_at, zone),
             )
             for m in scope.meetings
         ],

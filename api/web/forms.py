@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from api.convert import as_utc
 from attendance.errors import Invalid
 from attendance.orm import Meeting, Person
+from wire.dates import out_of_range_message
 
 # A form field read as typed, however long or empty: the service says what is wrong with it,
 # in both languages, on the page itself (never a bare 422 from the framework).
@@ -95,6 +96,10 @@ def parse_time(text: str, zone: str, vi: str, en: str) -> datetime:
         raise Invalid(
             f"{vi} không hợp lệ ({text[:40]!r}). {en} is not a valid date and time."
         ) from None
+    # The same years as the API's (wire.dates): outside them, pages would fail to show it.
+    problem = out_of_range_message(value)
+    if problem is not None:
+        raise Invalid(f"{vi}: {problem}", code="INVALID_DATE")
     return as_utc(value, zone)
 
 

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
-from api.web.forms import MeetingForm, MeetingFormDep, Text, parse_id
+from api.web.forms import MeetingForm, MeetingFormDep, Text, parse_id, parse_time
 from api.web.render import render
 from api.web.voting_links import IssuedLink, issued_link, not_stored
 from attendance import audit
@@ -182,7 +182,10 @@ def manual_checkin(
     person_id: Text = "",
     reason: Text = "",
     key: Text = "",
+    at: Text = "",
 ) -> Response:
+    """Now, or at the arrival time typed in (a correction after the meeting): the window
+    rule of every check-in applies (attendance.checkin_window)."""
     zone = services.settings.timezone
     try:
         arrival = record_arrival(
@@ -192,8 +195,11 @@ def manual_checkin(
             person_id=parse_id(person_id),
             source="manual",
             idempotency_key=f"manual-in:{key or secrets.token_urlsafe(12)}"[:200],
+            at=parse_time(at, zone, "Giờ đến", "Arrival time") if at.strip() else None,
             note=reason[:500],
             actor=staff.actor,
+            rules=services.settings.checkin.rules(),
+            zone=zone,
         )
     except DomainError as exc:
         session.rollback()

@@ -98,7 +98,12 @@ def _resolve(
     try:
         if confirm:
             confirmed = confirm_and_check_in(
-                session, item_id=item_id, actor=staff.actor, role=staff.role, note=reason
+                session,
+                item_id=item_id,
+                actor=staff.actor,
+                role=staff.role,
+                note=reason,
+                rules=services.settings.checkin.rules(),
             )
         else:
             reject_review(session, item_id=item_id, actor=staff.actor, note=reason)

@@ -73,6 +73,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note_optional": ("Ghi chú (không bắt buộc)", "Note (optional)"),
     "correction": ("Điều chỉnh thủ công", "Manual correction"),
     "reason": ("Lý do", "Reason"),
+    "arrival_time": (
+        "Giờ đến (để trống: bây giờ; trong giờ điểm danh)",
+        "Arrival time (empty: now; within the check-in window)",
+    ),
     "check_in": ("Điểm danh", "Check in"),
     "check_out": ("Cho ra về", "Check out"),
     "roster_empty": ("Danh sách đại biểu đang trống.", "The roster is empty."),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.checkin import CheckInResult, check_in
+from attendance.checkin_window import CheckinRules
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.matching import Decision, FaceDecision
 from attendance.orm import MAX_ID, utcnow
@@ -108,9 +109,17 @@ class Confirmation:
 
 
 def confirm_review(
-    session: Session, *, item_id: int, actor: str, note: str | None = None
+    session: Session,
+    *,
+    item_id: int,
+    actor: str,
+    note: str | None = None,
+    rules: CheckinRules = CheckinRules(),
 ) -> Confirmation:
-    """The secretary says it is the candidate: check them in, with who and why."""
+    """The secretary says it is the candidate: check them in, with who and why.
+
+    They arrived when the camera saw them, not when the secretary got to the queue.
+    """
     item = _claim(session, item_id, CONFIRMED)
     reason = clean_text(note or "", field="note") or (
         f"Xác nhận nhận diện (độ giống {item.similarity:.2f}). "
@@ -122,10 +131,12 @@ def confirm_review(
         person_id=item.candidate_id,
         source="review",
         idempotency_key=f"review:{item.id}",
+        at=item.created_at,
         similarity=item.similarity,
         margin=item.margin,
         note=reason[:500],
         actor=actor,
+        rules=rules,
     )
     _resolve(session, item, CONFIRMED, actor, reason, event_id=result.event.id)
     return Confirmation(item, result)

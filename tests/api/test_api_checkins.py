@@ -12,12 +12,22 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageEnhance, ImageOps
 
 Rows = Callable[[], dict[str, int]]
+STARTS = "2026-03-02T08:00:00+07:00"  # api_support.create_meeting's meeting, long over
+
+
+def happening_now() -> dict[str, str]:
+    now = datetime.now(timezone.utc)
+    return {
+        "starts_at": (now - timedelta(minutes=5)).isoformat(),
+        "ends_at": (now + timedelta(hours=2)).isoformat(),
+    }
 
 
 def json_checkin(
     client: TestClient, meeting_id: int, person_id: int, key: str, **fields: Any
 ) -> httpx.Response:
-    body = {"person_id": person_id, "source": "kiosk-1", "idempotency_key": key, **fields}
+    body = {"person_id": person_id, "source": "kiosk-1", "idempotency_key": key, "at": STARTS}
+    body |= fields
     return client.post(f"/api/v1/meetings/{meeting_id}/checkins", json=body)
 
 
@@ -154,8 +164,8 @@ def test_image_checkin_twice_gives_201_then_200_and_no_new_rows(
 def test_the_same_photo_checks_in_to_two_meetings(
     client: TestClient, enrolled: list[int], face_photos: list[bytes]
 ) -> None:
-    first = create_meeting(client, enrolled[:1])
-    second = create_meeting(client, enrolled[:1], title="Họp chi bộ")
+    first = create_meeting(client, enrolled[:1], **happening_now())
+    second = create_meeting(client, enrolled[:1], title="Họp chi bộ", **happening_now())
     for meeting_id in (first, second):
         response = client.post(
             f"/api/v1/meetings/{meeting_id}/checkins", files=upload(face_photos[0])

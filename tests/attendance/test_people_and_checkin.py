@@ -91,10 +91,10 @@ def test_same_key_twice_records_one_arrival(session: Session) -> None:
     (a,) = people(session, "Hoàng Văn Em")
     meeting_id = meeting_with(session, [a])
     first = check_in(
-        session, meeting_id=meeting_id, person_id=a.id, source="k1", idempotency_key="x1"
+        session, meeting_id=meeting_id, person_id=a.id, source="k1", idempotency_key="x1", at=START
     )
     again = check_in(
-        session, meeting_id=meeting_id, person_id=a.id, source="k1", idempotency_key="x1"
+        session, meeting_id=meeting_id, person_id=a.id, source="k1", idempotency_key="x1", at=START
     )
     assert first.created and not again.created and again.event.id == first.event.id
     assert arrivals(session) == 1
@@ -104,10 +104,10 @@ def test_second_sighting_with_a_new_key_is_a_no_op(session: Session) -> None:
     (a,) = people(session, "Hoàng Văn Em")
     meeting_id = meeting_with(session, [a])
     first = check_in(
-        session, meeting_id=meeting_id, person_id=a.id, source="k1", idempotency_key="a"
+        session, meeting_id=meeting_id, person_id=a.id, source="k1", idempotency_key="a", at=START
     )
     other = check_in(
-        session, meeting_id=meeting_id, person_id=a.id, source="k2", idempotency_key="b"
+        session, meeting_id=meeting_id, person_id=a.id, source="k2", idempotency_key="b", at=START
     )
     assert not other.created and other.event.id == first.event.id
     assert arrivals(session) == 1
@@ -116,7 +116,9 @@ def test_second_sighting_with_a_new_key_is_a_no_op(session: Session) -> None:
 def test_key_reused_for_another_person_is_a_conflict(session: Session) -> None:
     a, b = people(session, "Vũ Thị Hà", "Bùi Văn Ích")
     meeting_id = meeting_with(session, [a, b])
-    check_in(session, meeting_id=meeting_id, person_id=a.id, source="k", idempotency_key="same")
+    check_in(
+        session, meeting_id=meeting_id, person_id=a.id, source="k", idempotency_key="same", at=START
+    )
     with pytest.raises(Conflict):
         check_in(session, meeting_id=meeting_id, person_id=b.id, source="k", idempotency_key="same")
 

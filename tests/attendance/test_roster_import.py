@@ -154,7 +154,10 @@ def test_replacing_never_removes_someone_who_already_arrived(session: Session) -
     came = create_person(session, full_name="Nguyễn Văn An")
     stayed_home = create_person(session, full_name="Trần Thị Bình")
     set_participants(session, meeting_id=meeting_id, person_ids=[came.id, stayed_home.id])
-    check_in(session, meeting_id=meeting_id, person_id=came.id, source="kiosk", idempotency_key="k")
+    at = datetime(2026, 3, 2, 1, tzinfo=timezone.utc)  # the meeting's start
+    check_in(
+        session, meeting_id=meeting_id, person_id=came.id, source="k", idempotency_key="k", at=at
+    )
     rows = [RosterRow(2, "Lê Hoàng Cường")]
     removal = roster_removal(
         session, meeting_id=meeting_id, preview=preview_roster(session, rows=rows)

@@ -98,7 +98,12 @@ def test_a_secretary_prepares_a_meeting_and_watches_arrivals(
     sent = time.monotonic()
     checkin = api.post(
         f"/api/v1/meetings/{meeting_id}/checkins",
-        json={"person_id": people["Nguyễn Văn An"], "source": "kiosk", "idempotency_key": "k1"},
+        json={
+            "person_id": people["Nguyễn Văn An"],
+            "source": "kiosk",
+            "idempotency_key": "k1",
+            "at": "2026-03-02T08:05:00+07:00",  # within the meeting, which is over by now
+        },
     )
     assert checkin.status_code == 201, checkin.text
     wait_until(board, "document.getElementById('n-present').textContent === '1'", timeout=2)

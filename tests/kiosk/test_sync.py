@@ -25,6 +25,7 @@ class FakeServer:
         self.templates_of: dict[int, int] = {10: 1, 11: 1, 20: 2}
         self.model = MODEL
         self.fetched: list[list[int]] = []
+        self.opens_at = NOW - timedelta(minutes=60)
 
     @property
     def etag(self) -> str:
@@ -47,6 +48,8 @@ class FakeServer:
                         "ends_at": NOW + timedelta(hours=2),
                         "late_after_minutes": 15,
                         "person_ids": people,
+                        "checkin_opens_at": self.opens_at,
+                        "checkin_closes_at": NOW + timedelta(hours=2),
                     }
                 ],
                 "people": [
@@ -94,14 +97,22 @@ def test_only_changes_travel_and_erased_people_are_dropped() -> None:
     assert 2 not in result.person_ids
 
 
-def test_open_meetings_open_an_hour_early_and_close_at_the_end() -> None:
+def test_open_meetings_follow_the_window_the_server_sent() -> None:
     server = FakeServer()
     sync = GallerySync(server, model_key=MODEL, dim=4)
     sync.sync()
-    early = timedelta(minutes=60)
-    assert sync.current.open_meetings(NOW - timedelta(minutes=30), early=early)
-    assert not sync.current.open_meetings(NOW - timedelta(minutes=90), early=early)
-    assert not sync.current.open_meetings(NOW + timedelta(hours=2), early=early)
+    assert sync.current.open_meetings(NOW - timedelta(minutes=30))
+    assert not sync.current.open_meetings(NOW - timedelta(minutes=90))
+    assert not sync.current.open_meetings(NOW + timedelta(hours=2))
+
+
+def test_the_kiosk_applies_no_window_of_its_own() -> None:
+    server = FakeServer()
+    server.opens_at = NOW - timedelta(minutes=10)  # the server opens check-in 10 min early
+    sync = GallerySync(server, model_key=MODEL, dim=4)
+    sync.sync()
+    assert not sync.current.open_meetings(NOW - timedelta(minutes=30))
+    assert sync.current.open_meetings(NOW - timedelta(minutes=5))
 
 
 def test_templates_of_another_model_are_refused() -> None:

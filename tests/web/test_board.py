@@ -135,7 +135,15 @@ def _edits_change_the_version(session: Session) -> None:
     meeting = new_meeting(session, title="Họp", starts_at=start, ends_at=start.replace(hour=3))
     person = create_person(session, full_name="Nguyễn Văn An", unit="Phòng A")
     set_participants(session, meeting_id=meeting.id, person_ids=[person.id])
-    check_in(session, meeting_id=meeting.id, person_id=person.id, source="k", idempotency_key="k")
+    person_id = person.id
+    check_in(
+        session,
+        meeting_id=meeting.id,
+        person_id=person_id,
+        source="k",
+        idempotency_key="k",
+        at=start,
+    )
     versions = [board_version(session, meeting_id=meeting.id)]
     update_person(session, person_id=person.id, full_name="Nguyễn Văn Ân", unit="Phòng A")
     versions.append(board_version(session, meeting_id=meeting.id))

@@ -77,11 +77,13 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     refused = post(client, url, {"person_id": str(person_id), "reason": " ", "key": "a"})
     assert refused.status_code == 422
     assert "Cần ghi lý do" in refused.text
-    done = post(client, url, {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a"})
+    # The meeting (2026-03-02 08:00-11:00) is over: the secretary types when they came.
+    came = {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a", "at": "2026-03-02T08:05"}
+    done = post(client, url, came)
     assert done.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in text_of(done.text)
     voter = client.get("/api/v1/voter", headers=voting_link_on(done))
     assert voter.status_code == 200 and voter.json()["person"]["id"] == person_id
-    again = post(client, url, {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a"})
+    again = post(client, url, came)
     assert again.status_code == 303  # a double click: the same key, one check-in, one link
     assert client.get("/api/v1/voter", headers=voting_link_on(done)).status_code == 200
     out_url = f"/meetings/{meeting_id}/checkout"
@@ -91,6 +93,23 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     assert "admin (Chị Thu) Cho ra về Nguyễn Văn An Về sớm" in audit
     assert "admin (Chị Thu) Điểm danh thủ công Nguyễn Văn An Quên thẻ" in audit
     assert audit.count("Điểm danh thủ công Nguyễn Văn An") == 1
+
+
+def test_manual_check_in_keeps_to_the_meetings_window(client: TestClient) -> None:
+    meeting_id = create_meeting(client)  # 2026-03-02 08:00-11:00, long over
+    person_id = _person(client, "Lê Hoàng Cường")
+    _roster(client, meeting_id, [person_id])
+    url = f"/meetings/{meeting_id}/checkin"
+    base = {"person_id": str(person_id), "reason": "Camera hỏng", "key": "w"}
+    for at in ("", "2026-03-02T06:00", "2099-03-02T08:05"):
+        refused = post(client, url, base | {"at": at})
+        assert refused.status_code == 422, at
+        page = text_of(refused.text)
+        assert "ngoài giờ điểm danh" in page or "ở tương lai" in page, page
+    assert "Vắng" in text_of(client.get(f"/meetings/{meeting_id}").text)
+    came = post(client, url, base | {"at": "2026-03-02T08:20"})
+    assert came.status_code == 200 and "issued-link" in came.text  # her voting link, once
+    assert "Đến muộn 08:20" in text_of(client.get(f"/meetings/{meeting_id}").text)
 
 
 def test_checking_out_someone_absent_is_refused_clearly(client: TestClient) -> None:
