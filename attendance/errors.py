@@ -96,6 +96,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "NO_VOTING_RIGHTS": 403,
     "NO_PROXY": 403,
     "GRANTOR_PRESENT": 403,
+    "KIOSK_CANNOT_CLAIM_MANUAL": 403,
     # 404: a path or body id names nothing.
     "NOT_FOUND": 404,
     "POLL_NOT_FOUND": 404,
@@ -117,6 +118,9 @@ STATUS_OF_CODE: dict[str, int] = {
     # 422: the content cannot be used.
     "INVALID": 422,
     "INVALID_REQUEST": 422,
+    "INVALID_DATE": 422,
+    "OUTSIDE_CHECKIN_WINDOW": 422,
+    "CHECKIN_IN_FUTURE": 422,
     "INVALID_FRACTION": 422,
     "INVALID_OPINION": 422,
     "INVALID_OPTION": 422,
@@ -148,6 +152,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "TOO_MANY_ATTEMPTS": 429,
     "TOO_MANY_STREAMS": 429,
     "SERVER_BUSY": 503,
+    "STREAMS_FULL": 503,
     # The server lacks what it needs as configured (a master key missing or not the poll's).
     "UNAVAILABLE": 503,
     "SECRET_KEY_MISMATCH": 503,

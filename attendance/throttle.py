@@ -122,7 +122,7 @@ class StreamSlots:
                     "Máy chủ đang phục vụ quá nhiều màn hình trực tiếp; hãy thử lại sau. "
                     "The server is serving too many live screens; try again later.",
                     retry_after=10,
-                    code="TOO_MANY_STREAMS",
+                    code="STREAMS_FULL",
                 )
             self._open[key] = self._open.get(key, 0) + 1
         return StreamSlot(self, key)

@@ -74,7 +74,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """People, a meeting today with them on the roster, members present, an agenda item, an
     open and a draft poll, a proxy and a kiosk token: ids that exist, for the path parameters."""
     db_path: Path = tmp_path_factory.mktemp("contract") / "a.db"
-    config = Settings(db_url=f"sqlite:///{db_path}", admin_token=ADMIN_TOKEN)
+    config = Settings(
+        db_url=f"sqlite:///{db_path}",
+        admin_token=ADMIN_TOKEN,
+        allowed_hosts=["testserver", "localhost"],  # the test clients' Host
+    )
     app = create_app(config, pipeline_factory=lambda _: FAKE, warm_up=False)
     with TestClient(app, headers=HEADERS) as client:
         people = create_people(client, [*MEMBERS, "Vũ Thị Quan Sát"])
