@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import cv2
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from api.services import Services
 from attendance.recognition import IdentifiedFace, identify_faces
-from models.images import decode_image
+from models.images import DecodedImage
 
 CROP_PX = 160  # enough for a secretary to recognise someone, small enough to hold briefly
 CROP_MARGIN = 0.35  # of the face's size, on each side: hair and chin help a human judge
@@ -22,22 +20,22 @@ def recognize_image(
     return recognize_decoded(session, services, image=decode(services, data), meeting_id=meeting_id)
 
 
-def decode(services: Services, data: bytes) -> NDArray[np.uint8]:
-    limits = services.settings.limits
-    return decode_image(data, max_bytes=limits.max_upload_bytes, max_pixels=limits.max_pixels)
+def decode(services: Services, data: bytes) -> DecodedImage:
+    return services.decoder.decode(data)
 
 
 def recognize_decoded(
-    session: Session, services: Services, *, image: NDArray[np.uint8], meeting_id: int | None
+    session: Session, services: Services, *, image: DecodedImage, meeting_id: int | None
 ) -> list[IdentifiedFace]:
-    faces = sorted(services.pipeline.detect(image), key=lambda f: f.area, reverse=True)
+    """Boxes are in the uploaded image's pixels, whatever size it was decoded at."""
+    faces = sorted(services.pipeline.detect(image.pixels), key=lambda f: f.area, reverse=True)
     gallery = services.gallery.get(session)
-    embeddings = services.pipeline.embed(image, faces)
+    embeddings = services.pipeline.embed(image.pixels, faces)
     return identify_faces(
         session,
         gallery=gallery,
         embeddings=embeddings,
-        boxes=[f.box for f in faces],
+        boxes=[image.to_original(f.box) for f in faces],
         det_scores=[f.score for f in faces],
         policy=services.policy,
         meeting_id=meeting_id,
@@ -45,9 +43,10 @@ def recognize_decoded(
     )
 
 
-def face_crop_jpeg(image: NDArray[np.uint8], box: tuple[float, float, float, float]) -> bytes:
-    """A small square JPEG around a face, for the review queue."""
-    x, y, w, h = box
+def face_crop_jpeg(decoded: DecodedImage, box: tuple[float, float, float, float]) -> bytes:
+    """A small square JPEG around a face (`box` in the upload's pixels), for the review queue."""
+    image = decoded.pixels
+    x, y, w, h = (v / decoded.scale for v in box)
     side = max(w, h) * (1 + 2 * CROP_MARGIN)
     cx, cy = x + w / 2, y + h / 2
     height, width = image.shape[:2]

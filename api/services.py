@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.settings import Settings
+from models.images import ImageDecoder
 from models.packs import FacePipeline
+from usecases.decoding import image_decoder
 from usecases.pipeline import PipelineFactory, load_pipeline
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,11 @@ class Services:
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # One per server: its bound on decodes at once holds across every route that decodes.
+    decoder: ImageDecoder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.decoder = image_decoder(self.settings)
 
     @property
     def pipeline(self) -> FacePipeline:
