@@ -14,6 +14,7 @@ STRIP_PIXELS = 1 << 20
 RESAMPLE = Image.Resampling.BICUBIC
 RESAMPLE_SUPPORT = 2  # bicubic reaches 2 source pixels each side, times the reduction
 INTEGER_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N", "F")
+RESIZABLE_MODES = ("L", "LA", "RGB", "RGBA", "CMYK")  # Pillow resizes P and 1 by nearest pixel
 
 
 def bytes_per_pixel(mode: str) -> int:
@@ -41,11 +42,15 @@ def to_bgr(image: Image.Image, size: tuple[int, int]) -> NDArray[np.uint8]:
         source_top, source_bottom = top * height / out_height, bottom * height / out_height
         crop_top = max(0, math.floor(source_top) - margin)
         crop_bottom = min(height, math.ceil(source_bottom) + margin)
-        strip = _to_rgb(image.crop((0, crop_top, width, crop_bottom)), levels)
+        strip = image.crop((0, crop_top, width, crop_bottom))
         if resized:
+            # Resized before conversion where Pillow can (it weighs by alpha): conversion then
+            # touches the smaller strip.
+            if strip.mode not in RESIZABLE_MODES:
+                strip = _to_rgb(strip, levels)
             box = (0.0, source_top - crop_top, float(width), source_bottom - crop_top)
             strip = strip.resize((out_width, bottom - top), RESAMPLE, box=box)
-        out[top:bottom] = np.asarray(strip)[..., ::-1]
+        out[top:bottom] = np.asarray(_to_rgb(strip, levels))[..., ::-1]
     return out
 
 
@@ -74,13 +79,14 @@ def _levels(image: Image.Image) -> tuple[float, float] | None:
 def _to_rgb(image: Image.Image, levels: tuple[float, float] | None) -> Image.Image:
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         # Transparent pixels become white, as a viewer shows them, not black.
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, (0, 0), rgba)
+        return background
     if image.mode in INTEGER_MODES:
         # Stretched by the whole image's range, not the strip's, so the strips agree.
         low, high = levels if levels is not None else (0.0, 255.0)
         array = np.asarray(image, dtype=np.float32)
         scaled = np.clip(255 * (array - low) / max(1.0, float(high - low)), 0, 255)
         return Image.fromarray(scaled.astype(np.uint8)).convert("RGB")
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
+from models.decode_slots import DecodeSlots, return_freed_memory
 from models.image_strips import bytes_per_pixel, to_bgr, upright
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ DEFAULT_MAX_MEMORY = 4 * DEFAULT_MAX_PIXELS
 # else: each further format is more parser code that anyone on the network can reach.
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP")
 ORIENTATION = 0x0112
+# Past this many bytes decoded, what the decode freed goes back to the OS at once.
+TRIM_AFTER_BYTES = 32 * 1024 * 1024
 
 
 def format_bytes(n_bytes: float) -> str:
@@ -75,16 +78,15 @@ class DecodedImage:
 
 
 class ImageDecoder:
-    """Decodes uploads within its limits, at most `concurrency` at a time: each decode holds
-    a full-size buffer for a moment, so the count bounds the server's memory."""
+    """Decodes uploads within its limits, a few at a time: each decode holds a full-size
+    buffer for a moment, so how many run at once bounds the server's memory."""
 
     def __init__(self, limits: DecodeLimits, *, concurrency: int) -> None:
         self.limits = limits
-        self._slots = threading.BoundedSemaphore(concurrency)
+        self.slots = DecodeSlots(count=concurrency, memory=limits.max_memory)
 
     def decode(self, data: bytes) -> DecodedImage:
-        with self._slots:
-            return decode_upright(data, self.limits)
+        return decode_upright(data, self.limits, slots=self.slots)
 
 
 def decode_image(
@@ -97,7 +99,9 @@ def decode_image(
     return decode_upright(data, DecodeLimits(max_bytes=max_bytes, max_pixels=max_pixels)).pixels
 
 
-def decode_upright(data: bytes, limits: DecodeLimits) -> DecodedImage:
+def decode_upright(
+    data: bytes, limits: DecodeLimits, *, slots: DecodeSlots | None = None
+) -> DecodedImage:
     """Upright BGR at most `limits.max_side` long, or raise ImageRejected saying what is wrong.
 
     Nothing is decoded before the header says the image fits the limits; a JPEG is decoded
@@ -114,7 +118,7 @@ def decode_upright(data: bytes, limits: DecodeLimits) -> DecodedImage:
             # We check the pixel count ourselves, before decoding, with our own limit.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
-                return _decode(image, limits)
+                return _decode(image, limits, slots)
     except ImageRejected:
         raise
     except Image.DecompressionBombError as exc:
@@ -135,7 +139,7 @@ def decode_upright(data: bytes, limits: DecodeLimits) -> DecodedImage:
         ) from exc
 
 
-def _decode(image: Image.Image, limits: DecodeLimits) -> DecodedImage:
+def _decode(image: Image.Image, limits: DecodeLimits, slots: DecodeSlots | None) -> DecodedImage:
     width, height = image.size
     if width * height > limits.max_pixels:
         raise ImageTooLarge(
@@ -146,10 +150,14 @@ def _decode(image: Image.Image, limits: DecodeLimits) -> DecodedImage:
     size = working_size(image.size, limits.max_side)
     if size != image.size:
         image.draft("RGB", size)  # JPEG only; other formats ignore it
-    _check_memory(image, limits.max_memory)
-    image.load()
-    orientation = image.getexif().get(ORIENTATION, 1)
-    pixels = upright(to_bgr(image, size), orientation)
+    needed = _check_memory(image, limits.max_memory)
+    with slots.hold(needed) if slots is not None else nullcontext():
+        image.load()
+        orientation = image.getexif().get(ORIENTATION, 1)
+        pixels = upright(to_bgr(image, size), orientation)
+        image.close()  # the full-size buffer goes before the next decode may start
+        if needed >= TRIM_AFTER_BYTES:
+            return_freed_memory()
     return DecodedImage(pixels, scale=max(width, height) / max(pixels.shape[:2]))
 
 
@@ -161,7 +169,7 @@ def working_size(size: tuple[int, int], max_side: int | None) -> tuple[int, int]
     return max(1, round(width * factor)), max(1, round(height * factor))
 
 
-def _check_memory(image: Image.Image, max_memory: int) -> None:
+def _check_memory(image: Image.Image, max_memory: int) -> int:
     width, height = image.size
     needed = width * height * bytes_per_pixel(image.mode)
     if image.format == "WEBP":
@@ -173,3 +181,4 @@ def _check_memory(image: Image.Image, max_memory: int) -> None:
             f"much memory to decode ({width}x{height} {image.mode}: {format_bytes(needed)}, "
             f"limit {format_bytes(max_memory)})."
         )
+    return needed
