@@ -49,8 +49,8 @@ class DecodeSlots:
 
 
 def return_freed_memory() -> None:
-    """glibc keeps what a thread freed in that thread's arena: after large decodes on the
-    server's many threads it held about 1.2 GB more for good, and its peak doubled
+    """glibc keeps what a thread freed in that thread's arena: after eight 40-megapixel
+    PNGs, decoded one at a time on the server's threads, it still held 1.5 GB
     (docs/benchmarks.md); malloc_trim hands the freed pages back. A no-op without glibc."""
     trim = _malloc_trim()
     if trim is not None:

@@ -79,7 +79,8 @@ class DecodedImage:
 
 class ImageDecoder:
     """Decodes uploads within its limits, a few at a time: each decode holds a full-size
-    buffer for a moment, so how many run at once bounds the server's memory."""
+    buffer for a moment, so its slots (a count and a shared memory budget) bound what
+    decoding takes of the server's memory."""
 
     def __init__(self, limits: DecodeLimits, *, concurrency: int) -> None:
         self.limits = limits
