@@ -95,8 +95,10 @@ def create_app(
     app.add_middleware(AllowedHosts)
     app.add_middleware(SecurityHeaders)  # outermost: a refused Host gets the headers too
 
+    # On the event loop, not the thread pool: uploads waiting there for a decode slot must
+    # not make the server look dead.
     @app.get("/healthz", tags=["health"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok"}
 
     # Every /api/v1 call needs a token; most need the admin's. A kiosk token reaches only

@@ -14,7 +14,9 @@ from attendance.matching import MatchPolicy
 from attendance.settings import Settings
 from attendance.throttle import StreamSlots, Throttle
 from attendance.voting.master_key import MasterKey
+from models.images import ImageDecoder
 from models.packs import FacePipeline
+from usecases.decoding import image_decoder
 from usecases.pipeline import PipelineFactory, load_pipeline
 from usecases.recognition import Recognizer
 
@@ -34,6 +36,11 @@ class Services:
     _gallery: GalleryCache | None = None
     _master_key: MasterKey | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # One per server: its bound on decodes at once holds across every route that decodes.
+    decoder: ImageDecoder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.decoder = image_decoder(self.settings)
 
     @property
     def pipeline(self) -> FacePipeline:

@@ -39,6 +39,13 @@ class ModelSettings(BaseModel):
 class LimitSettings(BaseModel):
     max_upload_bytes: int = Field(15 * 1024 * 1024, ge=1024)
     max_pixels: int = Field(40_000_000, ge=10_000)
+    # Uploads are decoded to at most this long side: detection sees 640 px, and face crops
+    # and the quality gate gain nothing from more (docs/benchmarks.md, image memory).
+    max_decode_side: int = Field(2560, ge=320, le=16384)
+    # Memory one decode may take, counted from the header before decoding (RGB and RGBA are
+    # 4 bytes a pixel in memory); at most decode_concurrency decodes run at once.
+    max_decode_bytes: int = Field(160_000_000, ge=1_000_000)
+    decode_concurrency: int = Field(2, ge=1, le=64)
 
 
 class KioskSettings(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -15,9 +15,10 @@ from attendance.people import get_person
 from attendance.settings import Settings
 from attendance.templates import QualityFigures, add_template, find_template
 from enrollment.quality_gate import MESSAGES, GateLimits, Reason, choose_face, judge_quality
-from models.images import ImageRejected, decode_image
+from models.images import ImageDecoder, ImageRejected, decode_upright
 from models.packs import FacePipeline
 from models.quality import measure_quality
+from usecases.decoding import decode_limits
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ def enroll_photo(
     person_id: int,
     data: bytes,
     confirm_different_person: bool = False,
+    decoder: ImageDecoder | None = None,
 ) -> EnrollOutcome:
-    """Add one face template for a person, or raise PhotoRejected with the reason."""
+    """Add one face template for a person, or raise PhotoRejected with the reason.
+
+    A server passes its `decoder`, which bounds the decodes it runs at once."""
     person = get_person(session, person_id=person_id)
     photo_sha256 = hashlib.sha256(data).hexdigest()
     model_key = pipeline.identity.key
@@ -58,21 +62,23 @@ def enroll_photo(
     if existing is not None:
         return EnrollOutcome(existing, _figures_of(existing), created=False)
     try:
-        image = decode_image(
-            data,
-            max_bytes=settings.limits.max_upload_bytes,
-            max_pixels=settings.limits.max_pixels,
-        )
+        if decoder is not None:
+            decoded = decoder.decode(data)
+        else:
+            decoded = decode_upright(data, decode_limits(settings))
     except ImageRejected as exc:
         if exc.code != Reason.UNREADABLE_IMAGE.value:
             raise
         raise PhotoRejected(Reason.UNREADABLE_IMAGE.value, exc.detail) from exc
+    image = decoded.pixels
     limits = gate_limits(settings)
     chosen = choose_face(pipeline.detect(image), limits)
     if chosen.face is None:
         assert chosen.reason is not None
         raise PhotoRejected(chosen.reason.value, chosen.detail)
     measured = measure_quality(image, chosen.face)
+    # The face's size as the photo has it, not as decoded: what the sender can check.
+    measured = replace(measured, face_px=measured.face_px * decoded.scale)
     verdict = judge_quality(measured, limits)
     if verdict.reason is not None:
         raise PhotoRejected(verdict.reason.value, verdict.detail)

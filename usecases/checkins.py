@@ -6,8 +6,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from attendance.checkin import CheckInResult, check_in
@@ -19,6 +17,7 @@ from attendance.recognition import IdentifiedFace
 from attendance.review.service import needs_review, record_review
 from attendance.voting.passes import issue_pass_on_arrival
 from models.crops import face_crop_jpeg
+from models.images import DecodedImage
 from usecases.recognition import Recognizer, recognize
 
 # What a caller may send for an image check-in; the keys derived from it (":<person id>",
@@ -86,7 +85,7 @@ def check_in_image(
     session: Session,
     *,
     recognizer: Recognizer,
-    image: NDArray[np.uint8],
+    image: DecodedImage,
     meeting_id: int,
     source: str,
     key: str,
@@ -109,7 +108,7 @@ def check_in_image(
                 decision=face.decision,
                 source=source,
                 key=f"{key}:face{index}",
-                crop_jpeg=face_crop_jpeg(image, face.box),
+                crop_jpeg=face_crop_jpeg(image.pixels, image.to_working(face.box)),
             )
         if face.decision.decision is not Decision.MATCH or face.person is None:
             continue

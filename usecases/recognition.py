@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.recognition import IdentifiedFace, identify_faces
+from models.images import DecodedImage
 from models.packs import FacePipeline
 
 
@@ -25,17 +24,18 @@ class Recognizer:
 
 
 def recognize(
-    session: Session, *, recognizer: Recognizer, image: NDArray[np.uint8], meeting_id: int | None
+    session: Session, *, recognizer: Recognizer, image: DecodedImage, meeting_id: int | None
 ) -> list[IdentifiedFace]:
-    """Faces ordered largest first, each with its decision against the meeting's roster."""
-    faces = sorted(recognizer.pipeline.detect(image), key=lambda f: f.area, reverse=True)
+    """Faces ordered largest first, each with its decision against the meeting's roster;
+    boxes in the uploaded image's pixels, whatever size it was decoded at."""
+    faces = sorted(recognizer.pipeline.detect(image.pixels), key=lambda f: f.area, reverse=True)
     gallery = recognizer.gallery.get(session)
-    embeddings = recognizer.pipeline.embed(image, faces)
+    embeddings = recognizer.pipeline.embed(image.pixels, faces)
     return identify_faces(
         session,
         gallery=gallery,
         embeddings=embeddings,
-        boxes=[f.box for f in faces],
+        boxes=[image.to_original(f.box) for f in faces],
         det_scores=[f.score for f in faces],
         policy=recognizer.policy,
         meeting_id=meeting_id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from attendance.errors import Forbidden, Invalid
@@ -12,13 +10,14 @@ from attendance.recognition import IdentifiedFace
 from attendance.voting.ballots import BallotReceipt, cast_ballot
 from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import get_poll
+from models.images import DecodedImage
 from usecases.recognition import Recognizer, recognize
 
 SECOND_FACE_AREA = 0.5  # a second face at least half the size of the first: two people voting
 
 
 def identify_voter(
-    session: Session, *, recognizer: Recognizer, image: NDArray[np.uint8], meeting_id: int
+    session: Session, *, recognizer: Recognizer, image: DecodedImage, meeting_id: int
 ) -> int:
     """The person id of the one member in front of the camera; refused when unclear."""
     faces = recognize(session, recognizer=recognizer, image=image, meeting_id=meeting_id)
@@ -59,7 +58,7 @@ def cast_face_ballot(
     session: Session,
     *,
     recognizer: Recognizer,
-    image: NDArray[np.uint8],
+    image: DecodedImage,
     meeting_id: int,
     poll_id: int,
     option_ids: list[int],

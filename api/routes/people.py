@@ -66,6 +66,7 @@ def add_photo(
         gallery_cache=services.gallery,
         settings=services.settings,
         person_id=person_id,
+        decoder=services.decoder,
         data=data,
         confirm_different_person=confirm_different_person,
     )

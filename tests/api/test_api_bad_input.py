@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,6 +27,23 @@ def sixty_megapixels() -> bytes:
     ImageDraw.Draw(image).ellipse((3000, 3000, 4000, 4200), fill=90)
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=9)
+    return out.getvalue()
+
+
+def png_without_pixels(width: int, height: int) -> bytes:
+    """An RGB PNG header and an empty IDAT: Pillow opens it and knows its size."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
+
+
+def other_format(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 120, 40)).save(out, fmt)
     return out.getvalue()
 
 
@@ -54,6 +73,11 @@ CASES: dict[str, tuple[int, str]] = {
     "cut-off-jpeg": (422, "UNREADABLE_IMAGE"),
     "sixty-megapixels": (413, "IMAGE_TOO_LARGE"),
     "missing-file-field": (422, "UNREADABLE_IMAGE"),
+    # Readable by Pillow, but not a format the message names (JPEG, PNG, WebP, BMP).
+    "tga-file": (422, "UNREADABLE_IMAGE"),
+    "tiff-file": (422, "UNREADABLE_IMAGE"),
+    # 400 megapixels: past Pillow's own limit, which it checks before ours.
+    "past-pillows-bomb-limit": (413, "IMAGE_TOO_LARGE"),
 }
 
 
@@ -76,6 +100,11 @@ def test_bad_image_gets_its_4xx_and_writes_nothing(
         },
         "sixty-megapixels": {"file": ("huge.png", sixty_megapixels, "image/png")},
         "missing-file-field": {"photo": ("a.jpg", face_photos[0], "image/jpeg")},
+        "tga-file": {"file": ("a.tga", other_format("TGA"), "image/x-tga")},
+        "tiff-file": {"file": ("a.tif", other_format("TIFF"), "image/tiff")},
+        "past-pillows-bomb-limit": {
+            "file": ("bomb.png", png_without_pixels(20_000, 20_000), "image/png")
+        },
     }[case]
     before = rows()
     status, reason = CASES[case]
@@ -107,6 +136,26 @@ def test_pixel_limit_follows_the_settings(
     assert_error(enroll(client, person_id, face_photos[0]), 413, {"IMAGE_TOO_LARGE"})
     response = client.post("/api/v1/identify", files={"file": ("a.jpg", face_photos[0])})
     assert_error(response, 413, {"IMAGE_TOO_LARGE"})
+    assert rows() == before
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_decode_memory_limit_follows_the_settings(
+    make_client: ClientFactory, rows: Rows, endpoint: str
+) -> None:
+    send = sender(make_client(max_decode_bytes=1_000_000), endpoint)
+    rgba = io.BytesIO()
+    Image.new("RGBA", (600, 600), (90, 90, 90, 255)).save(rgba, "PNG")  # 1.44 MB decoded
+    grey = io.BytesIO()
+    Image.new("L", (600, 600), 90).save(grey, "PNG")  # 0.36 MB
+    before = rows()
+    response = send({"file": ("a.png", rgba.getvalue(), "image/png")})
+    assert_error(response, 413, {"IMAGE_TOO_LARGE"})
+    assert "600x600 RGBA" in response.json()["detail"]
+    assert "memory" in response.json()["detail"]
+    # Within the budget it is decoded, and then has no face in it.
+    response = send({"file": ("b.png", grey.getvalue(), "image/png")})
+    assert response.status_code in (200, 422) and response.json().get("reason") != "IMAGE_TOO_LARGE"
     assert rows() == before
 
 

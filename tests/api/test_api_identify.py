@@ -12,6 +12,7 @@ import pytest
 from api_support import (
     NAMES,
     T1_PATH,
+    ClientFactory,
     centre,
     create_meeting,
     create_people,
@@ -165,3 +166,21 @@ def test_big_face_comes_before_a_small_one(
     assert [f["person"]["full_name"] for f in faces] == [NAMES[1], NAMES[3]]
     assert faces[0]["box"][2] > 1.5 * faces[1]["box"][2]
     assert faces[0]["box"][0] >= 500
+
+
+def test_an_upload_decoded_smaller_reports_boxes_in_its_own_pixels(
+    make_client: ClientFactory,
+    enrolled: list[int],
+    t1_image: Image.Image,
+    t1_faces: list[DetectedFace],
+) -> None:
+    # Decoded at a third of its size (1280 px long): boxes are still in the upload's pixels.
+    reduced = make_client(max_decode_side=1280)
+    big = t1_image.resize((t1_image.width * 3, t1_image.height * 3), Image.Resampling.BICUBIC)
+    faces = identify(reduced, jpeg(big))
+    assert len(faces) == 6
+    found = {nearest_face(centre(f["box"]) / 3, t1_faces): f for f in faces}
+    assert sorted(found) == list(range(6))
+    for index, face in found.items():
+        assert face["person"] == {"id": enrolled[index], "full_name": NAMES[index]}
+        assert face["box"][2] == pytest.approx(3 * t1_faces[index].box[2], rel=0.1)

@@ -9,6 +9,7 @@ import pytest
 from api_support import (
     NAMES,
     T1_PATH,
+    ClientFactory,
     create_people,
     crop_face,
     enroll,
@@ -187,3 +188,19 @@ def test_erasing_templates_deletes_them_and_the_face_no_longer_matches(
 
     again = client.delete(f"/api/v1/people/{gone}/templates")
     assert again.json() == {"person_id": gone, "erased": 0}
+
+
+def test_a_photo_decoded_smaller_reports_its_face_in_the_photos_pixels(
+    make_client: ClientFactory, t1_image: Image.Image, t1_faces: list[DetectedFace]
+) -> None:
+    # The gate's face size is what the sender's photo has, whatever size it was decoded at.
+    portrait = crop_face(t1_image, t1_faces[1])
+    big = portrait.resize((portrait.width * 4, portrait.height * 4), Image.Resampling.BICUBIC)
+    assert max(big.size) > 2 * 480
+    full, reduced = make_client(), make_client(max_decode_side=480)
+    first, second = create_people(full, ["Người một", "Người hai"])
+    at_full = enroll(full, first, jpeg(big))
+    at_480 = enroll(reduced, second, jpeg(big), confirm_different_person="true")
+    assert at_full.status_code == at_480.status_code == 201, (at_full.text, at_480.text)
+    full_px, reduced_px = (r.json()["quality"]["face_px"] for r in (at_full, at_480))
+    assert full_px > 4 * 60 and reduced_px == pytest.approx(full_px, rel=0.05)

@@ -140,3 +140,38 @@ def test_too_many_bytes_are_too_large(t1_bytes: bytes) -> None:
     with pytest.raises(ImageTooLarge, match="MB"):
         decode_image(t1_bytes, max_bytes=len(t1_bytes) - 1)
     assert decode_image(t1_bytes, max_bytes=len(t1_bytes)).shape == (886, 1280, 3)
+
+
+OTHER_FORMATS = {
+    # Each opens in Pillow; none is a photo format a phone or camera sends.
+    "TGA": {},
+    "TIFF": {},
+    "GIF": {},
+    "ICO": {"sizes": [(64, 64)]},
+    "PPM": {},
+    "PCX": {},
+    "EPS": {},
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(OTHER_FORMATS))
+def test_formats_other_than_jpeg_png_webp_bmp_are_refused_naming_those(fmt: str) -> None:
+    image = Image.new("RGB", (64, 64), (200, 120, 40))
+    data = encode(image, fmt, **OTHER_FORMATS[fmt])
+    assert Image.open(io.BytesIO(data)).format == fmt
+    with pytest.raises(UnreadableImage, match="only JPEG, PNG, WebP or BMP") as caught:
+        decode_image(data)
+    assert "chỉ nhận ảnh JPEG, PNG, WebP hoặc BMP" in caught.value.detail
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "BMP", "MPO"])
+def test_jpeg_png_webp_bmp_and_phone_mpo_are_read(fmt: str) -> None:
+    image = Image.new("RGB", (64, 48), (200, 120, 40))
+    options: dict[str, Any] = {"quality": 95} if fmt in ("JPEG", "MPO", "WEBP") else {}
+    if fmt == "MPO":  # a photo and its preview, as phones write them
+        options |= {"save_all": True, "append_images": [image.resize((32, 24))]}
+    data = encode(image, fmt, **options)
+    assert Image.open(io.BytesIO(data)).format == fmt
+    decoded = decode_image(data)
+    assert decoded.shape == (48, 64, 3)
+    assert np.abs(decoded.astype(np.int16) - (40, 120, 200)).max() < 8
