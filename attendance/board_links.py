@@ -14,9 +14,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from attendance import audit
+from attendance import audit, meetings
 from attendance.errors import Forbidden
-from attendance.meetings import get_meeting
 from attendance.orm import Base, UTCDateTime, utcnow
 
 PREFIX = "bd_"
@@ -40,7 +39,8 @@ def _digest(key: str) -> str:
 
 def issue_board_link(session: Session, *, meeting_id: int, actor: str) -> str:
     """A new key for this meeting's board; the previous one stops working. Shown once."""
-    get_meeting(session, meeting_id=meeting_id)
+    # Through the module: orm.py imports this file, and meetings.py imports orm.py first.
+    meetings.get_meeting(session, meeting_id=meeting_id)
     session.execute(
         update(BoardLink)
         .where(BoardLink.meeting_id == meeting_id, BoardLink.revoked_at.is_(None))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,16 @@ def test_http_exceptions_are_raised_only_in_the_api_package() -> None:
         if "HTTPException" in p.read_text(encoding="utf-8")
     ]
     assert users == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "module",
+    ["attendance.meetings", "attendance.board_links", "attendance.orm", "usecases.reviews"],
+)
+def test_a_module_of_the_orm_cycle_imports_first_in_a_fresh_interpreter(module: str) -> None:
+    # orm.py imports board_links.py (its table) at the end, which uses meetings.py, which
+    # imports orm.py: whichever of them a script imports first must work.
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", f"import {module}"], env=env, capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()[-500:]
