@@ -102,7 +102,7 @@ def create_app(
         return {"status": "ok"}
 
     # Every /api/v1 call needs a token; most need the admin's. A kiosk token reaches only
-    # its gallery and its room's check-ins, which check the room themselves
+    # its gallery, its room's check-ins and uncertain faces, which check the room themselves
     # (attendance/permissions.py; tests/api/test_api_kiosk_scope.py walks every route).
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
     admin_only = [Depends(require_admin_token)]
@@ -111,6 +111,10 @@ def create_app(
     v1.include_router(identify.router, dependencies=admin_only)
     v1.include_router(
         checkins.router, dependencies=[Depends(require_permission(Permission.POST_CHECKINS))]
+    )
+    v1.include_router(
+        checkins.sightings,
+        dependencies=[Depends(require_permission(Permission.REPORT_SIGHTINGS))],
     )
     v1.include_router(kiosk.admin)
     v1.include_router(

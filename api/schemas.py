@@ -13,6 +13,7 @@ from wire.kiosk import (  # noqa: F401  (the API's schemas include the kiosk's w
     KioskGalleryRead,
     KioskMeetingRead,
     KioskPersonRead,
+    SightingRead,
     TemplateData,
     TemplateRef,
     TemplatesRead,

@@ -27,6 +27,7 @@ def _digest(key: str) -> str:
 
 def issue_board_link(session: Session, *, meeting_id: int, actor: str) -> str:
     """A new key for this meeting's board; the previous one stops working. Shown once."""
+    # Through the module: orm.py imports this file, and meetings.py imports orm.py first.
     get_meeting(session, meeting_id=meeting_id)
     session.execute(
         update(BoardLink)

@@ -1,4 +1,4 @@
-"""The kiosk's side of the HTTP API: gallery manifest, templates, and check-in posts."""
+"""The kiosk's side of the HTTP API: gallery manifest, templates, check-ins and sightings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import httpx
 
 from kiosk.outbox import CheckinEvent, Outcome, SendResult
+from kiosk.sighting_outbox import SightingEvent
 from wire.kiosk import KioskGalleryRead, TemplatesRead
 
 logger = logging.getLogger(__name__)
@@ -72,9 +73,35 @@ class KioskClient:
             response = self._http.post(f"/meetings/{event.meeting_id}/checkins", json=body)
         except httpx.TransportError as exc:
             return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
-        if response.status_code in (200, 201):
-            return SendResult(Outcome.DELIVERED)
-        message = f"HTTP {response.status_code}: {response.text[:300]}"
-        if response.status_code >= 500 or response.status_code in _RETRY_STATUSES:
-            return SendResult(Outcome.RETRY, message)
-        return SendResult(Outcome.REJECTED, message)
+        return _outcome(response)
+
+    def send_sighting(self, sighting: SightingEvent) -> SendResult:
+        """An uncertain face, with its crop, for the review queue (multipart)."""
+        form = {
+            "candidate_id": str(sighting.candidate_id),
+            "similarity": str(float(sighting.similarity)),
+            "source": self.source,
+            "idempotency_key": sighting.idempotency_key,
+            "at": sighting.at,
+        }
+        if sighting.runner_up_id is not None:
+            form["runner_up_id"] = str(sighting.runner_up_id)
+        if sighting.margin is not None:
+            form["margin"] = str(float(sighting.margin))
+        crop = {"crop": ("face.jpg", sighting.crop_jpeg, "image/jpeg")}
+        try:
+            response = self._http.post(
+                f"/meetings/{sighting.meeting_id}/reviews", data=form, files=crop
+            )
+        except httpx.TransportError as exc:
+            return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
+        return _outcome(response)
+
+
+def _outcome(response: httpx.Response) -> SendResult:
+    if response.status_code in (200, 201):
+        return SendResult(Outcome.DELIVERED)
+    message = f"HTTP {response.status_code}: {response.text[:300]}"
+    if response.status_code >= 500 or response.status_code in _RETRY_STATUSES:
+        return SendResult(Outcome.RETRY, message)
+    return SendResult(Outcome.REJECTED, message)

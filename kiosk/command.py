@@ -17,6 +17,7 @@ from kiosk.metrics import prometheus_text
 from kiosk.outbox import Outbox
 from kiosk.screen import ScreenLog
 from kiosk.screen_page import screen_routes
+from kiosk.sighting_outbox import SightingOutbox
 from kiosk.sync import GallerySync
 from kiosk.web import DEFAULT_LISTEN, KioskWebServer, Reply, Route, parse_listen
 from usecases.pipeline import load_pipeline
@@ -66,6 +67,7 @@ def run_kiosk(
             ),
             stop_event=stop_event,
             screen=screen,
+            sightings=(SightingOutbox(outbox_path), client),
         )
         if address is not None:
             web = KioskWebServer(address, kiosk_routes(loop), stop_event)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 
 from kiosk.metrics import KioskMetrics
 from kiosk.outbox import Outbox, Sender
+from kiosk.sighting_outbox import SightingOutbox, SightingSender
 from kiosk.sync import GallerySync
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class Courier(threading.Thread):
         *,
         sync_interval_s: float,
         metrics: KioskMetrics | None = None,
+        sightings: tuple[SightingOutbox, SightingSender] | None = None,
     ) -> None:
         super().__init__(name="kiosk-courier", daemon=True)
         self.outbox = outbox
@@ -36,6 +39,7 @@ class Courier(threading.Thread):
         self.stop_event = stop_event
         self.sync_interval_s = sync_interval_s
         self.metrics = metrics or KioskMetrics()
+        self.sightings = sightings
         self.wake = threading.Event()
 
     def run(self) -> None:
@@ -52,9 +56,23 @@ class Courier(threading.Thread):
                     wait = report.retry_in_s
             except Exception:  # the top of a long-running loop: log and go on
                 logger.exception("outbox delivery failed")
+            wait = min(wait, self._deliver_sightings())
             wait = max(0.01, min(wait, next_sync - time.monotonic()))
             self.wake.wait(wait)
             self.wake.clear()
+
+    def _deliver_sightings(self) -> float:
+        """After the check-ins, which matter more; seconds until it must try again (inf: no
+        need, the check-ins' wait decides)."""
+        if self.sightings is None:
+            return math.inf
+        outbox, sender = self.sightings
+        try:
+            retry_in = outbox.deliver(sender).retry_in_s
+        except Exception:  # the top of a long-running loop: log and go on
+            logger.exception("sighting delivery failed")
+            return _IDLE_POLL_S
+        return math.inf if retry_in is None else retry_in
 
     def _sync(self) -> None:
         try:

@@ -19,6 +19,8 @@ from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
 from kiosk.metrics import HealthSnapshot, KioskMetrics, summary
 from kiosk.outbox import PENDING, CheckinEvent, Outbox, Sender
 from kiosk.screen import COME_CLOSER_PX, ScreenEvent, ScreenKind, ScreenLog, ScreenPerson, ShownFace
+from kiosk.sighting_outbox import SightingOutbox, SightingSender
+from kiosk.sightings import SightingReporter
 from kiosk.sync import GallerySync, KioskGallery, ModelMismatch
 from kiosk.tracker import IouTracker, TrackUpdate
 from models.packs import FacePipeline
@@ -69,6 +71,7 @@ class KioskLoop:
         stop_event: threading.Event | None = None,
         metrics: KioskMetrics | None = None,
         screen: ScreenLog | None = None,
+        sightings: tuple[SightingOutbox, SightingSender] | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.sync = sync
@@ -83,6 +86,19 @@ class KioskLoop:
             votes_needed=options.votes_needed, cooldown_s=options.cooldown_s
         )
         self.stats = LoopStats()
+        # Uncertain faces for the review queue: the same confirmation frames and cooldown.
+        self.sightings = sightings
+        self.reporter = (
+            SightingReporter(
+                sightings[0],
+                name=options.name,
+                threshold=policy.threshold,
+                frames_needed=options.votes_needed,
+                cooldown_s=options.cooldown_s,
+            )
+            if sightings is not None
+            else None
+        )
         self.metrics = metrics or KioskMetrics()
         self.screen = screen or ScreenLog()
         self._last_embedded: dict[int, int] = {}
@@ -111,6 +127,7 @@ class KioskLoop:
             courier_stop,
             sync_interval_s=self.options.sync_interval_s,
             metrics=self.metrics,
+            sightings=self.sightings,
         )
         courier.start()
         capture.start()
@@ -180,13 +197,18 @@ class KioskLoop:
     def _drain(self, courier: Courier) -> None:
         deadline = time.monotonic() + self.options.drain_timeout_s
         while not self.stop_event.is_set() and time.monotonic() < deadline:
-            if self.outbox.counts()[PENDING] == 0:
+            if self.outbox.counts()[PENDING] == 0 and self._sightings_pending() == 0:
                 return
             courier.wake.set()
             self.stop_event.wait(0.2)
         pending = self.outbox.counts()[PENDING]
         if pending:
             logger.warning("%d check-ins wait in the outbox for the next run", pending)
+        if self._sightings_pending():
+            logger.warning("%d sightings wait for the next run", self._sightings_pending())
+
+    def _sightings_pending(self) -> int:
+        return 0 if self.sightings is None else self.sightings[0].counts()[PENDING]
 
     def process(self, frame: Frame) -> list[Confirmation]:
         """One frame: returns the people confirmed by it (already in the outbox)."""
@@ -200,6 +222,8 @@ class KioskLoop:
         stats.faces += len(faces)
         update = self.tracker.update([f.box for f in faces])
         self.decider.forget(update.ended)
+        if self.reporter is not None:
+            self.reporter.forget(update.ended)
         for track_id in update.ended:
             self._last_embedded.pop(track_id, None)
         self._announced = {a for a in self._announced if a[0] not in update.ended}
@@ -245,6 +269,16 @@ class KioskLoop:
             self._last_embedded[track_id] = frame.index
             weight = face_weight(face.short_side, face.score)
             observations.append(Observation(track_id, decision, weight))
+            if self.reporter is not None:
+                self.reporter.observe(
+                    frame=frame,
+                    face=face,
+                    track_id=track_id,
+                    decision=decision,
+                    meetings=meetings,
+                    checked_in=self._checked_in_at.keys(),
+                    now=now,
+                )
             if decision.decision is Decision.NOT_ON_ROSTER and decision.candidate_id is not None:
                 if (track_id, ScreenKind.NOT_ON_ROSTER) not in self._announced:
                     logger.info(

@@ -6,8 +6,14 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from models.images import ImageTooLarge, decode_image
+
 CROP_PX = 160  # enough for a secretary to recognise someone, small enough to hold briefly
 CROP_MARGIN = 0.35  # of the face's size, on each side: hair and chin help a human judge
+# A crop sent by a kiosk: ours are CROP_PX square and about 10 kB; anything much larger is
+# not a face crop, and the server keeps no more of a stranger's face than it needs.
+MAX_CROP_BYTES = 200_000
+MAX_CROP_SIDE = 256
 
 
 def face_crop_jpeg(image: NDArray[np.uint8], box: tuple[float, float, float, float]) -> bytes:
@@ -21,8 +27,27 @@ def face_crop_jpeg(image: NDArray[np.uint8], box: tuple[float, float, float, flo
     patch = image[y0:y1, x0:x1]
     if patch.size == 0:
         patch = image
-    resized = cv2.resize(patch, (CROP_PX, CROP_PX), interpolation=cv2.INTER_AREA)
-    ok, encoded = cv2.imencode(".jpg", resized, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return _jpeg(cv2.resize(patch, (CROP_PX, CROP_PX), interpolation=cv2.INTER_AREA))
+
+
+def checked_crop_jpeg(data: bytes) -> bytes:
+    """A face crop sent from elsewhere, decoded and encoded again: a plain JPEG, no metadata.
+
+    Raises ImageTooLarge past MAX_CROP_BYTES or MAX_CROP_SIDE, UnreadableImage if not an image.
+    """
+    image = decode_image(data, max_bytes=MAX_CROP_BYTES, max_pixels=MAX_CROP_SIDE**2)
+    height, width = image.shape[:2]
+    if max(height, width) > MAX_CROP_SIDE:
+        raise ImageTooLarge(
+            f"Ảnh khuôn mặt quá lớn ({width}x{height}, tối đa {MAX_CROP_SIDE}x{MAX_CROP_SIDE}). "
+            f"The face crop is too large ({width}x{height}, limit "
+            f"{MAX_CROP_SIDE}x{MAX_CROP_SIDE})."
+        )
+    return _jpeg(image)
+
+
+def _jpeg(image: cv2.typing.MatLike) -> bytes:
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
     if not ok:
         raise RuntimeError("JPEG encoding failed")
     return encoded.tobytes()

@@ -70,3 +70,10 @@ class CheckinCreate(BaseModel):
     margin: float | None = Field(None, ge=-2, le=2)
     # A manual check-in by staff gives its reason here; it is logged with who did it.
     note: str | None = Field(None, max_length=500)
+
+
+class SightingRead(BaseModel):
+    """A kiosk's grey-zone face, as the review queue took it."""
+
+    review_id: int | None  # None: the candidate is already checked in, nothing was queued
+    created: bool  # False: this idempotency key was already here

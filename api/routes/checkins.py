@@ -1,29 +1,43 @@
-"""Check-ins: a kiosk's recognised person (JSON) or an image recognised here (multipart)."""
+"""Check-ins: a kiosk's recognised person (JSON) or an image recognised here (multipart);
+and a kiosk's uncertain face, sent to the review queue."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+import fastapi
+from fastapi import APIRouter, File, Form, Request, Response, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.convert import as_utc, event_read, face_read
 from api.convert_voting import voting_url
-from api.deps import ActorDep, ServicesDep, TokenDep
+from api.deps import ActorDep, ServicesDep, SessionDep, TokenDep
 from api.recognize import decode
-from api.schemas import CheckinCreate, EventRead, ImageCheckinRead
+from api.schemas import CheckinCreate, EventRead, ImageCheckinRead, SightingRead
 from api.services import Services
 from api.upload import read_upload
 from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
+from attendance.matching import MatchPolicy
 from attendance.meetings import get_meeting
 from attendance.orm import ApiToken, utcnow
 from attendance.tokens import ADMIN
-from usecases.checkins import Arrival, check_in_image, image_key, record_arrival
+from models.crops import MAX_CROP_BYTES
+from usecases.checkins import (
+    MAX_KEY,
+    MAX_SOURCE,
+    Arrival,
+    check_in_image,
+    image_key,
+    record_arrival,
+)
+from usecases.reviews import Sighting, report_sighting
 
 router = APIRouter(tags=["check-in"])
+sightings = APIRouter(tags=["check-in"])
 
 
 def _authorise(
@@ -169,3 +183,45 @@ def _event_read(services: Services, arrival: Arrival) -> EventRead:
     if arrival.voting_token is not None:
         read.voting_url = voting_url(services.settings, arrival.voting_token)
     return read
+
+
+@sightings.post("/meetings/{meeting_id}/reviews", status_code=status.HTTP_201_CREATED)
+def report(
+    meeting_id: int,
+    response: Response,
+    session: SessionDep,
+    services: ServicesDep,
+    token: TokenDep,
+    crop: Annotated[fastapi.UploadFile, File()],
+    candidate_id: Annotated[int, Form()],
+    similarity: Annotated[float, Form(ge=-1, le=1)],
+    idempotency_key: Annotated[str, Form(min_length=1, max_length=MAX_KEY)],
+    runner_up_id: Annotated[int | None, Form()] = None,
+    margin: Annotated[float | None, Form(ge=-2, le=2)] = None,
+    source: Annotated[str, Form(min_length=1, max_length=MAX_SOURCE)] = "kiosk",
+) -> SightingRead:
+    """A face a kiosk was unsure about, with a small `crop`, for the secretary to confirm.
+
+    The same scope as the kiosk's check-ins, by the server's clock; the same key again is a
+    no-op (200).
+    """
+    _authorise(session, services, token, meeting_id, utcnow(), source)
+    match = services.settings.match
+    reported = report_sighting(
+        session,
+        meeting_id=meeting_id,
+        sighting=Sighting(
+            candidate_id=candidate_id,
+            similarity=similarity,
+            crop=read_upload(crop, max_bytes=MAX_CROP_BYTES),
+            source=source,
+            key=idempotency_key,
+            runner_up_id=runner_up_id,
+            margin=margin,
+        ),
+        policy=MatchPolicy(threshold=match.threshold, margin=match.margin),
+    )
+    if not reported.created:
+        response.status_code = status.HTTP_200_OK
+    item = reported.item
+    return SightingRead(review_id=item.id if item else None, created=reported.created)

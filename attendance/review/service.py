@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from attendance import audit
@@ -53,16 +54,7 @@ def record_review(
 ) -> ReviewItem | None:
     """Queue one uncertain face once (by `key`, per meeting); nothing when the candidate is in."""
     assert decision.candidate_id is not None and decision.similarity is not None
-    # A kiosk's key is its own: the same photo sent for two meetings is two questions.
-    key = f"m{meeting_id}:{key}"
-    if len(key) > MAX_KEY:
-        # Never cut: two keys cut to the same prefix would make two faces one question.
-        raise Invalid(
-            f"Khóa của mục chờ xác nhận dài quá {MAX_KEY} ký tự. "
-            f"The review item's key is longer than {MAX_KEY} characters.",
-            code="INVALID_REQUEST",
-        )
-    existing = session.scalars(select(ReviewItem).where(ReviewItem.key == key)).first()
+    existing = review_by_key(session, meeting_id=meeting_id, key=key)
     if existing is not None:
         return existing
     if presence_event(session, meeting_id=meeting_id, person_id=decision.candidate_id):
@@ -75,12 +67,35 @@ def record_review(
         margin=decision.margin,
         decision=decision.decision.value,
         source=clean_text(source, field="source")[:100],
-        key=key,
+        key=_stored_key(meeting_id, key),
         crop_jpeg=crop_jpeg,
     )
-    session.add(item)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(item)
+    except IntegrityError:
+        # The same key from a retry that overtook the first request (a kiosk's timeout).
+        return review_by_key(session, meeting_id=meeting_id, key=key)
     return item
+
+
+def review_by_key(session: Session, *, meeting_id: int, key: str) -> ReviewItem | None:
+    """The item `record_review` queued (or would return) for this key, if any."""
+    stored = _stored_key(meeting_id, key)
+    return session.scalars(select(ReviewItem).where(ReviewItem.key == stored)).first()
+
+
+def _stored_key(meeting_id: int, key: str) -> str:
+    # A kiosk's key is its own: the same photo sent for two meetings is two questions.
+    stored = f"m{meeting_id}:{key}"
+    if len(stored) > MAX_KEY:
+        # Never cut: two keys cut to the same prefix would make two faces one question.
+        raise Invalid(
+            f"Khóa của mục chờ xác nhận dài quá {MAX_KEY} ký tự. "
+            f"The review item's key is longer than {MAX_KEY} characters.",
+            code="INVALID_REQUEST",
+        )
+    return stored
 
 
 def pending_reviews(session: Session, *, meeting_id: int) -> list[ReviewItem]:

@@ -12,11 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_api_kiosk import ROOM, kiosk_headers, today_at
 
-# What a kiosk token is for (README, "Kiosks"): its room's gallery, and posting check-ins.
+# What a kiosk token is for (README, "Kiosks"): its room's gallery, posting check-ins, and
+# the faces it was unsure about, for the review queue.
 KIOSK_ROUTES = {
     ("GET", "/api/v1/kiosk/gallery"),
     ("POST", "/api/v1/kiosk/templates"),
     ("POST", "/api/v1/meetings/{meeting_id}/checkins"),
+    ("POST", "/api/v1/meetings/{meeting_id}/reviews"),
 }
 # Open to anyone, token or not: a kiosk token adds nothing there (checked below).
 PUBLIC = {

@@ -27,6 +27,7 @@ from attendance.migrate import upgrade
 from attendance.orm import AttendanceEvent, Base
 from attendance.people import create_person
 from attendance.review.service import confirm_review, get_review, record_review, reject_review
+from attendance.review.tables import ReviewItem
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
@@ -109,6 +110,44 @@ def _review_item(factory: sessionmaker[Session]) -> int:
         )
         assert item is not None
         return item.id
+
+
+def test_racing_retries_of_one_uncertain_face_queue_one_review_item(engine: Engine) -> None:
+    # A kiosk whose request timed out sends the same sighting again while the first runs.
+    factory = make_session_factory(engine)
+    start = datetime.now(timezone.utc)
+    with unit_of_work(factory) as session:
+        person = create_person(session, full_name="Nguyễn Văn An")
+        meeting = create_meeting(
+            session, title="Họp giao ban", starts_at=start, ends_at=start + timedelta(hours=1)
+        )
+        set_participants(session, meeting_id=meeting.id, person_ids=[person.id])
+        meeting_id, person_id = meeting.id, person.id
+    decision = FaceDecision(Decision.UNKNOWN, None, person_id, 0.44, 0.2)
+    barrier = threading.Barrier(8)
+    items: list[int | None] = []
+
+    def retry() -> None:
+        barrier.wait()
+        with unit_of_work(factory) as session:
+            item = record_review(
+                session,
+                meeting_id=meeting_id,
+                decision=decision,
+                source="k",
+                key="k:1",
+                crop_jpeg=b"j",
+            )
+            items.append(item.id if item is not None else None)
+
+    threads = [threading.Thread(target=retry) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with factory() as session:
+        rows = session.scalar(select(func.count()).select_from(ReviewItem))
+    assert rows == 1 and len(items) == 8 and len(set(items)) == 1 and None not in items
 
 
 def test_a_review_item_read_before_another_secretary_confirmed_it_cannot_be_rejected(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of, voting_link_on
@@ -67,3 +69,45 @@ def test_a_face_just_under_the_threshold_is_queued_then_confirmed(
     assert "admin (Chị Thu) Xác nhận nhận diện Nguyễn Văn An" in audit
     twice = post(client, f"/review/{item_id}/reject", {})
     assert twice.status_code == 409 and "đã được xử lý" in twice.text
+
+
+def test_a_kiosk_sighting_waits_in_the_queue_and_confirming_checks_the_person_in(
+    make_client: object,
+) -> None:
+    client = make_client()  # type: ignore[operator]
+    sign_in(client)
+    ids = [
+        client.post("/api/v1/people", json={"full_name": name}, headers=BEARER).json()["id"]
+        for name in ("Nguyễn Văn An", "Trần Thị Bình")
+    ]
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    meeting_id = create_meeting(client, starts_at=f"{today}T00:00", ends_at=f"{today}T23:59")
+    client.put(
+        f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": ids}, headers=BEARER
+    )
+    created = client.post(
+        "/api/v1/kiosk-tokens", json={"name": "cửa-A", "room": "Hội trường A"}, headers=BEARER
+    )
+    kiosk = {"Authorization": f"Bearer {created.json()['token']}"}
+    crop = io.BytesIO()
+    Image.new("RGB", (160, 160), (200, 170, 150)).save(crop, "JPEG")
+    form = {"candidate_id": str(ids[0]), "runner_up_id": str(ids[1]), "similarity": "0.43"}
+    sighting = client.post(
+        f"/api/v1/meetings/{meeting_id}/reviews",
+        data=form | {"margin": "0.2", "source": "kiosk:cửa-A", "idempotency_key": "cửa-A:1"},
+        files={"crop": ("face.jpg", crop.getvalue(), "image/jpeg")},
+        headers=kiosk,
+    )
+    assert sighting.status_code == 201, sighting.text
+    page = client.get(f"/meetings/{meeting_id}/review")
+    assert "Nguyễn Văn An" in page.text and "kiosk:cửa-A" in page.text
+    assert "0.43" in page.text and "Trần Thị Bình" in page.text  # the runner-up, to compare
+    item_id = sighting.json()["review_id"]
+    shown = client.get(f"/review/{item_id}/crop.jpg")
+    assert shown.status_code == 200 and shown.content[:2] == b"\xff\xd8"
+    confirmed = post(client, f"/review/{item_id}/confirm", {"note": ""})
+    assert confirmed.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in confirmed.text
+    attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance", headers=BEARER).json()
+    status = {row["person"]["id"]: row["status"] for row in attendance}
+    assert status[ids[0]] != "absent" and status[ids[1]] == "absent"
+    assert client.get(f"/review/{item_id}/crop.jpg").status_code == 404  # biometric data gone
