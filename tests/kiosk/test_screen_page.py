@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -38,10 +39,31 @@ def test_page_is_vietnamese_by_default_and_english_on_request(
     assert vi.status_code == 200
     assert vi.headers["content-type"] == "text/html; charset=utf-8"
     assert '<html lang="vi">' in vi.text and "Điểm danh cuộc họp" in vi.text
-    assert '<img id="frame" src="/frame.jpg"' in vi.text and "/events" in vi.text
+    assert '<img id="frame" src="/frame.jpg"' in vi.text and 'data-lang="vi"' in vi.text
     assert "http://" not in vi.text and "https://" not in vi.text  # self-contained
     en = httpx.get(base + "/?lang=en")
     assert '<html lang="en">' in en.text and "Meeting check-in" in en.text
+
+
+def test_the_page_has_no_inline_code_and_every_answer_carries_the_security_headers(
+    served: tuple[str, ScreenLog],
+) -> None:
+    base, _ = served
+    page = httpx.get(base + "/")
+    assert re.search(r"<script(?![^>]*\bsrc=)", page.text) is None
+    assert "<style" not in page.text and " style=" not in page.text
+    assert re.search(r"\son[a-z]+=", page.text) is None
+    script = httpx.get(base + "/screen.js")
+    assert script.headers["content-type"].startswith("text/javascript") and "/events" in script.text
+    assert httpx.get(base + "/screen.css").headers["content-type"].startswith("text/css")
+    for path in ("/", "/events", "/screen.js", "/frame.jpg", "/nothing"):
+        headers = httpx.get(base + path).headers
+        assert "script-src 'self'" in headers["content-security-policy"], path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert (
+            headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+        )
+        assert headers["referrer-policy"] == "no-referrer"
 
 
 def test_events_are_json_newest_first(served: tuple[str, ScreenLog]) -> None:
