@@ -6,12 +6,13 @@ import logging
 import sqlite3
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +68,26 @@ class DeliveryReport:
     retry_in_s: float | None  # set when delivery stopped on a failure
 
 
-class Outbox:
-    """A durable, ordered queue of check-in events keyed by their idempotency key.
+class _Keyed(Protocol):
+    @property
+    def idempotency_key(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Keyed)
+
+
+class DeliveryQueue(ABC, Generic[Item]):
+    """A durable, ordered queue in one SQLite table, keyed by idempotency key; subclasses
+    give the table and how a row is stored, this sends, backs off and records the outcome.
 
     Each call opens its own connection, so the frame loop (which enqueues) and the delivery
     thread (which sends) can share one file; WAL lets them do so without blocking each other.
     """
+
+    _table: ClassVar[str]
+    _schema: ClassVar[str]
+    _noun: ClassVar[str]  # what the log lines call one item
+    _logger: ClassVar[logging.Logger]
 
     def __init__(
         self,
@@ -92,7 +107,7 @@ class Outbox:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
+            db.execute(self._schema)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -102,6 +117,73 @@ class Outbox:
                 yield db
         finally:
             db.close()
+
+    @abstractmethod
+    def pending(self) -> list[Item]:
+        """The items still to send, oldest first."""
+
+    def counts(self) -> dict[str, int]:
+        with self._connect() as db:
+            rows = db.execute(f"SELECT state, count(*) FROM {self._table} GROUP BY state")
+            found = {str(s): int(n) for s, n in rows.fetchall()}
+        return {PENDING: 0, SENT: 0, REJECTED: 0} | found
+
+    def retry_in(self) -> float:
+        """Seconds until the back-off allows the next attempt (0 when it does now)."""
+        return max(0.0, self._not_before - self.clock())
+
+    def _deliver(self, send: Callable[[Item], SendResult]) -> DeliveryReport:
+        with self._lock:
+            delivered = rejected = 0
+            if self.retry_in() > 0:
+                return DeliveryReport(0, 0, len(self.pending()), self.retry_in())
+            for item in self.pending():
+                result = send(item)
+                if result.outcome is Outcome.RETRY:
+                    self._failures += 1
+                    delay = min(
+                        self.max_backoff_s, self.initial_backoff_s * 2 ** (self._failures - 1)
+                    )
+                    self._not_before = self.clock() + delay
+                    self._record(item, PENDING, result.message)
+                    self._logger.warning(
+                        "%s delivery failed (%s); retrying in %.1f s",
+                        self._noun,
+                        result.message,
+                        delay,
+                    )
+                    return DeliveryReport(delivered, rejected, len(self.pending()), delay)
+                self._failures = 0
+                if result.outcome is Outcome.DELIVERED:
+                    delivered += 1
+                    self._record(item, SENT, None)
+                else:
+                    rejected += 1
+                    self._record(item, REJECTED, result.message)
+                    self._logger.error(
+                        "server rejected %s %s: %s",
+                        self._noun,
+                        item.idempotency_key,
+                        result.message,
+                    )
+            return DeliveryReport(delivered, rejected, len(self.pending()), None)
+
+    def _record(self, item: Item, state: str, error: str | None) -> None:
+        with self._connect() as db:
+            db.execute(
+                f"UPDATE {self._table} SET state = ?, attempts = attempts + 1, last_error = ? "
+                "WHERE idempotency_key = ?",
+                (state, error, item.idempotency_key),
+            )
+
+
+class Outbox(DeliveryQueue[CheckinEvent]):
+    """A durable, ordered queue of check-in events keyed by their idempotency key."""
+
+    _table = "outbox"
+    _schema = _SCHEMA
+    _noun = "check-in"
+    _logger = logger
 
     def enqueue(self, event: CheckinEvent) -> bool:
         """Store the event durably; False when its key is already here (nothing added)."""
@@ -130,50 +212,6 @@ class Outbox:
             ).fetchall()
         return [CheckinEvent(*row) for row in rows]
 
-    def counts(self) -> dict[str, int]:
-        with self._connect() as db:
-            rows = db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
-        return {PENDING: 0, SENT: 0, REJECTED: 0} | {str(s): int(n) for s, n in rows}
-
-    def retry_in(self) -> float:
-        """Seconds until the back-off allows the next attempt (0 when it does now)."""
-        return max(0.0, self._not_before - self.clock())
-
     def deliver(self, sender: Sender) -> DeliveryReport:
         """Send pending events oldest first; stop at the first that must be retried."""
-        with self._lock:
-            delivered = rejected = 0
-            if self.retry_in() > 0:
-                return DeliveryReport(0, 0, len(self.pending()), self.retry_in())
-            for event in self.pending():
-                result = sender.send(event)
-                if result.outcome is Outcome.RETRY:
-                    self._failures += 1
-                    delay = min(
-                        self.max_backoff_s, self.initial_backoff_s * 2 ** (self._failures - 1)
-                    )
-                    self._not_before = self.clock() + delay
-                    self._record(event, PENDING, result.message)
-                    logger.warning(
-                        "check-in delivery failed (%s); retrying in %.1f s", result.message, delay
-                    )
-                    return DeliveryReport(delivered, rejected, len(self.pending()), delay)
-                self._failures = 0
-                if result.outcome is Outcome.DELIVERED:
-                    delivered += 1
-                    self._record(event, SENT, None)
-                else:
-                    rejected += 1
-                    self._record(event, REJECTED, result.message)
-                    logger.error(
-                        "server rejected check-in %s: %s", event.idempotency_key, result.message
-                    )
-            return DeliveryReport(delivered, rejected, len(self.pending()), None)
-
-    def _record(self, event: CheckinEvent, state: str, error: str | None) -> None:
-        with self._connect() as db:
-            db.execute(
-                "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? "
-                "WHERE idempotency_key = ?",
-                (state, error, event.idempotency_key),
-            )
+        return self._deliver(sender.send)

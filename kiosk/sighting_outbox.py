@@ -7,16 +7,10 @@ the server has the sighting or has refused it for good.
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
-from kiosk.outbox import PENDING, REJECTED, SENT, DeliveryReport, Outcome, SendResult
+from kiosk.outbox import PENDING, DeliveryQueue, DeliveryReport, SendResult
 
 logger = logging.getLogger(__name__)
 
@@ -59,37 +53,13 @@ class SightingSender(Protocol):
     def send_sighting(self, sighting: SightingEvent) -> SendResult: ...
 
 
-class SightingOutbox:
+class SightingOutbox(DeliveryQueue[SightingEvent]):
     """A durable, ordered queue of sightings keyed by their idempotency key (see Outbox)."""
 
-    def __init__(
-        self,
-        path: Path,
-        *,
-        initial_backoff_s: float = 1.0,
-        max_backoff_s: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.path = path
-        self.initial_backoff_s = initial_backoff_s
-        self.max_backoff_s = max_backoff_s
-        self.clock = clock
-        self._failures = 0
-        self._not_before = 0.0
-        self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    _table = "sightings"
+    _schema = _SCHEMA
+    _noun = "sighting"
+    _logger = logger
 
     def enqueue(self, sighting: SightingEvent) -> bool:
         """Store the sighting durably; False when its key is already here (nothing added)."""
@@ -116,44 +86,9 @@ class SightingOutbox:
             ).fetchall()
         return [SightingEvent(*row) for row in rows]
 
-    def counts(self) -> dict[str, int]:
-        with self._connect() as db:
-            rows = db.execute("SELECT state, count(*) FROM sightings GROUP BY state").fetchall()
-        return {PENDING: 0, SENT: 0, REJECTED: 0} | {str(s): int(n) for s, n in rows}
-
-    def retry_in(self) -> float:
-        return max(0.0, self._not_before - self.clock())
-
     def deliver(self, sender: SightingSender) -> DeliveryReport:
         """Send pending sightings oldest first; stop at the first that must be retried."""
-        with self._lock:
-            delivered = rejected = 0
-            if self.retry_in() > 0:
-                return DeliveryReport(0, 0, len(self.pending()), self.retry_in())
-            for sighting in self.pending():
-                result = sender.send_sighting(sighting)
-                if result.outcome is Outcome.RETRY:
-                    self._failures += 1
-                    delay = min(
-                        self.max_backoff_s, self.initial_backoff_s * 2 ** (self._failures - 1)
-                    )
-                    self._not_before = self.clock() + delay
-                    self._record(sighting, PENDING, result.message)
-                    logger.warning(
-                        "sighting delivery failed (%s); retrying in %.1f s", result.message, delay
-                    )
-                    return DeliveryReport(delivered, rejected, len(self.pending()), delay)
-                self._failures = 0
-                if result.outcome is Outcome.DELIVERED:
-                    delivered += 1
-                    self._record(sighting, SENT, None)
-                else:
-                    rejected += 1
-                    self._record(sighting, REJECTED, result.message)
-                    logger.error(
-                        "server rejected sighting %s: %s", sighting.idempotency_key, result.message
-                    )
-            return DeliveryReport(delivered, rejected, len(self.pending()), None)
+        return self._deliver(sender.send_sighting)
 
     def _record(self, sighting: SightingEvent, state: str, error: str | None) -> None:
         # Once the server has it, or never will, the face crop has no purpose left here.
