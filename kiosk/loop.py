@@ -11,17 +11,17 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from attendance.checkin import late_after
 from attendance.matching import Decision, MatchPolicy, decide
 from kiosk.capture import Backoff, CaptureThread, Frame, FrameQueue, FrameSource
 from kiosk.courier import Courier
 from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
+from kiosk.greeter import Greeter
 from kiosk.metrics import HealthSnapshot, KioskMetrics, summary
-from kiosk.outbox import PENDING, CheckinEvent, Outbox, Sender
-from kiosk.screen import COME_CLOSER_PX, ScreenEvent, ScreenKind, ScreenLog, ScreenPerson, ShownFace
+from kiosk.outbox import PENDING, Outbox, Sender
+from kiosk.screen import COME_CLOSER_PX, ScreenEvent, ScreenKind, ScreenLog, ShownFace
 from kiosk.sighting_outbox import SightingOutbox, SightingSender
 from kiosk.sightings import SightingReporter
-from kiosk.sync import GallerySync, KioskGallery, ModelMismatch
+from kiosk.sync import GallerySync, ModelMismatch
 from kiosk.tracker import IouTracker, TrackUpdate
 from models.packs import FacePipeline
 from models.types import DetectedFace
@@ -101,9 +101,8 @@ class KioskLoop:
         )
         self.metrics = metrics or KioskMetrics()
         self.screen = screen or ScreenLog()
+        self.greeter = Greeter(outbox=outbox, screen=self.screen, name=options.name)
         self._last_embedded: dict[int, int] = {}
-        self._announced: set[tuple[int, ScreenKind]] = set()  # (track, kind): once per track
-        self._checked_in_at: dict[tuple[int, int], datetime] = {}  # (meeting, person)
 
     def run(self) -> int:
         """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all."""
@@ -226,7 +225,7 @@ class KioskLoop:
             self.reporter.forget(update.ended)
         for track_id in update.ended:
             self._last_embedded.pop(track_id, None)
-        self._announced = {a for a in self._announced if a[0] not in update.ended}
+        self.greeter.forget(update.ended)
         confirmed = self._judge(frame, faces, update, detect_ms)
         shown = [
             ShownFace(f.box, self.decider.decided_person(t) is not None)
@@ -248,7 +247,7 @@ class KioskLoop:
             return []
         for face, track_id in zip(faces, update.track_ids):
             if face.short_side < COME_CLOSER_PX and self.decider.needs_embedding(track_id):
-                self._announce(track_id, ScreenEvent(now, ScreenKind.COME_CLOSER))
+                self.greeter.announce(track_id, ScreenEvent(now, ScreenKind.COME_CLOSER))
         todo = [i for i, t in enumerate(update.track_ids) if self.decider.needs_embedding(t)]
         # Least recently embedded first, then the largest: every face gets its turn.
         todo.sort(key=lambda i: (self._last_embedded.get(update.track_ids[i], -1), -faces[i].area))
@@ -276,78 +275,18 @@ class KioskLoop:
                     track_id=track_id,
                     decision=decision,
                     meetings=meetings,
-                    checked_in=self._checked_in_at.keys(),
+                    checked_in=self.greeter.checked_in,
                     now=now,
                 )
             if decision.decision is Decision.NOT_ON_ROSTER and decision.candidate_id is not None:
-                if (track_id, ScreenKind.NOT_ON_ROSTER) not in self._announced:
-                    logger.info(
-                        "track %s: person %s is on no open meeting's list here",
-                        track_id,
-                        decision.candidate_id,
-                    )
-                person = _person(snapshot, decision.candidate_id)
-                event = ScreenEvent(now, ScreenKind.NOT_ON_ROSTER, person)
-                self._announce(track_id, event)
+                self.greeter.not_on_roster(track_id, decision.candidate_id, snapshot, now)
         confirmed = self.decider.observe(observations, now=frame.captured_at)
         for confirmation in confirmed:
-            self._enqueue(confirmation, snapshot, now)
+            stats.confirmed += 1
+            stats.enqueued += self.greeter.check_in(confirmation, snapshot, now)
         fresh = {c.track_id for c in confirmed}
         for obs in observations:
             person_id = self.decider.decided_person(obs.track_id)
             if person_id is not None and obs.track_id not in fresh:  # within the cooldown
-                self._already(obs.track_id, person_id, snapshot, now)
+                self.greeter.already(obs.track_id, person_id, snapshot, now)
         return confirmed
-
-    def _announce(self, track_id: int, event: ScreenEvent) -> None:
-        if (track_id, event.kind) not in self._announced:
-            self._announced.add((track_id, event.kind))
-            self.screen.add(event)
-
-    def _already(
-        self, track_id: int, person_id: int, snapshot: KioskGallery, now: datetime
-    ) -> None:
-        for meeting in snapshot.open_meetings(now):
-            if person_id in meeting.person_ids:
-                event = ScreenEvent(
-                    now,
-                    ScreenKind.ALREADY_CHECKED_IN,
-                    _person(snapshot, person_id),
-                    meeting.id,
-                    self._checked_in_at.get((meeting.id, person_id)),
-                )
-                self._announce(track_id, event)
-                return
-
-    def _enqueue(self, confirmation: Confirmation, snapshot: KioskGallery, now: datetime) -> None:
-        person = confirmation.person_id
-        self.stats.confirmed += 1
-        logger.debug("confirmed %s", snapshot.names.get(person, person))
-        for meeting in snapshot.open_meetings(now):
-            if person not in meeting.person_ids:
-                continue
-            event = CheckinEvent(
-                idempotency_key=f"{self.options.name}:{meeting.id}:{person}",
-                meeting_id=meeting.id,
-                person_id=person,
-                at=now.isoformat(),
-                similarity=confirmation.similarity,
-                margin=confirmation.margin,
-            )
-            shown = _person(snapshot, person)
-            if self.outbox.enqueue(event):
-                self.stats.enqueued += 1
-                logger.info("check-in for person %d in meeting %d queued", person, meeting.id)
-                self._checked_in_at[(meeting.id, person)] = now
-                late = now > late_after(meeting.starts_at, meeting.late_after_minutes)
-                kind = ScreenKind.LATE if late else ScreenKind.WELCOME
-                self.screen.add(ScreenEvent(now, kind, shown, meeting.id))
-            else:  # sent in an earlier run: the outbox holds the key
-                checked_in_at = self._checked_in_at.get((meeting.id, person))
-                kind = ScreenKind.ALREADY_CHECKED_IN
-                self.screen.add(ScreenEvent(now, kind, shown, meeting.id, checked_in_at))
-
-
-def _person(snapshot: KioskGallery, person_id: int) -> ScreenPerson:
-    name = snapshot.names.get(person_id, f"#{person_id}")
-    return ScreenPerson(person_id, name, snapshot.titles.get(person_id))
