@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from ballot_support import open_poll_with_voters
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +31,7 @@ from attendance.review.service import confirm_review, get_review, record_review,
 from attendance.review.tables import ReviewItem
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.master_key import MasterKey
-from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
+from attendance.voting.polls import PollSpec, close_poll
 from attendance.voting.tables import BallotRecord, Poll, SecretBallot
 
 POSTGRES_URL = os.environ.get("ATTEND_TEST_POSTGRES_URL")
@@ -204,32 +205,9 @@ def test_racing_ballots_and_close_count_each_accepted_ballot_once(
     engine: Engine, secrecy: str
 ) -> None:
     factory = make_session_factory(engine)
-    start = datetime.now(timezone.utc) - timedelta(minutes=5)
-    with unit_of_work(factory) as session:
-        people = [create_person(session, full_name=f"Đại biểu {i:02d}") for i in range(20)]
-        meeting = create_meeting(
-            session, title="Kỳ họp", starts_at=start, ends_at=start + timedelta(hours=2)
-        )
-        set_participants(session, meeting_id=meeting.id, person_ids=[p.id for p in people])
-        for p in people:
-            check_in(
-                session,
-                meeting_id=meeting.id,
-                person_id=p.id,
-                source="kiosk",
-                idempotency_key=f"in-{p.id}",
-                at=start,
-            )
-        poll = create_poll(
-            session,
-            meeting_id=meeting.id,
-            spec=PollSpec(title="Nghị quyết", secrecy=secrecy),
-            actor="admin",
-        )
-        open_poll(session, meeting_id=meeting.id, poll_id=poll.id, actor="admin")
-        meeting_id, poll_id = meeting.id, poll.id
-        voter_ids = [p.id for p in people]
-        option_id = poll.options[0].id
+    spec = PollSpec(title="Nghị quyết", secrecy=secrecy)
+    meeting_id, poll_id, options, voter_ids = open_poll_with_voters(factory, voters=20, spec=spec)
+    option_id = options[0]
     barrier = threading.Barrier(41)
     outcomes: list[str] = []
 
@@ -305,28 +283,7 @@ def _table_files(engine: Engine) -> bytes | None:
 
 def test_closing_a_secret_poll_leaves_no_sealed_ballot_in_the_table_files(engine: Engine) -> None:
     factory = make_session_factory(engine)
-    start = datetime.now(timezone.utc) - timedelta(minutes=5)
-    with unit_of_work(factory) as session:
-        people = [create_person(session, full_name=f"Đại biểu {i:02d}") for i in range(4)]
-        meeting = create_meeting(
-            session, title="Kỳ họp", starts_at=start, ends_at=start + timedelta(hours=2)
-        )
-        set_participants(session, meeting_id=meeting.id, person_ids=[p.id for p in people])
-        for p in people:
-            check_in(
-                session,
-                meeting_id=meeting.id,
-                person_id=p.id,
-                source="kiosk",
-                idempotency_key=f"in-{p.id}",
-                at=start,
-            )
-        spec = PollSpec(title="Nghị quyết", secrecy="secret", base="cast")
-        poll = create_poll(session, meeting_id=meeting.id, spec=spec, actor="admin")
-        open_poll(session, meeting_id=meeting.id, poll_id=poll.id, actor="admin")
-        meeting_id, poll_id = meeting.id, poll.id
-        options = [o.id for o in poll.options]
-        voter_ids = [p.id for p in people]
+    meeting_id, poll_id, options, voter_ids = open_poll_with_voters(factory, voters=4)
     for n, voter_id in enumerate(voter_ids):
         with unit_of_work(factory) as session:
             cast_ballot(

@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 import shutil
 import stat
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from ballot_support import open_poll_with_voters
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.errors import Unavailable
-from attendance.meetings import create_meeting, set_participants
-from attendance.orm import Base, utcnow
-from attendance.people import create_person
+from attendance.orm import Base
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.master_key import MasterKey
-from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
+from attendance.voting.polls import close_poll
 from attendance.voting.tables import Poll, SecretBallot
 
 CHOICES = [0, 1, 0, 2, 0, 1]  # option positions: three for, two against, one abstains
@@ -30,30 +27,6 @@ def database(path: Path) -> tuple[Engine, sessionmaker[Session]]:
     engine = make_engine(f"sqlite:///{path}")
     Base.metadata.create_all(engine)
     return engine, make_session_factory(engine)
-
-
-def open_secret_poll(factory: sessionmaker[Session]) -> tuple[int, int, list[int], list[int]]:
-    """(meeting, poll, option ids, voters): six members present, a secret motion open."""
-    start = utcnow() - timedelta(minutes=5)
-    with unit_of_work(factory) as session:
-        people = [create_person(session, full_name=f"Đại biểu {i}") for i in range(6)]
-        meeting = create_meeting(
-            session, title="Kỳ họp", starts_at=start, ends_at=start + timedelta(hours=2)
-        )
-        set_participants(session, meeting_id=meeting.id, person_ids=[p.id for p in people])
-        for p in people:
-            check_in(
-                session,
-                meeting_id=meeting.id,
-                person_id=p.id,
-                source="kiosk",
-                idempotency_key=f"in-{p.id}",
-                at=start,
-            )
-        spec = PollSpec(title="Nghị quyết", secrecy="secret", base="cast")
-        poll = create_poll(session, meeting_id=meeting.id, spec=spec, actor="admin")
-        open_poll(session, meeting_id=meeting.id, poll_id=poll.id, actor="admin")
-        return meeting.id, poll.id, [o.id for o in poll.options], [p.id for p in people]
 
 
 def vote(
@@ -82,7 +55,7 @@ def close(factory: sessionmaker[Session], poll: tuple[int, int], key: MasterKey)
 def test_sealed_ballots_survive_a_crash_and_are_counted_after_restart(tmp_path: Path) -> None:
     key_file = tmp_path / "keys" / "attendance.key"
     engine, factory = database(tmp_path / "data" / "attendance.db")
-    meeting_id, poll_id, options, voters = open_secret_poll(factory)
+    meeting_id, poll_id, options, voters = open_poll_with_voters(factory, voters=6)
     for voter, choice in zip(voters, CHOICES, strict=True):
         vote(factory, (meeting_id, poll_id), voter, options[choice], MasterKey(path=key_file))
     # The process dies here: what is on disk is the database and its WAL as they are now,
@@ -100,7 +73,7 @@ def test_a_ballot_under_another_master_key_is_refused_before_anything_is_written
     tmp_path: Path,
 ) -> None:
     engine, factory = database(tmp_path / "attendance.db")
-    meeting_id, poll_id, options, voters = open_secret_poll(factory)
+    meeting_id, poll_id, options, voters = open_poll_with_voters(factory, voters=6)
     poll = (meeting_id, poll_id)
     first = MasterKey(secret="the key this poll was opened with, 32+ characters")
     other = MasterKey(secret="a key restored from somewhere else, 32+ characters")
@@ -127,7 +100,7 @@ def test_a_ballot_under_another_master_key_is_refused_before_anything_is_written
 
 def test_a_secret_poll_without_a_master_key_refuses_ballots(tmp_path: Path) -> None:
     engine, factory = database(tmp_path / "attendance.db")
-    meeting_id, poll_id, options, voters = open_secret_poll(factory)
+    meeting_id, poll_id, options, voters = open_poll_with_voters(factory, voters=6)
     with pytest.raises(Unavailable) as refused, unit_of_work(factory) as session:
         cast_ballot(
             session,
