@@ -4,6 +4,7 @@ oversized files are refused with a message."""
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -127,6 +128,30 @@ def test_sixty_megapixels_are_too_large_before_decoding() -> None:
     data = encode(Image.new("1", (7746, 7746), 1), "PNG")
     with pytest.raises(ImageTooLarge, match=r"7746x7746 = 60\.0 megapixel") as caught:
         decode_image(data)
+    assert caught.value.code == "IMAGE_TOO_LARGE"
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that declares its size and holds almost nothing: what an attacker sends."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 6, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 5))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 39_000_000), (39_000_000, 1), (20_000, 100)])
+def test_a_side_longer_than_any_photo_is_too_large_before_decoding(width: int, height: int) -> None:
+    # Under the pixel and memory limits, but scaling it down would take gigabytes.
+    with pytest.raises(ImageTooLarge, match="16384") as caught:
+        decode_image(png_header_only(width, height))
     assert caught.value.code == "IMAGE_TOO_LARGE"
 
 
