@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from attendance.errors import Forbidden, Invalid
+from attendance.text import normalise_name
 
 if TYPE_CHECKING:  # settings read the rules; they need not load the ORM for it
     from attendance.orm import Meeting
@@ -89,10 +90,12 @@ def ensure_kiosk_may_check_in(
             "This kiosk does not serve this meeting (another room, or its check-in window "
             "is not open now).",
         )
-    if source.strip().casefold() in STAFF_SOURCES or note:
+    # Compared as it will be stored: "man\u200bual" is kept as "manual" (attendance.text).
+    stored = normalise_name(source)
+    if stored.casefold() in STAFF_SOURCES or note:
         raise Forbidden(
             "Kiosk không được ghi điểm danh thủ công hay ghi chú; việc đó dành cho thư ký. "
-            f"A kiosk may not claim source {source.strip()!r} or write a note: "
+            f"A kiosk may not claim source {stored!r} or write a note: "
             "manual check-ins and their reasons are for staff.",
             code="KIOSK_CANNOT_CLAIM_MANUAL",
         )

@@ -103,7 +103,17 @@ def test_a_future_at_beyond_the_skew_is_refused_and_blocks_nothing(client: TestC
 
 
 @pytest.mark.parametrize(
-    "claim", [{"source": "manual"}, {"source": " Manual "}, {"source": "review"}, {"note": "x"}]
+    "claim",
+    [
+        {"source": "manual"},
+        {"source": " Manual "},
+        {"source": "review"},
+        {"note": "x"},
+        # Invisible characters the stored text drops: compared as it would be stored.
+        {"source": "man\u200bual"},
+        {"source": "re\ufeffview"},
+        {"source": " MANUAL\u200b"},
+    ],
 )
 def test_a_kiosk_cannot_claim_a_manual_check_in_or_write_a_note(
     client: TestClient, claim: dict[str, str]
