@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from attendance.db import forget_after_commit
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.orm import MAX_ID, FaceTemplate, Person
 from attendance.review.retention import forget_person_reviews
@@ -122,6 +123,7 @@ def erase_templates(session: Session, *, person_id: int) -> int:
         bump_gallery_version(session, model_key=key)
     forget_person_reviews(session, person_id=person_id)
     session.flush()
+    forget_after_commit(session)  # erased means gone from the WAL and freed pages too
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
+from attendance.db import forget_after_commit
 from attendance.orm import Meeting, utcnow
 from attendance.review.tables import ARRIVED, ERASED, EXPIRED, PENDING, ReviewItem
 
@@ -85,4 +86,5 @@ def _close(
         .execution_options(synchronize_session="fetch")
     )
     session.flush()
+    forget_after_commit(session)  # the crops leave the WAL and the freed pages too
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.checkin import CheckInResult, check_in
 from attendance.checkin_window import CheckinRules
+from attendance.db import forget_after_commit
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.matching import Decision, FaceDecision
 from attendance.orm import MAX_ID, utcnow
@@ -203,6 +204,7 @@ def _resolve(
     item.event_id = event_id
     item.crop_jpeg = None  # biometric data: not kept once it has served its purpose
     session.flush()
+    forget_after_commit(session)  # nor in the WAL or the freed pages, once this commits
     audit.record(
         session,
         actor=actor,
