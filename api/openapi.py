@@ -12,7 +12,10 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorRead"}
 BEARER = "bearer"
 
 DESCRIPTIONS = {
-    400: "Yêu cầu hỏng (multipart không đọc được). Malformed request (an unreadable multipart).",
+    400: (
+        "Yêu cầu hỏng (JSON hoặc multipart không đọc được). "
+        "Malformed request (a body that is not JSON, not UTF-8, or an unreadable multipart)."
+    ),
     401: "Thiếu hoặc sai mã truy cập. Missing or invalid token.",
     403: "Không được phép: vai trò, phòng, cuộc họp hoặc sự có mặt. "
     "Not allowed: role, room, meeting scope or presence.",
@@ -48,9 +51,9 @@ def error_statuses(method: str, path: str, operation: dict[str, Any]) -> set[int
     if "{" in path:
         statuses.add(404)
     if body:
-        statuses |= {404, 413}  # ids in the body; the upload limit counts every body
-    if "multipart/form-data" in body:
-        statuses.add(400)
+        # Ids in the body; the upload limit counts every body; 400 is FastAPI's own answer
+        # to a body it cannot parse at all (not JSON, not UTF-8, a broken multipart).
+        statuses |= {400, 404, 413}
     if method != "get":
         statuses.add(409)
     return statuses | EXTRA.get((method, path), set())
