@@ -55,16 +55,17 @@ def attempt(
     services: Services,
     kind: str,
     *,
+    credential: str | None,
     failures: tuple[type[DomainError], ...] = (Unauthorized,),
 ) -> Iterator[None]:
     """The guard around every check of a presented credential: refused (429) while this
-    address has failed too often with this kind; a failure counts, a success does not."""
+    address has failed with too many different ones of this kind; a success counts nothing."""
     client = client_address(request)
     services.throttle.check(client=client, kind=kind)
     try:
         yield
     except failures:
-        services.throttle.failed(client=client, kind=kind)
+        services.throttle.failed(client=client, kind=kind, credential=credential)
         raise
 
 
@@ -114,7 +115,7 @@ def require_staff(roles: frozenset[str] = STAFF_ROLES) -> Callable[..., Staff]:
     def dependency(request: Request, services: ServicesDep) -> Staff:
         key = session_key(request)
         # No cookie is no guess: off to the sign-in page without counting.
-        guard = attempt(request, services, SESSION) if key else nullcontext()
+        guard = attempt(request, services, SESSION, credential=key) if key else nullcontext()
         with services.sessions() as session, guard:
             staff = staff_for(session, key=key, roles=roles)
         require_same_origin(request)
@@ -162,15 +163,15 @@ def require_caller(request: Request, services: ServicesDep) -> Caller:
     key = session_key(request) if token is None else None
     with services.sessions() as session:
         if key is not None:
-            with attempt(request, services, SESSION):
+            with attempt(request, services, SESSION, credential=key):
                 row = _cookie_token(request, session, key)
             return Caller(token=row, signed_in_as=request.state.actor)
         if token and token.startswith(PASS_PREFIX):
-            with attempt(request, services, VOTING_LINK):
+            with attempt(request, services, VOTING_LINK, credential=token):
                 return Caller(voter=authenticate_pass(session, token=token))
         if token is None:
             return Caller(token=authenticate(session, token=None))  # 401, nothing to count
-        with attempt(request, services, TOKEN):
+        with attempt(request, services, TOKEN, credential=token):
             return Caller(token=authenticate(session, token=token))
 
 

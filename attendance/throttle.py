@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
 from attendance.errors import Busy, TooManyAttempts
@@ -28,10 +28,12 @@ MAX_TRACKED = 50_000
 class Throttle:
     """A sliding window of failures per (client address, credential kind).
 
-    Once `failures` attempts have failed within `window_seconds`, every attempt of that
-    kind from that address is refused, a correct one too (otherwise the answer to a lucky
-    guess would tell it apart), until the oldest failure leaves the window. Successes are
-    not counted and do not clear the count.
+    Once `failures` different wrong credentials have failed within `window_seconds`, every
+    attempt of that kind from that address is refused, a correct one too (otherwise the
+    answer to a lucky guess would tell it apart), until the oldest failure leaves the
+    window. The same wrong credential again is no new guess: a kiosk retrying a revoked
+    token, or a bookmark with an old link, does not lock out the others behind its address.
+    Successes are not counted and do not clear the count.
     """
 
     def __init__(
@@ -46,8 +48,10 @@ class Throttle:
         self.window = window_seconds
         self.clock = clock
         self.max_tracked = max_tracked
-        self._seen: dict[tuple[str, str], deque[float]] = {}
+        # Per (address, kind): when each different wrong credential last failed.
+        self._seen: dict[tuple[str, str], dict[str, float]] = {}
         self._lock = threading.Lock()
+        self._unnamed = itertools.count()
 
     def check(self, *, client: str, kind: str) -> None:
         """Raises TooManyAttempts while this address is blocked for this kind."""
@@ -56,30 +60,37 @@ class Throttle:
             recent = self._recent((client, kind), now)
             if recent is None or len(recent) < self.failures:
                 return
-            wait = math.ceil(recent[0] + self.window - now)
+            wait = math.ceil(min(recent.values()) + self.window - now)
         raise TooManyAttempts(
             f"Quá nhiều lần thử không đúng; hãy thử lại sau {wait} giây. "
             f"Too many failed attempts; try again in {wait} seconds.",
             retry_after=wait,
         )
 
-    def failed(self, *, client: str, kind: str) -> None:
+    def failed(self, *, client: str, kind: str, credential: str | None = None) -> None:
+        """Count a failure; `credential` (what was presented) makes a repeat no new guess."""
         now = self.clock()
+        # Unnamed failures are each a guess of their own.
+        named = credential if credential is not None else f"unnamed:{next(self._unnamed)}"
+        digest = hashlib.sha256(named.encode("utf-8")).hexdigest()
         with self._lock:
             key = (client, kind)
             recent = self._recent(key, now)
             if recent is None:
                 if len(self._seen) >= self.max_tracked:
                     self._forget(now)
-                recent = self._seen[key] = deque(maxlen=self.failures)
-            recent.append(now)
+                recent = self._seen[key] = {}
+            recent.pop(digest, None)
+            recent[digest] = now
+            while len(recent) > self.failures:  # enough to block: the oldest may go
+                del recent[next(iter(recent))]
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float] | None:
+    def _recent(self, key: tuple[str, str], now: float) -> dict[str, float] | None:
         recent = self._seen.get(key)
         if recent is None:
             return None
-        while recent and recent[0] <= now - self.window:
-            recent.popleft()
+        for digest in [d for d, at in recent.items() if at <= now - self.window]:
+            del recent[digest]
         if not recent:
             del self._seen[key]
             return None

@@ -48,7 +48,7 @@ def signin(
     require_same_origin(request)
     target = _safe_next(next)
     try:
-        with attempt(request, services, SIGN_IN):
+        with attempt(request, services, SIGN_IN, credential=token):
             key, _staff = sign_in(session, token=token, label=label)
     except DomainError as exc:
         session.rollback()

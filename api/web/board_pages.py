@@ -29,7 +29,7 @@ def board_viewer(meeting_id: int, request: Request, services: ServicesDep) -> St
     if key:
         with (
             services.sessions() as session,
-            attempt(request, services, BOARD_KEY, failures=(Forbidden,)),
+            attempt(request, services, BOARD_KEY, credential=key, failures=(Forbidden,)),
         ):
             check_board_link(session, meeting_id=meeting_id, key=key)
         return None

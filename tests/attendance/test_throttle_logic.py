@@ -35,6 +35,17 @@ def test_an_address_is_blocked_after_the_limit_until_the_window_passes() -> None
     throttle.check(client="10.0.0.1", kind=TOKEN)
 
 
+def test_the_same_wrong_credential_again_is_no_new_guess() -> None:
+    throttle = Throttle(failures=3, window_seconds=60, clock=Clock())
+    for _ in range(10):
+        throttle.failed(client="10.0.0.1", kind=TOKEN, credential="revoked")
+    throttle.check(client="10.0.0.1", kind=TOKEN)
+    for guess in ("a", "b"):
+        throttle.failed(client="10.0.0.1", kind=TOKEN, credential=guess)
+    with pytest.raises(TooManyAttempts):
+        throttle.check(client="10.0.0.1", kind=TOKEN)
+
+
 def test_the_throttle_forgets_the_oldest_addresses_past_its_size() -> None:
     throttle = Throttle(failures=1, window_seconds=60, clock=Clock(), max_tracked=100)
     for n in range(1000):

@@ -35,8 +35,13 @@ def app_client(make_client: Callable[..., TestClient], clock: Clock) -> TestClie
     return make_client(clock=clock)
 
 
-def _statuses(attempts: int, call: Callable[[], httpx.Response]) -> list[int]:
-    return [call().status_code for _ in range(attempts)]
+def _statuses(attempts: int, call: Callable[[int], httpx.Response]) -> list[int]:
+    """`call(i)` sends the i-th attempt: a guesser tries a different credential each time."""
+    return [call(i).status_code for i in range(attempts)]
+
+
+def _guess(i: int) -> dict[str, str]:
+    return {"Authorization": f"Bearer not-the-token-{i}"}
 
 
 def _assert_blocked(response: httpx.Response) -> None:
@@ -48,7 +53,7 @@ def test_wrong_bearer_tokens_are_refused_with_429_after_the_limit(
     app_client: TestClient, clock: Clock
 ) -> None:
     wrong = {"Authorization": "Bearer not-the-token"}
-    statuses = _statuses(200, lambda: app_client.get("/api/v1/people", headers=wrong))
+    statuses = _statuses(200, lambda i: app_client.get("/api/v1/people", headers=_guess(i)))
     assert statuses == [401] * LIMIT + [429] * (200 - LIMIT)
     blocked = app_client.get("/api/v1/people", headers=wrong)
     _assert_blocked(blocked)
@@ -63,13 +68,16 @@ def test_wrong_bearer_tokens_are_refused_with_429_after_the_limit(
 
 
 def test_requests_without_any_credential_are_not_counted(app_client: TestClient) -> None:
-    assert set(_statuses(3 * LIMIT, lambda: app_client.get("/api/v1/people"))) == {401}
+    assert set(_statuses(3 * LIMIT, lambda _i: app_client.get("/api/v1/people"))) == {401}
     assert app_client.get("/api/v1/people", headers=BEARER).status_code == 200
 
 
 def test_a_blocked_kind_does_not_block_the_other_kinds(app_client: TestClient) -> None:
     wrong_link = {"Authorization": "Bearer vp_guessed"}
-    statuses = _statuses(LIMIT + 1, lambda: app_client.get("/api/v1/voter", headers=wrong_link))
+    statuses = _statuses(
+        LIMIT + 1,
+        lambda i: app_client.get("/api/v1/voter", headers={"Authorization": f"Bearer vp_g{i}"}),
+    )
     assert statuses == [401] * LIMIT + [429]
     _assert_blocked(app_client.get("/api/v1/voter", headers=wrong_link))
     # Guessing voting links from this address does not lock its staff out of the API.
@@ -79,8 +87,11 @@ def test_a_blocked_kind_does_not_block_the_other_kinds(app_client: TestClient) -
 def test_wrong_session_cookies_are_throttled_on_the_api_and_the_pages(
     app_client: TestClient, clock: Clock
 ) -> None:
-    app_client.cookies.set("attend_session", "forged-session-key")
-    statuses = _statuses(LIMIT, lambda: app_client.get("/api/v1/people"))
+    def forged(i: int) -> httpx.Response:
+        app_client.cookies.set("attend_session", f"forged-session-key-{i}")
+        return app_client.get("/api/v1/people")
+
+    statuses = _statuses(LIMIT, forged)
     assert statuses == [401] * LIMIT
     _assert_blocked(app_client.get("/api/v1/people"))
     page = app_client.get("/meetings", follow_redirects=False)
@@ -94,7 +105,9 @@ def test_the_sign_in_form_is_throttled_and_says_so_in_both_languages(
     app_client: TestClient, clock: Clock
 ) -> None:
     form = {"token": "wrong-guess", "label": "", "next": "/meetings"}
-    statuses = _statuses(LIMIT, lambda: post(app_client, "/signin", form))
+    statuses = _statuses(
+        LIMIT, lambda i: post(app_client, "/signin", {**form, "token": f"wrong-guess-{i}"})
+    )
     assert statuses == [401] * LIMIT
     blocked = post(app_client, "/signin", {**form, "token": ADMIN_TOKEN})
     _assert_blocked(blocked)
@@ -115,7 +128,7 @@ def test_wrong_board_keys_are_throttled(app_client: TestClient, clock: Clock) ->
     key = match.group(1)
     screen = from_address(app_client, "10.0.0.9")
     board = f"/board/{meeting_id}"
-    statuses = _statuses(LIMIT, lambda: screen.get(board, params={"key": "bd_guess"}))
+    statuses = _statuses(LIMIT, lambda i: screen.get(board, params={"key": f"bd_guess{i}"}))
     assert statuses == [403] * LIMIT
     _assert_blocked(screen.get(f"{board}/stream", params={"key": "bd_guess"}))
     _assert_blocked(screen.get(board, params={"key": key}))
@@ -126,13 +139,21 @@ def test_wrong_board_keys_are_throttled(app_client: TestClient, clock: Clock) ->
 
 
 def test_the_window_slides_one_failure_at_a_time(app_client: TestClient, clock: Clock) -> None:
-    wrong = {"Authorization": "Bearer not-the-token"}
-    for _ in range(LIMIT):
-        app_client.get("/api/v1/people", headers=wrong)
+    for i in range(LIMIT):
+        app_client.get("/api/v1/people", headers=_guess(i))
         clock.now += 1
-    blocked = app_client.get("/api/v1/people", headers=wrong)
+    blocked = app_client.get("/api/v1/people", headers=_guess(LIMIT))
     _assert_blocked(blocked)
     assert blocked.headers["retry-after"] == str(WINDOW - LIMIT)
     clock.now += WINDOW - LIMIT  # the first failure has left the window: one more try
-    assert app_client.get("/api/v1/people", headers=wrong).status_code == 401
-    _assert_blocked(app_client.get("/api/v1/people", headers=wrong))
+    assert app_client.get("/api/v1/people", headers=_guess(LIMIT)).status_code == 401
+    _assert_blocked(app_client.get("/api/v1/people", headers=_guess(LIMIT + 1)))
+
+
+def test_one_stale_token_retried_is_no_new_guess_and_locks_nobody_out(
+    app_client: TestClient,
+) -> None:
+    # A kiosk left running with a revoked token retries it: its neighbours keep working.
+    stale = {"Authorization": "Bearer revoked-kiosk-token"}
+    assert set(_statuses(200, lambda _i: app_client.get("/api/v1/people", headers=stale))) == {401}
+    assert app_client.get("/api/v1/people", headers=BEARER).status_code == 200
