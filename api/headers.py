@@ -118,9 +118,10 @@ class AllowedHosts:
         if host_allowed(host, settings):
             await self.app(scope, receive, send)
             return
+        shown = host[:100].encode("ascii", "replace").decode("ascii")
         detail = (
-            "Địa chỉ máy chủ trong yêu cầu không được phép (ATTEND_ALLOWED_HOSTS). "
-            "The host named in the request is not allowed (ATTEND_ALLOWED_HOSTS)."
+            f"Máy chủ không phục vụ tên '{shown}'; thêm tên đó vào ATTEND_ALLOWED_HOSTS. "
+            f"This server does not answer to the host '{shown}'; add it to ATTEND_ALLOWED_HOSTS."
         )
         await JSONResponse(error_body("BAD_HOST", detail), status_code=STATUS_OF_CODE["BAD_HOST"])(
             scope, receive, send

@@ -27,8 +27,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = scope["state"]["services"].settings.limits.max_upload_bytes + UPLOAD_SLACK
-        size = format_bytes(limit)
+        allowed = scope["state"]["services"].settings.limits.max_upload_bytes
+        limit = allowed + UPLOAD_SLACK
+        size = format_bytes(allowed)  # the configured limit, not the slack for form fields
         detail = f"Tệp gửi lên vượt quá {size}. The upload exceeds {size}."
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:

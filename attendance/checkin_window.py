@@ -92,11 +92,16 @@ def ensure_kiosk_may_check_in(
         )
     # Compared as it will be stored: "man\u200bual" is kept as "manual" (attendance.text).
     stored = normalise_name(source)
-    if stored.casefold() in STAFF_SOURCES or note:
+    if note:
         raise Forbidden(
-            "Kiosk không được ghi điểm danh thủ công hay ghi chú; việc đó dành cho thư ký. "
-            f"A kiosk may not claim source {stored!r} or write a note: "
-            "manual check-ins and their reasons are for staff.",
+            "Kiosk không được ghi chú vào điểm danh; lý do là việc của thư ký. "
+            "A kiosk may not write a note: reasons are for staff, on a manual check-in.",
+            code="KIOSK_CANNOT_CLAIM_MANUAL",
+        )
+    if stored.casefold() in STAFF_SOURCES:
+        raise Forbidden(
+            f"Kiosk không được ghi nguồn {stored!r}: điểm danh thủ công dành cho thư ký. "
+            f"A kiosk may not claim source {stored!r}: manual check-ins are for staff.",
             code="KIOSK_CANNOT_CLAIM_MANUAL",
         )
 

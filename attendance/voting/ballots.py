@@ -192,7 +192,8 @@ def _valid_options(poll: Poll, option_ids: list[int]) -> list[int]:
     if len(chosen) > poll.max_choices:
         raise Invalid(
             f"Chỉ được chọn tối đa {poll.max_choices} phương án. "
-            f"At most {poll.max_choices} choices are allowed.",
+            f"At most {poll.max_choices} "
+            f"{'choice is' if poll.max_choices == 1 else 'choices are'} allowed.",
             code="INVALID_OPTION",
         )
     return chosen

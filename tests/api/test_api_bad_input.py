@@ -124,6 +124,7 @@ def test_upload_over_the_byte_limit_is_413_and_writes_nothing(
     for size in (limit + 1, limit + 20_000, 3 * limit):
         response = send({"file": ("big.jpg", noise[:size], "image/jpeg")})
         assert_error(response, 413, {"IMAGE_TOO_LARGE"})
+        assert "0.2 MB" in response.json()["detail"]  # the configured limit, whichever refused
     assert rows() == before
 
 
