@@ -81,10 +81,11 @@ def _ballot_context(poll_id: int, ballot_id: bytes) -> bytes:
 
 def wrong_master_key() -> Unavailable:
     return Unavailable(
-        "Khóa bí mật của máy chủ không phải khóa đã dùng khi mở biểu quyết kín này: phiếu sẽ "
-        "không kiểm được nên không được nhận. Hãy khôi phục tệp khóa cũ (ATTEND_SECRET_KEY_FILE) "
-        "rồi thử lại. The server's secret key is not the one this secret poll was opened with: "
-        "a ballot sealed now could not be counted, so none is taken. Restore the original key "
+        "Khóa bí mật của máy chủ không phải khóa đã niêm phong các phiếu của biểu quyết kín "
+        "này: không thể nhận thêm phiếu hay kết thúc biểu quyết. Hãy khôi phục khóa cũ "
+        "(ATTEND_SECRET_KEY_FILE hoặc ATTEND_SECRET_KEY) rồi thử lại. "
+        "The server's secret key is not the one this secret poll's ballots were sealed with: "
+        "no ballot can be taken and the poll cannot be closed. Restore the original key "
         "(ATTEND_SECRET_KEY_FILE or ATTEND_SECRET_KEY) and try again.",
         code="SECRET_KEY_MISMATCH",
     )
