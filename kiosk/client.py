@@ -17,6 +17,19 @@ logger = logging.getLogger(__name__)
 _RETRY_STATUSES = {401, 408, 425, 429}
 
 
+class TokenRefused(Exception):
+    """The server does not know this kiosk's token (revoked, mistyped): it will not come back."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            f"Máy chủ từ chối mã kiosk (HTTP {status}: đã thu hồi hoặc sai); hãy tạo mã mới bằng "
+            "'attendance kiosk-token create' và chạy lại kiosk với mã đó. "
+            f"The server refused this kiosk's token (HTTP {status}: revoked or wrong); create "
+            "a new one with 'attendance kiosk-token create' and run the kiosk with it."
+        )
+        self.status = status
+
+
 class KioskClient:
     """One kiosk token talking to one server; every call is bounded by `timeout_s`."""
 
@@ -49,6 +62,7 @@ class KioskClient:
         response = self._http.get("/kiosk/gallery", params=params, headers=headers)
         if response.status_code == 304:
             return None
+        _refuse_token(response)
         response.raise_for_status()
         return KioskGalleryRead.model_validate(response.json())
 
@@ -57,6 +71,7 @@ class KioskClient:
         if self.room:
             body["room"] = self.room
         response = self._http.post("/kiosk/templates", json=body)
+        _refuse_token(response)
         response.raise_for_status()
         return TemplatesRead.model_validate(response.json())
 
@@ -105,3 +120,8 @@ def _outcome(response: httpx.Response) -> SendResult:
     if response.status_code >= 500 or response.status_code in _RETRY_STATUSES:
         return SendResult(Outcome.RETRY, message)
     return SendResult(Outcome.REJECTED, message)
+
+
+def _refuse_token(response: httpx.Response) -> None:
+    if response.status_code == 401:
+        raise TokenRefused(response.status_code)

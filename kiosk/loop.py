@@ -13,6 +13,7 @@ import numpy as np
 
 from attendance.matching import Decision, MatchPolicy, decide
 from kiosk.capture import Backoff, CaptureThread, Frame, FrameQueue, FrameSource
+from kiosk.client import TokenRefused
 from kiosk.courier import Courier
 from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
 from kiosk.greeter import Greeter
@@ -183,7 +184,7 @@ class KioskLoop:
                 self.sync.sync()
                 self.metrics.synced()
                 return True
-            except ModelMismatch as exc:
+            except (ModelMismatch, TokenRefused) as exc:  # nothing to wait for: say so, stop
                 logger.error("%s", exc)
                 return False
             except Exception as exc:  # unreachable or refusing: try again, it may come back

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from test_api_kiosk import ROOM, kiosk_headers, today_at
 
-from kiosk.client import KioskClient
+from kiosk.client import KioskClient, TokenRefused
 from kiosk.outbox import Outcome
 from kiosk.sighting_outbox import SightingEvent
 
@@ -221,3 +221,13 @@ def test_the_kiosk_client_delivers_a_sighting(
         SightingEvent(**(event.__dict__ | {"idempotency_key": "x", "candidate_id": people[2]}))
     )
     assert refused.outcome is Outcome.REJECTED and "NOT_ON_ROSTER" in refused.message
+
+
+def test_a_kiosk_with_a_revoked_token_is_told_so_in_both_languages(client: TestClient) -> None:
+    created = client.post("/api/v1/kiosk-tokens", json={"name": "cửa-C", "room": ROOM}).json()
+    assert client.delete(f"/api/v1/kiosk-tokens/{created['id']}").status_code in (200, 204)
+    transport = client._transport  # type: ignore[attr-defined]
+    kiosk = KioskClient("http://testserver", created["token"], transport=transport)
+    with pytest.raises(TokenRefused) as refused:
+        kiosk.gallery(model="fake", etag=None)
+    assert "đã thu hồi hoặc sai" in str(refused.value) and "revoked or wrong" in str(refused.value)
