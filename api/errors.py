@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,6 +28,23 @@ logger = logging.getLogger(__name__)
 
 def error_body(reason: str, detail: str) -> dict[str, str]:
     return {"reason": reason, "detail": detail}
+
+
+# The framework's own answers carry only an English phrase: the Vietnamese goes first.
+FRAMEWORK_VI = {
+    400: "Yêu cầu không đọc được.",
+    404: "Không có trang hoặc địa chỉ này.",
+    405: "Địa chỉ này không nhận phương thức đó.",
+    413: "Yêu cầu quá lớn.",
+}
+
+
+def invalid_request_detail(errors: Sequence[Any]) -> str:
+    """What was wrong with a request's fields, one clause each, without library links."""
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in errors
+    )
+    return f"Dữ liệu gửi lên không hợp lệ. The request is not valid: {problems}"
 
 
 def headers_for(exc: Exception) -> dict[str, str]:
@@ -76,10 +94,7 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()
-        )
-        detail = f"Dữ liệu gửi lên không hợp lệ. The request is not valid: {problems}"
+        detail = invalid_request_detail(exc.errors())
         if is_page(request):
             assert page_error is not None
             return page_error(request, STATUS_OF_CODE["INVALID_REQUEST"], "INVALID_REQUEST", detail)
@@ -89,12 +104,15 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
     async def http_error(request: Request, exc: Exception) -> Response:
         # Raised by the framework itself: unknown routes, malformed multipart bodies.
         assert isinstance(exc, HTTPException)
+        name = HTTPStatus(exc.status_code).name
+        detail = str(exc.detail)
+        if exc.status_code in FRAMEWORK_VI and detail == HTTPStatus(exc.status_code).phrase:
+            detail = f"{FRAMEWORK_VI[exc.status_code]} {detail}."  # the bare phrase: say it twice
         if is_page(request) and exc.status_code >= 400:
             assert page_error is not None
-            name = HTTPStatus(exc.status_code).name
-            return page_error(request, exc.status_code, name, str(exc.detail))
+            return page_error(request, exc.status_code, name, detail)
         return JSONResponse(
-            error_body(HTTPStatus(exc.status_code).name, str(exc.detail)),
+            error_body(name, detail),
             status_code=exc.status_code,
             headers=exc.headers,
         )

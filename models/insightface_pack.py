@@ -89,7 +89,7 @@ def load_insightface_pack(name: str, options: PackOptions) -> FacePipeline:
     if not pack_dir.is_dir():
         raise ModelPackError(
             f"Model pack {name!r} is not installed. Put its .onnx files in {pack_dir} "
-            f"(unzip {name}.zip from the InsightFace releases there), or set ATTEND_MODELS_DIR. "
+            f"(unzip {name}.zip from the InsightFace releases there), or set ATTEND_MODELS__DIR. "
             + LICENCE_NOTE
         )
     det_path, rec_path = _pick(pack_dir, "detector"), _pick(pack_dir, "recognizer")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import fastapi
 from fastapi import APIRouter, File, Form, Request, Response, status
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -15,6 +16,7 @@ from starlette.datastructures import UploadFile
 from api.convert import as_utc, event_read, face_read
 from api.convert_voting import voting_url
 from api.deps import ActorDep, ServicesDep, SessionDep, TokenDep
+from api.errors import invalid_request_detail
 from api.recognize import decode
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead, SightingRead
 from api.services import Services
@@ -108,11 +110,8 @@ async def checkins(
         return result
     try:
         body = CheckinCreate.model_validate_json(await request.body())
-    except ValueError as exc:
-        raise Invalid(
-            f"Dữ liệu điểm danh không hợp lệ. The check-in body is not valid: {exc}",
-            code="INVALID_REQUEST",
-        ) from exc
+    except ValidationError as exc:
+        raise Invalid(invalid_request_detail(exc.errors()), code="INVALID_REQUEST") from exc
     event = await run_in_threadpool(_json_checkin, services, token, actor, meeting_id, body)
     response.status_code = 201 if event.created else 200
     return event

@@ -259,3 +259,22 @@ def test_chunked_upload_without_a_length_is_stopped_at_the_limit(
     )
     assert_error(response, 413, {"REQUEST_ENTITY_TOO_LARGE", "IMAGE_TOO_LARGE"})
     assert rows() == before
+
+
+def test_framework_refusals_and_field_errors_read_in_both_languages_without_links(
+    client: TestClient,
+) -> None:
+    missing = client.get("/api/v1/no-such-route")
+    assert missing.status_code == 404
+    assert missing.json()["detail"].startswith("Không có trang hoặc địa chỉ này.")
+    wrong_method = client.delete("/api/v1/kiosk/gallery")
+    assert wrong_method.status_code == 405 and "phương thức" in wrong_method.json()["detail"]
+    meeting = client.post(
+        "/api/v1/meetings",
+        json={"title": "Giao ban", "starts_at": "2026-03-02T08:00", "ends_at": "2026-03-02T11:00"},
+    ).json()
+    body = client.post(f"/api/v1/meetings/{meeting['id']}/checkins", json={"person_id": 1})
+    assert body.status_code == 422
+    detail = body.json()["detail"]
+    assert detail.startswith("Dữ liệu gửi lên không hợp lệ.") and "source" in detail
+    assert "errors.pydantic.dev" not in detail and "\n" not in detail
