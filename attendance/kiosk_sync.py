@@ -155,20 +155,3 @@ def templates_for_kiosk(
             select(FaceTemplate).where(FaceTemplate.id.in_(ids)).order_by(FaceTemplate.id)
         )
     )
-
-
-def ensure_meeting_in_scope(meeting: Meeting, *, room: str | None, at: datetime, zone: str) -> None:
-    """A kiosk reaches only meetings in its own room, on the day they happen (its polls).
-
-    Check-ins have a narrower rule: attendance.checkin_window.ensure_kiosk_may_check_in.
-    """
-    start, end = day_bounds(at, zone)
-    if (
-        room is None
-        or meeting.room != room
-        or not (meeting.starts_at < end and meeting.ends_at > start)
-    ):
-        raise Forbidden(
-            "Kiosk này không phục vụ cuộc họp này (khác phòng hoặc không diễn ra hôm nay). "
-            "This kiosk does not serve this meeting (another room, or not today).",
-        )
