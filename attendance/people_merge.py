@@ -43,7 +43,25 @@ class MergePlan:
     duplicate_templates: int = 0  # the same photo enrolled for both: kept once
     shared_meetings: list[SharedMeeting] = field(default_factory=list)  # both checked in
     code: str | None = None  # the code the merged person keeps
-    refusals: list[tuple[str, str]] = field(default_factory=list)  # (error code, message)
+    both_voted: list[tuple[int, str]] = field(default_factory=list)  # polls: (id, title)
+    both_proxied: list[int] = field(default_factory=list)  # meetings where both gave a proxy
+
+    @property
+    def refusals(self) -> list[str]:
+        """Why the merge cannot be done, each in both languages; empty when it can."""
+        voted = [
+            f"Cả hai người đã bỏ phiếu trong «{title}» (#{poll_id}): hai lá phiếu không thể "
+            f"thành của một người, nên không gộp được. Both people voted in “{title}” "
+            f"(#{poll_id}): two ballots cannot become one person's, so they cannot be merged."
+            for poll_id, title in self.both_voted
+        ]
+        proxied = [
+            f"Cả hai người đều đã ủy quyền trong cuộc họp #{meeting_id}; hãy hủy một ủy quyền "
+            f"rồi gộp. Both people gave a proxy in meeting #{meeting_id}; revoke one of them, "
+            "then merge."
+            for meeting_id in self.both_proxied
+        ]
+        return voted + proxied
 
 
 def plan_merge(session: Session, *, person_id: int, into_id: int) -> MergePlan:
@@ -69,7 +87,8 @@ def plan_merge(session: Session, *, person_id: int, into_id: int) -> MergePlan:
         duplicate_templates=len(_duplicate_templates(session, pair)),
         shared_meetings=shared_meetings(session, source_id=source.id, target_id=target.id),
         code=target.code or source.code,
-        refusals=_refusals(session, pair),
+        both_voted=_both_voted(session, pair),
+        both_proxied=_both_proxied(session, pair),
     )
 
 
@@ -77,7 +96,10 @@ def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) 
     """Merge person `person_id` into `into_id`, all or nothing; returns the person kept."""
     plan = plan_merge(session, person_id=person_id, into_id=into_id)
     if plan.refusals:
-        raise Conflict(" ".join(m for _, m in plan.refusals), code=plan.refusals[0][0])
+        raise Conflict(
+            " ".join(plan.refusals),
+            code="MERGE_BOTH_VOTED" if plan.both_voted else "MERGE_BOTH_PROXIED",
+        )
     source, target = plan.source, plan.target
     pair = (source.id, target.id)
     _move_templates(session, pair)
@@ -134,42 +156,31 @@ def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) 
     return get_person(session, person_id=target.id)
 
 
-def _refusals(session: Session, pair: tuple[int, int]) -> list[tuple[str, str]]:
-    refusals = []
-    both_voted = session.execute(
-        select(Poll.id, Poll.title)
-        .join(BallotRecord, BallotRecord.poll_id == Poll.id)
-        .where(BallotRecord.person_id.in_(pair))
-        .group_by(Poll.id, Poll.title)
-        .having(func.count(distinct(BallotRecord.person_id)) > 1)
-        .order_by(Poll.id)
-    ).all()
-    for poll_id, title in both_voted:
-        refusals.append(
-            (
-                "MERGE_BOTH_VOTED",
-                f"Cả hai người đã bỏ phiếu trong «{title}» (#{poll_id}): hai lá phiếu không "
-                f"thể thành của một người, nên không gộp được. Both people voted in “{title}” "
-                f"(#{poll_id}): two ballots cannot become one person's, so they cannot be merged.",
-            )
+def _both_voted(session: Session, pair: tuple[int, int]) -> list[tuple[int, str]]:
+    return [
+        (int(poll_id), str(title))
+        for poll_id, title in session.execute(
+            select(Poll.id, Poll.title)
+            .join(BallotRecord, BallotRecord.poll_id == Poll.id)
+            .where(BallotRecord.person_id.in_(pair))
+            .group_by(Poll.id, Poll.title)
+            .having(func.count(distinct(BallotRecord.person_id)) > 1)
+            .order_by(Poll.id)
         )
-    both_gave = session.scalars(
-        select(Proxy.meeting_id)
-        .where(Proxy.grantor_id.in_(pair), Proxy.holder_id.not_in(pair))
-        .group_by(Proxy.meeting_id)
-        .having(func.count(distinct(Proxy.grantor_id)) > 1)
-        .order_by(Proxy.meeting_id)
-    ).all()
-    for meeting_id in both_gave:
-        refusals.append(
-            (
-                "MERGE_BOTH_PROXIED",
-                f"Cả hai người đều đã ủy quyền trong cuộc họp #{meeting_id}; hãy hủy một ủy "
-                f"quyền rồi gộp. Both people gave a proxy in meeting #{meeting_id}; revoke "
-                "one of them, then merge.",
-            )
+    ]
+
+
+def _both_proxied(session: Session, pair: tuple[int, int]) -> list[int]:
+    """Meetings where each gave a proxy to someone else (one to the other is dropped)."""
+    return list(
+        session.scalars(
+            select(Proxy.meeting_id)
+            .where(Proxy.grantor_id.in_(pair), Proxy.holder_id.not_in(pair))
+            .group_by(Proxy.meeting_id)
+            .having(func.count(distinct(Proxy.grantor_id)) > 1)
+            .order_by(Proxy.meeting_id)
         )
-    return refusals
+    )
 
 
 def _shared_rosters(session: Session, pair: tuple[int, int]) -> list[int]:
