@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.people_texts import PEOPLE_TEXTS
 from api.web.poll_texts import POLL_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
@@ -199,6 +200,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 TEXTS.update(POLL_TEXTS)
+TEXTS.update(PEOPLE_TEXTS)
 
 
 class Translator:
