@@ -22,10 +22,6 @@ PEOPLE_TEXTS: dict[str, tuple[str, str]] = {
         "After the merge {name} (#{id}) is deleted; everything above belongs to the person kept.",
     ),
     "merge_code": ("Mã đại biểu giữ lại: {code}", "Code kept: {code}"),
-    "merge_fills": (
-        "Chức vụ và đơn vị còn trống của người được giữ lại lấy từ người bị gộp.",
-        "The kept person's empty title and unit are taken from the merged one.",
-    ),
     "merge_shared_roster": (
         "{count} cuộc họp có cả hai người: giữ một dòng, có quyền biểu quyết nếu một trong hai có.",
         "{count} meetings list both: one entry stays, with a vote if either had one.",

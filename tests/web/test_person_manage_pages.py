@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -39,14 +40,16 @@ def test_merging_shows_what_moves_then_moves_it(client: TestClient) -> None:
     dup = _person(client, "Nguyễn Văn An", code="DB-1", title="Giám đốc Sở", unit="Sở GD&ĐT")
     _person(client, "Trần Thị Bình")
     meeting = create_meeting(client)
+    assert "Sẽ chuyển sang" not in client.get(f"/people/{dup}/merge").text  # nobody chosen yet
     roster = {"person_ids": [dup]}
     assert client.put(f"/api/v1/meetings/{meeting}/participants", json=roster, headers=BEARER)
     search = client.get(f"/people/{dup}/merge")  # the person's own name is searched first
     found = re.findall(r"merge\?q=[^&]*&amp;into_id=(\d+)", search.text)
     assert found == [str(real)]  # the namesake, not the person themselves nor Bình
-    plan = text_of(client.get(f"/people/{dup}/merge", params={"into_id": real}).text)
+    plan = html.unescape(text_of(client.get(f"/people/{dup}/merge", params={"into_id": real}).text))
     assert f"Sẽ chuyển sang #{real} Nguyễn Văn An: 1 cuộc họp có tên trong danh sách" in plan
     assert "Mã đại biểu giữ lại: DB-1" in plan
+    assert "Chức vụ: — → Giám đốc Sở" in plan and "Đơn vị: — → Sở GD&ĐT" in plan
     response = post(client, f"/people/{dup}/merge", {"into_id": str(real)})
     assert response.headers["location"] == f"/people/{real}?ok=merged"
     assert "Đã gộp." in client.get(response.headers["location"]).text
