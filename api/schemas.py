@@ -65,6 +65,29 @@ class TemplatesErased(BaseModel):
     erased: int
 
 
+class PersonMerge(BaseModel):
+    into_id: int  # the person who stays; the one in the path is merged into them and goes
+
+
+class PersonRecordsRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    templates: int
+    meetings: int  # roster entries
+    events: int  # arrivals, departures, returns
+    ballots: int  # cast by them or for them
+    proxies: int
+    opinions: int
+    passes: int  # voting links
+    reviews: int
+
+
+class PersonDeleted(BaseModel):
+    person_id: int
+    full_name: str
+    records: PersonRecordsRead  # what was deleted with them
+
+
 class MeetingCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     starts_at: ApiDateTime

@@ -113,6 +113,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "POLL_NOT_CLOSED": 409,
     "PROXY_EXISTS": 409,
     "QUORUM_NOT_MET": 409,
+    "MERGE_BOTH_VOTED": 409,
+    "MERGE_BOTH_PROXIED": 409,
+    "PERSON_HAS_RECORDS": 409,
     # 413: more than the limits allow.
     "IMAGE_TOO_LARGE": 413,
     # 422: the content cannot be used.
@@ -132,6 +135,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "UNKNOWN_EXPORT_FORMAT": 422,
     "ROSTER_EMPTY": 422,
     "ROSTER_MODE": 422,
+    "ROSTER_CHOICE": 422,
+    "ROSTER_CHOICE_REQUIRED": 422,
+    "MERGE_SELF": 422,
     "ROSTER_NO_NAME_COLUMN": 422,
     "ROSTER_TOO_LARGE": 422,
     "ROSTER_UNREADABLE": 422,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict, Invalid, NotFound
+from attendance.names import name_sort_key
 from attendance.orm import MAX_ID, FaceTemplate, Person
 from attendance.review.retention import forget_person_reviews
 from attendance.templates import bump_gallery_version
@@ -100,11 +103,19 @@ def find_person_by_name(session: Session, *, full_name: str) -> Person | None:
 
 
 def search_people(session: Session, *, query: str | None = None, limit: int = 100) -> list[Person]:
-    statement = select(Person).order_by(Person.search_name, Person.id).limit(limit)
+    """Everyone whose name holds every word of `query` (diacritics optional), in Vietnamese
+    name order as the exports list them: given name first (attendance/names.py)."""
+    statement = select(Person.id, Person.full_name)
     if query:
         for word in search_key(query).split():
             statement = statement.where(Person.search_name.contains(word, autoescape=True))
-    return list(session.scalars(statement))
+    # The order is not SQL's to give: names are sorted here, then only the page is loaded.
+    found = heapq.nsmallest(
+        limit, session.execute(statement).all(), key=lambda r: (name_sort_key(r[1]), r[0])
+    )
+    ids = [person_id for person_id, _ in found]
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+    return [people[i] for i in ids]
 
 
 def erase_templates(session: Session, *, person_id: int) -> int:

@@ -1,50 +1,47 @@
-"""A meeting's roster from a spreadsheet: which rows are known people, new, or invalid."""
+"""A meeting's roster from a spreadsheet: known people updated, new ones created, one go.
+
+Which rows are which is decided in attendance/roster_match.py.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.errors import DomainError
+from attendance.errors import Invalid
 from attendance.meetings import get_meeting, set_participants
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person
-from attendance.people import create_person
-from attendance.text import clean_text, normalise_name
+from attendance.people import create_person, update_person
+from attendance.roster_match import (
+    NEW,
+    Candidate,
+    Change,
+    PreviewRow,
+    RosterPreview,
+    RosterRow,
+    RowStatus,
+    changes_for,
+    preview_roster,
+)
 
-
-@dataclass(frozen=True)
-class RosterRow:
-    line: int  # the spreadsheet's own row number, as the secretary sees it
-    full_name: str
-    title: str = ""
-    unit: str = ""
-    code: str = ""
-
-
-class RowStatus(str, Enum):
-    MATCHED = "matched"
-    NEW = "new"
-    INVALID = "invalid"
-
-
-@dataclass(frozen=True)
-class PreviewRow:
-    row: RosterRow
-    status: RowStatus
-    person: Person | None = None  # MATCHED: the existing person
-    reason: str | None = None  # INVALID: why, in both languages
-
-
-@dataclass(frozen=True)
-class RosterPreview:
-    rows: list[PreviewRow] = field(default_factory=list)
-
-    def count(self, status: RowStatus) -> int:
-        return sum(1 for r in self.rows if r.status is status)
+__all__ = [
+    "NEW",
+    "Candidate",
+    "Change",
+    "PreviewRow",
+    "RosterImported",
+    "RosterPreview",
+    "RosterRemoval",
+    "RosterRow",
+    "RowStatus",
+    "changes_for",
+    "import_roster",
+    "preview_roster",
+    "roster_removal",
+]
 
 
 @dataclass(frozen=True)
@@ -53,6 +50,7 @@ class RosterImported:
     matched: int
     skipped: int
     person_ids: list[int]  # the whole roster afterwards
+    updated: list[int] = field(default_factory=list)  # matched people given the file's details
     removed: list[int] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)  # not in the file, but already arrived
 
@@ -65,56 +63,11 @@ class RosterRemoval:
     kept: list[Person] = field(default_factory=list)
 
 
-def preview_roster(session: Session, *, rows: list[RosterRow]) -> RosterPreview:
-    """Match each row: by code first, then by the same name and unit; nothing is written."""
-    people = list(session.scalars(select(Person)))
-    by_code = {p.code: p for p in people if p.code}
-    by_name: dict[tuple[str, str], list[Person]] = {}
-    for p in people:
-        by_name.setdefault(_name_key(p.full_name, p.unit or ""), []).append(p)
-    seen_codes: dict[str, int] = {}
-    seen_people: dict[int, int] = {}
-    seen_new: dict[tuple[str, str], int] = {}
-    result = []
-    for row in rows:
-        problem = _problem(row)
-        if problem is None and row.code:
-            if row.code in seen_codes:
-                problem = (
-                    f"Mã {row.code} trùng với dòng {seen_codes[row.code]}. "
-                    f"Code {row.code} repeats row {seen_codes[row.code]}."
-                )
-            seen_codes.setdefault(row.code, row.line)
-        if problem is not None:
-            result.append(PreviewRow(row, RowStatus.INVALID, reason=problem))
-            continue
-        key = _name_key(row.full_name, row.unit)
-        person = by_code.get(row.code) if row.code else None
-        if person is None:
-            namesakes = [p for p in by_name.get(key, []) if not (row.code and p.code)]
-            if len(namesakes) > 1:
-                result.append(PreviewRow(row, RowStatus.INVALID, reason=_namesakes()))
-                continue
-            person = namesakes[0] if namesakes else None
-        if person is not None:
-            if person.id in seen_people:
-                result.append(
-                    PreviewRow(row, RowStatus.INVALID, reason=_repeat(seen_people[person.id]))
-                )
-                continue
-            seen_people[person.id] = row.line
-            result.append(PreviewRow(row, RowStatus.MATCHED, person=person))
-        elif key in seen_new and not row.code:
-            result.append(PreviewRow(row, RowStatus.INVALID, reason=_repeat(seen_new[key])))
-        else:
-            seen_new.setdefault(key, row.line)
-            result.append(PreviewRow(row, RowStatus.NEW))
-    return RosterPreview(result)
-
-
 def roster_removal(session: Session, *, meeting_id: int, preview: RosterPreview) -> RosterRemoval:
-    """What "replace" would do to the current roster; nothing is written."""
+    """What "replace" would do to the current roster; nothing is written. A row that asks
+    keeps its candidates listed: whether it does is the secretary's choice."""
     listed = {r.person.id for r in preview.rows if r.status is RowStatus.MATCHED and r.person}
+    listed |= {c.person.id for r in preview.rows for c in r.candidates}
     leaving = set(_voting_rights(session, meeting_id=meeting_id)) - listed
     arrived = _arrived(session, meeting_id=meeting_id, person_ids=leaving)
     people = sorted(
@@ -128,22 +81,40 @@ def roster_removal(session: Session, *, meeting_id: int, preview: RosterPreview)
 
 
 def import_roster(
-    session: Session, *, meeting_id: int, rows: list[RosterRow], replace: bool = True
+    session: Session,
+    *,
+    meeting_id: int,
+    rows: list[RosterRow],
+    replace: bool = True,
+    choices: dict[int, int | None] | None = None,
 ) -> RosterImported:
-    """Create the new people and set the roster, all or nothing (invalid rows are skipped).
+    """Create the new people, give matched ones the file's title and unit (and a code they
+    lack), and set the roster, all or nothing (invalid rows are skipped). Every row that
+    asks needs its choice (`choices`: line -> person id, or `NEW`), else nothing is written.
 
     `replace` takes off the roster whoever the file does not list, except people who already
     arrived: their arrival would otherwise show nowhere. Adding keeps everyone. Either way,
     people already on the roster keep their voting rights; new ones vote.
     """
     get_meeting(session, meeting_id=meeting_id)
-    preview = preview_roster(session, rows=rows)
+    preview = preview_roster(session, rows=rows, choices=choices)
+    open_rows = [r.row.line for r in preview.rows if r.status is RowStatus.ASK]
+    if open_rows:
+        lines = ", ".join(str(line) for line in open_rows[:20])
+        raise Invalid(
+            f"Cần chọn người cho các dòng {lines}. Pick who is meant in rows {lines}.",
+            code="ROSTER_CHOICE_REQUIRED",
+        )
     ids: list[int] = []
+    updated: list[int] = []
     created = 0
     for entry in preview.rows:
         if entry.status is RowStatus.MATCHED:
             assert entry.person is not None
             ids.append(entry.person.id)
+            if entry.changes:
+                _apply_changes(session, entry.person, entry.changes)
+                updated.append(entry.person.id)
         elif entry.status is RowStatus.NEW:
             row = entry.row
             person = create_person(
@@ -166,9 +137,16 @@ def import_roster(
         matched=preview.count(RowStatus.MATCHED),
         skipped=preview.count(RowStatus.INVALID),
         person_ids=wanted,
+        updated=updated,
         removed=sorted(leaving - kept),
         kept=sorted(kept),
     )
+
+
+def _apply_changes(session: Session, person: Person, changes: tuple[Change, ...]) -> None:
+    values = {"title": person.title, "unit": person.unit, "code": person.code}
+    values.update({change.field: change.new for change in changes})
+    update_person(session, person_id=person.id, full_name=person.full_name, **values)
 
 
 def _voting_rights(session: Session, *, meeting_id: int) -> dict[int, bool]:
@@ -193,34 +171,3 @@ def _arrived(session: Session, *, meeting_id: int, person_ids: set[int]) -> set[
             .distinct()
         )
     )
-
-
-def _problem(row: RosterRow) -> str | None:
-    try:
-        name = clean_text(row.full_name, field="full_name")
-        for value, field_name in ((row.code, "code"), (row.unit, "unit"), (row.title, "title")):
-            clean_text(value, field=field_name)
-    except DomainError as exc:
-        return exc.message
-    if not name:
-        return "Thiếu họ và tên. The full name is empty."
-    limits = ((name, 200), (row.code, 64), (row.unit, 200), (row.title, 200))
-    if any(len(value) > limit for value, limit in limits):
-        return "Có ô quá dài. A cell is too long."
-    return None
-
-
-def _name_key(name: str, unit: str) -> tuple[str, str]:
-    # Case and spacing do not make two people; diacritics do (Đào and Dao are two names).
-    return (normalise_name(name).casefold(), normalise_name(unit).casefold())
-
-
-def _namesakes() -> str:
-    return (
-        "Có nhiều người cùng họ tên và đơn vị; hãy ghi mã đại biểu. "
-        "Several people share this name and unit; add the delegate code."
-    )
-
-
-def _repeat(line: int) -> str:
-    return f"Trùng với dòng {line}. Repeats row {line}."

@@ -8,11 +8,22 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from sqlalchemy import func, select
 
 from api.convert import person_read
-from api.deps import ServicesDep, SessionDep
-from api.schemas import PersonCreate, PersonRead, PhotoRead, QualityRead, TemplatesErased
+from api.deps import ActorDep, ServicesDep, SessionDep
+from api.schemas import (
+    PersonCreate,
+    PersonDeleted,
+    PersonMerge,
+    PersonRead,
+    PersonRecordsRead,
+    PhotoRead,
+    QualityRead,
+    TemplatesErased,
+)
 from api.upload import read_upload
 from attendance.orm import FaceTemplate
 from attendance.people import create_person, erase_templates, get_person, search_people
+from attendance.people_merge import merge_people
+from attendance.people_removal import delete_person
 from enrollment.service import enroll_photo
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -86,3 +97,30 @@ def erase(person_id: int, session: SessionDep) -> TemplatesErased:
     return TemplatesErased(
         person_id=person_id, erased=erase_templates(session, person_id=person_id)
     )
+
+
+@router.delete("/{person_id}")
+def delete(
+    person_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    force: Annotated[bool, Query()] = False,
+) -> PersonDeleted:
+    """Delete a person and everything of theirs. Someone with a meeting record (attendance,
+    ballots, proxies, opinions) is refused with 409 `PERSON_HAS_RECORDS` unless `force=true`;
+    a duplicate with none goes in one step."""
+    deleted = delete_person(session, person_id=person_id, actor=actor, force=force)
+    return PersonDeleted(
+        person_id=deleted.person_id,
+        full_name=deleted.full_name,
+        records=PersonRecordsRead.model_validate(deleted.records),
+    )
+
+
+@router.post("/{person_id}/merge")
+def merge(person_id: int, body: PersonMerge, session: SessionDep, actor: ActorDep) -> PersonRead:
+    """Merge this person into `into_id`: templates, rosters, attendance, ballots, proxies,
+    links, opinions and review items follow; this person is deleted. 409 when both voted in
+    one poll or both gave a proxy in one meeting."""
+    person = merge_people(session, person_id=person_id, into_id=body.into_id, actor=actor)
+    return person_read(person, len(person.templates))

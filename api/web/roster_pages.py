@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
@@ -17,6 +17,7 @@ from api.web.render import render
 from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
 from attendance.roster_import import (
+    NEW,
     RosterRow,
     RowStatus,
     import_roster,
@@ -27,6 +28,16 @@ from enrollment.roster import MAX_ROWS, parse_roster
 from models.images import ImageRejected, format_bytes
 
 router = APIRouter(include_in_schema=False)
+CHOICE = "choice-"  # a row that asks: "choice-<line>" = a person id, or "new"
+
+
+async def choice_fields(request: Request) -> dict[str, str]:
+    """The confirm form's "choice-<line>" radios (their names depend on the file's rows)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if k.startswith(CHOICE) and isinstance(v, str)}
+
+
+ChoicesDep = Annotated[dict[str, str], Depends(choice_fields)]
 
 
 @router.get("/meetings/{meeting_id}/roster")
@@ -68,6 +79,7 @@ def preview(
         preview=result,
         matched=result.count(RowStatus.MATCHED),
         new=result.count(RowStatus.NEW),
+        ask=result.count(RowStatus.ASK),
         invalid=result.count(RowStatus.INVALID),
         removal=roster_removal(session, meeting_id=meeting_id, preview=result),
         # The parsed rows travel back with the confirmation and are judged again then:
@@ -82,13 +94,20 @@ def confirm(
     request: Request,
     session: SessionDep,
     staff: StaffDep,
+    choices: ChoicesDep,
     rows: Text = "",
     mode: Text = "replace",
 ) -> Response:
     try:
         replace = _replace(mode)
         parsed = _rows(rows)
-        result = import_roster(session, meeting_id=meeting_id, rows=parsed, replace=replace)
+        result = import_roster(
+            session,
+            meeting_id=meeting_id,
+            rows=parsed,
+            replace=replace,
+            choices=_choices(choices),
+        )
     except DomainError as exc:
         session.rollback()
         meeting = get_meeting(session, meeting_id=meeting_id)
@@ -113,6 +132,20 @@ def _replace(mode: str) -> bool:
             code="ROSTER_MODE",
         )
     return mode == "replace"
+
+
+def _choices(fields: dict[str, str]) -> dict[int, int | None]:
+    try:
+        return {
+            int(name.removeprefix(CHOICE)): NEW if value == "new" else int(value)
+            for name, value in fields.items()
+        }
+    except ValueError:
+        raise Invalid(
+            "Lựa chọn người không hợp lệ; hãy tải tệp lên lại. "
+            "A choice of person is not valid; upload the file again.",
+            code="ROSTER_CHOICE",
+        ) from None
 
 
 def _rows(text: str) -> list[RosterRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.people_texts import PEOPLE_TEXTS
 from api.web.poll_texts import POLL_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
@@ -106,6 +107,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "row_matched": ("Đã có", "Known"),
     "row_new": ("Mới", "New"),
     "row_invalid": ("Lỗi", "Invalid"),
+    "rows_ask": ("dòng cần chọn người", "rows to decide"),
+    "row_ask": ("Cần chọn", "Decide"),
+    "pick_person": ("Chọn đúng người", "Who is meant"),
+    "no_unit": ("chưa có đơn vị", "no unit"),
+    "choice_new": ("Người mới (tạo thêm một người)", "A new person (create one)"),
     "mode_replace": ("Thay thế danh sách hiện có", "Replace the current roster"),
     "mode_add": ("Thêm vào danh sách hiện có", "Add to the current roster"),
     "confirm_import": ("Xác nhận nhập {count} người", "Import {count} people"),
@@ -194,6 +200,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 TEXTS.update(POLL_TEXTS)
+TEXTS.update(PEOPLE_TEXTS)
 
 
 class Translator:

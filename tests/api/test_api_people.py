@@ -47,7 +47,7 @@ def test_search_ignores_diacritics_and_case(client: TestClient) -> None:
     assert names_found(client, "NGUYỄN VĂN ANH") == ["Nguyễn Văn Anh"]
     assert names_found(client, "dang") == ["Đặng Thị Giang"]
     assert names_found(client, "Đặng") == ["Đặng Thị Giang"]
-    assert names_found(client, "thi") == ["Đặng Thị Giang", "Trần Thị Bình"]
+    assert names_found(client, "thi") == ["Trần Thị Bình", "Đặng Thị Giang"]  # Bình < Giang
     assert names_found(client, "cuong le") == ["Lê Hoàng Cường"]
     assert names_found(client, "nobody") == []
     assert len(names_found(client, "")) == len(NAMES) + 1

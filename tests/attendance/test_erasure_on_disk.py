@@ -14,6 +14,7 @@ from attendance.matching import Decision, FaceDecision
 from attendance.meetings import create_meeting, set_participants
 from attendance.orm import Base, FaceTemplate, utcnow
 from attendance.people import create_person, erase_templates
+from attendance.people_removal import delete_person
 from attendance.review.service import record_review, reject_review
 
 
@@ -54,6 +55,34 @@ def test_erased_templates_leave_no_embedding_in_any_file(tmp_path: Path) -> None
         assert erase_templates(session, person_id=person_id) == 3
     left = raw_files(tmp_path)
     assert not any(e in left for e in embeddings)
+    assert (tmp_path / "attendance.db-wal").stat().st_size == 0
+    engine.dispose()
+
+
+def test_a_deleted_person_leaves_no_embedding_in_any_file(tmp_path: Path) -> None:
+    engine, factory = database(tmp_path / "attendance.db")
+    embedding = secrets.token_bytes(512)
+    with unit_of_work(factory) as session:
+        person = create_person(session, full_name="Nguyễn Văn An")
+        session.add(
+            FaceTemplate(
+                person_id=person.id,
+                model_key="fake:1",
+                dim=128,
+                embedding=embedding,
+                det_score=0.9,
+                face_px=120.0,
+                sharpness=100.0,
+                brightness=120.0,
+                yaw=0.1,
+                photo_sha256=secrets.token_hex(32),
+            )
+        )
+        person_id = person.id
+    assert embedding in raw_files(tmp_path)
+    with unit_of_work(factory) as session:
+        delete_person(session, person_id=person_id, actor="thư ký")
+    assert embedding not in raw_files(tmp_path)
     assert (tmp_path / "attendance.db-wal").stat().st_size == 0
     engine.dispose()
 

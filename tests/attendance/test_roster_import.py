@@ -1,4 +1,4 @@
-"""Roster rows against the people already known: by code, then by name and unit."""
+"""Roster import: rows against the people already known, then the roster set in one go."""
 
 from __future__ import annotations
 
@@ -80,11 +80,12 @@ def test_empty_names_repeated_codes_and_repeated_people_are_invalid(session: Ses
     assert reasons[2] == "Mã DB-9 trùng với dòng 3. Code DB-9 repeats row 3."
 
 
-def test_two_known_namesakes_in_one_unit_need_a_code(session: Session) -> None:
-    create_person(session, full_name="Nguyễn Văn An", unit="Phường 1")
-    create_person(session, full_name="Nguyễn Văn An", unit="Phường 1")
+def test_two_known_namesakes_in_one_unit_make_the_row_ask(session: Session) -> None:
+    first = create_person(session, full_name="Nguyễn Văn An", unit="Phường 1")
+    second = create_person(session, full_name="Nguyễn Văn An", unit="Phường 1")
     [row] = preview_roster(session, rows=[RosterRow(2, "Nguyễn Văn An", unit="Phường 1")]).rows
-    assert row.status is RowStatus.INVALID and "mã đại biểu" in (row.reason or "")
+    assert row.status is RowStatus.ASK
+    assert [c.person.id for c in row.candidates] == [first.id, second.id]
 
 
 def test_import_creates_the_new_people_and_sets_the_roster(session: Session) -> None:

@@ -154,3 +154,58 @@ def test_replacing_lists_who_goes_and_keeps_who_already_arrived(client: TestClie
         "Phạm Thị Dung",
         "Trần Thị Bình",
     ]
+
+
+ISSUE_SHEET = [
+    ["Họ và tên", "Chức vụ", "Đơn vị"],
+    ["Nguyễn Văn An", "Giám đốc Sở", "Sở Giáo dục và Đào tạo"],
+]
+
+
+def _person(client: TestClient, name: str, **fields: str) -> int:
+    response = client.post("/api/v1/people", json={"full_name": name, **fields}, headers=BEARER)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def test_the_preview_matches_the_enrolled_person_and_shows_the_new_title_and_unit(
+    client: TestClient,
+) -> None:
+    enrolled = _person(client, "Nguyễn Văn An")
+    meeting_id = create_meeting(client)
+    page = _upload(client, meeting_id, xlsx(ISSUE_SHEET))
+    text = text_of(page)
+    assert "1 đã có trong hệ thống 0 người mới" in text
+    assert f"#{enrolled} Nguyễn Văn An" in text
+    assert "Chức vụ: — → Giám đốc Sở" in text and "Đơn vị: — → Sở Giáo dục và Đào tạo" in text
+    rows = _rows_field(page)
+    assert post(client, f"/meetings/{meeting_id}/roster/confirm", {"rows": rows}).is_redirect
+    [person] = client.get("/api/v1/people", headers=BEARER).json()
+    assert (person["id"], person["title"], person["unit"]) == (
+        enrolled,
+        "Giám đốc Sở",
+        "Sở Giáo dục và Đào tạo",
+    )
+
+
+def test_a_row_two_people_could_answer_asks_and_needs_a_choice(client: TestClient) -> None:
+    first = _person(client, "Nguyễn Văn An")
+    second = _person(client, "Nguyễn Văn An", unit="Sở Giáo dục và Đào tạo")
+    meeting_id = create_meeting(client)
+    page = _upload(client, meeting_id, xlsx(ISSUE_SHEET))
+    assert "1 dòng cần chọn người" in text_of(page)
+    radio = r'<input type="radio" name="choice-2" value="(\w+)" form="confirm-form"'
+    radios = re.findall(radio, page)
+    assert radios == [str(first), str(second), "new"]
+    url = f"/meetings/{meeting_id}/roster/confirm"
+    rows = _rows_field(page)
+    missing = post(client, url, {"rows": rows})
+    assert missing.status_code == 422 and "Pick who is meant in rows 2" in missing.text
+    assert client.get(f"/api/v1/meetings/{meeting_id}/attendance").json() == []
+    chosen = post(client, url, {"rows": rows, "choice-2": str(first)})
+    assert chosen.is_redirect
+    attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance").json()
+    assert [a["person"]["id"] for a in attendance] == [first]
+    assert len(client.get("/api/v1/people", headers=BEARER).json()) == 2
+    bad = post(client, url, {"rows": rows, "choice-2": "nobody"})
+    assert bad.status_code == 422 and "upload the file again" in bad.text

@@ -1,0 +1,71 @@
+"""Deleting a person and everything of theirs, without losing a meeting's record by a misclick.
+
+A person with no history (no arrival, ballot, proxy or opinion: a duplicate from a roster file)
+is deleted in one step. One with history is refused (409 `PERSON_HAS_RECORDS`) unless `force`:
+then their attendance, ballots (those cast for them or by them as a proxy holder too), proxies
+and opinions go with them. Results of closed polls stay as published; secret ballots name
+nobody and are not touched. Face data is erased as `erase_templates` does.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from attendance import audit
+from attendance.db import forget_after_commit
+from attendance.errors import Conflict
+from attendance.orm import Person
+from attendance.people import erase_templates, get_person
+from attendance.person_records import PersonRecords, describe_history, person_records
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PersonDeleted:
+    person_id: int
+    full_name: str
+    records: PersonRecords  # what went with them
+
+
+def delete_person(
+    session: Session, *, person_id: int, actor: str, force: bool = False
+) -> PersonDeleted:
+    person = get_person(session, person_id=person_id)
+    records = person_records(session, person_id=person_id)
+    if records.history and not force:
+        vi, en = describe_history(records)
+        raise Conflict(
+            f"{person.full_name} đã có dữ liệu cuộc họp ({vi}); xóa sẽ làm mất dữ liệu đó. "
+            "Nếu đây là người bị trùng, hãy gộp vào đúng người; nếu vẫn muốn xóa, hãy xác nhận "
+            f"xóa cả dữ liệu này. This person has meeting records ({en}); deleting them would "
+            "lose those. If this is a duplicate, merge it into the right person; to delete "
+            "anyway, confirm that these records go too (force=true).",
+            code="PERSON_HAS_RECORDS",
+        )
+    full_name = person.full_name
+    erase_templates(session, person_id=person_id)  # gallery versions, review crops, the WAL
+    audit.record(
+        session,
+        actor=actor,
+        action="person_deleted",
+        subject=f"person:{person_id}",
+        detail={
+            "person_id": person_id,
+            "full_name": full_name,
+            "code": person.code,
+            "force": force,
+            "records": asdict(records),
+        },
+    )
+    # The database's cascades take their roster entries, events, ballots and the rest.
+    session.execute(delete(Person).where(Person.id == person_id))
+    session.expunge(person)
+    session.flush()
+    forget_after_commit(session)
+    logger.info("person %d deleted (force=%s)", person_id, force)
+    return PersonDeleted(person_id=person_id, full_name=full_name, records=records)
