@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.poll_texts import POLL_TEXTS
+from api.web.roster_texts import ROSTER_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -194,6 +195,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 TEXTS.update(POLL_TEXTS)
+TEXTS.update(ROSTER_TEXTS)
 
 
 class Translator:
