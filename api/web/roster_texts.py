@@ -15,8 +15,8 @@ ROSTER_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "add_to_roster": ("Thêm người vào danh sách", "Add someone to the roster"),
     "add_search_hint": (
-        "Tìm người đã có trong hệ thống theo tên, không cần dấu; hoặc tạo người mới bên dưới.",
-        "Find someone already known by name, diacritics optional; or create a new person below.",
+        "Tìm người đã có trong hệ thống theo tên, không cần dấu; chưa có thì tạo người mới.",
+        "Find someone already known by name, diacritics optional; or create a new person.",
     ),
     "add": ("Thêm", "Add"),
     "as_observer": ("Khách mời, không biểu quyết", "Observer, no vote"),

@@ -98,7 +98,7 @@ def test_absent_members_and_observers_are_told_before_any_ballot(
     page.locator(f"#poll-{poll['id']}").wait_for()
     assert page.inner_text("#delegate") == "Trương Thị Mỹ Duyên"
     assert "Đồng chí chưa điểm danh" in page.inner_text("#standing")
-    assert "chưa thể biểu quyết" in page.inner_text(f"#poll-{poll['id']}")
+    assert "Chưa thể biểu quyết nội dung này" in page.inner_text(f"#poll-{poll['id']}")
     assert page.locator("input[name=option]").count() == 0
     assert page.get_by_role("button", name="Gửi phiếu").count() == 0
     # She checks in at the door: the ballot appears by itself.

@@ -113,7 +113,7 @@ async function refresh(d) {
     if (poll.state === "open" && poll.kind !== "opinion") {
       if (poll.you_voted) card.append(el("p", {class: "message ok"}, T.voted));
       // Said before any ballot is offered: no button that can only be refused.
-      if (!me.may_vote) card.append(el("p", {class: "message notice"}, standingText(me)));
+      if (!me.may_vote) card.append(el("p", {class: "message notice"}, T.no_ballot));
       else ballotForm(d, poll, card);
     }
     if (poll.state === "open" && me.may_give_opinions) opinionForm(d, poll, card);
