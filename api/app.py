@@ -24,6 +24,7 @@ from api.web import (
     auth_pages,
     board_pages,
     meeting_pages,
+    participant_pages,
     people_pages,
     person_manage_pages,
     poll_pages,
@@ -131,7 +132,15 @@ def create_app(
     app.include_router(voting.voter, prefix="/api/v1", dependencies=voters)
     app.include_router(vote_page.router)
     # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
-    web = (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages)
+    web = (
+        auth_pages,
+        meeting_pages,
+        participant_pages,
+        roster_pages,
+        people_pages,
+        review_pages,
+        board_pages,
+    )
     for pages in (*web, poll_pages, person_manage_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

@@ -117,6 +117,38 @@ class ParticipantsRead(BaseModel):
     non_voting_ids: list[int] = Field(default_factory=list)
 
 
+class ParticipantCreate(BaseModel):
+    voting_rights: bool = True  # False: an observer or guest, on the roster without a vote
+
+
+class ParticipantUpdate(BaseModel):
+    voting_rights: bool
+
+
+class ParticipantRead(BaseModel):
+    meeting_id: int
+    person: PersonBrief
+    voting_rights: bool
+
+
+class MeetingDeletedRead(BaseModel):
+    """What went with a deleted meeting, counted."""
+
+    meeting_id: int
+    title: str
+    participants: int
+    events: int
+    polls: int
+    ballots: int
+    opinions: int
+    proxies: int
+    voting_passes: int
+    board_links: int
+    review_items: int
+    agenda_items: int
+    open_polls_discarded: list[str]
+
+
 class FaceRead(BaseModel):
     box: list[int]  # x, y, width, height in pixels of the (upright) image
     det_score: float

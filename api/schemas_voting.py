@@ -195,3 +195,8 @@ class VoterRead(BaseModel):
     meeting_id: int
     meeting_title: str
     person: PersonBrief
+    # Asked ahead of any ballot, so the page can say why not instead of offering one.
+    may_vote: bool
+    voting_status: Literal["present", "not_arrived", "checked_out", "observer", "not_on_roster"]
+    may_give_opinions: bool
+    proxies_for: list[PersonBrief]  # the members whose proxy this delegate holds

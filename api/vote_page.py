@@ -28,7 +28,17 @@ TEXTS = {
         "thanks": "Đã ghi nhận phiếu của bạn.",
         "result": "Kết quả",
         "pick": "Hãy chọn một phương án.",
-        "proxy": "Bỏ phiếu thay (ủy quyền) cho đại biểu số",
+        "no_ballot": "Chưa thể biểu quyết nội dung này; lý do ở đầu trang.",
+        "for_whom": "Bỏ phiếu cho",
+        "myself": "Bản thân tôi",
+        "by_proxy": "(được ủy quyền)",
+        "standing_not_arrived": "Đồng chí chưa điểm danh, chưa có mặt trong phòng họp: chưa thể "
+        "biểu quyết. Xin điểm danh tại cửa phòng họp; trang sẽ tự cập nhật.",
+        "standing_checked_out": "Đồng chí đã được ghi ra về: không thể biểu quyết. Khi quay lại "
+        "phòng họp, xin điểm danh lại; trang sẽ tự cập nhật.",
+        "standing_observer": "Đồng chí dự họp với tư cách khách mời: không có quyền biểu quyết.",
+        "standing_not_on_roster": "Đồng chí không có trong danh sách cuộc họp này: không thể "
+        "biểu quyết. Xin liên hệ thư ký.",
         "other": "English",
         "bad": "Liên kết bỏ phiếu không hợp lệ hoặc đã được thay. Xin thư ký cấp lại.",
     },
@@ -50,7 +60,17 @@ TEXTS = {
         "thanks": "Your ballot was recorded.",
         "result": "Result",
         "pick": "Please choose an option.",
-        "proxy": "Vote by proxy for member no.",
+        "no_ballot": "You cannot vote on this poll; the reason is at the top of the page.",
+        "for_whom": "Vote for",
+        "myself": "Myself",
+        "by_proxy": "(by proxy)",
+        "standing_not_arrived": "You have not checked in and are not in the room: you cannot "
+        "vote yet. Please check in at the door; this page updates by itself.",
+        "standing_checked_out": "You were checked out: you cannot vote. Check in again when you "
+        "come back into the room; this page updates by itself.",
+        "standing_observer": "You attend as an observer: you have no vote.",
+        "standing_not_on_roster": "You are not on this meeting's roster: you cannot vote. "
+        "Please ask the secretary.",
         "other": "Tiếng Việt",
         "bad": "This voting link is not valid or was replaced. Ask the secretary for a new one.",
     },
@@ -86,6 +106,7 @@ def vote_page(lang: str = "vi") -> HTMLResponse:
         '<h1 id="meeting"></h1>'
         f'<p id="who" hidden>{t["hello"]}: <strong id="delegate"></strong></p>'
         f'<p id="bad" class="message error" hidden>{t["bad"]}</p>'
+        '<p id="standing" class="message notice" role="status" hidden></p>'
         '<div id="polls"></div>'
     )
     return HTMLResponse(_page(lang, body), headers=headers)

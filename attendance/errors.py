@@ -104,6 +104,8 @@ STATUS_OF_CODE: dict[str, int] = {
     # 409: the request is well formed but the state does not allow it.
     "CONFLICT": 409,
     "ALREADY_RESOLVED": 409,
+    "ALREADY_ON_ROSTER": 409,
+    "ALREADY_ARRIVED": 409,
     "ALREADY_VOTED": 409,
     "IDEMPOTENCY_KEY_REUSED": 409,
     "NO_GALLERY": 409,

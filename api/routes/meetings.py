@@ -5,20 +5,35 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from sqlalchemy.orm import Session
 
 from api.convert import as_utc, local, meeting_read, person_read
-from api.deps import ServicesDep, SessionDep
+from api.deps import ActorDep, ServicesDep, SessionDep
 from api.download import download
 from api.schemas import (
     AttendanceRead,
     MeetingCreate,
+    MeetingDeletedRead,
     MeetingRead,
+    ParticipantCreate,
+    ParticipantRead,
     ParticipantsRead,
     ParticipantsUpdate,
+    ParticipantUpdate,
+    PersonBrief,
 )
 from attendance.checkin import meeting_attendance
 from attendance.exports.service import export_meeting
+from attendance.meeting_removal import delete_meeting
 from attendance.meetings import create_meeting, get_meeting, list_meetings, set_participants
+from attendance.orm import Participant
+from attendance.people import get_person
+from attendance.roster import (
+    add_participant,
+    remove_participant,
+    roster_rights,
+    set_voting_rights,
+)
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -45,6 +60,108 @@ def index(session: SessionDep, services: ServicesDep) -> list[MeetingRead]:
 @router.get("/{meeting_id}")
 def read(meeting_id: int, session: SessionDep, services: ServicesDep) -> MeetingRead:
     return meeting_read(get_meeting(session, meeting_id=meeting_id), services.settings.timezone)
+
+
+@router.delete("/{meeting_id}")
+def remove(
+    meeting_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    discard_open_polls: Annotated[
+        bool, Query(description="Delete even while a poll is open; its ballots are lost.")
+    ] = False,
+) -> MeetingDeletedRead:
+    """Delete the meeting with its roster, check-ins, polls, ballots, opinions, proxies,
+    voting and board links and review items; 409 while a poll is open, unless
+    discard_open_polls. People and their faces stay; the audit log records it."""
+    title = get_meeting(session, meeting_id=meeting_id).title
+    gone = delete_meeting(
+        session, meeting_id=meeting_id, actor=actor, discard_open_polls=discard_open_polls
+    )
+    return MeetingDeletedRead(
+        meeting_id=meeting_id,
+        title=title,
+        participants=gone.participants,
+        events=gone.events,
+        polls=gone.polls,
+        ballots=gone.ballots,
+        opinions=gone.opinions,
+        proxies=gone.proxies,
+        voting_passes=gone.voting_passes,
+        board_links=gone.board_links,
+        review_items=gone.review_items,
+        agenda_items=gone.agenda_items,
+        open_polls_discarded=list(gone.open_polls),
+    )
+
+
+@router.get("/{meeting_id}/participants")
+def roster(meeting_id: int, session: SessionDep) -> list[ParticipantRead]:
+    """The roster with each one's voting rights, in Vietnamese name order."""
+    rights = roster_rights(session, meeting_id=meeting_id)
+    return [
+        ParticipantRead(
+            meeting_id=meeting_id,
+            person=PersonBrief(id=row.person.id, full_name=row.person.full_name),
+            voting_rights=rights.get(row.person.id, False),
+        )
+        for row in meeting_attendance(session, meeting_id=meeting_id)
+    ]
+
+
+@router.post("/{meeting_id}/participants/{person_id}", status_code=status.HTTP_201_CREATED)
+def add_one(
+    meeting_id: int,
+    person_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    body: ParticipantCreate | None = None,
+) -> ParticipantRead:
+    """Put one person on the roster (a voting member unless voting_rights is false);
+    409 if they are on it already, or to add a vote while a poll is open."""
+    votes = True if body is None else body.voting_rights
+    added = add_participant(
+        session, meeting_id=meeting_id, person_id=person_id, voting_rights=votes, actor=actor
+    )
+    return _participant(session, added)
+
+
+@router.patch("/{meeting_id}/participants/{person_id}")
+def change_rights(
+    meeting_id: int,
+    person_id: int,
+    body: ParticipantUpdate,
+    session: SessionDep,
+    actor: ActorDep,
+) -> ParticipantRead:
+    """Voting member or observer; 409 while a poll is open or while they are in a proxy."""
+    changed = set_voting_rights(
+        session,
+        meeting_id=meeting_id,
+        person_id=person_id,
+        voting_rights=body.voting_rights,
+        actor=actor,
+    )
+    return _participant(session, changed)
+
+
+@router.delete("/{meeting_id}/participants/{person_id}")
+def remove_one(
+    meeting_id: int, person_id: int, session: SessionDep, actor: ActorDep
+) -> ParticipantRead:
+    """Take one person off the roster (their voting link stops working, a proxy they gave
+    goes); 409 once they have checked in."""
+    removed = remove_participant(session, meeting_id=meeting_id, person_id=person_id, actor=actor)
+    return _participant(session, removed)
+
+
+def _participant(session: Session, participant: Participant) -> ParticipantRead:
+    person = get_person(session, person_id=participant.person_id)
+    return ParticipantRead(
+        meeting_id=participant.meeting_id,
+        person=PersonBrief(id=person.id, full_name=person.full_name),
+        voting_rights=participant.voting_rights,
+    )
 
 
 @router.put("/{meeting_id}/participants")

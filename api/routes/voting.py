@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 from api.convert_voting import ballot_read, brief, opinion_read, poll_read, result_read
 from api.deps import Caller, CallerDep, ServicesDep
 from api.recognize import decode
+from api.schemas import PersonBrief
 from api.schemas_voting import (
     AgendaItemRead,
     BallotCreate,
@@ -29,6 +30,7 @@ from attendance.permissions import Permission, require
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.opinions import give_opinion
 from attendance.voting.polls import get_poll, list_polls
+from attendance.voting.standing import voter_standing
 from attendance.voting.tally import voted_polls
 from usecases.voting import cast_face_ballot
 
@@ -43,10 +45,15 @@ def whoami(caller: CallerDep, services: ServicesDep) -> VoterRead:
     assert caller.voter is not None
     with services.sessions() as session:
         meeting = get_meeting(session, meeting_id=caller.voter.meeting_id)
+        now = voter_standing(session, meeting_id=meeting.id, person_id=voter_id)
         return VoterRead(
             meeting_id=meeting.id,
             meeting_title=meeting.title,
             person=brief(session, voter_id),
+            may_vote=now.may_vote,
+            voting_status=now.standing.value,
+            may_give_opinions=now.may_give_opinions,
+            proxies_for=[PersonBrief(id=p.id, full_name=p.full_name) for p in now.proxies_for],
         )
 
 

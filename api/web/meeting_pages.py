@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
-from api.web.forms import MeetingForm, MeetingFormDep, Text, parse_id, parse_time
+from api.web.forms import MeetingForm, MeetingFormDep, PersonForm, Text, parse_id, parse_time
 from api.web.render import render
 from api.web.voting_links import IssuedLink, issued_link, not_stored
 from attendance import audit
@@ -29,6 +30,7 @@ from attendance.meetings import (
 from attendance.orm import Person, utcnow
 from attendance.presence import check_out
 from attendance.review.service import count_pending
+from attendance.roster import roster_candidates, roster_rights
 from attendance.staff.sessions import Staff
 from usecases.checkins import record_arrival
 
@@ -92,12 +94,18 @@ def _list(
 
 @router.get("/meetings/{meeting_id}")
 def meeting_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    return _meeting(request, session, services.settings.timezone, staff, meeting_id)
+    zone = services.settings.timezone
+    return meeting_view(request, session, zone, staff, meeting_id, q=q)
 
 
-def _meeting(
+def meeting_view(
     request: Request,
     session: Session,
     zone: str,
@@ -105,7 +113,11 @@ def _meeting(
     meeting_id: int,
     error: DomainError | None = None,
     issued: IssuedLink | None = None,
+    *,
+    q: str = "",
+    new_person: PersonForm | None = None,
 ) -> Response:
+    """The meeting's page; `q` searches people to add to the roster (diacritics optional)."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     rows = meeting_attendance(session, meeting_id=meeting_id)
     return render(
@@ -120,6 +132,10 @@ def _meeting(
         counts=count_statuses(rows),
         pending=count_pending(session, meeting_id=meeting_id),
         issued=issued,
+        rights=roster_rights(session, meeting_id=meeting_id),
+        q=q,
+        candidates=roster_candidates(session, meeting_id=meeting_id, query=q),
+        new_person=new_person or PersonForm(),
         # One key per rendering: a double click sends the same correction twice, kept once.
         form_key=secrets.token_urlsafe(12),
     )
@@ -203,13 +219,13 @@ def manual_checkin(
         )
     except DomainError as exc:
         session.rollback()
-        return _meeting(request, session, zone, staff, meeting_id, exc)
+        return meeting_view(request, session, zone, staff, meeting_id, exc)
     result = arrival.result
     if arrival.voting_token is not None:
         # Staff checked a voting member in: the link is theirs to hand over, shown once.
         name = result.event.person.full_name
         issued = issued_link(services.settings, token=arrival.voting_token, name=name)
-        return not_stored(_meeting(request, session, zone, staff, meeting_id, issued=issued))
+        return not_stored(meeting_view(request, session, zone, staff, meeting_id, issued=issued))
     anchor = f"#person-{result.event.person_id}"
     return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_in{anchor}", status_code=303)
 
@@ -236,7 +252,7 @@ def manual_checkout(
         )
     except DomainError as exc:
         session.rollback()
-        return _meeting(request, session, services.settings.timezone, staff, meeting_id, exc)
+        return meeting_view(request, session, services.settings.timezone, staff, meeting_id, exc)
     anchor = f"#person-{event.person_id}"
     return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_out{anchor}", status_code=303)
 

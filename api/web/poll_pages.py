@@ -18,8 +18,10 @@ from api.errors import status_for
 from api.web.forms import Text, parse_id
 from api.web.render import render
 from attendance.checkin import meeting_attendance
-from attendance.errors import DomainError
+from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
+from attendance.presence import present_events
+from attendance.roster import roster_rights
 from attendance.staff.sessions import Staff
 from attendance.voting.membership import proxies
 from attendance.voting.opinions import opinions
@@ -94,6 +96,15 @@ def _polls(
     meeting = get_meeting(session, meeting_id=meeting_id)
     members = [row.person for row in meeting_attendance(session, meeting_id=meeting_id)]
     names = {p.id: p.full_name for p in members}
+    given = proxies(session, meeting_id=meeting_id)
+    # The proxy form offers names, in Vietnamese order: an absent voting member who has not
+    # given a proxy yet, to a voting member present now.
+    rights, here = (
+        roster_rights(session, meeting_id=meeting_id),
+        present_events(session, meeting_id=meeting_id),
+    )
+    voters = [p for p in members if rights.get(p.id)]
+    granted = {p.grantor_id for p in given}
     return render(
         request,
         "polls.html",
@@ -104,10 +115,9 @@ def _polls(
         meeting=meeting,
         polls=list_polls(session, meeting_id=meeting_id),
         members=members,
-        proxies=[
-            (names.get(p.grantor_id, "?"), names.get(p.holder_id, "?"), p)
-            for p in proxies(session, meeting_id=meeting_id)
-        ],
+        grantors=[p for p in voters if p.id not in here and p.id not in granted],
+        holders=[p for p in voters if p.id in here],
+        proxies=[(names.get(p.grantor_id, "?"), names.get(p.holder_id, "?"), p) for p in given],
         form=form,
         issued=issued,
     )
@@ -225,6 +235,11 @@ def add_proxy(
     note: Text = "",
 ) -> Response:
     try:
+        if not grantor_id.strip() or not holder_id.strip():
+            raise Invalid(
+                "Hãy chọn người ủy quyền (vắng) và người nhận ủy quyền (có mặt). "
+                "Choose the grantor (absent) and the holder (present)."
+            )
         give_proxy(
             session,
             meeting_id=meeting_id,

@@ -6,6 +6,7 @@ from typing import Any
 
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.poll_texts import POLL_TEXTS
+from api.web.roster_texts import ROSTER_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -201,6 +202,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(POLL_TEXTS)
 TEXTS.update(PEOPLE_TEXTS)
+TEXTS.update(ROSTER_TEXTS)
 
 
 class Translator:

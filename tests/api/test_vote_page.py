@@ -31,6 +31,10 @@ def test_voting_link_keeps_its_token_out_of_the_address_the_server_sees(
         "meeting_id": meeting_id,
         "meeting_title": "Kỳ họp <b>7</b>",  # shown with textContent by the page's script
         "person": {"id": ids[0], "full_name": "Nguyễn Thị Ánh"},
+        "may_vote": True,  # checked in just now, a voting member
+        "voting_status": "present",
+        "may_give_opinions": True,
+        "proxies_for": [],
     }
 
 

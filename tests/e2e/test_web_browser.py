@@ -116,7 +116,7 @@ def test_a_secretary_prepares_a_meeting_and_watches_arrivals(
     page.goto(meeting_url)
     row = page.locator(f"#person-{people['Nguyễn Văn An']}")
     row.locator("input[name=reason]").fill("Về sớm họp đột xuất")
-    row.locator("button").click()
+    row.locator("form.correction button").click()
     page.wait_for_url("**ok=checked_out**")
     page.click("text=Nhật ký thao tác")
     audit = page.inner_text("table.audit")

@@ -1,15 +1,24 @@
 // The delegate's voting page (api/vote_page.py): the token is after "#", never sent in the
 // address; the page's texts come in the JSON block #vote-config (no inline script: the CSP).
+// One delegate at a time: opening another voting link in this tab changes only the "#", so
+// the page hears "hashchange" and starts over as the new link's delegate. Everything of the
+// previous one (its timer, its forms, answers still on their way) is dropped; nothing is kept
+// in sessionStorage or localStorage, so no other tab or later visit acts as them either.
 const CONFIG = JSON.parse(document.getElementById("vote-config").textContent);
-const T = CONFIG.texts, TOKEN = decodeURIComponent(location.hash.slice(1));
-let BASE = null;
-async function api(path, options = {}) {
-  options.headers = {"Authorization": "Bearer " + TOKEN};
+const T = CONFIG.texts;
+const REFRESH_MS = 3000;
+const LANG_LINK = document.getElementById("other-lang");
+const LANG_HREF = LANG_LINK.getAttribute("href");
+let current = null; // {token, base, me, shown, timer}: the delegate this page acts for
+
+function live(d) { return d === current; }
+async function api(d, path, options = {}) {
+  options.headers = {"Authorization": "Bearer " + d.token};
   if (options.body) options.headers["Content-Type"] = "application/json";
-  const response = await fetch(BASE === null ? path : BASE + path, options);
+  const response = await fetch(path, options);
   let body = null;
   try { body = await response.json(); } catch (e) {}
-  return {ok: response.ok, body};
+  return {ok: response.ok, status: response.status, body};
 }
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -21,12 +30,17 @@ function say(box, text, ok) {
   box.textContent = text;
   box.className = "message " + (ok ? "ok" : "error");
 }
-async function showResult(poll, card) {
-  const r = await api("/polls/" + poll.id + "/results");
-  if (r.ok) card.append(el("p", {class: "result"},
+function standingText(me) { return T["standing_" + me.voting_status] || T.bad; }
+async function showResult(d, poll, card) {
+  const r = await api(d, d.base + "/polls/" + poll.id + "/results");
+  if (r.ok && live(d)) card.append(el("p", {class: "result"},
     el("strong", {}, T.result + ": "), CONFIG.lang === "vi" ? r.body.reason_vi : r.body.reason_en));
 }
-function ballotForm(poll, card) {
+function ballotForm(d, poll, card) {
+  // For whom: oneself unless already voted, and each absent member whose proxy is held.
+  const whom = poll.you_voted ? [] : [["", T.myself]];
+  for (const p of d.me.proxies_for) whom.push([String(p.id), p.full_name + " " + T.by_proxy]);
+  if (!whom.length) return;
   const form = el("form", {"data-poll": poll.id});
   const many = poll.max_choices > 1;
   if (many) form.append(el("p", {}, T.choose + " " + poll.max_choices));
@@ -34,44 +48,60 @@ function ballotForm(poll, card) {
     const input = el("input", {type: many ? "checkbox" : "radio", name: "option", value: o.id});
     form.append(el("label", {class: "option"}, input, " " + o.label));
   }
-  const proxy = el("input", {type: "number", name: "on_behalf_of", min: "1"});
-  form.append(el("details", {}, el("summary", {}, T.proxy), proxy));
+  const select = el("select", {name: "on_behalf_of"});
+  for (const [value, label] of whom) select.append(el("option", {value}, label));
+  if (whom.length > 1 || whom[0][0]) {
+    form.append(el("label", {class: "for-whom"}, T.for_whom, select));
+  }
   const box = el("p", {class: "message"});
   form.append(el("button", {type: "submit"}, T.submit), box);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!live(d)) return; // a form of the previous delegate never casts as the new one
     const ids = [...form.querySelectorAll("input[name=option]:checked")].map(i => Number(i.value));
     if (!ids.length) return say(box, T.pick, false);
     const body = {option_ids: ids};
-    if (proxy.value) body.on_behalf_of = Number(proxy.value);
+    if (select.value) body.on_behalf_of = Number(select.value);
     const sent = {method: "POST", body: JSON.stringify(body)};
-    const r = await api("/polls/" + poll.id + "/ballots", sent);
+    const r = await api(d, d.base + "/polls/" + poll.id + "/ballots", sent);
+    if (!live(d)) return;
     if (!r.ok) return say(box, r.body ? r.body.detail : "HTTP error", false);
     say(box, T.thanks, true);
-    if (!proxy.value) form.querySelector("button").disabled = true;
+    if (!select.value) form.querySelector("button").disabled = true;
   });
   card.append(form);
 }
-function opinionForm(poll, card) {
+function opinionForm(d, poll, card) {
   const text = el("textarea", {maxlength: "5000"});
   const box = el("p", {class: "message"});
   const button = el("button", {type: "button"}, T.send);
   button.addEventListener("click", async () => {
-    if (!text.value.trim()) return;
-    const r = await api("/polls/" + poll.id + "/opinions", {method: "POST",
+    if (!live(d) || !text.value.trim()) return;
+    const r = await api(d, d.base + "/polls/" + poll.id + "/opinions", {method: "POST",
       body: JSON.stringify({text: text.value})});
+    if (!live(d)) return;
     if (r.ok) { text.value = ""; say(box, T.sent, true); }
     else say(box, r.body ? r.body.detail : "HTTP error", false);
   });
   card.append(el("p", {}, el("strong", {}, T.opinion)), text, button, box);
 }
-let shown = "";
-async function refresh() {
-  const r = await api("/polls");
-  if (!r.ok) return;
-  const signature = JSON.stringify(r.body.map(p => [p.id, p.state, p.you_voted]));
-  if (signature === shown) return;
-  shown = signature;
+function showStanding(me) {
+  const standing = document.getElementById("standing");
+  standing.textContent = me.may_vote ? "" : standingText(me);
+  standing.hidden = me.may_vote;
+}
+async function refresh(d) {
+  const [who, r] = await Promise.all([api(d, "/api/v1/voter"), api(d, d.base + "/polls")]);
+  if (!live(d)) return;
+  if (who.status === 401) return replaced(d); // a new link was issued: this one is dead
+  if (!r.ok || !who.ok) return;
+  const me = d.me = who.body;
+  // Redrawn only when something changed, so an opinion being typed is not wiped.
+  const signature = JSON.stringify([me.voting_status, me.may_vote, me.may_give_opinions,
+    me.proxies_for.map(p => p.id), r.body.map(p => [p.id, p.state, p.you_voted])]);
+  if (signature === d.shown) return;
+  d.shown = signature;
+  showStanding(me);
   const list = document.getElementById("polls");
   list.replaceChildren();
   if (!r.body.length) list.append(el("p", {}, T.none));
@@ -82,22 +112,46 @@ async function refresh() {
     if (poll.description) card.append(el("p", {}, poll.description));
     if (poll.state === "open" && poll.kind !== "opinion") {
       if (poll.you_voted) card.append(el("p", {class: "message ok"}, T.voted));
-      else ballotForm(poll, card);
+      // Said before any ballot is offered: no button that can only be refused.
+      if (!me.may_vote) card.append(el("p", {class: "message notice"}, T.no_ballot));
+      else ballotForm(d, poll, card);
     }
-    if (poll.state === "open") opinionForm(poll, card);
-    if (poll.state === "closed") await showResult(poll, card);
+    if (poll.state === "open" && me.may_give_opinions) opinionForm(d, poll, card);
+    if (poll.state === "closed") await showResult(d, poll, card);
+    if (!live(d)) return;
     list.append(card);
   }
 }
-async function start() {
-  document.getElementById("other-lang").href += location.hash;
-  const me = TOKEN ? await api("/api/v1/voter") : {ok: false};
+function replaced(d) {
+  clearInterval(d.timer);
+  document.getElementById("standing").hidden = true;
+  document.getElementById("polls").replaceChildren();
+  document.getElementById("bad").hidden = false;
+}
+function reset() {
+  document.getElementById("meeting").textContent = "";
+  document.getElementById("delegate").textContent = "";
+  document.getElementById("who").hidden = true;
+  document.getElementById("bad").hidden = true;
+  document.getElementById("standing").hidden = true;
+  document.getElementById("polls").replaceChildren();
+  LANG_LINK.setAttribute("href", LANG_HREF + location.hash);
+}
+async function open() {
+  if (current) clearInterval(current.timer);
+  const d = current = {token: decodeURIComponent(location.hash.slice(1)), base: null, me: null,
+    shown: "", timer: null};
+  reset();
+  const me = d.token ? await api(d, "/api/v1/voter") : {ok: false};
+  if (!live(d)) return;
   if (!me.ok) { document.getElementById("bad").hidden = false; return; }
-  BASE = "/api/v1/meetings/" + me.body.meeting_id;
+  d.me = me.body;
+  d.base = "/api/v1/meetings/" + me.body.meeting_id;
   document.getElementById("meeting").textContent = me.body.meeting_title;
   document.getElementById("delegate").textContent = me.body.person.full_name;
   document.getElementById("who").hidden = false;
-  refresh();
-  setInterval(refresh, 3000);
+  d.timer = setInterval(() => refresh(d), REFRESH_MS);
+  refresh(d);
 }
-start();
+window.addEventListener("hashchange", open);
+open();
