@@ -22,9 +22,11 @@ from api.cli_support import (
     setup_logging,
 )
 from attendance.leftovers import kiosk_leftovers, server_leftovers
-from attendance.settings import get_settings
+from attendance.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 app = typer.Typer(
     help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
@@ -53,11 +55,7 @@ def serve(
     for warning in server_leftovers(settings):
         logger.warning("%s", warning)
     logger.info("%s", database_in_use(settings))
-    if settings.public_url is None and settings.host in ("0.0.0.0", "::"):
-        logger.warning(
-            "ATTEND_PUBLIC_URL is not set: voting links will name %s, which phones cannot open",
-            settings.host,
-        )
+    warn_unreachable_links(settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -66,6 +64,24 @@ def serve(
         # Live-board streams would otherwise hold a shutdown open until they end.
         timeout_graceful_shutdown=5,
     )
+
+
+def warn_unreachable_links(settings: Settings) -> None:
+    """Voting links and their QR codes name ATTEND_PUBLIC_URL, else the listening address."""
+    from api.convert_voting import voting_url
+    from api.link_reach import unreachable
+
+    reach = unreachable(voting_url(settings, ""), settings)
+    if reach is not None:
+        logger.warning("%s", reach.bilingual())
+    elif settings.host in LOOPBACK_HOSTS:
+        logger.warning(
+            "ATTEND_PUBLIC_URL is %s but the server listens on %s only: right behind a reverse "
+            "proxy on this machine; otherwise phones cannot reach it (attendance serve --host "
+            "0.0.0.0)",
+            settings.public_url,
+            settings.host,
+        )
 
 
 @app.command()
