@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import vote_page
 from api.deps import require_admin_token, require_permission, require_token, require_voting_caller
+from api.docs_pages import install_docs
 from api.errors import install_error_handlers
 from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
@@ -90,6 +91,9 @@ def create_app(
         summary="Face-recognition meeting attendance and check-in",
         version="0.1.0",
         lifespan=lifespan,
+        # Served by install_docs from an installed package instead of FastAPI's CDN pages.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app, page_error=page_error)
 
@@ -143,6 +147,7 @@ def create_app(
     )
     for pages in (*web, poll_pages, person_manage_pages):
         app.include_router(pages.router)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app
 

@@ -13,8 +13,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.cli_admin import db_app, kiosk_token_app, models_app
-from api.cli_support import console, local_services, setup_logging
-from attendance.settings import get_settings
+from api.cli_support import (
+    console,
+    database_in_use,
+    domain_refusal,
+    kiosk_outbox,
+    local_services,
+    setup_logging,
+)
+from attendance.leftovers import kiosk_leftovers, server_leftovers
+from attendance.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 app = typer.Typer(
     help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
@@ -40,11 +52,10 @@ def serve(
         update={"host": host or settings.host, "port": port or settings.port}
     )
     setup_logging()
-    if settings.public_url is None and settings.host in ("0.0.0.0", "::"):
-        logging.getLogger(__name__).warning(
-            "ATTEND_PUBLIC_URL is not set: voting links will name %s, which phones cannot open",
-            settings.host,
-        )
+    for warning in server_leftovers(settings):
+        logger.warning("%s", warning)
+    logger.info("%s", database_in_use(settings))
+    warn_unreachable_links(settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -53,6 +64,24 @@ def serve(
         # Live-board streams would otherwise hold a shutdown open until they end.
         timeout_graceful_shutdown=5,
     )
+
+
+def warn_unreachable_links(settings: Settings) -> None:
+    """Voting links and their QR codes name ATTEND_PUBLIC_URL, else the listening address."""
+    from api.convert_voting import voting_url
+    from api.link_reach import unreachable
+
+    reach = unreachable(voting_url(settings, ""), settings)
+    if reach is not None:
+        logger.warning("%s", reach.bilingual())
+    elif settings.host in LOOPBACK_HOSTS:
+        logger.warning(
+            "ATTEND_PUBLIC_URL is %s but the server listens on %s only: right behind a reverse "
+            "proxy on this machine; otherwise phones cannot reach it (attendance serve --host "
+            "0.0.0.0)",
+            settings.public_url,
+            settings.host,
+        )
 
 
 @app.command()
@@ -64,8 +93,12 @@ def kiosk(
     ],
     room: Annotated[str | None, typer.Option(help="Room (only with an admin token).")] = None,
     outbox: Annotated[
-        Path, typer.Option(help="Check-ins waiting for the server are kept in this file.")
-    ] = Path("./data/kiosk-outbox.sqlite"),
+        Path | None,
+        typer.Option(
+            help="Check-ins waiting for the server are kept in this file "
+            "(default: kiosk-outbox.sqlite in the data folder, ATTEND_DATA_DIR)."
+        ),
+    ] = None,
     name: Annotated[
         str | None, typer.Option(help="This kiosk's name in idempotency keys (default: host).")
     ] = None,
@@ -88,8 +121,12 @@ def kiosk(
     from kiosk.command import run_kiosk
 
     setup_logging()
+    settings = get_settings()
+    outbox = kiosk_outbox(settings, outbox)
+    for warning in kiosk_leftovers(settings, outbox):
+        logger.warning("%s", warning)
     status = run_kiosk(
-        get_settings(),
+        settings,
         server=server,
         token=token,
         source=source,
@@ -150,6 +187,7 @@ def enroll(
         f"Đã nhận {enrolled}/{len(photos)} ảnh của {people} người. "
         f"Accepted {enrolled}/{len(photos)} photos of {people} people."
     )
+    console.print(database_in_use(services.settings), soft_wrap=True)
     if rejected:
         table = Table(title="Ảnh bị từ chối / Rejected photos")
         for column in ("Người / Person", "Ảnh / Photo", "Lý do / Reason", "Chi tiết / Detail"):
@@ -175,12 +213,14 @@ def identify(
     from attendance.errors import DomainError
     from models.images import ImageRejected
 
-    services = local_services()
+    services = local_services(create=False)
     try:
         with unit_of_work(services.sessions) as session:
             faces = recognize_image(session, services, data=image.read_bytes(), meeting_id=meeting)
             out = [face_read(f).model_dump() for f in faces]
-    except (DomainError, ImageRejected) as exc:
+    except DomainError as exc:
+        raise domain_refusal(exc, services.settings) from exc
+    except ImageRejected as exc:
         console.print(f"[red]{exc}")
         raise typer.Exit(2) from exc
     typer.echo(json.dumps({"faces": out}, ensure_ascii=False, indent=2))
@@ -204,15 +244,14 @@ def export(
     from attendance.errors import DomainError
     from attendance.exports.service import export_meeting
 
-    services = local_services()
+    services = local_services(create=False)
     try:
         with services.sessions() as session:
             exported = export_meeting(
                 session, meeting_id=meeting, format=format, zone=services.settings.timezone
             )
     except DomainError as exc:
-        console.print(f"[red]{exc.message}")
-        raise typer.Exit(2) from exc
+        raise domain_refusal(exc, services.settings) from exc
     # The ASCII name by default: it survives every file system, shell and zip tool.
     path = output or Path(exported.ascii_filename)
     try:

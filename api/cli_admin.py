@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli_support import console, local_services
+from api.cli_support import console, database_in_use, domain_refusal, local_services
 from attendance.settings import get_settings
 
 models_app = typer.Typer(help="Model packs: list and verify.", no_args_is_help=True)
@@ -79,7 +79,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
     settings = get_settings()
     upgrade(settings.db_url, revision)
-    console.print(f"Database at {settings.db_url.split('@')[-1]} is at {revision}.")
+    console.print(f"{database_in_use(settings)} Revision: {revision}.", soft_wrap=True)
 
 
 @kiosk_token_app.command("create")
@@ -111,7 +111,7 @@ def kiosk_token_list() -> None:
     """Every token: id, name, role, room, revoked or not (never the token itself)."""
     from attendance.tokens import list_tokens
 
-    services = local_services()
+    services = local_services(create=False)
     table = Table()
     for column in ("id", "name", "role", "room", "revoked"):
         table.add_column(column)
@@ -129,11 +129,10 @@ def kiosk_token_revoke(token_id: Annotated[int, typer.Argument()]) -> None:
     from attendance.errors import DomainError
     from attendance.tokens import revoke_token
 
-    services = local_services()
+    services = local_services(create=False)
     try:
         with unit_of_work(services.sessions) as session:
             row = revoke_token(session, token_id=token_id)
             console.print(f"Đã thu hồi / revoked: #{row.id} {row.name!r}")
     except DomainError as exc:
-        console.print(f"[red]{exc.message}")
-        raise typer.Exit(2) from exc
+        raise domain_refusal(exc, services.settings) from exc

@@ -21,14 +21,15 @@ CSP = (
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'"
 )
-# FastAPI's /docs and /redoc load Swagger UI or ReDoc from a CDN and start them inline.
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+# /docs and /redoc (api/docs_pages.py): Swagger UI and ReDoc from this server's own files,
+# started without inline script. ReDoc's styled-components and Swagger UI add <style>
+# elements as they render, so these two pages alone allow inline styles; ReDoc's search
+# runs in a worker made from a blob.
+DOCS_PATHS = frozenset({"/docs", "/redoc"})
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
-    "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
-    "base-uri 'none'; form-action 'self'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; worker-src 'self' blob:; connect-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 HEADERS = (
     ("X-Frame-Options", "DENY"),

@@ -178,6 +178,8 @@ class EventRead(BaseModel):
     note: str | None = None
     # Issued with a new arrival of a voting member: the delegate's personal voting link.
     voting_url: str | None = None
+    # When phones cannot open that link (it names 127.0.0.1): why, and what to set.
+    voting_url_warning: str | None = None
 
 
 class ImageCheckinRead(BaseModel):

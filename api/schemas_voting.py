@@ -172,6 +172,8 @@ class VotingPassRead(BaseModel):
     token: str  # shown once
     url: str
     qr_svg: str
+    # When phones cannot open `url` (it names 127.0.0.1): why, and what to set.
+    url_warning: str | None = None
 
 
 class CheckoutCreate(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from attendance.checkin_window import CheckinRules
+from attendance.data_dir import DB_FILE, default_data_dir, default_key_file, env_files
 
 # Shorter, or with fewer distinct characters, an admin token can be guessed or remembered.
 ADMIN_TOKEN_MIN_LENGTH = 24
@@ -27,8 +28,9 @@ class MatchSettings(BaseModel):
 
 class ModelSettings(BaseModel):
     pack: str = "sface"
-    dir: Path = Path("./data/models")
-    cache_dir: Path = Path("./data/model-cache")
+    # Unless given, both are placed in the data folder (Settings._place_in_data_dir).
+    dir: Path = Path("models")
+    cache_dir: Path = Path("model-cache")
     max_side: int = Field(640, ge=64, le=4096, multiple_of=32)
     det_score: float = Field(0.6, gt=0, lt=1)
     flip: bool = False  # mirror averaging: better at FPIR 1%, worse at 0.1%, 1.5x slower
@@ -115,7 +117,12 @@ class Settings(BaseSettings):
     )
 
     env: str = "development"
-    db_url: str = "sqlite:///./data/attendance.db"
+    # Everything the server and the command line keep: the database, the model caches, a
+    # kiosk's outbox. Not the current folder: every command finds the same data wherever
+    # it runs (attendance/data_dir.py).
+    data_dir: Path = Field(default_factory=default_data_dir)
+    # Empty: SQLite in the data folder.
+    db_url: str = ""
     admin_token: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -127,11 +134,11 @@ class Settings(BaseSettings):
     allowed_hosts: Annotated[list[str] | None, NoDecode] = None
     auto_migrate: bool = True
     # Secret ballots are sealed under this master key while their poll is open. It must not
-    # live in the data directory: a copy of data/ alone then holds no readable ballot.
+    # live in the data folder: a copy of that folder alone then holds no readable ballot.
     # Either the key itself (at least 32 characters) or a file, created 0600 if missing;
     # read on first use (attendance/voting/master_key.py).
     secret_key: SecretStr | None = None
-    secret_key_file: Path = Path("./keys/attendance.key")
+    secret_key_file: Path = Field(default_factory=default_key_file)
     match: MatchSettings = MatchSettings()
     models: ModelSettings = ModelSettings()
     limits: LimitSettings = LimitSettings()
@@ -147,6 +154,26 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [h.strip().lower() for h in value.split(",") if h.strip()] or None
         return value
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # A relative ATTEND_DATA_DIR is read once, against the folder the command starts in.
+        return value.expanduser().absolute()
+
+    @model_validator(mode="after")
+    def _place_in_data_dir(self) -> Settings:
+        """What is not configured on its own goes into the data folder."""
+        if not self.db_url:
+            self.db_url = f"sqlite:///{self.data_dir / DB_FILE}"
+        placed = {
+            name: self.data_dir / ModelSettings.model_fields[name].default
+            for name in ("dir", "cache_dir")
+            if name not in self.models.model_fields_set
+        }
+        if placed:
+            self.models = self.models.model_copy(update=placed)
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
@@ -164,4 +191,5 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The environment, then the .env files (attendance/data_dir.py env_files)."""
+    return Settings(_env_file=env_files())

@@ -17,6 +17,7 @@ from api.convert import as_utc, event_read, face_read
 from api.convert_voting import voting_url
 from api.deps import ActorDep, ServicesDep, SessionDep, TokenDep
 from api.errors import invalid_request_detail
+from api.link_reach import unreachable
 from api.recognize import decode
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead, SightingRead
 from api.services import Services
@@ -181,6 +182,8 @@ def _event_read(services: Services, arrival: Arrival) -> EventRead:
     read = event_read(result.event, created=result.created, zone=services.settings.timezone)
     if arrival.voting_token is not None:
         read.voting_url = voting_url(services.settings, arrival.voting_token)
+        reach = unreachable(read.voting_url, services.settings)
+        read.voting_url_warning = reach.bilingual() if reach else None
     return read
 
 

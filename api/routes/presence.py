@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 from api.convert import as_utc, event_read
 from api.convert_voting import audit_read, brief, proxy_read, qr_svg, voting_url
 from api.deps import ActorDep, ServicesDep, SessionDep
+from api.link_reach import unreachable
 from api.schemas import EventRead
 from api.schemas_voting import (
     AuditRead,
@@ -91,8 +92,13 @@ def new_pass(
     """A new personal voting link (and QR code) for a delegate; the previous one stops working."""
     raw = issue_pass(session, meeting_id=meeting_id, person_id=body.person_id, actor=actor)
     url = voting_url(services.settings, raw)
+    reach = unreachable(url, services.settings)
     return VotingPassRead(
-        person=brief(session, body.person_id), token=raw, url=url, qr_svg=qr_svg(url)
+        person=brief(session, body.person_id),
+        token=raw,
+        url=url,
+        qr_svg=qr_svg(url),
+        url_warning=reach.bilingual() if reach else None,
     )
 
 

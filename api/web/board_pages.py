@@ -11,6 +11,7 @@ from starlette.responses import Response, StreamingResponse
 
 from api.cookies import session_key
 from api.deps import ServicesDep, SessionDep, StaffDep, attempt, require_staff
+from api.link_reach import unreachable
 from api.web.live import SlotStream, board_events, snapshot_json
 from api.web.render import render
 from attendance.board import board_snapshot, board_version
@@ -58,7 +59,10 @@ def new_board_link(
     base = services.settings.public_url or str(request.base_url)
     url = f"{base.rstrip('/')}/board/{meeting_id}?{urlencode({'key': key})}"
     meeting = get_meeting(session, meeting_id=meeting_id)
-    response = render(request, "board_link.html", staff=staff, meeting=meeting, url=url)
+    reach = unreachable(url, services.settings)
+    response = render(
+        request, "board_link.html", staff=staff, meeting=meeting, url=url, reach=reach
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

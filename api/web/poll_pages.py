@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from api.convert_voting import qr_svg, voting_url
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
+from api.link_reach import unreachable
 from api.web.forms import Text, parse_id
 from api.web.render import render
 from attendance.checkin import meeting_attendance
@@ -291,7 +292,12 @@ def new_link(
         return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
     url = voting_url(services.settings, token)
     # The QR code is our own SVG, drawn from the URL; nothing typed by a person is in it.
-    issued = {"person_id": person, "url": url, "qr": Markup(qr_svg(url))}
+    issued = {
+        "person_id": person,
+        "url": url,
+        "qr": Markup(qr_svg(url)),
+        "reach": unreachable(url, services.settings),
+    }
     response = _polls(request, session, zone, staff, meeting_id, BLANK, issued=issued)
     response.headers["Cache-Control"] = "no-store"
     return response

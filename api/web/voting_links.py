@@ -8,6 +8,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from api.convert_voting import qr_svg, voting_url
+from api.link_reach import UnreachableLink, unreachable
 from attendance.settings import Settings
 
 
@@ -16,12 +17,14 @@ class IssuedLink:
     name: str
     url: str
     qr: Markup
+    # Shown with the link when phones cannot open it (_link_reach.html).
+    reach: UnreachableLink | None = None
 
 
 def issued_link(settings: Settings, *, token: str, name: str) -> IssuedLink:
     url = voting_url(settings, token)
     # The QR code is our own SVG, drawn from the URL; nothing typed by a person is in it.
-    return IssuedLink(name=name, url=url, qr=Markup(qr_svg(url)))
+    return IssuedLink(name=name, url=url, qr=Markup(qr_svg(url)), reach=unreachable(url, settings))
 
 
 def not_stored(response: Response) -> Response:

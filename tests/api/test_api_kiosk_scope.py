@@ -26,7 +26,6 @@ PUBLIC = {
     "/healthz",
     "/openapi.json",
     "/docs",
-    "/docs/oauth2-redirect",
     "/redoc",
     "/vote",
     "/signin",

@@ -55,6 +55,7 @@ def test_enroll_folder_accepts_good_photos_and_explains_the_rest(
 def test_identify_unreadable_file_exits_with_a_message(cli_env: Path) -> None:
     bad = cli_env / "bad.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 cut")
+    assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0
     result = CliRunner().invoke(app, ["identify", str(bad)])
     assert result.exit_code == 2
     assert "image" in result.output.lower()
@@ -150,11 +151,16 @@ def test_export_writes_each_format_named_after_the_meeting(
 
 def test_export_of_an_unknown_meeting_or_format_says_why(cli_env: Path) -> None:
     runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     missing = runner.invoke(app, ["export", "999", "--format", "pdf"], env={"COLUMNS": "200"})
     assert missing.exit_code == 2
     assert (
         "Không có cuộc họp số 999" in missing.output and "No meeting with id 999" in missing.output
     )
+    # Which database was searched: a meeting "missing" from another folder's database.
+    database = str(cli_env / "cli.db")
+    assert f"Cơ sở dữ liệu đang dùng: {database}" in missing.output
+    assert f"Database in use: {database}" in missing.output
     odd = runner.invoke(app, ["export", "1", "--format", "docx"], env={"COLUMNS": "200"})
     assert odd.exit_code == 2
     assert "không được hỗ trợ" in odd.output and "not supported" in odd.output

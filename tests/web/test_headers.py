@@ -84,6 +84,36 @@ def test_the_voting_page_runs_only_its_static_script(client: TestClient) -> None
     assert client.get("/static/app.js").status_code == 200
 
 
+class Loads(HTMLParser):
+    """Every address a page loads from: script src, link href, the spec of ReDoc."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        for attr in ("src", "href", "spec-url", "data-openapi-url"):
+            if names.get(attr):
+                self.urls.append(names[attr] or "")
+
+
+@pytest.mark.parametrize("url", ["/docs", "/redoc"])
+def test_the_api_docs_load_only_this_servers_files(anonymous: TestClient, url: str) -> None:
+    page = anonymous.get(url)
+    assert page.status_code == 200
+    assert _inline_code(page.text) == []
+    loads = Loads()
+    loads.feed(page.text)
+    assert loads.urls and all(u.startswith("/") and not u.startswith("//") for u in loads.urls)
+    for address in loads.urls:
+        assert anonymous.get(address).status_code == 200, address
+    csp = page.headers["content-security-policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert script_src.split() == ["script-src", "'self'"]
+    assert "http" not in csp
+
+
 def test_the_tally_bars_need_no_style_attribute(client: TestClient) -> None:
     # The bars are drawn with SVG attributes; a style attribute would be blocked.
     source = (HERE / "templates" / "_poll_counts.html").read_text(encoding="utf-8")

@@ -62,6 +62,10 @@ def test_a_face_just_under_the_threshold_is_queued_then_confirmed(
     assert confirmed.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in confirmed.text
     voter = client.get("/api/v1/voter", headers=voting_link_on(confirmed))
     assert voter.status_code == 200 and voter.json()["person"]["id"] == person_id
+    # No ATTEND_PUBLIC_URL, listening on 127.0.0.1: the link says phones cannot open it.
+    assert (
+        'class="flash warn link-reach"' in confirmed.text and "ATTEND_PUBLIC_URL" in confirmed.text
+    )
     attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance").json()
     assert attendance[0]["status"] != "absent"
     assert client.get(f"/review/{item_id}/crop.jpg").status_code == 404  # biometric data gone
