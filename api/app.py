@@ -21,6 +21,7 @@ from api.openapi import DocumentedAPI
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
+    audit_pages,
     auth_pages,
     board_pages,
     meeting_pages,
@@ -130,8 +131,8 @@ def create_app(
     app.include_router(voting.voter, prefix="/api/v1", dependencies=voters)
     app.include_router(vote_page.router)
     # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
-    web = (auth_pages, meeting_pages, roster_pages, people_pages, review_pages, board_pages)
-    for pages in (*web, poll_pages):
+    web = (auth_pages, meeting_pages, audit_pages, roster_pages, people_pages, review_pages)
+    for pages in (*web, board_pages, poll_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

@@ -89,6 +89,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action_review_rejected": ("Từ chối nhận diện", "Match rejected"),
     "action_board_link_issued": ("Cấp liên kết màn hình", "Board link issued"),
     "audit_empty": ("Chưa có thao tác nào.", "Nothing recorded yet."),
+    "audit_about": ("Biểu quyết / nội dung", "Poll / item"),
+    "audit_chose": ("chọn: {choices}", "chose: {choices}"),
+    "audit_holder": ("người nhận ủy quyền:", "holder:"),
+    "source": ("Nguồn", "Source"),
+    "gone": ("đã xóa", "deleted"),
     "import_hint": (
         "Tệp Excel (.xlsx) hoặc CSV có dòng tiêu đề: Họ và tên (hoặc Họ đệm và Tên), "
         "Chức vụ, Đơn vị, Mã đại biểu.",

@@ -107,9 +107,7 @@ def test_each_face_of_a_group_photo_says_checked_in_already_in_or_not_on_the_ros
     again = {f["event_id"] for f in later.json()["faces"]} - {None}
     assert again == set(events)
     assert all(
-        "was already checked in at" in f["message"]
-        for f in later.json()["faces"]
-        if f["event_id"]
+        "was already checked in at" in f["message"] for f in later.json()["faces"] if f["event_id"]
     )
 
 

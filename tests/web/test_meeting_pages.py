@@ -90,8 +90,11 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     out = post(client, out_url, {"person_id": str(person_id), "reason": "Về sớm", "key": "b"})
     assert out.status_code == 303
     audit = text_of(client.get(f"/meetings/{meeting_id}/audit").text)
-    assert "admin (Chị Thu) Cho ra về Nguyễn Văn An Về sớm" in audit
-    assert "admin (Chị Thu) Điểm danh thủ công Nguyễn Văn An Quên thẻ" in audit
+    # The person by name and number, the source in words (attendance/audit_view.py).
+    assert f"admin (Chị Thu) Cho ra về Nguyễn Văn An #{person_id} thủ công Về sớm" in audit
+    assert (
+        f"admin (Chị Thu) Điểm danh thủ công Nguyễn Văn An #{person_id} thủ công Quên thẻ" in audit
+    )
     assert audit.count("Điểm danh thủ công Nguyễn Văn An") == 1
 
 
