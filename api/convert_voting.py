@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import segno
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from attendance.errors import Conflict
 from attendance.orm import Person
 from attendance.settings import Settings
 from attendance.voting.ballots import BallotReceipt
+from attendance.voting.summary import stored_result
 from attendance.voting.tables import Opinion, Poll, Proxy
 
 
@@ -66,7 +66,7 @@ def result_read(poll: Poll) -> ResultRead:
             code="POLL_NOT_CLOSED",
         )
     return ResultRead.model_validate(
-        {**json.loads(poll.result), "poll_id": poll.id, "title": poll.title}
+        {**(stored_result(poll) or {}), "poll_id": poll.id, "title": poll.title}
     )
 
 

@@ -9,6 +9,8 @@ from attendance.exports.report import MeetingReport, PollSummary
 NO_POLLS = "Không có biểu quyết."
 BLANK = "…………………………"
 SIGNATURE_SPACE = 45  # mm: two titles, the note, room to sign and write the name
+# The national motto as the state's documents write it: en dashes (U+2013), not hyphens.
+MOTTO = "Độc lập \u2013 Tự do \u2013 Hạnh phúc"
 
 
 def write_minutes(pdf: ReportPdf, report: MeetingReport) -> None:
@@ -64,7 +66,7 @@ def _national_heading(pdf: ReportPdf) -> None:
     pdf.multi_cell(right, 5, nfc("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), align="C")
     pdf.set_x(pdf.l_margin + left)
     pdf.set_font(FAMILY, "BU", 11)
-    pdf.multi_cell(right, 6, nfc("Độc lập - Tự do - Hạnh phúc"), align="C")
+    pdf.multi_cell(right, 6, nfc(MOTTO), align="C")
     pdf.set_x(pdf.l_margin)
 
 

@@ -20,12 +20,22 @@ STATUS_LABELS = {
 
 
 @dataclass(frozen=True)
+class NamedBallot:
+    """Who chose what in a named poll (a secret poll has none of these)."""
+
+    full_name: str
+    choices: str  # the options chosen, joined with "; "
+    cast_by: str = ""  # the proxy holder who cast it; "" when the member voted in person
+
+
+@dataclass(frozen=True)
 class PollSummary:
     """One poll's result as the minutes show it; the polls service builds these."""
 
     title: str
     counts: tuple[tuple[str, int], ...]  # (option label, votes), in the poll's option order
-    outcome: str  # e.g. "Thông qua (8/10 đại biểu có mặt đồng ý)"
+    outcome: str  # e.g. "Thông qua, tán thành 8 trên 10 ..." (never "Kết quả: ..." itself)
+    named: tuple[NamedBallot, ...] = ()  # a named poll's ballots, in Vietnamese name order
 
 
 @dataclass(frozen=True)
