@@ -165,9 +165,14 @@ class ImageCheckinRead(BaseModel):
 
 class AttendanceRead(BaseModel):
     person: PersonRead
-    status: Literal["present", "late", "absent"]
+    status: Literal["present", "late", "absent"] = Field(
+        description="How they arrived: present (on time), late, or absent (never arrived). "
+        "Someone checked out keeps it; `left` says they are gone."
+    )
     first_seen_at: datetime | None
     source: str | None
+    left: bool = Field(False, description="Checked out and not seen again: no longer here.")
+    left_at: datetime | None = Field(None, description="When they were checked out.")
 
 
 class ErrorRead(BaseModel):

@@ -27,9 +27,10 @@ def write_minutes(pdf: ReportPdf, report: MeetingReport) -> None:
     pdf.line_of_text(f"2. Địa điểm: {report.room or BLANK}.")
     pdf.line_of_text("3. Thành phần tham dự:")
     pdf.line_of_text(f"- Số đại biểu được triệu tập: {s.expected}.")
+    left = f", đã ra về trước khi kết thúc: {s.left}" if s.left else ""
     pdf.line_of_text(
         f"- Có mặt: {s.attended}/{s.expected} đại biểu (đúng giờ: {s.present}, "
-        f"đi muộn: {s.late}); danh sách kèm theo."
+        f"đi muộn: {s.late}{left}); danh sách kèm theo."
     )
     pdf.line_of_text(f"- Vắng mặt: {s.absent}" + (f" ({', '.join(absent)})." if absent else "."))
     pdf.line_of_text(f"- Chủ tọa: {BLANK}    Thư ký: {BLANK}")

@@ -38,11 +38,11 @@ def _summary(pdf: ReportPdf, report: MeetingReport) -> None:
     pdf.heading("TỔNG HỢP ĐIỂM DANH")
     pdf.grid(
         [
-            ("Được mời", "Có mặt", "Đúng giờ", "Đi muộn", "Vắng mặt"),
-            tuple(str(n) for n in (s.expected, s.attended, s.present, s.late, s.absent)),
+            ("Được mời", "Có mặt", "Đúng giờ", "Đi muộn", "Vắng mặt", "Đã ra về"),
+            tuple(str(n) for n in (s.expected, s.attended, s.present, s.late, s.absent, s.left)),
         ],
-        widths=(1, 1, 1, 1, 1),
-        aligns=("CENTER",) * 5,
+        widths=(1, 1, 1, 1, 1, 1),
+        aligns=("CENTER",) * 6,
         size=11,
     )
 

@@ -85,6 +85,7 @@ def _summary(sheet: Worksheet, report: MeetingReport) -> None:
         ("Có mặt đúng giờ", s.present),
         ("Đi muộn", s.late),
         ("Vắng mặt", s.absent),
+        ("Đã ra về", s.left),
     ]
     for label, value in lines:
         sheet.append((label, value))

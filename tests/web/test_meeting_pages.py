@@ -112,7 +112,7 @@ def test_manual_check_in_keeps_to_the_meetings_window(client: TestClient) -> Non
     assert "Vắng" in text_of(client.get(f"/meetings/{meeting_id}").text)
     came = post(client, url, base | {"at": "2026-03-02T08:20"})
     assert came.status_code == 200 and "issued-link" in came.text  # her voting link, once
-    assert "Đến muộn 08:20" in text_of(client.get(f"/meetings/{meeting_id}").text)
+    assert "Đi muộn 08:20" in text_of(client.get(f"/meetings/{meeting_id}").text)
 
 
 def test_checking_out_someone_absent_is_refused_clearly(client: TestClient) -> None:
