@@ -25,6 +25,7 @@ TOKEN = "e2e-answers-admin-token-0123456789"
 MEMBERS = ("Nguyễn Văn Bình", "Trần Văn An", "Lê Thị Ánh")
 NAMED = "Kế hoạch công tác năm 2027"  # no verdict word in the title: the verdict is counted
 SECRET = "Nhân sự ban kiểm tra"
+ELECTION = "Bầu tổ trưởng tổ đại biểu"
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Room:
     meeting_id: int
     named_id: int
     secret_id: int
+    voting_link: str  # a member's /vote#... link
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -119,7 +121,14 @@ def room(server: Server) -> Room:
         choice = {"option_ids": [named["options"][0]["id"]]}
         ok(admin.post(f"{api}/polls/{named['id']}/ballots", json=choice, headers=link), 201)
     ok(admin.post(f"{api}/polls/{named['id']}/close"))
-    return Room(server, meeting, named["id"], secret["id"])
+    spec = {"title": ELECTION, "kind": "election", "options": ["Lê Văn Tám", "Hồ Văn Bảy"]}
+    election = ok(admin.post(f"{api}/polls", json={**spec, "majority": "simple"}), 201)
+    ok(admin.post(f"{api}/polls/{election['id']}/open"))
+    choice = {"option_ids": [election["options"][0]["id"]]}
+    ok(admin.post(f"{api}/polls/{election['id']}/ballots", json=choice, headers=links[0]), 201)
+    ok(admin.post(f"{api}/polls/{election['id']}/close"))
+    link = server.url + "/vote#" + links[0]["Authorization"].removeprefix("Bearer ")
+    return Room(server, meeting, named["id"], secret["id"], link)
 
 
 def signed_in(browser: Any, room: Room, lang: str = "vi") -> Any:
@@ -210,4 +219,16 @@ def test_every_page_has_an_icon_and_nothing_asked_for_is_missing(browser: Any, r
     answer = httpx.get(f"{url}/favicon.ico")
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/svg+xml"
     assert missing == []
+    page.close()
+
+
+def test_the_phone_page_says_each_result_once(browser: Any, room: Room) -> None:
+    page = browser.new_page(locale="vi-VN")
+    page.set_default_timeout(10_000)
+    page.goto(room.voting_link)
+    page.locator("p.result").nth(1).wait_for()
+    results = sorted(page.locator("p.result").all_inner_texts())
+    assert results[0].startswith("Kết quả: trúng cử 1/1: Lê Văn Tám (1)"), results
+    assert results[1].startswith("Thông qua: tán thành 3 trên 3"), results
+    assert not any(r.count("Kết quả") > 1 or r.count("Thông qua") > 1 for r in results)
     page.close()

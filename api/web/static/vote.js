@@ -23,8 +23,12 @@ function say(box, text, ok) {
 }
 async function showResult(poll, card) {
   const r = await api("/polls/" + poll.id + "/results");
-  if (r.ok) card.append(el("p", {class: "result"},
-    el("strong", {}, T.result + ": "), CONFIG.lang === "vi" ? r.body.reason_vi : r.body.reason_en));
+  if (!r.ok) return;
+  // The reason starts with its own verdict ("Thông qua: ...", "Kết quả: ..."): said once.
+  const reason = CONFIG.lang === "vi" ? r.body.reason_vi : r.body.reason_en;
+  const cut = reason.indexOf(": ");
+  const head = cut < 0 ? T.result + ": " : reason.slice(0, cut + 2);
+  card.append(el("p", {class: "result"}, el("strong", {}, head), cut < 0 ? reason : reason.slice(cut + 2)));
 }
 function ballotForm(poll, card) {
   const form = el("form", {"data-poll": poll.id});
