@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +23,7 @@ from api.openapi import DocumentedAPI
 from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
+    audit_pages,
     auth_pages,
     board_pages,
     meeting_pages,
@@ -107,6 +109,16 @@ def create_app(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Browsers ask for /favicon.ico where a page names no icon (the API's JSON, a file):
+    # the pages' own SVG, rather than a 404 in every log.
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(
+            WEB_DIR / "static" / "favicon.svg",
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
     # Every /api/v1 call needs a token; most need the admin's. A kiosk token reaches only
     # its gallery, its room's check-ins and uncertain faces, which check the room themselves
     # (attendance/permissions.py; tests/api/test_api_kiosk_scope.py walks every route).
@@ -140,6 +152,7 @@ def create_app(
         auth_pages,
         meeting_pages,
         participant_pages,
+        audit_pages,
         roster_pages,
         people_pages,
         review_pages,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import segno
 from sqlalchemy.orm import Session
@@ -12,6 +11,7 @@ from api.convert import local
 from api.schemas import PersonBrief
 from api.schemas_voting import (
     AuditRead,
+    AuditRefRead,
     BallotRead,
     OpinionRead,
     OptionRead,
@@ -20,10 +20,12 @@ from api.schemas_voting import (
     ResultRead,
     TallyRead,
 )
+from attendance.audit_view import AuditLine, Named, source_text
 from attendance.errors import Conflict
-from attendance.orm import AuditEntry, Person
+from attendance.orm import Person
 from attendance.settings import Settings
 from attendance.voting.ballots import BallotReceipt
+from attendance.voting.summary import stored_result
 from attendance.voting.tables import Opinion, Poll, Proxy
 
 
@@ -64,7 +66,7 @@ def result_read(poll: Poll) -> ResultRead:
             code="POLL_NOT_CLOSED",
         )
     return ResultRead.model_validate(
-        {**json.loads(poll.result), "poll_id": poll.id, "title": poll.title}
+        {**(stored_result(poll) or {}), "poll_id": poll.id, "title": poll.title}
     )
 
 
@@ -105,7 +107,16 @@ def proxy_read(session: Session, proxy: Proxy, zone: str) -> ProxyRead:
     )
 
 
-def audit_read(entry: AuditEntry, zone: str) -> AuditRead:
+def audit_read(line: AuditLine, zone: str) -> AuditRead:
+    entry = line.entry
+
+    def ref(named: Named | None) -> AuditRefRead | None:
+        return None if named is None else AuditRefRead(id=named.id, name=named.name)
+
+    words = None
+    if line.source is not None:
+        vi, en = source_text(line.source)
+        words = vi if vi == en else f"{vi} / {en}"
     return AuditRead(
         id=entry.id,
         at=local(entry.at, zone),
@@ -113,7 +124,15 @@ def audit_read(entry: AuditEntry, zone: str) -> AuditRead:
         action=entry.action,
         meeting_id=entry.meeting_id,
         subject=entry.subject,
-        detail=json.loads(entry.detail or "{}"),
+        detail=line.detail,
+        actor_person=ref(line.actor_person),
+        person=ref(line.person),
+        poll=ref(line.poll),
+        agenda_item=ref(line.agenda_item),
+        holder=ref(line.holder),
+        source=line.source,
+        source_text=words,
+        choices=line.choices,
     )
 
 

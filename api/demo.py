@@ -41,7 +41,7 @@ PEOPLE = (
 )
 INVITED = 5
 STARTUP_S = 120.0
-STATUS_VI = {"present": "có mặt", "late": "đến muộn", "absent": "vắng"}
+STATUS_VI = {"present": "có mặt", "late": "đi muộn", "absent": "vắng"}
 STYLE = {"present": "green", "late": "yellow", "absent": "red"}
 SHOWN = {ScreenKind.WELCOME, ScreenKind.LATE, ScreenKind.NOT_ON_ROSTER}
 

@@ -182,16 +182,54 @@ class EventRead(BaseModel):
     voting_url_warning: str | None = None
 
 
+class CheckinFaceRead(FaceRead):
+    """One face of a photo check-in and what was done with it."""
+
+    outcome: Literal["checked_in", "already_checked_in", "sent_to_review", "not_checked_in"] = (
+        Field(
+            description="checked_in: this photo checked the person in; already_checked_in: "
+            "recognised, they had arrived before; sent_to_review: unsure, waiting in the "
+            "review queue for a secretary (review_id); not_checked_in: unknown, not on the "
+            "roster, or unsure about someone already checked in."
+        )
+    )
+    event_id: int | None = Field(None, description="The arrival in `events`, when recognised.")
+    review_id: int | None = Field(None, description="The item in `reviews`, when sent there.")
+    message: str = Field(description="What happened, in Vietnamese then English.")
+
+
+class ReviewQueuedRead(BaseModel):
+    """A face of the photo waiting for a secretary (GET /meetings/{id}/review in the pages)."""
+
+    review_id: int
+    face: int = Field(description="Index of the face in `faces`.")
+    status: str = Field(description="pending until a secretary confirms or rejects it.")
+    created: bool = Field(description="False when the same key asked it before (a retry).")
+    candidate: PersonBrief
+    runner_up: PersonBrief | None
+    similarity: float
+    margin: float | None
+    decision: str = Field(description="ambiguous, or unknown (just under the threshold).")
+
+
 class ImageCheckinRead(BaseModel):
-    events: list[EventRead]
-    faces: list[FaceRead]
+    events: list[EventRead] = Field(description="The arrivals of the recognised faces.")
+    faces: list[CheckinFaceRead] = Field(description="Every face found, largest first.")
+    reviews: list[ReviewQueuedRead] = Field(
+        default_factory=list, description="The faces sent to the review queue."
+    )
 
 
 class AttendanceRead(BaseModel):
     person: PersonRead
-    status: Literal["present", "late", "absent"]
+    status: Literal["present", "late", "absent"] = Field(
+        description="How they arrived: present (on time), late, or absent (never arrived). "
+        "Someone checked out keeps it; `left` says they are gone."
+    )
     first_seen_at: datetime | None
     source: str | None
+    left: bool = Field(False, description="Checked out and not seen again: no longer here.")
+    left_at: datetime | None = Field(None, description="When they were checked out.")
 
 
 class ErrorRead(BaseModel):

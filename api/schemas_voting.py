@@ -183,14 +183,38 @@ class CheckoutCreate(BaseModel):
     at: ApiDateTime | None = None
 
 
+class AuditRefRead(BaseModel):
+    """A person, poll or agenda item an entry points at; name None once it is gone."""
+
+    id: int
+    name: str | None
+
+
 class AuditRead(BaseModel):
     id: int
     at: datetime
     actor: str
     action: str
     meeting_id: int | None
-    subject: str | None
+    subject: str | None  # as stored: "person:9", "poll:3", "poll:3:person:9", "agenda:2"
     detail: dict[str, Any]
+    # Resolved when read (the stored entry keeps plain ids):
+    actor_person: AuditRefRead | None = Field(
+        None, description="The delegate who acted through their voting link (actor person:N)."
+    )
+    person: AuditRefRead | None = Field(None, description="Whom the entry is about.")
+    poll: AuditRefRead | None = Field(None, description="The poll of a ballot or poll change.")
+    agenda_item: AuditRefRead | None = None
+    holder: AuditRefRead | None = Field(None, description="A proxy's holder.")
+    source: str | None = Field(
+        None, description="Where the arrival, departure or ballot came from, as stored."
+    )
+    source_text: str | None = Field(
+        None, description="The source in words, Vietnamese / English: 'thủ công / manual'."
+    )
+    choices: list[str] | None = Field(
+        None, description="A named poll's ballot: the options chosen. Never for a secret poll."
+    )
 
 
 class VoterRead(BaseModel):

@@ -88,7 +88,9 @@ def _page(lang: str, body: str) -> str:
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{t["title"]}</title><link rel="stylesheet" href="/static/vote.css"></head><body>'
+        f"<title>{t['title']}</title>"
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+        '<link rel="stylesheet" href="/static/vote.css"></head><body>'
         f'<header><a id="other-lang" href="{other}">{t["other"]}</a>'
         f"<strong>{t['title']}</strong></header>"
         f"<main>{body}</main>{config}{script}</body></html>"

@@ -91,14 +91,13 @@ def board_snapshot(session: Session, *, meeting_id: int, latest: int = LATEST) -
     arrived = [r for r in rows if r.first_seen_at is not None]
     arrived.sort(key=lambda r: r.first_seen_at or meeting.starts_at, reverse=True)
     counts = count_statuses(rows)
-    here = [r for r in arrived if r.left_at is None]
     return BoardSnapshot(
         meeting=meeting,
         expected=counts.expected,
-        present=len(here),
-        late=sum(1 for r in here if r.status is Status.LATE),
+        present=counts.here,
+        late=counts.late_here,
         absent=counts.absent,
-        left=len(arrived) - len(here),
+        left=counts.left,
         latest=[
             Arrival(
                 full_name=r.person.full_name,
@@ -117,13 +116,26 @@ def board_snapshot(session: Session, *, meeting_id: int, latest: int = LATEST) -
 @dataclass(frozen=True)
 class Counts:
     expected: int
-    present: int
-    late: int
+    present: int  # arrived, late or not, whether still here or not
+    late: int  # arrived late
     absent: int
+    left: int = 0  # arrived, then checked out
+    here: int = 0  # arrived and not checked out: present now
+    late_here: int = 0  # arrived late and still here
 
 
 def count_statuses(rows: list[AttendanceRow]) -> Counts:
-    """Present counts everyone who arrived (late or not); late is the part of them."""
+    """Present counts everyone who arrived (late or not); late is the part of them. Those who
+    left are counted apart too, so the page and the board can say who is here now."""
     late = sum(1 for r in rows if r.status is Status.LATE)
     absent = sum(1 for r in rows if r.status is Status.ABSENT)
-    return Counts(expected=len(rows), present=len(rows) - absent, late=late, absent=absent)
+    here = [r for r in rows if r.status is not Status.ABSENT and r.left_at is None]
+    return Counts(
+        expected=len(rows),
+        present=len(rows) - absent,
+        late=late,
+        absent=absent,
+        left=len(rows) - absent - len(here),
+        here=len(here),
+        late_here=sum(1 for r in here if r.status is Status.LATE),
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,9 @@ from attendance.errors import Invalid
 from attendance.matching import Decision
 from attendance.meetings import roster_ids
 from attendance.recognition import IdentifiedFace
-from attendance.review.service import needs_review, record_review
+from attendance.review.service import needs_review, record_review, review_by_key
+from attendance.review.tables import ReviewItem
+from attendance.text import clean_text
 from attendance.voting.passes import issue_pass_on_arrival
 from models.crops import face_crop_jpeg
 from models.images import DecodedImage
@@ -32,10 +35,39 @@ class Arrival:
     voting_token: str | None  # the delegate's new voting link, shown once; None if not earned
 
 
+class Outcome(str, Enum):
+    """What a photo check-in did with one face."""
+
+    CHECKED_IN = "checked_in"  # recognised; this photo checked the person in
+    ALREADY_CHECKED_IN = "already_checked_in"  # recognised; they had arrived before
+    SENT_TO_REVIEW = "sent_to_review"  # unsure: a secretary confirms or rejects it
+    NOT_CHECKED_IN = "not_checked_in"  # unknown, not on the roster, or nothing to ask
+
+
+@dataclass(frozen=True)
+class QueuedReview:
+    item: ReviewItem
+    created: bool  # False: the same key asked before (a retry), the first item is answered
+
+
+@dataclass(frozen=True)
+class FaceOutcome:
+    face: IdentifiedFace
+    outcome: Outcome
+    arrival: Arrival | None = None  # CHECKED_IN, ALREADY_CHECKED_IN
+    review: QueuedReview | None = None  # SENT_TO_REVIEW
+    moot: bool = False  # unsure, but about someone already checked in: nothing was asked
+
+
 @dataclass(frozen=True)
 class ImageCheckin:
     arrivals: list[Arrival]
     faces: list[IdentifiedFace]  # largest first, each with its decision
+    outcomes: list[FaceOutcome] = field(default_factory=list)  # one per face, in that order
+
+    @property
+    def reviews(self) -> list[QueuedReview]:
+        return [o.review for o in self.outcomes if o.review is not None]
 
 
 def record_arrival(
@@ -98,35 +130,57 @@ def check_in_image(
     _within("idempotency_key", key, MAX_KEY)
     faces = recognize(session, recognizer=recognizer, image=image, meeting_id=meeting_id)
     roster = roster_ids(session, meeting_id=meeting_id)
-    arrivals = []
+    outcomes: list[FaceOutcome] = []
     for index, face in enumerate(faces):
         if needs_review(face.decision, threshold=recognizer.policy.threshold, roster=roster):
             # Not sure enough to check in, too close to ignore: a secretary decides.
-            record_review(
-                session,
-                meeting_id=meeting_id,
-                decision=face.decision,
-                source=source,
-                key=f"{key}:face{index}",
-                crop_jpeg=face_crop_jpeg(image.pixels, image.to_working(face.box)),
-            )
-        if face.decision.decision is not Decision.MATCH or face.person is None:
-            continue
-        arrivals.append(
-            record_arrival(
+            review = _queue(session, image, face, meeting_id, source, key=f"{key}:face{index}")
+            outcome = Outcome.NOT_CHECKED_IN if review is None else Outcome.SENT_TO_REVIEW
+            outcomes.append(FaceOutcome(face, outcome, review=review, moot=review is None))
+        elif face.decision.decision is Decision.MATCH and face.person is not None:
+            arrival_key = f"{key}:{face.person.id}"
+            arrival = record_arrival(
                 session,
                 role=role,
                 meeting_id=meeting_id,
                 person_id=face.person.id,
                 source=source,
-                idempotency_key=f"{key}:{face.person.id}",
+                idempotency_key=arrival_key,
                 similarity=face.decision.similarity,
                 margin=face.decision.margin,
                 rules=rules,
                 zone=zone,
             )
-        )
-    return ImageCheckin(arrivals, faces)
+            # By the event's key, not `created`: the same photo sent again, the same answer.
+            mine = arrival.result.event.idempotency_key == clean_text(arrival_key, field="key")
+            outcome = Outcome.CHECKED_IN if mine else Outcome.ALREADY_CHECKED_IN
+            outcomes.append(FaceOutcome(face, outcome, arrival=arrival))
+        else:
+            outcomes.append(FaceOutcome(face, Outcome.NOT_CHECKED_IN))
+    arrivals = [o.arrival for o in outcomes if o.arrival is not None]
+    return ImageCheckin(arrivals, faces, outcomes)
+
+
+def _queue(
+    session: Session,
+    image: DecodedImage,
+    face: IdentifiedFace,
+    meeting_id: int,
+    source: str,
+    *,
+    key: str,
+) -> QueuedReview | None:
+    """The face's review item, queued once per key; None when its candidate is in already."""
+    asked = review_by_key(session, meeting_id=meeting_id, key=key)
+    item = record_review(
+        session,
+        meeting_id=meeting_id,
+        decision=face.decision,
+        source=source,
+        key=key,
+        crop_jpeg=None if asked else face_crop_jpeg(image.pixels, image.to_working(face.box)),
+    )
+    return None if item is None else QueuedReview(item, created=asked is None)
 
 
 def _within(field: str, value: str, limit: int) -> None:

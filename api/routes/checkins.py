@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.convert import as_utc, event_read, face_read
-from api.convert_voting import voting_url
+from api.convert import as_utc
+from api.convert_checkins import arrival_read, image_checkin_read
 from api.deps import ActorDep, ServicesDep, SessionDep, TokenDep
 from api.errors import invalid_request_detail
-from api.link_reach import unreachable
 from api.recognize import decode
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead, SightingRead
 from api.services import Services
@@ -29,14 +28,7 @@ from attendance.meetings import get_meeting
 from attendance.orm import ApiToken, utcnow
 from attendance.tokens import ADMIN
 from models.crops import MAX_CROP_BYTES
-from usecases.checkins import (
-    MAX_KEY,
-    MAX_SOURCE,
-    Arrival,
-    check_in_image,
-    image_key,
-    record_arrival,
-)
+from usecases.checkins import MAX_KEY, MAX_SOURCE, check_in_image, image_key, record_arrival
 from usecases.reviews import Sighting, report_sighting
 
 router = APIRouter(tags=["check-in"])
@@ -94,6 +86,10 @@ async def checkins(
 ) -> EventRead | ImageCheckinRead:
     """JSON when a kiosk already recognised the person; multipart `file` to recognise here.
 
+    A photo's answer says what became of every face (`faces[].outcome`): checked in,
+    already in, sent to the review queue (`reviews`, for a secretary to confirm) or not
+    checked in, with a bilingual `message`. The same key (or the same photo) again gives
+    the same answer and queues nothing twice. 201 when an arrival was recorded, else 200.
     An admin token may check in to any meeting; a kiosk token only to its room's meetings.
     """
     content_type = request.headers.get("content-type", "")
@@ -145,7 +141,7 @@ def _json_checkin(
         )
         # A kiosk's word alone (a person id) does not earn a voting link: whoever held its
         # token could vote as anyone (the rule: attendance/voting/passes.py).
-        return _event_read(services, arrival)
+        return arrival_read(services.settings, arrival)
 
 
 def _image_checkin(
@@ -171,20 +167,7 @@ def _image_checkin(
             rules=services.settings.checkin.rules(),
             zone=services.settings.timezone,
         )
-        return ImageCheckinRead(
-            events=[_event_read(services, a) for a in done.arrivals],
-            faces=[face_read(f) for f in done.faces],
-        )
-
-
-def _event_read(services: Services, arrival: Arrival) -> EventRead:
-    result = arrival.result
-    read = event_read(result.event, created=result.created, zone=services.settings.timezone)
-    if arrival.voting_token is not None:
-        read.voting_url = voting_url(services.settings, arrival.voting_token)
-        reach = unreachable(read.voting_url, services.settings)
-        read.voting_url_warning = reach.bilingual() if reach else None
-    return read
+        return image_checkin_read(services.settings, done)
 
 
 @sightings.post("/meetings/{meeting_id}/reviews", status_code=status.HTTP_201_CREATED)

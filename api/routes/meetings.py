@@ -188,6 +188,8 @@ def attendance(meeting_id: int, session: SessionDep, services: ServicesDep) -> l
             status=row.status.value,
             first_seen_at=None if row.first_seen_at is None else local(row.first_seen_at, zone),
             source=row.source,
+            left=row.left_at is not None,
+            left_at=None if row.left_at is None else local(row.left_at, zone),
         )
         for row in meeting_attendance(session, meeting_id=meeting_id)
     ]

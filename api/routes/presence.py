@@ -19,7 +19,7 @@ from api.schemas_voting import (
     VotingPassCreate,
     VotingPassRead,
 )
-from attendance.audit import entries
+from attendance.audit_view import audit_lines
 from attendance.meetings import get_meeting
 from attendance.presence import check_out
 from attendance.voting.membership import proxies
@@ -106,4 +106,4 @@ def new_pass(
 def audit_log(meeting_id: int, session: SessionDep, services: ServicesDep) -> list[AuditRead]:
     get_meeting(session, meeting_id=meeting_id)
     zone = services.settings.timezone
-    return [audit_read(e, zone) for e in entries(session, meeting_id=meeting_id)]
+    return [audit_read(line, zone) for line in audit_lines(session, meeting_id=meeting_id)]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
@@ -16,7 +14,6 @@ from api.errors import status_for
 from api.web.forms import MeetingForm, MeetingFormDep, PersonForm, Text, parse_id, parse_time
 from api.web.render import render
 from api.web.voting_links import IssuedLink, issued_link, not_stored
-from attendance import audit
 from attendance.board import count_statuses
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError
@@ -27,7 +24,7 @@ from attendance.meetings import (
     roster_sizes,
     update_meeting,
 )
-from attendance.orm import Person, utcnow
+from attendance.orm import utcnow
 from attendance.presence import check_out
 from attendance.review.service import count_pending
 from attendance.roster import roster_candidates, roster_rights
@@ -255,43 +252,3 @@ def manual_checkout(
         return meeting_view(request, session, services.settings.timezone, staff, meeting_id, exc)
     anchor = f"#person-{event.person_id}"
     return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_out{anchor}", status_code=303)
-
-
-@router.get("/meetings/{meeting_id}/audit")
-def audit_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
-) -> Response:
-    meeting = get_meeting(session, meeting_id=meeting_id)
-    entries = audit.entries(session, meeting_id=meeting_id)
-    people = _people_named(session, [e.subject or "" for e in entries])
-    shown = []
-    for e in entries:
-        detail = json.loads(e.detail or "{}")
-        reason = detail.get("reason") or detail.get("note")
-        shown.append(
-            {
-                "at": e.at,
-                "actor": e.actor,
-                "action": e.action,
-                "person": people.get(e.subject or ""),
-                "reason": reason,
-            }
-        )
-    return render(
-        request,
-        "audit.html",
-        staff=staff,
-        zone=services.settings.timezone,
-        meeting=meeting,
-        entries=shown,
-    )
-
-
-def _people_named(session: Session, subjects: list[str]) -> dict[str, str]:
-    ids = {
-        int(s[7:]) for s in subjects if s.startswith("person:") and s[7:].isdigit() and len(s) < 17
-    }
-    if not ids:
-        return {}
-    rows = session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
-    return {f"person:{pid}": name for pid, name in rows}

@@ -3,7 +3,6 @@ and the projector view of a poll's progress and result."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -25,7 +24,7 @@ from attendance.presence import present_events
 from attendance.roster import roster_rights
 from attendance.staff.sessions import Staff
 from attendance.voting.membership import proxies
-from attendance.voting.opinions import opinions
+from attendance.voting.opinions import authored_opinions
 from attendance.voting.passes import issue_pass
 from attendance.voting.polls import (
     PollSpec,
@@ -36,6 +35,7 @@ from attendance.voting.polls import (
     open_poll,
 )
 from attendance.voting.proxies import give_proxy, revoke_proxy
+from attendance.voting.summary import stored_result
 from attendance.voting.tally import tally
 
 router = APIRouter(include_in_schema=False)
@@ -174,8 +174,8 @@ def _poll(
         meeting=get_meeting(session, meeting_id=meeting_id),
         poll=poll,
         tally=tally(session, poll),
-        result=json.loads(poll.result) if poll.result else None,
-        opinions=opinions(session, meeting_id=meeting_id, poll_id=poll_id),
+        result=stored_result(poll),
+        opinions=authored_opinions(session, meeting_id=meeting_id, poll_id=poll_id),
     )
 
 

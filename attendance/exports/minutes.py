@@ -9,6 +9,8 @@ from attendance.exports.report import MeetingReport, PollSummary
 NO_POLLS = "Không có biểu quyết."
 BLANK = "…………………………"
 SIGNATURE_SPACE = 45  # mm: two titles, the note, room to sign and write the name
+# The national motto as the state's documents write it: en dashes (U+2013), not hyphens.
+MOTTO = "Độc lập \u2013 Tự do \u2013 Hạnh phúc"
 
 
 def write_minutes(pdf: ReportPdf, report: MeetingReport) -> None:
@@ -25,9 +27,10 @@ def write_minutes(pdf: ReportPdf, report: MeetingReport) -> None:
     pdf.line_of_text(f"2. Địa điểm: {report.room or BLANK}.")
     pdf.line_of_text("3. Thành phần tham dự:")
     pdf.line_of_text(f"- Số đại biểu được triệu tập: {s.expected}.")
+    left = f", đã ra về trước khi kết thúc: {s.left}" if s.left else ""
     pdf.line_of_text(
         f"- Có mặt: {s.attended}/{s.expected} đại biểu (đúng giờ: {s.present}, "
-        f"đi muộn: {s.late}); danh sách kèm theo."
+        f"đi muộn: {s.late}{left}); danh sách kèm theo."
     )
     pdf.line_of_text(f"- Vắng mặt: {s.absent}" + (f" ({', '.join(absent)})." if absent else "."))
     pdf.line_of_text(f"- Chủ tọa: {BLANK}    Thư ký: {BLANK}")
@@ -64,7 +67,7 @@ def _national_heading(pdf: ReportPdf) -> None:
     pdf.multi_cell(right, 5, nfc("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), align="C")
     pdf.set_x(pdf.l_margin + left)
     pdf.set_font(FAMILY, "BU", 11)
-    pdf.multi_cell(right, 6, nfc("Độc lập - Tự do - Hạnh phúc"), align="C")
+    pdf.multi_cell(right, 6, nfc(MOTTO), align="C")
     pdf.set_x(pdf.l_margin)
 
 

@@ -6,6 +6,8 @@ from attendance.exports.minutes import NO_POLLS, write_minutes
 from attendance.exports.pdf_document import ReportPdf
 from attendance.exports.report import MeetingReport, PollSummary
 
+KEEP_WITH_TITLE = 30  # mm: a poll's title starts a page rather than end one alone
+
 
 def render_pdf(report: MeetingReport) -> bytes:
     pdf = ReportPdf(title=report.title)
@@ -36,11 +38,11 @@ def _summary(pdf: ReportPdf, report: MeetingReport) -> None:
     pdf.heading("TỔNG HỢP ĐIỂM DANH")
     pdf.grid(
         [
-            ("Được mời", "Có mặt", "Đúng giờ", "Đi muộn", "Vắng mặt"),
-            tuple(str(n) for n in (s.expected, s.attended, s.present, s.late, s.absent)),
+            ("Được mời", "Có mặt", "Đúng giờ", "Đi muộn", "Vắng mặt", "Đã ra về"),
+            tuple(str(n) for n in (s.expected, s.attended, s.present, s.late, s.absent, s.left)),
         ],
-        widths=(1, 1, 1, 1, 1),
-        aligns=("CENTER",) * 5,
+        widths=(1, 1, 1, 1, 1, 1),
+        aligns=("CENTER",) * 6,
         size=11,
     )
 
@@ -69,13 +71,25 @@ def write_polls(pdf: ReportPdf, polls: tuple[PollSummary, ...]) -> None:
         pdf.line_of_text(NO_POLLS)
         return
     for number, poll in enumerate(polls, 1):
+        pdf.keep_room(KEEP_WITH_TITLE)
         pdf.line_of_text(f"{number}. {poll.title}", style="B")
         total = sum(count for _, count in poll.counts)
         rows = [("Phương án", "Số phiếu", "Tỷ lệ")]
         rows += [(label, str(count), _percent(count, total)) for label, count in poll.counts]
         pdf.grid(rows, widths=(100, 30, 30), aligns=("LEFT", "CENTER", "CENTER"))
         pdf.line_of_text(f"Kết quả: {poll.outcome}", style="I")
+        if poll.named:
+            _named_ballots(pdf, poll)
         pdf.ln(2)
+
+
+def _named_ballots(pdf: ReportPdf, poll: PollSummary) -> None:
+    """Who chose what, in Vietnamese name order: named polls only (a secret one has none)."""
+    pdf.keep_room(KEEP_WITH_TITLE)
+    pdf.line_of_text("Phiếu ghi tên:", size=10, style="B")
+    rows = [("STT", "Họ và tên", "Lựa chọn", "Người bỏ phiếu thay")]
+    rows += [(str(i), b.full_name, b.choices, b.cast_by) for i, b in enumerate(poll.named, 1)]
+    pdf.grid(rows, widths=(10, 55, 60, 45), aligns=("CENTER", "LEFT", "LEFT", "LEFT"))
 
 
 def _percent(count: int, total: int) -> str:

@@ -17,6 +17,16 @@ STATUS_LABELS = {
     Status.LATE: "Đi muộn",
     Status.ABSENT: "Vắng mặt",
 }
+LEFT_LABEL = "Đã ra về"  # checked out: no longer present (the board says the same)
+
+
+@dataclass(frozen=True)
+class NamedBallot:
+    """Who chose what in a named poll (a secret poll has none of these)."""
+
+    full_name: str
+    choices: str  # the options chosen, joined with "; "
+    cast_by: str = ""  # the proxy holder who cast it; "" when the member voted in person
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,8 @@ class PollSummary:
 
     title: str
     counts: tuple[tuple[str, int], ...]  # (option label, votes), in the poll's option order
-    outcome: str  # e.g. "Thông qua (8/10 đại biểu có mặt đồng ý)"
+    outcome: str  # e.g. "Thông qua, tán thành 8 trên 10 ..." (never "Kết quả: ..." itself)
+    named: tuple[NamedBallot, ...] = ()  # a named poll's ballots, in Vietnamese name order
 
 
 @dataclass(frozen=True)
@@ -37,10 +48,11 @@ class ExportRow:
     arrived: str  # HH:MM in the deployment's zone, "" when absent
     status: Status
     note: str
+    left: bool = False  # checked out and not seen again
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return LEFT_LABEL if self.left else STATUS_LABELS[self.status]
 
     def cells(self) -> tuple[str | int, ...]:
         """The row in the order of COLUMNS."""
@@ -61,6 +73,7 @@ class AttendanceSummary:
     present: int  # on time
     late: int
     absent: int
+    left: int = 0  # of those who attended, checked out before the end
 
     @property
     def attended(self) -> int:
@@ -112,6 +125,7 @@ def build_report(
             present=counts[Status.PRESENT],
             late=counts[Status.LATE],
             absent=counts[Status.ABSENT],
+            left=sum(r.left for r in rows),
         ),
         polls=polls,
     )
@@ -122,7 +136,7 @@ def _export_row(stt: int, row: AttendanceRow, *, tz: ZoneInfo, starts_at: dateti
     arrived = "" if seen is None else seen.astimezone(tz).strftime("%H:%M")
     notes = []
     if row.status is Status.LATE and seen is not None:
-        # Counted from the start, as a secretary says it: "đến muộn 20 phút".
+        # Counted from the start, as a secretary says it: "đi muộn 20 phút".
         notes.append(f"Muộn {int((seen - starts_at).total_seconds() // 60)} phút")
     if row.left_at is not None:
         notes.append(f"Ra về lúc {row.left_at.astimezone(tz):%H:%M}")
@@ -137,4 +151,5 @@ def _export_row(stt: int, row: AttendanceRow, *, tz: ZoneInfo, starts_at: dateti
         arrived=arrived,
         status=row.status,
         note=note,
+        left=row.left_at is not None,
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +13,7 @@ from attendance import audit
 from attendance.agenda import get_agenda_item
 from attendance.errors import Invalid
 from attendance.meetings import require_on_roster
-from attendance.orm import utcnow
+from attendance.orm import Person, utcnow
 from attendance.people import get_person
 from attendance.presence import require_present
 from attendance.text import clean_text
@@ -97,3 +99,25 @@ def opinions(
         statement = statement.where(Opinion.agenda_item_id == agenda_item_id)
     # Named ones in the order given; anonymous ones in key order, which is random.
     return list(session.scalars(statement.order_by(Opinion.at, Opinion.id)))
+
+
+@dataclass(frozen=True)
+class AuthoredOpinion:
+    text: str
+    at: datetime | None
+    person: Person | None  # None: anonymous (a secret poll's opinions have no author)
+
+
+def authored_opinions(
+    session: Session, *, meeting_id: int, poll_id: int | None = None
+) -> list[AuthoredOpinion]:
+    """The opinions as pages show them: a named poll's with who gave them."""
+    found = opinions(session, meeting_id=meeting_id, poll_id=poll_id)
+    ids = {o.person_id for o in found if o.person_id is not None}
+    people = (
+        {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    )
+    return [
+        AuthoredOpinion(o.text, o.at, None if o.person_id is None else people.get(o.person_id))
+        for o in found
+    ]

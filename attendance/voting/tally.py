@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from attendance.names import name_sort_key
 from attendance.orm import Person
 from attendance.voting.membership import represented, voting_members
 from attendance.voting.outcome import Counts, OptionCount, decide
@@ -86,7 +87,8 @@ def tally(
     names = _names(session, people | missing)
     waiting = None
     if poll.secrecy == "named":
-        waiting = [{"id": p, "full_name": names[p]} for p in sorted(missing, key=names.__getitem__)]
+        order = sorted(missing, key=lambda p: (name_sort_key(names[p]), p))
+        waiting = [{"id": p, "full_name": names[p]} for p in order]
     vi, en = quorum.text()
     # A secret poll's counts wait for the close: followed ballot by ballot next to the
     # audit log's list of who voted when, they would tell who chose what.
@@ -182,7 +184,8 @@ def _named_choices(session: Session, poll: Poll) -> list[dict[str, Any]]:
             else {"id": cast_by[p], "full_name": names[cast_by[p]]},
             "options": [labels[o] for o in sorted(options)],
         }
-        for p, options in sorted(chosen.items(), key=lambda item: names[item[0]])
+        # Vietnamese name order, given name first (attendance.names), as the exports list them.
+        for p, options in sorted(chosen.items(), key=lambda i: (name_sort_key(names[i[0]]), i[0]))
     ]
 
 

@@ -23,7 +23,13 @@ from PIL import Image
 from polls_support import Room, make_room
 
 from api.app import create_app
-from attendance.settings import LimitSettings, ModelSettings, Settings, ThrottleSettings
+from attendance.settings import (
+    LimitSettings,
+    MatchSettings,
+    ModelSettings,
+    Settings,
+    ThrottleSettings,
+)
 from models.packs import FacePipeline
 from models.types import DetectedFace
 from usecases.pipeline import load_pipeline
@@ -74,13 +80,16 @@ def make_client(
     """Start the app with the given limits; its lifespan migrates and stores the admin token."""
     clients: list[TestClient] = []
 
-    def start(throttle: ThrottleSettings | None = None, **limits: int) -> TestClient:
+    def start(
+        throttle: ThrottleSettings | None = None, match: MatchSettings | None = None, **limits: int
+    ) -> TestClient:
         settings = Settings(
             db_url=f"sqlite:///{db_path}",
             admin_token=ADMIN_TOKEN,
             models=ModelSettings(cache_dir=model_cache, max_side=1280),
             limits=LimitSettings(**limits),
             throttle=throttle or ThrottleSettings(),
+            match=match or MatchSettings(),
             allowed_hosts=["testserver"],  # the test client's Host
         )
         app = create_app(settings, pipeline_factory=lambda _s: pipeline)

@@ -24,6 +24,7 @@ KIOSK_ROUTES = {
 PUBLIC = {
     "/",
     "/healthz",
+    "/favicon.ico",
     "/openapi.json",
     "/docs",
     "/redoc",

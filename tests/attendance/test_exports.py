@@ -162,7 +162,7 @@ def test_pdf_text_round_trips_vietnamese_exactly(session: Session, meeting_id: i
         "Không đồng ý",
         "Kết quả: Thông qua (4/5 đại biểu có mặt đồng ý)",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
+        "Độc lập – Tự do – Hạnh phúc",  # en dashes
         "BIÊN BẢN",
         "bắt đầu lúc 08 giờ 00 phút, ngày 02 tháng 3 năm 2026",
         "Có mặt: 5/7 đại biểu (đúng giờ: 3, đi muộn: 2)",

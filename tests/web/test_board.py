@@ -44,7 +44,7 @@ def test_the_board_shows_counts_and_the_latest_arrival(client: TestClient) -> No
     url = f"/api/v1/meetings/{meeting_id}/checkins"
     assert client.post(url, json=checkin, headers=BEARER).status_code == 201
     page = text_of(client.get(f"/board/{meeting_id}").text)
-    assert "2 Dự kiến 1 Đang có mặt (kể cả muộn) 1 Đến muộn (đang có mặt) 1 Vắng 0 Đã ra về" in page
+    assert "2 Dự kiến 1 Đang có mặt (kể cả muộn) 1 Đi muộn (đang có mặt) 1 Vắng 0 Đã ra về" in page
     assert "08:20 Nguyễn Văn An Chủ tịch" in page
 
 
@@ -114,7 +114,7 @@ def test_someone_who_left_is_counted_as_left_not_present_and_marked(client: Test
     out = {"person_id": str(ids[1]), "reason": "Về sớm", "key": "o1"}
     assert post(client, f"/meetings/{meeting_id}/checkout", out).status_code == 303
     page = text_of(client.get(f"/board/{meeting_id}").text)
-    assert "2 Dự kiến 1 Đang có mặt (kể cả muộn) 0 Đến muộn (đang có mặt) 0 Vắng 1 Đã ra về" in page
+    assert "2 Dự kiến 1 Đang có mặt (kể cả muộn) 0 Đi muộn (đang có mặt) 0 Vắng 1 Đã ra về" in page
     assert "08:30 Trần Thị Bình Đã ra về" in page
     english = text_of(client.get(f"/board/{meeting_id}?lang=en").text)
     assert "1 Present now (incl. late)" in english and "1 Left" in english

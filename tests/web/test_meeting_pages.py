@@ -90,8 +90,11 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     out = post(client, out_url, {"person_id": str(person_id), "reason": "Về sớm", "key": "b"})
     assert out.status_code == 303
     audit = text_of(client.get(f"/meetings/{meeting_id}/audit").text)
-    assert "admin (Chị Thu) Cho ra về Nguyễn Văn An Về sớm" in audit
-    assert "admin (Chị Thu) Điểm danh thủ công Nguyễn Văn An Quên thẻ" in audit
+    # The person by name and number, the source in words (attendance/audit_view.py).
+    assert f"admin (Chị Thu) Cho ra về Nguyễn Văn An #{person_id} thủ công Về sớm" in audit
+    assert (
+        f"admin (Chị Thu) Điểm danh thủ công Nguyễn Văn An #{person_id} thủ công Quên thẻ" in audit
+    )
     assert audit.count("Điểm danh thủ công Nguyễn Văn An") == 1
 
 
@@ -109,7 +112,7 @@ def test_manual_check_in_keeps_to_the_meetings_window(client: TestClient) -> Non
     assert "Vắng" in text_of(client.get(f"/meetings/{meeting_id}").text)
     came = post(client, url, base | {"at": "2026-03-02T08:20"})
     assert came.status_code == 200 and "issued-link" in came.text  # her voting link, once
-    assert "Đến muộn 08:20" in text_of(client.get(f"/meetings/{meeting_id}").text)
+    assert "Đi muộn 08:20" in text_of(client.get(f"/meetings/{meeting_id}").text)
 
 
 def test_checking_out_someone_absent_is_refused_clearly(client: TestClient) -> None:

@@ -33,8 +33,12 @@ function say(box, text, ok) {
 function standingText(me) { return T["standing_" + me.voting_status] || T.bad; }
 async function showResult(d, poll, card) {
   const r = await api(d, d.base + "/polls/" + poll.id + "/results");
-  if (r.ok && live(d)) card.append(el("p", {class: "result"},
-    el("strong", {}, T.result + ": "), CONFIG.lang === "vi" ? r.body.reason_vi : r.body.reason_en));
+  if (!r.ok || !live(d)) return;
+  // The reason starts with its own verdict ("Thông qua: ...", "Kết quả: ..."): said once.
+  const reason = CONFIG.lang === "vi" ? r.body.reason_vi : r.body.reason_en;
+  const cut = reason.indexOf(": ");
+  const head = cut < 0 ? T.result + ": " : reason.slice(0, cut + 2);
+  card.append(el("p", {class: "result"}, el("strong", {}, head), cut < 0 ? reason : reason.slice(cut + 2)));
 }
 function ballotForm(d, poll, card) {
   // For whom: oneself unless already voted, and each absent member whose proxy is held.

@@ -1,0 +1,99 @@
+"""The answer to a check-in: each arrival, and for a photo what became of every face."""
+
+from __future__ import annotations
+
+from api.convert import event_read, face_read, local
+from api.convert_voting import voting_url
+from api.link_reach import unreachable
+from api.schemas import (
+    CheckinFaceRead,
+    EventRead,
+    ImageCheckinRead,
+    PersonBrief,
+    ReviewQueuedRead,
+)
+from attendance.matching import Decision
+from attendance.orm import Person
+from attendance.settings import Settings
+from usecases.checkins import Arrival, FaceOutcome, ImageCheckin, Outcome
+
+
+def arrival_read(settings: Settings, arrival: Arrival) -> EventRead:
+    result = arrival.result
+    read = event_read(result.event, created=result.created, zone=settings.timezone)
+    if arrival.voting_token is not None:
+        read.voting_url = voting_url(settings, arrival.voting_token)
+        reach = unreachable(read.voting_url, settings)
+        read.voting_url_warning = reach.bilingual() if reach else None
+    return read
+
+
+def image_checkin_read(settings: Settings, done: ImageCheckin) -> ImageCheckinRead:
+    faces = [_face(settings, o) for o in done.outcomes]
+    reviews = [
+        ReviewQueuedRead(
+            review_id=o.review.item.id,
+            face=index,
+            status=o.review.item.status,
+            created=o.review.created,
+            candidate=_brief(o.review.item.candidate),
+            runner_up=_brief(o.review.item.runner_up),
+            similarity=round(o.review.item.similarity, 4),
+            margin=None if o.review.item.margin is None else round(o.review.item.margin, 4),
+            decision=o.review.item.decision,
+        )
+        for index, o in enumerate(done.outcomes)
+        if o.review is not None
+    ]
+    return ImageCheckinRead(
+        events=[arrival_read(settings, a) for a in done.arrivals], faces=faces, reviews=reviews
+    )
+
+
+def _brief(person: Person | None) -> PersonBrief | None:
+    return None if person is None else PersonBrief(id=person.id, full_name=person.full_name)
+
+
+def _face(settings: Settings, done: FaceOutcome) -> CheckinFaceRead:
+    read = face_read(done.face)
+    return CheckinFaceRead(
+        **read.model_dump(),
+        outcome=done.outcome.value,
+        event_id=done.arrival.result.event.id if done.arrival else None,
+        review_id=done.review.item.id if done.review else None,
+        message=face_message(settings, done),
+    )
+
+
+def face_message(settings: Settings, done: FaceOutcome) -> str:
+    """One bilingual sentence a person can read: what the system did with this face."""
+    face = done.face
+    candidate = face.candidate.full_name if face.candidate else ""
+    similarity = face.decision.similarity or 0.0
+    if done.arrival is not None:
+        name = done.arrival.result.event.person.full_name
+        if done.outcome is Outcome.CHECKED_IN:
+            return f"Đã điểm danh {name}. {name} checked in."
+        at = local(done.arrival.result.event.at, settings.timezone).strftime("%H:%M")
+        return f"{name} đã điểm danh lúc {at}. {name} was already checked in at {at}."
+    if done.review is not None:
+        number = done.review.item.id
+        return (
+            f"Chưa chắc chắn: giống {candidate} (độ giống {similarity:.2f}); đã chuyển thư ký "
+            f"xác nhận (mục số {number}). Unsure: looks like {candidate} (similarity "
+            f"{similarity:.2f}); sent to the secretary to confirm (item {number})."
+        )
+    if done.moot:
+        return (
+            f"Chưa chắc chắn, nhưng {candidate} đã điểm danh rồi. "
+            f"Unsure, but {candidate} is already checked in."
+        )
+    decision = face.decision.decision
+    if decision is Decision.NOT_ON_ROSTER:
+        return (
+            f"{candidate} không có trong danh sách cuộc họp này. "
+            f"{candidate} is not on this meeting's roster."
+        )
+    if decision is Decision.AMBIGUOUS:
+        return "Hai người quá giống nhau, không điểm danh. Too close to call; not checked in."
+    return "Không nhận ra khuôn mặt này. Face not recognised."

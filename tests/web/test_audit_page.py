@@ -1,0 +1,54 @@
+"""The audit page reads as words: names with their numbers, the poll of a ballot, sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+from web_support import ADMIN_TOKEN, create_meeting, text_of
+
+BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def _today(hour: int, minute: int = 0) -> str:
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime(f"%Y-%m-%dT{hour:02d}:{minute:02d}")
+
+
+def test_the_audit_page_names_people_polls_and_sources_in_both_languages(
+    client: TestClient,
+) -> None:
+    meeting_id = create_meeting(client, starts_at=_today(0), ends_at=_today(23, 59))
+    api = f"/api/v1/meetings/{meeting_id}"
+    an, binh = (
+        client.post("/api/v1/people", json={"full_name": n}, headers=BEARER).json()["id"]
+        for n in ("Nguyễn Văn An", "Trần Thị Bình")
+    )
+    client.put(f"{api}/participants", json={"person_ids": [an, binh]}, headers=BEARER)
+    arrived = client.post(
+        f"{api}/checkins",
+        json={"person_id": an, "source": "kiosk:cua-A", "idempotency_key": "k1"},
+        headers=BEARER,
+    ).json()
+    link = {"Authorization": "Bearer " + arrived["voting_url"].split("#", 1)[1]}
+    by_hand = {"person_id": binh, "source": "manual", "idempotency_key": "m1", "note": "Quên thẻ"}
+    assert client.post(f"{api}/checkins", json=by_hand, headers=BEARER).status_code == 201
+    poll = client.post(
+        f"{api}/polls", json={"title": "Thông qua chương trình", "quorum": "1/2"}, headers=BEARER
+    ).json()
+    assert client.post(f"{api}/polls/{poll['id']}/open", headers=BEARER).status_code == 200
+    choice = {"option_ids": [poll["options"][0]["id"]]}
+    voted = client.post(f"{api}/polls/{poll['id']}/ballots", json=choice, headers=link)
+    assert voted.status_code == 201, voted.text
+
+    page = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=vi").text)
+    assert (
+        f"Nguyễn Văn An #{an} Bỏ phiếu Nguyễn Văn An #{an} Thông qua chương trình "
+        f"#{poll['id']} chọn: Đồng ý liên kết bỏ phiếu" in page
+    )
+    assert f"Điểm danh thủ công Trần Thị Bình #{binh} thủ công Quên thẻ" in page
+    assert "Nguồn" in page and "person:" not in page and "poll:" not in page
+    english = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
+    assert f"Ballot cast Nguyễn Văn An #{an} Thông qua chương trình" in english
+    assert "chose: Đồng ý voting link" in english
+    assert f"Trần Thị Bình #{binh} manual Quên thẻ" in english
