@@ -13,7 +13,7 @@ import numpy as np
 
 from attendance.matching import Decision, MatchPolicy, decide
 from kiosk.capture import Backoff, CaptureThread, Frame, FrameQueue, FrameSource
-from kiosk.client import TokenRefused
+from kiosk.client import KioskRefused, failure_text
 from kiosk.courier import Courier
 from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
 from kiosk.greeter import Greeter
@@ -106,7 +106,8 @@ class KioskLoop:
         self._last_embedded: dict[int, int] = {}
 
     def run(self) -> int:
-        """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all."""
+        """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all (a
+        refused token, room or model, at the start or while it runs)."""
         self.warm_up()
         if not self._first_sync():
             return 2 if not self.stop_event.is_set() else 0
@@ -128,6 +129,7 @@ class KioskLoop:
             sync_interval_s=self.options.sync_interval_s,
             metrics=self.metrics,
             sightings=self.sightings,
+            on_refused=lambda _exc: self.stop_event.set(),
         )
         courier.start()
         capture.start()
@@ -162,7 +164,22 @@ class KioskLoop:
             courier.wake.set()
             courier.join(timeout=15)
             logger.info("kiosk stopped: %s; outbox %s", self.stats, self.outbox.counts())
+        if courier.refused is not None:
+            self._say_refused(courier.refused)
+            return 2
         return 0
+
+    def _say_refused(self, refused: KioskRefused) -> None:
+        logger.error("%s", refused)
+        pending = self.outbox.counts()[PENDING]
+        if pending:
+            logger.error(
+                "%d lượt điểm danh vẫn nằm trong hộp thư đi, sẽ được gửi khi kiosk chạy lại với "
+                "cấu hình đúng. %d check-ins stay in the outbox and are sent when the kiosk "
+                "runs again, set up right.",
+                pending,
+                pending,
+            )
 
     def health(self) -> HealthSnapshot:
         return self.metrics.snapshot(outbox_depth=self.outbox.counts()[PENDING])
@@ -184,13 +201,15 @@ class KioskLoop:
                 self.sync.sync()
                 self.metrics.synced()
                 return True
-            except (ModelMismatch, TokenRefused) as exc:  # nothing to wait for: say so, stop
+            except (ModelMismatch, KioskRefused) as exc:  # nothing to wait for: say so, stop
                 logger.error("%s", exc)
                 return False
             except Exception as exc:  # unreachable or refusing: try again, it may come back
                 failures += 1
                 delay = Backoff().delay(failures)
-                logger.warning("first gallery sync failed (%s); retrying in %.1f s", exc, delay)
+                logger.warning(
+                    "first gallery sync failed (%s); retrying in %.1f s", failure_text(exc), delay
+                )
                 self.stop_event.wait(delay)
         return False
 

@@ -23,7 +23,7 @@ from api.schemas import (
     TokenRead,
 )
 from attendance.checkin_window import checkin_window
-from attendance.errors import Invalid
+from attendance.errors import Forbidden, Invalid
 from attendance.kiosk_sync import KioskScope, kiosk_scope, templates_for_kiosk
 from attendance.orm import ApiToken, utcnow
 from attendance.tokens import ADMIN, create_kiosk_token, list_tokens, revoke_token
@@ -67,6 +67,14 @@ def _room(token: ApiToken, requested: str | None) -> str:
             raise Invalid("Cần chỉ rõ phòng (room). Name the room (room=...).")
         return requested
     assert token.room is not None
+    if requested is not None and requested != token.room:
+        # Said rather than ignored: a kiosk started for one room must not quietly serve another.
+        raise Forbidden(
+            f"Mã kiosk này dành cho phòng {token.room!r}, không phải {requested!r}; hãy bỏ "
+            "--room hoặc dùng mã của phòng đó. "
+            f"This kiosk token is for room {token.room!r}, not {requested!r}; leave out "
+            "--room or use that room's token."
+        )
     return token.room
 
 
