@@ -6,7 +6,6 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
@@ -18,8 +17,9 @@ from kiosk.courier import Courier
 from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
 from kiosk.greeter import Greeter
 from kiosk.metrics import HealthSnapshot, KioskMetrics, summary
+from kiosk.options import KioskOptions, LoopStats
 from kiosk.outbox import PENDING, Outbox, Sender
-from kiosk.screen import COME_CLOSER_PX, ScreenEvent, ScreenKind, ScreenLog, ShownFace
+from kiosk.screen import COME_CLOSER_PX, ScreenLog, ShownFace
 from kiosk.sighting_outbox import SightingOutbox, SightingSender
 from kiosk.sightings import SightingReporter
 from kiosk.sync import GallerySync, ModelMismatch
@@ -28,32 +28,6 @@ from models.packs import FacePipeline
 from models.types import DetectedFace
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class KioskOptions:
-    name: str = "kiosk"  # the first part of every idempotency key
-    # Bounds the per-frame cost when a crowd walks in: with 2, three new faces still run at
-    # about 29 fps on 2 cores, and each face gets its two votes within three frames.
-    max_embeds_per_frame: int = 2
-    votes_needed: int = 2
-    cooldown_s: float = 300.0
-    top_k: int = 5
-    queue_size: int = 4
-    sync_interval_s: float = 60.0
-    drain_timeout_s: float = 30.0  # finite input: how long to wait for the outbox to empty
-    frame_interval_s: float = 0.0  # finite input: pause between frames (0: as fast as it can)
-    health_log_interval_s: float = 30.0
-
-
-@dataclass
-class LoopStats:
-    frames: int = 0
-    faces: int = 0
-    embedded: int = 0
-    confirmed: int = 0
-    enqueued: int = 0
-    dropped: int = 0
 
 
 class KioskLoop:
@@ -252,6 +226,7 @@ class KioskLoop:
             for f, t in zip(faces, update.track_ids)
         ]
         self.screen.show(frame.image, shown)
+        self.screen.set_zone(self.sync.current.zone)
         return confirmed
 
     def _judge(
@@ -267,7 +242,7 @@ class KioskLoop:
             return []
         for face, track_id in zip(faces, update.track_ids):
             if face.short_side < COME_CLOSER_PX and self.decider.needs_embedding(track_id):
-                self.greeter.announce(track_id, ScreenEvent(now, ScreenKind.COME_CLOSER))
+                self.greeter.come_closer(track_id, face.box, snapshot, now, frame.captured_at)
         todo = [i for i, t in enumerate(update.track_ids) if self.decider.needs_embedding(t)]
         # Least recently embedded first, then the largest: every face gets its turn.
         todo.sort(key=lambda i: (self._last_embedded.get(update.track_ids[i], -1), -faces[i].area))

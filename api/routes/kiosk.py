@@ -108,13 +108,13 @@ def gallery(
     """Today's meetings in the kiosk's room, their rosters, and the template manifest."""
     scope = _scope(services, session, token, model, room)
     rules = services.settings.checkin.rules()
-    # The windows travel too: a changed ATTEND_CHECKIN__* setting must reach every kiosk.
-    tag = hashlib.sha256(f"{scope.etag}:{rules}".encode()).hexdigest()[:32]
+    zone = services.settings.timezone
+    # The windows and the zone travel too: a changed setting must reach every kiosk.
+    tag = hashlib.sha256(f"{scope.etag}:{rules}:{zone}".encode()).hexdigest()[:32]
     etag = f'"{tag}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     response.headers["ETag"] = etag
-    zone = services.settings.timezone
     windows = {m.meeting.id: checkin_window(m.meeting, rules) for m in scope.meetings}
     return KioskGalleryRead(
         room=scope.room,
@@ -138,6 +138,7 @@ def gallery(
             for p in scope.people
         ],
         templates=[TemplateRef(id=t, person_id=p) for t, p in scope.template_ids],
+        timezone=zone,
     )
 
 
