@@ -76,6 +76,7 @@ class KioskLoop:
         )
         self.metrics = metrics or KioskMetrics()
         self.screen = screen or ScreenLog()
+        self.screen.set_zone(sync.current.zone)  # the kiosk's setting until the server's
         self.greeter = Greeter(outbox=outbox, screen=self.screen, name=options.name)
         self._last_embedded: dict[int, int] = {}
 
