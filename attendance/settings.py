@@ -56,6 +56,8 @@ class KioskSettings(BaseModel):
     # it can tell them "not on this meeting's list" instead of not knowing them. Off by
     # default: a kiosk should hold no more biometric data than its room needs.
     others_limit: int = Field(0, ge=0, le=1_000_000)
+    # How long a greeting card stays on the kiosk's screen (up to three show at once).
+    card_seconds: float = Field(5.0, ge=1, le=60)
 
 
 class CheckinSettings(BaseModel):

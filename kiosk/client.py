@@ -12,22 +12,74 @@ from wire.kiosk import KioskGalleryRead, TemplatesRead
 
 logger = logging.getLogger(__name__)
 
-# Refusals that a person fixes on the server (a new token, a lifted rate limit), after
-# which the same event is good: keep it rather than drop it as rejected.
-_RETRY_STATUSES = {401, 408, 425, 429}
+# Refusals that pass: a timed-out request, a rate limit. Delivery tries again later.
+_RETRY_STATUSES = {408, 425, 429}
+# Refusals of the kiosk itself (its token, its room, what it asks for): the same request can
+# never succeed, whatever the event. 403 and 422 on a single check-in are about that event
+# (another meeting's window, a time out of range) and only that event is rejected.
+_REFUSED_GALLERY = frozenset({401, 403, 422})
+# A template that left the room between the manifest and this fetch answers 403: the next
+# manifest no longer lists it, so only the token and the request itself are for good here.
+_REFUSED_TEMPLATES = frozenset({401, 422})
+_REFUSED_DELIVERY = frozenset({401})
 
 
-class TokenRefused(Exception):
+class KioskRefused(Exception):
+    """The server refuses this kiosk for good (a wrong room, a request it cannot take):
+    retrying cannot help, a person must change the kiosk's settings and start it again."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TokenRefused(KioskRefused):
     """The server does not know this kiosk's token (revoked, mistyped): it will not come back."""
 
     def __init__(self, status: int) -> None:
         super().__init__(
+            status,
             f"Máy chủ từ chối mã kiosk (HTTP {status}: đã thu hồi hoặc sai); hãy tạo mã mới bằng "
             "'attendance kiosk-token create' và chạy lại kiosk với mã đó. "
             f"The server refused this kiosk's token (HTTP {status}: revoked or wrong); create "
-            "a new one with 'attendance kiosk-token create' and run the kiosk with it."
+            "a new one with 'attendance kiosk-token create' and run the kiosk with it.",
         )
-        self.status = status
+
+
+def refusal(response: httpx.Response) -> KioskRefused:
+    """The exception for a refusal of the kiosk itself, with the server's own reason."""
+    if response.status_code == 401:
+        return TokenRefused(response.status_code)
+    reason, detail = "", response.text.strip()[:300]
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        reason = str(body.get("reason") or "")
+        detail = str(body.get("detail") or detail)[:300]
+    status = f"HTTP {response.status_code}" + (f" {reason}" if reason else "")
+    return KioskRefused(
+        response.status_code,
+        f"Máy chủ từ chối kiosk này ({status}); thử lại cũng không được: hãy sửa mã kiosk hoặc "
+        "--room rồi chạy lại. "
+        f"The server refuses this kiosk ({status}); retrying cannot help: fix its token or "
+        f"--room and start it again. Máy chủ nói / the server says: {detail}",
+    )
+
+
+def failure_text(exc: Exception) -> str:
+    """A passing failure in a few words for the log (httpx's own text carries a web link)."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code}: {exc.response.text.strip()[:200]}"
+    if isinstance(exc, httpx.TransportError):
+        return f"server unreachable ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _refuse(response: httpx.Response, statuses: frozenset[int]) -> None:
+    if response.status_code in statuses:
+        raise refusal(response)
 
 
 class KioskClient:
@@ -62,7 +114,7 @@ class KioskClient:
         response = self._http.get("/kiosk/gallery", params=params, headers=headers)
         if response.status_code == 304:
             return None
-        _refuse_token(response)
+        _refuse(response, _REFUSED_GALLERY)
         response.raise_for_status()
         return KioskGalleryRead.model_validate(response.json())
 
@@ -71,11 +123,13 @@ class KioskClient:
         if self.room:
             body["room"] = self.room
         response = self._http.post("/kiosk/templates", json=body)
-        _refuse_token(response)
+        _refuse(response, _REFUSED_TEMPLATES)
         response.raise_for_status()
         return TemplatesRead.model_validate(response.json())
 
     def send(self, event: CheckinEvent) -> SendResult:
+        """Deliver one check-in; raises KioskRefused (the event stays pending) when the
+        server refuses the kiosk itself."""
         body = {
             "person_id": event.person_id,
             "at": event.at,
@@ -88,6 +142,7 @@ class KioskClient:
             response = self._http.post(f"/meetings/{event.meeting_id}/checkins", json=body)
         except httpx.TransportError as exc:
             return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
+        _refuse(response, _REFUSED_DELIVERY)
         return _outcome(response)
 
     def send_sighting(self, sighting: SightingEvent) -> SendResult:
@@ -110,6 +165,7 @@ class KioskClient:
             )
         except httpx.TransportError as exc:
             return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
+        _refuse(response, _REFUSED_DELIVERY)
         return _outcome(response)
 
 
@@ -120,8 +176,3 @@ def _outcome(response: httpx.Response) -> SendResult:
     if response.status_code >= 500 or response.status_code in _RETRY_STATUSES:
         return SendResult(Outcome.RETRY, message)
     return SendResult(Outcome.REJECTED, message)
-
-
-def _refuse_token(response: httpx.Response) -> None:
-    if response.status_code == 401:
-        raise TokenRefused(response.status_code)

@@ -57,7 +57,12 @@ def run_kiosk(
     try:
         loop = KioskLoop(
             pipeline=pipeline,
-            sync=GallerySync(client, model_key=pipeline.identity.key, dim=pipeline.identity.dim),
+            sync=GallerySync(
+                client,
+                model_key=pipeline.identity.key,
+                dim=pipeline.identity.dim,
+                zone=settings.timezone,
+            ),
             outbox=Outbox(outbox_path),
             sender=client,
             source=frames,
@@ -66,7 +71,7 @@ def run_kiosk(
                 name=name, top_k=settings.match.top_k, frame_interval_s=frame_interval_s
             ),
             stop_event=stop_event,
-            screen=screen,
+            screen=screen or ScreenLog(card_seconds=settings.kiosk.card_seconds),
             sightings=(SightingOutbox(outbox_path), client),
         )
         if address is not None:

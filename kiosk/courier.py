@@ -6,7 +6,9 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 
+from kiosk.client import KioskRefused, failure_text
 from kiosk.metrics import KioskMetrics
 from kiosk.outbox import Outbox, Sender
 from kiosk.sighting_outbox import SightingOutbox, SightingSender
@@ -19,7 +21,9 @@ _IDLE_POLL_S = 1.0
 
 
 class Courier(threading.Thread):
-    """Runs until `stop_event`: network waits here never hold up the frame loop."""
+    """Runs until `stop_event`: network waits here never hold up the frame loop. A refusal of
+    the kiosk itself (KioskRefused) is not retried: it goes to `on_refused` and this stops,
+    leaving what was not delivered in the outboxes."""
 
     def __init__(
         self,
@@ -31,6 +35,7 @@ class Courier(threading.Thread):
         sync_interval_s: float,
         metrics: KioskMetrics | None = None,
         sightings: tuple[SightingOutbox, SightingSender] | None = None,
+        on_refused: Callable[[KioskRefused], None] | None = None,
     ) -> None:
         super().__init__(name="kiosk-courier", daemon=True)
         self.outbox = outbox
@@ -40,9 +45,19 @@ class Courier(threading.Thread):
         self.sync_interval_s = sync_interval_s
         self.metrics = metrics or KioskMetrics()
         self.sightings = sightings
+        self.on_refused = on_refused
+        self.refused: KioskRefused | None = None
         self.wake = threading.Event()
 
     def run(self) -> None:
+        try:
+            self._run()
+        except KioskRefused as exc:
+            self.refused = exc
+            if self.on_refused is not None:
+                self.on_refused(exc)
+
+    def _run(self) -> None:
         next_sync = time.monotonic() + self.sync_interval_s
         while not self.stop_event.is_set():
             if time.monotonic() >= next_sync:
@@ -54,6 +69,8 @@ class Courier(threading.Thread):
                 self.metrics.sent(report.delivered)
                 if report.retry_in_s is not None:
                     wait = report.retry_in_s
+            except KioskRefused:
+                raise
             except Exception:  # the top of a long-running loop: log and go on
                 logger.exception("outbox delivery failed")
             wait = min(wait, self._deliver_sightings())
@@ -69,6 +86,8 @@ class Courier(threading.Thread):
         outbox, sender = self.sightings
         try:
             retry_in = outbox.deliver(sender).retry_in_s
+        except KioskRefused:
+            raise
         except Exception:  # the top of a long-running loop: log and go on
             logger.exception("sighting delivery failed")
             return _IDLE_POLL_S
@@ -78,5 +97,7 @@ class Courier(threading.Thread):
         try:
             self.sync.sync()
             self.metrics.synced()
+        except KioskRefused:
+            raise
         except Exception as exc:  # keep the gallery we have; try again at the next interval
-            logger.warning("gallery sync failed, keeping the current one: %s", exc)
+            logger.warning("gallery sync failed, keeping the current one: %s", failure_text(exc))

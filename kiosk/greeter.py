@@ -9,10 +9,15 @@ from datetime import datetime
 from attendance.checkin import late_after
 from kiosk.decider import Confirmation
 from kiosk.outbox import CheckinEvent, Outbox
-from kiosk.screen import ScreenEvent, ScreenKind, ScreenLog, ScreenPerson
+from kiosk.screen import Box, ScreenEvent, ScreenKind, ScreenLog, ScreenPerson
 from kiosk.sync import KioskGallery
 
 logger = logging.getLogger(__name__)
+
+# A small face far off flickers in and out of detection, and each return is a new track.
+# Asked to come closer once, a face is not asked again while one keeps appearing near the
+# same place (within its own width) less than this long after the last.
+PROMPT_MEMORY_S = 30.0
 
 
 class Greeter:
@@ -25,6 +30,7 @@ class Greeter:
         self.name = name  # the first part of every idempotency key
         self._announced: set[tuple[int, ScreenKind]] = set()  # (track, kind): once per track
         self._checked_in_at: dict[tuple[int, int], datetime] = {}  # (meeting, person)
+        self._prompted: list[tuple[Box, float]] = []  # where "come closer" was said, and when
 
     @property
     def checked_in(self) -> KeysView[tuple[int, int]]:
@@ -39,6 +45,23 @@ class Greeter:
             self._announced.add((track_id, event.kind))
             self.screen.add(event)
 
+    def come_closer(
+        self, track_id: int, box: Box, snapshot: KioskGallery, now: datetime, seen_s: float
+    ) -> None:
+        """Once per face: per track, and not again for a new track where one was just asked."""
+        if (track_id, ScreenKind.COME_CLOSER) in self._announced:
+            return
+        self._announced.add((track_id, ScreenKind.COME_CLOSER))
+        recent = [(b, t) for b, t in self._prompted if seen_s - t < PROMPT_MEMORY_S]
+        near = [i for i, (b, _) in enumerate(recent) if _same_place(b, box)]
+        for i in near:
+            recent[i] = (box, seen_s)
+        self._prompted = recent
+        if near:
+            return
+        self._prompted.append((box, seen_s))
+        self.screen.add(ScreenEvent(now.astimezone(snapshot.zone), ScreenKind.COME_CLOSER))
+
     def not_on_roster(
         self, track_id: int, person_id: int, snapshot: KioskGallery, now: datetime
     ) -> None:
@@ -46,18 +69,20 @@ class Greeter:
             logger.info(
                 "track %s: person %s is on no open meeting's list here", track_id, person_id
             )
-        event = ScreenEvent(now, ScreenKind.NOT_ON_ROSTER, screen_person(snapshot, person_id))
+        at = now.astimezone(snapshot.zone)
+        event = ScreenEvent(at, ScreenKind.NOT_ON_ROSTER, screen_person(snapshot, person_id))
         self.announce(track_id, event)
 
     def already(self, track_id: int, person_id: int, snapshot: KioskGallery, now: datetime) -> None:
         for meeting in snapshot.open_meetings(now):
             if person_id in meeting.person_ids:
+                first = self._checked_in_at.get((meeting.id, person_id))
                 event = ScreenEvent(
-                    now,
+                    now.astimezone(snapshot.zone),
                     ScreenKind.ALREADY_CHECKED_IN,
                     screen_person(snapshot, person_id),
                     meeting.id,
-                    self._checked_in_at.get((meeting.id, person_id)),
+                    None if first is None else first.astimezone(snapshot.zone),
                 )
                 self.announce(track_id, event)
                 return
@@ -66,6 +91,7 @@ class Greeter:
         """Queue the person in every open meeting that lists them; how many were new."""
         person = confirmation.person_id
         enqueued = 0
+        shown_at = now.astimezone(snapshot.zone)
         logger.debug("confirmed %s", snapshot.names.get(person, person))
         for meeting in snapshot.open_meetings(now):
             if person not in meeting.person_ids:
@@ -85,14 +111,38 @@ class Greeter:
                 self._checked_in_at[(meeting.id, person)] = now
                 late = now > late_after(meeting.starts_at, meeting.late_after_minutes)
                 kind = ScreenKind.LATE if late else ScreenKind.WELCOME
-                self.screen.add(ScreenEvent(now, kind, shown, meeting.id))
-            else:  # sent in an earlier run: the outbox holds the key
-                checked_in_at = self._checked_in_at.get((meeting.id, person))
+                self.screen.add(ScreenEvent(shown_at, kind, shown, meeting.id))
+            else:  # queued in an earlier run: the outbox holds the key, and when it was seen
+                first = self._checked_in_at.get((meeting.id, person)) or _parse(
+                    self.outbox.queued_at(event.idempotency_key)
+                )
                 kind = ScreenKind.ALREADY_CHECKED_IN
-                self.screen.add(ScreenEvent(now, kind, shown, meeting.id, checked_in_at))
+                first_shown = None if first is None else first.astimezone(snapshot.zone)
+                self.screen.add(ScreenEvent(shown_at, kind, shown, meeting.id, first_shown))
         return enqueued
 
 
 def screen_person(snapshot: KioskGallery, person_id: int) -> ScreenPerson:
     name = snapshot.names.get(person_id, f"#{person_id}")
-    return ScreenPerson(person_id, name, snapshot.titles.get(person_id))
+    return ScreenPerson(
+        person_id, name, snapshot.titles.get(person_id), snapshot.units.get(person_id)
+    )
+
+
+def _same_place(a: Box, b: Box) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    reach = max(aw, ah, bw, bh)
+    return (
+        abs((ax + aw / 2) - (bx + bw / 2)) <= reach and abs((ay + ah / 2) - (by + bh / 2)) <= reach
+    )
+
+
+def _parse(at: str | None) -> datetime | None:
+    if at is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None

@@ -6,20 +6,20 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
 
 from attendance.matching import Decision, MatchPolicy, decide
 from kiosk.capture import Backoff, CaptureThread, Frame, FrameQueue, FrameSource
-from kiosk.client import TokenRefused
+from kiosk.client import KioskRefused, failure_text
 from kiosk.courier import Courier
 from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
 from kiosk.greeter import Greeter
 from kiosk.metrics import HealthSnapshot, KioskMetrics, summary
+from kiosk.options import KioskOptions, LoopStats
 from kiosk.outbox import PENDING, Outbox, Sender
-from kiosk.screen import COME_CLOSER_PX, ScreenEvent, ScreenKind, ScreenLog, ShownFace
+from kiosk.screen import COME_CLOSER_PX, ScreenLog, ShownFace
 from kiosk.sighting_outbox import SightingOutbox, SightingSender
 from kiosk.sightings import SightingReporter
 from kiosk.sync import GallerySync, ModelMismatch
@@ -28,32 +28,6 @@ from models.packs import FacePipeline
 from models.types import DetectedFace
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class KioskOptions:
-    name: str = "kiosk"  # the first part of every idempotency key
-    # Bounds the per-frame cost when a crowd walks in: with 2, three new faces still run at
-    # about 29 fps on 2 cores, and each face gets its two votes within three frames.
-    max_embeds_per_frame: int = 2
-    votes_needed: int = 2
-    cooldown_s: float = 300.0
-    top_k: int = 5
-    queue_size: int = 4
-    sync_interval_s: float = 60.0
-    drain_timeout_s: float = 30.0  # finite input: how long to wait for the outbox to empty
-    frame_interval_s: float = 0.0  # finite input: pause between frames (0: as fast as it can)
-    health_log_interval_s: float = 30.0
-
-
-@dataclass
-class LoopStats:
-    frames: int = 0
-    faces: int = 0
-    embedded: int = 0
-    confirmed: int = 0
-    enqueued: int = 0
-    dropped: int = 0
 
 
 class KioskLoop:
@@ -102,11 +76,13 @@ class KioskLoop:
         )
         self.metrics = metrics or KioskMetrics()
         self.screen = screen or ScreenLog()
+        self.screen.set_zone(sync.current.zone)  # the kiosk's setting until the server's
         self.greeter = Greeter(outbox=outbox, screen=self.screen, name=options.name)
         self._last_embedded: dict[int, int] = {}
 
     def run(self) -> int:
-        """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all."""
+        """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all (a
+        refused token, room or model, at the start or while it runs)."""
         self.warm_up()
         if not self._first_sync():
             return 2 if not self.stop_event.is_set() else 0
@@ -128,6 +104,7 @@ class KioskLoop:
             sync_interval_s=self.options.sync_interval_s,
             metrics=self.metrics,
             sightings=self.sightings,
+            on_refused=lambda _exc: self.stop_event.set(),
         )
         courier.start()
         capture.start()
@@ -162,7 +139,22 @@ class KioskLoop:
             courier.wake.set()
             courier.join(timeout=15)
             logger.info("kiosk stopped: %s; outbox %s", self.stats, self.outbox.counts())
+        if courier.refused is not None:
+            self._say_refused(courier.refused)
+            return 2
         return 0
+
+    def _say_refused(self, refused: KioskRefused) -> None:
+        logger.error("%s", refused)
+        pending = self.outbox.counts()[PENDING]
+        if pending:
+            logger.error(
+                "%d lượt điểm danh vẫn nằm trong hộp thư đi, sẽ được gửi khi kiosk chạy lại với "
+                "cấu hình đúng. %d check-ins stay in the outbox and are sent when the kiosk "
+                "runs again, set up right.",
+                pending,
+                pending,
+            )
 
     def health(self) -> HealthSnapshot:
         return self.metrics.snapshot(outbox_depth=self.outbox.counts()[PENDING])
@@ -184,13 +176,15 @@ class KioskLoop:
                 self.sync.sync()
                 self.metrics.synced()
                 return True
-            except (ModelMismatch, TokenRefused) as exc:  # nothing to wait for: say so, stop
+            except (ModelMismatch, KioskRefused) as exc:  # nothing to wait for: say so, stop
                 logger.error("%s", exc)
                 return False
             except Exception as exc:  # unreachable or refusing: try again, it may come back
                 failures += 1
                 delay = Backoff().delay(failures)
-                logger.warning("first gallery sync failed (%s); retrying in %.1f s", exc, delay)
+                logger.warning(
+                    "first gallery sync failed (%s); retrying in %.1f s", failure_text(exc), delay
+                )
                 self.stop_event.wait(delay)
         return False
 
@@ -233,6 +227,7 @@ class KioskLoop:
             for f, t in zip(faces, update.track_ids)
         ]
         self.screen.show(frame.image, shown)
+        self.screen.set_zone(self.sync.current.zone)
         return confirmed
 
     def _judge(
@@ -248,7 +243,7 @@ class KioskLoop:
             return []
         for face, track_id in zip(faces, update.track_ids):
             if face.short_side < COME_CLOSER_PX and self.decider.needs_embedding(track_id):
-                self.greeter.announce(track_id, ScreenEvent(now, ScreenKind.COME_CLOSER))
+                self.greeter.come_closer(track_id, face.box, snapshot, now, frame.captured_at)
         todo = [i for i, t in enumerate(update.track_ids) if self.decider.needs_embedding(t)]
         # Least recently embedded first, then the largest: every face gets its turn.
         todo.sort(key=lambda i: (self._last_embedded.get(update.track_ids[i], -1), -faces[i].area))

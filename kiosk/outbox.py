@@ -203,6 +203,15 @@ class Outbox(DeliveryQueue[CheckinEvent]):
             )
             return cursor.rowcount == 1
 
+    def queued_at(self, idempotency_key: str) -> str | None:
+        """When the event under this key was seen (its `at`), whatever its state; None if
+        the key is not here."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT at FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
     def pending(self) -> list[CheckinEvent]:
         with self._connect() as db:
             rows = db.execute(

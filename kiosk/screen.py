@@ -1,22 +1,31 @@
-"""The kiosk screen's state: the latest decisions (with their texts) and the latest frame."""
+"""The kiosk screen's state: what it said (with its texts), the cards on show, the latest frame."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from zoneinfo import ZoneInfo
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+
+from kiosk.screen_texts import ScreenEvent, ScreenKind, ScreenPerson
+
+__all__ = ["ScreenEvent", "ScreenKind", "ScreenLog", "ScreenPerson", "ShownFace", "render_jpeg"]
 
 # Below this short side (pixels) a face is too small to decide on: ask the person to come
 # closer. SFace works on 112 px crops; 60 px is where its matches start to go astray.
 COME_CLOSER_PX = 60.0
 MAX_EVENTS = 20
 JPEG_QUALITY = 80
+# A card stays this long; three at most are on show at once, the next waits for a place.
+CARD_SECONDS = 5.0
+MAX_CARDS = 3
 
 # BGR, as OpenCV draws.
 DECIDED_BGR = (0, 200, 0)
@@ -25,99 +34,92 @@ UNDECIDED_BGR = (0, 220, 255)
 Box = tuple[float, float, float, float]  # x, y, width, height
 
 
-class ScreenKind(str, Enum):
-    WELCOME = "welcome"
-    LATE = "late"
-    ALREADY_CHECKED_IN = "already_checked_in"
-    NOT_ON_ROSTER = "not_on_roster"
-    COME_CLOSER = "come_closer"
-
-
-@dataclass(frozen=True)
-class ScreenPerson:
-    id: int
-    full_name: str
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class ScreenEvent:
-    at: datetime
-    kind: ScreenKind
-    person: ScreenPerson | None = None
-    meeting_id: int | None = None
-    checked_in_at: datetime | None = None  # ALREADY_CHECKED_IN: the first check-in, if known
-
-    def message_vi(self) -> str:
-        name = self.person.full_name if self.person else ""
-        if self.kind is ScreenKind.WELCOME:
-            title = self.person.title if self.person else None
-            return f"Xin chào đồng chí {name}" + (f", {title}" if title else "")
-        if self.kind is ScreenKind.LATE:
-            return f"Xin chào đồng chí {name} — đến muộn"
-        if self.kind is ScreenKind.ALREADY_CHECKED_IN:
-            at = f" lúc {_clock(self.checked_in_at)}" if self.checked_in_at else ""
-            return f"Đồng chí {name} đã điểm danh{at}"
-        if self.kind is ScreenKind.NOT_ON_ROSTER:
-            return "Không có trong danh sách cuộc họp này"
-        return "Mời đồng chí đến gần hơn"
-
-    def message_en(self) -> str:
-        name = self.person.full_name if self.person else ""
-        if self.kind is ScreenKind.WELCOME:
-            return f"Welcome, {name}"
-        if self.kind is ScreenKind.LATE:
-            return f"Welcome, {name} — late"
-        if self.kind is ScreenKind.ALREADY_CHECKED_IN:
-            at = f" at {_clock(self.checked_in_at)}" if self.checked_in_at else ""
-            return f"{name} already checked in{at}"
-        if self.kind is ScreenKind.NOT_ON_ROSTER:
-            return "Not on this meeting's list"
-        return "Please come closer"
-
-    def to_json(self) -> dict[str, object]:
-        person = self.person
-        return {
-            "at": self.at.isoformat(),
-            "kind": self.kind.value,
-            "person": None
-            if person is None
-            else {"id": person.id, "full_name": person.full_name, "title": person.title},
-            "meeting_id": self.meeting_id,
-            "message_vi": self.message_vi(),
-            "message_en": self.message_en(),
-        }
-
-
-def _clock(at: datetime) -> str:
-    """HH:MM on the kiosk's own clock (an aware time is shown in the local zone)."""
-    local = at.astimezone() if at.tzinfo is not None else at
-    return local.strftime("%H:%M")
-
-
 @dataclass(frozen=True)
 class ShownFace:
     box: Box
     decided: bool
 
 
-class ScreenLog:
-    """Thread-safe: the frame loop writes, the web server's threads read."""
+@dataclass(frozen=True)
+class _Entry:
+    seq: int
+    event: ScreenEvent
+    added: float  # the screen's clock (monotonic seconds)
+    shown_from: float  # when its card goes up (a prompt's: when it was added)
 
-    def __init__(self, max_events: int = MAX_EVENTS) -> None:
+
+class ScreenLog:
+    """Thread-safe: the frame loop writes, the web server's threads read.
+
+    Every event but "come closer" is a card: each stays `card_seconds`, at most `max_cards`
+    at once; one that finds no free place waits for the oldest to go (first come, first
+    shown), so a group walking in is greeted one after another, never skipped.
+    """
+
+    def __init__(
+        self,
+        max_events: int = MAX_EVENTS,
+        *,
+        card_seconds: float = CARD_SECONDS,
+        max_cards: int = MAX_CARDS,
+        zone: ZoneInfo | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.card_seconds = card_seconds
+        self.max_cards = max_cards
+        self._clock = clock
         self._lock = threading.Lock()
-        self._events: deque[ScreenEvent] = deque(maxlen=max_events)
+        self._entries: deque[_Entry] = deque(maxlen=max_events)
+        self._card_starts: deque[float] = deque(maxlen=max_cards)
+        self._seq = 0
+        self.zone = zone or ZoneInfo("Asia/Ho_Chi_Minh")
         self._image: NDArray[np.uint8] | None = None
         self._faces: tuple[ShownFace, ...] = ()
 
+    def set_zone(self, zone: ZoneInfo) -> None:
+        """The server's zone (from the gallery sync): the clock on the screen shows it."""
+        self.zone = zone
+
     def add(self, event: ScreenEvent) -> None:
         with self._lock:
-            self._events.append(event)
+            now = self._clock()
+            self._seq += 1
+            shown_from = now
+            if event.kind is not ScreenKind.COME_CLOSER:
+                if len(self._card_starts) == self.max_cards:
+                    shown_from = max(now, self._card_starts[0] + self.card_seconds)
+                self._card_starts.append(shown_from)
+            self._entries.append(_Entry(self._seq, event, now, shown_from))
 
     def latest(self) -> list[ScreenEvent]:
         """Newest first."""
         with self._lock:
-            return list(reversed(self._events))
+            return [e.event for e in reversed(self._entries)]
+
+    def events_json(self) -> list[dict[str, object]]:
+        """Newest first, each with its number (the page tells its cards apart by it)."""
+        with self._lock:
+            entries = list(reversed(self._entries))
+        return [{"id": e.seq, **e.event.to_json()} for e in entries]
+
+    def now_json(self) -> dict[str, object]:
+        """What the screen shows now: the cards (newest first), the "come closer" prompt if
+        one was said within a card's time, and the clock, all in the server's zone."""
+        with self._lock:
+            now = self._clock()
+            entries = list(self._entries)
+        shown = [e for e in entries if e.shown_from <= now < e.shown_from + self.card_seconds]
+        cards = [e for e in shown if e.event.kind is not ScreenKind.COME_CLOSER]
+        prompts = [e for e in shown if e.event.kind is ScreenKind.COME_CLOSER]
+        prompt = prompts[-1].event if prompts else None
+        return {
+            "cards": [{"id": e.seq, **e.event.to_json()} for e in reversed(cards)],
+            "prompt": None
+            if prompt is None
+            else {"vi": prompt.message_vi(), "en": prompt.message_en()},
+            "clock": datetime.now(self.zone).strftime("%H:%M"),
+            "zone": self.zone.key,
+        }
 
     def show(self, image: NDArray[np.uint8], faces: list[ShownFace]) -> None:
         """Keep a reference only: frames are never written to after capture, and the JPEG

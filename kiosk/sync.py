@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,6 +18,7 @@ from wire.kiosk import KioskGalleryRead, TemplatesRead
 logger = logging.getLogger(__name__)
 
 _FETCH_CHUNK = 1000
+DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 
 
 class ModelMismatch(Exception):
@@ -49,6 +51,9 @@ class KioskGallery:
     meetings: tuple[RoomMeeting, ...] = ()
     names: dict[int, str] = field(default_factory=dict)
     titles: dict[int, str] = field(default_factory=dict)  # only the people who have one
+    units: dict[int, str] = field(default_factory=dict)  # likewise
+    # The server's zone: every time on the screen is in it.
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
 
     def open_meetings(self, now: datetime) -> list[RoomMeeting]:
         """Meetings one can check in to now, by the window the server sent."""
@@ -58,12 +63,16 @@ class KioskGallery:
 class GallerySync:
     """Fetches only what changed: the manifest by ETag, then the templates not held yet."""
 
-    def __init__(self, server: GalleryServer, *, model_key: str, dim: int) -> None:
+    def __init__(
+        self, server: GalleryServer, *, model_key: str, dim: int, zone: str = DEFAULT_ZONE
+    ) -> None:
+        """`zone`: the kiosk's own setting, used until a server says its own."""
         self.server = server
         self.model_key = model_key
         self.dim = dim
         self.etag: str | None = None
-        self.current = KioskGallery(Gallery.empty(dim))
+        self.zone = _zone(zone, ZoneInfo(DEFAULT_ZONE))
+        self.current = KioskGallery(Gallery.empty(dim), zone=self.zone)
         self._templates: dict[int, tuple[int, NDArray[np.float32]]] = {}
 
     def sync(self) -> bool:
@@ -86,11 +95,20 @@ class GallerySync:
             self._add(
                 self.server.templates(missing[start : start + _FETCH_CHUNK], model=self.model_key)
             )
+        if manifest.timezone:
+            self.zone = _zone(manifest.timezone, self.zone)
         if manifest.people and not wanted:
             logger.error(
                 "the server holds no templates of model %s for this room's people: enroll "
                 "them with the same model pack as this kiosk",
                 self.model_key,
+            )
+        if not manifest.meetings:
+            logger.warning(
+                "Hôm nay phòng %r không có cuộc họp nào: kiosk chờ. "
+                "No meeting today in room %r: the kiosk waits.",
+                manifest.room,
+                manifest.room,
             )
         self.current = self._snapshot(manifest)
         self.etag = manifest.etag
@@ -144,4 +162,14 @@ class GallerySync:
             meetings,
             names={p.id: p.full_name for p in manifest.people},
             titles={p.id: p.title for p in manifest.people if p.title},
+            units={p.id: p.unit for p in manifest.people if p.unit},
+            zone=self.zone,
         )
+
+
+def _zone(name: str, fallback: ZoneInfo) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("unknown time zone %r; showing times in %s", name, fallback.key)
+        return fallback

@@ -41,6 +41,9 @@ class KioskGalleryRead(BaseModel):
     meetings: list[KioskMeetingRead]
     people: list[KioskPersonRead]
     templates: list[TemplateRef]  # fetch the embeddings the kiosk lacks from /kiosk/templates
+    # The server's zone (ATTEND_TIMEZONE): the kiosk's screen shows every time in it, never in
+    # the kiosk's own or its browser's. None from a server older than this field.
+    timezone: str | None = None
 
 
 class TemplatesRequest(BaseModel):

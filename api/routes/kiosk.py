@@ -23,7 +23,7 @@ from api.schemas import (
     TokenRead,
 )
 from attendance.checkin_window import checkin_window
-from attendance.errors import Invalid
+from attendance.errors import Forbidden, Invalid
 from attendance.kiosk_sync import KioskScope, kiosk_scope, templates_for_kiosk
 from attendance.orm import ApiToken, utcnow
 from attendance.tokens import ADMIN, create_kiosk_token, list_tokens, revoke_token
@@ -67,6 +67,14 @@ def _room(token: ApiToken, requested: str | None) -> str:
             raise Invalid("Cần chỉ rõ phòng (room). Name the room (room=...).")
         return requested
     assert token.room is not None
+    if requested is not None and requested != token.room:
+        # Said rather than ignored: a kiosk started for one room must not quietly serve another.
+        raise Forbidden(
+            f"Mã kiosk này dành cho phòng {token.room!r}, không phải {requested!r}; hãy bỏ "
+            "--room hoặc dùng mã của phòng đó. "
+            f"This kiosk token is for room {token.room!r}, not {requested!r}; leave out "
+            "--room or use that room's token."
+        )
     return token.room
 
 
@@ -100,13 +108,13 @@ def gallery(
     """Today's meetings in the kiosk's room, their rosters, and the template manifest."""
     scope = _scope(services, session, token, model, room)
     rules = services.settings.checkin.rules()
-    # The windows travel too: a changed ATTEND_CHECKIN__* setting must reach every kiosk.
-    tag = hashlib.sha256(f"{scope.etag}:{rules}".encode()).hexdigest()[:32]
+    zone = services.settings.timezone
+    # The windows and the zone travel too: a changed setting must reach every kiosk.
+    tag = hashlib.sha256(f"{scope.etag}:{rules}:{zone}".encode()).hexdigest()[:32]
     etag = f'"{tag}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     response.headers["ETag"] = etag
-    zone = services.settings.timezone
     windows = {m.meeting.id: checkin_window(m.meeting, rules) for m in scope.meetings}
     return KioskGalleryRead(
         room=scope.room,
@@ -130,6 +138,7 @@ def gallery(
             for p in scope.people
         ],
         templates=[TemplateRef(id=t, person_id=p) for t, p in scope.template_ids],
+        timezone=zone,
     )
 
 

@@ -77,6 +77,9 @@ def test_gallery_holds_only_todays_meetings_in_the_kiosks_room(
     assert sorted(p["id"] for p in body["people"]) == sorted(enrolled[:3])
     assert sorted(t["person_id"] for t in body["templates"]) == sorted(enrolled[:3])
     assert body["model"].startswith("sface:")
+    # The kiosk's screen shows every time in the server's zone, which the gallery says.
+    assert body["timezone"] == "Asia/Ho_Chi_Minh"
+    assert body["meetings"][0]["starts_at"].endswith("+07:00")
 
     ids = [t["id"] for t in body["templates"]]
     data = client.post("/api/v1/kiosk/templates", json={"ids": ids}, headers=headers).json()

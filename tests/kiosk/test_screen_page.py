@@ -56,7 +56,7 @@ def test_the_page_has_no_inline_code_and_every_answer_carries_the_security_heade
     script = httpx.get(base + "/screen.js")
     assert script.headers["content-type"].startswith("text/javascript") and "/events" in script.text
     assert httpx.get(base + "/screen.css").headers["content-type"].startswith("text/css")
-    for path in ("/", "/events", "/screen.js", "/frame.jpg", "/nothing"):
+    for path in ("/", "/events", "/cards", "/screen.js", "/frame.jpg", "/nothing"):
         headers = httpx.get(base + path).headers
         assert "script-src 'self'" in headers["content-security-policy"], path
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path
@@ -80,9 +80,25 @@ def test_events_are_json_newest_first(served: tuple[str, ScreenLog]) -> None:
         "id": 1,
         "full_name": "Nguyễn Văn An",
         "title": "Chủ tịch UBND quận",
+        "unit": None,
     }
     assert events[1]["message_vi"] == "Xin chào đồng chí Nguyễn Văn An, Chủ tịch UBND quận"
-    assert set(events[0]) == {"at", "kind", "person", "meeting_id", "message_vi", "message_en"}
+    # The contract's fields, and more for the page's cards.
+    assert {"at", "kind", "person", "meeting_id", "message_vi", "message_en"} <= set(events[0])
+    assert events[0]["id"] > events[1]["id"]
+
+
+def test_cards_say_what_is_on_show_now(served: tuple[str, ScreenLog]) -> None:
+    base, screen = served
+    now = httpx.get(base + "/cards").json()
+    assert now["cards"] == [] and now["prompt"] is None and now["zone"] == "Asia/Ho_Chi_Minh"
+    an = ScreenPerson(1, "Nguyễn Văn An", "Phó Giám đốc Sở", "Sở Giáo dục và Đào tạo")
+    screen.add(ScreenEvent(AT, ScreenKind.LATE, an, 7))
+    screen.add(ScreenEvent(AT, ScreenKind.COME_CLOSER))
+    now = httpx.get(base + "/cards").json()
+    assert [c["kind"] for c in now["cards"]] == ["late"]
+    assert now["cards"][0]["person"]["unit"] == "Sở Giáo dục và Đào tạo"
+    assert now["prompt"]["vi"] == "Mời đồng chí đến gần hơn"
 
 
 def test_frame_is_503_before_the_first_frame_then_a_jpeg(served: tuple[str, ScreenLog]) -> None:
