@@ -48,6 +48,9 @@ class NoFaces:
     def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
         return faces
 
+    def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
+        return face.score
+
 
 class ZeroEmbedder:
     dim = 128
