@@ -123,6 +123,9 @@ class FaceRead(BaseModel):
     similarity: float | None
     margin: float | None
     decision: Literal["match", "unknown", "ambiguous", "not_on_roster"]
+    # What the candidate had to reach: the threshold for the meeting's roster for someone on
+    # it, for everyone enrolled otherwise (it follows the number searched).
+    threshold: float | None = None
 
 
 class IdentifyRead(BaseModel):

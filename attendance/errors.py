@@ -158,6 +158,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "NO_FACE": 422,
     "MULTIPLE_FACES": 422,
     "INVALID_FACE_INDEX": 422,
+    "PHOTO_EXPIRED": 422,
     "NOT_A_HUMAN_FACE": 422,
     "FACE_TOO_SMALL": 422,
     "TOO_BLURRY": 422,

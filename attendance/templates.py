@@ -129,7 +129,8 @@ def erase_template(session: Session, *, person_id: int, template_id: int) -> Non
 
 
 def load_gallery(session: Session, *, model_key: str, dim: int) -> Gallery:
-    """Every template of one model identity; templates of other models are never loaded."""
+    """Every person with a template of one model identity, as the mean of their templates;
+    templates of other models are never loaded."""
     version = gallery_version(session, model_key=model_key)
     rows = session.execute(
         select(FaceTemplate.person_id, FaceTemplate.embedding).where(
@@ -140,4 +141,4 @@ def load_gallery(session: Session, *, model_key: str, dim: int) -> Gallery:
         return Gallery.empty(dim, version=version)
     person_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-    return Gallery(matrix, person_ids, version=version)
+    return Gallery.of_people(matrix, person_ids, version=version)

@@ -32,10 +32,11 @@ MESSAGES: dict[Reason, str] = {
     Reason.UNREADABLE_IMAGE: "Không đọc được ảnh. The image could not be read.",
     Reason.NO_FACE: "Không tìm thấy khuôn mặt trong ảnh. No face was found in the photo.",
     Reason.MULTIPLE_FACES: (
-        "Ảnh có {count} khuôn mặt nổi bật như nhau, không rõ ai cần đăng ký; hãy chọn một "
-        "khuôn mặt (face_index, theo danh sách faces) hoặc dùng ảnh chỉ có một người. "
-        "The photo holds {count} faces equally prominent, so it is unclear whom to enroll; "
-        "choose one (face_index, from the list in faces) or use a photo of one person."
+        "Ảnh có {count} khuôn mặt, không khuôn mặt nào nổi bật hơn hẳn nên không rõ cần đăng "
+        "ký ai; hãy chọn một khuôn mặt (face_index trong danh sách faces) hoặc dùng ảnh chỉ "
+        "có một người. The photo holds {count} faces and none stands out, so it is unclear "
+        "whom to enroll; choose one (face_index, from the list in faces) or use a photo of "
+        "one person."
     ),
     Reason.INVALID_FACE_INDEX: (
         "Ảnh có {count} khuôn mặt (face_index từ 0 đến {last}); không có khuôn mặt số {index}. "
@@ -148,8 +149,7 @@ def choose_face(
     if len(contenders) > 1 and (
         contenders[0].prominence < limits.dominance * contenders[1].prominence
     ):
-        close = sum(r.prominence * limits.dominance > contenders[0].prominence for r in contenders)
-        text = MESSAGES[Reason.MULTIPLE_FACES].format(count=close)
+        text = MESSAGES[Reason.MULTIPLE_FACES].format(count=len(ranked))
         return GateVerdict(Reason.MULTIPLE_FACES, text, faces=faces)
     return GateVerdict(None, "", ranked[0].face, 0, faces)
 

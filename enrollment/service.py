@@ -15,6 +15,7 @@ from attendance.people import get_person
 from attendance.settings import Settings
 from attendance.templates import QualityFigures, add_template, find_template
 from attendance.text import clean_text
+from attendance.thresholds import ThresholdRule, calibration_for
 from enrollment.quality_gate import (
     MESSAGES,
     GateLimits,
@@ -99,7 +100,7 @@ def enroll_photo(
         raise _refusal(verdict, decoded)
     embedding = pipeline.embed(image, [chosen.face])
     if not confirm_different_person:
-        _refuse_duplicate(session, gallery_cache, embedding, person.id, settings)
+        _refuse_duplicate(session, gallery_cache, embedding, person.id, settings, model_key)
     figures = QualityFigures(**asdict(measured))
     template = add_template(
         session,
@@ -150,11 +151,23 @@ def _refuse_duplicate(
     embedding: np.ndarray,
     person_id: int,
     settings: Settings,
+    model_key: str,
 ) -> None:
-    """Refuse when the face's best match is someone else, above the accept threshold."""
-    result = gallery_cache.get(session).search(embedding, k=1)
+    """Refuse when the face's best match is someone else, at or above the duplicate threshold.
+
+    A new person is searched against everyone enrolled, so the threshold is the one for
+    that many people, at the stricter rate `enroll.duplicate_fpir`: a refusal stops a
+    secretary, and at FPIR 1% one person in a hundred would be called someone else."""
+    gallery = gallery_cache.get(session)
+    rule = ThresholdRule(
+        fpir=settings.enroll.duplicate_fpir,
+        calibration=calibration_for(model_key),
+        fixed=settings.match.threshold,
+    )
+    threshold = rule.for_size(len(gallery.people))
+    result = gallery.search(embedding, k=1)
     for other_id, score in zip(result.person_ids[0], result.scores[0]):
-        if other_id >= 0 and other_id != person_id and score >= settings.match.threshold:
+        if other_id >= 0 and other_id != person_id and score >= threshold:
             other = get_person(session, person_id=int(other_id))
             text = MESSAGES[Reason.DUPLICATE_PERSON].format(
                 other=f"{other.full_name} (#{other.id})", similarity=float(score)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
@@ -194,6 +195,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 TEXTS.update(POLL_TEXTS)
+TEXTS.update(PHOTO_TEXTS)
 
 
 class Translator:
@@ -208,3 +210,9 @@ class Translator:
             return key  # a missing text shows its key, and a test lists every key used
         text = pair[self.index]
         return text.format(**values) if values else text
+
+
+def t_both(key: str) -> str:
+    """A text in both languages, Vietnamese first, as an error's message carries it."""
+    vi, en = TEXTS[key]
+    return f"{vi} {en}"

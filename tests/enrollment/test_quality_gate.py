@@ -45,7 +45,7 @@ def test_two_faces_side_by_side_are_ambiguous_and_both_are_listed() -> None:
     verdict = gate(left, right)
     assert verdict.reason is Reason.MULTIPLE_FACES
     assert [f.box for f in verdict.faces] == [left.box, right.box]  # the more central first
-    assert "face_index" in verdict.detail and "2" in verdict.detail
+    assert "face_index" in verdict.detail and "2 faces" in verdict.detail
 
 
 def test_small_background_face_is_ignored_and_the_big_one_chosen() -> None:
