@@ -81,4 +81,5 @@ def face_read(face: IdentifiedFace) -> FaceRead:
         similarity=None if d.similarity is None else round(d.similarity, 4),
         margin=None if d.margin is None else round(d.margin, 4),
         decision=d.decision.value,
+        threshold=None if d.threshold is None else round(d.threshold, 4),
     )

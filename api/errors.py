@@ -26,8 +26,10 @@ from models.packs import ModelPackError
 logger = logging.getLogger(__name__)
 
 
-def error_body(reason: str, detail: str) -> dict[str, str]:
-    return {"reason": reason, "detail": detail}
+def error_body(
+    reason: str, detail: str, extra: dict[str, object] | None = None
+) -> dict[str, object]:
+    return {"reason": reason, "detail": detail, **(extra or {})}
 
 
 # The framework's own answers carry only an English phrase: the Vietnamese goes first.
@@ -84,8 +86,11 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
             if not isinstance(exc, Unauthorized):  # a 401 page is a redirect to sign in
                 page.headers.update(headers_for(exc))
             return page
+        extra = exc.extra if isinstance(exc, DomainError) else None
         return JSONResponse(
-            error_body(exc.code, detail), status_code=status_for(exc), headers=headers_for(exc)
+            error_body(exc.code, detail, extra),
+            status_code=status_for(exc),
+            headers=headers_for(exc),
         )
 
     async def model_error(_: Request, exc: Exception) -> JSONResponse:

@@ -64,7 +64,9 @@ def describe_errors(schema: dict[str, Any]) -> dict[str, Any]:
     included; each operation lists its statuses, and /api/v1 its bearer token."""
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas["ErrorRead"] = ErrorRead.model_json_schema()
+    error_schema = ErrorRead.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["ErrorRead"] = error_schema
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     components.setdefault("securitySchemes", {})[BEARER] = {"type": "http", "scheme": "bearer"}

@@ -58,6 +58,21 @@ class PhotoRead(BaseModel):
     model: str
     quality: QualityRead
     created: bool
+    # The face enrolled, [x, y, width, height] in the photo's pixels, and its index among the
+    # photo's faces (as a MULTIPLE_FACES answer lists them); null when the photo was sent before.
+    box: list[float] | None = None
+    face_index: int | None = None
+    crop_url: str  # the enrolled face, small (JPEG), for staff
+
+
+class TemplateRead(BaseModel):
+    template_id: int
+    person_id: int
+    model: str
+    quality: QualityRead
+    photo_name: str | None
+    created_at: datetime
+    crop_url: str | None  # null for templates enrolled before crops were kept
 
 
 class TemplatesErased(BaseModel):
@@ -86,6 +101,12 @@ class PersonDeleted(BaseModel):
     person_id: int
     full_name: str
     records: PersonRecordsRead  # what was deleted with them
+
+
+class TemplateErased(BaseModel):
+    person_id: int
+    template_id: int
+    erased: bool
 
 
 class MeetingCreate(BaseModel):
@@ -157,6 +178,9 @@ class FaceRead(BaseModel):
     similarity: float | None
     margin: float | None
     decision: Literal["match", "unknown", "ambiguous", "not_on_roster"]
+    # What the candidate had to reach: the threshold for the meeting's roster for someone on
+    # it, for everyone enrolled otherwise (it follows the number searched).
+    threshold: float | None = None
 
 
 class IdentifyRead(BaseModel):
@@ -232,9 +256,16 @@ class AttendanceRead(BaseModel):
     left_at: datetime | None = Field(None, description="When they were checked out.")
 
 
+class FaceBoxRead(BaseModel):
+    index: int  # what `face_index` names
+    box: list[float]  # [x, y, width, height] in the photo's pixels
+
+
 class ErrorRead(BaseModel):
     reason: str
     detail: str
+    # MULTIPLE_FACES / INVALID_FACE_INDEX: every face of the photo, most likely subject first.
+    faces: list[FaceBoxRead] | None = None
 
 
 class KioskTokenCreate(BaseModel):

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.web.pending_photos import PendingPhotos
 from attendance.gallery_cache import GalleryCache
-from attendance.matching import MatchPolicy
+from attendance.matching import MatchPolicy, match_policy
 from attendance.settings import Settings
 from attendance.throttle import StreamSlots, Throttle
 from attendance.voting.master_key import MasterKey
@@ -32,6 +33,8 @@ class Services:
     # Held here, not in module globals: each app (and each test's) counts on its own.
     throttle: Throttle = field(default_factory=Throttle)
     streams: StreamSlots = field(default_factory=StreamSlots)
+    # Photos with several faces, while a secretary clicks one (the person page).
+    pending_photos: PendingPhotos = field(default_factory=PendingPhotos)
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
     _master_key: MasterKey | None = None
@@ -69,9 +72,7 @@ class Services:
 
     @property
     def policy(self) -> MatchPolicy:
-        return MatchPolicy(
-            threshold=self.settings.match.threshold, margin=self.settings.match.margin
-        )
+        return match_policy(self.settings.match, model_key=self.pipeline.identity.key)
 
     @property
     def recognizer(self) -> Recognizer:

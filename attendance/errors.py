@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DomainError(Exception):
     """Base class: `message` is bilingual (Vietnamese first), `code` machine-readable."""
 
     code = "ERROR"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, extra: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        # What a caller needs besides the message to act on it (MULTIPLE_FACES: the faces).
+        self.extra: dict[str, object] = extra or {}
         if code is not None:
             self.code = code
 
@@ -40,8 +46,19 @@ class PhotoRejected(DomainError):
 
     code = "PHOTO_REJECTED"
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message, code=code)
+    def __init__(
+        self, code: str, message: str, *, faces: Sequence[Sequence[float]] | None = None
+    ) -> None:
+        # `faces`: every face's box [x, y, width, height] in the photo's pixels, in the order
+        # a `face_index` refers to.
+        extra: dict[str, object] | None = None
+        if faces:
+            extra = {
+                "faces": [
+                    {"index": i, "box": [round(v, 1) for v in box]} for i, box in enumerate(faces)
+                ]
+            }
+        super().__init__(message, code=code, extra=extra)
 
 
 class NoGallery(DomainError):
@@ -148,6 +165,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "PHOTO_REJECTED": 422,
     "NO_FACE": 422,
     "MULTIPLE_FACES": 422,
+    "INVALID_FACE_INDEX": 422,
+    "PHOTO_EXPIRED": 422,
+    "NOT_A_HUMAN_FACE": 422,
     "FACE_TOO_SMALL": 422,
     "TOO_BLURRY": 422,
     "EXTREME_POSE": 422,

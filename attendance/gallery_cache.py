@@ -35,5 +35,5 @@ class GalleryCache:
             if current is None or current.version != version:
                 current = load_gallery(session, model_key=self.model_key, dim=self.dim)
                 self._gallery = current
-                logger.info("gallery %s loaded: %d templates", self.model_key, len(current))
+                logger.info("gallery %s loaded: %d people", self.model_key, len(current))
         return current

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance.errors import Forbidden
@@ -45,6 +45,21 @@ def todays_meetings(session: Session, *, room: str, now: datetime, zone: str) ->
             .where(Meeting.room == room, Meeting.starts_at < end, Meeting.ends_at > start)
             .order_by(Meeting.starts_at, Meeting.id)
         )
+    )
+
+
+def invited_today(session: Session, *, room: str, now: datetime, zone: str) -> int:
+    """How many people are on the lists of today's meetings in the room: a kiosk's roster."""
+    meetings = [m.id for m in todays_meetings(session, room=room, now=now, zone=zone)]
+    if not meetings:
+        return 0
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(Participant.person_id))).where(
+                Participant.meeting_id.in_(meetings)
+            )
+        )
+        or 0
     )
 
 

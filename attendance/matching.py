@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import logging
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from attendance.gallery import NO_PERSON, SearchResult
+from attendance.settings import MatchSettings
+from attendance.thresholds import ThresholdRule, calibration_for
+
+logger = logging.getLogger(__name__)
+
+# A search whose size nobody gave is judged as a search of this many people.
+UNKNOWN_SIZE = 1_000
 
 
 class Decision(str, Enum):
@@ -21,8 +30,19 @@ class Decision(str, Enum):
 
 @dataclass(frozen=True)
 class MatchPolicy:
+    """Accept: at or above the threshold, ahead of the runner-up by `margin`.
+
+    With a `rule`, the threshold follows the number of people searched (thresholds.py);
+    without one, `threshold` holds for any size (a fixed setting, tests)."""
+
     threshold: float
     margin: float
+    rule: ThresholdRule | None = None
+
+    def threshold_for(self, n_people: int | None) -> float:
+        if self.rule is None or n_people is None:
+            return self.threshold
+        return self.rule.for_size(n_people)
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,26 @@ class FaceDecision:
     similarity: float | None
     margin: float | None
     runner_up_id: int | None = None  # the next best other person, for a reviewer to compare
+    threshold: float | None = None  # what the candidate had to reach (roster or everyone's)
+
+
+def match_policy(match: MatchSettings, *, model_key: str) -> MatchPolicy:
+    """The accept rule the settings ask for, for templates of this model identity."""
+    calibration = calibration_for(model_key)
+    if calibration is None and match.threshold is None:
+        _warn_uncalibrated(model_key)
+    rule = ThresholdRule(fpir=match.fpir, calibration=calibration, fixed=match.threshold)
+    return MatchPolicy(threshold=rule.for_size(UNKNOWN_SIZE), margin=match.margin, rule=rule)
+
+
+@lru_cache(maxsize=8)
+def _warn_uncalibrated(model_key: str) -> None:
+    logger.warning(
+        "no calibration for model %s: accepting at the fixed threshold %.3f for any number of "
+        "people; set ATTEND_MATCH__THRESHOLD for this model (docs/benchmarks.md)",
+        model_key,
+        ThresholdRule(fpir=0.01).fallback,
+    )
 
 
 def decide(
@@ -40,17 +80,27 @@ def decide(
     policy: MatchPolicy,
     *,
     roster: Collection[int] | None = None,
+    gallery_size: int | None = None,
 ) -> list[FaceDecision]:
     """One decision per query face, each person given to at most one face of the image.
 
-    The assignment maximises the total similarity over pairs that clear the threshold
-    (Hungarian algorithm, not greedy), so two faces that both resemble A do not both
-    become A. A face whose best person went to another face is judged on the person it
-    was given, and its runner-up (the taken person, who scores higher) makes it ambiguous.
+    A person on the roster must reach the threshold for a search of the roster's size; any
+    other enrolled person, the threshold for the whole gallery (`gallery_size` people): a
+    stranger at the door has only as many chances to be taken for an invitee as there are
+    invitees. The assignment maximises the total similarity over pairs that clear their
+    threshold (Hungarian algorithm, not greedy), so two faces that both resemble A do not
+    both become A. A face whose best person went to another face is judged on the person
+    it was given, and its runner-up (the taken person, who scores higher) makes it ambiguous.
     """
     ids, scores = result.person_ids, result.scores
     n_faces = len(ids)
-    assigned = _assign(ids, scores, policy.threshold)
+    everyone = policy.threshold_for(gallery_size)
+    members = policy.threshold_for(len(roster)) if roster is not None else everyone
+
+    def threshold_of(person: int) -> float:
+        return members if roster is not None and person in roster else everyone
+
+    assigned = _assign(ids, scores, threshold_of)
     decisions = []
     for f in range(n_faces):
         row_ids, row_scores = ids[f], scores[f]
@@ -80,15 +130,20 @@ def decide(
                 similarity=best,
                 margin=margin,
                 runner_up_id=runner_up,
+                threshold=threshold_of(person),
             )
         )
     return decisions
 
 
-def _assign(ids: np.ndarray, scores: np.ndarray, threshold: float) -> list[int]:
+def _assign(ids: np.ndarray, scores: np.ndarray, threshold_of: Callable[[int], float]) -> list[int]:
     n_faces = len(ids)
     people = sorted(
-        {int(p) for p, s in zip(ids.ravel(), scores.ravel()) if p != NO_PERSON and s >= threshold}
+        {
+            int(p)
+            for p, s in zip(ids.ravel(), scores.ravel())
+            if p != NO_PERSON and s >= threshold_of(int(p))
+        }
     )
     if not people:
         return [NO_PERSON] * n_faces
@@ -96,7 +151,7 @@ def _assign(ids: np.ndarray, scores: np.ndarray, threshold: float) -> list[int]:
     weights = np.zeros((n_faces, len(people)), dtype=np.float64)
     for f in range(n_faces):
         for p, s in zip(ids[f], scores[f]):
-            if p != NO_PERSON and s >= threshold:
+            if p != NO_PERSON and s >= threshold_of(int(p)):
                 # Shift so every allowed pair beats leaving the face unassigned (weight 0).
                 weights[f, column[int(p)]] = 1.0 + float(s)
     rows, cols = linear_sum_assignment(weights, maximize=True)

@@ -83,6 +83,10 @@ class FaceTemplate(Base):
     brightness: Mapped[float] = mapped_column(Float)
     yaw: Mapped[float] = mapped_column(Float)
     photo_sha256: Mapped[str] = mapped_column(String(64))
+    # The face as enrolled, small (models/crops.py), for staff to see which face each
+    # template is; it lives and is erased with the template. None for templates from before.
+    crop_jpeg: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_name: Mapped[str | None] = mapped_column(String(255))  # the file's name, if sent
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="templates")

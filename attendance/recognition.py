@@ -45,7 +45,7 @@ def identify_faces(
         get_meeting(session, meeting_id=meeting_id)
         roster = roster_ids(session, meeting_id=meeting_id)
     result = gallery.search(embeddings, k=top_k)
-    decisions = decide(result, policy, roster=roster)
+    decisions = decide(result, policy, roster=roster, gallery_size=len(gallery.people))
     wanted = {d.candidate_id for d in decisions if d.candidate_id is not None}
     people = (
         {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}

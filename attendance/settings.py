@@ -19,9 +19,16 @@ ADMIN_TOKEN_MIN_DISTINCT = 8
 
 
 class MatchSettings(BaseModel):
-    """Cosine thresholds for the default pack, calibrated on LFW (docs/benchmarks.md)."""
+    """When a face is accepted as someone (docs/benchmarks.md, thresholds that know the room).
 
-    threshold: float = Field(0.476, ge=-1, le=1)  # FPIR 1% on LFW dev, default pack
+    By default the cosine threshold follows the number of people searched (a meeting's
+    roster, a kiosk's room, everyone enrolled) so that a stranger is accepted with the
+    same rate `fpir` whatever their number, from the model's calibration. A `threshold`
+    set here is used for every search instead (and for packs with no calibration: 0.476,
+    FPIR 1% against 826 people of LFW with the default pack)."""
+
+    threshold: float | None = Field(None, ge=-1, le=1)
+    fpir: float = Field(0.01, gt=0, lt=1)
     margin: float = Field(0.05, ge=0, le=2)
     top_k: int = Field(5, ge=2, le=100)
 
@@ -79,10 +86,20 @@ class CheckinSettings(BaseModel):
 
 class EnrollSettings(BaseModel):
     min_face_px: int = Field(60, ge=16)
-    min_sharpness: float = Field(40.0, ge=0)
+    # Variance of the Laplacian at the face's own size. Gaussian blur of sigma 2 on t1's faces
+    # gives 24-38 and embeddings 0.90-0.92 from the sharp photo's; sigma 3 gives 12-15 and
+    # 0.75-0.81. The blurriest first photo of lfw-dev (23) matches its own others at 0.59+.
+    min_sharpness: float = Field(20.0, ge=0)
     min_brightness: float = Field(40.0, ge=0, le=255)
     max_yaw: float = Field(3.0, gt=0, le=5)
+    # The subject's prominence (area x centrality) over the next whole face's (quality_gate).
     dominance: float = Field(2.0, ge=1)
+    # The detector's score on a second, closer look; a dog's face scored 0.881, the lowest
+    # human subject of lfw-dev 0.879 (1 of 4,221) and of people/ 0.927 (docs/benchmarks.md).
+    min_confidence: float = Field(0.885, ge=0, le=1)
+    # A new photo whose face matches someone else enrolled at this rate's threshold (for the
+    # number enrolled) is refused as DUPLICATE_PERSON unless confirmed (docs/benchmarks.md).
+    duplicate_fpir: float = Field(0.001, gt=0, lt=1)
 
 
 class ThrottleSettings(BaseModel):
@@ -186,7 +203,8 @@ class Settings(BaseSettings):
                 f"use at least {ADMIN_TOKEN_MIN_LENGTH} random characters "
                 "(python -c 'import secrets; print(secrets.token_urlsafe())')."
             )
-        if self.match.margin > 0 and self.match.threshold + self.match.margin > 1:
+        threshold = self.match.threshold
+        if self.match.margin > 0 and threshold is not None and threshold + self.match.margin > 1:
             raise ValueError("ATTEND_MATCH__THRESHOLD + ATTEND_MATCH__MARGIN must stay below 1.")
         return self
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
+from attendance.db import forget_after_commit
+from attendance.errors import NotFound
 from attendance.gallery import Gallery
-from attendance.orm import FaceTemplate, GalleryVersion
+from attendance.orm import MAX_ID, FaceTemplate, GalleryVersion
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def add_template(
     embedding: NDArray[np.float32],
     quality: QualityFigures,
     photo_sha256: str,
+    crop_jpeg: bytes | None = None,
+    photo_name: str | None = None,
 ) -> FaceTemplate:
     vector = np.asarray(embedding, dtype=np.float32).ravel()
     template = FaceTemplate(
@@ -73,6 +77,8 @@ def add_template(
         brightness=quality.brightness,
         yaw=quality.yaw,
         photo_sha256=photo_sha256,
+        crop_jpeg=crop_jpeg,
+        photo_name=photo_name,
     )
     session.add(template)
     session.flush()
@@ -80,8 +86,51 @@ def add_template(
     return template
 
 
+def person_templates(
+    session: Session, *, person_id: int, with_crops: bool = False
+) -> list[FaceTemplate]:
+    """A person's templates, oldest first (their crops are loaded only when asked for)."""
+    statement = (
+        select(FaceTemplate)
+        .where(FaceTemplate.person_id == person_id)
+        .order_by(FaceTemplate.created_at, FaceTemplate.id)
+    )
+    if with_crops:
+        statement = statement.options(undefer(FaceTemplate.crop_jpeg))
+    return list(session.scalars(statement))
+
+
+def get_template(
+    session: Session, *, person_id: int, template_id: int, with_crop: bool = False
+) -> FaceTemplate:
+    """One template of one person; another person's template is not found here either."""
+    statement = select(FaceTemplate).where(
+        FaceTemplate.id == template_id, FaceTemplate.person_id == person_id
+    )
+    if with_crop:
+        statement = statement.options(undefer(FaceTemplate.crop_jpeg))
+    template = session.scalars(statement).first() if 0 < template_id <= MAX_ID else None
+    if template is None:
+        raise NotFound(
+            f"Người số {person_id} không có ảnh khuôn mặt số {template_id}. "
+            f"Person {person_id} has no face template {template_id}."
+        )
+    return template
+
+
+def erase_template(session: Session, *, person_id: int, template_id: int) -> None:
+    """Delete one face template (its embedding and its crop), gone from the files too."""
+    template = get_template(session, person_id=person_id, template_id=template_id)
+    model_key = template.model_key
+    session.delete(template)
+    session.flush()
+    bump_gallery_version(session, model_key=model_key)
+    forget_after_commit(session)  # erased means gone from the WAL and freed pages too
+
+
 def load_gallery(session: Session, *, model_key: str, dim: int) -> Gallery:
-    """Every template of one model identity; templates of other models are never loaded."""
+    """Every person with a template of one model identity, as the mean of their templates;
+    templates of other models are never loaded."""
     version = gallery_version(session, model_key=model_key)
     rows = session.execute(
         select(FaceTemplate.person_id, FaceTemplate.embedding).where(
@@ -92,4 +141,4 @@ def load_gallery(session: Session, *, model_key: str, dim: int) -> Gallery:
         return Gallery.empty(dim, version=version)
     person_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-    return Gallery(matrix, person_ids, version=version)
+    return Gallery.of_people(matrix, person_ids, version=version)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from attendance.matching import Decision, MatchPolicy
+from attendance.matching import Decision, match_policy
 from attendance.settings import get_settings
 from bench.kiosk import ListSource
 from bench.walk_video import (
@@ -24,7 +24,7 @@ from bench.walk_video import (
     read_photo,
     shown_at,
 )
-from enrollment.quality_gate import choose_face, judge_quality
+from enrollment.quality_gate import choose_face, judge_human, judge_quality, rank_faces
 from enrollment.service import gate_limits
 from kiosk.capture import Frame
 from kiosk.decider import Confirmation, Observation, TrackDecider
@@ -108,10 +108,13 @@ def our_templates(
     for identity in identities:
         for path in (identity.enroll_photo, *identity.spare_photos):
             image = read_photo(path)
-            chosen = choose_face(pipeline.detect(image), limits)
+            height, width = image.shape[:2]
+            chosen = choose_face(rank_faces(pipeline.detect(image), width, height), limits)
             verdict = chosen
             if chosen.face is not None:
                 verdict = judge_quality(measure_quality(image, chosen.face), limits)
+            if chosen.face is not None and verdict.reason is None:
+                verdict = judge_human(pipeline.confidence(image, chosen.face), limits)
             if chosen.face is not None and verdict.reason is None:
                 templates[identity.name] = pipeline.embed(image, [chosen.face])[0]
                 photos[identity.name] = path
@@ -136,7 +139,7 @@ def our_check_ins(
             outbox=Outbox(Path(workdir) / "outbox.sqlite"),
             sender=NoSender(),
             source=ListSource(video.frames),  # unread: process() is called directly
-            policy=MatchPolicy(settings.match.threshold, settings.match.margin),
+            policy=match_policy(settings.match, model_key=pipeline.identity.key),
             options=KioskOptions(name="bench"),
         )
         loop.decider = decider = RecordingDecider(loop.options)

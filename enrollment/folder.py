@@ -69,6 +69,7 @@ def enroll_folder(
                     settings=settings,
                     person_id=person.id,
                     data=data,
+                    photo_name=path.name,
                 )
             result = PhotoResult(name, path, ok=True, created=outcome.created)
         except DomainError as exc:

@@ -8,17 +8,31 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 from sqlalchemy.orm import Session
 
-from attendance.errors import PhotoRejected
+from attendance.errors import Invalid, PhotoRejected
 from attendance.gallery_cache import GalleryCache
 from attendance.orm import FaceTemplate
 from attendance.people import get_person
 from attendance.settings import Settings
 from attendance.templates import QualityFigures, add_template, find_template
-from enrollment.quality_gate import MESSAGES, GateLimits, Reason, choose_face, judge_quality
-from models.images import ImageDecoder, ImageRejected, decode_upright
+from attendance.text import clean_text
+from attendance.thresholds import ThresholdRule, calibration_for
+from enrollment.quality_gate import (
+    MESSAGES,
+    GateLimits,
+    GateVerdict,
+    Reason,
+    choose_face,
+    judge_human,
+    judge_quality,
+    rank_faces,
+)
+from models.crops import face_crop_jpeg
+from models.images import DecodedImage, ImageDecoder, ImageRejected, decode_upright
 from models.packs import FacePipeline
 from models.quality import measure_quality
 from usecases.decoding import decode_limits
+
+Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,8 @@ class EnrollOutcome:
     template: FaceTemplate
     quality: QualityFigures
     created: bool
+    box: Box | None = None  # the enrolled face in the photo's pixels (None: sent before)
+    face_index: int | None = None  # its place among the photo's faces
 
 
 def gate_limits(settings: Settings) -> GateLimits:
@@ -36,6 +52,7 @@ def gate_limits(settings: Settings) -> GateLimits:
         min_brightness=e.min_brightness,
         max_yaw=e.max_yaw,
         dominance=e.dominance,
+        min_confidence=e.min_confidence,
     )
 
 
@@ -49,10 +66,14 @@ def enroll_photo(
     data: bytes,
     confirm_different_person: bool = False,
     decoder: ImageDecoder | None = None,
+    face_index: int | None = None,
+    photo_name: str | None = None,
 ) -> EnrollOutcome:
     """Add one face template for a person, or raise PhotoRejected with the reason.
 
-    A server passes its `decoder`, which bounds the decodes it runs at once."""
+    The face is the photo's subject, or the one at `face_index` among the faces that a
+    MULTIPLE_FACES refusal listed. A server passes its `decoder`, which bounds the decodes
+    it runs at once."""
     person = get_person(session, person_id=person_id)
     photo_sha256 = hashlib.sha256(data).hexdigest()
     model_key = pipeline.identity.key
@@ -61,30 +82,25 @@ def enroll_photo(
     )
     if existing is not None:
         return EnrollOutcome(existing, _figures_of(existing), created=False)
-    try:
-        if decoder is not None:
-            decoded = decoder.decode(data)
-        else:
-            decoded = decode_upright(data, decode_limits(settings))
-    except ImageRejected as exc:
-        if exc.code != Reason.UNREADABLE_IMAGE.value:
-            raise
-        raise PhotoRejected(Reason.UNREADABLE_IMAGE.value, exc.detail) from exc
+    decoded = _decode(data, settings, decoder)
     image = decoded.pixels
     limits = gate_limits(settings)
-    chosen = choose_face(pipeline.detect(image), limits)
+    height, width = image.shape[:2]
+    ranked = rank_faces(pipeline.detect(image), width, height)
+    chosen = choose_face(ranked, limits, face_index=face_index)
     if chosen.face is None:
-        assert chosen.reason is not None
-        raise PhotoRejected(chosen.reason.value, chosen.detail)
+        raise _refusal(chosen, decoded)
     measured = measure_quality(image, chosen.face)
     # The face's size as the photo has it, not as decoded: what the sender can check.
     measured = replace(measured, face_px=measured.face_px * decoded.scale)
     verdict = judge_quality(measured, limits)
+    if verdict.reason is None:  # only then: the second look costs a detection
+        verdict = judge_human(pipeline.confidence(image, chosen.face), limits)
     if verdict.reason is not None:
-        raise PhotoRejected(verdict.reason.value, verdict.detail)
+        raise _refusal(verdict, decoded)
     embedding = pipeline.embed(image, [chosen.face])
     if not confirm_different_person:
-        _refuse_duplicate(session, gallery_cache, embedding, person.id, settings)
+        _refuse_duplicate(session, gallery_cache, embedding, person.id, settings, model_key)
     figures = QualityFigures(**asdict(measured))
     template = add_template(
         session,
@@ -93,8 +109,40 @@ def enroll_photo(
         embedding=embedding[0],
         quality=figures,
         photo_sha256=photo_sha256,
+        crop_jpeg=face_crop_jpeg(image, chosen.face.box),
+        photo_name=_photo_name(photo_name),
     )
-    return EnrollOutcome(template, figures, created=True)
+    box = decoded.to_original(chosen.face.box)
+    return EnrollOutcome(template, figures, created=True, box=box, face_index=chosen.index)
+
+
+def _decode(data: bytes, settings: Settings, decoder: ImageDecoder | None) -> DecodedImage:
+    try:
+        if decoder is not None:
+            return decoder.decode(data)
+        return decode_upright(data, decode_limits(settings))
+    except ImageRejected as exc:
+        if exc.code != Reason.UNREADABLE_IMAGE.value:
+            raise
+        raise PhotoRejected(Reason.UNREADABLE_IMAGE.value, exc.detail) from exc
+
+
+def _refusal(verdict: GateVerdict, decoded: DecodedImage) -> PhotoRejected:
+    """The verdict's refusal, with every face's box in the photo's pixels."""
+    assert verdict.reason is not None
+    boxes = [decoded.to_original(f.box) for f in verdict.faces]
+    return PhotoRejected(verdict.reason.value, verdict.detail, faces=boxes)
+
+
+def _photo_name(name: str | None) -> str | None:
+    """The file's own name, shown beside its crop; a path or odd characters are dropped."""
+    if not name:
+        return None
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    try:
+        return clean_text(base, field="photo_name")[:255] or None
+    except Invalid:  # a name with control characters is not worth refusing the photo for
+        return None
 
 
 def _refuse_duplicate(
@@ -103,11 +151,23 @@ def _refuse_duplicate(
     embedding: np.ndarray,
     person_id: int,
     settings: Settings,
+    model_key: str,
 ) -> None:
-    """Refuse when the face's best match is someone else, above the accept threshold."""
-    result = gallery_cache.get(session).search(embedding, k=1)
+    """Refuse when the face's best match is someone else, at or above the duplicate threshold.
+
+    A new person is searched against everyone enrolled, so the threshold is the one for
+    that many people, at the stricter rate `enroll.duplicate_fpir`: a refusal stops a
+    secretary, and at FPIR 1% one person in a hundred would be called someone else."""
+    gallery = gallery_cache.get(session)
+    rule = ThresholdRule(
+        fpir=settings.enroll.duplicate_fpir,
+        calibration=calibration_for(model_key),
+        fixed=settings.match.threshold,
+    )
+    threshold = rule.for_size(len(gallery.people))
+    result = gallery.search(embedding, k=1)
     for other_id, score in zip(result.person_ids[0], result.scores[0]):
-        if other_id >= 0 and other_id != person_id and score >= settings.match.threshold:
+        if other_id >= 0 and other_id != person_id and score >= threshold:
             other = get_person(session, person_id=int(other_id))
             text = MESSAGES[Reason.DUPLICATE_PERSON].format(
                 other=f"{other.full_name} (#{other.id})", similarity=float(score)

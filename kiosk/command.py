@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from attendance.matching import MatchPolicy
+from attendance.matching import match_policy
 from attendance.settings import Settings
 from kiosk.capture import open_source
 from kiosk.client import KioskClient
@@ -66,7 +66,7 @@ def run_kiosk(
             outbox=Outbox(outbox_path),
             sender=client,
             source=frames,
-            policy=MatchPolicy(threshold=settings.match.threshold, margin=settings.match.margin),
+            policy=match_policy(settings.match, model_key=pipeline.identity.key),
             options=KioskOptions(
                 name=name, top_k=settings.match.top_k, frame_interval_s=frame_interval_s
             ),

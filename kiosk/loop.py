@@ -257,7 +257,9 @@ class KioskLoop:
         self.metrics.frame(detect_ms=detect_ms, embed_ms=(time.perf_counter() - started) * 1000)
         stats.embedded += len(chosen)
         result = snapshot.gallery.search(embeddings, k=self.options.top_k)
-        decisions = decide(result, self.policy, roster=roster)
+        decisions = decide(
+            result, self.policy, roster=roster, gallery_size=len(snapshot.gallery.people)
+        )
         observations = []
         for i, face, decision in zip(todo, chosen, decisions):
             track_id = update.track_ids[i]

@@ -142,7 +142,7 @@ class GallerySync:
         if ids:
             embeddings = np.stack([self._templates[t][1] for t in ids])
             people = np.array([self._templates[t][0] for t in ids], dtype=np.int64)
-            gallery = Gallery(embeddings, people)
+            gallery = Gallery.of_people(embeddings, people)  # as the server searches
         else:
             gallery = Gallery.empty(self.dim)
         meetings = tuple(

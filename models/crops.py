@@ -30,6 +30,24 @@ def face_crop_jpeg(image: NDArray[np.uint8], box: tuple[float, float, float, flo
     return _jpeg(cv2.resize(patch, (CROP_PX, CROP_PX), interpolation=cv2.INTER_AREA))
 
 
+def numbered_faces_jpeg(
+    image: NDArray[np.uint8], boxes: list[tuple[float, float, float, float]], max_side: int = 720
+) -> bytes:
+    """The photo made small, each face boxed and numbered from 1: to say which is which."""
+    height, width = image.shape[:2]
+    scale = min(1.0, max_side / max(height, width))
+    small = cv2.resize(image, (max(1, round(width * scale)), max(1, round(height * scale))))
+    for number, (x, y, w, h) in enumerate(boxes, start=1):
+        x0, y0 = round(x * scale), round(y * scale)
+        x1, y1 = round((x + w) * scale), round((y + h) * scale)
+        cv2.rectangle(small, (x0, y0), (x1, y1), (0, 200, 255), 2)
+        label = str(number)
+        (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.8, 2)
+        cv2.rectangle(small, (x0, max(0, y0 - th - 8)), (x0 + tw + 8, y0), (0, 200, 255), -1)
+        cv2.putText(small, label, (x0 + 4, y0 - 4), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 0), 2)
+    return _jpeg(small)
+
+
 def checked_crop_jpeg(data: bytes) -> bytes:
     """A face crop sent from elsewhere, decoded and encoded again: a plain JPEG, no metadata.
 

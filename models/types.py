@@ -61,6 +61,10 @@ class FaceDetector(Protocol):
         """Make coarse faces ready to embed (for detectors with one look, unchanged)."""
         ...
 
+    def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
+        """How sure the detector is that `face` is a human face (0..1), looking again."""
+        ...
+
 
 class FaceEmbedder(Protocol):
     @property

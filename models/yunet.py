@@ -10,6 +10,10 @@ from numpy.typing import NDArray
 from models.types import DetectedFace
 
 STRIDES = (8, 16, 32)
+# The second look that judges whether a face is human sees it at this size (the refinement
+# size), and reports any score from this floor up.
+CONFIRM_SIZE = 192
+CONFIRM_FLOOR = 0.05
 
 
 def _pad_to(value: int, multiple: int = 32) -> int:
@@ -96,23 +100,46 @@ class YuNetDetector:
 
     def _refine(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> DetectedFace:
         """The same face, its landmarks averaged with a second look at an enlarged crop."""
+        second = self._second_look(image_bgr, face, self.refine_size, self.score_threshold)
+        if second is None:
+            return face
+        landmarks = (face.landmarks + second.landmarks) / 2
+        return DetectedFace(box=face.box, score=face.score, landmarks=landmarks.astype(np.float32))
+
+    def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
+        """How sure the detector is that this is a human face, on a second, closer look.
+
+        The face is enlarged (or reduced) to CONFIRM_SIZE pixels with its surroundings; the
+        score of the detection found there (0 if none). A dog's face scored 0.881 where the
+        subjects of real portraits scored at least 0.899 (docs/benchmarks.md, enrollment).
+        """
+        second = self._second_look(image_bgr, face, CONFIRM_SIZE, CONFIRM_FLOOR)
+        return 0.0 if second is None else second.score
+
+    def _second_look(
+        self, image_bgr: NDArray[np.uint8], face: DetectedFace, size: int, min_score: float
+    ) -> DetectedFace | None:
+        """The face found again in a crop twice its size scaled so the face is `size` px,
+        in the image's coordinates; None if the detector finds no face centred there."""
         x, y, w, h = face.box
-        side = max(w, h)
+        side = max(w, h, 1.0)
         cx, cy = x + w / 2, y + h / 2
         height, width = image_bgr.shape[:2]
         # A crop twice the face's size: context enough for the detector to see a face.
         x0, y0 = max(0, int(cx - side)), max(0, int(cy - side))
         x1, y1 = min(width, int(np.ceil(cx + side))), min(height, int(np.ceil(cy + side)))
-        zoom = self.refine_size / side
+        if x1 <= x0 or y1 <= y0:
+            return None
+        zoom = size / side
         crop = np.asarray(
             cv2.resize(
                 image_bgr[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_LINEAR
             ),
             dtype=np.uint8,
         )
-        found = self._detect(crop, max(crop.shape[:2]))
+        found = self._detect(crop, max(crop.shape[:2]), min_score)
         if not found:
-            return face
+            return None
         target = np.array([(cx - x0) * zoom, (cy - y0) * zoom])
         best = min(
             found,
@@ -125,12 +152,17 @@ class YuNetDetector:
             abs(bx + bw / 2 - target[0]) > side * zoom / 2
             or abs(by + bh / 2 - target[1]) > side * zoom / 2
         ):
-            return face  # the second look found another face, not this one
-        second = best.landmarks / zoom + np.array([x0, y0], dtype=np.float32)
-        landmarks = (face.landmarks + second) / 2
-        return DetectedFace(box=face.box, score=face.score, landmarks=landmarks.astype(np.float32))
+            return None  # the second look found another face, not this one
+        offset = np.array([x0, y0], dtype=np.float32)
+        return DetectedFace(
+            box=(bx / zoom + x0, by / zoom + y0, bw / zoom, bh / zoom),
+            score=best.score,
+            landmarks=(best.landmarks / zoom + offset).astype(np.float32),
+        )
 
-    def _detect(self, image_bgr: NDArray[np.uint8], max_side: int) -> list[DetectedFace]:
+    def _detect(
+        self, image_bgr: NDArray[np.uint8], max_side: int, min_score: float | None = None
+    ) -> list[DetectedFace]:
         height, width = image_bgr.shape[:2]
         scale = min(1.0, max_side / max(height, width))
         new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
@@ -144,7 +176,8 @@ class YuNetDetector:
         canvas[:new_h, :new_w] = resized
         blob = canvas.transpose(2, 0, 1)[None]  # YuNet takes BGR 0..255, no normalisation
         outputs = dict(zip(self._outputs, self._session.run(self._outputs, {self._input: blob})))
-        boxes, scores, landmarks = self._decode(outputs, pad_h, pad_w)
+        threshold = self.score_threshold if min_score is None else min_score
+        boxes, scores, landmarks = self._decode(outputs, pad_h, pad_w, threshold)
         if not len(scores):
             return []
         keep = nms(boxes, scores, self.nms_threshold)[: self.top_k]
@@ -165,14 +198,14 @@ class YuNetDetector:
         return faces
 
     def _decode(
-        self, out: dict[str, NDArray[np.float32]], height: int, width: int
+        self, out: dict[str, NDArray[np.float32]], height: int, width: int, min_score: float
     ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
         all_boxes, all_scores, all_kps = [], [], []
         for stride, grid in zip(STRIDES, self._grid(height, width)):
             cls = out[f"cls_{stride}"][0, :, 0]
             obj = out[f"obj_{stride}"][0, :, 0]
             score = np.sqrt(np.clip(cls, 0, 1) * np.clip(obj, 0, 1))
-            mask = score >= self.score_threshold
+            mask = score >= min_score
             if not mask.any():
                 continue
             cells = grid[mask]

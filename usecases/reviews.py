@@ -59,13 +59,19 @@ class ReportedSighting:
 
 
 def report_sighting(
-    session: Session, *, meeting_id: int, sighting: Sighting, policy: MatchPolicy
+    session: Session,
+    *,
+    meeting_id: int,
+    sighting: Sighting,
+    policy: MatchPolicy,
+    searched: int | None = None,
 ) -> ReportedSighting:
     """Queue a kiosk's grey-zone face for a secretary, once per key, judged by our own rule.
 
     The same rule as an image check-in's (`needs_review` with the server's threshold and
     margin): a face it would not queue is refused, so a kiosk set up differently cannot
-    fill the queue with strangers.
+    fill the queue with strangers. The threshold is the one for the roster the kiosk
+    searched: `searched` people (its room's invitees today), else the meeting's roster.
     """
     crop = checked_crop_jpeg(sighting.crop)
     get_meeting(session, meeting_id=meeting_id)
@@ -80,7 +86,7 @@ def report_sighting(
                 code="IDEMPOTENCY_KEY_REUSED",
             )
         return ReportedSighting(existing, created=False)
-    decision = _decision(session, meeting_id, sighting, policy)
+    decision = _decision(session, meeting_id, sighting, policy, searched)
     item = record_review(
         session,
         meeting_id=meeting_id,
@@ -93,7 +99,11 @@ def report_sighting(
 
 
 def _decision(
-    session: Session, meeting_id: int, sighting: Sighting, policy: MatchPolicy
+    session: Session,
+    meeting_id: int,
+    sighting: Sighting,
+    policy: MatchPolicy,
+    searched: int | None,
 ) -> FaceDecision:
     candidate = get_person(session, person_id=sighting.candidate_id)
     if sighting.runner_up_id is not None:
@@ -106,10 +116,11 @@ def _decision(
         get_person(session, person_id=sighting.runner_up_id)
     require_on_roster(session, meeting_id=meeting_id, person=candidate)
     roster = roster_ids(session, meeting_id=meeting_id)
+    threshold = policy.threshold_for(len(roster) if searched is None else searched)
     margin = sighting.margin
     if margin is not None and margin < policy.margin:
         kind = Decision.AMBIGUOUS
-    elif sighting.similarity < policy.threshold:
+    elif sighting.similarity < threshold:
         kind = Decision.UNKNOWN
     else:
         kind = Decision.MATCH
@@ -120,13 +131,14 @@ def _decision(
         similarity=sighting.similarity,
         margin=margin,
         runner_up_id=sighting.runner_up_id,
+        threshold=threshold,
     )
-    if not needs_review(decision, threshold=policy.threshold, roster=roster):
+    if not needs_review(decision, threshold=threshold, roster=roster):
         raise Invalid(
             "Khuôn mặt này không thuộc vùng cần xác nhận theo ngưỡng của máy chủ "
-            f"(độ giống {sighting.similarity:.2f}, ngưỡng {policy.threshold:.2f}). "
+            f"(độ giống {sighting.similarity:.2f}, ngưỡng {threshold:.2f}). "
             "By the server's threshold this face is not one to confirm "
-            f"(similarity {sighting.similarity:.2f}, threshold {policy.threshold:.2f}).",
+            f"(similarity {sighting.similarity:.2f}, threshold {threshold:.2f}).",
             code="NOT_UNCERTAIN",
         )
     return decision

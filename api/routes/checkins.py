@@ -23,7 +23,7 @@ from api.services import Services
 from api.upload import read_upload
 from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
-from attendance.matching import MatchPolicy
+from attendance.kiosk_sync import invited_today
 from attendance.meetings import get_meeting
 from attendance.orm import ApiToken, utcnow
 from attendance.tokens import ADMIN
@@ -190,8 +190,14 @@ def report(
     The same scope as the kiosk's check-ins, by the server's clock; the same key again is a
     no-op (200).
     """
-    _authorise(session, services, token, meeting_id, utcnow(), source)
-    match = services.settings.match
+    now = utcnow()
+    _authorise(session, services, token, meeting_id, now, source)
+    # A kiosk searched its room's invitees of the day: the threshold it had to reach.
+    searched = (
+        invited_today(session, room=token.room, now=now, zone=services.settings.timezone)
+        if token.role != ADMIN and token.room is not None
+        else None
+    )
     reported = report_sighting(
         session,
         meeting_id=meeting_id,
@@ -204,7 +210,8 @@ def report(
             runner_up_id=runner_up_id,
             margin=margin,
         ),
-        policy=MatchPolicy(threshold=match.threshold, margin=match.margin),
+        policy=services.policy,
+        searched=searched,
     )
     if not reported.created:
         response.status_code = status.HTTP_200_OK

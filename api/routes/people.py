@@ -17,13 +17,17 @@ from api.schemas import (
     PersonRecordsRead,
     PhotoRead,
     QualityRead,
+    TemplateErased,
+    TemplateRead,
     TemplatesErased,
 )
 from api.upload import read_upload
+from attendance.errors import NotFound
 from attendance.orm import FaceTemplate
 from attendance.people import create_person, erase_templates, get_person, search_people
 from attendance.people_merge import merge_people
 from attendance.people_removal import delete_person
+from attendance.templates import erase_template, get_template, person_templates
 from enrollment.service import enroll_photo
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -68,7 +72,10 @@ def add_photo(
     response: Response,
     file: Annotated[UploadFile | None, File()] = None,
     confirm_different_person: Annotated[bool, Form()] = False,
+    face_index: Annotated[int | None, Form(ge=0, le=1000)] = None,
 ) -> PhotoRead:
+    """Enroll the photo's subject; when a photo holds several faces equally prominent, the
+    422 MULTIPLE_FACES answer lists them (`faces`) and `face_index` enrolls one of them."""
     get_person(session, person_id=person_id)
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
     outcome = enroll_photo(
@@ -80,6 +87,8 @@ def add_photo(
         decoder=services.decoder,
         data=data,
         confirm_different_person=confirm_different_person,
+        face_index=face_index,
+        photo_name=file.filename if file is not None else None,
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
@@ -89,7 +98,60 @@ def add_photo(
         model=outcome.template.model_key,
         quality=QualityRead.model_validate(outcome.quality),
         created=outcome.created,
+        box=[round(v, 1) for v in outcome.box] if outcome.box else None,
+        face_index=outcome.face_index,
+        crop_url=crop_url(person_id, outcome.template.id),
     )
+
+
+@router.get("/{person_id}/templates")
+def templates(person_id: int, session: SessionDep) -> list[TemplateRead]:
+    """A person's enrolled photos: each face template with its quality and its face crop."""
+    get_person(session, person_id=person_id)
+    return [
+        TemplateRead(
+            template_id=t.id,
+            person_id=person_id,
+            model=t.model_key,
+            quality=QualityRead.model_validate(t),
+            photo_name=t.photo_name,
+            created_at=t.created_at,
+            crop_url=crop_url(person_id, t.id) if t.crop_jpeg is not None else None,
+        )
+        for t in person_templates(session, person_id=person_id, with_crops=True)
+    ]
+
+
+@router.get(
+    "/{person_id}/templates/{template_id}/crop",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+)
+def template_crop(person_id: int, template_id: int, session: SessionDep) -> Response:
+    """The face as enrolled (JPEG, 160 px): kept only as long as its template."""
+    template = get_template(session, person_id=person_id, template_id=template_id, with_crop=True)
+    if template.crop_jpeg is None:
+        raise NotFound(
+            "Ảnh này được đăng ký trước khi hệ thống lưu ảnh khuôn mặt. "
+            "This photo was enrolled before face crops were kept."
+        )
+    return Response(
+        template.crop_jpeg,
+        media_type="image/jpeg",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.delete("/{person_id}/templates/{template_id}")
+def erase_one(person_id: int, template_id: int, session: SessionDep) -> TemplateErased:
+    """Erase one enrolled photo: its template and its face crop."""
+    get_person(session, person_id=person_id)
+    erase_template(session, person_id=person_id, template_id=template_id)
+    return TemplateErased(person_id=person_id, template_id=template_id, erased=True)
+
+
+def crop_url(person_id: int, template_id: int) -> str:
+    return f"/api/v1/people/{person_id}/templates/{template_id}/crop"
 
 
 @router.delete("/{person_id}/templates")

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
 from api.upload import read_upload
+from api.web.face_choice import FaceChoice, face_choice
 from api.web.forms import PersonForm, PersonFormDep, Text
 from api.web.render import render
-from attendance.errors import DomainError
+from api.web.texts import t_both
+from attendance.errors import DomainError, Invalid
 from attendance.people import (
     create_person,
     erase_templates,
@@ -24,7 +26,7 @@ from attendance.people import (
     update_person,
 )
 from attendance.staff.sessions import Staff
-from attendance.templates import QualityFigures
+from attendance.templates import QualityFigures, erase_template, person_templates
 from enrollment.service import enroll_photo
 from models.images import ImageRejected
 
@@ -37,6 +39,8 @@ class Verdict:
     reason: str | None = None
     message: str | None = None
     quality: QualityFigures | None = None
+    choice: FaceChoice | None = None  # MULTIPLE_FACES: the faces to click
+    template_id: int | None = None  # accepted: the template made (its face is shown)
 
 
 @router.get("/people")
@@ -131,11 +135,21 @@ def add_photo(
     staff: StaffDep,
     file: Annotated[UploadFile | None, File()] = None,
     confirm_different_person: Text = "",
+    face_index: Annotated[int | None, Form(ge=0, le=1000)] = None,
+    pending: Text = "",
 ) -> Response:
+    """Enroll a photo; one with several faces comes back with them to click (`pending` then
+    names the photo held meanwhile, and `face_index` the face clicked)."""
     person = get_person(session, person_id=person_id)
     zone = services.settings.timezone
+    photo = services.pending_photos.get(pending, person_id=person_id) if pending else None
+    data, name = (photo.data, photo.name) if photo else (b"", None)
     try:
-        data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
+        if pending and photo is None:
+            raise Invalid(t_both("photo_expired"), code="PHOTO_EXPIRED")
+        if photo is None:
+            data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
+            name = file.filename if file is not None else None
         outcome = enroll_photo(
             session,
             pipeline=services.pipeline,
@@ -145,16 +159,32 @@ def add_photo(
             decoder=services.decoder,
             data=data,
             confirm_different_person=confirm_different_person == "true",
+            face_index=face_index,
+            photo_name=name,
         )
     except (DomainError, ImageRejected) as exc:
         session.rollback()
         message = exc.message if isinstance(exc, DomainError) else exc.detail
-        verdict = Verdict(False, exc.code, message)
+        choice = None
+        if isinstance(exc, DomainError) and "faces" in exc.extra:
+            token = pending or services.pending_photos.keep(
+                person_id=person_id, data=data, name=name
+            )
+            choice = face_choice(services.decoder, data, exc.extra["faces"], token)
+        verdict = Verdict(False, exc.code, message, choice=choice)
         form = PersonForm.of(person)
         return _person(request, session, zone, staff, person_id, form, verdict, status_for(exc))
-    verdict = Verdict(True, quality=outcome.quality)
+    if pending:
+        services.pending_photos.forget(pending)
+    verdict = Verdict(True, quality=outcome.quality, template_id=outcome.template.id)
     status = 201 if outcome.created else 200
     return _person(request, session, zone, staff, person_id, PersonForm.of(person), verdict, status)
+
+
+@router.post("/people/{person_id}/photos/{template_id}/delete")
+def erase_photo(person_id: int, template_id: int, session: SessionDep, staff: StaffDep) -> Response:
+    erase_template(session, person_id=person_id, template_id=template_id)
+    return RedirectResponse(f"/people/{person_id}?ok=photo_erased", status_code=303)
 
 
 @router.post("/people/{person_id}/erase")
@@ -183,7 +213,7 @@ def _person(
         status_code=status_for(error) if error else status_code,
         error=error.message if error else None,
         person=person,
-        templates=sorted(person.templates, key=lambda t: t.id),
+        templates=person_templates(session, person_id=person_id, with_crops=True),
         form=form,
         verdict=verdict,
     )

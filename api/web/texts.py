@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.people_texts import PEOPLE_TEXTS
+from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
 from api.web.roster_texts import ROSTER_TEXTS
 
@@ -208,6 +209,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 TEXTS.update(POLL_TEXTS)
 TEXTS.update(PEOPLE_TEXTS)
 TEXTS.update(ROSTER_TEXTS)
+TEXTS.update(PHOTO_TEXTS)
 
 
 class Translator:
@@ -222,3 +224,9 @@ class Translator:
             return key  # a missing text shows its key, and a test lists every key used
         text = pair[self.index]
         return text.format(**values) if values else text
+
+
+def t_both(key: str) -> str:
+    """A text in both languages, Vietnamese first, as an error's message carries it."""
+    vi, en = TEXTS[key]
+    return f"{vi} {en}"

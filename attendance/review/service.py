@@ -34,9 +34,14 @@ def needs_review(
     roster: Collection[int],
     grey_zone: float = GREY_ZONE,
 ) -> bool:
-    """Ambiguous, or unknown but only just, with a best candidate who is on the roster."""
+    """Ambiguous, or unknown but only just, with a best candidate who is on the roster.
+
+    "Only just" is against the threshold the candidate had to reach (the decision's own,
+    which follows the roster's size), else `threshold`."""
     if decision.candidate_id is None or decision.similarity is None:
         return False
+    if decision.threshold is not None:
+        threshold = decision.threshold
     if decision.candidate_id not in roster:
         return False
     if decision.decision is Decision.AMBIGUOUS:

@@ -25,7 +25,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
+from attendance.db import make_engine, make_session_factory
 from attendance.settings import Settings
+from attendance.templates import QualityFigures, add_template
 from models.packs import FacePipeline
 from models.types import DetectedFace, ModelFile, ModelIdentity
 
@@ -48,6 +50,9 @@ class NoFaces:
     def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
         return faces
 
+    def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
+        return face.score
+
 
 class ZeroEmbedder:
     dim = 128
@@ -67,6 +72,27 @@ FAKE = FacePipeline(
 class Seeded:
     app: FastAPI
     ids: dict[str, int]  # a real id for each path parameter name
+
+
+def stored_template(db_path: Path, person_id: int) -> int:
+    """A face template with its crop, written as enrollment would (the fake pipeline sees no
+    face, so none can be enrolled through the API)."""
+    engine = make_engine(f"sqlite:///{db_path}")
+    figures = QualityFigures(det_score=0.9, face_px=120, sharpness=100, brightness=120, yaw=0.1)
+    with make_session_factory(engine)() as session:
+        template = add_template(
+            session,
+            person_id=person_id,
+            model_key=FAKE.identity.key,
+            embedding=np.ones(128, np.float32) / np.sqrt(128),
+            quality=figures,
+            photo_sha256="0" * 64,
+            crop_jpeg=b"\xff\xd8\xff\xe0 not really a jpeg",
+        )
+        session.commit()
+        template_id = template.id
+    engine.dispose()
+    return template_id
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +119,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         poll = new_poll(client, room)
         new_poll(client, room, open_it=False)
         kiosk = client.post("/api/v1/kiosk-tokens", json={"name": "Cửa A", "room": "P.101"})
+        template_id = stored_template(db_path, people[1])
         ids = {
             "meeting_id": meeting_id,
             "person_id": people[1],
@@ -100,6 +127,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "item_id": item["id"],
             "grantor_id": people[4],
             "token_id": kiosk.json()["id"],
+            "template_id": template_id,
         }
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()

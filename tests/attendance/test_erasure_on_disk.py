@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +17,7 @@ from attendance.orm import Base, FaceTemplate, utcnow
 from attendance.people import create_person, erase_templates
 from attendance.people_removal import delete_person
 from attendance.review.service import record_review, reject_review
+from attendance.templates import QualityFigures, add_template, erase_template
 
 
 def database(path: Path) -> tuple[Engine, sessionmaker[Session]]:
@@ -84,6 +86,39 @@ def test_a_deleted_person_leaves_no_embedding_in_any_file(tmp_path: Path) -> Non
         delete_person(session, person_id=person_id, actor="thư ký")
     assert embedding not in raw_files(tmp_path)
     assert (tmp_path / "attendance.db-wal").stat().st_size == 0
+    engine.dispose()
+
+
+def test_one_erased_photo_leaves_neither_its_embedding_nor_its_crop_in_any_file(
+    tmp_path: Path,
+) -> None:
+    engine, factory = database(tmp_path / "attendance.db")
+    figures = QualityFigures(det_score=0.9, face_px=120, sharpness=100, brightness=120, yaw=0.1)
+    crops = [b"\xff\xd8\xff" + secrets.token_bytes(9000) for _ in range(2)]
+    with unit_of_work(factory) as session:
+        person = create_person(session, full_name="Nguyễn Văn An")
+        kept, erased = (
+            add_template(
+                session,
+                person_id=person.id,
+                model_key="fake:1",
+                embedding=np.frombuffer(secrets.token_bytes(512), np.float32),
+                quality=figures,
+                photo_sha256=secrets.token_hex(32),
+                crop_jpeg=crop,
+            )
+            for crop in crops
+        )
+        ids = (person.id, erased.id)
+        embeddings = (kept.embedding, erased.embedding)
+    pieces = [[c[i : i + 64] for i in range(0, len(c) - 64, 1500)] for c in crops]
+    files = raw_files(tmp_path)
+    assert all(p in files for group in pieces for p in group)  # the test can see them at all
+    with unit_of_work(factory) as session:
+        erase_template(session, person_id=ids[0], template_id=ids[1])
+    left = raw_files(tmp_path)
+    assert not any(p in left for p in pieces[1]) and embeddings[1] not in left
+    assert all(p in left for p in pieces[0]) and embeddings[0] in left  # the other one stays
     engine.dispose()
 
 

@@ -61,6 +61,9 @@ class FakeDetector:
     def refine(self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]) -> list[DetectedFace]:
         return faces
 
+    def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
+        return face.score
+
 
 class FakeEmbedder:
     dim = 4

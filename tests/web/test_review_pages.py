@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from match_support import grey_similarity
 from PIL import Image
 from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of, voting_link_on
 
@@ -95,7 +96,8 @@ def test_a_kiosk_sighting_waits_in_the_queue_and_confirming_checks_the_person_in
     kiosk = {"Authorization": f"Bearer {created.json()['token']}"}
     crop = io.BytesIO()
     Image.new("RGB", (160, 160), (200, 170, 150)).save(crop, "JPEG")
-    form = {"candidate_id": str(ids[0]), "runner_up_id": str(ids[1]), "similarity": "0.43"}
+    grey = grey_similarity(2)  # just under the threshold for the room's two invitees
+    form = {"candidate_id": str(ids[0]), "runner_up_id": str(ids[1]), "similarity": str(grey)}
     sighting = client.post(
         f"/api/v1/meetings/{meeting_id}/reviews",
         data=form | {"margin": "0.2", "source": "kiosk:cửa-A", "idempotency_key": "cửa-A:1"},
@@ -105,7 +107,7 @@ def test_a_kiosk_sighting_waits_in_the_queue_and_confirming_checks_the_person_in
     assert sighting.status_code == 201, sighting.text
     page = client.get(f"/meetings/{meeting_id}/review")
     assert "Nguyễn Văn An" in page.text and "kiosk:cửa-A" in page.text
-    assert "0.43" in page.text and "Trần Thị Bình" in page.text  # the runner-up, to compare
+    assert f"{grey:.2f}" in page.text and "Trần Thị Bình" in page.text  # the runner-up, to compare
     item_id = sighting.json()["review_id"]
     shown = client.get(f"/review/{item_id}/crop.jpg")
     assert shown.status_code == 200 and shown.content[:2] == b"\xff\xd8"

@@ -1,0 +1,1 @@
+"""Score calibrations of the face models, written by bench/calibrate.py (thresholds.py)."""
