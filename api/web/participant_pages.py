@@ -155,7 +155,7 @@ def delete(
     except DomainError as exc:
         session.rollback()
         return _confirmation(request, session, staff, meeting_id, exc)
-    return RedirectResponse("/meetings?ok=deleted", status_code=303)
+    return RedirectResponse("/meetings?ok=meeting_deleted", status_code=303)
 
 
 def _confirmation(

@@ -64,11 +64,11 @@ ROSTER_TEXTS: dict[str, tuple[str, str]] = {
         "Tôi hiểu: xóa cả biểu quyết đang mở và các phiếu chưa kiểm",
         "I understand: delete the open poll and its uncounted ballots too",
     ),
-    "delete_confirm": (
+    "meeting_delete_confirm": (
         "Xóa cuộc họp và mọi dữ liệu đi kèm?",
         "Delete the meeting and everything that belongs to it?",
     ),
-    "ok_deleted": ("Đã xóa cuộc họp.", "The meeting was deleted."),
+    "ok_meeting_deleted": ("Đã xóa cuộc họp.", "The meeting was deleted."),
     "ok_participant_added": ("Đã thêm vào danh sách.", "Added to the roster."),
     "ok_participant_removed": ("Đã xóa khỏi danh sách.", "Taken off the roster."),
     "ok_rights_changed": ("Đã đổi quyền biểu quyết.", "Voting rights changed."),

@@ -136,7 +136,7 @@ def test_a_secretary_edits_the_roster_records_a_proxy_and_deletes_the_meeting(
     assert ok(api.get(base))["id"] == meeting_id
     page.check("input[name=discard_open_polls]")
     page.click("#confirm-delete")
-    page.wait_for_url("**/meetings?ok=deleted")
+    page.wait_for_url("**/meetings?ok=meeting_deleted")
     assert "Đã xóa cuộc họp." in page.inner_text(".flash.ok")
     assert "Kỳ họp thứ 12 HĐND quận" not in page.inner_text("main")
     assert api.get(base).status_code == 404

@@ -92,7 +92,7 @@ def test_deleting_a_meeting_names_what_goes_and_asks_more_while_a_poll_is_open(
     assert refused.status_code == 409 and "đang mở" in refused.text
     assert client.get(f"/api/v1/meetings/{meeting_id}").status_code == 200
     done = post(client, f"/meetings/{meeting_id}/delete", {"discard_open_polls": "yes"})
-    assert done.status_code == 303 and done.headers["location"] == "/meetings?ok=deleted"
-    listed = text_of(client.get("/meetings?ok=deleted").text)
+    assert done.status_code == 303 and done.headers["location"] == "/meetings?ok=meeting_deleted"
+    listed = text_of(client.get("/meetings?ok=meeting_deleted").text)
     assert "Đã xóa cuộc họp." in listed and "Kỳ họp thứ 7" not in listed
     assert client.get(f"/meetings/{meeting_id}").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -27,3 +28,21 @@ def test_prefixed_texts_cover_every_value() -> None:
         assert key in TEXTS
     for key in ("row_invalid", "decision_ambiguous", "decision_unknown", "action_check_out"):
         assert key in TEXTS
+
+
+def test_no_two_tables_of_texts_define_the_same_key() -> None:
+    # The pages' texts come from several tables merged into one: a key defined twice would
+    # show one page another page's words (a person's deletion read "the meeting was deleted").
+    web = TEMPLATES.parent
+    keys: dict[str, list[str]] = {}
+    for path in sorted(web.glob("*texts.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Dict)
+                and node.keys
+                and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys)
+            ):
+                for key in node.keys:
+                    assert isinstance(key, ast.Constant)
+                    keys.setdefault(str(key.value), []).append(path.name)
+    assert {k: files for k, files in keys.items() if len(files) > 1} == {}
