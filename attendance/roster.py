@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, NotFound
 from attendance.meetings import get_meeting
 from attendance.names import name_sort_key
-from attendance.orm import AttendanceEvent, Participant, Person, utcnow
+from attendance.orm import AttendanceEvent, Participant, Person
 from attendance.people import get_person, search_people
-from attendance.voting.tables import Poll, Proxy, VotingPass
+from attendance.voting.passes import revoke_passes
+from attendance.voting.tables import Poll, Proxy
 
 logger = logging.getLogger(__name__)
 
@@ -97,16 +98,7 @@ def remove_participant(
             or_(Proxy.grantor_id == person_id, Proxy.holder_id == person_id),
         )
     ).rowcount  # type: ignore[attr-defined]
-    session.execute(
-        update(VotingPass)
-        .where(
-            VotingPass.meeting_id == meeting_id,
-            VotingPass.person_id == person_id,
-            VotingPass.revoked_at.is_(None),
-        )
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    revoke_passes(session, meeting_id=meeting_id, person_id=person_id)
     session.delete(participant)
     session.flush()
     audit.record(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from lfw_faces import main_face
 from numpy.typing import NDArray
 from open_set import (
     FPIR_TARGETS,
@@ -68,23 +69,6 @@ def read_protocol(faces_dir: Path, limit: int | None) -> list[Sample]:
         rows = [r for r in rows if r["identity"] in keep] + impostors
     root = faces_dir / "lfw-dev"
     return [Sample((root / r["path"]).read_bytes(), r["identity"], r["role"]) for r in rows]
-
-
-def main_face(faces: list[DetectedFace], width: int, height: int) -> DetectedFace | None:
-    """Largest, most central face: box area times (1 - centre distance / half diagonal).
-
-    LFW crops are centred on the subject, and a background face is smaller and off-centre.
-    """
-    if not faces:
-        return None
-    half_diagonal = 0.5 * float(np.hypot(width, height))
-
-    def weight(face: DetectedFace) -> float:
-        x, y, w, h = face.box
-        off = np.hypot(x + w / 2 - width / 2, y + h / 2 - height / 2) / half_diagonal
-        return face.area * max(0.0, 1.0 - float(off))
-
-    return max(faces, key=weight)
 
 
 def box_of(values: NDArray[np.floating]) -> tuple[float, float, float, float]:

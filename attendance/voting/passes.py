@@ -20,12 +20,8 @@ from attendance.voting.tables import VotingPass
 PREFIX = "vp_"  # tells a voting link apart from a staff or kiosk token at a glance
 
 
-def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str) -> str:
-    """A new pass for this member of this meeting; earlier ones stop working. Returns the
-    token, which is shown once (as a link or QR code) and never stored."""
-    get_meeting(session, meeting_id=meeting_id)
-    person = get_person(session, person_id=person_id)
-    require_on_roster(session, meeting_id=meeting_id, person=person)
+def revoke_passes(session: Session, *, meeting_id: int, person_id: int) -> None:
+    """Every voting link this person holds for this meeting stops working."""
     session.execute(
         update(VotingPass)
         .where(
@@ -36,6 +32,15 @@ def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str)
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str) -> str:
+    """A new pass for this member of this meeting; earlier ones stop working. Returns the
+    token, which is shown once (as a link or QR code) and never stored."""
+    get_meeting(session, meeting_id=meeting_id)
+    person = get_person(session, person_id=person_id)
+    require_on_roster(session, meeting_id=meeting_id, person=person)
+    revoke_passes(session, meeting_id=meeting_id, person_id=person_id)
     token = PREFIX + secrets.token_urlsafe(24)
     session.add(
         VotingPass(meeting_id=meeting_id, person_id=person_id, token_sha256=hash_token(token))
