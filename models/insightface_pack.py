@@ -36,8 +36,9 @@ class ScrfdDetector:
         return faces
 
     def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
-        # No second look measured for SCRFD: its own score (docs/benchmarks.md measures YuNet).
-        return face.score
+        # The not-a-human-face limit was measured on YuNet's second look only
+        # (docs/benchmarks.md); SCRFD's scores run on another scale, so it is not applied.
+        return 1.0
 
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         size = (self.max_side, self.max_side)
