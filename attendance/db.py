@@ -42,6 +42,16 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
+    @event.listens_for(engine, "savepoint")
+    def _begin_before_savepoint(connection: Any, _name: str | None) -> None:
+        # Python's sqlite3 opens a transaction only before a write, so a SAVEPOINT sent first
+        # would open one of its own and its RELEASE would commit it: an arrival written inside
+        # begin_nested() would stay although the request around it rolled back. Begin here
+        # (IMMEDIATE: the savepoint is there for a write, so take the write lock now, with the
+        # busy timeout, rather than fail to upgrade a read snapshot later).
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     return engine
 
 

@@ -54,6 +54,7 @@ class Base(DeclarativeBase):
 
 class Person(Base):
     __tablename__ = "people"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
@@ -70,7 +71,10 @@ class Person(Base):
 
 class FaceTemplate(Base):
     __tablename__ = "face_templates"
-    __table_args__ = (UniqueConstraint("person_id", "model_key", "photo_sha256"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "model_key", "photo_sha256"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -103,6 +107,7 @@ class GalleryVersion(Base):
 
 class Meeting(Base):
     __tablename__ = "meetings"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -138,6 +143,7 @@ class AttendanceEvent(Base):
             sqlite_where=text("kind = 'arrived'"),
             postgresql_where=text("kind = 'arrived'"),
         ),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -160,6 +166,7 @@ class AttendanceEvent(Base):
 
 class ApiToken(Base):
     __tablename__ = "api_tokens"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -175,6 +182,7 @@ class AuditEntry(Base):
     of a secret poll). Plain ids, no foreign keys: the log outlives what it describes."""
 
     __tablename__ = "audit_log"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -187,6 +195,7 @@ class AuditEntry(Base):
 
 class AgendaItem(Base):
     __tablename__ = "agenda_items"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -200,6 +209,7 @@ class BoardLink(Base):
     """A read-only key for one meeting's board screen (see attendance/board_links.py)."""
 
     __tablename__ = "board_links"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
@@ -21,6 +21,7 @@ from attendance.errors import Conflict
 from attendance.orm import Person
 from attendance.people import erase_templates, get_person
 from attendance.person_records import PersonRecords, describe_history, person_records
+from attendance.voting.tables import BallotRecord, Poll
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def delete_person(
     session: Session, *, person_id: int, actor: str, force: bool = False
 ) -> PersonDeleted:
     person = get_person(session, person_id=person_id)
+    _refuse_while_their_ballot_counts(session, person)
     records = person_records(session, person_id=person_id)
     if records.history and not force:
         vi, en = describe_history(records)
@@ -69,3 +71,26 @@ def delete_person(
     forget_after_commit(session)
     logger.info("person %d deleted (force=%s)", person_id, force)
     return PersonDeleted(person_id=person_id, full_name=full_name, records=records)
+
+
+def _refuse_while_their_ballot_counts(session: Session, person: Person) -> None:
+    """Not while a poll they voted in (or cast a ballot in for someone) is open, even forced:
+    their ballot record would go, but a secret ballot names nobody and stays sealed, so the
+    poll would count more ballots than voters."""
+    polls = session.scalars(
+        select(Poll.title)
+        .join(BallotRecord, BallotRecord.poll_id == Poll.id)
+        .where(
+            Poll.state == "open",
+            or_(BallotRecord.person_id == person.id, BallotRecord.cast_by_id == person.id),
+        )
+        .distinct()
+    ).all()
+    if polls:
+        titles = ", ".join(polls)
+        raise Conflict(
+            f"{person.full_name} đã bỏ phiếu trong biểu quyết đang mở ({titles}); hãy xóa sau "
+            f"khi biểu quyết kết thúc. {person.full_name} has voted in a poll that is still "
+            f"open ({titles}); delete them once it is closed.",
+            code="PERSON_IN_OPEN_POLL",
+        )

@@ -20,6 +20,7 @@ EXPIRED = "expired"  # the meeting has long been over
 
 class ReviewItem(Base):
     __tablename__ = "review_items"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

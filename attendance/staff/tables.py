@@ -12,6 +12,7 @@ from attendance.orm import ApiToken, Base, UTCDateTime, utcnow
 
 class StaffSession(Base):
     __tablename__ = "staff_sessions"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_sha256: Mapped[str] = mapped_column(String(64), unique=True)

@@ -12,6 +12,7 @@ from attendance.orm import AttendanceEvent, Base, UTCDateTime, utcnow
 
 class Poll(Base):
     __tablename__ = "polls"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -54,6 +55,7 @@ class Poll(Base):
 
 class PollOption(Base):
     __tablename__ = "poll_options"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
@@ -66,7 +68,7 @@ class BallotRecord(Base):
     """That a member voted (and through whom, and which presence made them eligible)."""
 
     __tablename__ = "poll_voters"
-    __table_args__ = (UniqueConstraint("poll_id", "person_id"),)
+    __table_args__ = (UniqueConstraint("poll_id", "person_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
@@ -133,7 +135,7 @@ class Proxy(Base):
     """A member who cannot vote gives their vote to another present member, per meeting."""
 
     __tablename__ = "proxies"
-    __table_args__ = (UniqueConstraint("meeting_id", "grantor_id"),)
+    __table_args__ = (UniqueConstraint("meeting_id", "grantor_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -149,6 +151,7 @@ class VotingPass(Base):
     """A delegate's personal voting link for one meeting; stored as a hash only."""
 
     __tablename__ = "voting_passes"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

@@ -80,3 +80,71 @@ def test_secret_choices_become_counters_and_back(tmp_path: Path) -> None:
         ).all()
     engine.dispose()
     assert sorted(tuple(row) for row in back) == [(1, 2), (3, 1)]
+
+
+def _rows(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as db:
+        names = [n for n in inspect(db).get_table_names() if n != "alembic_version"]
+        counts = {
+            n: int(db.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar() or 0) for n in names
+        }
+    engine.dispose()
+    return counts
+
+
+def test_ids_of_deleted_rows_are_never_given_again_after_0009(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ids.db'}"
+    upgrade(url, "0008")
+    engine = make_engine(url)
+    with engine.begin() as db:
+        for person in (1, 2):
+            db.exec_driver_sql(
+                "INSERT INTO people (id, full_name, search_name, created_at)"
+                f" VALUES ({person}, 'Người {person}', 'nguoi {person}', '2026-01-01')"
+            )
+            db.exec_driver_sql(
+                "INSERT INTO face_templates (id, person_id, model_key, dim, embedding, det_score,"
+                " face_px, sharpness, brightness, yaw, photo_sha256, created_at) VALUES"
+                f" ({person}, {person}, 'm', 1, x'00000000', 0.9, 100, 100, 100, 0, '{person}',"
+                " '2026-01-01')"
+            )
+        db.exec_driver_sql(
+            "INSERT INTO meetings (id, title, starts_at, ends_at, late_after_minutes, created_at)"
+            " VALUES (1, 'Họp', '2026-01-01', '2026-01-02', 15, '2026-01-01')"
+        )
+        for person in (1, 2):
+            db.exec_driver_sql(
+                "INSERT INTO meeting_participants (meeting_id, person_id, voting_rights)"
+                f" VALUES (1, {person}, 1)"
+            )
+            db.exec_driver_sql(
+                "INSERT INTO attendance_events (meeting_id, person_id, kind, at, source,"
+                " idempotency_key, created_at) VALUES"
+                f" (1, {person}, 'arrived', '2026-01-01', 'kiosk', 'k{person}', '2026-01-01')"
+            )
+    engine.dispose()
+    before = _rows(url)
+    upgrade(url)
+    # Rebuilding the tables keeps every row: dropping `people` with foreign keys on would
+    # have deleted every template, roster entry and arrival that refers to it.
+    assert _rows(url) == before and before["attendance_events"] == 2
+    engine = make_engine(url)
+    with engine.begin() as db:
+        assert db.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert db.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        db.exec_driver_sql("DELETE FROM face_templates WHERE id = 2")
+        db.exec_driver_sql("DELETE FROM people WHERE id = 2")
+        db.exec_driver_sql(
+            "INSERT INTO people (full_name, search_name, created_at)"
+            " VALUES ('Người mới', 'nguoi moi', '2026-01-02')"
+        )
+        new_person = db.exec_driver_sql("SELECT max(id) FROM people").scalar()
+        db.exec_driver_sql(
+            "INSERT INTO face_templates (person_id, model_key, dim, embedding, det_score,"
+            " face_px, sharpness, brightness, yaw, photo_sha256, created_at) VALUES"
+            " (1, 'm', 1, x'00000000', 0.9, 100, 100, 100, 0, 'new', '2026-01-02')"
+        )
+        new_template = db.exec_driver_sql("SELECT max(id) FROM face_templates").scalar()
+    engine.dispose()
+    assert (new_person, new_template) == (3, 3)  # not 2: a kiosk holding template 2 drops it

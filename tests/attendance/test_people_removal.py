@@ -24,7 +24,8 @@ from attendance.review.tables import ERASED, ReviewItem
 from attendance.templates import QualityFigures, add_template, gallery_version
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.master_key import MasterKey
-from attendance.voting.tables import BallotRecord, SecretBallot
+from attendance.voting.polls import close_poll
+from attendance.voting.tables import BallotRecord, SecretBallot, SecretCount
 
 MODEL = "test-model"
 QUALITY = QualityFigures(det_score=0.9, face_px=120, sharpness=80, brightness=120, yaw=0)
@@ -109,7 +110,7 @@ def test_deleting_erases_face_data_and_its_review_crops(session: Session) -> Non
     assert (item.status, item.crop_jpeg, item.runner_up_id) == (ERASED, None, None)
 
 
-def test_forcing_leaves_secret_ballots_as_they_were(tmp_path: Path) -> None:
+def test_a_voter_is_not_deleted_while_the_poll_counts_their_ballot(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'secret.db'}")
     Base.metadata.create_all(engine)
     factory: sessionmaker[Session] = make_session_factory(engine)
@@ -126,13 +127,24 @@ def test_forcing_leaves_secret_ballots_as_they_were(tmp_path: Path) -> None:
             channel="link",
             master_key=key,
         )
-    with unit_of_work(factory) as session:
-        with pytest.raises(Conflict):
-            delete_person(session, person_id=voter, actor="thư ký")
-        delete_person(session, person_id=voter, actor="thư ký", force=True)
+    # Forced or not: the sealed ballot names nobody and would stay, one ballot more than
+    # voters when the poll is counted.
+    for force in (False, True):
+        with unit_of_work(factory) as session, pytest.raises(Conflict) as refused:
+            delete_person(session, person_id=voter, actor="thư ký", force=force)
+        assert refused.value.code == "PERSON_IN_OPEN_POLL"
+        assert "Nghị quyết" in refused.value.message
     with unit_of_work(factory) as session:
         assert session.scalar(select(func.count()).select_from(SecretBallot)) == 1
-        assert session.scalar(select(func.count()).select_from(BallotRecord)) == 0
+        assert session.scalar(select(func.count()).select_from(BallotRecord)) == 1
+        close_poll(
+            session, meeting_id=room.meeting_id, poll_id=room.poll_id, actor="admin", master_key=key
+        )
+    with unit_of_work(factory) as session:  # counted: now they may go, the result stays
+        delete_person(session, person_id=voter, actor="thư ký", force=True)
+    with unit_of_work(factory) as session:
+        counts = session.scalars(select(SecretCount.votes)).all()
+        assert sum(counts) == 1
     engine.dispose()
 
 
