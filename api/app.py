@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -109,9 +109,13 @@ def create_app(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.head("/healthz", include_in_schema=False)  # monitors that only ask whether it answers
+    async def health_head() -> Response:
+        return Response(status_code=200)
+
     # Browsers ask for /favicon.ico where a page names no icon (the API's JSON, a file):
     # the pages' own SVG, rather than a 404 in every log.
-    @app.get("/favicon.ico", include_in_schema=False)
+    @app.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
     async def favicon() -> FileResponse:
         return FileResponse(
             WEB_DIR / "static" / "favicon.svg",

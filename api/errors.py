@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException
 
 from attendance.errors import (
@@ -69,6 +71,14 @@ def status_for(exc: Exception) -> int:
     return 500
 
 
+CONCURRENT_DETAIL = (
+    "Dữ liệu vừa được một thao tác khác thay đổi (chẳng hạn người hoặc cuộc họp vừa bị xóa); "
+    "không có gì được ghi. Hãy tải lại và thử lại. The data was changed by another action at "
+    "the same moment (a person or meeting just deleted, say); nothing was written. Reload "
+    "and try again."
+)
+
+
 # For a web page (not /api): (request, status, reason, detail) -> an HTML response.
 PageError = Callable[[Request, int, str, str], Response]
 
@@ -122,6 +132,17 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
             headers=exc.headers,
         )
 
+    async def concurrent_change(request: Request, exc: Exception) -> Response:
+        # Two requests raced (a check-in while the person or meeting was being deleted, two
+        # edits of one roster row): the database refused the loser's write and its
+        # transaction rolled back. Not a server error: the caller reloads and tries again.
+        logger.info("a write lost a race: %s", type(exc).__name__)
+        status = STATUS_OF_CODE["CONCURRENT_CHANGE"]
+        if is_page(request):
+            assert page_error is not None
+            return page_error(request, status, "CONCURRENT_CHANGE", CONCURRENT_DETAIL)
+        return JSONResponse(error_body("CONCURRENT_CHANGE", CONCURRENT_DETAIL), status_code=status)
+
     async def unexpected(request: Request, exc: Exception) -> Response:
         logger.exception("unexpected error", exc_info=exc)
         detail = "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged."
@@ -136,4 +157,6 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
     app.add_exception_handler(ModelPackError, model_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
+    for race in (IntegrityError, StaleDataError, ObjectDeletedError):
+        app.add_exception_handler(race, concurrent_change)
     app.add_exception_handler(Exception, unexpected)

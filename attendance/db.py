@@ -27,7 +27,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        _private_file(Path(parsed.database))
+        private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -55,7 +55,7 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _private_file(path: Path) -> None:
+def private_file(path: Path) -> None:
     """Faces, votes and names: the database is readable by its owner only. SQLite gives the
     WAL and shared-memory files the database file's own permissions."""
     if not path.parent.exists():

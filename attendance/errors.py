@@ -136,6 +136,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "MERGE_BOTH_PROXIED": 409,
     "PERSON_HAS_RECORDS": 409,
     "PERSON_IN_OPEN_POLL": 409,
+    "CONCURRENT_CHANGE": 409,
     # 413: more than the limits allow.
     "IMAGE_TOO_LARGE": 413,
     # 422: the content cannot be used.

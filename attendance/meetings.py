@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from attendance.errors import Forbidden, Invalid, NotFound
@@ -130,13 +130,33 @@ def roster_ids(session: Session, *, meeting_id: int) -> set[int]:
     )
 
 
-def require_on_roster(session: Session, *, meeting_id: int, person: Person) -> None:
-    """The one on-roster check (check-in, check-out, voting links, ballots, opinions)."""
-    on_roster = session.scalar(
-        select(Participant.person_id).where(
-            Participant.meeting_id == meeting_id, Participant.person_id == person.id
-        )
+def lock_meeting(session: Session, *, meeting_id: int) -> None:
+    """Hold the meeting's row until the transaction ends, before deciding anything about who
+    may vote (roster edits, opening a poll): those decisions then take turns, and an arrival
+    (whose insert needs the row's key) waits for them. PostgreSQL: FOR UPDATE. SQLite, which
+    ignores it: a write, which takes the database's one write lock."""
+    if not 0 < meeting_id <= MAX_ID:
+        return
+    session.execute(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+    session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting_id)
+        .values(title=Meeting.title)
+        .execution_options(synchronize_session=False)
     )
+
+
+def require_on_roster(
+    session: Session, *, meeting_id: int, person: Person, hold: bool = False
+) -> None:
+    """The one on-roster check (check-in, check-out, voting links, ballots, opinions).
+
+    With `hold`, the roster entry is held (FOR SHARE) until the transaction ends: asked again
+    after a write, it sees a removal that raced the write, and a removal waits for it."""
+    statement = select(Participant.person_id).where(
+        Participant.meeting_id == meeting_id, Participant.person_id == person.id
+    )
+    on_roster = session.scalar(statement.with_for_update(read=True) if hold else statement)
     if on_roster is None:
         raise Forbidden(
             f"{person.full_name} không có trong danh sách cuộc họp này. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from attendance.db import forget_after_commit
@@ -95,6 +95,21 @@ def get_person(session: Session, *, person_id: int) -> Person:
     if person is None:
         raise NotFound(f"Không có người với mã số {person_id}. No person with id {person_id}.")
     return person
+
+
+def lock_people(session: Session, *, person_ids: list[int]) -> None:
+    """Hold these people's rows until the transaction ends, before reading what they have:
+    a check-in or ballot naming them waits, so a deletion or merge sees everything it acts
+    on. PostgreSQL: FOR UPDATE conflicts with the key-share lock such an insert takes.
+    SQLite (which ignores FOR UPDATE): a write takes the database's one write lock."""
+    ids = [p for p in person_ids if 0 < p <= MAX_ID]
+    session.execute(select(Person.id).where(Person.id.in_(ids)).with_for_update())
+    session.execute(
+        update(Person)
+        .where(Person.id.in_(ids))
+        .values(full_name=Person.full_name)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def find_person_by_name(session: Session, *, full_name: str) -> Person | None:

@@ -22,7 +22,7 @@ from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.orm import MAX_ID, AttendanceEvent, Base, FaceTemplate, Participant, Person
-from attendance.people import get_person
+from attendance.people import get_person, lock_people
 from attendance.people_timeline import SharedMeeting, merge_timelines, shared_meetings
 from attendance.person_records import PersonRecords, person_records
 from attendance.review.tables import ReviewItem
@@ -94,6 +94,7 @@ def plan_merge(session: Session, *, person_id: int, into_id: int) -> MergePlan:
 
 def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) -> Person:
     """Merge person `person_id` into `into_id`, all or nothing; returns the person kept."""
+    lock_people(session, person_ids=[person_id, into_id])
     plan = plan_merge(session, person_id=person_id, into_id=into_id)
     if plan.refusals:
         raise Conflict(

@@ -19,7 +19,7 @@ from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
 from attendance.orm import Person
-from attendance.people import erase_templates, get_person
+from attendance.people import erase_templates, get_person, lock_people
 from attendance.person_records import PersonRecords, describe_history, person_records
 from attendance.voting.tables import BallotRecord, Poll
 
@@ -36,6 +36,7 @@ class PersonDeleted:
 def delete_person(
     session: Session, *, person_id: int, actor: str, force: bool = False
 ) -> PersonDeleted:
+    lock_people(session, person_ids=[person_id])
     person = get_person(session, person_id=person_id)
     _refuse_while_their_ballot_counts(session, person)
     records = person_records(session, person_id=person_id)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, NotFound
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, lock_meeting
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person
 from attendance.people import get_person, search_people
@@ -46,6 +46,7 @@ def add_participant(
 ) -> Participant:
     """Put one known person on the roster, as a voting member or an observer."""
     get_meeting(session, meeting_id=meeting_id)
+    lock_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
     if session.get(Participant, (meeting_id, person_id)) is not None:
         raise Conflict(
@@ -77,6 +78,7 @@ def remove_participant(
 ) -> Participant:
     """Take one person off the roster. Someone who has checked in stays (their arrival would
     show nowhere); a proxy they gave goes with them, and their voting link stops working."""
+    lock_meeting(session, meeting_id=meeting_id)  # an arrival racing this waits, or is seen
     participant, person = _participant(session, meeting_id=meeting_id, person_id=person_id)
     arrived = session.scalar(
         select(AttendanceEvent.id)
@@ -117,6 +119,7 @@ def set_voting_rights(
     session: Session, *, meeting_id: int, person_id: int, voting_rights: bool, actor: str
 ) -> Participant:
     """Make a participant a voting member or an observer; the same value changes nothing."""
+    lock_meeting(session, meeting_id=meeting_id)  # a poll opening meanwhile is seen
     participant, person = _participant(session, meeting_id=meeting_id, person_id=person_id)
     if participant.voting_rights == voting_rights:
         return participant

@@ -109,7 +109,8 @@ def get_template(
     )
     if with_crop:
         statement = statement.options(undefer(FaceTemplate.crop_jpeg))
-    template = session.scalars(statement).first() if 0 < template_id <= MAX_ID else None
+    known = 0 < template_id <= MAX_ID and 0 < person_id <= MAX_ID
+    template = session.scalars(statement).first() if known else None
     if template is None:
         raise NotFound(
             f"Người số {person_id} không có ảnh khuôn mặt số {template_id}. "

@@ -97,7 +97,9 @@ def enroll_photo(
     if verdict.reason is None:  # only then: the second look costs a detection
         verdict = judge_human(pipeline.confidence(image, chosen.face), limits)
     if verdict.reason is not None:
-        raise _refusal(verdict, decoded)
+        # A face chosen by index and refused: the faces are listed again, to choose another.
+        listed = chosen.faces if face_index is not None else ()
+        raise _refusal(replace(verdict, faces=listed), decoded)
     embedding = pipeline.embed(image, [chosen.face])
     if not confirm_different_person:
         _refuse_duplicate(session, gallery_cache, embedding, person.id, settings, model_key)

@@ -14,6 +14,8 @@ from enum import Enum
 from pathlib import Path
 from typing import ClassVar, Generic, Protocol, TypeVar
 
+from attendance.db import private_file
+
 logger = logging.getLogger(__name__)
 
 PENDING, SENT, REJECTED = "pending", "sent", "rejected"
@@ -104,7 +106,9 @@ class DeliveryQueue(ABC, Generic[Item]):
         self._failures = 0
         self._not_before = 0.0
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Pending check-ins name people; pending sightings hold face crops: owner-only, as the
+        # server's database is (its WAL and shared-memory files take the file's mode).
+        private_file(path)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(self._schema)

@@ -98,6 +98,7 @@ def remove(
 @router.get("/{meeting_id}/participants")
 def roster(meeting_id: int, session: SessionDep) -> list[ParticipantRead]:
     """The roster with each one's voting rights, in Vietnamese name order."""
+    get_meeting(session, meeting_id=meeting_id)
     rights = roster_rights(session, meeting_id=meeting_id)
     return [
         ParticipantRead(

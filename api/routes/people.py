@@ -38,7 +38,7 @@ def create(body: PersonCreate, session: SessionDep) -> PersonRead:
     person = create_person(
         session, full_name=body.full_name, code=body.code, unit=body.unit, title=body.title
     )
-    return person_read(person)
+    return person_read(person, 0)
 
 
 @router.get("")

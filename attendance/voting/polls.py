@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.agenda import get_agenda_item
 from attendance.errors import Conflict, Invalid, NotFound
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, lock_meeting
 from attendance.orm import MAX_ID, utcnow
 from attendance.text import clean_text
 from attendance.voting.master_key import MasterKey
@@ -204,6 +204,7 @@ def not_in_state(poll: Poll, *, wanted: str) -> Conflict:
 
 
 def open_poll(session: Session, *, meeting_id: int, poll_id: int, actor: str) -> Poll:
+    lock_meeting(session, meeting_id=meeting_id)  # roster edits and the opening take turns
     poll = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
     if poll.state != "draft":
         raise not_in_state(poll, wanted="draft")

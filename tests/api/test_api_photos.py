@@ -104,3 +104,24 @@ def test_erasing_a_persons_last_photo_makes_the_face_unknown(
     faces = identify(client, T1_PATH.read_bytes())
     assert all(f["candidate"] is None or f["candidate"]["id"] != gone for f in faces)
     assert client.get(f"/api/v1/people/{gone}").json()["templates"] == 0
+
+
+def test_a_chosen_face_that_is_refused_lists_the_faces_again(
+    client: TestClient, t1_image: Image.Image
+) -> None:
+    # t1.jpg at a quarter of its size: six faces of about 25 px.
+    small = t1_image.resize((t1_image.width // 4, t1_image.height // 4))
+    (person_id,) = create_people(client, NAMES[:1])
+    first = enroll(client, person_id, jpeg(small))
+    assert first.status_code == 422 and first.json()["reason"] == "MULTIPLE_FACES"
+    chosen = enroll(client, person_id, jpeg(small), face_index="0")
+    assert chosen.status_code == 422 and chosen.json()["reason"] == "FACE_TOO_SMALL"
+    assert len(chosen.json()["faces"]) == len(first.json()["faces"])  # to choose another
+
+
+def test_ids_past_what_the_database_holds_are_not_found(client: TestClient) -> None:
+    huge = 2**63
+    assert client.get(f"/api/v1/people/{huge}/templates/1/crop").status_code == 404
+    assert client.get(f"/api/v1/people/1/templates/{huge}/crop").status_code == 404
+    assert client.delete(f"/api/v1/people/1/templates/{huge}").status_code == 404
+    assert client.get(f"/api/v1/meetings/{huge}/participants").status_code == 404

@@ -96,3 +96,12 @@ def test_pending_events_survive_a_restart(tmp_path: Path) -> None:
     sender = FakeSender()
     assert again.deliver(sender).delivered == 1
     assert sender.received == ["k:3:1"]
+
+
+def test_the_outbox_and_its_folder_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    # Pending check-ins name people and pending sightings hold face crops.
+    outbox = Outbox(tmp_path / "kiosk" / "outbox.sqlite")
+    assert outbox.enqueue(event("k:3:1"))
+    assert (tmp_path / "kiosk").stat().st_mode & 0o777 == 0o700
+    files = sorted((tmp_path / "kiosk").iterdir())
+    assert files and {p.name: p.stat().st_mode & 0o077 for p in files} == {p.name: 0 for p in files}
