@@ -75,6 +75,15 @@ class Services:
         return match_policy(self.settings.match, model_key=self.pipeline.identity.key)
 
     @property
+    def kiosk_policy(self) -> MatchPolicy:
+        """The rule kiosks decide by (they look many times: a stricter rate per look)."""
+        return match_policy(
+            self.settings.match,
+            model_key=self.pipeline.identity.key,
+            fpir=self.settings.kiosk.fpir,
+        )
+
+    @property
     def recognizer(self) -> Recognizer:
         return Recognizer(
             pipeline=self.pipeline,

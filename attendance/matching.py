@@ -56,12 +56,14 @@ class FaceDecision:
     threshold: float | None = None  # what the candidate had to reach (roster or everyone's)
 
 
-def match_policy(match: MatchSettings, *, model_key: str) -> MatchPolicy:
-    """The accept rule the settings ask for, for templates of this model identity."""
+def match_policy(match: MatchSettings, *, model_key: str, fpir: float | None = None) -> MatchPolicy:
+    """The accept rule the settings ask for, for templates of this model identity; `fpir`
+    instead of the settings' for a caller that looks many times (a kiosk)."""
     calibration = calibration_for(model_key)
     if calibration is None and match.threshold is None:
         _warn_uncalibrated(model_key)
-    rule = ThresholdRule(fpir=match.fpir, calibration=calibration, fixed=match.threshold)
+    target = match.fpir if fpir is None else fpir
+    rule = ThresholdRule(fpir=target, calibration=calibration, fixed=match.threshold)
     return MatchPolicy(threshold=rule.for_size(UNKNOWN_SIZE), margin=match.margin, rule=rule)
 
 

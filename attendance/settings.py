@@ -65,6 +65,11 @@ class KioskSettings(BaseModel):
     others_limit: int = Field(0, ge=0, le=1_000_000)
     # How long a greeting card stays on the kiosk's screen (up to three show at once).
     card_seconds: float = Field(5.0, ge=1, le=60)
+    # The kiosk's target rate of strangers taken for an invitee, per look. A camera sees each
+    # face in tens of frames, each one a chance: at 1% (a photo's rate) 2 of 44 strangers
+    # walking past were checked in across four seeded videos, at 0.1% none, and every one of
+    # the 88 invitees still was (docs/benchmarks.md, kiosk decisions).
+    fpir: float = Field(0.001, gt=0, lt=1)
 
 
 class CheckinSettings(BaseModel):

@@ -228,7 +228,9 @@ def latencies(trials: int) -> list[float]:
                 outbox=Outbox(workdir / f"outbox-{trial}.sqlite"),
                 sender=sender,
                 source=source,
-                policy=match_policy(settings.match, model_key=pipeline.identity.key),
+                policy=match_policy(
+                    settings.match, model_key=pipeline.identity.key, fpir=settings.kiosk.fpir
+                ),
                 options=KioskOptions(name=room, frame_interval_s=1 / CAMERA_FPS),
             )
             loop.run()

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from attendance.matching import match_policy
 from attendance.settings import get_settings
 from bench.dlib_loop import (
     TOLERANCE,
@@ -147,8 +148,10 @@ def compare_decisions(
         f"ours / face_recognition (every frame): recall {ratio(o.correct, t.correct)}, "
         f"fps {ratio(our_fps, their_fps)}"
     )
-    threshold = get_settings().match.threshold
-    print(per_frame(f"ours (accepts similarity >= {threshold})", our_judged, enrolled, 1))
+    settings = get_settings()
+    policy = match_policy(settings.match, model_key=pipeline.identity.key, fpir=settings.kiosk.fpir)
+    threshold = policy.threshold_for(len(ours))
+    print(per_frame(f"ours (accepts similarity >= {threshold:.3f})", our_judged, enrolled, 1))
     tolerance = f"face_recognition (accepts distance <= {TOLERANCE})"
     print(per_frame(tolerance, their_judged(sightings, video), enrolled, -1))
     for label, found, _ in rows:

@@ -126,9 +126,13 @@ def our_templates(
 
 
 def our_check_ins(
-    pipeline: FacePipeline, templates: dict[str, NDArray[np.float32]], video: WalkVideo
+    pipeline: FacePipeline,
+    templates: dict[str, NDArray[np.float32]],
+    video: WalkVideo,
+    fpir: float | None = None,
 ) -> tuple[list[CheckIn], list[Judged], float]:
-    """The real KioskLoop, fed every frame in order: check-ins, faces judged, frames/s."""
+    """The real KioskLoop, fed every frame in order: check-ins, faces judged, frames/s. The
+    kiosk's rate of false accepts per look is the settings' (`ATTEND_KIOSK__FPIR`) or `fpir`."""
     settings = get_settings()
     server = MemoryServer(pipeline.identity.key, templates)
     sync = GallerySync(server, model_key=pipeline.identity.key, dim=pipeline.identity.dim)
@@ -139,7 +143,11 @@ def our_check_ins(
             outbox=Outbox(Path(workdir) / "outbox.sqlite"),
             sender=NoSender(),
             source=ListSource(video.frames),  # unread: process() is called directly
-            policy=match_policy(settings.match, model_key=pipeline.identity.key),
+            policy=match_policy(
+                settings.match,
+                model_key=pipeline.identity.key,
+                fpir=settings.kiosk.fpir if fpir is None else fpir,
+            ),
             options=KioskOptions(name="bench"),
         )
         loop.decider = decider = RecordingDecider(loop.options)

@@ -66,7 +66,9 @@ def run_kiosk(
             outbox=Outbox(outbox_path),
             sender=client,
             source=frames,
-            policy=match_policy(settings.match, model_key=pipeline.identity.key),
+            policy=match_policy(
+                settings.match, model_key=pipeline.identity.key, fpir=settings.kiosk.fpir
+            ),
             options=KioskOptions(
                 name=name, top_k=settings.match.top_k, frame_interval_s=frame_interval_s
             ),

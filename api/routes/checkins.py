@@ -192,10 +192,12 @@ def report(
     """
     now = utcnow()
     _authorise(session, services, token, meeting_id, now, source)
-    # A kiosk searched its room's invitees of the day: the threshold it had to reach.
+    # A kiosk searched its room's invitees of the day, at the kiosks' rate: the threshold it
+    # had to reach is the one judged by.
+    kiosk = token.role != ADMIN and token.room is not None
     searched = (
         invited_today(session, room=token.room, now=now, zone=services.settings.timezone)
-        if token.role != ADMIN and token.room is not None
+        if kiosk and token.room is not None
         else None
     )
     reported = report_sighting(
@@ -210,7 +212,7 @@ def report(
             runner_up_id=runner_up_id,
             margin=margin,
         ),
-        policy=services.policy,
+        policy=services.kiosk_policy if kiosk else services.policy,
         searched=searched,
     )
     if not reported.created:

@@ -12,7 +12,7 @@ import pytest
 from attendance.gallery import NO_PERSON, SearchResult
 from attendance.matching import Decision, MatchPolicy, decide, match_policy
 from attendance.review.service import needs_review
-from attendance.settings import MatchSettings
+from attendance.settings import KioskSettings, MatchSettings
 from attendance.thresholds import ImpostorScores, ThresholdRule, calibration_for
 
 # One comparison with a stranger reaches 0.30 one time in a hundred, and ten times less
@@ -127,3 +127,12 @@ def test_the_policy_from_settings_is_size_aware_unless_a_threshold_is_set() -> N
     assert fixed.threshold_for(10) == fixed.threshold_for(1000) == 0.6
     unknown = match_policy(MatchSettings(), model_key="another-model")
     assert unknown.threshold_for(10) == unknown.threshold_for(1000) == pytest.approx(0.476)
+
+
+def test_a_kiosk_which_looks_many_times_decides_at_a_stricter_rate() -> None:
+    # A stranger walking past a kiosk is judged in tens of frames: KioskSettings.fpir (0.1%)
+    # per look instead of a photo's 1% (docs/benchmarks.md, kiosk decisions).
+    photo = match_policy(MatchSettings(), model_key=DEFAULT_KEY)
+    kiosk = match_policy(MatchSettings(), model_key=DEFAULT_KEY, fpir=KioskSettings().fpir)
+    for people in (5, 22, 200):
+        assert kiosk.threshold_for(people) > photo.threshold_for(people) + 0.03
