@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, lock_meeting
 from attendance.orm import AgendaItem, AttendanceEvent, BoardLink, Participant
 from attendance.review.tables import ReviewItem
 from attendance.voting.tables import (
@@ -82,6 +82,7 @@ def delete_meeting(
     is refused unless `discard_open_polls`: those ballots are lost, never counted. People and
     their face data stay; the audit log keeps what was done to the meeting, and this."""
     meeting = get_meeting(session, meeting_id=meeting_id)
+    lock_meeting(session, meeting_id=meeting_id)  # a poll opening or a ballot meanwhile is seen
     contents = meeting_contents(session, meeting_id=meeting_id)
     if contents.open_polls and not discard_open_polls:
         titles = ", ".join(f"'{t}'" for t in contents.open_polls)

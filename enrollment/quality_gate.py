@@ -40,7 +40,7 @@ MESSAGES: dict[Reason, str] = {
     ),
     Reason.INVALID_FACE_INDEX: (
         "Ảnh có {count} khuôn mặt (face_index từ 0 đến {last}); không có khuôn mặt số {index}. "
-        "The photo holds {count} faces (face_index 0 to {last}); there is no face {index}."
+        "The photo holds {count} {faces} (face_index 0 to {last}); there is no face {index}."
     ),
     Reason.NOT_A_HUMAN_FACE: (
         "Không nhận ra đây là khuôn mặt người (độ tin cậy {confidence:.2f}, cần "
@@ -141,7 +141,10 @@ def choose_face(
     if face_index is not None:
         if not 0 <= face_index < len(ranked):
             text = MESSAGES[Reason.INVALID_FACE_INDEX].format(
-                count=len(ranked), last=len(ranked) - 1, index=face_index
+                count=len(ranked),
+                faces="face" if len(ranked) == 1 else "faces",
+                last=len(ranked) - 1,
+                index=face_index,
             )
             return GateVerdict(Reason.INVALID_FACE_INDEX, text, faces=faces)
         return GateVerdict(None, "", ranked[face_index].face, face_index, faces)

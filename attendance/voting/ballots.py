@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.errors import Conflict, Forbidden, Invalid
+from attendance.errors import Conflict, Forbidden, Invalid, NotFound
 from attendance.meetings import require_on_roster
 from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
@@ -72,9 +72,15 @@ def cast_ballot(
         .values(ballots_cast=Poll.ballots_cast + (0 if previous else 1))
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
-    session.refresh(poll, ["state", "ballots_cast"])
     if not bumped:
+        if session.scalar(select(Poll.id).where(Poll.id == poll.id)) is None:
+            raise NotFound(  # its meeting was deleted meanwhile
+                f"Không còn biểu quyết số {poll.id}. Poll {poll.id} no longer exists.",
+                code="NOT_FOUND",
+            )
+        session.refresh(poll, ["state", "ballots_cast"])
         raise not_in_state(poll, wanted="open")
+    session.refresh(poll, ["state", "ballots_cast"])
     if previous is not None:  # named polls only: a secret ballot cannot be found again
         session.execute(delete(NamedChoice).where(NamedChoice.voter_id == previous.id))
         previous.cast_by_id, previous.channel, previous.at = voter_id, channel, utcnow()
