@@ -19,6 +19,13 @@ logger = logging.getLogger(__name__)
 
 # A search whose size nobody gave is judged as a search of this many people.
 UNKNOWN_SIZE = 1_000
+# Below a fixed accept threshold by at most this much, a roster candidate is worth a look:
+# about the spread of genuine scores that fall just short on the calibration set.
+GREY_ZONE = 0.08
+# With thresholds that follow the roster's size, the grey zone reaches down to the threshold
+# for this many times the accept rate: at most (factor - 1) x FPIR more strangers queued
+# (docs/benchmarks.md, thresholds that know the room: the review queue).
+REVIEW_FACTOR = 2.0
 
 
 class Decision(str, Enum):
@@ -44,6 +51,18 @@ class MatchPolicy:
             return self.threshold
         return self.rule.for_size(n_people)
 
+    def review_floor_for(self, n_people: int | None) -> float:
+        """Where the grey zone starts: a roster candidate from here up to the threshold is
+        worth a secretary's look. With a size-aware rule it is the threshold for
+        REVIEW_FACTOR times the rate, so that at most that many more strangers reach the
+        queue whatever the roster's size (a fixed band below a low threshold caught 7% of
+        strangers near a roster of 14); otherwise GREY_ZONE under the threshold."""
+        threshold = self.threshold_for(n_people)
+        if self.rule is None or not self.rule.size_aware or n_people is None:
+            return threshold - GREY_ZONE
+        rate = min(0.5, self.rule.fpir * REVIEW_FACTOR)
+        return min(threshold, self.rule.for_size(n_people, fpir=rate))
+
 
 @dataclass(frozen=True)
 class FaceDecision:
@@ -54,6 +73,7 @@ class FaceDecision:
     margin: float | None
     runner_up_id: int | None = None  # the next best other person, for a reviewer to compare
     threshold: float | None = None  # what the candidate had to reach (roster or everyone's)
+    review_floor: float | None = None  # from here up to `threshold`: a secretary looks
 
 
 def match_policy(match: MatchSettings, *, model_key: str, fpir: float | None = None) -> MatchPolicy:
@@ -98,6 +118,13 @@ def decide(
     n_faces = len(ids)
     everyone = policy.threshold_for(gallery_size)
     members = policy.threshold_for(len(roster)) if roster is not None else everyone
+    floors = {
+        True: policy.review_floor_for(len(roster) if roster is not None else gallery_size),
+        False: policy.review_floor_for(gallery_size),
+    }
+
+    def member(person: int) -> bool:
+        return roster is None or person in roster
 
     def threshold_of(person: int) -> float:
         return members if roster is not None and person in roster else everyone
@@ -133,6 +160,7 @@ def decide(
                 margin=margin,
                 runner_up_id=runner_up,
                 threshold=threshold_of(person),
+                review_floor=floors[member(person)],
             )
         )
     return decisions

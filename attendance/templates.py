@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from attendance.db import forget_after_commit
@@ -98,6 +98,18 @@ def person_templates(
     if with_crops:
         statement = statement.options(undefer(FaceTemplate.crop_jpeg))
     return list(session.scalars(statement))
+
+
+def enrolled_faces(session: Session, *, person_ids: list[int]) -> dict[int, int]:
+    """Each person's first template that keeps its face crop: what a reviewer compares with."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(FaceTemplate.person_id, func.min(FaceTemplate.id))
+        .where(FaceTemplate.person_id.in_(person_ids), FaceTemplate.crop_jpeg.is_not(None))
+        .group_by(FaceTemplate.person_id)
+    ).all()
+    return {int(person): int(template) for person, template in rows}
 
 
 def get_template(

@@ -80,12 +80,13 @@ class ThresholdRule:
     fixed: float | None = None
     fallback: float = 0.476
 
-    def for_size(self, n: int) -> float:
+    def for_size(self, n: int, *, fpir: float | None = None) -> float:
+        """The threshold for a search of `n` people at this rule's rate (or at `fpir`)."""
         if self.fixed is not None:
             return self.fixed
         if self.calibration is None:
             return self.fallback
-        return _calibrated(self.calibration, self.fpir, max(1, n))
+        return _calibrated(self.calibration, self.fpir if fpir is None else fpir, max(1, n))
 
     @property
     def size_aware(self) -> bool:

@@ -334,6 +334,49 @@ def section_rooms(
                 miss, probes_n, accepted, strangers_n = tallies[key]
                 cells.append(f"{t:.3f}: {miss / probes_n:.4f} / {accepted / strangers_n:.3%}")
             print(f"| {n} | {fpir:.1%} | " + " | ".join(cells) + " |")
+    review_zone(probe_scores, probe_col, stranger_scores, shipped, rng)
+
+
+def review_zone(
+    probe_scores: NDArray[np.float32],
+    probe_col: NDArray[np.int64],
+    stranger_scores: NDArray[np.float32],
+    calibration: object,
+    rng: np.random.Generator,
+) -> None:
+    """The review queue's grey zone under size-aware thresholds: a fixed 0.08 band against the
+    threshold for twice the rate. Strangers whose best roster score falls in the zone are
+    queued for nothing; probes whose own score does (ranked first) are rescued by a person."""
+    from attendance.matching import REVIEW_FACTOR
+    from attendance.thresholds import ThresholdRule
+
+    print("\n### The review queue's grey zone\n")
+    print("| roster | FPIR | threshold | zone | strangers queued | misses a person can rescue |")
+    print("|---|---|---|---|---|---|")
+    for n in (10, 50, 200):
+        for fpir in FPIRS:
+            rule = ThresholdRule(fpir=fpir, calibration=calibration)  # type: ignore[arg-type]
+            t = rule.for_size(n)
+            for label, floor in (
+                ("fixed 0.08 band", t - 0.08),
+                (f"{REVIEW_FACTOR:g} x the rate", rule.for_size(n, fpir=fpir * REVIEW_FACTOR)),
+            ):
+                queued = rescued = strangers = probes = 0
+                for _ in range(300):
+                    roster = rng.choice(stranger_scores.shape[1], n, replace=False)
+                    best = stranger_scores[:, roster].max(axis=1)
+                    queued += int(np.sum((best >= floor) & (best < t)))
+                    strangers += len(best)
+                    mine = np.isin(probe_col, roster)
+                    scores = probe_scores[mine][:, roster]
+                    right = roster[np.argmax(scores, axis=1)] == probe_col[mine]
+                    top = scores.max(axis=1)
+                    rescued += int(np.sum(right & (top >= floor) & (top < t)))
+                    probes += len(top)
+                print(
+                    f"| {n} | {fpir:.1%} | {t:.3f} | {label}: from {floor:.3f} "
+                    f"| {queued / strangers:.2%} | {rescued / probes:.2%} |"
+                )
 
 
 def section_people(folder: Path, pipeline: FacePipeline, faces_dir: Path) -> None:

@@ -105,6 +105,14 @@ class GateVerdict:
         return self.reason is None
 
 
+def is_whole(box: tuple[float, float, float, float], width: int, height: int) -> bool:
+    """At least WHOLE_SHARE of the face's box lies inside the photo (not cut by its edge)."""
+    x, y, w, h = box
+    inside_w = max(0.0, min(x + w, width) - max(x, 0.0))
+    inside_h = max(0.0, min(y + h, height) - max(y, 0.0))
+    return inside_w * inside_h >= WHOLE_SHARE * max(w * h, 1e-9)
+
+
 def rank_faces(faces: list[DetectedFace], width: int, height: int) -> list[RankedFace]:
     """Faces as a person would look for the subject: whole faces before faces cut by the
     edge, then the large and central before the small and off to the side.
@@ -118,9 +126,7 @@ def rank_faces(faces: list[DetectedFace], width: int, height: int) -> list[Ranke
     for face in faces:
         x, y, w, h = face.box
         off = float(np.hypot(x + w / 2 - width / 2, y + h / 2 - height / 2)) / half_diagonal
-        inside_w = max(0.0, min(x + w, width) - max(x, 0.0))
-        inside_h = max(0.0, min(y + h, height) - max(y, 0.0))
-        whole = inside_w * inside_h >= WHOLE_SHARE * max(face.area, 1e-9)
+        whole = is_whole(face.box, width, height)
         ranked.append(RankedFace(face, face.area * max(0.0, 1.0 - off), whole))
     return sorted(ranked, key=lambda r: (not r.whole, -r.prominence))
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 from sqlalchemy.orm import Session
 
-from attendance.errors import Invalid, PhotoRejected
+from attendance.errors import Conflict, Invalid, PhotoRejected
 from attendance.gallery_cache import GalleryCache
 from attendance.orm import FaceTemplate
 from attendance.people import get_person
@@ -81,6 +81,15 @@ def enroll_photo(
         session, person_id=person.id, model_key=model_key, photo_sha256=photo_sha256
     )
     if existing is not None:
+        if face_index is not None:
+            # One person is one face of a photo: choosing another means the first was wrong.
+            raise Conflict(
+                f"Ảnh này đã được đăng ký cho {person.full_name} (ảnh số {existing.id}); muốn "
+                "chọn khuôn mặt khác thì hãy xóa ảnh đó trước. This photo is already enrolled "
+                f"for this person (photo {existing.id}); to choose another face, delete that "
+                "one first.",
+                code="PHOTO_ALREADY_ENROLLED",
+            )
         return EnrollOutcome(existing, _figures_of(existing), created=False)
     decoded = _decode(data, settings, decoder)
     image = decoded.pixels

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from attendance.matching import match_policy
-from attendance.review.service import GREY_ZONE
+from attendance.matching import MatchPolicy, match_policy
 from attendance.settings import KioskSettings, MatchSettings
 from models.packs import SFACE_FILE, SFACE_SHA256, YUNET_FILE, YUNET_SHA256
 from models.types import ModelFile, ModelIdentity
@@ -17,13 +16,19 @@ DEFAULT_KEY = ModelIdentity(
 ).key
 
 
-def default_threshold(people: int, *, kiosk: bool = False) -> float:
-    """The default settings' threshold for a search among `people` (a roster, a room), as the
-    server decides a photo, or as a kiosk decides (at the kiosks' stricter rate)."""
+def default_policy(*, kiosk: bool = False) -> MatchPolicy:
+    """The default settings' rule, as the server decides a photo, or as a kiosk decides (at
+    the kiosks' stricter rate)."""
     fpir = KioskSettings().fpir if kiosk else None
-    return match_policy(MatchSettings(), model_key=DEFAULT_KEY, fpir=fpir).threshold_for(people)
+    return match_policy(MatchSettings(), model_key=DEFAULT_KEY, fpir=fpir)
+
+
+def default_threshold(people: int, *, kiosk: bool = False) -> float:
+    """The threshold for a search among `people` (a roster, a room)."""
+    return default_policy(kiosk=kiosk).threshold_for(people)
 
 
 def grey_similarity(people: int, *, kiosk: bool = False) -> float:
-    """A similarity in the review queue's grey zone for a roster of `people`."""
-    return round(default_threshold(people, kiosk=kiosk) - GREY_ZONE / 2, 2)
+    """A similarity in the middle of the review queue's grey zone for a roster of `people`."""
+    policy = default_policy(kiosk=kiosk)
+    return round((policy.review_floor_for(people) + policy.threshold_for(people)) / 2, 3)

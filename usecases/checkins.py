@@ -19,6 +19,7 @@ from attendance.review.service import needs_review, record_review, review_by_key
 from attendance.review.tables import ReviewItem
 from attendance.text import clean_text
 from attendance.voting.passes import issue_pass_on_arrival
+from enrollment.quality_gate import is_whole
 from models.crops import face_crop_jpeg
 from models.images import DecodedImage
 from usecases.recognition import Recognizer, recognize
@@ -131,8 +132,13 @@ def check_in_image(
     faces = recognize(session, recognizer=recognizer, image=image, meeting_id=meeting_id)
     roster = roster_ids(session, meeting_id=meeting_id)
     outcomes: list[FaceOutcome] = []
+    height, width = image.pixels.shape[:2]
     for index, face in enumerate(faces):
-        if needs_review(face.decision, threshold=recognizer.policy.threshold, roster=roster):
+        # A face cut by the photo's edge is a bystander's half: not worth a secretary's look.
+        whole = is_whole(image.to_working(face.box), width, height)
+        if whole and needs_review(
+            face.decision, threshold=recognizer.policy.threshold, roster=roster
+        ):
             # Not sure enough to check in, too close to ignore: a secretary decides.
             review = _queue(session, image, face, meeting_id, source, key=f"{key}:face{index}")
             outcome = Outcome.NOT_CHECKED_IN if review is None else Outcome.SENT_TO_REVIEW

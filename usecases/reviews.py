@@ -116,7 +116,8 @@ def _decision(
         get_person(session, person_id=sighting.runner_up_id)
     require_on_roster(session, meeting_id=meeting_id, person=candidate)
     roster = roster_ids(session, meeting_id=meeting_id)
-    threshold = policy.threshold_for(len(roster) if searched is None else searched)
+    size = len(roster) if searched is None else searched
+    threshold = policy.threshold_for(size)
     margin = sighting.margin
     if margin is not None and margin < policy.margin:
         kind = Decision.AMBIGUOUS
@@ -132,6 +133,7 @@ def _decision(
         margin=margin,
         runner_up_id=sighting.runner_up_id,
         threshold=threshold,
+        review_floor=policy.review_floor_for(size),
     )
     if not needs_review(decision, threshold=threshold, roster=roster):
         raise Invalid(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
 
 from models.crops import face_crop_jpeg, numbered_faces_jpeg
 from models.images import ImageDecoder
+
+OVERVIEW_SIDE = 720  # the photo as shown, long side in pixels
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,7 @@ class FaceChoice:
     token: str  # names the photo held in PendingPhotos
     overview: str  # the photo, small, faces boxed and numbered (a data: URL)
     faces: list[tuple[int, str]]  # (face_index, its crop as a data: URL), in the refusal's order
+    boxes: str  # JSON: each face's [x, y, w, h] in the overview's pixels, for a click on it
 
 
 def face_choice(
@@ -24,13 +28,16 @@ def face_choice(
         return None
     decoded = decoder.decode(data)
     boxes = [decoded.to_working(tuple(face["box"])) for face in listed]
+    height, width = decoded.pixels.shape[:2]
+    scale = min(1.0, OVERVIEW_SIDE / max(height, width))
     return FaceChoice(
         token=token,
-        overview=_data_url(numbered_faces_jpeg(decoded.pixels, boxes)),
+        overview=_data_url(numbered_faces_jpeg(decoded.pixels, boxes, OVERVIEW_SIDE)),
         faces=[
             (int(face["index"]), _data_url(face_crop_jpeg(decoded.pixels, box)))
             for face, box in zip(listed, boxes)
         ],
+        boxes=json.dumps([[round(v * scale, 1) for v in box] for box in boxes]),
     )
 
 

@@ -15,7 +15,7 @@ from api.upload import read_upload
 from api.web.face_choice import FaceChoice, face_choice
 from api.web.forms import PersonForm, PersonFormDep, Text
 from api.web.render import render
-from api.web.texts import t_both
+from api.web.texts import TEXTS, t_both
 from attendance.errors import DomainError, Invalid
 from attendance.people import (
     create_person,
@@ -41,6 +41,12 @@ class Verdict:
     quality: QualityFigures | None = None
     choice: FaceChoice | None = None  # MULTIPLE_FACES: the faces to click
     template_id: int | None = None  # accepted: the template made (its face is shown)
+
+    @property
+    def headline(self) -> str | None:
+        """The page text saying why, in the page's language, where there is one."""
+        key = f"refusal_{(self.reason or '').lower()}"
+        return key if self.reason and key in TEXTS else None
 
 
 @router.get("/people")

@@ -10,9 +10,11 @@ from api.errors import status_for
 from api.web.forms import Text
 from api.web.render import render
 from api.web.voting_links import IssuedLink, issued_link, not_stored
+from attendance.audit_view import source_text
 from attendance.errors import DomainError, NotFound
 from attendance.meetings import get_meeting
 from attendance.review.service import get_review, pending_reviews, reject_review
+from attendance.templates import enrolled_faces
 from usecases.reviews import confirm_and_check_in
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +37,8 @@ def _page(
     issued: IssuedLink | None = None,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
+    items = pending_reviews(session, meeting_id=meeting_id)
+    people = [p for i in items for p in (i.candidate_id, i.runner_up_id) if p is not None]
     return render(
         request,
         "review.html",
@@ -43,7 +47,11 @@ def _page(
         status_code=status_for(error) if error else 200,
         error=error.message if error else None,
         meeting=meeting,
-        items=pending_reviews(session, meeting_id=meeting_id),
+        items=items,
+        # The candidate's (and runner-up's) enrolled face beside the face seen: a secretary
+        # compares two faces, not a face with a name.
+        enrolled=enrolled_faces(session, person_ids=people),
+        sources={i.id: source_text(i.source) for i in items},
         issued=issued,
     )
 

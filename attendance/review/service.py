@@ -14,16 +14,13 @@ from attendance.checkin import CheckInResult, check_in
 from attendance.checkin_window import CheckinRules
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict, Invalid, NotFound
-from attendance.matching import Decision, FaceDecision
+from attendance.matching import GREY_ZONE, Decision, FaceDecision
 from attendance.orm import MAX_ID, utcnow
 from attendance.presence import presence_event
 from attendance.review.retention import purge_stale_reviews
 from attendance.review.tables import CONFIRMED, PENDING, REJECTED, ReviewItem
 from attendance.text import clean_text
 
-# Below the accept threshold by at most this much, a roster candidate is worth a look:
-# about the spread of genuine scores that fall just short on the calibration set.
-GREY_ZONE = 0.08
 MAX_KEY = 200  # the key column's length
 
 
@@ -36,17 +33,19 @@ def needs_review(
 ) -> bool:
     """Ambiguous, or unknown but only just, with a best candidate who is on the roster.
 
-    "Only just" is against the threshold the candidate had to reach (the decision's own,
-    which follows the roster's size), else `threshold`."""
+    "Only just" is the decision's own grey zone (from its `review_floor`, which follows the
+    roster's size, up to its threshold), else `grey_zone` under `threshold`."""
     if decision.candidate_id is None or decision.similarity is None:
         return False
-    if decision.threshold is not None:
-        threshold = decision.threshold
     if decision.candidate_id not in roster:
         return False
     if decision.decision is Decision.AMBIGUOUS:
         return True
-    return decision.decision is Decision.UNKNOWN and decision.similarity >= threshold - grey_zone
+    if decision.review_floor is not None:
+        floor = decision.review_floor
+    else:
+        floor = (decision.threshold if decision.threshold is not None else threshold) - grey_zone
+    return decision.decision is Decision.UNKNOWN and decision.similarity >= floor
 
 
 def record_review(

@@ -125,3 +125,15 @@ def test_ids_past_what_the_database_holds_are_not_found(client: TestClient) -> N
     assert client.get(f"/api/v1/people/1/templates/{huge}/crop").status_code == 404
     assert client.delete(f"/api/v1/people/1/templates/{huge}").status_code == 404
     assert client.get(f"/api/v1/meetings/{huge}/participants").status_code == 404
+
+
+def test_choosing_another_face_of_a_photo_already_enrolled_says_delete_it_first(
+    client: TestClient, rows: Rows
+) -> None:
+    (person_id,) = create_people(client, NAMES[3:4])
+    assert enroll(client, person_id, T1_PATH.read_bytes(), face_index="3").status_code == 201
+    again = enroll(client, person_id, T1_PATH.read_bytes(), face_index="1")
+    assert again.status_code == 409 and again.json()["reason"] == "PHOTO_ALREADY_ENROLLED"
+    invalid = enroll(client, person_id, T1_PATH.read_bytes(), face_index="9")
+    assert invalid.status_code == 409
+    assert rows()["face_templates"] == 1

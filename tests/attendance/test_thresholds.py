@@ -111,13 +111,23 @@ def test_someone_else_more_alike_than_the_invitee_makes_it_a_close_call() -> Non
     assert d.decision is Decision.AMBIGUOUS and d.candidate_id == 3
 
 
-def test_just_under_the_rooms_threshold_goes_to_review() -> None:
+def test_the_grey_zone_follows_the_rooms_size_and_rate() -> None:
+    # Under a size-aware threshold the review queue's zone reaches down to the threshold for
+    # twice the rate, not a fixed 0.08: below a room's low threshold a fixed band caught 7% of
+    # strangers (a tester's 500 faces against a roster of 14).
     roster = {3, 4}
-    room = ROOM_POLICY.threshold_for(len(roster))
-    (d,) = decide(one_face((3, room - 0.03)), ROOM_POLICY, roster=roster, gallery_size=5000)
-    assert d.decision is Decision.UNKNOWN
-    # The policy's own `threshold` (0.5) would put 0.03 under the room's far out of the zone.
-    assert needs_review(d, threshold=0.5, roster=roster)
+    room, floor = ROOM_POLICY.threshold_for(2), ROOM_POLICY.review_floor_for(2)
+    assert room - 0.08 < floor < room
+    (inside,) = decide(
+        one_face((3, (floor + room) / 2)), ROOM_POLICY, roster=roster, gallery_size=5000
+    )
+    assert inside.decision is Decision.UNKNOWN and inside.review_floor == pytest.approx(floor)
+    assert needs_review(inside, threshold=0.5, roster=roster)
+    (below,) = decide(one_face((3, floor - 0.005)), ROOM_POLICY, roster=roster, gallery_size=5000)
+    assert not needs_review(below, threshold=0.5, roster=roster)
+    # A fixed threshold keeps the fixed band.
+    fixed = MatchPolicy(threshold=0.5, margin=0.05)
+    assert fixed.review_floor_for(2) == pytest.approx(0.42)
 
 
 def test_the_policy_from_settings_is_size_aware_unless_a_threshold_is_set() -> None:

@@ -55,10 +55,18 @@ def test_a_secretary_clicks_the_face_then_deletes_one_photo(
     page.set_input_files("#photo-file", str(T1))
     page.click("#photo-form button.primary")
     page.wait_for_selector("#face-choice")
-    assert "MULTIPLE_FACES" in page.inner_text("#verdict")
+    verdict = page.inner_text("#verdict")
+    assert "bấm vào khuôn mặt cần đăng ký" in verdict and "face_index" not in verdict
     assert page.locator("#face-choice .face-button").count() == 6
     assert page.evaluate("document.querySelector('.face-overview').naturalWidth") > 0
-    page.click("#face-choice .face-button[data-face='4']")
+    # Click the fifth face in the photo itself (not its button): the page enrolls that face.
+    box = page.evaluate(
+        "(() => { const i = document.querySelector('.face-overview');"
+        " const b = JSON.parse(i.dataset.boxes)[4]; const r = i.getBoundingClientRect();"
+        " const s = r.width / i.naturalWidth;"
+        " return [r.left + (b[0] + b[2] / 2) * s, r.top + (b[1] + b[3] / 2) * s]; })()"
+    )
+    page.mouse.click(box[0], box[1])
     page.wait_for_selector("#verdict.accepted")
 
     # The face enrolled is the one clicked: the API recognises her there and nowhere else.

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from fastapi.testclient import TestClient
 from match_support import grey_similarity
 from PIL import Image
 from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of, voting_link_on
@@ -106,7 +107,7 @@ def test_a_kiosk_sighting_waits_in_the_queue_and_confirming_checks_the_person_in
     )
     assert sighting.status_code == 201, sighting.text
     page = client.get(f"/meetings/{meeting_id}/review")
-    assert "Nguyễn Văn An" in page.text and "kiosk:cửa-A" in page.text
+    assert "Nguyễn Văn An" in page.text and "máy điểm danh cửa-A" in page.text  # said in words
     assert f"{grey:.2f}" in page.text and "Trần Thị Bình" in page.text  # the runner-up, to compare
     item_id = sighting.json()["review_id"]
     shown = client.get(f"/review/{item_id}/crop.jpg")
@@ -117,3 +118,36 @@ def test_a_kiosk_sighting_waits_in_the_queue_and_confirming_checks_the_person_in
     status = {row["person"]["id"]: row["status"] for row in attendance}
     assert status[ids[0]] != "absent" and status[ids[1]] == "absent"
     assert client.get(f"/review/{item_id}/crop.jpg").status_code == 404  # biometric data gone
+
+
+def test_the_review_page_shows_the_candidates_enrolled_face_beside_the_face_seen(
+    client: TestClient, portraits: list[bytes]
+) -> None:
+    sign_in(client)
+    person = client.post(
+        "/api/v1/people", json={"full_name": "Nguyễn Văn An"}, headers=BEARER
+    ).json()["id"]
+    enrolled = client.post(
+        f"/api/v1/people/{person}/photos", files={"file": ("an.jpg", portraits[0])}, headers=BEARER
+    )
+    assert enrolled.status_code == 201, enrolled.text
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    meeting_id = create_meeting(client, starts_at=f"{today}T00:00", ends_at=f"{today}T23:59")
+    client.put(
+        f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": [person]}, headers=BEARER
+    )
+    crop = io.BytesIO()
+    Image.new("RGB", (160, 160), (200, 170, 150)).save(crop, "JPEG")
+    form = {"candidate_id": str(person), "similarity": str(grey_similarity(1))}
+    queued = client.post(
+        f"/api/v1/meetings/{meeting_id}/reviews",
+        data=form | {"source": "upload", "idempotency_key": "k1"},
+        files={"crop": ("face.jpg", crop.getvalue(), "image/jpeg")},
+        headers=BEARER,
+    )
+    assert queued.status_code == 201, queued.text
+    page = client.get(f"/meetings/{meeting_id}/review").text
+    template = enrolled.json()["template_id"]
+    assert f"/api/v1/people/{person}/templates/{template}/crop" in page
+    assert "Ảnh đã đăng ký của Nguyễn Văn An" in page
+    assert client.get(f"/api/v1/people/{person}/templates/{template}/crop").status_code == 200
