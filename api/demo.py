@@ -73,8 +73,15 @@ def run_demo(settings: Settings, console: Console) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="attendance-demo-"))
     console.print(f"Thư mục tạm / temporary folder: {workdir}")
     token = secrets.token_urlsafe(24)
+    # Kiosks hold everyone enrolled here (six people), so the one not invited is told
+    # "not on this meeting's list" instead of being a stranger to the kiosk.
+    kiosk = settings.kiosk.model_copy(update={"others_limit": 100})
     demo_settings = settings.model_copy(
-        update={"db_url": f"sqlite:///{workdir / 'attendance.db'}", "admin_token": token}
+        update={
+            "db_url": f"sqlite:///{workdir / 'attendance.db'}",
+            "admin_token": token,
+            "kiosk": kiosk,
+        }
     )
     server: uvicorn.Server | None = None
     thread: threading.Thread | None = None

@@ -49,6 +49,9 @@ def test_demo_checks_in_the_invited_five_prints_the_list_and_removes_its_folder(
         assert "có mặt / present" in row, table
     assert OUTSIDER not in table, table
     assert OUTSIDER in rows  # enrolled, but not invited: absent from the list
+    # ... and told so by the kiosk, as the README says (the screen names no one it was not
+    # asked to greet).
+    assert "Không có trong danh sách cuộc họp này / Not on this meeting's list" in out, out
     folder = Path(re.search(r"temporary folder: (\S+)", out).group(1))  # type: ignore[union-attr]
     assert folder.parent == temp_root
     assert not folder.exists()
