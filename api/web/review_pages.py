@@ -8,8 +8,9 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
 from api.web.forms import Text
+from api.web.held_links import HeldLink
 from api.web.render import render
-from api.web.voting_links import IssuedLink, issued_link, not_stored
+from api.web.voting_links import held_for_page, not_stored, show_once
 from attendance.errors import DomainError, NotFound
 from attendance.meetings import get_meeting
 from attendance.review.service import get_review, pending_reviews, reject_review
@@ -22,7 +23,10 @@ router = APIRouter(include_in_schema=False)
 def review_page(
     meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
 ) -> Response:
-    return _page(request, session, services.settings.timezone, staff, meeting_id)
+    issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
+    zone = services.settings.timezone
+    page = _page(request, session, zone, staff, meeting_id, issued=issued, gone=gone)
+    return not_stored(page) if issued or gone else page
 
 
 def _page(
@@ -32,7 +36,8 @@ def _page(
     staff: StaffDep,
     meeting_id: int,
     error: DomainError | None = None,
-    issued: IssuedLink | None = None,
+    issued: HeldLink | None = None,
+    gone: bool = False,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     return render(
@@ -45,6 +50,7 @@ def _page(
         meeting=meeting,
         items=pending_reviews(session, meeting_id=meeting_id),
         issued=issued,
+        issued_gone=gone,
     )
 
 
@@ -81,6 +87,14 @@ def reject(
     return _resolve(request, session, services, staff, item_id, note, confirm=False)
 
 
+@router.get("/review/{item_id}/confirm")
+@router.get("/review/{item_id}/reject")
+def after_resolve(item_id: int, session: SessionDep, staff: StaffDep) -> Response:
+    """The address of a form post, opened again (history, a bookmark): the queue's page."""
+    meeting_id = get_review(session, item_id=item_id).meeting_id
+    return RedirectResponse(f"/meetings/{meeting_id}/review", status_code=303)
+
+
 def _resolve(
     request: Request,
     session: SessionDep,
@@ -110,10 +124,18 @@ def _resolve(
     except DomainError as exc:
         session.rollback()
         return _page(request, session, zone, staff, meeting_id, exc)
-    if confirmed is not None and confirmed.voting_token is not None:
-        # A secretary confirming is staff checking in: the link is theirs to hand over, once.
-        name = confirmed.item.candidate.full_name
-        issued = issued_link(services.settings, token=confirmed.voting_token, name=name)
-        return not_stored(_page(request, session, zone, staff, meeting_id, issued=issued))
+    if confirmed is not None and (confirmed.voting_token or confirmed.voting_link_held):
+        # A secretary confirming is staff checking in: the link is theirs to hand over, shown
+        # once after the redirect; or the link issued earlier still works, and it says so.
+        return show_once(
+            request,
+            services,
+            staff,
+            page=f"/meetings/{meeting_id}/review",
+            meeting_id=meeting_id,
+            person=confirmed.item.candidate,
+            token=confirmed.voting_token,
+            checked_in=True,
+        )
     done = "confirmed" if confirm else "rejected"
     return RedirectResponse(f"/meetings/{meeting_id}/review?ok={done}", status_code=303)

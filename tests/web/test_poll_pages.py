@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, create_meeting, post, text_of
+from web_support import ADMIN_TOKEN, create_meeting, followed, post, text_of
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 MEMBERS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu")
@@ -113,7 +113,9 @@ def test_proxies_and_a_new_voting_link_with_its_qr_code(client: TestClient) -> N
     assert post(client, f"/meetings/{meeting_id}/proxies", form).status_code == 303
     page = text_of(client.get(f"/meetings/{meeting_id}/polls").text)
     assert "Lê Minh Châu → Nguyễn Văn An" in page
-    issued = post(client, f"/meetings/{meeting_id}/voting-link", {"person_id": str(ids[1])})
+    issued = followed(
+        client, post(client, f"/meetings/{meeting_id}/voting-link", {"person_id": str(ids[1])})
+    )
     assert issued.status_code == 200 and "<svg" in issued.text and "/vote#vp_" in issued.text
     assert issued.headers["cache-control"] == "no-store"
     revoked = post(client, f"/meetings/{meeting_id}/proxies/{ids[2]}/revoke", {})
