@@ -44,6 +44,8 @@ POLL_TEXTS: dict[str, tuple[str, str]] = {
     "state_closed": ("Đã kết thúc", "Closed"),
     "open_poll": ("Mở biểu quyết", "Open the poll"),
     "close_poll": ("Kết thúc biểu quyết", "Close the poll"),
+    "open_opinions": ("Mở lấy ý kiến", "Open for opinions"),
+    "close_opinions": ("Kết thúc lấy ý kiến", "Close the opinions"),
     "close_confirm": (
         "Kết thúc biểu quyết và công bố kết quả?",
         "Close the poll and publish the result?",
@@ -65,6 +67,9 @@ POLL_TEXTS: dict[str, tuple[str, str]] = {
     "named_choices": ("Phiếu ghi tên", "Named ballots"),
     "cast_by": ("Người bỏ thay", "Cast by"),
     "opinions": ("Ý kiến", "Opinions"),
+    "opinions_count": ("ý kiến", "opinions"),
+    "opinions_named": ("Ý kiến ghi tên", "Named opinions"),
+    "opinions_anonymous": ("Ý kiến không ghi tên", "Anonymous opinions"),
     "no_opinions": ("Chưa có ý kiến.", "No opinions yet."),
     "anonymous": ("Ẩn danh", "Anonymous"),
     "proxies": ("Ủy quyền", "Proxies"),
