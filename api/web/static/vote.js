@@ -110,7 +110,7 @@ function opinionForm(d, poll, card) {
     if (r.ok) { text.value = ""; say(box, T.sent, true); }
     else say(box, r.body ? r.body.detail : "HTTP error", false);
   });
-  card.append(el("p", {}, el("strong", {}, T.opinion)), text, button, box);
+  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), text, button, box));
 }
 function showStanding(me) {
   const standing = document.getElementById("standing");
