@@ -17,6 +17,12 @@ from attendance.orm import Person
 from attendance.settings import Settings
 from usecases.checkins import Arrival, FaceOutcome, ImageCheckin, Outcome
 
+LINK_HELD = (
+    "Đã cấp liên kết trước: liên kết bỏ phiếu đại biểu đang giữ vẫn dùng được; không cấp liên "
+    "kết mới. Link issued earlier: the voting link the delegate holds still works; no new "
+    "link was issued."
+)
+
 
 def arrival_read(settings: Settings, arrival: Arrival) -> EventRead:
     result = arrival.result
@@ -25,6 +31,9 @@ def arrival_read(settings: Settings, arrival: Arrival) -> EventRead:
         read.voting_url = voting_url(settings, arrival.voting_token)
         reach = unreachable(read.voting_url, settings)
         read.voting_url_warning = reach.bilingual() if reach else None
+    elif arrival.voting_link_held:
+        read.voting_link_issued_earlier = True
+        read.voting_link_message = LINK_HELD
     return read
 
 

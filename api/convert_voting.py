@@ -15,6 +15,7 @@ from api.schemas_voting import (
     BallotRead,
     OpinionRead,
     OptionRead,
+    OwnBallotRead,
     PollRead,
     ProxyRead,
     ResultRead,
@@ -25,6 +26,7 @@ from attendance.errors import Conflict
 from attendance.orm import Person
 from attendance.settings import Settings
 from attendance.voting.ballots import BallotReceipt
+from attendance.voting.own_ballots import OwnBallot
 from attendance.voting.summary import stored_result
 from attendance.voting.tables import Opinion, Poll, Proxy
 
@@ -32,6 +34,22 @@ from attendance.voting.tables import Opinion, Poll, Proxy
 def brief(session: Session, person_id: int) -> PersonBrief:
     person = session.get(Person, person_id)
     return PersonBrief(id=person_id, full_name=person.full_name if person else "?")
+
+
+def _person(person: Person) -> PersonBrief:
+    return PersonBrief(id=person.id, full_name=person.full_name)
+
+
+def own_ballot_read(ballot: OwnBallot) -> OwnBallotRead:
+    return OwnBallotRead(
+        person=_person(ballot.person),
+        for_self=ballot.for_self,
+        voted=ballot.voted,
+        cast_by=None if ballot.cast_by is None else _person(ballot.cast_by),
+        option_ids=ballot.option_ids,
+        may_cast=ballot.may_cast,
+        grantor_present=ballot.grantor_present,
+    )
 
 
 def poll_read(poll: Poll, zone: str) -> PollRead:

@@ -204,6 +204,15 @@ class EventRead(BaseModel):
     voting_url: str | None = None
     # When phones cannot open that link (it names 127.0.0.1): why, and what to set.
     voting_url_warning: str | None = None
+    voting_link_issued_earlier: bool = Field(
+        False,
+        description="True when this arrival would bring a voting link but the delegate already "
+        "holds a working one (issued before, e.g. at the door): none is issued (`voting_url` "
+        "null), the earlier link keeps working and its page shows the ballot by itself.",
+    )
+    voting_link_message: str | None = Field(
+        None, description="What happened to the voting link, in Vietnamese then English."
+    )
 
 
 class CheckinFaceRead(FaceRead):

@@ -55,6 +55,31 @@ class PollRead(BaseModel):
     opened_at: datetime | None
     closed_at: datetime | None
     you_voted: bool | None = None  # for a delegate's own link: whether they have voted
+    # For a delegate's own link: their ballot, then each grantor's (the phone's forms).
+    your_ballots: list[OwnBallotRead] | None = None
+
+
+class OwnBallotRead(BaseModel):
+    """A ballot a delegate's own link speaks for: their own, or an absent grantor's."""
+
+    person: PersonBrief = Field(description="Whose ballot: the delegate, or their grantor.")
+    for_self: bool
+    voted: bool
+    cast_by: PersonBrief | None = Field(
+        None, description="Who cast it (a proxy holder for an absent member); None: not yet."
+    )
+    option_ids: list[int] | None = Field(
+        None,
+        description="A named poll's choices on this ballot, when it is the delegate's own or "
+        "they cast it; never for a secret poll.",
+    )
+    may_cast: bool = Field(
+        description="A ballot for this member would be taken now from this link: not cast "
+        "yet, or cast and the poll allows changes (send `on_behalf_of` for a grantor)."
+    )
+    grantor_present: bool = Field(
+        False, description="The grantor is in the room and votes in person, not by proxy."
+    )
 
 
 class OptionCountRead(OptionRead):

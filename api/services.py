@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.web.held_links import HeldLinks
 from api.web.pending_photos import PendingPhotos
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, match_policy
@@ -35,6 +36,8 @@ class Services:
     streams: StreamSlots = field(default_factory=StreamSlots)
     # Photos with several faces, while a secretary clicks one (the person page).
     pending_photos: PendingPhotos = field(default_factory=PendingPhotos)
+    # Voting links a page just issued, shown once after its redirect (api/web/voting_links).
+    held_links: HeldLinks = field(default_factory=HeldLinks)
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
     _master_key: MasterKey | None = None

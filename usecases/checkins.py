@@ -34,6 +34,9 @@ MAX_KEY = 150
 class Arrival:
     result: CheckInResult
     voting_token: str | None  # the delegate's new voting link, shown once; None if not earned
+    # Earned, but a working link was issued earlier (before the meeting, at the door): no new
+    # one, so the phone that holds it keeps working and shows the ballot by itself.
+    voting_link_held: bool = False
 
 
 class Outcome(str, Enum):
@@ -104,8 +107,8 @@ def record_arrival(
         now=now,
         zone=zone,
     )
-    token = issue_pass_on_arrival(session, event=result.event, created=result.created, role=role)
-    return Arrival(result, token)
+    link = issue_pass_on_arrival(session, event=result.event, created=result.created, role=role)
+    return Arrival(result, link.token, voting_link_held=link.held)
 
 
 def image_key(*, meeting_id: int, data: bytes) -> str:

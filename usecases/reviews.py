@@ -21,6 +21,7 @@ from models.crops import checked_crop_jpeg
 class ConfirmedReview:
     item: ReviewItem
     voting_token: str | None  # the delegate's new voting link, shown once; None if not earned
+    voting_link_held: bool = False  # earned, but the link issued earlier still works
 
 
 def confirm_and_check_in(
@@ -35,8 +36,8 @@ def confirm_and_check_in(
     """Check the candidate in; a secretary confirming is staff checking in: the link comes."""
     confirmation = confirm_review(session, item_id=item_id, actor=actor, note=note, rules=rules)
     arrival = confirmation.arrival
-    token = issue_pass_on_arrival(session, event=arrival.event, created=arrival.created, role=role)
-    return ConfirmedReview(confirmation.item, token)
+    link = issue_pass_on_arrival(session, event=arrival.event, created=arrival.created, role=role)
+    return ConfirmedReview(confirmation.item, link.token, voting_link_held=link.held)
 
 
 @dataclass(frozen=True)

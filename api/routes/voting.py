@@ -7,7 +7,14 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.convert_voting import ballot_read, brief, opinion_read, poll_read, result_read
+from api.convert_voting import (
+    ballot_read,
+    brief,
+    opinion_read,
+    own_ballot_read,
+    poll_read,
+    result_read,
+)
 from api.deps import Caller, CallerDep, ServicesDep
 from api.recognize import decode
 from api.schemas import PersonBrief
@@ -26,9 +33,11 @@ from api.upload import read_upload
 from attendance.agenda import agenda
 from attendance.errors import Forbidden, Invalid
 from attendance.meetings import get_meeting
+from attendance.people import get_person
 from attendance.permissions import Permission, require
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.opinions import give_opinion
+from attendance.voting.own_ballots import own_ballots
 from attendance.voting.polls import get_poll, list_polls
 from attendance.voting.standing import voter_standing
 from attendance.voting.tally import voted_polls
@@ -86,11 +95,17 @@ def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[Pol
     with services.sessions() as session:
         _authorise(session, caller, meeting_id)
         zone = services.settings.timezone
-        found = [poll_read(p, zone) for p in list_polls(session, meeting_id=meeting_id)]
+        listed = list_polls(session, meeting_id=meeting_id)
+        found = [poll_read(p, zone) for p in listed]
         if caller.voter is not None:
-            voted = voted_polls(session, meeting_id=meeting_id, person_id=caller.voter.person_id)
+            voter_id = caller.voter.person_id
+            voted = voted_polls(session, meeting_id=meeting_id, person_id=voter_id)
+            standing = voter_standing(session, meeting_id=meeting_id, person_id=voter_id)
+            voter = get_person(session, person_id=voter_id)
+            own = own_ballots(session, polls=listed, voter=voter, standing=standing)
             for read in found:
                 read.you_voted = read.id in voted
+                read.your_ballots = [own_ballot_read(b) for b in own[read.id]]
         return found
 
 

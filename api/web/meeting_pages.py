@@ -12,8 +12,9 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
 from api.web.forms import MeetingForm, MeetingFormDep, PersonForm, Text, parse_id, parse_time
+from api.web.held_links import HeldLink
 from api.web.render import render
-from api.web.voting_links import IssuedLink, issued_link, not_stored
+from api.web.voting_links import held_for_page, not_stored, show_once
 from attendance.board import count_statuses
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError
@@ -99,7 +100,9 @@ def meeting_page(
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     zone = services.settings.timezone
-    return meeting_view(request, session, zone, staff, meeting_id, q=q)
+    issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
+    page = meeting_view(request, session, zone, staff, meeting_id, issued=issued, gone=gone, q=q)
+    return not_stored(page) if issued or gone else page
 
 
 def meeting_view(
@@ -109,8 +112,9 @@ def meeting_view(
     staff: Staff,
     meeting_id: int,
     error: DomainError | None = None,
-    issued: IssuedLink | None = None,
+    issued: HeldLink | None = None,
     *,
+    gone: bool = False,
     q: str = "",
     new_person: PersonForm | None = None,
 ) -> Response:
@@ -129,6 +133,7 @@ def meeting_view(
         counts=count_statuses(rows),
         pending=count_pending(session, meeting_id=meeting_id),
         issued=issued,
+        issued_gone=gone,
         rights=roster_rights(session, meeting_id=meeting_id),
         q=q,
         candidates=roster_candidates(session, meeting_id=meeting_id, query=q),
@@ -218,13 +223,28 @@ def manual_checkin(
         session.rollback()
         return meeting_view(request, session, zone, staff, meeting_id, exc)
     result = arrival.result
-    if arrival.voting_token is not None:
-        # Staff checked a voting member in: the link is theirs to hand over, shown once.
-        name = result.event.person.full_name
-        issued = issued_link(services.settings, token=arrival.voting_token, name=name)
-        return not_stored(meeting_view(request, session, zone, staff, meeting_id, issued=issued))
+    if arrival.voting_token is not None or arrival.voting_link_held:
+        # Staff checked a voting member in: the link is theirs to hand over, shown once after
+        # the redirect; or the link issued earlier still works, and the page says so.
+        return show_once(
+            request,
+            services,
+            staff,
+            page=f"/meetings/{meeting_id}",
+            meeting_id=meeting_id,
+            person=result.event.person,
+            token=arrival.voting_token,
+            checked_in=True,
+        )
     anchor = f"#person-{result.event.person_id}"
     return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_in{anchor}", status_code=303)
+
+
+@router.get("/meetings/{meeting_id}/checkin")
+@router.get("/meetings/{meeting_id}/checkout")
+def after_correction(meeting_id: int, staff: StaffDep) -> Response:
+    """The address of a form post, opened again (history, a bookmark): the meeting's page."""
+    return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
 
 
 @router.post("/meetings/{meeting_id}/checkout")

@@ -187,6 +187,13 @@ def add_photo(
     return _person(request, session, zone, staff, person_id, PersonForm.of(person), verdict, status)
 
 
+@router.get("/people/{person_id}/photos")
+def after_photo(person_id: int, staff: StaffDep) -> Response:
+    """The upload's address, opened again (a reload after the answer, history): the person's
+    page, not 405; the photo is sent again only by choosing it again."""
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
 @router.post("/people/{person_id}/photos/{template_id}/delete")
 def erase_photo(person_id: int, template_id: int, session: SessionDep, staff: StaffDep) -> Response:
     erase_template(session, person_id=person_id, template_id=template_id)

@@ -6,20 +6,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from markupsafe import Markup
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from api.convert_voting import qr_svg, voting_url
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
-from api.link_reach import unreachable
 from api.web.forms import Text, parse_id
+from api.web.held_links import HeldLink
 from api.web.render import render
+from api.web.voting_links import held_for_page, not_stored, show_once
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
+from attendance.people import get_person
 from attendance.presence import present_events
 from attendance.roster import roster_rights
 from attendance.staff.sessions import Staff
@@ -81,7 +81,10 @@ BLANK = PollForm(abstentions_in_base="on")
 def polls_page(
     meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
 ) -> Response:
-    return _polls(request, session, services.settings.timezone, staff, meeting_id, BLANK)
+    issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
+    zone = services.settings.timezone
+    page = _polls(request, session, zone, staff, meeting_id, BLANK, issued=issued, gone=gone)
+    return not_stored(page) if issued or gone else page
 
 
 def _polls(
@@ -92,7 +95,8 @@ def _polls(
     meeting_id: int,
     form: PollForm,
     error: DomainError | None = None,
-    issued: dict[str, object] | None = None,
+    issued: HeldLink | None = None,
+    gone: bool = False,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     members = [row.person for row in meeting_attendance(session, meeting_id=meeting_id)]
@@ -121,6 +125,7 @@ def _polls(
         proxies=[(names.get(p.grantor_id, "?"), names.get(p.holder_id, "?"), p) for p in given],
         form=form,
         issued=issued,
+        issued_gone=gone,
     )
 
 
@@ -283,21 +288,28 @@ def new_link(
     staff: StaffDep,
     person_id: Text = "",
 ) -> Response:
+    """A new link for the member chosen; shown once, with their name, after the redirect."""
     zone = services.settings.timezone
     try:
-        person = parse_id(person_id)
-        token = issue_pass(session, meeting_id=meeting_id, person_id=person, actor=staff.actor)
+        person = get_person(session, person_id=parse_id(person_id))
+        token = issue_pass(session, meeting_id=meeting_id, person_id=person.id, actor=staff.actor)
     except DomainError as exc:
         session.rollback()
         return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
-    url = voting_url(services.settings, token)
-    # The QR code is our own SVG, drawn from the URL; nothing typed by a person is in it.
-    issued = {
-        "person_id": person,
-        "url": url,
-        "qr": Markup(qr_svg(url)),
-        "reach": unreachable(url, services.settings),
-    }
-    response = _polls(request, session, zone, staff, meeting_id, BLANK, issued=issued)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    page = f"/meetings/{meeting_id}/polls"
+    return show_once(
+        request,
+        services,
+        staff,
+        page=page,
+        meeting_id=meeting_id,
+        person=person,
+        token=token,
+        checked_in=False,
+    )
+
+
+@router.get("/meetings/{meeting_id}/voting-link")
+def after_new_link(meeting_id: int, staff: StaffDep) -> Response:
+    """The address of the form post, opened again (history, a bookmark): the polls page."""
+    return RedirectResponse(f"/meetings/{meeting_id}/polls", status_code=303)

@@ -44,6 +44,8 @@ POLL_TEXTS: dict[str, tuple[str, str]] = {
     "state_closed": ("Đã kết thúc", "Closed"),
     "open_poll": ("Mở biểu quyết", "Open the poll"),
     "close_poll": ("Kết thúc biểu quyết", "Close the poll"),
+    "open_opinions": ("Mở lấy ý kiến", "Open for opinions"),
+    "close_opinions": ("Kết thúc lấy ý kiến", "Close the opinions"),
     "close_confirm": (
         "Kết thúc biểu quyết và công bố kết quả?",
         "Close the poll and publish the result?",
@@ -65,6 +67,9 @@ POLL_TEXTS: dict[str, tuple[str, str]] = {
     "named_choices": ("Phiếu ghi tên", "Named ballots"),
     "cast_by": ("Người bỏ thay", "Cast by"),
     "opinions": ("Ý kiến", "Opinions"),
+    "opinions_count": ("ý kiến", "opinions"),
+    "opinions_named": ("Ý kiến ghi tên", "Named opinions"),
+    "opinions_anonymous": ("Ý kiến không ghi tên", "Anonymous opinions"),
     "no_opinions": ("Chưa có ý kiến.", "No opinions yet."),
     "anonymous": ("Ẩn danh", "Anonymous"),
     "proxies": ("Ủy quyền", "Proxies"),
@@ -85,6 +90,28 @@ POLL_TEXTS: dict[str, tuple[str, str]] = {
     "voting_link_issued": (
         "Đã điểm danh {name}. Liên kết bỏ phiếu của đại biểu (chỉ hiện một lần):",
         "{name} is checked in. The delegate's voting link (shown only once):",
+    ),
+    "voting_link_for": (
+        "Liên kết bỏ phiếu của đại biểu {name} (chỉ hiện một lần):",
+        "Voting link of {name} (shown only once):",
+    ),
+    "voting_link_of": ("Liên kết bỏ phiếu của đại biểu {name}", "Voting link of {name}"),
+    "checked_in_name": ("Đã điểm danh {name}.", "{name} is checked in."),
+    "voting_link_earlier": (
+        "Đã cấp liên kết trước: liên kết bỏ phiếu đại biểu đang giữ vẫn dùng được và tự hiện "
+        "phiếu; không cấp liên kết mới.",
+        "Link issued earlier: the voting link the delegate holds still works and shows the "
+        "ballot by itself; no new link was issued.",
+    ),
+    "voting_link_shown": (
+        "Liên kết này đã hiện một lần và không hiện lại. Nếu chưa trao được cho đại biểu, hãy "
+        "cấp liên kết mới.",
+        "This link was shown once and is not shown again. If it did not reach the delegate, "
+        "issue a new one.",
+    ),
+    "voting_link_gone": (
+        "Liên kết bỏ phiếu chỉ hiện một lần và không còn ở đây. Nếu cần, hãy cấp liên kết mới.",
+        "A voting link is shown only once and is no longer here. If needed, issue a new one.",
     ),
     "person": ("Đại biểu", "Member"),
     "ok_opened": ("Đã mở biểu quyết.", "The poll is open."),

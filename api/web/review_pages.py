@@ -8,8 +8,9 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
 from api.web.forms import Text
+from api.web.held_links import HeldLink
 from api.web.render import render
-from api.web.voting_links import IssuedLink, issued_link, not_stored
+from api.web.voting_links import held_for_page, not_stored, show_once
 from attendance.audit_view import source_text
 from attendance.errors import DomainError, NotFound
 from attendance.meetings import get_meeting
@@ -24,7 +25,10 @@ router = APIRouter(include_in_schema=False)
 def review_page(
     meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
 ) -> Response:
-    return _page(request, session, services.settings.timezone, staff, meeting_id)
+    issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
+    zone = services.settings.timezone
+    page = _page(request, session, zone, staff, meeting_id, issued=issued, gone=gone)
+    return not_stored(page) if issued or gone else page
 
 
 def _page(
@@ -34,7 +38,8 @@ def _page(
     staff: StaffDep,
     meeting_id: int,
     error: DomainError | None = None,
-    issued: IssuedLink | None = None,
+    issued: HeldLink | None = None,
+    gone: bool = False,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     items = pending_reviews(session, meeting_id=meeting_id)
@@ -53,6 +58,7 @@ def _page(
         enrolled=enrolled_faces(session, person_ids=people),
         sources={i.id: source_text(i.source) for i in items},
         issued=issued,
+        issued_gone=gone,
     )
 
 
@@ -89,6 +95,14 @@ def reject(
     return _resolve(request, session, services, staff, item_id, note, confirm=False)
 
 
+@router.get("/review/{item_id}/confirm")
+@router.get("/review/{item_id}/reject")
+def after_resolve(item_id: int, session: SessionDep, staff: StaffDep) -> Response:
+    """The address of a form post, opened again (history, a bookmark): the queue's page."""
+    meeting_id = get_review(session, item_id=item_id).meeting_id
+    return RedirectResponse(f"/meetings/{meeting_id}/review", status_code=303)
+
+
 def _resolve(
     request: Request,
     session: SessionDep,
@@ -118,10 +132,18 @@ def _resolve(
     except DomainError as exc:
         session.rollback()
         return _page(request, session, zone, staff, meeting_id, exc)
-    if confirmed is not None and confirmed.voting_token is not None:
-        # A secretary confirming is staff checking in: the link is theirs to hand over, once.
-        name = confirmed.item.candidate.full_name
-        issued = issued_link(services.settings, token=confirmed.voting_token, name=name)
-        return not_stored(_page(request, session, zone, staff, meeting_id, issued=issued))
+    if confirmed is not None and (confirmed.voting_token or confirmed.voting_link_held):
+        # A secretary confirming is staff checking in: the link is theirs to hand over, shown
+        # once after the redirect; or the link issued earlier still works, and it says so.
+        return show_once(
+            request,
+            services,
+            staff,
+            page=f"/meetings/{meeting_id}/review",
+            meeting_id=meeting_id,
+            person=confirmed.item.candidate,
+            token=confirmed.voting_token,
+            checked_in=True,
+        )
     done = "confirmed" if confirm else "rejected"
     return RedirectResponse(f"/meetings/{meeting_id}/review?ok={done}", status_code=303)

@@ -1,24 +1,23 @@
-"""A voting link a staff check-in just earned, shown once on the page that made it."""
+"""A voting link a page just issued: held (api/web/held_links.py) while the form post
+redirects, then shown once, with whose it is, on the page the redirect opens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from markupsafe import Markup
-from starlette.responses import Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
 from api.convert_voting import qr_svg, voting_url
-from api.link_reach import UnreachableLink, unreachable
+from api.link_reach import unreachable
+from api.services import Services
+from api.web.held_links import HeldLink, IssuedLink
+from api.web.render import LANGS
+from attendance.orm import Person
 from attendance.settings import Settings
+from attendance.staff.sessions import Staff
 
-
-@dataclass(frozen=True)
-class IssuedLink:
-    name: str
-    url: str
-    qr: Markup
-    # Shown with the link when phones cannot open it (_link_reach.html).
-    reach: UnreachableLink | None = None
+# The address parameter naming the held link: a key to it, never the link itself.
+PARAM = "link"
 
 
 def issued_link(settings: Settings, *, token: str, name: str) -> IssuedLink:
@@ -31,3 +30,49 @@ def not_stored(response: Response) -> Response:
     """The link is a credential: no browser or proxy keeps the page that shows it."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def show_once(
+    request: Request,
+    services: Services,
+    staff: Staff,
+    *,
+    page: str,
+    meeting_id: int,
+    person: Person,
+    token: str | None,
+    checked_in: bool,
+) -> Response:
+    """Hold the link (or, with no token, the word that the earlier one still works) and
+    send the browser to `page`, a GET page that shows it once: a reload posts nothing."""
+    link = (
+        None
+        if token is None
+        else issued_link(services.settings, token=token, name=person.full_name)
+    )
+    held = HeldLink(
+        meeting_id=meeting_id,
+        person_id=person.id,
+        name=person.full_name,
+        title=person.title,
+        unit=person.unit,
+        link=link,
+        checked_in=checked_in,
+        earlier=token is None,
+    )
+    key = services.held_links.keep(held, staff_token_id=staff.token_id)
+    lang = request.query_params.get("lang")
+    language = f"&lang={lang}" if lang in LANGS else ""
+    return RedirectResponse(f"{page}?{PARAM}={key}{language}#issued-link", status_code=303)
+
+
+def held_for_page(
+    request: Request, services: Services, staff: Staff, *, meeting_id: int
+) -> tuple[HeldLink | None, bool]:
+    """The held link this address names, and whether it named one that is gone (expired,
+    another worker's, or after a restart), so the page can say to issue a new one."""
+    key = request.query_params.get(PARAM)
+    if not key:
+        return None, False
+    held = services.held_links.take(key, staff_token_id=staff.token_id, meeting_id=meeting_id)
+    return held, held is None

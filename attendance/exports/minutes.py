@@ -7,6 +7,7 @@ from attendance.exports.pdf_document import FAMILY, ReportPdf, nfc, vietnamese_d
 from attendance.exports.report import MeetingReport, PollSummary
 
 NO_POLLS = "Không có biểu quyết."
+NO_OPINIONS = "Không có ý kiến nào."
 BLANK = "…………………………"
 SIGNATURE_SPACE = 45  # mm: two titles, the note, room to sign and write the name
 # The national motto as the state's documents write it: en dashes (U+2013), not hyphens.
@@ -50,6 +51,13 @@ def poll_sentences(polls: tuple[PollSummary, ...]) -> list[str]:
         return [f"- {NO_POLLS}"]
     lines = []
     for poll in polls:
+        if poll.opinion:  # not a vote: its opinions, one per line
+            lines.append(f"- {poll.title}: {poll.outcome[0].lower()}{poll.outcome[1:]}.")
+            lines += [
+                f"  + {o.full_name}: {o.text}" if o.full_name else f"  + {o.text}"
+                for o in poll.opinions
+            ]
+            continue
         votes = "; ".join(f"{label}: {count}" for label, count in poll.counts)
         lines.append(f"- {poll.title}: {poll.outcome}" + (f" ({votes})." if votes else "."))
     return lines

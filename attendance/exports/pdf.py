@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attendance.exports.minutes import NO_POLLS, write_minutes
+from attendance.exports.minutes import NO_OPINIONS, NO_POLLS, write_minutes
 from attendance.exports.pdf_document import ReportPdf
 from attendance.exports.report import MeetingReport, PollSummary
 
@@ -73,6 +73,10 @@ def write_polls(pdf: ReportPdf, polls: tuple[PollSummary, ...]) -> None:
     for number, poll in enumerate(polls, 1):
         pdf.keep_room(KEEP_WITH_TITLE)
         pdf.line_of_text(f"{number}. {poll.title}", style="B")
+        if poll.opinion:
+            _opinions(pdf, poll)
+            pdf.ln(2)
+            continue
         total = sum(count for _, count in poll.counts)
         rows = [("Phương án", "Số phiếu", "Tỷ lệ")]
         rows += [(label, str(count), _percent(count, total)) for label, count in poll.counts]
@@ -90,6 +94,23 @@ def _named_ballots(pdf: ReportPdf, poll: PollSummary) -> None:
     rows = [("STT", "Họ và tên", "Lựa chọn", "Người bỏ phiếu thay")]
     rows += [(str(i), b.full_name, b.choices, b.cast_by) for i, b in enumerate(poll.named, 1)]
     pdf.grid(rows, widths=(10, 55, 60, 45), aligns=("CENTER", "LEFT", "LEFT", "LEFT"))
+
+
+def _opinions(pdf: ReportPdf, poll: PollSummary) -> None:
+    """An opinion collection: what was said instead of a vote table; who said it on a named
+    one, nobody's on a secret one."""
+    pdf.line_of_text(poll.outcome, style="I")
+    if not poll.opinions:
+        pdf.line_of_text(NO_OPINIONS)
+        return
+    if poll.secret:
+        anonymous = [("STT", "Ý kiến (không ghi tên)")]
+        anonymous += [(str(i), o.text) for i, o in enumerate(poll.opinions, 1)]
+        pdf.grid(anonymous, widths=(10, 160), aligns=("CENTER", "LEFT"))
+        return
+    named = [("STT", "Người góp ý", "Ý kiến")]
+    named += [(str(i), o.full_name, o.text) for i, o in enumerate(poll.opinions, 1)]
+    pdf.grid(named, widths=(10, 45, 115), aligns=("CENTER", "LEFT", "LEFT"))
 
 
 def _percent(count: int, total: int) -> str:

@@ -30,6 +30,14 @@ class NamedBallot:
 
 
 @dataclass(frozen=True)
+class OpinionLine:
+    """One opinion given on an opinion collection (lấy ý kiến)."""
+
+    text: str
+    full_name: str = ""  # "" on a secret one: its opinions have no author
+
+
+@dataclass(frozen=True)
 class PollSummary:
     """One poll's result as the minutes show it; the polls service builds these."""
 
@@ -37,6 +45,10 @@ class PollSummary:
     counts: tuple[tuple[str, int], ...]  # (option label, votes), in the poll's option order
     outcome: str  # e.g. "Thông qua, tán thành 8 trên 10 ..." (never "Kết quả: ..." itself)
     named: tuple[NamedBallot, ...] = ()  # a named poll's ballots, in Vietnamese name order
+    # An opinion collection is not a vote: its opinions, in the order given, stand for counts.
+    opinion: bool = False
+    opinions: tuple[OpinionLine, ...] = ()
+    secret: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -72,22 +73,50 @@ def authenticate_pass(session: Session, *, token: str | None) -> VotingPass:
     return found
 
 
+@dataclass(frozen=True)
+class ArrivalLink:
+    """What a check-in did about the delegate's voting link."""
+
+    token: str | None = None  # a new link, shown once
+    held: bool = False  # earned, but a working link was issued earlier: that one stays
+
+
+NO_LINK = ArrivalLink()
+
+
+def holds_pass(session: Session, *, meeting_id: int, person_id: int) -> bool:
+    """Whether this person holds a voting link for this meeting that still works."""
+    found = session.scalar(
+        select(VotingPass.id).where(
+            VotingPass.meeting_id == meeting_id,
+            VotingPass.person_id == person_id,
+            VotingPass.revoked_at.is_(None),
+        )
+    )
+    return found is not None
+
+
 def issue_pass_on_arrival(
     session: Session, *, event: AttendanceEvent, created: bool, role: str
-) -> str | None:
+) -> ArrivalLink:
     """The one rule for a check-in's voting link: a voting member's first arrival, recorded
-    by staff (`role` may hand out links), brings it. A repeated check-in or a return keeps
-    the old link working (a new pass would cut off the phone that already holds it); a
-    kiosk's word or photo brings none (no liveness check: a photo is no proof of presence)."""
+    by staff (`role` may hand out links), brings one, unless they already hold a working
+    link (handed out before the meeting, at the door): a new pass would cut off the phone
+    that holds it, which then shows the ballot by itself. A repeated check-in or a return
+    keeps the old link too; a kiosk's word or photo brings none (no liveness check: a photo
+    is no proof of presence)."""
     if not created or event.kind != ARRIVED or not may(role, Permission.HAND_OUT_VOTING_LINKS):
-        return None
+        return NO_LINK
     votes = session.scalar(
         select(Participant.voting_rights).where(
             Participant.meeting_id == event.meeting_id, Participant.person_id == event.person_id
         )
     )
     if not votes:
-        return None
-    return issue_pass(
+        return NO_LINK
+    if holds_pass(session, meeting_id=event.meeting_id, person_id=event.person_id):
+        return ArrivalLink(held=True)
+    token = issue_pass(
         session, meeting_id=event.meeting_id, person_id=event.person_id, actor="check-in"
     )
+    return ArrivalLink(token=token)

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.exports.report import NamedBallot, PollSummary
+from attendance.exports.report import NamedBallot, OpinionLine, PollSummary
 from attendance.meetings import get_meeting
 from attendance.names import name_sort_key
+from attendance.voting.opinions import authored_opinions
 from attendance.voting.tables import Poll
 
 # The heads a result's reason starts with (attendance/voting/outcome.py). "Kết quả" is what
@@ -55,6 +56,9 @@ def poll_summaries(session: Session, *, meeting_id: int) -> tuple[PollSummary, .
     )
     summaries = []
     for poll in closed:
+        if poll.kind == "opinion":
+            summaries.append(_opinion_summary(session, poll))
+            continue
         result = stored_result(poll) or {}
         counts = tuple((o["label"], int(o["votes"])) for o in result.get("options", []))
         secrecy = "bỏ phiếu kín" if poll.secrecy == "secret" else "biểu quyết công khai"
@@ -72,3 +76,16 @@ def poll_summaries(session: Session, *, meeting_id: int) -> tuple[PollSummary, .
             )
         summaries.append(PollSummary(poll.title, counts, outcome, named))
     return tuple(summaries)
+
+
+def _opinion_summary(session: Session, poll: Poll) -> PollSummary:
+    """An opinion collection decides nothing: what was said, by whom on a named one."""
+    given = authored_opinions(session, meeting_id=poll.meeting_id, poll_id=poll.id)
+    lines = tuple(
+        OpinionLine(text=o.text, full_name=o.person.full_name if o.person else "") for o in given
+    )
+    kind = "ý kiến không ghi tên" if poll.secrecy == "secret" else "ý kiến ghi tên"
+    outcome = f"Lấy ý kiến, không biểu quyết ({kind}, {len(lines)} ý kiến)"
+    return PollSummary(
+        poll.title, (), outcome, opinion=True, opinions=lines, secret=poll.secrecy == "secret"
+    )

@@ -23,6 +23,30 @@ def test_first_arrival_brings_a_voting_link_and_a_second_sighting_does_not(
     assert observer["created"] and observer["voting_url"] is None  # no vote, no link
 
 
+def test_a_check_in_keeps_the_voting_link_handed_out_before_arrival(
+    client: TestClient, room: Room
+) -> None:
+    url = f"/api/v1/meetings/{room.meeting_id}"
+    handed = client.post(f"{url}/voting-passes", json={"person_id": room.people[0]})
+    assert handed.status_code == 201, handed.text
+    held = {"Authorization": f"Bearer {handed.json()['token']}"}
+    assert client.get("/api/v1/voter", headers=held).json()["voting_status"] == "not_arrived"
+    came = arrive(client, room, room.people[0])
+    assert came["created"] and came["voting_url"] is None and came["voting_link_issued_earlier"]
+    assert "Đã cấp liên kết trước" in came["voting_link_message"]
+    assert "Link issued earlier" in came["voting_link_message"]
+    # The phone that holds the link now has the ballot: nothing was revoked.
+    assert client.get("/api/v1/voter", headers=held).json()["voting_status"] == "present"
+    poll = new_poll(client, room, quorum="0")
+    assert ballot(client, room, poll, held).status_code == 201
+    issued = [a for a in client.get(f"{url}/audit").json() if a["action"] == "voting_pass_issued"]
+    assert len(issued) == 1
+    # Someone who holds none still gets one, and says nothing of an earlier one.
+    other = arrive(client, room, room.people[1])
+    assert other["voting_url"] and not other["voting_link_issued_earlier"]
+    assert other["voting_link_message"] is None
+
+
 def test_delegate_votes_once_with_their_link(client: TestClient, room: Room) -> None:
     headers = present(client, room)
     poll = new_poll(client, room)

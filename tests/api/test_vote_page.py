@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from api_support import create_meeting, create_people
 from fastapi.testclient import TestClient
 from polls_support import today
+
+from api.vote_page import TEXTS
 
 
 def test_voting_link_keeps_its_token_out_of_the_address_the_server_sees(
@@ -66,3 +70,15 @@ def test_polls_tell_a_delegate_whether_they_voted(client: TestClient) -> None:
     assert [p["you_voted"] for p in client.get(polls, headers=links[0]).json()] == [True]
     assert [p["you_voted"] for p in client.get(polls, headers=links[1]).json()] == [False]
     assert [p["you_voted"] for p in client.get(polls).json()] == [None]  # staff
+
+
+def test_the_phone_page_addresses_a_delegate_as_dong_chi_throughout() -> None:
+    """Delegates in Vietnamese administrative meetings are "đồng chí", never "bạn"."""
+    texts = TEXTS["vi"]
+    assert not [key for key, text in texts.items() if re.search(r"\bbạn\b", text, re.I)]
+    assert texts["voted"] == "Đồng chí đã bỏ phiếu."
+    assert texts["voted_by"].format(name="Nguyễn Văn An") == (
+        "Đồng chí đã được bỏ phiếu thay bởi Nguyễn Văn An."
+    )
+    assert texts["kind_opinion"] == "Lấy ý kiến" and TEXTS["en"]["kind_opinion"] == "Opinions"
+    assert set(TEXTS["vi"]) == set(TEXTS["en"])

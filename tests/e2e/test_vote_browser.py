@@ -65,10 +65,10 @@ def test_delegate_votes_from_the_link_and_sees_the_result(
     # The page polls every 3 s: the newly opened poll appears by itself.
     page.get_by_label("Đồng ý", exact=True).check(timeout=10_000)
     page.get_by_role("button", name="Gửi phiếu").click()
-    page.get_by_text("Đã ghi nhận phiếu của bạn.").wait_for()
+    page.get_by_text("Đã ghi nhận phiếu của đồng chí.").wait_for()
     assert ok(admin.get(f"{polls}/{poll['id']}/tally"))["options"][0]["votes"] == 1
     page.reload()
-    page.get_by_text("Bạn đã bỏ phiếu.").wait_for()
+    page.get_by_text("Đồng chí đã bỏ phiếu.").wait_for()
     ok(admin.post(f"{polls}/{poll['id']}/close"))
     page.get_by_text("Thông qua: tán thành 1 trên 1").wait_for(timeout=10_000)
     page.close()

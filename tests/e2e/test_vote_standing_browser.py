@@ -117,17 +117,18 @@ def test_absent_members_and_observers_are_told_before_any_ballot(
     page.goto(room.link("Phan Văn Khách"))
     page.get_by_text("Đồng chí dự họp với tư cách khách mời").first.wait_for()
 
-    # A present member holding a proxy chooses for whom by name, not by a number.
+    # A present member holding a proxy votes for each by name, not by a number: his own
+    # ballot and his grantor's, each with its own form.
     page.goto(room.link("Ngô Bảo Châu"))
-    page.get_by_label("Đồng ý", exact=True).wait_for()
+    page.get_by_label("Đồng ý", exact=True).first.wait_for()
     assert page.locator("input[type=number]").count() == 0
-    whom = page.locator("select[name=on_behalf_of]")
-    options = whom.locator("option").all_inner_texts()
-    assert options == ["Bản thân tôi", "Đỗ Văn Ủy (được ủy quyền)"]
-    whom.select_option(label="Đỗ Văn Ủy (được ủy quyền)")
-    page.get_by_label("Đồng ý", exact=True).check()
-    page.get_by_role("button", name="Gửi phiếu").click()
-    page.get_by_text("Đã ghi nhận phiếu của bạn.").wait_for()
+    card = page.locator(f"#poll-{poll['id']}")
+    assert card.locator("h3").all_inner_texts() == ["Bản thân tôi", "Đỗ Văn Ủy (được ủy quyền)"]
+    for_grantor = page.locator(f"#ballot-{poll['id']}-{room.ids['Đỗ Văn Ủy']}")
+    for_grantor.get_by_label("Đồng ý", exact=True).check()
+    for_grantor.get_by_role("button", name="Gửi phiếu").click()
+    page.get_by_text("Đã ghi nhận phiếu của đồng chí.").wait_for()
+    page.get_by_text("Đồng chí đã bỏ phiếu thay Đỗ Văn Ủy.").wait_for()
     tally = ok(room.admin.get(f"{room.url}/polls/{poll['id']}/tally"))
     assert [(p["grantor"]["full_name"], p["holder"]["full_name"]) for p in tally["proxies"]] == [
         ("Đỗ Văn Ủy", "Ngô Bảo Châu")
@@ -163,12 +164,12 @@ def test_a_second_voting_link_in_the_same_tab_switches_the_delegate(
     assert second.split("#", 1)[1] in page.get_attribute("#other-lang", "href")
     page.get_by_label("Đồng ý", exact=True).check()
     page.get_by_role("button", name="Gửi phiếu").click()
-    page.get_by_text("Đã ghi nhận phiếu của bạn.").wait_for()
+    page.get_by_text("Đã ghi nhận phiếu của đồng chí.").wait_for()
     tally = ok(room.admin.get(f"{room.url}/polls/{poll['id']}/tally"))
     assert [p["full_name"] for p in tally["not_voted"]] == ["Lê Văn Tám"]
 
     page.goto(first)  # and back: the first delegate again, who has not voted
     wait_until(page, "document.getElementById('delegate').textContent === 'Lê Văn Tám'", 10)
     page.get_by_label("Đồng ý", exact=True).wait_for()
-    assert page.get_by_text("Bạn đã bỏ phiếu.").count() == 0
+    assert page.get_by_text("Đồng chí đã bỏ phiếu.").count() == 0
     page.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of
+from web_support import ADMIN_TOKEN, create_meeting, followed, post, sign_in, text_of
 
 from api.link_reach import lan_address, unreachable
 from attendance.settings import Settings
@@ -49,12 +49,13 @@ def test_pages_that_hand_out_links_say_when_phones_cannot_open_them(
     client, meeting_id, person_id = _secretary_with_a_member(make_client, public_url)
     # The meeting page's manual check-in of a voting member shows their link once.
     came = {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a", "at": "2026-03-02T08:05"}
-    checked_in = post(client, f"/meetings/{meeting_id}/checkin", came)
+    checked_in = followed(client, post(client, f"/meetings/{meeting_id}/checkin", came))
     assert checked_in.status_code == 200 and f"{public_url}/vote#vp_" in checked_in.text
     assert _notice_shown(checked_in.text, WHY_VI, FIX_VI, "--host 0.0.0.0") is expected
     # The poll page's new voting link, here in English.
-    issued = post(
-        client, f"/meetings/{meeting_id}/voting-link?lang=en", {"person_id": str(person_id)}
+    issued = followed(
+        client,
+        post(client, f"/meetings/{meeting_id}/voting-link?lang=en", {"person_id": str(person_id)}),
     )
     assert issued.status_code == 200 and f"{public_url}/vote#vp_" in issued.text
     assert _notice_shown(issued.text, WHY_EN, "ATTEND_PUBLIC_URL=http://") is expected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, create_meeting, post, text_of, voting_link_on
+from web_support import ADMIN_TOKEN, create_meeting, followed, post, text_of, voting_link_on
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -79,7 +79,7 @@ def test_manual_check_in_needs_a_reason_and_is_logged_with_who(client: TestClien
     assert "Cần ghi lý do" in refused.text
     # The meeting (2026-03-02 08:00-11:00) is over: the secretary types when they came.
     came = {"person_id": str(person_id), "reason": "Quên thẻ", "key": "a", "at": "2026-03-02T08:05"}
-    done = post(client, url, came)
+    done = followed(client, post(client, url, came))
     assert done.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in text_of(done.text)
     voter = client.get("/api/v1/voter", headers=voting_link_on(done))
     assert voter.status_code == 200 and voter.json()["person"]["id"] == person_id
@@ -110,7 +110,7 @@ def test_manual_check_in_keeps_to_the_meetings_window(client: TestClient) -> Non
         page = text_of(refused.text)
         assert "ngoài giờ điểm danh" in page or "ở tương lai" in page, page
     assert "Vắng" in text_of(client.get(f"/meetings/{meeting_id}").text)
-    came = post(client, url, base | {"at": "2026-03-02T08:20"})
+    came = followed(client, post(client, url, base | {"at": "2026-03-02T08:20"}))
     assert came.status_code == 200 and "issued-link" in came.text  # her voting link, once
     assert "Đi muộn 08:20" in text_of(client.get(f"/meetings/{meeting_id}").text)
 

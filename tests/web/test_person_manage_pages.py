@@ -89,7 +89,7 @@ def test_someone_who_came_needs_the_second_yes(client: TestClient) -> None:
     roster = {"person_ids": [person]}
     client.put(f"/api/v1/meetings/{meeting}/participants", json=roster, headers=BEARER)
     came = {"person_id": str(person), "reason": "Đến muộn", "key": "k1", "at": "2026-03-02T08:05"}
-    assert post(client, f"/meetings/{meeting}/checkin", came).status_code == 200
+    assert post(client, f"/meetings/{meeting}/checkin", came).status_code == 303
     page = client.get(f"/people/{person}/delete")
     assert "1 lần điểm danh / ra về" in text_of(page.text)
     assert 'name="force" value="true" required' in page.text

@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, create_meeting, post, text_of
+from web_support import ADMIN_TOKEN, create_meeting, followed, post, text_of
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 MEMBERS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu")
@@ -113,7 +113,9 @@ def test_proxies_and_a_new_voting_link_with_its_qr_code(client: TestClient) -> N
     assert post(client, f"/meetings/{meeting_id}/proxies", form).status_code == 303
     page = text_of(client.get(f"/meetings/{meeting_id}/polls").text)
     assert "Lê Minh Châu → Nguyễn Văn An" in page
-    issued = post(client, f"/meetings/{meeting_id}/voting-link", {"person_id": str(ids[1])})
+    issued = followed(
+        client, post(client, f"/meetings/{meeting_id}/voting-link", {"person_id": str(ids[1])})
+    )
     assert issued.status_code == 200 and "<svg" in issued.text and "/vote#vp_" in issued.text
     assert issued.headers["cache-control"] == "no-store"
     revoked = post(client, f"/meetings/{meeting_id}/proxies/{ids[2]}/revoke", {})
@@ -124,3 +126,29 @@ def test_proxies_and_a_new_voting_link_with_its_qr_code(client: TestClient) -> N
 def test_poll_pages_need_a_signed_in_secretary(anonymous: TestClient) -> None:
     response = anonymous.get("/meetings/1/polls", follow_redirects=False)
     assert response.status_code in (303, 401)
+
+
+def test_an_opinion_collection_is_not_shown_as_a_vote(client: TestClient) -> None:
+    meeting_id, _, links = _room(client)
+    poll_id = _create(client, meeting_id, title="Góp ý dự thảo quy chế", kind="opinion")
+    assert post(client, f"/meetings/{meeting_id}/polls/{poll_id}/open", {}).status_code == 303
+    said = client.post(
+        f"/api/v1/meetings/{meeting_id}/polls/{poll_id}/opinions",
+        json={"text": "Đề nghị bổ sung điều 5"},
+        headers=links[0],
+    )
+    assert said.status_code == 201, said.text
+    page = text_of(client.get(f"/meetings/{meeting_id}/polls/{poll_id}").text)
+    assert "Lấy ý kiến · Ý kiến ghi tên" in page and "1 ý kiến" in page
+    assert "Nguyễn Văn An : Đề nghị bổ sung điều 5" in page
+    assert "Kết thúc lấy ý kiến" in page
+    for vote_word in ("Tính trên", "Đa số", "Tối thiểu có mặt", "Số phiếu", "Chưa bỏ phiếu"):
+        assert vote_word not in page, vote_word
+    assert post(client, f"/meetings/{meeting_id}/polls/{poll_id}/close", {}).status_code == 303
+    closed = text_of(client.get(f"/meetings/{meeting_id}/polls/{poll_id}").text)
+    assert "Số phiếu" not in closed and "Tính trên" not in closed
+    screen = text_of(client.get(f"/meetings/{meeting_id}/polls/{poll_id}/screen").text)
+    assert "Lấy ý kiến" in screen and "1 ý kiến" in screen and "Số phiếu" not in screen
+    listed = client.get(f"/meetings/{meeting_id}/polls").text
+    row = re.search(rf'<tr id="poll-{poll_id}">.*?</tr>', listed, re.S)
+    assert row is not None and '<td class="num">–</td>' in row.group(0)

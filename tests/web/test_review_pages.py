@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from match_support import grey_similarity
 from PIL import Image
-from web_support import ADMIN_TOKEN, create_meeting, post, sign_in, text_of, voting_link_on
+from web_support import (
+    ADMIN_TOKEN,
+    create_meeting,
+    followed,
+    post,
+    sign_in,
+    text_of,
+    voting_link_on,
+)
 
 from attendance.settings import MatchSettings
 
@@ -59,7 +67,7 @@ def test_a_face_just_under_the_threshold_is_queued_then_confirmed(
     item_id = int(re.findall(r"/review/(\d+)/crop.jpg", page.text)[0])
     crop = client.get(f"/review/{item_id}/crop.jpg")
     assert crop.headers["content-type"] == "image/jpeg" and crop.content[:2] == b"\xff\xd8"
-    confirmed = post(client, f"/review/{item_id}/confirm", {"note": ""})
+    confirmed = followed(client, post(client, f"/review/{item_id}/confirm", {"note": ""}))
     # A secretary confirming is staff checking in: the voting member's link comes, once.
     assert confirmed.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in confirmed.text
     voter = client.get("/api/v1/voter", headers=voting_link_on(confirmed))
@@ -112,8 +120,23 @@ def test_a_kiosk_sighting_waits_in_the_queue_and_confirming_checks_the_person_in
     item_id = sighting.json()["review_id"]
     shown = client.get(f"/review/{item_id}/crop.jpg")
     assert shown.status_code == 200 and shown.content[:2] == b"\xff\xd8"
-    confirmed = post(client, f"/review/{item_id}/confirm", {"note": ""})
+    # He was handed his voting link before he came: confirming him keeps it working.
+    handed = client.post(
+        f"/api/v1/meetings/{meeting_id}/voting-passes", json={"person_id": ids[0]}, headers=BEARER
+    )
+    held = {"Authorization": f"Bearer {handed.json()['token']}"}
+    answer = post(client, f"/review/{item_id}/confirm", {"note": ""})
+    assert answer.status_code == 303 and "vp_" not in answer.headers["location"]
+    confirmed = client.get(answer.headers["location"])
     assert confirmed.status_code == 200 and "Đã điểm danh Nguyễn Văn An" in confirmed.text
+    assert "Đã cấp liên kết trước" in text_of(confirmed.text) and "/vote#vp_" not in confirmed.text
+    voter = client.get("/api/v1/voter", headers=held)
+    assert voter.status_code == 200 and voter.json()["voting_status"] == "present"
+    # The confirm address opened later (history): the queue, not 405.
+    later = client.get(f"/review/{item_id}/confirm", follow_redirects=False)
+    assert (
+        later.status_code == 303 and later.headers["location"] == f"/meetings/{meeting_id}/review"
+    )
     attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance", headers=BEARER).json()
     status = {row["person"]["id"]: row["status"] for row in attendance}
     assert status[ids[0]] != "absent" and status[ids[1]] == "absent"

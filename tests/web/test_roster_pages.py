@@ -6,7 +6,7 @@ import html
 import re
 
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, post, text_of, xlsx
+from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, followed, post, text_of, xlsx
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SHEET = [
@@ -135,7 +135,7 @@ def test_replacing_lists_who_goes_and_keeps_who_already_arrived(client: TestClie
     dung = next(p for p in client.get("/api/v1/people").json() if p["code"] == "DB-7")
     came = {"person_id": str(dung["id"]), "reason": "Đến bằng cửa phụ", "key": "k1"}
     came["at"] = "2026-03-02T08:05"  # the meeting is over: the time they came
-    arrived = post(client, f"/meetings/{meeting_id}/checkin", came)
+    arrived = followed(client, post(client, f"/meetings/{meeting_id}/checkin", came))
     assert arrived.status_code == 200 and "issued-link" in arrived.text  # her voting link, once
 
     page = text_of(_upload(client, meeting_id, xlsx(SHEET)))

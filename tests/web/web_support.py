@@ -58,6 +58,12 @@ def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     return out.getvalue()
 
 
+def followed(client: TestClient, response: httpx.Response) -> httpx.Response:
+    """The page a form post's redirect opens, as a browser ends on it."""
+    assert response.status_code == 303, response.text
+    return client.get(response.headers["location"])
+
+
 def voting_link_on(page: httpx.Response) -> dict[str, str]:
     """The voting link a page shows once, as the Authorization header its delegate sends."""
     assert page.headers.get("cache-control") == "no-store"

@@ -9,7 +9,7 @@ const T = CONFIG.texts;
 const REFRESH_MS = 3000;
 const LANG_LINK = document.getElementById("other-lang");
 const LANG_HREF = LANG_LINK.getAttribute("href");
-let current = null; // {token, base, me, shown, timer}: the delegate this page acts for
+let current = null; // {token, base, me, shown, timer, notes}: the delegate this page acts for
 
 function live(d) { return d === current; }
 async function api(d, path, options = {}) {
@@ -40,40 +40,63 @@ async function showResult(d, poll, card) {
   const head = cut < 0 ? T.result + ": " : reason.slice(0, cut + 2);
   card.append(el("p", {class: "result"}, el("strong", {}, head), cut < 0 ? reason : reason.slice(cut + 2)));
 }
-function ballotForm(d, poll, card) {
-  // For whom: oneself unless already voted, and each absent member whose proxy is held.
-  const whom = poll.you_voted ? [] : [["", T.myself]];
-  for (const p of d.me.proxies_for) whom.push([String(p.id), p.full_name + " " + T.by_proxy]);
-  if (!whom.length) return;
-  const form = el("form", {"data-poll": poll.id});
+function fill(text, name) { return text.replace("{name}", name); }
+function ballotKey(poll, b) { return poll.id + ":" + b.person.id; }
+function castText(d, b) {
+  // Said from the delegate's side: their own ballot, or a grantor's, and who cast it.
+  const byMe = b.cast_by.id === d.me.person.id;
+  if (b.for_self) return byMe ? T.voted : fill(T.voted_by, b.cast_by.full_name);
+  return byMe ? fill(T.voted_for, b.person.full_name) : fill(T.voted_self, b.person.full_name);
+}
+function ballotSection(d, poll, b, titled) {
+  // One member's ballot: the delegate's own, or an absent grantor's. Each has its own form,
+  // which sends for that member only: a change of one's own vote never lands on a grantor's.
+  const box = el("section", {class: "ballot", id: "ballot-" + poll.id + "-" + b.person.id});
+  if (titled) box.append(el("h3", {}, b.for_self ? T.myself : b.person.full_name + " " + T.by_proxy));
+  if (b.voted) {
+    box.append(el("p", {class: "message ok"}, castText(d, b)));
+    if (b.option_ids) {
+      const labels = poll.options.filter(o => b.option_ids.includes(o.id)).map(o => o.label);
+      box.append(el("p", {class: "chosen"}, T.chosen + " ", el("strong", {}, labels.join(", "))));
+    }
+  } else if (b.grantor_present) {
+    box.append(el("p", {class: "message notice"}, fill(T.grantor_present, b.person.full_name)));
+  }
+  if (b.may_cast) box.append(ballotForm(d, poll, b));
+  const note = d.notes[ballotKey(poll, b)];
+  if (note) box.append(el("p", {class: "message ok"}, note));
+  return box;
+}
+function ballotForm(d, poll, b) {
+  const form = el("form", {"data-poll": poll.id, "data-for": b.person.id});
   const many = poll.max_choices > 1;
   if (many) form.append(el("p", {}, T.choose + " " + poll.max_choices));
   for (const o of poll.options) {
     const input = el("input", {type: many ? "checkbox" : "radio", name: "option", value: o.id});
+    if (b.option_ids && b.option_ids.includes(o.id)) input.checked = true; // what stands now
     form.append(el("label", {class: "option"}, input, " " + o.label));
   }
-  const select = el("select", {name: "on_behalf_of"});
-  for (const [value, label] of whom) select.append(el("option", {value}, label));
-  if (whom.length > 1 || whom[0][0]) {
-    form.append(el("label", {class: "for-whom"}, T.for_whom, select));
-  }
   const box = el("p", {class: "message"});
-  form.append(el("button", {type: "submit"}, T.submit), box);
+  form.append(el("button", {type: "submit"}, b.voted ? T.change : T.submit), box);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!live(d)) return; // a form of the previous delegate never casts as the new one
     const ids = [...form.querySelectorAll("input[name=option]:checked")].map(i => Number(i.value));
     if (!ids.length) return say(box, T.pick, false);
     const body = {option_ids: ids};
-    if (select.value) body.on_behalf_of = Number(select.value);
+    if (!b.for_self) body.on_behalf_of = b.person.id;
+    form.querySelector("button").disabled = true;
     const sent = {method: "POST", body: JSON.stringify(body)};
     const r = await api(d, d.base + "/polls/" + poll.id + "/ballots", sent);
     if (!live(d)) return;
+    form.querySelector("button").disabled = false;
     if (!r.ok) return say(box, r.body ? r.body.detail : "HTTP error", false);
-    say(box, T.thanks, true);
-    if (!select.value) form.querySelector("button").disabled = true;
+    // Drawn again from the server: the ballot as it now stands, with this word under it.
+    d.notes[ballotKey(poll, b)] = r.body.changed ? T.changed : T.thanks;
+    d.shown = "";
+    refresh(d);
   });
-  card.append(form);
+  return form;
 }
 function opinionForm(d, poll, card) {
   const text = el("textarea", {maxlength: "5000"});
@@ -87,7 +110,7 @@ function opinionForm(d, poll, card) {
     if (r.ok) { text.value = ""; say(box, T.sent, true); }
     else say(box, r.body ? r.body.detail : "HTTP error", false);
   });
-  card.append(el("p", {}, el("strong", {}, T.opinion)), text, button, box);
+  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), text, button, box));
 }
 function showStanding(me) {
   const standing = document.getElementById("standing");
@@ -102,29 +125,46 @@ async function refresh(d) {
   const me = d.me = who.body;
   // Redrawn only when something changed, so an opinion being typed is not wiped.
   const signature = JSON.stringify([me.voting_status, me.may_vote, me.may_give_opinions,
-    me.proxies_for.map(p => p.id), r.body.map(p => [p.id, p.state, p.you_voted])]);
+    me.proxies_for.map(p => p.id), r.body.map(p => [p.id, p.state, p.your_ballots])]);
   if (signature === d.shown) return;
   d.shown = signature;
   showStanding(me);
-  const list = document.getElementById("polls");
-  list.replaceChildren();
-  if (!r.body.length) list.append(el("p", {}, T.none));
+  const cards = r.body.length ? [] : [el("p", {}, T.none)];
   for (const poll of [...r.body].reverse()) {
-    const card = el("article", {class: "poll", id: "poll-" + poll.id},
-      el("h2", {}, poll.title, " ", el("span", {class: "state " + poll.state}, T[poll.state])),
-      el("p", {}, T[poll.secrecy]));
-    if (poll.description) card.append(el("p", {}, poll.description));
-    if (poll.state === "open" && poll.kind !== "opinion") {
-      if (poll.you_voted) card.append(el("p", {class: "message ok"}, T.voted));
-      // Said before any ballot is offered: no button that can only be refused.
-      if (!me.may_vote) card.append(el("p", {class: "message notice"}, T.no_ballot));
-      else ballotForm(d, poll, card);
-    }
-    if (poll.state === "open" && me.may_give_opinions) opinionForm(d, poll, card);
-    if (poll.state === "closed") await showResult(d, poll, card);
+    cards.push(await pollCard(d, me, poll));
     if (!live(d)) return;
-    list.append(card);
   }
+  // Replaced at once: a second drawing under way (a ballot just sent) never doubles a card.
+  document.getElementById("polls").replaceChildren(...cards);
+}
+function kindText(poll) {
+  if (poll.kind !== "opinion") return T[poll.secrecy];
+  return poll.secrecy === "secret" ? T.kind_opinion_secret : T.kind_opinion;
+}
+async function pollCard(d, me, poll) {
+  const card = el("article", {class: "poll", id: "poll-" + poll.id},
+    el("h2", {}, poll.title, " ", el("span", {class: "state " + poll.state}, T[poll.state])),
+    el("p", {class: "kind"}, kindText(poll)));
+  if (poll.description) card.append(el("p", {}, poll.description));
+  const ballots = poll.your_ballots || [];
+  if (poll.kind !== "opinion" && poll.state !== "draft") {
+    // Said before any ballot is offered: no button that can only be refused.
+    if (poll.state === "open" && !me.may_vote && ballots.some(b => !b.voted)) {
+      card.append(el("p", {class: "message notice"}, T.no_ballot));
+    }
+    const titled = ballots.length > 1; // "Bản thân tôi" beside each grantor
+    for (const b of ballots) {
+      if (b.voted || b.may_cast || (b.grantor_present && poll.state === "open")) {
+        card.append(ballotSection(d, poll, b, titled));
+      }
+    }
+  }
+  if (poll.state === "open") {
+    if (me.may_give_opinions) opinionForm(d, poll, card);
+    else if (poll.kind === "opinion") card.append(el("p", {class: "message notice"}, T.no_opinion));
+  }
+  if (poll.state === "closed" && poll.kind !== "opinion") await showResult(d, poll, card);
+  return card;
 }
 function replaced(d) {
   clearInterval(d.timer);
@@ -144,7 +184,7 @@ function reset() {
 async function open() {
   if (current) clearInterval(current.timer);
   const d = current = {token: decodeURIComponent(location.hash.slice(1)), base: null, me: null,
-    shown: "", timer: null};
+    shown: "", timer: null, notes: {}};
   reset();
   const me = d.token ? await api(d, "/api/v1/voter") : {ok: false};
   if (!live(d)) return;
