@@ -15,7 +15,7 @@ from api.web.forms import MeetingForm, MeetingFormDep, PersonForm, Text, parse_i
 from api.web.render import render
 from api.web.voting_links import IssuedLink, issued_link, not_stored
 from attendance.board import count_statuses
-from attendance.checkin import meeting_attendance
+from attendance.checkin import has_started, meeting_attendance
 from attendance.errors import DomainError
 from attendance.meetings import (
     create_meeting,
@@ -116,7 +116,8 @@ def meeting_view(
 ) -> Response:
     """The meeting's page; `q` searches people to add to the roster (diacritics optional)."""
     meeting = get_meeting(session, meeting_id=meeting_id)
-    rows = meeting_attendance(session, meeting_id=meeting_id)
+    now = utcnow()
+    rows = meeting_attendance(session, meeting_id=meeting_id, now=now)
     return render(
         request,
         "meeting.html",
@@ -127,6 +128,7 @@ def meeting_view(
         meeting=meeting,
         rows=rows,
         counts=count_statuses(rows),
+        started=has_started(meeting, now=now),
         pending=count_pending(session, meeting_id=meeting_id),
         issued=issued,
         rights=roster_rights(session, meeting_id=meeting_id),
