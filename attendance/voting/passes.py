@@ -34,9 +34,17 @@ def revoke_passes(session: Session, *, meeting_id: int, person_id: int) -> None:
     )
 
 
-def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str) -> str:
+def issue_pass(
+    session: Session,
+    *,
+    meeting_id: int,
+    person_id: int,
+    actor: str,
+    arrival: AttendanceEvent | None = None,
+) -> str:
     """A new pass for this member of this meeting; earlier ones stop working. Returns the
-    token, which is shown once (as a link or QR code) and never stored."""
+    token, which is shown once (as a link or QR code) and never stored. `actor` is the staff
+    member who hands it out; `arrival`, the check-in that brought it, if one did."""
     get_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
     require_on_roster(session, meeting_id=meeting_id, person=person)
@@ -52,6 +60,7 @@ def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str)
         action="voting_pass_issued",
         meeting_id=meeting_id,
         subject=f"person:{person_id}",
+        detail={} if arrival is None else {"on_arrival": True, "event_id": arrival.id},
     )
     return token
 
@@ -73,10 +82,10 @@ def authenticate_pass(session: Session, *, token: str | None) -> VotingPass:
 
 
 def issue_pass_on_arrival(
-    session: Session, *, event: AttendanceEvent, created: bool, role: str
+    session: Session, *, event: AttendanceEvent, created: bool, role: str, actor: str
 ) -> str | None:
     """The one rule for a check-in's voting link: a voting member's first arrival, recorded
-    by staff (`role` may hand out links), brings it. A repeated check-in or a return keeps
+    by staff (`role` may hand out links; `actor` names them in the audit log), brings it. A repeated check-in or a return keeps
     the old link working (a new pass would cut off the phone that already holds it); a
     kiosk's word or photo brings none (no liveness check: a photo is no proof of presence)."""
     if not created or event.kind != ARRIVED or not may(role, Permission.HAND_OUT_VOTING_LINKS):
@@ -89,5 +98,9 @@ def issue_pass_on_arrival(
     if not votes:
         return None
     return issue_pass(
-        session, meeting_id=event.meeting_id, person_id=event.person_id, actor="check-in"
+        session,
+        meeting_id=event.meeting_id,
+        person_id=event.person_id,
+        actor=actor,
+        arrival=event,
     )
