@@ -16,7 +16,6 @@ from attendance.meetings import get_meeting, set_participants
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person
 from attendance.people import create_person, update_person
-from attendance.text import normalise_name
 from attendance.roster_match import (
     NEW,
     Candidate,
@@ -28,6 +27,7 @@ from attendance.roster_match import (
     changes_for,
     preview_roster,
 )
+from attendance.text import normalise_name
 
 MAX_FILE_NAME = 255
 

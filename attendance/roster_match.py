@@ -154,9 +154,8 @@ def _judge(row: RosterRow, by_code: Person | None, by_name: dict[str, list[Perso
 def _same_unit_and_title(row: RosterRow, person: Person) -> bool:
     """The row names this person's unit (not empty) and title as they are recorded."""
     unit = _fold(row.unit)
-    return bool(unit) and unit == _fold(person.unit or "") and (
-        _fold(row.title) == _fold(person.title or "")
-    )
+    title = _fold(row.title) == _fold(person.title or "")
+    return bool(unit) and unit == _fold(person.unit or "") and title
 
 
 def _ask(row: RosterRow, people: list[Person], reason: str) -> PreviewRow:

@@ -31,9 +31,7 @@ def audit_log(
 ) -> AuditPageRead:
     """Every entry, newest first: those of every meeting, deleted ones included, and those
     of no meeting (a person deleted or merged)."""
-    found = audit_page(
-        session, page=page, per_page=per_page, action=action, meeting_id=meeting_id
-    )
+    found = audit_page(session, page=page, per_page=per_page, action=action, meeting_id=meeting_id)
     zone = services.settings.timezone
     return AuditPageRead(
         items=[audit_read(line, zone) for line in found.lines],

@@ -85,9 +85,10 @@ def issue_pass_on_arrival(
     session: Session, *, event: AttendanceEvent, created: bool, role: str, actor: str
 ) -> str | None:
     """The one rule for a check-in's voting link: a voting member's first arrival, recorded
-    by staff (`role` may hand out links; `actor` names them in the audit log), brings it. A repeated check-in or a return keeps
-    the old link working (a new pass would cut off the phone that already holds it); a
-    kiosk's word or photo brings none (no liveness check: a photo is no proof of presence)."""
+    by staff (`role` may hand out links; `actor` names them in the audit log), brings it.
+    A repeated check-in or a return keeps the old link working (a new pass would cut off the
+    phone that already holds it); a kiosk's word or photo brings none (no liveness check: a
+    photo is no proof of presence)."""
     if not created or event.kind != ARRIVED or not may(role, Permission.HAND_OUT_VOTING_LINKS):
         return None
     votes = session.scalar(

@@ -38,7 +38,11 @@ def test_ballots_name_the_member_and_the_poll_and_only_a_named_poll_says_the_cho
     mine = entries[("ballot_cast", named["id"])]
     member = {"id": room.people[0], "name": MEMBERS[0], "gone": False}
     assert mine["person"] == member and mine["actor_person"] == member
-    assert mine["poll"] == {"id": named["id"], "name": "Thông qua chương trình kỳ họp", "gone": False}
+    assert mine["poll"] == {
+        "id": named["id"],
+        "name": "Thông qua chương trình kỳ họp",
+        "gone": False,
+    }
     assert mine["choices"] == ["Đồng ý"]
     assert (mine["source"], mine["source_text"]) == ("link", "liên kết bỏ phiếu / voting link")
     assert mine["subject"] == f"poll:{named['id']}:person:{room.people[0]}"  # stored as it was

@@ -113,9 +113,7 @@ def test_a_photo_or_json_check_in_by_api_names_the_token(client: TestClient) -> 
     assert issued["actor"] == "admin" and issued["actor_text"] == "admin"
 
 
-def test_an_old_entry_by_check_in_is_explained_in_words(
-    client: TestClient, db_path: Path
-) -> None:
+def test_an_old_entry_by_check_in_is_explained_in_words(client: TestClient, db_path: Path) -> None:
     meeting_id = create_meeting(client)
     person_id = _person(client, "Lê Văn Cường")
     client.put(
@@ -124,7 +122,9 @@ def test_an_old_entry_by_check_in_is_explained_in_words(
         headers=BEARER,
     )
     client.post(
-        f"/api/v1/meetings/{meeting_id}/voting-passes", json={"person_id": person_id}, headers=BEARER
+        f"/api/v1/meetings/{meeting_id}/voting-passes",
+        json={"person_id": person_id},
+        headers=BEARER,
     )
     with sqlite3.connect(db_path) as db:  # as the log was written before this was fixed
         db.execute("UPDATE audit_log SET actor = 'check-in' WHERE action = 'voting_pass_issued'")
@@ -152,7 +152,11 @@ def test_a_person_deleted_later_keeps_their_name(client: TestClient, db_path: Pa
         assert response.status_code == 200, response.text
     log = _log(client, meeting_id)
     about = {(e["action"], e["person"]["id"]): e["person"] for e in log}
-    assert about[("participant_removed", gone)] == {"id": gone, "name": "Phan Văn Tài", "gone": True}
+    assert about[("participant_removed", gone)] == {
+        "id": gone,
+        "name": "Phan Văn Tài",
+        "gone": True,
+    }
     # Named from the deletion's own entry, though the entry itself kept no name.
     assert about[("participant_added", kept_by_name_only)]["name"] == "Hồ Thị Lan"
     page = text_of(client.get(f"/meetings/{meeting_id}/audit").text)
@@ -207,6 +211,6 @@ def test_the_whole_log_pages_filters_and_reaches_what_has_no_meeting(client: Tes
     assert f'href="/audit?meeting_id={meeting_id}"' in client.get("/audit").text
     only = text_of(client.get("/audit?action=person_deleted").text)
     assert "Xóa người" in only and "Thêm vào danh sách Đinh" not in only
-    paged = client.get("/audit?meeting_id=%d&page=1" % meeting_id).text
+    paged = client.get(f"/audit?meeting_id={meeting_id}&page=1").text
     assert text_of(paged).count("(đã xóa)") >= 3
     assert client.get("/audit?page=abc").status_code == 422
