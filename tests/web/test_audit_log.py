@@ -93,7 +93,7 @@ def test_a_voting_link_issued_at_check_in_names_the_staff_member(client: TestCli
     assert "khi điểm danh thủ công" in audit_page
 
 
-def test_a_photo_or_json_check_in_by_api_names_the_token(client: TestClient) -> None:
+def test_a_json_check_in_by_api_names_the_token(client: TestClient) -> None:
     meeting_id = create_meeting(client)
     person_id = _person(client, "Vũ Văn Giang")
     client.put(
