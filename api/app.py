@@ -20,7 +20,7 @@ from api.errors import install_error_handlers
 from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
 from api.openapi import DocumentedAPI
-from api.routes import checkins, identify, kiosk, meetings, people, polls, presence, voting
+from api.routes import audit, checkins, identify, kiosk, meetings, people, polls, presence, voting
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
     audit_pages,
@@ -144,6 +144,7 @@ def create_app(
     )
     v1.include_router(polls.router, dependencies=admin_only)
     v1.include_router(presence.router, dependencies=admin_only)
+    v1.include_router(audit.router, dependencies=admin_only)
     app.include_router(v1)
     # Delegates vote with their personal pass, not an API token: these routes check either.
     # Kiosk tokens are refused: a kiosk's photo is no proof of presence for voting.

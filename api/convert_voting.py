@@ -129,12 +129,14 @@ def audit_read(line: AuditLine, zone: str) -> AuditRead:
     entry = line.entry
 
     def ref(named: Named | None) -> AuditRefRead | None:
-        return None if named is None else AuditRefRead(id=named.id, name=named.name)
+        if named is None:
+            return None
+        return AuditRefRead(id=named.id, name=named.name, gone=named.gone)
 
-    words = None
-    if line.source is not None:
-        vi, en = source_text(line.source)
-        words = vi if vi == en else f"{vi} / {en}"
+    def both(vi: str, en: str) -> str:
+        return vi if vi == en else f"{vi} / {en}"
+
+    words = None if line.source is None else both(*source_text(line.source))
     return AuditRead(
         id=entry.id,
         at=local(entry.at, zone),
@@ -151,6 +153,8 @@ def audit_read(line: AuditLine, zone: str) -> AuditRead:
         source=line.source,
         source_text=words,
         choices=line.choices,
+        actor_text=both(*line.actor_words) if any(line.actor_words) else entry.actor,
+        meeting=ref(line.meeting),
     )
 
 

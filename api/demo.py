@@ -41,8 +41,8 @@ PEOPLE = (
 )
 INVITED = 5
 STARTUP_S = 120.0
-STATUS_VI = {"present": "có mặt", "late": "đi muộn", "absent": "vắng"}
-STYLE = {"present": "green", "late": "yellow", "absent": "red"}
+STATUS_VI = {"present": "có mặt", "late": "đi muộn", "absent": "vắng", "not_arrived": "chưa đến"}
+STYLE = {"present": "green", "late": "yellow", "absent": "red", "not_arrived": "dim"}
 SHOWN = {ScreenKind.WELCOME, ScreenKind.LATE, ScreenKind.NOT_ON_ROSTER}
 
 

@@ -255,14 +255,19 @@ class ImageCheckinRead(BaseModel):
 
 class AttendanceRead(BaseModel):
     person: PersonRead
-    status: Literal["present", "late", "absent"] = Field(
-        description="How they arrived: present (on time), late, or absent (never arrived). "
-        "Someone checked out keeps it; `left` says they are gone."
+    status: Literal["present", "late", "absent", "not_arrived"] = Field(
+        description="How they arrived: present (on time), late, absent (not arrived and the "
+        "meeting has started), or not_arrived (not here yet before the meeting's start: "
+        "nobody is absent until it starts). Someone checked out keeps it; `left` says they "
+        "are gone."
     )
     first_seen_at: datetime | None
     source: str | None
     left: bool = Field(False, description="Checked out and not seen again: no longer here.")
     left_at: datetime | None = Field(None, description="When they were checked out.")
+    voting_rights: bool = Field(
+        True, description="A voting member (đại biểu); false for an observer or guest."
+    )
 
 
 class FaceBoxRead(BaseModel):

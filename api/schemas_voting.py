@@ -209,10 +209,14 @@ class CheckoutCreate(BaseModel):
 
 
 class AuditRefRead(BaseModel):
-    """A person, poll or agenda item an entry points at; name None once it is gone."""
+    """A person, meeting, poll or agenda item an entry points at."""
 
     id: int
-    name: str | None
+    name: str | None = Field(
+        description="Its name or title; for a person or meeting that is gone, the one the log "
+        "kept (None when it kept none)."
+    )
+    gone: bool = Field(False, description="Deleted (or, for a person, merged away) since.")
 
 
 class AuditRead(BaseModel):
@@ -240,6 +244,24 @@ class AuditRead(BaseModel):
     choices: list[str] | None = Field(
         None, description="A named poll's ballot: the options chosen. Never for a secret poll."
     )
+    actor_text: str | None = Field(
+        None,
+        description="The actor in words, Vietnamese / English: a staff member's name as it "
+        "is; a kiosk or the system explained.",
+    )
+    meeting: AuditRefRead | None = Field(
+        None, description="The entry's meeting, with its title (a deleted one's as kept)."
+    )
+
+
+class AuditPageRead(BaseModel):
+    """One page of the whole audit log, newest first."""
+
+    items: list[AuditRead]
+    page: int
+    per_page: int
+    total: int = Field(description="Entries that pass the filters, on all pages together.")
+    has_more: bool = Field(description="An older page follows.")
 
 
 class VoterRead(BaseModel):

@@ -5,10 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attendance.orm import AuditEntry
+from attendance.orm import AuditEntry, Person
+
+MAX_ID_DIGITS = 10  # an id longer than this in a subject is not one of ours
+# The detail keys that keep, as written, the names of the people an entry refers to: the
+# log outlives them (a person deleted later is still named) and their ids can be all it has.
+NAME_KEYS = {"person": "person_name", "actor": "actor_name", "holder": "holder_name"}
+_JSON: dict[str, Any] = {"ensure_ascii": False, "sort_keys": True}
+
+
+def references(text: str | None) -> dict[str, int]:
+    """'poll:3:person:9' -> {'poll': 3, 'person': 9}; anything else is ignored."""
+    parts = (text or "").split(":")
+    found = {}
+    for kind, value in zip(parts[::2], parts[1::2]):
+        if value.isdecimal() and len(value) <= MAX_ID_DIGITS:
+            found[kind] = int(value)
+    return found
 
 
 def record(
@@ -20,22 +36,66 @@ def record(
     subject: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    """Write one entry; the names of the people it refers to go into its detail with it."""
     entry = AuditEntry(
         actor=actor[:100],
         action=action,
         meeting_id=meeting_id,
         subject=subject,
-        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        detail=json.dumps(_with_names(session, actor, subject, detail or {}), **_JSON),
     )
     session.add(entry)
     session.flush()
     return entry
 
 
+def _with_names(
+    session: Session, actor: str, subject: str | None, detail: dict[str, Any]
+) -> dict[str, Any]:
+    ids = {
+        "person": references(subject).get("person"),
+        "actor": references(actor).get("person"),
+        "holder": detail.get("holder") if isinstance(detail.get("holder"), int) else None,
+    }
+    named = dict(detail)
+    for role, person_id in ids.items():
+        key = NAME_KEYS[role]
+        if person_id is None or key in named:
+            continue
+        person = session.get(Person, person_id)
+        if person is not None:
+            named[key] = person.full_name
+    return named
+
+
 def entries(
-    session: Session, *, meeting_id: int | None = None, limit: int = 500
+    session: Session,
+    *,
+    meeting_id: int | None = None,
+    action: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
 ) -> list[AuditEntry]:
-    statement = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    """Newest first; of one meeting (a deleted one's too) and of one action when asked."""
+    statement = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
     if meeting_id is not None:
         statement = statement.where(AuditEntry.meeting_id == meeting_id)
+    if action:
+        statement = statement.where(AuditEntry.action == action)
     return list(session.scalars(statement))
+
+
+def count_entries(
+    session: Session, *, meeting_id: int | None = None, action: str | None = None
+) -> int:
+    statement = select(func.count()).select_from(AuditEntry)
+    if meeting_id is not None:
+        statement = statement.where(AuditEntry.meeting_id == meeting_id)
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    return int(session.scalar(statement) or 0)
+
+
+def actions(session: Session) -> list[str]:
+    """The actions the log holds, for a filter to offer."""
+    return sorted(session.scalars(select(AuditEntry.action).distinct()))

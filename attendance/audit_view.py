@@ -1,8 +1,10 @@
 """The audit log as people read it: names for ids, polls for ballots, sources in words.
 
 The stored entries stay as written (plain ids: the log outlives what it describes); names,
-titles and sources are looked up when the log is read. A secret poll's choice is never in an
-entry, and none is added here.
+titles and sources are looked up when the log is read. Someone deleted or merged away since
+is named from what the log itself kept (the name written with the entry, or the deletion's
+or merge's entry); a deleted meeting by the title its deletion kept. A secret poll's choice
+is never in an entry, and none is added here.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.orm import AgendaItem, AttendanceEvent, AuditEntry, Person
+from attendance.audit import NAME_KEYS, references
+from attendance.orm import AgendaItem, AttendanceEvent, AuditEntry, Meeting, Person
 from attendance.review.tables import ReviewItem
 from attendance.voting.tables import Poll, PollOption
 
 logger = logging.getLogger(__name__)
 
-MAX_ID_DIGITS = 10  # an id longer than this in a subject is not one of ours
+__all__ = ["AuditLine", "Named", "actor_text", "audit_lines", "references", "source_text"]
 
 # Where an arrival, a departure or a ballot came from: (Vietnamese, English).
 SOURCE_TEXTS: dict[str, tuple[str, str]] = {
@@ -35,6 +38,14 @@ SOURCE_TEXTS: dict[str, tuple[str, str]] = {
     "face": ("nhận diện khuôn mặt", "face"),
 }
 KIOSK_PREFIX = "kiosk:"  # kiosk/command.py names its check-ins "kiosk:<name>"
+# Actors that are no person: entries written before the staff member was named there.
+SYSTEM_ACTORS: dict[str, tuple[str, str]] = {
+    "check-in": (
+        "hệ thống, khi điểm danh (trước đây không ghi người điểm danh)",
+        "the system, at check-in (who checked them in was not recorded then)",
+    ),
+    "system": ("hệ thống", "the system"),
+}
 
 
 def source_text(source: str) -> tuple[str, str]:
@@ -47,12 +58,24 @@ def source_text(source: str) -> tuple[str, str]:
     return (source, source)
 
 
+def actor_text(actor: str) -> tuple[str, str]:
+    """(Vietnamese, English) for a stored actor: a staff member's name as it is, a kiosk or
+    the system in words."""
+    if actor in SYSTEM_ACTORS:
+        return SYSTEM_ACTORS[actor]
+    if actor.startswith(KIOSK_PREFIX):
+        return source_text(actor)
+    return (actor, actor)
+
+
 @dataclass(frozen=True)
 class Named:
-    """Something an entry points at: its id, and its name or title while it still exists."""
+    """Something an entry points at: its id, and its name or title. `gone`: it no longer
+    exists, and the name is the one the log kept (None if it kept none)."""
 
     id: int
     name: str | None
+    gone: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,30 +90,29 @@ class AuditLine:
     source: str | None  # where the arrival, departure or ballot came from, as stored
     choices: list[str] | None  # a named poll's ballot: the options chosen (never a secret one)
     reason: str | None
+    meeting: Named | None = None  # the entry's meeting, a deleted one by its kept title
+    actor_words: tuple[str, str] = ("", "")  # the actor in words (Vietnamese, English)
 
 
-def references(text: str | None) -> dict[str, int]:
-    """'poll:3:person:9' -> {'poll': 3, 'person': 9}; anything else is ignored."""
-    parts = (text or "").split(":")
-    found = {}
-    for kind, value in zip(parts[::2], parts[1::2]):
-        if value.isdecimal() and len(value) <= MAX_ID_DIGITS:
-            found[kind] = int(value)
-    return found
-
-
-def audit_lines(session: Session, *, meeting_id: int, limit: int = 500) -> list[AuditLine]:
-    """The meeting's log, newest first, each entry with what it refers to resolved."""
-    entries = audit.entries(session, meeting_id=meeting_id, limit=limit)
+def audit_lines(
+    session: Session,
+    *,
+    meeting_id: int | None = None,
+    action: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[AuditLine]:
+    """The log (one meeting's, or all of it), newest first, each entry with what it refers to
+    resolved."""
+    entries = audit.entries(
+        session, meeting_id=meeting_id, action=action, limit=limit, offset=offset
+    )
     parsed = [(e, _detail(e), references(e.subject), references(e.actor)) for e in entries]
     details = [d for _, d, _, _ in parsed]
     refs = [r for _, _, r, _ in parsed] + [a for _, _, _, a in parsed]
-    people = _names(
-        session,
-        Person.id,
-        Person.full_name,
-        _ref_ids(refs, "person") | _detail_ids(details, "holder"),
-    )
+    person_ids = _ref_ids(refs, "person") | _detail_ids(details, "holder")
+    people = _names(session, Person.id, Person.full_name, person_ids)
+    gone_people = _gone_people(session, person_ids - set(people))
     poll_ids = _ref_ids(refs, "poll")
     polls = {p.id: p for p in session.scalars(select(Poll).where(Poll.id.in_(poll_ids)))}
     agenda = _names(session, AgendaItem.id, AgendaItem.title, _ref_ids(refs, "agenda"))
@@ -100,9 +122,20 @@ def audit_lines(session: Session, *, meeting_id: int, limit: int = 500) -> list[
     reviews = _names(session, ReviewItem.id, ReviewItem.source, _detail_ids(details, "review_id"))
     titles = {p.id: p.title for p in polls.values()}
     labels = _option_labels(session, [p for p in polls.values() if p.secrecy == "named"])
+    meeting_ids = {e.meeting_id for e in entries if e.meeting_id is not None}
+    meetings = _names(session, Meeting.id, Meeting.title, meeting_ids)
+    gone_meetings = _gone_meetings(session, meeting_ids - set(meetings))
 
     def named(table: dict[int, str], key: int | None) -> Named | None:
         return None if key is None else Named(key, table.get(key))
+
+    def person(key: int | None, detail: dict[str, Any], role: str) -> Named | None:
+        if key is None:
+            return None
+        if key in people:
+            return Named(key, people[key])
+        kept = detail.get(NAME_KEYS[role])
+        return Named(key, kept if isinstance(kept, str) else gone_people.get(key), gone=True)
 
     lines = []
     for entry, detail, subject, actor in parsed:
@@ -112,21 +145,62 @@ def audit_lines(session: Session, *, meeting_id: int, limit: int = 500) -> list[
             or reviews.get(_int(detail.get("review_id")) or 0)
             or (detail.get("channel") if isinstance(detail.get("channel"), str) else None)
         )
+        meeting = None
+        if entry.meeting_id is not None:
+            live = entry.meeting_id in meetings
+            title = meetings.get(entry.meeting_id) or gone_meetings.get(entry.meeting_id)
+            meeting = Named(entry.meeting_id, title, gone=not live)
         lines.append(
             AuditLine(
                 entry=entry,
                 detail=detail,
-                actor_person=named(people, actor.get("person")),
-                person=named(people, subject.get("person")),
+                actor_person=person(actor.get("person"), detail, "actor"),
+                person=person(subject.get("person"), detail, "person"),
                 poll=named(titles, subject.get("poll")),
                 agenda_item=named(agenda, subject.get("agenda")),
-                holder=named(people, _int(detail.get("holder"))),
+                holder=person(_int(detail.get("holder")), detail, "holder"),
                 source=source,
                 choices=_choices(poll, detail, labels),
                 reason=_text(detail.get("reason")) or _text(detail.get("note")),
+                meeting=meeting,
+                actor_words=actor_text(entry.actor),
             )
         )
     return lines
+
+
+def _gone_people(session: Session, ids: set[int]) -> dict[int, str]:
+    """The names the log kept of people deleted or merged away (entries written before
+    names were kept with every entry)."""
+    if not ids:
+        return {}
+    found: dict[int, str] = {}
+    kept = session.scalars(
+        select(AuditEntry).where(AuditEntry.action.in_(("person_deleted", "person_merged")))
+    )
+    for entry in kept:
+        detail = _detail(entry)
+        for id_key, name_key in (("person_id", "full_name"), ("from_id", "from_name")):
+            person_id, name = _int(detail.get(id_key)), _text(detail.get(name_key))
+            if person_id in ids and name:
+                found[person_id] = name
+    return found
+
+
+def _gone_meetings(session: Session, ids: set[int]) -> dict[int, str]:
+    """The titles deleted meetings had, from their deletion's entry."""
+    if not ids:
+        return {}
+    deletions = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "meeting_deleted", AuditEntry.meeting_id.in_(ids)
+        )
+    )
+    return {
+        e.meeting_id: title
+        for e in deletions
+        if e.meeting_id is not None and (title := _text(_detail(e).get("title")))
+    }
 
 
 def _choices(poll: Poll | None, detail: dict[str, Any], labels: dict[int, str]) -> list[str] | None:

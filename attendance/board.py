@@ -1,4 +1,5 @@
-"""The live board's figures: expected, present now, late, absent, left, the latest arrivals."""
+"""The live board's figures: expected, present now, late, absent (or not arrived yet), left,
+the latest arrivals."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attendance.checkin import AttendanceRow, Status, meeting_attendance
+from attendance.checkin import AttendanceRow, Status, has_started, meeting_attendance
 from attendance.meetings import get_meeting
-from attendance.orm import AttendanceEvent, Meeting, Participant, Person
+from attendance.orm import AttendanceEvent, Meeting, Participant, Person, utcnow
 from attendance.presence import ARRIVED
 
 LATEST = 8
@@ -29,13 +30,16 @@ class Arrival:
 @dataclass(frozen=True)
 class BoardSnapshot:
     meeting: Meeting
-    # The room as it is now: expected == present + left + absent, and late is part of present.
+    # The room as it is now: expected == present + left + absent + not_arrived, and late is
+    # part of present.
     expected: int
     present: int  # arrived (late or not) and not checked out
     late: int  # arrived late and still here
-    absent: int
+    absent: int  # not arrived, the meeting under way
     left: int  # arrived, then checked out
     latest: list[Arrival]
+    not_arrived: int = 0  # not arrived, the meeting not started yet: nobody is absent then
+    started: bool = True
 
 
 def board_version(session: Session, *, meeting_id: int) -> tuple[object, ...]:
@@ -82,12 +86,15 @@ def board_version(session: Session, *, meeting_id: int) -> tuple[object, ...]:
             meeting.late_after_minutes,
         )
     )
-    return (*events, *roster, shown, details)
+    # The start passing turns everyone not arrived from "not arrived yet" into absent.
+    started = meeting is not None and has_started(meeting)
+    return (*events, *roster, shown, details, started)
 
 
 def board_snapshot(session: Session, *, meeting_id: int, latest: int = LATEST) -> BoardSnapshot:
     meeting = get_meeting(session, meeting_id=meeting_id)
-    rows = meeting_attendance(session, meeting_id=meeting_id)
+    now = utcnow()
+    rows = meeting_attendance(session, meeting_id=meeting_id, now=now)
     arrived = [r for r in rows if r.first_seen_at is not None]
     arrived.sort(key=lambda r: r.first_seen_at or meeting.starts_at, reverse=True)
     counts = count_statuses(rows)
@@ -98,6 +105,8 @@ def board_snapshot(session: Session, *, meeting_id: int, latest: int = LATEST) -
         late=counts.late_here,
         absent=counts.absent,
         left=counts.left,
+        not_arrived=counts.not_arrived,
+        started=has_started(meeting, now=now),
         latest=[
             Arrival(
                 full_name=r.person.full_name,
@@ -118,10 +127,11 @@ class Counts:
     expected: int
     present: int  # arrived, late or not, whether still here or not
     late: int  # arrived late
-    absent: int
+    absent: int  # not arrived, the meeting under way
     left: int = 0  # arrived, then checked out
     here: int = 0  # arrived and not checked out: present now
     late_here: int = 0  # arrived late and still here
+    not_arrived: int = 0  # not arrived before the start: not absent (yet)
 
 
 def count_statuses(rows: list[AttendanceRow]) -> Counts:
@@ -129,13 +139,16 @@ def count_statuses(rows: list[AttendanceRow]) -> Counts:
     left are counted apart too, so the page and the board can say who is here now."""
     late = sum(1 for r in rows if r.status is Status.LATE)
     absent = sum(1 for r in rows if r.status is Status.ABSENT)
-    here = [r for r in rows if r.status is not Status.ABSENT and r.left_at is None]
+    not_arrived = sum(1 for r in rows if r.status is Status.NOT_ARRIVED)
+    arrived = [r for r in rows if r.first_seen_at is not None]
+    here = [r for r in arrived if r.left_at is None]
     return Counts(
         expected=len(rows),
-        present=len(rows) - absent,
+        present=len(arrived),
         late=late,
         absent=absent,
-        left=len(rows) - absent - len(here),
+        not_arrived=not_arrived,
+        left=len(arrived) - len(here),
         here=len(here),
         late_here=sum(1 for r in here if r.status is Status.LATE),
     )

@@ -15,7 +15,7 @@ from attendance.checkin_window import CheckinRules, ensure_checkin_time
 from attendance.errors import Conflict, Invalid
 from attendance.meetings import get_meeting, require_on_roster
 from attendance.names import name_sort_key
-from attendance.orm import AttendanceEvent, Participant, Person, utcnow
+from attendance.orm import AttendanceEvent, Meeting, Participant, Person, utcnow
 from attendance.people import get_person
 from attendance.presence import ARRIVED, LEFT, RETURNED, last_event, latest_events
 from attendance.review.retention import resolve_on_arrival
@@ -25,7 +25,8 @@ from attendance.text import clean_text
 class Status(str, Enum):
     PRESENT = "present"
     LATE = "late"
-    ABSENT = "absent"
+    ABSENT = "absent"  # the meeting has started and they have not arrived
+    NOT_ARRIVED = "not_arrived"  # not here yet, and the meeting has not started: not absent
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,17 @@ class AttendanceRow:
     source: str | None
     left_at: datetime | None = None  # set while the person is checked out
     note: str | None = None  # the reason given for a manual check-in or check-out
+    voting: bool = True  # a voting member (đại biểu); False for an observer or guest
+
+
+def has_started(meeting: Meeting, *, now: datetime | None = None) -> bool:
+    """From its start on, someone not arrived is absent; before it, they are not there yet.
+
+    The start, not the late threshold: the minutes and a poll's quorum count who is in the
+    room once the meeting is under way, and an arrival before the threshold still counts
+    as on time.
+    """
+    return (now or utcnow()) >= meeting.starts_at
 
 
 def late_after(starts_at: datetime, late_after_minutes: int) -> datetime:
@@ -163,18 +175,22 @@ def late_after(starts_at: datetime, late_after_minutes: int) -> datetime:
     return starts_at + timedelta(minutes=late_after_minutes)
 
 
-def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceRow]:
-    """Every roster member's status, in Vietnamese name order (attendance.names)."""
+def meeting_attendance(
+    session: Session, *, meeting_id: int, now: datetime | None = None
+) -> list[AttendanceRow]:
+    """Every roster member's status at `now` (the server's clock by default), in Vietnamese
+    name order (attendance.names)."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     late_after_at = late_after(meeting.starts_at, meeting.late_after_minutes)
-    people = sorted(
-        session.scalars(
-            select(Person)
+    missing = Status.ABSENT if has_started(meeting, now=now) else Status.NOT_ARRIVED
+    members = sorted(
+        session.execute(
+            select(Person, Participant.voting_rights)
             .join(Participant, Participant.person_id == Person.id)
             .where(Participant.meeting_id == meeting_id)
-        ),
+        ).all(),
         # Vietnamese order (given name first), so the API's list and the exports agree.
-        key=lambda p: (name_sort_key(p.full_name), p.id),
+        key=lambda member: (name_sort_key(member[0].full_name), member[0].id),
     )
     arrivals = {
         e.person_id: e
@@ -186,10 +202,11 @@ def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceR
     }
     latest = latest_events(session, meeting_id=meeting_id)
     rows = []
-    for person in people:
+    for person, votes in members:
+        voting = bool(votes)
         event = arrivals.get(person.id)
         if event is None:
-            rows.append(AttendanceRow(person, Status.ABSENT, None, None))
+            rows.append(AttendanceRow(person, missing, None, None, voting=voting))
             continue
         status = Status.LATE if event.at > late_after_at else Status.PRESENT
         last = latest.get(person.id)
@@ -203,6 +220,7 @@ def meeting_attendance(session: Session, *, meeting_id: int) -> list[AttendanceR
                 event.source,
                 left_at=left_at,
                 note="; ".join(dict.fromkeys(notes)) or None,
+                voting=voting,
             )
         )
     return rows

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attendance import audit
 from attendance.errors import Invalid
 from attendance.meetings import get_meeting, set_participants
 from attendance.names import name_sort_key
@@ -26,6 +27,9 @@ from attendance.roster_match import (
     changes_for,
     preview_roster,
 )
+from attendance.text import normalise_name
+
+MAX_FILE_NAME = 255
 
 __all__ = [
     "NEW",
@@ -87,6 +91,8 @@ def import_roster(
     rows: list[RosterRow],
     replace: bool = True,
     choices: dict[int, int | None] | None = None,
+    actor: str = "system",
+    file_name: str = "",
 ) -> RosterImported:
     """Create the new people, give matched ones the file's title and unit (and a code they
     lack), and set the roster, all or nothing (invalid rows are skipped). Every row that
@@ -94,7 +100,8 @@ def import_roster(
 
     `replace` takes off the roster whoever the file does not list, except people who already
     arrived: their arrival would otherwise show nowhere. Adding keeps everyone. Either way,
-    people already on the roster keep their voting rights; new ones vote.
+    people already on the roster keep their voting rights; new ones vote. The import goes to
+    the audit log: by `actor`, from `file_name`, how, and what it changed.
     """
     get_meeting(session, meeting_id=meeting_id)
     preview = preview_roster(session, rows=rows, choices=choices)
@@ -132,7 +139,7 @@ def import_roster(
         person_ids=wanted,
         non_voting_ids=[p for p in wanted if voting.get(p) is False],
     )
-    return RosterImported(
+    imported = RosterImported(
         created=created,
         matched=preview.count(RowStatus.MATCHED),
         skipped=preview.count(RowStatus.INVALID),
@@ -140,6 +147,39 @@ def import_roster(
         updated=updated,
         removed=sorted(leaving - kept),
         kept=sorted(kept),
+    )
+    _audit(session, meeting_id, imported, actor=actor, replace=replace, file_name=file_name)
+    return imported
+
+
+def _audit(
+    session: Session,
+    meeting_id: int,
+    imported: RosterImported,
+    *,
+    actor: str,
+    replace: bool,
+    file_name: str,
+) -> None:
+    # A file's name is the caller's text: control and direction characters dropped, cut to
+    # length; never a reason to refuse the import itself.
+    name = normalise_name("".join(c for c in file_name if c.isprintable()))[:MAX_FILE_NAME]
+    audit.record(
+        session,
+        actor=actor,
+        action="roster_imported",
+        meeting_id=meeting_id,
+        detail={
+            "mode": "replace" if replace else "add",
+            "file_name": name or None,
+            "created": imported.created,
+            "matched": imported.matched,
+            "updated": len(imported.updated),
+            "removed": len(imported.removed),
+            "kept": len(imported.kept),
+            "skipped": imported.skipped,
+            "roster": len(imported.person_ids),
+        },
     )
 
 

@@ -2,8 +2,9 @@
 
 A row is matched by its code first; else by the same name where the unit agrees, or where one
 side has no unit (a file adding the unit or title a person enrolled from photos lacks). When
-more than one known person could be meant, or the only namesake works elsewhere, the row asks:
-the secretary picks the person or "new" (`choices`), and nothing is guessed.
+more than one known person could be meant, the one whose unit and title are exactly the row's
+is matched; if none or several are, or the only namesake works elsewhere, the row asks: the
+secretary picks the person or "new" (`choices`), and nothing is guessed.
 """
 
 from __future__ import annotations
@@ -139,11 +140,22 @@ def _judge(row: RosterRow, by_code: Person | None, by_name: dict[str, list[Perso
     agree = [p for p in namesakes if not unit or not p.unit or _fold(p.unit) == unit]
     if len(agree) == 1:
         return PreviewRow(row, RowStatus.MATCHED, agree[0], changes=changes_for(row, agree[0]))
+    # Several could be meant, but one is exactly the row (name, unit and title): that one.
+    exact = [p for p in agree if _same_unit_and_title(row, p)]
+    if len(exact) == 1:
+        return PreviewRow(row, RowStatus.MATCHED, exact[0], changes=changes_for(row, exact[0]))
     if agree:
         return _ask(row, agree, _several())
     if namesakes:  # everyone of that name works elsewhere: moved, or a namesake?
         return _ask(row, namesakes, _unit_differs())
     return PreviewRow(row, RowStatus.NEW)
+
+
+def _same_unit_and_title(row: RosterRow, person: Person) -> bool:
+    """The row names this person's unit (not empty) and title as they are recorded."""
+    unit = _fold(row.unit)
+    title = _fold(row.title) == _fold(person.title or "")
+    return bool(unit) and unit == _fold(person.unit or "") and title
 
 
 def _ask(row: RosterRow, people: list[Person], reason: str) -> PreviewRow:

@@ -87,11 +87,17 @@ def record_arrival(
     margin: float | None = None,
     note: str | None = None,
     actor: str | None = None,
+    by: str | None = None,
     rules: CheckinRules = CheckinRules(),
     now: datetime | None = None,
     zone: str = "UTC",
 ) -> Arrival:
-    """Check one person in; the voting link comes by the one rule (voting.passes), by `role`."""
+    """Check one person in; the voting link comes by the one rule (voting.passes), by `role`.
+
+    `actor` marks a manual check-in (audited with its reason); `by` is whoever records the
+    arrival (the signed-in staff member or the token's name), named in the audit log as
+    the one who handed out the voting link it brings (`actor` when not given).
+    """
     result = check_in(
         session,
         meeting_id=meeting_id,
@@ -107,7 +113,13 @@ def record_arrival(
         now=now,
         zone=zone,
     )
-    link = issue_pass_on_arrival(session, event=result.event, created=result.created, role=role)
+    link = issue_pass_on_arrival(
+        session,
+        event=result.event,
+        created=result.created,
+        role=role,
+        actor=by or actor or role,
+    )
     return Arrival(result, link.token, voting_link_held=link.held)
 
 
@@ -126,6 +138,7 @@ def check_in_image(
     source: str,
     key: str,
     role: str,
+    by: str | None = None,
     rules: CheckinRules = CheckinRules(),
     zone: str = "UTC",
 ) -> ImageCheckin:
@@ -157,6 +170,7 @@ def check_in_image(
                 idempotency_key=arrival_key,
                 similarity=face.decision.similarity,
                 margin=face.decision.margin,
+                by=by,
                 rules=rules,
                 zone=zone,
             )

@@ -36,7 +36,9 @@ def confirm_and_check_in(
     """Check the candidate in; a secretary confirming is staff checking in: the link comes."""
     confirmation = confirm_review(session, item_id=item_id, actor=actor, note=note, rules=rules)
     arrival = confirmation.arrival
-    link = issue_pass_on_arrival(session, event=arrival.event, created=arrival.created, role=role)
+    link = issue_pass_on_arrival(
+        session, event=arrival.event, created=arrival.created, role=role, actor=actor
+    )
     return ConfirmedReview(confirmation.item, link.token, voting_link_held=link.held)
 
 

@@ -100,7 +100,7 @@ async def checkins(
         key = str(form.get("idempotency_key") or "")
         file = upload if isinstance(upload, UploadFile) else None
         result = await run_in_threadpool(
-            _image_checkin, services, token, meeting_id, file, source, key
+            _image_checkin, services, token, actor, meeting_id, file, source, key
         )
         await form.close()
         response.status_code = 201 if any(e.created for e in result.events) else 200
@@ -135,6 +135,7 @@ def _json_checkin(
             note=body.note,
             # Staff typing a check-in by hand: the reason and who did it go to the audit log.
             actor=actor if body.note or body.source == "manual" else None,
+            by=actor,
             rules=services.settings.checkin.rules(),
             now=now,
             zone=zone,
@@ -147,6 +148,7 @@ def _json_checkin(
 def _image_checkin(
     services: Services,
     token: ApiToken,
+    actor: str,
     meeting_id: int,
     file: UploadFile | None,
     source: str,
@@ -164,6 +166,7 @@ def _image_checkin(
             source=source,
             key=key or image_key(meeting_id=meeting_id, data=data),
             role=token.role,
+            by=actor,
             rules=services.settings.checkin.rules(),
             zone=services.settings.timezone,
         )

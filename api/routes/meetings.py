@@ -191,6 +191,7 @@ def attendance(meeting_id: int, session: SessionDep, services: ServicesDep) -> l
             source=row.source,
             left=row.left_at is not None,
             left_at=None if row.left_at is None else local(row.left_at, zone),
+            voting_rights=row.voting,
         )
         for row in meeting_attendance(session, meeting_id=meeting_id)
     ]

@@ -1,28 +1,40 @@
-"""The audit log page: who did what, to whom, in which poll, from where, and why."""
+"""The audit log pages: one meeting's, and the whole log (/audit) with what has no meeting
+(people deleted or merged) and what a deleted meeting left."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.web.render import pick_lang, render
+from attendance import audit
+from attendance.audit_pages import MAX_PAGE, audit_page
 from attendance.audit_view import audit_lines, source_text
 from attendance.meetings import get_meeting
+from attendance.orm import MAX_ID
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/meetings/{meeting_id}/audit")
-def audit_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
-) -> Response:
-    meeting = get_meeting(session, meeting_id=meeting_id)
+def _source_words(request: Request) -> Callable[[str | None], str]:
     index = 1 if pick_lang(request) == "en" else 0
 
     def words(source: str | None) -> str:
         return "" if source is None else source_text(source)[index]
 
+    return words
+
+
+@router.get("/meetings/{meeting_id}/audit")
+def meeting_audit_page(
+    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+) -> Response:
+    meeting = get_meeting(session, meeting_id=meeting_id)
     return render(
         request,
         "audit.html",
@@ -30,5 +42,34 @@ def audit_page(
         zone=services.settings.timezone,
         meeting=meeting,
         lines=audit_lines(session, meeting_id=meeting_id),
-        source_words=words,
+        source_words=_source_words(request),
+    )
+
+
+@router.get("/audit")
+def whole_audit_page(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    action: Annotated[str, Query(max_length=50)] = "",
+    meeting_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    found = audit_page(session, page=page, action=action, meeting_id=meeting_id)
+
+    def query(to_page: int) -> str:
+        kept = {"action": found.action, "meeting_id": found.meeting_id, "page": to_page}
+        return urlencode({k: v for k, v in kept.items() if v})
+
+    return render(
+        request,
+        "audit_all.html",
+        staff=staff,
+        zone=services.settings.timezone,
+        found=found,
+        lines=found.lines,
+        actions=audit.actions(session),
+        query=query,
+        source_words=_source_words(request),
     )

@@ -37,6 +37,8 @@ def snapshot_json(snapshot: BoardSnapshot, zone: Any) -> dict[str, object]:
         "present": snapshot.present,
         "late": snapshot.late,
         "absent": snapshot.absent,
+        "not_arrived": snapshot.not_arrived,
+        "started": snapshot.started,
         "left": snapshot.left,
         "latest": [
             {

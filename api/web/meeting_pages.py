@@ -16,7 +16,7 @@ from api.web.held_links import HeldLink
 from api.web.render import render
 from api.web.voting_links import held_for_page, not_stored, show_once
 from attendance.board import count_statuses
-from attendance.checkin import meeting_attendance
+from attendance.checkin import has_started, meeting_attendance
 from attendance.errors import DomainError
 from attendance.meetings import (
     create_meeting,
@@ -120,7 +120,8 @@ def meeting_view(
 ) -> Response:
     """The meeting's page; `q` searches people to add to the roster (diacritics optional)."""
     meeting = get_meeting(session, meeting_id=meeting_id)
-    rows = meeting_attendance(session, meeting_id=meeting_id)
+    now = utcnow()
+    rows = meeting_attendance(session, meeting_id=meeting_id, now=now)
     return render(
         request,
         "meeting.html",
@@ -131,6 +132,7 @@ def meeting_view(
         meeting=meeting,
         rows=rows,
         counts=count_statuses(rows),
+        started=has_started(meeting, now=now),
         pending=count_pending(session, meeting_id=meeting_id),
         issued=issued,
         issued_gone=gone,

@@ -82,6 +82,8 @@ def preview(
         ask=result.count(RowStatus.ASK),
         invalid=result.count(RowStatus.INVALID),
         removal=roster_removal(session, meeting_id=meeting_id, preview=result),
+        # For the audit log's entry of the import, with the rows.
+        file_name=(file.filename or "") if file is not None else "",
         # The parsed rows travel back with the confirmation and are judged again then:
         # nothing is stored between the two steps, and any worker can take the second.
         rows_json=json.dumps([asdict(r) for r in rows], ensure_ascii=False),
@@ -97,6 +99,7 @@ def confirm(
     choices: ChoicesDep,
     rows: Text = "",
     mode: Text = "replace",
+    file_name: Text = "",
 ) -> Response:
     try:
         replace = _replace(mode)
@@ -107,6 +110,8 @@ def confirm(
             rows=parsed,
             replace=replace,
             choices=_choices(choices),
+            actor=staff.actor,
+            file_name=file_name,
         )
     except DomainError as exc:
         session.rollback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.audit_texts import AUDIT_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
@@ -62,6 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "left_count": ("Đã ra về", "Left"),
     "late": ("Đi muộn", "Late"),
     "absent": ("Vắng", "Absent"),
+    "not_arrived": ("Chưa đến", "Not arrived yet"),
     "full_name": ("Họ và tên", "Full name"),
     "title": ("Chức vụ", "Title"),
     "unit": ("Đơn vị", "Unit"),
@@ -70,6 +72,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_present": ("Có mặt", "Present"),
     "status_late": ("Đi muộn", "Late"),
     "status_absent": ("Vắng", "Absent"),
+    "status_not_arrived": ("Chưa đến", "Not arrived yet"),
     "left_at": ("Đã ra về lúc {time}", "Left at {time}"),
     "arrived_at": ("Giờ đến", "Arrived"),
     "note": ("Ghi chú", "Note"),
@@ -210,6 +213,7 @@ TEXTS.update(POLL_TEXTS)
 TEXTS.update(PEOPLE_TEXTS)
 TEXTS.update(ROSTER_TEXTS)
 TEXTS.update(PHOTO_TEXTS)
+TEXTS.update(AUDIT_TEXTS)
 
 
 class Translator:

@@ -22,18 +22,11 @@ def write_minutes(pdf: ReportPdf, report: MeetingReport) -> None:
     pdf.line_of_text(report.title, size=12, style="B", align="C")
     pdf.line_of_text("(Dự thảo)", size=10, style="I", align="C")
     pdf.ln(4)
-    s = report.summary
-    absent = [r.full_name for r in report.rows if r.status is Status.ABSENT]
     pdf.line_of_text(f"1. Thời gian: bắt đầu lúc {vietnamese_datetime(report.starts_at)}.")
     pdf.line_of_text(f"2. Địa điểm: {report.room or BLANK}.")
     pdf.line_of_text("3. Thành phần tham dự:")
-    pdf.line_of_text(f"- Số đại biểu được triệu tập: {s.expected}.")
-    left = f", đã ra về trước khi kết thúc: {s.left}" if s.left else ""
-    pdf.line_of_text(
-        f"- Có mặt: {s.attended}/{s.expected} đại biểu (đúng giờ: {s.present}, "
-        f"đi muộn: {s.late}{left}); danh sách kèm theo."
-    )
-    pdf.line_of_text(f"- Vắng mặt: {s.absent}" + (f" ({', '.join(absent)})." if absent else "."))
+    for line in attendance_sentences(report):
+        pdf.line_of_text(line)
     pdf.line_of_text(f"- Chủ tọa: {BLANK}    Thư ký: {BLANK}")
     pdf.line_of_text("4. Nội dung cuộc họp:")
     for _ in range(4):
@@ -43,6 +36,29 @@ def write_minutes(pdf: ReportPdf, report: MeetingReport) -> None:
         pdf.line_of_text(line)
     pdf.line_of_text(f"Cuộc họp kết thúc lúc {BLANK} cùng ngày.")
     _signatures(pdf)
+
+
+def attendance_sentences(report: MeetingReport) -> list[str]:
+    """Who was called and who came: voting members only (the figures a poll's base counts),
+    then the guests apart, who are never absent delegates."""
+    s = report.summary
+    left = f", đã ra về trước khi kết thúc: {s.left}" if s.left else ""
+    lines = [
+        f"- Số đại biểu được triệu tập: {s.expected}.",
+        f"- Có mặt: {s.attended}/{s.expected} đại biểu (đúng giờ: {s.present}, "
+        f"đi muộn: {s.late}{left}); danh sách kèm theo.",
+    ]
+    missing = Status.ABSENT if report.started else Status.NOT_ARRIVED
+    names = [r.full_name for r in report.rows if r.voting and r.status is missing]
+    label = "Vắng mặt" if report.started else "Chưa đến"
+    lines.append(f"- {label}: {len(names)}" + (f" ({', '.join(names)})." if names else "."))
+    guests = [r.full_name for r in report.guests]
+    if guests:
+        lines.append(
+            f"- Khách mời (không biểu quyết): {len(guests)} ({', '.join(guests)}); "
+            f"có mặt: {s.guests_attended}."
+        )
+    return lines
 
 
 def poll_sentences(polls: tuple[PollSummary, ...]) -> list[str]:

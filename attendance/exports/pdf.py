@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attendance.exports.minutes import NO_OPINIONS, NO_POLLS, write_minutes
 from attendance.exports.pdf_document import ReportPdf
-from attendance.exports.report import MeetingReport, PollSummary
+from attendance.exports.report import ExportRow, MeetingReport, PollSummary
 
 KEEP_WITH_TITLE = 30  # mm: a poll's title starts a page rather than end one alone
 
@@ -34,17 +34,24 @@ def _title_block(pdf: ReportPdf, report: MeetingReport) -> None:
 
 
 def _summary(pdf: ReportPdf, report: MeetingReport) -> None:
+    """The voting members' figures (those the minutes and a poll's base count), then the
+    guests'. Before the start nobody is absent: the column says who has not arrived yet."""
     s = report.summary
+    missing = ("Vắng mặt", s.absent) if report.started else ("Chưa đến", s.not_arrived)
     pdf.heading("TỔNG HỢP ĐIỂM DANH")
     pdf.grid(
         [
-            ("Được mời", "Có mặt", "Đúng giờ", "Đi muộn", "Vắng mặt", "Đã ra về"),
-            tuple(str(n) for n in (s.expected, s.attended, s.present, s.late, s.absent, s.left)),
+            ("Đại biểu được triệu tập", "Có mặt", "Đúng giờ", "Đi muộn", missing[0], "Đã ra về"),
+            tuple(str(n) for n in (s.expected, s.attended, s.present, s.late, missing[1], s.left)),
         ],
         widths=(1, 1, 1, 1, 1, 1),
         aligns=("CENTER",) * 6,
         size=11,
     )
+    if s.guests:
+        pdf.line_of_text(
+            f"Khách mời (không biểu quyết): {s.guests}, có mặt: {s.guests_attended}.", size=10
+        )
 
 
 def _attendees(pdf: ReportPdf, report: MeetingReport) -> None:
@@ -52,11 +59,18 @@ def _attendees(pdf: ReportPdf, report: MeetingReport) -> None:
     attendees = report.attendees
     if not attendees:
         pdf.line_of_text("Chưa có đại biểu nào có mặt.")
-        return
+    else:
+        _people(pdf, attendees)
+    if report.guests:
+        pdf.heading("DANH SÁCH KHÁCH MỜI")
+        _people(pdf, report.guests)
+
+
+def _people(pdf: ReportPdf, people: tuple[ExportRow, ...]) -> None:
     rows = [("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Giờ đến", "Trạng thái")]
     rows += [
         (str(i), r.full_name, r.title, r.unit, r.arrived, r.status_label)
-        for i, r in enumerate(attendees, 1)
+        for i, r in enumerate(people, 1)
     ]
     pdf.grid(
         rows,

@@ -8,16 +8,31 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from attendance.checkin import AttendanceRow, Status, meeting_attendance
+from attendance.checkin import AttendanceRow, Status, has_started, meeting_attendance
 from attendance.meetings import get_meeting
+from attendance.orm import utcnow
 
-COLUMNS = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Giờ đến", "Trạng thái", "Ghi chú")
+# "Thành phần" was added last, so the columns before it keep their places for readers of
+# older files.
+COLUMNS = (
+    "STT",
+    "Họ và tên",
+    "Chức vụ",
+    "Đơn vị",
+    "Giờ đến",
+    "Trạng thái",
+    "Ghi chú",
+    "Thành phần",
+)
 STATUS_LABELS = {
     Status.PRESENT: "Có mặt",
     Status.LATE: "Đi muộn",
     Status.ABSENT: "Vắng mặt",
+    Status.NOT_ARRIVED: "Chưa đến",
 }
 LEFT_LABEL = "Đã ra về"  # checked out: no longer present (the board says the same)
+DELEGATE_LABEL = "Đại biểu"  # a voting member: counted in the minutes and a poll's base
+GUEST_LABEL = "Khách mời"  # an observer or guest: listed apart, never counted as absent
 
 
 @dataclass(frozen=True)
@@ -61,10 +76,19 @@ class ExportRow:
     status: Status
     note: str
     left: bool = False  # checked out and not seen again
+    voting: bool = True  # a voting member (đại biểu); False for a guest or observer
 
     @property
     def status_label(self) -> str:
         return LEFT_LABEL if self.left else STATUS_LABELS[self.status]
+
+    @property
+    def role_label(self) -> str:
+        return DELEGATE_LABEL if self.voting else GUEST_LABEL
+
+    @property
+    def attended(self) -> bool:
+        return self.status in (Status.PRESENT, Status.LATE)
 
     def cells(self) -> tuple[str | int, ...]:
         """The row in the order of COLUMNS."""
@@ -76,16 +100,23 @@ class ExportRow:
             self.arrived,
             self.status_label,
             self.note,
+            self.role_label,
         )
 
 
 @dataclass(frozen=True)
 class AttendanceSummary:
-    expected: int
+    """The voting members (đại biểu) counted, as the minutes and a poll's base count them;
+    guests and observers apart."""
+
+    expected: int  # voting members called to the meeting
     present: int  # on time
     late: int
-    absent: int
+    absent: int  # not arrived, the meeting under way
     left: int = 0  # of those who attended, checked out before the end
+    not_arrived: int = 0  # not arrived, the meeting not started yet
+    guests: int = 0  # observers and guests invited
+    guests_attended: int = 0
 
     @property
     def attended(self) -> int:
@@ -102,11 +133,17 @@ class MeetingReport:
     rows: tuple[ExportRow, ...]
     summary: AttendanceSummary
     polls: tuple[PollSummary, ...]
+    started: bool = True  # before the start nobody is absent, only not arrived yet
 
     @property
     def attendees(self) -> tuple[ExportRow, ...]:
-        """The delegates present, on time or late, in the rows' order."""
-        return tuple(r for r in self.rows if r.status is not Status.ABSENT)
+        """The voting members present, on time or late, in the rows' order."""
+        return tuple(r for r in self.rows if r.voting and r.attended)
+
+    @property
+    def guests(self) -> tuple[ExportRow, ...]:
+        """The observers and guests, whether they came or not, in the rows' order."""
+        return tuple(r for r in self.rows if not r.voting)
 
 
 def build_report(
@@ -119,12 +156,15 @@ def build_report(
     """Rows in Vietnamese name order (the attendance list's order), times in `zone`."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     tz = ZoneInfo(zone)
-    attendance = meeting_attendance(session, meeting_id=meeting_id)
+    now = utcnow()
+    attendance = meeting_attendance(session, meeting_id=meeting_id, now=now)
     rows = tuple(
         _export_row(i, row, tz=tz, starts_at=meeting.starts_at)
         for i, row in enumerate(attendance, 1)
     )
-    counts = {status: sum(r.status is status for r in rows) for status in Status}
+    delegates = [r for r in rows if r.voting]
+    guests = [r for r in rows if not r.voting]
+    counts = {status: sum(r.status is status for r in delegates) for status in Status}
     return MeetingReport(
         meeting_id=meeting.id,
         title=meeting.title,
@@ -133,13 +173,17 @@ def build_report(
         ends_at=meeting.ends_at.astimezone(tz),
         rows=rows,
         summary=AttendanceSummary(
-            expected=len(rows),
+            expected=len(delegates),
             present=counts[Status.PRESENT],
             late=counts[Status.LATE],
             absent=counts[Status.ABSENT],
-            left=sum(r.left for r in rows),
+            left=sum(r.left for r in delegates),
+            not_arrived=counts[Status.NOT_ARRIVED],
+            guests=len(guests),
+            guests_attended=sum(r.attended for r in guests),
         ),
         polls=polls,
+        started=has_started(meeting, now=now),
     )
 
 
@@ -164,4 +208,5 @@ def _export_row(stt: int, row: AttendanceRow, *, tz: ZoneInfo, starts_at: dateti
         status=row.status,
         note=note,
         left=row.left_at is not None,
+        voting=row.voting,
     )

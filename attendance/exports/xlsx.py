@@ -15,7 +15,7 @@ from attendance.exports.report import COLUMNS, MeetingReport
 LIST_SHEET = "Điểm danh"
 SUMMARY_SHEET = "Tổng hợp"
 BALLOTS_SHEET = "Phiếu ghi tên"
-WIDTHS = (6, 30, 22, 30, 9, 12, 28)  # characters, in the order of COLUMNS
+WIDTHS = (6, 30, 22, 30, 9, 12, 28, 12)  # characters, in the order of COLUMNS
 BALLOT_COLUMNS = ("Nội dung biểu quyết", "STT", "Họ và tên", "Lựa chọn", "Người bỏ phiếu thay")
 BALLOT_WIDTHS = (40, 6, 30, 30, 30)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -75,20 +75,25 @@ def _table(
 
 
 def _summary(sheet: Worksheet, report: MeetingReport) -> None:
+    """The voting members' figures, as the minutes give them, then the guests' apart."""
     s = report.summary
     lines: list[tuple[str, str | int]] = [
         ("Cuộc họp", report.title),
         ("Địa điểm", report.room or ""),
         ("Bắt đầu", report.starts_at.strftime("%H:%M %d/%m/%Y")),
         ("Kết thúc", report.ends_at.strftime("%H:%M %d/%m/%Y")),
-        ("Số đại biểu được mời", s.expected),
+        ("Số đại biểu được triệu tập", s.expected),
+        ("Đại biểu có mặt", s.attended),
         ("Có mặt đúng giờ", s.present),
         ("Đi muộn", s.late),
         ("Vắng mặt", s.absent),
+        *([] if report.started else [("Chưa đến", s.not_arrived)]),
         ("Đã ra về", s.left),
+        ("Số khách mời", s.guests),
+        ("Khách mời có mặt", s.guests_attended),
     ]
     for label, value in lines:
         sheet.append((label, value))
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 60

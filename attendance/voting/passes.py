@@ -35,9 +35,17 @@ def revoke_passes(session: Session, *, meeting_id: int, person_id: int) -> None:
     )
 
 
-def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str) -> str:
+def issue_pass(
+    session: Session,
+    *,
+    meeting_id: int,
+    person_id: int,
+    actor: str,
+    arrival: AttendanceEvent | None = None,
+) -> str:
     """A new pass for this member of this meeting; earlier ones stop working. Returns the
-    token, which is shown once (as a link or QR code) and never stored."""
+    token, which is shown once (as a link or QR code) and never stored. `actor` is the staff
+    member who hands it out; `arrival`, the check-in that brought it, if one did."""
     get_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
     require_on_roster(session, meeting_id=meeting_id, person=person)
@@ -53,6 +61,7 @@ def issue_pass(session: Session, *, meeting_id: int, person_id: int, actor: str)
         action="voting_pass_issued",
         meeting_id=meeting_id,
         subject=f"person:{person_id}",
+        detail={} if arrival is None else {"on_arrival": True, "event_id": arrival.id},
     )
     return token
 
@@ -97,14 +106,14 @@ def holds_pass(session: Session, *, meeting_id: int, person_id: int) -> bool:
 
 
 def issue_pass_on_arrival(
-    session: Session, *, event: AttendanceEvent, created: bool, role: str
+    session: Session, *, event: AttendanceEvent, created: bool, role: str, actor: str
 ) -> ArrivalLink:
     """The one rule for a check-in's voting link: a voting member's first arrival, recorded
-    by staff (`role` may hand out links), brings one, unless they already hold a working
-    link (handed out before the meeting, at the door): a new pass would cut off the phone
-    that holds it, which then shows the ballot by itself. A repeated check-in or a return
-    keeps the old link too; a kiosk's word or photo brings none (no liveness check: a photo
-    is no proof of presence)."""
+    by staff (`role` may hand out links; `actor` names them in the audit log), brings one,
+    unless they already hold a working link (handed out before the meeting, at the door): a
+    new pass would cut off the phone that holds it, which then shows the ballot by itself. A
+    repeated check-in or a return keeps the old link too; a kiosk's word or photo brings none
+    (no liveness check: a photo is no proof of presence)."""
     if not created or event.kind != ARRIVED or not may(role, Permission.HAND_OUT_VOTING_LINKS):
         return NO_LINK
     votes = session.scalar(
@@ -117,6 +126,10 @@ def issue_pass_on_arrival(
     if holds_pass(session, meeting_id=event.meeting_id, person_id=event.person_id):
         return ArrivalLink(held=True)
     token = issue_pass(
-        session, meeting_id=event.meeting_id, person_id=event.person_id, actor="check-in"
+        session,
+        meeting_id=event.meeting_id,
+        person_id=event.person_id,
+        actor=actor,
+        arrival=event,
     )
     return ArrivalLink(token=token)

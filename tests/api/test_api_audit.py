@@ -36,16 +36,20 @@ def test_ballots_name_the_member_and_the_poll_and_only_a_named_poll_says_the_cho
 
     entries = {(e["action"], (e["poll"] or {}).get("id")): e for e in audit(client, room)}
     mine = entries[("ballot_cast", named["id"])]
-    member = {"id": room.people[0], "name": MEMBERS[0]}
+    member = {"id": room.people[0], "name": MEMBERS[0], "gone": False}
     assert mine["person"] == member and mine["actor_person"] == member
-    assert mine["poll"] == {"id": named["id"], "name": "Thông qua chương trình kỳ họp"}
+    assert mine["poll"] == {
+        "id": named["id"],
+        "name": "Thông qua chương trình kỳ họp",
+        "gone": False,
+    }
     assert mine["choices"] == ["Đồng ý"]
     assert (mine["source"], mine["source_text"]) == ("link", "liên kết bỏ phiếu / voting link")
     assert mine["subject"] == f"poll:{named['id']}:person:{room.people[0]}"  # stored as it was
 
     hidden = entries[("ballot_cast", secret["id"])]
-    assert hidden["person"] == {"id": room.people[1], "name": MEMBERS[1]}
-    assert hidden["poll"] == {"id": secret["id"], "name": "Bầu tổ trưởng"}
+    assert hidden["person"] == {"id": room.people[1], "name": MEMBERS[1], "gone": False}
+    assert hidden["poll"] == {"id": secret["id"], "name": "Bầu tổ trưởng", "gone": False}
     assert hidden["choices"] is None and "options" not in hidden["detail"]
     assert "Mười" not in json.dumps(hidden, ensure_ascii=False)
     assert str(chosen[0]) not in json.dumps(hidden["detail"])
@@ -69,7 +73,7 @@ def test_corrections_name_the_person_and_say_the_source_in_words(
 
     entries = {(e["action"], e["person"]["id"]): e for e in audit(client, room)}
     manual = entries[("check_in", room.people[2])]
-    assert manual["person"] == {"id": room.people[2], "name": MEMBERS[2]}
+    assert manual["person"] == {"id": room.people[2], "name": MEMBERS[2], "gone": False}
     assert (manual["source"], manual["source_text"]) == ("manual", "thủ công / manual")
     assert manual["detail"]["reason"] == "Quên thẻ" and manual["actor_person"] is None
     camera = entries[("check_in", room.people[3])]
@@ -84,5 +88,5 @@ def test_a_proxy_names_its_holder(client: TestClient, room: Room) -> None:
     response = client.post(f"/api/v1/meetings/{room.meeting_id}/proxies", json=grant)
     assert response.status_code == 201, response.text
     [given] = [e for e in audit(client, room) if e["action"] == "proxy_given"]
-    assert given["person"] == {"id": room.people[4], "name": MEMBERS[4]}
-    assert given["holder"] == {"id": room.people[0], "name": MEMBERS[0]}
+    assert given["person"] == {"id": room.people[4], "name": MEMBERS[4], "gone": False}
+    assert given["holder"] == {"id": room.people[0], "name": MEMBERS[0], "gone": False}

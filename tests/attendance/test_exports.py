@@ -104,8 +104,9 @@ def test_xlsx_reads_back_with_a_formatted_header_and_rows_in_vietnamese_order(
         "08:01",
         "Có mặt",
         None,
+        "Đại biểu",
     )
-    assert by_name["Trần Thị Ánh"][4:] == ("08:20", "Đi muộn", "Muộn 20 phút")
+    assert by_name["Trần Thị Ánh"][4:7] == ("08:20", "Đi muộn", "Muộn 20 phút")
     assert by_name["Đỗ Thị Dung"][4:6] == (None, "Vắng mặt")
     summary = dict(book["Tổng hợp"].iter_rows(values_only=True))
     assert summary["Cuộc họp"] == TITLE
@@ -127,6 +128,7 @@ def test_csv_has_a_bom_and_the_same_rows(session: Session, meeting_id: int) -> N
         "08:16",
         "Đi muộn",
         "Muộn 16 phút",
+        "Đại biểu",
     ]
 
 

@@ -100,7 +100,9 @@ def test_the_secretarys_choice_settles_the_row(session: Session) -> None:
     assert (result.created, result.person_ids) == (0, [second.id])
     assert get_person(session, person_id=second.id).unit == GIAO_DUC
     assert get_person(session, person_id=first.id).unit is None
-    again = import_roster(session, meeting_id=meeting_id, rows=[ISSUE_ROW], choices={2: NEW})
+    # Now the second is exactly the row (name, unit, title): another title still asks.
+    deputy = RosterRow(2, "Nguyễn Văn An", title="Phó Giám đốc Sở", unit=GIAO_DUC)
+    again = import_roster(session, meeting_id=meeting_id, rows=[deputy], choices={2: NEW})
     assert again.created == 1 and len(search_people(session)) == 3
 
 
@@ -146,3 +148,29 @@ def test_replacing_does_not_count_a_rows_candidates_as_removed(session: Session)
     set_participants(session, meeting_id=meeting_id, person_ids=[first.id, second.id])
     preview = preview_roster(session, rows=[ISSUE_ROW])
     assert roster_removal(session, meeting_id=meeting_id, preview=preview).removed == []
+
+
+def test_the_one_namesake_with_the_rows_unit_and_title_is_matched_without_asking(
+    session: Session,
+) -> None:
+    create_person(session, full_name="Trần Thị Bình")  # enrolled from photos: no unit
+    exact = create_person(
+        session, full_name="Trần Thị Bình", title="Phó Chủ tịch", unit="UBND Quận 1"
+    )
+    row = RosterRow(2, "Trần  Thị Bình", title="phó chủ tịch", unit="UBND quận 1")
+    [judged] = preview_roster(session, rows=[row]).rows
+    assert (judged.status, judged.person, judged.changes) == (RowStatus.MATCHED, exact, ())
+
+
+def test_namesakes_still_ask_when_the_row_is_not_exactly_one_of_them(session: Session) -> None:
+    create_person(session, full_name="Trần Thị Bình")
+    create_person(session, full_name="Trần Thị Bình", title="Phó Chủ tịch", unit="UBND Quận 1")
+    create_person(session, full_name="Trần Thị Bình", title="Phó Chủ tịch", unit="UBND Quận 3")
+    other_title = RosterRow(2, "Trần Thị Bình", title="Chủ tịch", unit="UBND Quận 1")
+    no_unit = RosterRow(3, "Trần Thị Bình", title="Phó Chủ tịch")
+    judged = preview_roster(session, rows=[other_title, no_unit]).rows
+    assert [r.status for r in judged] == [RowStatus.ASK, RowStatus.ASK]
+    create_person(session, full_name="Trần Thị Bình", title="Phó Chủ tịch", unit="UBND Quận 1")
+    exact_twice = RosterRow(2, "Trần Thị Bình", title="Phó Chủ tịch", unit="UBND Quận 1")
+    [judged_twice] = preview_roster(session, rows=[exact_twice]).rows
+    assert judged_twice.status is RowStatus.ASK  # two people are exactly the row

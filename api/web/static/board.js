@@ -11,9 +11,15 @@
   }
 
   function draw(data) {
-    for (const key of ["expected", "present", "late", "absent", "left"]) {
+    for (const key of ["expected", "present", "late", "left"]) {
       document.getElementById("n-" + key).textContent = data[key];
     }
+    // Before the start those not here are "not arrived yet"; from the start, absent.
+    const missing = document.getElementById("c-missing");
+    missing.className = data.started ? "absent" : "not-arrived";
+    document.getElementById("n-missing").textContent = data.started ? data.absent : data.not_arrived;
+    document.getElementById("l-missing").textContent =
+      data.started ? body.dataset.absent : body.dataset.notArrived;
     document.getElementById("title").textContent = data.title;
     document.getElementById("room").textContent = data.room;
     document.getElementById("starts").textContent = data.starts;

@@ -1,0 +1,42 @@
+"""The whole audit log, a page at a time: entries with no meeting (people deleted or merged)
+and a deleted meeting's entries are read here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.convert_voting import audit_read
+from api.deps import ServicesDep, SessionDep
+from api.schemas_voting import AuditPageRead
+from attendance.audit_pages import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, audit_page
+from attendance.orm import MAX_ID
+
+router = APIRouter(tags=["audit"])
+
+
+@router.get("/audit")
+def audit_log(
+    session: SessionDep,
+    services: ServicesDep,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
+    action: Annotated[
+        str | None, Query(max_length=50, description="Only this action, e.g. person_deleted.")
+    ] = None,
+    meeting_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this meeting's, a deleted one's too.")
+    ] = None,
+) -> AuditPageRead:
+    """Every entry, newest first: those of every meeting, deleted ones included, and those
+    of no meeting (a person deleted or merged)."""
+    found = audit_page(session, page=page, per_page=per_page, action=action, meeting_id=meeting_id)
+    zone = services.settings.timezone
+    return AuditPageRead(
+        items=[audit_read(line, zone) for line in found.lines],
+        page=found.page,
+        per_page=found.per_page,
+        total=found.total,
+        has_more=found.has_more,
+    )

@@ -1,0 +1,40 @@
+"""Texts of the audit log pages (one meeting's, and the whole log), in Vietnamese and English."""
+
+from __future__ import annotations
+
+AUDIT_TEXTS: dict[str, tuple[str, str]] = {
+    "nav_audit": ("Nhật ký", "Audit log"),
+    "audit_all": ("Toàn bộ nhật ký thao tác", "The whole audit log"),
+    "audit_all_hint": (
+        "Mọi thao tác, mới nhất trước: của mọi cuộc họp (kể cả cuộc họp đã xóa) và những "
+        "thao tác không thuộc cuộc họp nào (xóa người, gộp người).",
+        "Every entry, newest first: every meeting's (deleted meetings included) and those "
+        "of no meeting (people deleted or merged).",
+    ),
+    "audit_meeting": ("Cuộc họp", "Meeting"),
+    "audit_meeting_entries": ("xem nhật ký", "see its log"),
+    "audit_filter_action": ("Loại thao tác", "Action"),
+    "audit_all_actions": ("Tất cả", "All"),
+    "audit_filter": ("Lọc", "Filter"),
+    "audit_only_meeting": (
+        "Chỉ các thao tác của cuộc họp số {id}.",
+        "Only the entries of meeting {id}.",
+    ),
+    "audit_show_all": ("Xem tất cả", "Show all"),
+    "audit_newer": ("← Mới hơn", "← Newer"),
+    "audit_older": ("Cũ hơn →", "Older →"),
+    "audit_page": ("Trang {page}/{pages} ({total} thao tác)", "Page {page} of {pages} ({total})"),
+    "audit_on_arrival": ("khi điểm danh", "at check-in"),
+    "audit_import_replace": ("Thay cả danh sách", "Replaced the roster"),
+    "audit_import_add": ("Thêm vào danh sách", "Added to the roster"),
+    "audit_import_file": ("từ tệp {name}", "from the file {name}"),
+    "audit_import_counts": (
+        "{created} người mới, {matched} người đã có ({updated} được cập nhật), {removed} "
+        "bỏ khỏi danh sách, {kept} giữ lại vì đã điểm danh, {skipped} dòng bỏ qua; danh "
+        "sách có {roster} người.",
+        "{created} new, {matched} already known ({updated} updated), {removed} taken off, "
+        "{kept} kept as they had checked in, {skipped} rows skipped; {roster} on the roster.",
+    ),
+    "audit_merged": ("{source} #{source_id} gộp vào người này", "{source} #{source_id} merged in"),
+    "action_roster_imported": ("Nhập danh sách từ tệp", "Roster imported"),
+}
