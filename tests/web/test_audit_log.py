@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, post, text_of, xlsx
+from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, followed, post, text_of, xlsx
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SHEET = [
@@ -82,7 +82,7 @@ def test_a_voting_link_issued_at_check_in_names_the_staff_member(client: TestCli
         headers=BEARER,
     )
     form = {"person_id": str(person_id), "reason": "Quên ảnh", "at": "2026-03-02T08:05"}
-    page = post(client, f"/meetings/{meeting_id}/checkin", form)
+    page = followed(client, post(client, f"/meetings/{meeting_id}/checkin", form))
     assert page.status_code == 200 and "/vote#vp_" in page.text  # the link, shown once
     [issued] = [e for e in _log(client, meeting_id) if e["action"] == "voting_pass_issued"]
     assert issued["actor"] == "admin (Chị Thu)" != "check-in"
