@@ -119,6 +119,7 @@ def kiosk(
     import socket
 
     from kiosk.command import run_kiosk
+    from kiosk.shutdown import exit_past_stuck_threads
 
     setup_logging()
     settings = get_settings()
@@ -136,6 +137,7 @@ def kiosk(
         frame_interval_s=frame_interval,
         listen=listen,
     )
+    exit_past_stuck_threads(status)
     raise typer.Exit(status)
 
 
