@@ -100,7 +100,11 @@ def kiosk(
         ),
     ] = None,
     name: Annotated[
-        str | None, typer.Option(help="This kiosk's name in idempotency keys (default: host).")
+        str | None,
+        typer.Option(
+            help="This kiosk's name in idempotency keys, check-ins and reviews "
+            "(default: its token's name; the host's with the admin token)."
+        ),
     ] = None,
     frame_interval: Annotated[
         float,
@@ -133,7 +137,8 @@ def kiosk(
         source=source,
         room=room,
         outbox_path=outbox,
-        name=name or socket.gethostname(),
+        name=name,
+        host_name=socket.gethostname(),
         frame_interval_s=frame_interval,
         listen=listen,
     )
