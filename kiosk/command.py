@@ -77,6 +77,7 @@ def run_kiosk(
                 host_name=host_name,
                 top_k=settings.match.top_k,
                 frame_interval_s=frame_interval_s,
+                arrivals_interval_s=settings.kiosk.arrivals_seconds,
             ),
             stop_event=stop_event,
             screen=screen or ScreenLog(card_seconds=settings.kiosk.card_seconds),

@@ -160,7 +160,10 @@ class KioskLoop:
         self.name = self.greeter.name = name
         if self.reporter is not None:
             self.reporter.name = name
-        for client in (self.sender, self.sightings[1] if self.sightings else None):
+        clients: list[object] = [self.sender]
+        if self.sightings is not None and self.sightings[1] is not self.sender:
+            clients.append(self.sightings[1])
+        for client in clients:
             if isinstance(client, Named):
                 client.take_name(name)
         logger.info("kiosk name: %s", name)
