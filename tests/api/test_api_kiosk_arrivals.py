@@ -5,10 +5,25 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+from api_support import create_meeting
 from fastapi.testclient import TestClient
-from test_api_kiosk import ROOM, ZONE, kiosk_headers, rooms  # noqa: F401 (a fixture)
+from test_api_kiosk import ROOM, ZONE, kiosk_headers, today_at
 
 ARRIVALS = "/api/v1/kiosk/arrivals"
+
+
+@pytest.fixture
+def rooms(client: TestClient, enrolled: list[int]) -> dict[str, int]:
+    """Today in ROOM: people 0-2; today in another room: 3-4."""
+    return {
+        "today": create_meeting(
+            client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23)
+        ),
+        "other_room": create_meeting(
+            client, enrolled[3:5], room="Hội trường", starts_at=today_at(0), ends_at=today_at(23)
+        ),
+    }
 
 
 def by_hand(client: TestClient, meeting_id: int, person_id: int, at: datetime) -> None:

@@ -79,9 +79,7 @@ def test_a_delegate_checked_in_by_hand_is_greeted_with_that_time_and_not_checked
     walk_in_video(video, empty_before=5)
     outbox = tmp_path / "outbox.sqlite"
     port = free_port()
-    command = kiosk_command(
-        server.url, room.kiosk_token, video, outbox, listen=f"127.0.0.1:{port}"
-    )
+    command = kiosk_command(server.url, room.kiosk_token, video, outbox, listen=f"127.0.0.1:{port}")
     seen: dict[int, dict[str, Any]] = {}
     stop = threading.Event()
     watcher = threading.Thread(
@@ -140,8 +138,10 @@ def test_a_token_revoked_while_nobody_passes_stops_the_kiosk_within_seconds(
     try:
         wait_for(
             "the kiosk's first gallery sync",
-            lambda: "gallery synced" in stderr_path.read_text(errors="replace")
-            or kiosk.poll() is not None,
+            lambda: (
+                "gallery synced" in stderr_path.read_text(errors="replace")
+                or kiosk.poll() is not None
+            ),
             timeout_s=60,
         )
         tokens = ok(httpx.get(f"{server.url}/api/v1/kiosk-tokens", headers=ADMIN))

@@ -21,7 +21,7 @@ from test_server_process import TOKEN
 
 pytestmark = pytest.mark.slow
 
-RUNS = 4
+RUNS = 3
 FRAMES = 6
 WATCHERS = 3  # browsers polling the screen's picture
 
