@@ -100,7 +100,11 @@ def kiosk(
         ),
     ] = None,
     name: Annotated[
-        str | None, typer.Option(help="This kiosk's name in idempotency keys (default: host).")
+        str | None,
+        typer.Option(
+            help="This kiosk's name in idempotency keys, check-ins and reviews "
+            "(default: its token's name; the host's with the admin token)."
+        ),
     ] = None,
     frame_interval: Annotated[
         float,
@@ -119,6 +123,7 @@ def kiosk(
     import socket
 
     from kiosk.command import run_kiosk
+    from kiosk.shutdown import exit_past_stuck_threads
 
     setup_logging()
     settings = get_settings()
@@ -132,10 +137,12 @@ def kiosk(
         source=source,
         room=room,
         outbox_path=outbox,
-        name=name or socket.gethostname(),
+        name=name,
+        host_name=socket.gethostname(),
         frame_interval_s=frame_interval,
         listen=listen,
     )
+    exit_past_stuck_threads(status)
     raise typer.Exit(status)
 
 

@@ -58,14 +58,15 @@ class ConsoleScreen(ScreenLog):
         self.console = console
         self.zone = zone  # the server's zone, so both clocks on screen agree
 
-    def add(self, event: ScreenEvent) -> None:
-        super().add(event)
+    def add(self, event: ScreenEvent) -> int:
+        seq = super().add(event)
         if event.kind in SHOWN:
             colour = "yellow" if event.kind is ScreenKind.NOT_ON_ROSTER else "green"
             clock = event.at.astimezone(self.zone).strftime("%H:%M:%S")
             self.console.print(
                 f"[dim]{clock}[/] [{colour}]{event.message_vi()}[/] [dim]/ {event.message_en()}[/]"
             )
+        return seq
 
 
 def run_demo(settings: Settings, console: Console) -> int:

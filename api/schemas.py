@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from wire.dates import ApiDateTime
 from wire.kiosk import (  # noqa: F401  (the API's schemas include the kiosk's wire)
     CheckinCreate,
+    KioskArrivalRead,
+    KioskArrivalsRead,
     KioskGalleryRead,
+    KioskMeetingArrivalsRead,
     KioskMeetingRead,
     KioskPersonRead,
     SightingRead,

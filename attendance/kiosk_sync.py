@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance.errors import Forbidden
-from attendance.orm import FaceTemplate, Meeting, Participant, Person
+from attendance.orm import AttendanceEvent, FaceTemplate, Meeting, Participant, Person
+from attendance.presence import ARRIVED, PRESENT_KINDS
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,46 @@ def kiosk_scope(
         template_ids=templates,
         etag=_etag(model_key, scope_meetings, people, templates),
     )
+
+
+def room_arrivals(
+    session: Session, *, room: str, now: datetime, zone: str
+) -> dict[int, dict[int, datetime]]:
+    """Today's meetings in the room -> {person: first arrival} of everyone present now,
+    however they came in (by hand, a photo, another kiosk): a kiosk greets them "already
+    checked in at 08:02" instead of checking them in again. Kept apart from the gallery, whose
+    manifest would change with every arrival: this is small and cheap to ask every few
+    seconds (docs/benchmarks.md, the kiosk's polls)."""
+    meetings = [m.id for m in todays_meetings(session, room=room, now=now, zone=zone)]
+    present = present_arrivals(session, meetings)
+    return {m: present.get(m, {}) for m in meetings}
+
+
+def present_arrivals(session: Session, meeting_ids: list[int]) -> dict[int, dict[int, datetime]]:
+    """meeting -> {person: first arrival} for everyone whose last event keeps them present."""
+    if not meeting_ids:
+        return {}
+    first: dict[tuple[int, int], datetime] = {}
+    last: dict[tuple[int, int], str] = {}
+    for meeting_id, person_id, kind, at in session.execute(
+        select(
+            AttendanceEvent.meeting_id,
+            AttendanceEvent.person_id,
+            AttendanceEvent.kind,
+            AttendanceEvent.at,
+        )
+        .where(AttendanceEvent.meeting_id.in_(meeting_ids))
+        .order_by(AttendanceEvent.at, AttendanceEvent.id)
+    ):
+        key = (int(meeting_id), int(person_id))
+        if kind == ARRIVED:
+            first.setdefault(key, at)
+        last[key] = kind
+    present: dict[int, dict[int, datetime]] = {}
+    for key, at in first.items():
+        if last[key] in PRESENT_KINDS:
+            present.setdefault(key[0], {})[key[1]] = at
+    return present
 
 
 def _others(session: Session, model_key: str, invited: set[int], limit: int) -> set[int]:

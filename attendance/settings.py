@@ -70,6 +70,10 @@ class KioskSettings(BaseModel):
     # walking past were checked in across four seeded videos, at 0.1% none, and every one of
     # the 88 invitees still was (docs/benchmarks.md, kiosk decisions).
     fpir: float = Field(0.001, gt=0, lt=1)
+    # How often a kiosk asks who is present (GET /kiosk/arrivals, a 304 while nothing
+    # changed): someone checked in at the desk is greeted "already checked in" at the door
+    # after this, and a revoked token stops the kiosk within it.
+    arrivals_seconds: float = Field(3.0, ge=0.5, le=300)
 
 
 class CheckinSettings(BaseModel):

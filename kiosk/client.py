@@ -8,7 +8,7 @@ import httpx
 
 from kiosk.outbox import CheckinEvent, Outcome, SendResult
 from kiosk.sighting_outbox import SightingEvent
-from wire.kiosk import KioskGalleryRead, TemplatesRead
+from wire.kiosk import KioskArrivalsRead, KioskGalleryRead, TemplatesRead
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,10 @@ class KioskClient:
     def close(self) -> None:
         self._http.close()
 
+    def take_name(self, name: str) -> None:
+        """The kiosk's name, once known (--name, else the token's): its check-ins' source."""
+        self.source = f"kiosk:{name}"[:100]
+
     def gallery(self, *, model: str, etag: str | None) -> KioskGalleryRead | None:
         """The manifest of today's meetings in the room; None when `etag` is still current."""
         params = {"model": model} | ({"room": self.room} if self.room else {})
@@ -117,6 +121,17 @@ class KioskClient:
         _refuse(response, _REFUSED_GALLERY)
         response.raise_for_status()
         return KioskGalleryRead.model_validate(response.json())
+
+    def arrivals(self, *, etag: str | None) -> KioskArrivalsRead | None:
+        """Who is present now in the room's meetings; None when `etag` is still current."""
+        params = {"room": self.room} if self.room else {}
+        headers = {"If-None-Match": f'"{etag}"'} if etag else {}
+        response = self._http.get("/kiosk/arrivals", params=params, headers=headers)
+        if response.status_code == 304:
+            return None
+        _refuse(response, _REFUSED_GALLERY)
+        response.raise_for_status()
+        return KioskArrivalsRead.model_validate(response.json())
 
     def templates(self, ids: list[int], *, model: str) -> TemplatesRead:
         body: dict[str, object] = {"ids": ids, "model": model}
@@ -143,7 +158,9 @@ class KioskClient:
         except httpx.TransportError as exc:
             return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
         _refuse(response, _REFUSED_DELIVERY)
-        return _outcome(response)
+        result = _outcome(response)
+        first = _arrived_before(response, event.idempotency_key)
+        return result if first is None else SendResult(result.outcome, arrived_at=first)
 
     def send_sighting(self, sighting: SightingEvent) -> SendResult:
         """An uncertain face, with its crop, for the review queue (multipart)."""
@@ -167,6 +184,22 @@ class KioskClient:
             return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
         _refuse(response, _REFUSED_DELIVERY)
         return _outcome(response)
+
+
+def _arrived_before(response: httpx.Response, key: str) -> str | None:
+    """The first arrival's time when the server kept another one than this check-in (200,
+    created false, another key): the person came in another way before."""
+    if response.status_code != 200:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or body.get("created") is not False:
+        return None
+    if body.get("idempotency_key") == key or not isinstance(body.get("at"), str):
+        return None
+    return str(body["at"])
 
 
 def _outcome(response: httpx.Response) -> SendResult:

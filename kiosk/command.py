@@ -10,6 +10,7 @@ from types import FrameType
 
 from attendance.matching import match_policy
 from attendance.settings import Settings
+from kiosk.arrivals import ArrivalBook
 from kiosk.capture import open_source
 from kiosk.client import KioskClient
 from kiosk.loop import KioskLoop, KioskOptions
@@ -33,19 +34,21 @@ def run_kiosk(
     source: str,
     room: str | None,
     outbox_path: Path,
-    name: str,
+    name: str | None,
+    host_name: str = "kiosk",
     frame_interval_s: float = 0.0,
     listen: str = DEFAULT_LISTEN,
     screen: ScreenLog | None = None,
 ) -> int:
-    """Run until the input ends (file, folder) or SIGINT/SIGTERM; the exit status."""
+    """Run until the input ends (file, folder) or SIGINT/SIGTERM; the exit status. `name`
+    None: the kiosk token's name as the server says it, else `host_name`."""
     address = parse_listen(listen)
     # httpx logs every request at INFO: a kiosk posting all day would drown its own log.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     frames = open_source(source)
     pipeline = load_pipeline(settings)
     logger.info("model pack %s loaded", pipeline.identity.key)
-    client = KioskClient(server, token, room=room, source=f"kiosk:{name}")
+    client = KioskClient(server, token, room=room, source=f"kiosk:{name or host_name}")
     stop_event = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -70,11 +73,16 @@ def run_kiosk(
                 settings.match, model_key=pipeline.identity.key, fpir=settings.kiosk.fpir
             ),
             options=KioskOptions(
-                name=name, top_k=settings.match.top_k, frame_interval_s=frame_interval_s
+                name=name,
+                host_name=host_name,
+                top_k=settings.match.top_k,
+                frame_interval_s=frame_interval_s,
+                arrivals_interval_s=settings.kiosk.arrivals_seconds,
             ),
             stop_event=stop_event,
             screen=screen or ScreenLog(card_seconds=settings.kiosk.card_seconds),
             sightings=(SightingOutbox(outbox_path), client),
+            arrivals=ArrivalBook(client),
         )
         if address is not None:
             web = KioskWebServer(address, kiosk_routes(loop), stop_event)

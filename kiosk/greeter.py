@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, KeysView
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 
 from attendance.checkin import late_after
+from kiosk.arrivals import ArrivalBook
 from kiosk.decider import Confirmation
-from kiosk.outbox import CheckinEvent, Outbox
+from kiosk.outbox import CheckinEvent, Outbox, Outcome, SendResult
 from kiosk.screen import Box, ScreenEvent, ScreenKind, ScreenLog, ScreenPerson
 from kiosk.sync import KioskGallery
 
@@ -20,30 +22,67 @@ logger = logging.getLogger(__name__)
 PROMPT_MEMORY_S = 30.0
 
 
+class CheckedIn:
+    """`(meeting, person) in`: queued by this run, or present by the server's word."""
+
+    def __init__(self, own: Collection[tuple[int, int]], arrivals: ArrivalBook) -> None:
+        self.own = own
+        self.arrivals = arrivals
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.own:
+            return True
+        return isinstance(key, tuple) and self.arrivals.first_arrival(*key) is not None
+
+
 class Greeter:
     """Puts a confirmed person's check-ins in the outbox and tells the screen, each kind of
-    message once per track, so a face standing at the door is not greeted every frame."""
+    message once per track, so a face standing at the door is not greeted every frame.
 
-    def __init__(self, *, outbox: Outbox, screen: ScreenLog, name: str) -> None:
+    Someone the server says is present already (`arrivals`: by hand, a photo, another kiosk)
+    is greeted "already checked in at" their first arrival and not queued again; a card shown
+    before the server's answer said so is corrected (`answered`, from the courier's thread).
+    """
+
+    def __init__(
+        self,
+        *,
+        outbox: Outbox,
+        screen: ScreenLog,
+        name: str,
+        arrivals: ArrivalBook | None = None,
+    ) -> None:
         self.outbox = outbox
         self.screen = screen
         self.name = name  # the first part of every idempotency key
+        self.arrivals = arrivals or ArrivalBook()
         self._announced: set[tuple[int, ScreenKind]] = set()  # (track, kind): once per track
         self._checked_in_at: dict[tuple[int, int], datetime] = {}  # (meeting, person)
         self._prompted: list[tuple[Box, float]] = []  # where "come closer" was said, and when
+        self._prompts: dict[int, int] = {}  # track -> its "come closer" on the screen
+        self._cards: dict[tuple[int, int], tuple[int, ScreenEvent]] = {}  # (meeting, person)
 
     @property
-    def checked_in(self) -> KeysView[tuple[int, int]]:
-        """(meeting, person) pairs this run has queued a check-in for."""
-        return self._checked_in_at.keys()
+    def checked_in(self) -> CheckedIn:
+        """(meeting, person) pairs this run has queued a check-in for, or the server says in."""
+        return CheckedIn(self._checked_in_at.keys(), self.arrivals)
 
     def forget(self, ended: Collection[int]) -> None:
         self._announced = {a for a in self._announced if a[0] not in ended}
+        for track_id in ended:
+            self._prompts.pop(track_id, None)
 
     def announce(self, track_id: int, event: ScreenEvent) -> None:
         if (track_id, event.kind) not in self._announced:
             self._announced.add((track_id, event.kind))
+            self._settle(track_id)
             self.screen.add(event)
+
+    def _settle(self, track_id: int) -> None:
+        """The face has its answer: its "come closer", if still up, goes."""
+        prompt = self._prompts.pop(track_id, None)
+        if prompt is not None:
+            self.screen.withdraw(prompt)
 
     def come_closer(
         self, track_id: int, box: Box, snapshot: KioskGallery, now: datetime, seen_s: float
@@ -60,7 +99,8 @@ class Greeter:
         if near:
             return
         self._prompted.append((box, seen_s))
-        self.screen.add(ScreenEvent(now.astimezone(snapshot.zone), ScreenKind.COME_CLOSER))
+        event = ScreenEvent(now.astimezone(snapshot.zone), ScreenKind.COME_CLOSER)
+        self._prompts[track_id] = self.screen.add(event)
 
     def not_on_roster(
         self, track_id: int, person_id: int, snapshot: KioskGallery, now: datetime
@@ -76,7 +116,7 @@ class Greeter:
     def already(self, track_id: int, person_id: int, snapshot: KioskGallery, now: datetime) -> None:
         for meeting in snapshot.open_meetings(now):
             if person_id in meeting.person_ids:
-                first = self._checked_in_at.get((meeting.id, person_id))
+                first = self._first(meeting.id, person_id)
                 event = ScreenEvent(
                     now.astimezone(snapshot.zone),
                     ScreenKind.ALREADY_CHECKED_IN,
@@ -93,8 +133,18 @@ class Greeter:
         enqueued = 0
         shown_at = now.astimezone(snapshot.zone)
         logger.debug("confirmed %s", snapshot.names.get(person, person))
+        self._settle(confirmation.track_id)
         for meeting in snapshot.open_meetings(now):
             if person not in meeting.person_ids:
+                continue
+            shown = screen_person(snapshot, person)
+            key = (meeting.id, person)
+            elsewhere = self.arrivals.first_arrival(*key)
+            if elsewhere is not None and key not in self._checked_in_at:
+                # In already another way: the server keeps that arrival; nothing to send.
+                in_at = elsewhere.astimezone(snapshot.zone)
+                kind = ScreenKind.ALREADY_CHECKED_IN
+                self.screen.add(ScreenEvent(shown_at, kind, shown, meeting.id, in_at))
                 continue
             event = CheckinEvent(
                 idempotency_key=f"{self.name}:{meeting.id}:{person}",
@@ -104,22 +154,50 @@ class Greeter:
                 similarity=confirmation.similarity,
                 margin=confirmation.margin,
             )
-            shown = screen_person(snapshot, person)
             if self.outbox.enqueue(event):
                 enqueued += 1
                 logger.info("check-in for person %d in meeting %d queued", person, meeting.id)
-                self._checked_in_at[(meeting.id, person)] = now
+                self._checked_in_at[key] = now
                 late = now > late_after(meeting.starts_at, meeting.late_after_minutes)
                 kind = ScreenKind.LATE if late else ScreenKind.WELCOME
-                self.screen.add(ScreenEvent(shown_at, kind, shown, meeting.id))
+                card = ScreenEvent(shown_at, kind, shown, meeting.id)
+                self._cards[key] = (self.screen.add(card), card)
             else:  # queued in an earlier run: the outbox holds the key, and when it was seen
-                first = self._checked_in_at.get((meeting.id, person)) or _parse(
-                    self.outbox.queued_at(event.idempotency_key)
-                )
+                known = self._first(*key) or _parse(self.outbox.queued_at(event.idempotency_key))
                 kind = ScreenKind.ALREADY_CHECKED_IN
-                first_shown = None if first is None else first.astimezone(snapshot.zone)
+                first_shown = None if known is None else known.astimezone(snapshot.zone)
                 self.screen.add(ScreenEvent(shown_at, kind, shown, meeting.id, first_shown))
         return enqueued
+
+    def answered(self, event: CheckinEvent, result: SendResult) -> None:
+        """The courier's thread: the server kept an earlier arrival of this person (by hand,
+        a photo, another kiosk), so the "on time" or "late" card becomes "already checked in
+        at" that time, and later sightings say the same."""
+        if result.outcome is Outcome.RETRY:
+            return
+        shown = self._cards.pop((event.meeting_id, event.person_id), None)
+        first = _parse(result.arrived_at)
+        if first is None:
+            return
+        self.arrivals.heard(event.meeting_id, event.person_id, first)
+        if shown is None:
+            return
+        seq, card = shown
+        kind = ScreenKind.ALREADY_CHECKED_IN
+        corrected = replace(card, kind=kind, checked_in_at=first.astimezone(card.at.tzinfo))
+        self.screen.replace(seq, corrected)
+        logger.info(
+            "person %d had arrived in meeting %d before, at %s: card corrected",
+            event.person_id,
+            event.meeting_id,
+            first.isoformat(),
+        )
+
+    def _first(self, meeting_id: int, person_id: int) -> datetime | None:
+        """The first arrival: the server's word when it has one, else this run's check-in."""
+        return self.arrivals.first_arrival(meeting_id, person_id) or self._checked_in_at.get(
+            (meeting_id, person_id)
+        )
 
 
 def screen_person(snapshot: KioskGallery, person_id: int) -> ScreenPerson:

@@ -8,21 +8,21 @@ import threading
 import time
 from datetime import datetime, timezone
 
-import numpy as np
-
 from attendance.matching import Decision, MatchPolicy, decide
+from kiosk.arrivals import ArrivalBook
 from kiosk.capture import Backoff, CaptureThread, Frame, FrameQueue, FrameSource
-from kiosk.client import KioskRefused, failure_text
 from kiosk.courier import Courier
 from kiosk.decider import Confirmation, Observation, TrackDecider, face_weight
 from kiosk.greeter import Greeter
+from kiosk.looks import LookPlanner
 from kiosk.metrics import HealthSnapshot, KioskMetrics, summary
-from kiosk.options import KioskOptions, LoopStats
+from kiosk.options import KioskOptions, LoopStats, Named
 from kiosk.outbox import PENDING, Outbox, Sender
 from kiosk.screen import COME_CLOSER_PX, ScreenLog, ShownFace
 from kiosk.sighting_outbox import SightingOutbox, SightingSender
 from kiosk.sightings import SightingReporter
-from kiosk.sync import GallerySync, ModelMismatch
+from kiosk.startup import first_sync, say_refused, warm_up
+from kiosk.sync import GallerySync
 from kiosk.tracker import IouTracker, TrackUpdate
 from models.packs import FacePipeline
 from models.types import DetectedFace
@@ -47,6 +47,7 @@ class KioskLoop:
         metrics: KioskMetrics | None = None,
         screen: ScreenLog | None = None,
         sightings: tuple[SightingOutbox, SightingSender] | None = None,
+        arrivals: ArrivalBook | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.sync = sync
@@ -61,12 +62,13 @@ class KioskLoop:
             votes_needed=options.votes_needed, cooldown_s=options.cooldown_s
         )
         self.stats = LoopStats()
+        self.name = options.name or options.host_name  # the token's, once the server says
         # Uncertain faces for the review queue: the same confirmation frames and cooldown.
         self.sightings = sightings
         self.reporter = (
             SightingReporter(
                 sightings[0],
-                name=options.name,
+                name=self.name,
                 threshold=policy.threshold,
                 frames_needed=options.votes_needed,
                 cooldown_s=options.cooldown_s,
@@ -77,15 +79,19 @@ class KioskLoop:
         self.metrics = metrics or KioskMetrics()
         self.screen = screen or ScreenLog()
         self.screen.set_zone(sync.current.zone)  # the kiosk's setting until the server's
-        self.greeter = Greeter(outbox=outbox, screen=self.screen, name=options.name)
-        self._last_embedded: dict[int, int] = {}
+        self.arrivals = arrivals or ArrivalBook()
+        self.greeter = Greeter(
+            outbox=outbox, screen=self.screen, name=self.name, arrivals=self.arrivals
+        )
+        self.looks = LookPlanner(max_per_frame=options.max_embeds_per_frame)
 
     def run(self) -> int:
         """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all (a
         refused token, room or model, at the start or while it runs)."""
         self.warm_up()
-        if not self._first_sync():
+        if not first_sync(self.sync, self.metrics, self.stop_event):
             return 2 if not self.stop_event.is_set() else 0
+        self._take_name()
         frames: FrameQueue = queue.Queue(maxsize=self.options.queue_size)
         capture = CaptureThread(
             self.source,
@@ -105,6 +111,9 @@ class KioskLoop:
             metrics=self.metrics,
             sightings=self.sightings,
             on_refused=lambda _exc: self.stop_event.set(),
+            arrivals=self.arrivals,
+            arrivals_interval_s=self.options.arrivals_interval_s,
+            on_answer=self.greeter.answered,
         )
         courier.start()
         capture.start()
@@ -140,53 +149,30 @@ class KioskLoop:
             courier.join(timeout=15)
             logger.info("kiosk stopped: %s; outbox %s", self.stats, self.outbox.counts())
         if courier.refused is not None:
-            self._say_refused(courier.refused)
+            say_refused(courier.refused, self.outbox)
             return 2
         return 0
 
-    def _say_refused(self, refused: KioskRefused) -> None:
-        logger.error("%s", refused)
-        pending = self.outbox.counts()[PENDING]
-        if pending:
-            logger.error(
-                "%d lượt điểm danh vẫn nằm trong hộp thư đi, sẽ được gửi khi kiosk chạy lại với "
-                "cấu hình đúng. %d check-ins stay in the outbox and are sent when the kiosk "
-                "runs again, set up right.",
-                pending,
-                pending,
-            )
+    def _take_name(self) -> None:
+        """--name, else the kiosk token's name as the server knows it (stable across restarts,
+        whatever machine runs it), else the host's: in idempotency keys and as the source."""
+        name = self.options.name or self.sync.kiosk_name or self.options.host_name
+        self.name = self.greeter.name = name
+        if self.reporter is not None:
+            self.reporter.name = name
+        clients: list[object] = [self.sender]
+        if self.sightings is not None and self.sightings[1] is not self.sender:
+            clients.append(self.sightings[1])
+        for client in clients:
+            if isinstance(client, Named):
+                client.take_name(name)
+        logger.info("kiosk name: %s", name)
 
     def health(self) -> HealthSnapshot:
         return self.metrics.snapshot(outbox_depth=self.outbox.counts()[PENDING])
 
     def warm_up(self) -> None:
-        """One inference on a blank frame, so the first person is not kept waiting."""
-        blank = np.zeros((480, 640, 3), dtype=np.uint8)
-        self.pipeline.detect(blank)
-        landmarks = np.array(
-            [[280, 220], [360, 220], [320, 260], [290, 300], [350, 300]], dtype=np.float32
-        )
-        face = DetectedFace(box=(260.0, 180.0, 120.0, 150.0), score=1.0, landmarks=landmarks)
-        self.pipeline.embed(blank, [face])
-
-    def _first_sync(self) -> bool:
-        failures = 0
-        while not self.stop_event.is_set():
-            try:
-                self.sync.sync()
-                self.metrics.synced()
-                return True
-            except (ModelMismatch, KioskRefused) as exc:  # nothing to wait for: say so, stop
-                logger.error("%s", exc)
-                return False
-            except Exception as exc:  # unreachable or refusing: try again, it may come back
-                failures += 1
-                delay = Backoff().delay(failures)
-                logger.warning(
-                    "first gallery sync failed (%s); retrying in %.1f s", failure_text(exc), delay
-                )
-                self.stop_event.wait(delay)
-        return False
+        warm_up(self.pipeline)
 
     def _drain(self, courier: Courier) -> None:
         deadline = time.monotonic() + self.options.drain_timeout_s
@@ -210,17 +196,12 @@ class KioskLoop:
         stats.frames += 1
         started = time.perf_counter()
         # The first look only: following a face needs no precise landmarks, and a decided
-        # face is never embedded again, so its second look would be wasted.
+        # face is only embedded again to check it, so its second look would be wasted.
         faces = self.pipeline.detect_coarse(frame.image)
         detect_ms = (time.perf_counter() - started) * 1000
         stats.faces += len(faces)
         update = self.tracker.update([f.box for f in faces])
-        self.decider.forget(update.ended)
-        if self.reporter is not None:
-            self.reporter.forget(update.ended)
-        for track_id in update.ended:
-            self._last_embedded.pop(track_id, None)
-        self.greeter.forget(update.ended)
+        self._forget(update.ended)
         confirmed = self._judge(frame, faces, update, detect_ms)
         shown = [
             ShownFace(f.box, self.decider.decided_person(t) is not None)
@@ -229,6 +210,13 @@ class KioskLoop:
         self.screen.show(frame.image, shown)
         self.screen.set_zone(self.sync.current.zone)
         return confirmed
+
+    def _forget(self, track_ids: list[int]) -> None:
+        self.decider.forget(track_ids)
+        if self.reporter is not None:
+            self.reporter.forget(track_ids)
+        self.looks.forget(track_ids)
+        self.greeter.forget(track_ids)
 
     def _judge(
         self, frame: Frame, faces: list[DetectedFace], update: TrackUpdate, detect_ms: float
@@ -244,15 +232,12 @@ class KioskLoop:
         for face, track_id in zip(faces, update.track_ids):
             if face.short_side < COME_CLOSER_PX and self.decider.needs_embedding(track_id):
                 self.greeter.come_closer(track_id, face.box, snapshot, now, frame.captured_at)
-        todo = [i for i, t in enumerate(update.track_ids) if self.decider.needs_embedding(t)]
-        # Least recently embedded first, then the largest: every face gets its turn.
-        todo.sort(key=lambda i: (self._last_embedded.get(update.track_ids[i], -1), -faces[i].area))
-        todo = todo[: self.options.max_embeds_per_frame]
-        if not todo:
+        plan = self.looks.plan(faces, update, self.decider, captured_at=frame.captured_at)
+        if not plan.faces:
             self.metrics.frame(detect_ms=detect_ms)
             return []
         started = time.perf_counter()
-        chosen = self.pipeline.refine(frame.image, [faces[i] for i in todo])
+        chosen = self.pipeline.refine(frame.image, [faces[i] for i in plan.faces])
         embeddings = self.pipeline.embed(frame.image, chosen)
         self.metrics.frame(detect_ms=detect_ms, embed_ms=(time.perf_counter() - started) * 1000)
         stats.embedded += len(chosen)
@@ -261,9 +246,16 @@ class KioskLoop:
             result, self.policy, roster=roster, gallery_size=len(snapshot.gallery.people)
         )
         observations = []
-        for i, face, decision in zip(todo, chosen, decisions):
+        for i, face, decision in zip(plan.faces, chosen, decisions):
             track_id = update.track_ids[i]
-            self._last_embedded[track_id] = frame.index
+            if i in plan.checks:  # a decided face, looked at again
+                if decision.candidate_id == self.decider.decided_person(track_id):
+                    self.looks.looked(track_id, index=frame.index, captured_at=frame.captured_at)
+                    continue
+                # Someone else stands there now: a new face, judged from this look on.
+                self._forget([track_id])
+                track_id = update.track_ids[i] = self.tracker.split(track_id)
+            self.looks.looked(track_id, index=frame.index, captured_at=frame.captured_at)
             weight = face_weight(face.short_side, face.score)
             observations.append(Observation(track_id, decision, weight))
             if self.reporter is not None:

@@ -56,6 +56,9 @@ class Outcome(str, Enum):
 class SendResult:
     outcome: Outcome
     message: str = ""
+    # Delivered, but the person had arrived another way first (by hand, a photo, another
+    # kiosk): the server kept that arrival, at this time (ISO 8601).
+    arrived_at: str | None = None
 
 
 class Sender(Protocol):

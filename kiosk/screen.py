@@ -80,7 +80,8 @@ class ScreenLog:
         """The server's zone (from the gallery sync): the clock on the screen shows it."""
         self.zone = zone
 
-    def add(self, event: ScreenEvent) -> None:
+    def add(self, event: ScreenEvent) -> int:
+        """Its number, to `replace` or `withdraw` it later."""
         with self._lock:
             now = self._clock()
             self._seq += 1
@@ -90,6 +91,25 @@ class ScreenLog:
                     shown_from = max(now, self._card_starts[0] + self.card_seconds)
                 self._card_starts.append(shown_from)
             self._entries.append(_Entry(self._seq, event, now, shown_from))
+            return self._seq
+
+    def replace(self, seq: int, event: ScreenEvent) -> bool:
+        """Say `event` instead, in the same place and for the rest of the same time (under a
+        new number, so the page redraws it); False when that one is no longer kept."""
+        with self._lock:
+            for i, entry in enumerate(self._entries):
+                if entry.seq == seq:
+                    self._seq += 1
+                    self._entries[i] = _Entry(self._seq, event, entry.added, entry.shown_from)
+                    return True
+        return False
+
+    def withdraw(self, seq: int) -> None:
+        """Take a prompt off the screen now (the face it asked to come closer has come)."""
+        with self._lock:
+            self._entries = deque(
+                (e for e in self._entries if e.seq != seq), maxlen=self._entries.maxlen
+            )
 
     def latest(self) -> list[ScreenEvent]:
         """Newest first."""

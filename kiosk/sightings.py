@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from datetime import datetime
 
 from attendance.matching import FaceDecision
@@ -58,7 +58,7 @@ class SightingReporter:
         track_id: int,
         decision: FaceDecision,
         meetings: Sequence[RoomMeeting],
-        checked_in: Collection[tuple[int, int]],
+        checked_in: Container[tuple[int, int]],
         now: datetime,
     ) -> int:
         """One embedded look at a track; the number of sightings it queued (one per meeting)."""

@@ -71,6 +71,7 @@ class GallerySync:
         self.model_key = model_key
         self.dim = dim
         self.etag: str | None = None
+        self.kiosk_name: str | None = None  # the token's name, as the server says it
         self.zone = _zone(zone, ZoneInfo(DEFAULT_ZONE))
         self.current = KioskGallery(Gallery.empty(dim), zone=self.zone)
         self._templates: dict[int, tuple[int, NDArray[np.float32]]] = {}
@@ -97,6 +98,7 @@ class GallerySync:
             )
         if manifest.timezone:
             self.zone = _zone(manifest.timezone, self.zone)
+        self.kiosk_name = manifest.kiosk_name or self.kiosk_name
         if manifest.people and not wanted:
             logger.error(
                 "the server holds no templates of model %s for this room's people: enroll "

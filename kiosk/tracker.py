@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,22 +35,35 @@ class Track:
     missed: int = 0
 
 
+# A box that overlaps its track's last box less than this has jumped: at a low frame rate
+# that is as likely another face in the same spot as the same face moving.
+JUMP_IOU = 0.5
+
+
 @dataclass(frozen=True)
 class TrackUpdate:
     track_ids: list[int]  # one per box passed in, in the same order
     ended: list[int]  # tracks not seen for too long, forgotten now
+    # Tracks followed on across a doubt: seen again after missed frames, or a box that jumped.
+    # Whoever a face there was decided to be, the face may now be someone else's.
+    doubtful: frozenset[int] = field(default_factory=frozenset)
 
 
 class IouTracker:
     """Greedy association, best overlap first: a face keeps its track while it moves a little.
 
     A box that overlaps no live track by `min_iou` starts a new track; a track unseen for more
-    than `max_missed` frames ends (a face that leaves and comes back is a new track).
+    than `max_missed` frames ends (a face that leaves and comes back is a new track). A track
+    followed on after missed frames, or by a box overlapping its last one less than
+    `jump_iou`, is reported `doubtful`: the caller may look again and `split` it.
     """
 
-    def __init__(self, *, min_iou: float = 0.3, max_missed: int = 5) -> None:
+    def __init__(
+        self, *, min_iou: float = 0.3, max_missed: int = 5, jump_iou: float = JUMP_IOU
+    ) -> None:
         self.min_iou = min_iou
         self.max_missed = max_missed
+        self.jump_iou = jump_iou
         self.tracks: dict[int, Track] = {}
         self._next_id = 1
 
@@ -59,7 +72,7 @@ class IouTracker:
         old = np.array([t.box for t in live], dtype=np.float64).reshape(-1, 4)
         new = np.array(boxes, dtype=np.float64).reshape(-1, 4)
         overlap = iou_matrix(new, old)
-        assigned: list[int | None] = [None] * len(new)
+        assigned: list[int | None] = [None] * len(new)  # the index in `live` of each box's track
         taken: set[int] = set()
         if overlap.size:
             order = np.argsort(-overlap, axis=None, kind="stable")
@@ -68,19 +81,20 @@ class IouTracker:
                 if overlap[b, t] < self.min_iou:
                     break
                 if assigned[b] is None and t not in taken:
-                    assigned[b] = live[t].id
+                    assigned[b] = t
                     taken.add(t)
         ids = []
-        for b, track_id in enumerate(assigned):
+        doubtful = set()
+        for b, held in enumerate(assigned):
             box: Box = tuple(float(v) for v in new[b])  # type: ignore[assignment]
-            if track_id is None:
-                track_id = self._next_id
-                self._next_id += 1
-                self.tracks[track_id] = Track(track_id, box)
-            else:
-                track = self.tracks[track_id]
-                track.box, track.hits, track.missed = box, track.hits + 1, 0
-            ids.append(track_id)
+            if held is None:
+                ids.append(self._new_track(box))
+                continue
+            track = live[held]
+            if track.missed > 0 or overlap[b, held] < self.jump_iou:
+                doubtful.add(track.id)
+            track.box, track.hits, track.missed = box, track.hits + 1, 0
+            ids.append(track.id)
         ended = []
         for t, track in enumerate(live):
             if t not in taken:
@@ -88,4 +102,15 @@ class IouTracker:
                 if track.missed > self.max_missed:
                     ended.append(track.id)
                     del self.tracks[track.id]
-        return TrackUpdate(ids, ended)
+        return TrackUpdate(ids, ended, frozenset(doubtful))
+
+    def split(self, track_id: int) -> int:
+        """End this track and start a new one at its box: the face there is someone else."""
+        track = self.tracks.pop(track_id)
+        return self._new_track(track.box)
+
+    def _new_track(self, box: Box) -> int:
+        track_id = self._next_id
+        self._next_id += 1
+        self.tracks[track_id] = Track(track_id, box)
+        return track_id

@@ -12,6 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 logger = logging.getLogger(__name__)
 
 DEFAULT_LISTEN = "127.0.0.1:8765"
+# A connection that sends nothing (a browser's spare socket) or reads nothing holds its
+# thread at most this long, so closing the server waits for no one longer.
+REQUEST_TIMEOUT_S = 5.0
 
 # As the server's pages (api/headers.py): only the kiosk's own files, never framed, no
 # sniffing, no referrer; the screen page polls /events and reloads /frame.jpg, nothing else.
@@ -49,7 +52,13 @@ def parse_listen(spec: str) -> tuple[str, int] | None:
 
 
 class KioskWebServer:
-    """Serves `routes` from a daemon thread until `stop_event` is set."""
+    """Serves `routes` from a thread until `stop_event` is set; `close` waits for every request.
+
+    Request threads are not daemons, and `close` joins them: a daemon thread still inside
+    OpenCV (a /frame.jpg being encoded) when the interpreter exits is ended by pthread_exit,
+    whose unwinding through OpenCV's C++ aborts the whole process ("terminate called without
+    an active exception", status 134) after the kiosk's work is done.
+    """
 
     def __init__(
         self, address: tuple[str, int], routes: dict[str, Route], stop_event: threading.Event
@@ -57,7 +66,8 @@ class KioskWebServer:
         self.routes = routes
         self.stop_event = stop_event
         self._httpd = ThreadingHTTPServer(address, self._handler())
-        self._httpd.daemon_threads = True
+        self._httpd.daemon_threads = False
+        self._httpd.block_on_close = True  # server_close() joins the request threads
         self._httpd.timeout = 0.5  # how often the serving thread looks at the stop event
         self._thread = threading.Thread(target=self._serve, name="kiosk-web", daemon=True)
 
@@ -71,7 +81,8 @@ class KioskWebServer:
         logger.info("kiosk web server on http://%s:%d", *self.address)
 
     def close(self) -> None:
-        """Wait for the serving thread (the stop event must be set) and free the port."""
+        """Wait for the serving thread (the stop event must be set), then for the requests
+        it started, and free the port."""
         if self._thread.is_alive():
             self._thread.join(timeout=5)
         self._httpd.server_close()
@@ -84,6 +95,8 @@ class KioskWebServer:
         routes = self.routes
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = REQUEST_TIMEOUT_S
+
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 route = routes.get(url.path)

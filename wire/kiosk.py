@@ -44,6 +44,27 @@ class KioskGalleryRead(BaseModel):
     # The server's zone (ATTEND_TIMEZONE): the kiosk's screen shows every time in it, never in
     # the kiosk's own or its browser's. None from a server older than this field.
     timezone: str | None = None
+    # The kiosk token's name: the kiosk's name (idempotency keys, the source of its check-ins
+    # and reviews) unless `--name` says otherwise. None for an admin token or an older server.
+    kiosk_name: str | None = None
+
+
+class KioskArrivalRead(BaseModel):
+    person_id: int
+    at: datetime  # the first arrival, in the server's zone
+
+
+class KioskMeetingArrivalsRead(BaseModel):
+    meeting_id: int
+    arrivals: list[KioskArrivalRead]  # everyone present now, however they came in
+
+
+class KioskArrivalsRead(BaseModel):
+    """Who is present now in today's meetings in the kiosk's room: the kiosk greets them
+    "already checked in at 08:02" instead of checking them in again."""
+
+    etag: str
+    meetings: list[KioskMeetingArrivalsRead]
 
 
 class TemplatesRequest(BaseModel):

@@ -11,7 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from api.convert import local
 from api.deps import ServicesDep, SessionDep, TokenDep, require_admin_token
 from api.schemas import (
+    KioskArrivalRead,
+    KioskArrivalsRead,
     KioskGalleryRead,
+    KioskMeetingArrivalsRead,
     KioskMeetingRead,
     KioskPersonRead,
     KioskTokenCreate,
@@ -24,9 +27,9 @@ from api.schemas import (
 )
 from attendance.checkin_window import checkin_window
 from attendance.errors import Forbidden, Invalid
-from attendance.kiosk_sync import KioskScope, kiosk_scope, templates_for_kiosk
+from attendance.kiosk_sync import KioskScope, kiosk_scope, room_arrivals, templates_for_kiosk
 from attendance.orm import ApiToken, utcnow
-from attendance.tokens import ADMIN, create_kiosk_token, list_tokens, revoke_token
+from attendance.tokens import ADMIN, KIOSK, create_kiosk_token, list_tokens, revoke_token
 
 admin = APIRouter(
     prefix="/kiosk-tokens", tags=["kiosks"], dependencies=[Depends(require_admin_token)]
@@ -139,7 +142,47 @@ def gallery(
         ],
         templates=[TemplateRef(id=t, person_id=p) for t, p in scope.template_ids],
         timezone=zone,
+        kiosk_name=token.name if token.role == KIOSK else None,
     )
+
+
+@sync.get(
+    "/arrivals",
+    response_model=KioskArrivalsRead,
+    responses={304: {"description": "Nothing changed since that ETag"}},
+)
+def arrivals(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    services: ServicesDep,
+    token: TokenDep,
+    room: Annotated[str | None, Query(max_length=200)] = None,
+) -> KioskArrivalsRead | Response:
+    """Who is present now in today's meetings in the kiosk's room, with their first arrival,
+    however they came in (by hand, a photo, another kiosk). Small, for a poll every few
+    seconds (send the `ETag` back as `If-None-Match`: `304` while nothing changed); it is also
+    how a running kiosk learns soon that its token was revoked (`401`)."""
+    zone = services.settings.timezone
+    found = room_arrivals(session, room=_room(token, room), now=utcnow(), zone=zone)
+    meetings = [
+        KioskMeetingArrivalsRead(
+            meeting_id=meeting_id,
+            arrivals=[
+                KioskArrivalRead(person_id=p, at=local(at, zone))
+                for p, at in sorted(people.items())
+            ],
+        )
+        for meeting_id, people in found.items()
+    ]
+    tag = hashlib.sha256(
+        repr([(m.meeting_id, [(a.person_id, a.at) for a in m.arrivals]) for m in meetings]).encode()
+    ).hexdigest()[:32]
+    etag = f'"{tag}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return KioskArrivalsRead(etag=tag, meetings=meetings)
 
 
 @sync.post("/templates")

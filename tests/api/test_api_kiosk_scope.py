@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_api_kiosk import ROOM, kiosk_headers, today_at
 
-# What a kiosk token is for (README, "Kiosks"): its room's gallery, posting check-ins, and
-# the faces it was unsure about, for the review queue.
+# What a kiosk token is for (README, "Kiosks"): its room's gallery and who is present there,
+# posting check-ins, and the faces it was unsure about, for the review queue.
 KIOSK_ROUTES = {
     ("GET", "/api/v1/kiosk/gallery"),
+    ("GET", "/api/v1/kiosk/arrivals"),
     ("POST", "/api/v1/kiosk/templates"),
     ("POST", "/api/v1/meetings/{meeting_id}/checkins"),
     ("POST", "/api/v1/meetings/{meeting_id}/reviews"),

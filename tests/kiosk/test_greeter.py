@@ -31,6 +31,7 @@ from models.types import DetectedFace
 from wire.kiosk import KioskGalleryRead
 
 SMALL = 9  # a place code: a 40 px face far off, at one of two spots (9 and 10)
+CLOSER = 11  # a place code: the face at spot 9, come closer (64 px)
 AN_MATCH = 5  # an embedding code: An at 0.9
 
 
@@ -48,6 +49,8 @@ class SmallFaceDetector(FakeDetector):
         place = int(image_bgr[0, 0, 0])
         if place < SMALL:
             return super().detect_coarse(image_bgr)
+        if place == CLOSER:
+            return [DetectedFace((388.0, 28.0, 64.0, 64.0), 0.9, np.zeros((5, 2), np.float32))]
         box = (float(400 + 120 * (place - SMALL)), 40.0, 40.0, 40.0)
         return [DetectedFace(box, 0.8, np.zeros((5, 2), dtype=np.float32))]
 
@@ -108,6 +111,22 @@ def test_come_closer_is_said_to_each_face_and_again_after_a_while(tmp_path: Path
     assert prompts(loop) == 2  # two places, two faces
     play(loop, flicker(SMALL, 1), start_s=100)  # long gone, then back: a new arrival
     assert prompts(loop) == 3
+
+
+def test_a_small_face_is_asked_to_come_closer_and_decided_only_when_it_has(
+    tmp_path: Path,
+) -> None:
+    loop = small_loop(tmp_path)
+    play(loop, [image(SMALL, MATCH)] * 4)  # Bình, far off: her face matches, but small
+    assert prompts(loop) == 1
+    assert loop.outbox.pending() == []  # not checked in while asked to come closer
+    assert loop.screen.now_json()["cards"] == []
+    assert loop.screen.now_json()["prompt"] is not None
+    play(loop, [image(CLOSER, MATCH)] * 2, start_s=1)  # the same face, come closer
+    assert [e.person_id for e in loop.outbox.pending()] == [BINH]
+    now = loop.screen.now_json()
+    assert now["prompt"] is None  # the prompt went when her card came: one message
+    assert [c["kind"] for c in now["cards"]] == ["welcome"]  # type: ignore[union-attr]
 
 
 def zoned_loop(tmp_path: Path) -> KioskLoop:
