@@ -1,4 +1,5 @@
-"""One person at a time on a meeting's roster: add, take off, change voting rights (audited)."""
+"""One person at a time on a meeting's roster: add, take off, change voting rights (audited).
+The whole list at once, under the same rules: `attendance.roster_replace`."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def add_participant(
             code="ALREADY_ON_ROSTER",
         )
     if voting_rights:
-        _refuse_while_voting(session, meeting_id=meeting_id)
+        refuse_while_voting(session, meeting_id=meeting_id)
     participant = Participant(
         meeting_id=meeting_id, person_id=person_id, voting_rights=voting_rights
     )
@@ -93,7 +94,7 @@ def remove_participant(
             code="ALREADY_ARRIVED",
         )
     if participant.voting_rights:
-        _refuse_while_voting(session, meeting_id=meeting_id)
+        refuse_while_voting(session, meeting_id=meeting_id)
     proxies = session.execute(
         delete(Proxy).where(
             Proxy.meeting_id == meeting_id,
@@ -123,7 +124,7 @@ def set_voting_rights(
     participant, person = _participant(session, meeting_id=meeting_id, person_id=person_id)
     if participant.voting_rights == voting_rights:
         return participant
-    _refuse_while_voting(session, meeting_id=meeting_id)
+    refuse_while_voting(session, meeting_id=meeting_id)
     if not voting_rights:
         holds = session.scalar(
             select(Proxy.id)
@@ -167,7 +168,7 @@ def _participant(
     return participant, person
 
 
-def _refuse_while_voting(session: Session, *, meeting_id: int) -> None:
+def refuse_while_voting(session: Session, *, meeting_id: int) -> None:
     """Who may vote is fixed while a poll is open: its base and quorum count them at close."""
     title = session.scalar(
         select(Poll.title).where(Poll.meeting_id == meeting_id, Poll.state == "open").limit(1)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Invalid
-from attendance.meetings import get_meeting, set_participants
+from attendance.meetings import get_meeting
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person
 from attendance.people import create_person, update_person
@@ -27,6 +27,7 @@ from attendance.roster_match import (
     changes_for,
     preview_roster,
 )
+from attendance.roster_replace import apply_roster
 from attendance.text import normalise_name
 
 MAX_FILE_NAME = 255
@@ -133,7 +134,7 @@ def import_roster(
     leaving = set(voting) - set(ids) if replace else set()
     kept = _arrived(session, meeting_id=meeting_id, person_ids=leaving)
     wanted = sorted(set(ids) | kept | (set() if replace else set(voting)))
-    set_participants(
+    apply_roster(
         session,
         meeting_id=meeting_id,
         person_ids=wanted,

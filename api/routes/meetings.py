@@ -25,7 +25,7 @@ from api.schemas import (
 from attendance.checkin import meeting_attendance
 from attendance.exports.service import export_meeting
 from attendance.meeting_removal import delete_meeting
-from attendance.meetings import create_meeting, get_meeting, list_meetings, set_participants
+from attendance.meetings import create_meeting, get_meeting, list_meetings
 from attendance.orm import Participant
 from attendance.people import get_person
 from attendance.roster import (
@@ -34,6 +34,7 @@ from attendance.roster import (
     roster_rights,
     set_voting_rights,
 )
+from attendance.roster_replace import replace_roster
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -167,16 +168,22 @@ def _participant(session: Session, participant: Participant) -> ParticipantRead:
 
 @router.put("/{meeting_id}/participants")
 def participants(
-    meeting_id: int, body: ParticipantsUpdate, session: SessionDep
+    meeting_id: int, body: ParticipantsUpdate, session: SessionDep, actor: ActorDep
 ) -> ParticipantsRead:
-    ids = set_participants(
+    """Replace the roster. Nobody who has checked in is taken off (409 ALREADY_ARRIVED), who
+    may vote cannot change while a poll is open (409 POLL_OPEN), and whoever leaves takes their
+    proxies and voting links with them; audited as one entry."""
+    change = replace_roster(
         session,
         meeting_id=meeting_id,
         person_ids=body.person_ids,
         non_voting_ids=body.non_voting_ids,
+        actor=actor,
     )
     return ParticipantsRead(
-        meeting_id=meeting_id, person_ids=ids, non_voting_ids=sorted(set(body.non_voting_ids))
+        meeting_id=meeting_id,
+        person_ids=change.person_ids,
+        non_voting_ids=sorted(set(body.non_voting_ids)),
     )
 
 

@@ -37,4 +37,11 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "audit_merged": ("{source} #{source_id} gộp vào người này", "{source} #{source_id} merged in"),
     "action_roster_imported": ("Nhập danh sách từ tệp", "Roster imported"),
+    "action_roster_replaced": ("Đặt lại cả danh sách", "Roster set as a whole"),
+    "audit_roster_counts": (
+        "{added} người thêm vào, {removed} người bỏ khỏi danh sách, {rights_changed} người "
+        "đổi quyền biểu quyết, {proxies_revoked} ủy quyền bị hủy; danh sách có {roster} người.",
+        "{added} added, {removed} taken off, {rights_changed} with voting rights changed, "
+        "{proxies_revoked} proxies revoked; {roster} on the roster.",
+    ),
 }

@@ -52,3 +52,22 @@ def test_the_audit_page_names_people_polls_and_sources_in_both_languages(
     assert f"Ballot cast Nguyễn Văn An #{an} Thông qua chương trình" in english
     assert "chose: Đồng ý voting link" in english
     assert f"Trần Thị Bình #{binh} manual Quên thẻ" in english
+
+
+def test_a_roster_set_as_a_whole_reads_as_what_it_changed(client: TestClient) -> None:
+    meeting_id = create_meeting(client, starts_at=_today(0), ends_at=_today(23, 59))
+    api = f"/api/v1/meetings/{meeting_id}"
+    ids = [
+        client.post("/api/v1/people", json={"full_name": n}, headers=BEARER).json()["id"]
+        for n in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu")
+    ]
+    for roster in (ids, {"person_ids": ids[:2], "non_voting_ids": [ids[1]]}):
+        body = roster if isinstance(roster, dict) else {"person_ids": roster}
+        assert client.put(f"{api}/participants", json=body, headers=BEARER).status_code == 200
+    page = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=vi").text)
+    assert (
+        "Đặt lại cả danh sách 0 người thêm vào, 1 người bỏ khỏi danh sách, 1 người đổi quyền "
+        "biểu quyết, 0 ủy quyền bị hủy; danh sách có 2 người." in page
+    )
+    english = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
+    assert "Roster set as a whole 0 added, 1 taken off, 1 with voting rights changed" in english
