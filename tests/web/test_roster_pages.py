@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, followed, post, text_of, xlsx
@@ -209,3 +211,24 @@ def test_a_row_two_people_could_answer_asks_and_needs_a_choice(client: TestClien
     assert len(client.get("/api/v1/people", headers=BEARER).json()) == 2
     bad = post(client, url, {"rows": rows, "choice-2": "nobody"})
     assert bad.status_code == 422 and "upload the file again" in bad.text
+
+
+def test_a_roster_file_waits_while_a_poll_is_open_and_writes_nothing(client: TestClient) -> None:
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m-%d")
+    meeting_id = create_meeting(client, starts_at=f"{today}T00:00", ends_at=f"{today}T23:59")
+    api = f"/api/v1/meetings/{meeting_id}"
+    an = client.post("/api/v1/people", json={"full_name": "Nguyễn Văn An"}, headers=BEARER)
+    assert client.put(
+        f"{api}/participants", json={"person_ids": [an.json()["id"]]}, headers=BEARER
+    ).is_success
+    came = {"person_id": an.json()["id"], "source": "kiosk-A", "idempotency_key": "m1"}
+    assert client.post(f"{api}/checkins", json=came, headers=BEARER).status_code == 201
+    poll = client.post(f"{api}/polls", json={"title": "Thông qua"}, headers=BEARER).json()
+    assert client.post(f"{api}/polls/{poll['id']}/open", headers=BEARER).is_success
+    rows = _rows_field(_upload(client, meeting_id, xlsx(SHEET)))
+    response = post(client, f"/meetings/{meeting_id}/roster/confirm", {"rows": rows})
+    assert response.status_code == 409
+    assert "Biểu quyết 'Thông qua' đang mở" in html.unescape(response.text)
+    assert [p["full_name"] for p in client.get("/api/v1/people", headers=BEARER).json()] == [
+        "Nguyễn Văn An"
+    ]  # Trần Thị Bình was not created half-way
