@@ -31,6 +31,7 @@ from api.web import (
     people_pages,
     person_manage_pages,
     poll_pages,
+    proxy_pages,
     review_pages,
     roster_pages,
 )
@@ -163,7 +164,7 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, person_manage_pages):
+    for pages in (*web, poll_pages, proxy_pages, person_manage_pages):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

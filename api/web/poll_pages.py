@@ -1,5 +1,6 @@
-"""Poll pages for the secretary: create, open, close, the live tally, proxies, voting links;
-and the projector view of a poll's progress and result."""
+"""Poll pages for the secretary: create, open, close, the live tally (with the proxies and
+voting links, whose forms are in `api.web.proxy_pages`); and the projector view of a poll's
+progress and result."""
 
 from __future__ import annotations
 
@@ -12,20 +13,18 @@ from starlette.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
 from api.errors import status_for
-from api.web.forms import Text, parse_id
+from api.web.forms import parse_id
 from api.web.held_links import HeldLink
 from api.web.render import render
-from api.web.voting_links import held_for_page, not_stored, show_once
+from api.web.voting_links import held_for_page, not_stored
 from attendance.checkin import meeting_attendance
-from attendance.errors import DomainError, Invalid
+from attendance.errors import DomainError
 from attendance.meetings import get_meeting
-from attendance.people import get_person
 from attendance.presence import present_events
 from attendance.roster import roster_rights
 from attendance.staff.sessions import Staff
 from attendance.voting.membership import proxies
 from attendance.voting.opinions import authored_opinions
-from attendance.voting.passes import issue_pass
 from attendance.voting.polls import (
     PollSpec,
     close_poll,
@@ -34,7 +33,6 @@ from attendance.voting.polls import (
     list_polls,
     open_poll,
 )
-from attendance.voting.proxies import give_proxy, revoke_proxy
 from attendance.voting.summary import stored_result
 from attendance.voting.tally import tally
 
@@ -229,87 +227,14 @@ def projector(
     return _poll(request, session, zone, staff, meeting_id, poll_id, template="poll_screen.html")
 
 
-@router.post("/meetings/{meeting_id}/proxies")
-def add_proxy(
-    meeting_id: int,
+def polls_refused(
     request: Request,
-    session: SessionDep,
+    session: Session,
     services: ServicesDep,
-    staff: StaffDep,
-    grantor_id: Text = "",
-    holder_id: Text = "",
-    note: Text = "",
-) -> Response:
-    try:
-        if not grantor_id.strip() or not holder_id.strip():
-            raise Invalid(
-                "Hãy chọn người ủy quyền (vắng) và người nhận ủy quyền (có mặt). "
-                "Choose the grantor (absent) and the holder (present)."
-            )
-        give_proxy(
-            session,
-            meeting_id=meeting_id,
-            grantor_id=parse_id(grantor_id),
-            holder_id=parse_id(holder_id),
-            actor=staff.actor,
-            note=note[:500] or None,
-        )
-    except DomainError as exc:
-        session.rollback()
-        zone = services.settings.timezone
-        return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
-    return RedirectResponse(f"/meetings/{meeting_id}/polls?ok=proxy", status_code=303)
-
-
-@router.post("/meetings/{meeting_id}/proxies/{grantor_id}/revoke")
-def remove_proxy(
+    staff: Staff,
     meeting_id: int,
-    grantor_id: int,
-    request: Request,
-    session: SessionDep,
-    services: ServicesDep,
-    staff: StaffDep,
+    error: DomainError,
 ) -> Response:
-    try:
-        revoke_proxy(session, meeting_id=meeting_id, grantor_id=grantor_id, actor=staff.actor)
-    except DomainError as exc:
-        session.rollback()
-        zone = services.settings.timezone
-        return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
-    return RedirectResponse(f"/meetings/{meeting_id}/polls?ok=revoked", status_code=303)
-
-
-@router.post("/meetings/{meeting_id}/voting-link")
-def new_link(
-    meeting_id: int,
-    request: Request,
-    session: SessionDep,
-    services: ServicesDep,
-    staff: StaffDep,
-    person_id: Text = "",
-) -> Response:
-    """A new link for the member chosen; shown once, with their name, after the redirect."""
+    """The polls page again, saying why a form on it was refused."""
     zone = services.settings.timezone
-    try:
-        person = get_person(session, person_id=parse_id(person_id))
-        token = issue_pass(session, meeting_id=meeting_id, person_id=person.id, actor=staff.actor)
-    except DomainError as exc:
-        session.rollback()
-        return _polls(request, session, zone, staff, meeting_id, BLANK, exc)
-    page = f"/meetings/{meeting_id}/polls"
-    return show_once(
-        request,
-        services,
-        staff,
-        page=page,
-        meeting_id=meeting_id,
-        person=person,
-        token=token,
-        checked_in=False,
-    )
-
-
-@router.get("/meetings/{meeting_id}/voting-link")
-def after_new_link(meeting_id: int, staff: StaffDep) -> Response:
-    """The address of the form post, opened again (history, a bookmark): the polls page."""
-    return RedirectResponse(f"/meetings/{meeting_id}/polls", status_code=303)
+    return _polls(request, session, zone, staff, meeting_id, BLANK, error)
