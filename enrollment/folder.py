@@ -15,11 +15,20 @@ from attendance.gallery_cache import GalleryCache
 from attendance.people import create_person, find_person_by_name
 from attendance.settings import Settings
 from attendance.text import normalise_name
+from enrollment.quality_gate import Reason
 from enrollment.service import enroll_photo
 from models.images import ImageRejected
 from models.packs import FacePipeline
 
 logger = logging.getLogger(__name__)
+
+# A folder cannot say which face: the person's page can (the faces are clicked there).
+FOLDER_MULTIPLE_FACES = (
+    "Ảnh có {count} khuôn mặt, không rõ ai là người cần đăng ký: hãy để vào thư mục ảnh chỉ "
+    "có người này, hoặc tải ảnh lên trang của người đó và bấm vào khuôn mặt. The photo holds "
+    "{count} faces and it is unclear whom to enroll: put a photo of this person alone in the "
+    "folder, or upload it on the person's page and click the face."
+)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 
@@ -73,7 +82,10 @@ def enroll_folder(
                 )
             result = PhotoResult(name, path, ok=True, created=outcome.created)
         except DomainError as exc:
-            result = PhotoResult(name, path, ok=False, reason=exc.code, detail=exc.message)
+            detail = exc.message
+            if exc.code == Reason.MULTIPLE_FACES.value:  # no face_index to give in a folder
+                detail = FOLDER_MULTIPLE_FACES.format(count=len(exc.extra.get("faces", ())))
+            result = PhotoResult(name, path, ok=False, reason=exc.code, detail=detail)
         except ImageRejected as exc:
             result = PhotoResult(name, path, ok=False, reason=exc.code, detail=exc.detail)
         except OSError as exc:

@@ -41,6 +41,7 @@ class Verdict:
     quality: QualityFigures | None = None
     choice: FaceChoice | None = None  # MULTIPLE_FACES: the faces to click
     template_id: int | None = None  # accepted: the template made (its face is shown)
+    again: bool = False  # the same photo was enrolled before: nothing was added
 
     @property
     def headline(self) -> str | None:
@@ -182,7 +183,12 @@ def add_photo(
         return _person(request, session, zone, staff, person_id, form, verdict, status_for(exc))
     if pending:
         services.pending_photos.forget(pending)
-    verdict = Verdict(True, quality=outcome.quality, template_id=outcome.template.id)
+    verdict = Verdict(
+        True,
+        quality=outcome.quality,
+        template_id=outcome.template.id,
+        again=not outcome.created,
+    )
     status = 201 if outcome.created else 200
     return _person(request, session, zone, staff, person_id, PersonForm.of(person), verdict, status)
 

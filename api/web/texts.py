@@ -158,6 +158,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The camera could not be opened (allow it; the page must be on HTTPS or localhost).",
     ),
     "photo_accepted": ("Ảnh đạt", "Photo accepted"),
+    "photo_again": ("Ảnh này đã có", "This photo is already enrolled"),
+    "photo_again_hint": (
+        "Ảnh này đã được đăng ký (ảnh số {id}, khuôn mặt bên cạnh), không thêm lần nữa. Muốn "
+        "chọn khuôn mặt khác trong ảnh thì hãy xóa ảnh đó ở mục Ảnh đã đăng ký rồi tải lên lại.",
+        "This photo is already enrolled (photo {id}, the face beside); nothing was added. To "
+        "choose another face in it, delete that photo under Enrolled photos and upload it again.",
+    ),
     "photo_rejected": ("Ảnh không đạt", "Photo refused"),
     "duplicate_hint": (
         "Nếu đúng là hai người khác nhau, hãy gửi lại và đánh dấu ô xác nhận.",

@@ -40,6 +40,9 @@ def test_enroll_folder_accepts_good_photos_and_explains_the_rest(
     assert result.exit_code == 0, result.output
     assert "Accepted 3/5 photos of 5 people" in result.output
     assert "UNREADABLE_IMAGE" in result.output and "MULTIPLE_FACES" in result.output
+    # A folder cannot take a face_index: the way out is the person's page, said plainly.
+    assert "face_index" not in result.output
+    assert "bấm" in result.output and "click" in result.output
 
     again = runner.invoke(app, ["enroll", str(photos)], env={"COLUMNS": "200"})
     assert "Accepted 3/5 photos of 5 people" in again.output  # idempotent, no duplicates

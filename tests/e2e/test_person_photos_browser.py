@@ -75,6 +75,15 @@ def test_a_secretary_clicks_the_face_then_deletes_one_photo(
     assert len(matched) == 1
     assert np.linalg.norm(centre(matched[0]["box"]) - centre(boxes[4])) < 5
 
+    # The same group photo again: not "accepted" a second time, but how to pick another face.
+    page.set_input_files("#photo-file", str(T1))
+    page.click("#photo-form button.primary")
+    page.wait_for_selector("#verdict .again")
+    again_text = page.inner_text("#verdict")
+    assert "Ảnh này đã có" in again_text and "Ảnh đạt" not in again_text
+    assert "hãy xóa ảnh đó" in again_text
+    assert page.locator("#enrolled-photos li.photo").count() == 1
+
     # A second photo: her face cut from the group photo, sent as a file of its own.
     x, y, w, h = (int(v) for v in boxes[4])
     portrait = Image.open(T1).crop((x - w, y - h, x + 2 * w, y + 2 * h))
