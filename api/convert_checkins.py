@@ -14,6 +14,7 @@ from api.schemas import (
 )
 from attendance.matching import Decision
 from attendance.orm import Person
+from attendance.review.tables import PENDING
 from attendance.settings import Settings
 from usecases.checkins import Arrival, FaceOutcome, ImageCheckin, Outcome
 
@@ -68,7 +69,13 @@ def _face(settings: Settings, done: FaceOutcome) -> CheckinFaceRead:
     return CheckinFaceRead(
         **read.model_dump(),
         outcome=done.outcome.value,
-        event_id=done.arrival.result.event.id if done.arrival else None,
+        event_id=(
+            done.arrival.result.event.id
+            if done.arrival
+            else done.settled.id
+            if done.settled
+            else None
+        ),
         review_id=done.review.item.id if done.review else None,
         message=face_message(settings, done),
     )
@@ -85,6 +92,8 @@ def face_message(settings: Settings, done: FaceOutcome) -> str:
             return f"Đã điểm danh {name}. {name} checked in."
         at = local(done.arrival.result.event.at, settings.timezone).strftime("%H:%M")
         return f"{name} đã điểm danh lúc {at}. {name} was already checked in at {at}."
+    if done.review is not None and done.review.item.status != PENDING:
+        return _answered(done)
     if done.review is not None:
         number = done.review.item.id
         return (
@@ -106,3 +115,19 @@ def face_message(settings: Settings, done: FaceOutcome) -> str:
     if decision is Decision.AMBIGUOUS:
         return "Hai người quá giống nhau, không điểm danh. Too close to call; not checked in."
     return "Không nhận ra khuôn mặt này. Face not recognised."
+
+
+def _answered(done: FaceOutcome) -> str:
+    """The same photo again, after a secretary answered its review item."""
+    assert done.review is not None
+    number = done.review.item.id
+    if done.outcome is Outcome.CHECKED_IN:
+        name = done.settled.person.full_name if done.settled else ""
+        return (
+            f"Thư ký đã xác nhận (mục số {number}): {name} đã điểm danh. "
+            f"The secretary confirmed it (item {number}): {name} checked in."
+        )
+    return (
+        f"Thư ký đã bác bỏ (mục số {number}): không điểm danh. "
+        f"The secretary rejected it (item {number}): not checked in."
+    )

@@ -14,9 +14,10 @@ from attendance.checkin_window import CheckinRules
 from attendance.errors import Invalid
 from attendance.matching import Decision
 from attendance.meetings import roster_ids
+from attendance.orm import AttendanceEvent
 from attendance.recognition import IdentifiedFace
 from attendance.review.service import needs_review, record_review, review_by_key
-from attendance.review.tables import ReviewItem
+from attendance.review.tables import CONFIRMED, REJECTED, ReviewItem
 from attendance.text import clean_text
 from attendance.voting.passes import issue_pass_on_arrival
 from enrollment.quality_gate import is_whole
@@ -59,8 +60,9 @@ class FaceOutcome:
     face: IdentifiedFace
     outcome: Outcome
     arrival: Arrival | None = None  # CHECKED_IN, ALREADY_CHECKED_IN
-    review: QueuedReview | None = None  # SENT_TO_REVIEW
+    review: QueuedReview | None = None  # SENT_TO_REVIEW, or an item already answered
     moot: bool = False  # unsure, but about someone already checked in: nothing was asked
+    settled: AttendanceEvent | None = None  # the item was confirmed: the arrival it made
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,7 @@ def check_in_image(
         ):
             # Not sure enough to check in, too close to ignore: a secretary decides.
             review = _queue(session, image, face, meeting_id, source, key=f"{key}:face{index}")
-            outcome = Outcome.NOT_CHECKED_IN if review is None else Outcome.SENT_TO_REVIEW
-            outcomes.append(FaceOutcome(face, outcome, review=review, moot=review is None))
+            outcomes.append(_reviewed(session, face, review))
         elif face.decision.decision is Decision.MATCH and face.person is not None:
             arrival_key = f"{key}:{face.person.id}"
             arrival = record_arrival(
@@ -182,6 +183,20 @@ def check_in_image(
             outcomes.append(FaceOutcome(face, Outcome.NOT_CHECKED_IN))
     arrivals = [o.arrival for o in outcomes if o.arrival is not None]
     return ImageCheckin(arrivals, faces, outcomes)
+
+
+def _reviewed(session: Session, face: IdentifiedFace, review: QueuedReview | None) -> FaceOutcome:
+    """An unsure face: waiting for a secretary, or (the same photo sent again) as they
+    answered: confirmed is the arrival they made, rejected is no arrival."""
+    if review is None:
+        return FaceOutcome(face, Outcome.NOT_CHECKED_IN, moot=True)
+    item = review.item
+    if item.status == CONFIRMED:
+        event = None if item.event_id is None else session.get(AttendanceEvent, item.event_id)
+        return FaceOutcome(face, Outcome.CHECKED_IN, review=review, settled=event)
+    if item.status == REJECTED:
+        return FaceOutcome(face, Outcome.NOT_CHECKED_IN, review=review)
+    return FaceOutcome(face, Outcome.SENT_TO_REVIEW, review=review)
 
 
 def _queue(

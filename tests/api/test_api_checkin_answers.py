@@ -9,10 +9,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from api_support import NAMES, ClientFactory, create_meeting, create_people, enroll, jpeg, upload
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.review.service import confirm_review, reject_review
 from attendance.settings import MatchSettings
 
 Rows = Callable[[], dict[str, int]]
@@ -75,6 +78,42 @@ def test_a_face_sent_to_review_is_in_the_answer_and_the_same_photo_again_asks_no
     assert repeated["faces"] == body["faces"]
     assert repeated["reviews"] == [{**review, "created": False}]
     assert len(review_items(db_path)) == 1
+
+
+@pytest.mark.parametrize("answer", ["confirm", "reject"])
+def test_the_same_photo_after_the_secretary_answered_says_what_they_decided(
+    make_client: ClientFactory, face_photos: list[bytes], db_path: Path, answer: str
+) -> None:
+    client = make_client(match=MatchSettings(threshold=1.0, margin=0.0))
+    [person_id] = create_people(client, NAMES[:1])
+    assert enroll(client, person_id, face_photos[0]).status_code == 201
+    meeting_id = create_meeting(client, [person_id], **happening_now())
+    photo = another_shot(face_photos[0])
+    [review] = post_photo(client, meeting_id, photo, source="camera-hall").json()["reviews"]
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            if answer == "confirm":
+                event_id = confirm_review(
+                    session, item_id=review["review_id"], actor="Hà"
+                ).arrival.event.id
+            else:
+                reject_review(session, item_id=review["review_id"], actor="Hà")
+    finally:
+        engine.dispose()
+
+    again = post_photo(client, meeting_id, photo, source="camera-hall").json()
+    [face] = again["faces"]
+    assert again["reviews"][0]["status"] == ("confirmed" if answer == "confirm" else "rejected")
+    assert len(review_items(db_path)) == 1
+    if answer == "confirm":
+        assert face["outcome"] == "checked_in" and face["event_id"] == event_id
+        assert face["message"].startswith(f"Thư ký đã xác nhận (mục số {review['review_id']})")
+        assert f"{NAMES[0]} checked in" in face["message"]
+    else:
+        assert face["outcome"] == "not_checked_in" and face["event_id"] is None
+        assert "Thư ký đã bác bỏ" in face["message"] and "not checked in" in face["message"]
+    assert "sent to the secretary" not in face["message"]
 
 
 def test_each_face_of_a_group_photo_says_checked_in_already_in_or_not_on_the_roster(
