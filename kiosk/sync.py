@@ -91,6 +91,10 @@ class GallerySync:
         erased = [t for t in self._templates if t not in wanted]
         for template_id in erased:
             del self._templates[template_id]
+        # A merge moves a person's templates to the one kept: the same ids, another owner.
+        moved = [t for t, (owner, _) in self._templates.items() if wanted[t] != owner]
+        for template_id in moved:
+            self._templates[template_id] = (wanted[template_id], self._templates[template_id][1])
         missing = sorted(set(wanted) - set(self._templates))
         for start in range(0, len(missing), _FETCH_CHUNK):
             self._add(
@@ -115,12 +119,14 @@ class GallerySync:
         self.current = self._snapshot(manifest)
         self.etag = manifest.etag
         logger.info(
-            "gallery synced: %d meetings, %d people, %d templates (%d fetched, %d dropped)",
+            "gallery synced: %d meetings, %d people, %d templates (%d fetched, %d dropped, "
+            "%d moved to another person)",
             len(manifest.meetings),
             len(manifest.people),
             len(self._templates),
             len(missing),
             len(erased),
+            len(moved),
         )
         return True
 

@@ -97,6 +97,18 @@ def test_only_changes_travel_and_erased_people_are_dropped() -> None:
     assert 2 not in result.person_ids
 
 
+def test_a_merged_persons_templates_follow_them_to_the_person_kept() -> None:
+    server = FakeServer()
+    sync = GallerySync(server, model_key=MODEL, dim=4)
+    assert sync.sync()
+    server.templates_of[20] = 1  # person 2 merged into person 1: the same template, moved
+    assert sync.sync()
+    assert server.fetched == [[10, 11, 20]]  # nothing fetched again
+    assert sync.current.gallery.people.tolist() == [1]
+    found = sync.current.gallery.search(unit(20)[None], k=1)
+    assert found.person_ids.tolist() == [[1]]
+
+
 def test_open_meetings_follow_the_window_the_server_sent() -> None:
     server = FakeServer()
     sync = GallerySync(server, model_key=MODEL, dim=4)
