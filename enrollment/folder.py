@@ -83,8 +83,9 @@ def enroll_folder(
             result = PhotoResult(name, path, ok=True, created=outcome.created)
         except DomainError as exc:
             detail = exc.message
-            if exc.code == Reason.MULTIPLE_FACES.value:  # no face_index to give in a folder
-                detail = FOLDER_MULTIPLE_FACES.format(count=len(exc.extra.get("faces", ())))
+            faces = exc.extra.get("faces")
+            if exc.code == Reason.MULTIPLE_FACES.value and isinstance(faces, list):
+                detail = FOLDER_MULTIPLE_FACES.format(count=len(faces))  # no face_index here
             result = PhotoResult(name, path, ok=False, reason=exc.code, detail=detail)
         except ImageRejected as exc:
             result = PhotoResult(name, path, ok=False, reason=exc.code, detail=exc.detail)
