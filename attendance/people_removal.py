@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
-from attendance.orm import Person
+from attendance.orm import Participant, Person
 from attendance.people import erase_templates, get_person, lock_people
 from attendance.person_records import PersonRecords, describe_history, person_records
 from attendance.voting.tables import BallotRecord, Poll
@@ -38,7 +38,7 @@ def delete_person(
 ) -> PersonDeleted:
     lock_people(session, person_ids=[person_id])
     person = get_person(session, person_id=person_id)
-    _refuse_while_their_ballot_counts(session, person)
+    refuse_while_they_may_vote(session, person)
     records = person_records(session, person_id=person_id)
     if records.history and not force:
         vi, en = describe_history(records)
@@ -74,24 +74,38 @@ def delete_person(
     return PersonDeleted(person_id=person_id, full_name=full_name, records=records)
 
 
-def _refuse_while_their_ballot_counts(session: Session, person: Person) -> None:
-    """Not while a poll they voted in (or cast a ballot in for someone) is open, even forced:
-    their ballot record would go, but a secret ballot names nobody and stays sealed, so the
-    poll would count more ballots than voters."""
-    polls = session.scalars(
+def refuse_while_they_may_vote(session: Session, person: Person) -> None:
+    """Who may vote is fixed while a poll is open (its base and quorum count them at close):
+    not while a poll is open in a meeting where this person is a voting member, or one they
+    voted in (or cast a ballot in for someone), even forced. A secret ballot names nobody and
+    stays sealed, so deleting them then would leave more ballots than voters. A duplicate is
+    merged instead (`merge_people`), which keeps one voter and their ballot."""
+    member = (
+        select(Poll.title)
+        .join(Participant, Participant.meeting_id == Poll.meeting_id)
+        .where(
+            Poll.state == "open",
+            Participant.person_id == person.id,
+            Participant.voting_rights.is_(True),
+        )
+    )
+    voted = (
         select(Poll.title)
         .join(BallotRecord, BallotRecord.poll_id == Poll.id)
         .where(
             Poll.state == "open",
             or_(BallotRecord.person_id == person.id, BallotRecord.cast_by_id == person.id),
         )
-        .distinct()
-    ).all()
+    )
+    polls = sorted(set(session.scalars(member)) | set(session.scalars(voted)))
     if polls:
         titles = ", ".join(polls)
         raise Conflict(
-            f"{person.full_name} đã bỏ phiếu trong biểu quyết đang mở ({titles}); hãy xóa sau "
-            f"khi biểu quyết kết thúc. {person.full_name} has voted in a poll that is still "
-            f"open ({titles}); delete them once it is closed.",
+            f"{person.full_name} có quyền biểu quyết trong biểu quyết đang mở ({titles}): "
+            "người được biểu quyết không thay đổi cho đến khi biểu quyết kết thúc; hãy xóa "
+            "sau đó, hoặc nếu đây là người bị trùng thì gộp vào đúng người. "
+            f"{person.full_name} may vote in a poll that is still open ({titles}): who may "
+            "vote cannot change until it closes; delete them afterwards, or if this is a "
+            "duplicate, merge it into the right person.",
             code="PERSON_IN_OPEN_POLL",
         )

@@ -117,7 +117,7 @@ def test_a_voter_is_not_deleted_while_the_poll_counts_their_ballot(tmp_path: Pat
     room = open_poll_with_voters(factory, voters=2)
     key = MasterKey(secret="a master key for the tests' secret polls only")
     with unit_of_work(factory) as session:
-        [voter, _] = room.voter_ids
+        [voter, other] = room.voter_ids
         cast_ballot(
             session,
             meeting_id=room.meeting_id,
@@ -134,6 +134,11 @@ def test_a_voter_is_not_deleted_while_the_poll_counts_their_ballot(tmp_path: Pat
             delete_person(session, person_id=voter, actor="thư ký", force=force)
         assert refused.value.code == "PERSON_IN_OPEN_POLL"
         assert "Nghị quyết" in refused.value.message
+    # Nor a member who has not voted yet: the poll's base counts them (it flipped a result).
+    with unit_of_work(factory) as session, pytest.raises(Conflict) as refused:
+        delete_person(session, person_id=other, actor="thư ký", force=True)
+    assert refused.value.code == "PERSON_IN_OPEN_POLL"
+    assert "gộp vào đúng người" in refused.value.message  # a duplicate is merged instead
     with unit_of_work(factory) as session:
         assert session.scalar(select(func.count()).select_from(SecretBallot)) == 1
         assert session.scalar(select(func.count()).select_from(BallotRecord)) == 1
