@@ -33,6 +33,9 @@ from models.quality import measure_quality
 from usecases.decoding import decode_limits
 
 Box = tuple[float, float, float, float]
+# The same face of the same photo embeds alike to rounding (cosine 1.0); two faces of one
+# photo are far below (the closest lfw-dev pairs of different people stay under 0.9).
+SAME_FACE = 0.98
 
 
 @dataclass(frozen=True)
@@ -80,20 +83,13 @@ def enroll_photo(
     existing = find_template(
         session, person_id=person.id, model_key=model_key, photo_sha256=photo_sha256
     )
-    if existing is not None:
-        if face_index is not None:
-            # One person is one face of a photo: choosing another means the first was wrong.
-            raise Conflict(
-                f"Ảnh này đã được đăng ký cho {person.full_name} (ảnh số {existing.id}); muốn "
-                "chọn khuôn mặt khác thì hãy xóa ảnh đó trước. This photo is already enrolled "
-                f"for this person (photo {existing.id}); to choose another face, delete that "
-                "one first.",
-                code="PHOTO_ALREADY_ENROLLED",
-            )
+    if existing is not None and face_index is None:
         return EnrollOutcome(existing, _figures_of(existing), created=False)
     decoded = _decode(data, settings, decoder)
     image = decoded.pixels
     limits = gate_limits(settings)
+    if existing is not None:
+        return _chosen_again(pipeline, decoded, limits, existing, person.full_name, face_index)
     height, width = image.shape[:2]
     ranked = rank_faces(pipeline.detect(image), width, height)
     chosen = choose_face(ranked, limits, face_index=face_index)
@@ -125,6 +121,39 @@ def enroll_photo(
     )
     box = decoded.to_original(chosen.face.box)
     return EnrollOutcome(template, figures, created=True, box=box, face_index=chosen.index)
+
+
+def _chosen_again(
+    pipeline: FacePipeline,
+    decoded: DecodedImage,
+    limits: GateLimits,
+    existing: FaceTemplate,
+    full_name: str,
+    face_index: int | None,
+) -> EnrollOutcome:
+    """A photo already enrolled for this person, sent with a `face_index` again: the face
+    enrolled from it is a retry (the same answer, nothing added); another face is a
+    conflict, as one person is one face of a photo: choosing another means the first was
+    wrong. An index that names no face is refused as for any photo."""
+    image = decoded.pixels
+    height, width = image.shape[:2]
+    ranked = rank_faces(pipeline.detect(image), width, height)
+    chosen = choose_face(ranked, limits, face_index=face_index)
+    if chosen.face is None:
+        raise _refusal(chosen, decoded)
+    seen = pipeline.embed(image, [chosen.face])[0]
+    stored = np.frombuffer(existing.embedding, dtype=np.float32)
+    if float(seen @ stored) / float(np.linalg.norm(seen) * np.linalg.norm(stored)) >= SAME_FACE:
+        box = decoded.to_original(chosen.face.box)
+        figures = _figures_of(existing)
+        return EnrollOutcome(existing, figures, created=False, box=box, face_index=chosen.index)
+    raise Conflict(
+        f"Ảnh này đã được đăng ký cho {full_name} (ảnh số {existing.id}) với khuôn mặt khác; "
+        "muốn chọn khuôn mặt này thì hãy xóa ảnh đó trước. This photo is already enrolled for "
+        f"this person (photo {existing.id}) with another face; to choose this one, delete "
+        "that photo first.",
+        code="PHOTO_ALREADY_ENROLLED",
+    )
 
 
 def _decode(data: bytes, settings: Settings, decoder: ImageDecoder | None) -> DecodedImage:

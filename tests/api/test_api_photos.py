@@ -134,6 +134,11 @@ def test_choosing_another_face_of_a_photo_already_enrolled_says_delete_it_first(
     assert enroll(client, person_id, T1_PATH.read_bytes(), face_index="3").status_code == 201
     again = enroll(client, person_id, T1_PATH.read_bytes(), face_index="1")
     assert again.status_code == 409 and again.json()["reason"] == "PHOTO_ALREADY_ENROLLED"
+    assert "delete that photo first" in again.json()["detail"]
+    # The same face again is a retry: the same face, nothing added.
+    first = enroll(client, person_id, T1_PATH.read_bytes(), face_index="3")
+    assert first.status_code == 200 and first.json()["created"] is False
+    assert first.json()["face_index"] == 3 and first.json()["box"] is not None
     invalid = enroll(client, person_id, T1_PATH.read_bytes(), face_index="9")
-    assert invalid.status_code == 409
+    assert invalid.status_code == 422 and invalid.json()["reason"] == "INVALID_FACE_INDEX"
     assert rows()["face_templates"] == 1
