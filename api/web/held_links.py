@@ -46,7 +46,7 @@ class HeldLink:
 @dataclass(frozen=True)
 class _Entry:
     held: HeldLink
-    staff_token_id: int  # only who issued it sees it
+    owner: str  # only the sign-in that issued it sees it (`owner_of`)
     expires: float
 
 
@@ -63,23 +63,23 @@ class HeldLinks:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def keep(self, held: HeldLink, *, staff_token_id: int) -> str:
+    def keep(self, held: HeldLink, *, owner: str) -> str:
         key = secrets.token_urlsafe(18)
         with self._lock:
             now = time.monotonic()
             self._expire(now)
-            self._entries[key] = _Entry(held, staff_token_id, now + self.ttl)
+            self._entries[key] = _Entry(held, owner, now + self.ttl)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return key
 
-    def take(self, key: str, *, staff_token_id: int, meeting_id: int) -> HeldLink | None:
+    def take(self, key: str, *, owner: str, meeting_id: int) -> HeldLink | None:
         """The held link, its link given out this once (later: `shown`, without the link);
-        None when unknown, expired, another meeting's or another staff member's."""
+        None when unknown, expired, another meeting's or another sign-in's."""
         with self._lock:
             self._expire(time.monotonic())
             entry = self._entries.get(key)
-            if entry is None or entry.staff_token_id != staff_token_id:
+            if entry is None or entry.owner != owner:
                 return None
             held = entry.held
             if held.meeting_id != meeting_id:

@@ -60,7 +60,7 @@ def show_once(
         checked_in=checked_in,
         earlier=token is None,
     )
-    key = services.held_links.keep(held, staff_token_id=staff.token_id)
+    key = services.held_links.keep(held, owner=owner_of(staff))
     lang = request.query_params.get("lang")
     language = f"&lang={lang}" if lang in LANGS else ""
     return RedirectResponse(f"{page}?{PARAM}={key}{language}#issued-link", status_code=303)
@@ -74,5 +74,10 @@ def held_for_page(
     key = request.query_params.get(PARAM)
     if not key:
         return None, False
-    held = services.held_links.take(key, staff_token_id=staff.token_id, meeting_id=meeting_id)
+    held = services.held_links.take(key, owner=owner_of(staff), meeting_id=meeting_id)
     return held, held is None
+
+
+def owner_of(staff: Staff) -> str:
+    """Whose a held link is: the browser's sign-in (two secretaries may share one token)."""
+    return f"session:{staff.session_id}" if staff.session_id else f"token:{staff.token_id}"

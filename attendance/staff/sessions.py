@@ -29,6 +29,9 @@ class Staff:
     token_id: int
     role: str
     actor: str
+    # The sign-in this is (one browser): what only this browser may see keys on it, as
+    # several staff members may sign in with one token.
+    session_id: int | None = None
 
 
 def sign_in(
@@ -45,17 +48,16 @@ def sign_in(
     _require_role(row.role, STAFF_ROLES)
     key = secrets.token_urlsafe(32)
     when = now or utcnow()
-    session.add(
-        StaffSession(
-            key_sha256=_digest(key),
-            token_id=row.id,
-            label=label,
-            created_at=when,
-            expires_at=when + timedelta(hours=SESSION_HOURS),
-        )
+    record = StaffSession(
+        key_sha256=_digest(key),
+        token_id=row.id,
+        label=label,
+        created_at=when,
+        expires_at=when + timedelta(hours=SESSION_HOURS),
     )
+    session.add(record)
     session.flush()
-    return key, _staff(row, label)
+    return key, _staff(row, label, record.id)
 
 
 def staff_for(
@@ -83,7 +85,7 @@ def staff_for(
             code="SIGN_IN_REQUIRED",
         )
     _require_role(found.token.role, roles)
-    return _staff(found.token, found.label)
+    return _staff(found.token, found.label, found.id)
 
 
 def sign_out(session: Session, *, key: str | None) -> None:
@@ -104,9 +106,9 @@ def _require_role(role: str, roles: frozenset[str]) -> None:
         )
 
 
-def _staff(token: ApiToken, label: str | None) -> Staff:
+def _staff(token: ApiToken, label: str | None, session_id: int) -> Staff:
     actor = f"{token.name} ({label})" if label else token.name
-    return Staff(token_id=token.id, role=token.role, actor=actor[:100])
+    return Staff(token_id=token.id, role=token.role, actor=actor[:100], session_id=session_id)
 
 
 def _digest(key: str) -> str:

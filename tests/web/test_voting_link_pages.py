@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi.testclient import TestClient
-from web_support import ADMIN_TOKEN, create_meeting, followed, post, text_of, voting_link_on
+from web_support import (
+    ADMIN_TOKEN,
+    create_meeting,
+    followed,
+    post,
+    sign_in,
+    text_of,
+    voting_link_on,
+)
 
 from api.web.held_links import HeldLink, HeldLinks
 
@@ -130,11 +138,25 @@ def test_held_links_are_shown_once_to_whoever_issued_them() -> None:
     held = HeldLink(
         meeting_id=1, person_id=2, name="Tạ Quang Huy", title=None, unit=None, link=None
     )
-    key = store.keep(held, staff_token_id=7)
-    assert store.take(key, staff_token_id=8, meeting_id=1) is None  # another staff member
-    assert store.take(key, staff_token_id=7, meeting_id=2) is None  # another meeting
-    assert store.take(key, staff_token_id=7, meeting_id=1) == held
+    key = store.keep(held, owner="session:7")
+    assert store.take(key, owner="session:8", meeting_id=1) is None  # another sign-in
+    assert store.take(key, owner="session:7", meeting_id=2) is None  # another meeting
+    assert store.take(key, owner="session:7", meeting_id=1) == held
     expired = HeldLinks(ttl=0.0)
     assert (
-        expired.take(expired.keep(held, staff_token_id=7), staff_token_id=7, meeting_id=1) is None
+        expired.take(expired.keep(held, owner="session:7"), owner="session:7", meeting_id=1) is None
     )
+
+
+def test_a_link_shown_once_is_not_shown_to_another_secretary_on_the_same_token(
+    client: TestClient,
+) -> None:
+    meeting_id, ids = _room(client)
+    issued = post(client, f"/meetings/{meeting_id}/voting-link", {"person_id": str(ids[1])})
+    address = issued.headers["location"]
+    other = TestClient(client.app, raise_server_exceptions=False)
+    other.app_state.update(client.app_state)
+    sign_in(other, label="Anh Nam")  # the same admin token, another browser
+    seen = other.get(address)
+    assert seen.status_code == 200 and "/vote#vp_" not in seen.text
+    assert voting_link_on(client.get(address))  # the secretary who issued it still sees it
