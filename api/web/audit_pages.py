@@ -8,10 +8,10 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
-from api.web.render import pick_lang, render
+from api.web.render import LANGS, pick_lang, render
 from attendance import audit
 from attendance.audit_pages import MAX_PAGE, audit_page
 from attendance.audit_view import audit_lines, source_text
@@ -62,6 +62,10 @@ def whole_audit_page(
         kept = {"action": found.action, "meeting_id": found.meeting_id, "page": to_page}
         return urlencode({k: v for k, v in kept.items() if v})
 
+    if found.page > found.pages:  # past the end (an old bookmark, a typo): the last page
+        lang = request.query_params.get("lang")
+        language = f"&lang={lang}" if lang in LANGS else ""
+        return RedirectResponse(f"/audit?{query(found.pages)}{language}", status_code=303)
     return render(
         request,
         "audit_all.html",

@@ -37,6 +37,8 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "audit_merged": ("{source} #{source_id} gộp vào người này", "{source} #{source_id} merged in"),
     "action_roster_imported": ("Nhập danh sách từ tệp", "Roster imported"),
+    "audit_vote_given": ("được quyền biểu quyết", "given a vote"),
+    "audit_vote_taken": ("không còn quyền biểu quyết", "vote taken away"),
     "action_roster_replaced": ("Đặt lại cả danh sách", "Roster set as a whole"),
     "audit_roster_counts": (
         "{added} người thêm vào, {removed} người bỏ khỏi danh sách, {rights_changed} người "

@@ -71,3 +71,25 @@ def test_a_roster_set_as_a_whole_reads_as_what_it_changed(client: TestClient) ->
     )
     english = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
     assert "Roster set as a whole 0 added, 1 taken off, 1 with voting rights changed" in english
+
+
+def test_a_change_of_voting_rights_says_which_way_and_a_page_past_the_end_goes_to_the_last(
+    client: TestClient,
+) -> None:
+    meeting_id = create_meeting(client, starts_at=_today(0), ends_at=_today(23, 59))
+    api = f"/api/v1/meetings/{meeting_id}/participants"
+    an = client.post("/api/v1/people", json={"full_name": "Nguyễn Văn An"}, headers=BEARER)
+    person = an.json()["id"]
+    assert client.put(api, json={"person_ids": [person]}, headers=BEARER).is_success
+    for votes in (False, True):
+        changed = client.patch(f"{api}/{person}", json={"voting_rights": votes}, headers=BEARER)
+        assert changed.is_success, changed.text
+    page = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=vi").text)
+    assert "Đổi quyền biểu quyết Nguyễn Văn An" in page
+    assert "được quyền biểu quyết" in page and "không còn quyền biểu quyết" in page
+    english = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
+    assert "given a vote" in english and "vote taken away" in english
+
+    past = client.get("/audit?page=99999&lang=en", follow_redirects=False)
+    assert past.status_code == 303 and past.headers["location"] == "/audit?page=1&lang=en"
+    assert "Page 1 of 1" in text_of(client.get(past.headers["location"]).text)
