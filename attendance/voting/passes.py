@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Unauthorized
-from attendance.meetings import get_meeting, require_on_roster
+from attendance.meetings import get_meeting, lock_meeting, require_on_roster
 from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
 from attendance.permissions import Permission, may
@@ -47,6 +47,10 @@ def issue_pass(
     token, which is shown once (as a link or QR code) and never stored. `actor` is the staff
     member who hands it out; `arrival`, the check-in that brought it, if one did."""
     get_meeting(session, meeting_id=meeting_id)
+    if arrival is None:
+        # Roster edits hold the meeting first: one taking this person off waits, or is seen.
+        # (A check-in has held it and asked the roster again after its arrival was written.)
+        lock_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
     require_on_roster(session, meeting_id=meeting_id, person=person)
     revoke_passes(session, meeting_id=meeting_id, person_id=person_id)

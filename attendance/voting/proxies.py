@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, Invalid, NotFound
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, lock_meeting
 from attendance.orm import MAX_ID
 from attendance.people import get_person
 from attendance.presence import require_present
@@ -27,6 +27,7 @@ def give_proxy(
     note: str | None = None,
 ) -> Proxy:
     get_meeting(session, meeting_id=meeting_id)
+    lock_meeting(session, meeting_id=meeting_id)  # a roster edit meanwhile waits, or is seen
     grantor = get_person(session, person_id=grantor_id)
     holder = get_person(session, person_id=holder_id)
     if grantor_id == holder_id:

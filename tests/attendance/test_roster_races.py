@@ -22,6 +22,10 @@ from attendance.orm import AttendanceEvent, Base, Participant, utcnow
 from attendance.people import create_person
 from attendance.people_removal import delete_person
 from attendance.roster import remove_participant
+from attendance.roster_replace import replace_roster
+from attendance.voting.passes import issue_pass
+from attendance.voting.proxies import give_proxy
+from attendance.voting.tables import Proxy, VotingPass
 
 TRIALS = 20
 
@@ -107,3 +111,43 @@ def test_a_deletion_without_force_never_takes_an_arrival_it_did_not_count(
             # The arrival was written: the deletion must have seen it and been refused.
             assert isinstance(deleted, DomainError), n
             assert deleted.code == "PERSON_HAS_RECORDS"
+
+
+def a_meeting_with_a_member_present(factory: sessionmaker[Session], n: int) -> tuple[int, int, int]:
+    """A meeting, an absent member and a member present (who could hold a proxy)."""
+    meeting_id, absent = a_meeting_with_one_person(factory, n)
+    with unit_of_work(factory) as session:
+        present = create_person(session, full_name=f"Có mặt {n}").id
+        set_participants(session, meeting_id=meeting_id, person_ids=[absent, present])
+        arrive(session, meeting_id=meeting_id, person_id=present, key=f"in{n}")
+    return meeting_id, absent, present
+
+
+def test_a_whole_new_roster_leaves_no_proxy_or_link_of_someone_it_took_off(
+    factory: sessionmaker[Session],
+) -> None:
+    for n in range(TRIALS):
+        meeting_id, absent, present = a_meeting_with_a_member_present(factory, n)
+        only_present = partial(
+            replace_roster,
+            meeting_id=meeting_id,
+            person_ids=[present],
+            non_voting_ids=[],
+            actor="tk",
+        )
+        grant = partial(
+            give_proxy, meeting_id=meeting_id, grantor_id=absent, holder_id=present, actor="tk"
+        )
+        link = partial(issue_pass, meeting_id=meeting_id, person_id=absent, actor="tk")
+        together(only_present, grant, link, factory=factory)
+        with factory() as session:
+            on_roster = session.get(Participant, (meeting_id, absent)) is not None
+            proxies = session.scalar(
+                select(func.count()).select_from(Proxy).where(Proxy.grantor_id == absent)
+            )
+            links = session.scalar(
+                select(func.count())
+                .select_from(VotingPass)
+                .where(VotingPass.person_id == absent, VotingPass.revoked_at.is_(None))
+            )
+        assert on_roster or (proxies, links) == (0, 0), n
