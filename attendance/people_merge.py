@@ -4,7 +4,8 @@ Face templates, roster entries (on both rosters: one entry, voting if either vot
 events (both checked in to one meeting: the earlier arrival is kept, attendance/people_timeline),
 ballots (as voter or as proxy holder), proxies (one between the two of them is dropped), voting
 links, named opinions and review items all move to the person merged into. Refused (409) when
-following would break a rule: both voted in the same poll, or both gave a proxy in one meeting.
+following would break a rule: both voted in the same poll, both gave a proxy in one meeting, or
+both may vote in a meeting whose poll is open (two voters would become one while it counts).
 The merged-into person keeps their code (or takes the other's when they have none), and takes
 the other's title and unit where they have none.
 """
@@ -12,95 +13,40 @@ the other's title and unit where they have none.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, distinct, func, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from attendance import audit
 from attendance.db import forget_after_commit
-from attendance.errors import Conflict, Invalid, NotFound
-from attendance.orm import MAX_ID, AttendanceEvent, Base, FaceTemplate, Participant, Person
+from attendance.errors import Conflict
+from attendance.meetings import lock_meeting
+from attendance.orm import AttendanceEvent, Base, FaceTemplate, Participant, Person
 from attendance.people import get_person, lock_people
-from attendance.people_timeline import SharedMeeting, merge_timelines, shared_meetings
-from attendance.person_records import PersonRecords, person_records
+from attendance.people_merge_plan import (
+    duplicate_templates,
+    plan_merge,
+    shared_rosters,
+    shared_voting,
+)
+from attendance.people_timeline import merge_timelines
 from attendance.review.tables import ReviewItem
 from attendance.templates import bump_gallery_version
-from attendance.voting.tables import BallotRecord, Opinion, Poll, Proxy, VotingPass
+from attendance.voting.tables import BallotRecord, Opinion, Proxy, VotingPass
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class MergePlan:
-    """What merging `source` into `target` would do; nothing is written to know it."""
-
-    source: Person
-    target: Person
-    records: PersonRecords  # the source's: what moves
-    shared_rosters: int = 0  # meetings both are invited to: one roster entry stays
-    duplicate_templates: int = 0  # the same photo enrolled for both: kept once
-    shared_meetings: list[SharedMeeting] = field(default_factory=list)  # both checked in
-    code: str | None = None  # the code the merged person keeps
-    both_voted: list[tuple[int, str]] = field(default_factory=list)  # polls: (id, title)
-    both_proxied: list[int] = field(default_factory=list)  # meetings where both gave a proxy
-
-    @property
-    def refusals(self) -> list[str]:
-        """Why the merge cannot be done, each in both languages; empty when it can."""
-        voted = [
-            f"Cả hai người đã bỏ phiếu trong «{title}» (#{poll_id}): hai lá phiếu không thể "
-            f"thành của một người, nên không gộp được. Both people voted in “{title}” "
-            f"(#{poll_id}): two ballots cannot become one person's, so they cannot be merged."
-            for poll_id, title in self.both_voted
-        ]
-        proxied = [
-            f"Cả hai người đều đã ủy quyền trong cuộc họp #{meeting_id}; hãy hủy một ủy quyền "
-            f"rồi gộp. Both people gave a proxy in meeting #{meeting_id}; revoke one of them, "
-            "then merge."
-            for meeting_id in self.both_proxied
-        ]
-        return voted + proxied
-
-
-def plan_merge(session: Session, *, person_id: int, into_id: int) -> MergePlan:
-    source = get_person(session, person_id=person_id)
-    target = session.get(Person, into_id) if 0 < into_id <= MAX_ID else None
-    if target is None:
-        raise NotFound(
-            f"Không có người với mã số {into_id} để gộp vào. No person with id {into_id} "
-            "to merge into.",
-            code="UNKNOWN_PERSON",
-        )
-    if target.id == source.id:
-        raise Invalid(
-            "Không thể gộp một người vào chính họ. A person cannot be merged into themselves.",
-            code="MERGE_SELF",
-        )
-    pair = (source.id, target.id)
-    return MergePlan(
-        source=source,
-        target=target,
-        records=person_records(session, person_id=source.id),
-        shared_rosters=len(_shared_rosters(session, pair)),
-        duplicate_templates=len(_duplicate_templates(session, pair)),
-        shared_meetings=shared_meetings(session, source_id=source.id, target_id=target.id),
-        code=target.code or source.code,
-        both_voted=_both_voted(session, pair),
-        both_proxied=_both_proxied(session, pair),
-    )
 
 
 def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) -> Person:
     """Merge person `person_id` into `into_id`, all or nothing; returns the person kept."""
     lock_people(session, person_ids=[person_id, into_id])
+    for meeting_id in sorted(shared_voting(session, (person_id, into_id))):
+        lock_meeting(session, meeting_id=meeting_id)  # a poll opening there waits, or is seen
     plan = plan_merge(session, person_id=person_id, into_id=into_id)
     if plan.refusals:
-        raise Conflict(
-            " ".join(plan.refusals),
-            code="MERGE_BOTH_VOTED" if plan.both_voted else "MERGE_BOTH_PROXIED",
-        )
+        raise Conflict(" ".join(plan.refusals), code=plan.refusal_code)
     source, target = plan.source, plan.target
     pair = (source.id, target.id)
     _move_templates(session, pair)
@@ -157,66 +103,13 @@ def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) 
     return get_person(session, person_id=target.id)
 
 
-def _both_voted(session: Session, pair: tuple[int, int]) -> list[tuple[int, str]]:
-    return [
-        (int(poll_id), str(title))
-        for poll_id, title in session.execute(
-            select(Poll.id, Poll.title)
-            .join(BallotRecord, BallotRecord.poll_id == Poll.id)
-            .where(BallotRecord.person_id.in_(pair))
-            .group_by(Poll.id, Poll.title)
-            .having(func.count(distinct(BallotRecord.person_id)) > 1)
-            .order_by(Poll.id)
-        )
-    ]
-
-
-def _both_proxied(session: Session, pair: tuple[int, int]) -> list[int]:
-    """Meetings where each gave a proxy to someone else (one to the other is dropped)."""
-    return list(
-        session.scalars(
-            select(Proxy.meeting_id)
-            .where(Proxy.grantor_id.in_(pair), Proxy.holder_id.not_in(pair))
-            .group_by(Proxy.meeting_id)
-            .having(func.count(distinct(Proxy.grantor_id)) > 1)
-            .order_by(Proxy.meeting_id)
-        )
-    )
-
-
-def _shared_rosters(session: Session, pair: tuple[int, int]) -> list[int]:
-    return list(
-        session.scalars(
-            select(Participant.meeting_id)
-            .where(Participant.person_id.in_(pair))
-            .group_by(Participant.meeting_id)
-            .having(func.count() > 1)
-        )
-    )
-
-
-def _duplicate_templates(session: Session, pair: tuple[int, int]) -> list[int]:
-    """The source's templates of a photo the target has enrolled with the same model."""
-    source_id, target_id = pair
-    photo = (FaceTemplate.id, FaceTemplate.model_key, FaceTemplate.photo_sha256)
-    target = session.execute(select(*photo).where(FaceTemplate.person_id == target_id))
-    theirs = {(key, sha) for _, key, sha in target}
-    return [
-        template_id
-        for template_id, key, sha in session.execute(
-            select(*photo).where(FaceTemplate.person_id == source_id)
-        )
-        if (key, sha) in theirs
-    ]
-
-
 def _move_templates(session: Session, pair: tuple[int, int]) -> None:
     keys = set(
         session.scalars(
             select(FaceTemplate.model_key).where(FaceTemplate.person_id == pair[0]).distinct()
         )
     )
-    duplicates = _duplicate_templates(session, pair)
+    duplicates = duplicate_templates(session, pair)
     if duplicates:
         _delete(session, FaceTemplate, FaceTemplate.id.in_(duplicates))
         forget_after_commit(session)  # face data: gone from the WAL too
@@ -227,7 +120,7 @@ def _move_templates(session: Session, pair: tuple[int, int]) -> None:
 
 def _move_rosters(session: Session, pair: tuple[int, int]) -> None:
     source_id, target_id = pair
-    shared = _shared_rosters(session, pair)
+    shared = shared_rosters(session, pair)
     if shared:
         voters = select(Participant.meeting_id).where(
             Participant.person_id == source_id, Participant.voting_rights.is_(True)

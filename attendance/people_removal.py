@@ -78,8 +78,7 @@ def refuse_while_they_may_vote(session: Session, person: Person) -> None:
     """Who may vote is fixed while a poll is open (its base and quorum count them at close):
     not while a poll is open in a meeting where this person is a voting member, or one they
     voted in (or cast a ballot in for someone), even forced. A secret ballot names nobody and
-    stays sealed, so deleting them then would leave more ballots than voters. A duplicate is
-    merged instead (`merge_people`), which keeps one voter and their ballot."""
+    stays sealed, so deleting them then would leave more ballots than voters."""
     member = (
         select(Poll.title)
         .join(Participant, Participant.meeting_id == Poll.meeting_id)
@@ -103,9 +102,7 @@ def refuse_while_they_may_vote(session: Session, person: Person) -> None:
         raise Conflict(
             f"{person.full_name} có quyền biểu quyết trong biểu quyết đang mở ({titles}): "
             "người được biểu quyết không thay đổi cho đến khi biểu quyết kết thúc; hãy xóa "
-            "sau đó, hoặc nếu đây là người bị trùng thì gộp vào đúng người. "
-            f"{person.full_name} may vote in a poll that is still open ({titles}): who may "
-            "vote cannot change until it closes; delete them afterwards, or if this is a "
-            "duplicate, merge it into the right person.",
+            f"sau đó. {person.full_name} may vote in a poll that is still open ({titles}): "
+            "who may vote cannot change until it closes; delete them afterwards.",
             code="PERSON_IN_OPEN_POLL",
         )

@@ -13,7 +13,8 @@ from api.web.forms import Text, parse_id
 from api.web.render import render
 from attendance.errors import DomainError
 from attendance.people import get_person, search_people
-from attendance.people_merge import MergePlan, merge_people, plan_merge
+from attendance.people_merge import merge_people
+from attendance.people_merge_plan import MergePlan, plan_merge
 from attendance.people_removal import delete_person
 from attendance.person_records import person_records
 

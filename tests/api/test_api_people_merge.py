@@ -67,6 +67,11 @@ def test_two_people_who_both_voted_in_one_poll_are_not_merged(
     for headers in links[:2]:
         assert ballot(client, room, poll, headers).status_code == 201
     response = client.post(f"/api/v1/people/{second}/merge", json={"into_id": first})
+    assert (response.status_code, response.json()["reason"]) == (409, "POLL_OPEN")
+    assert "both people may vote" in response.json()["detail"]  # two voters as one: no
+    closed = client.post(f"/api/v1/meetings/{room.meeting_id}/polls/{poll['id']}/close")
+    assert closed.status_code == 200, closed.text
+    response = client.post(f"/api/v1/people/{second}/merge", json={"into_id": first})
     assert (response.status_code, response.json()["reason"]) == (409, "MERGE_BOTH_VOTED")
     assert "Both people voted" in response.json()["detail"]
 

@@ -16,14 +16,15 @@ from attendance.errors import Conflict, Invalid, NotFound
 from attendance.meetings import create_meeting, set_participants
 from attendance.orm import AttendanceEvent, FaceTemplate, Participant, Person, utcnow
 from attendance.people import create_person, get_person
-from attendance.people_merge import merge_people, plan_merge
+from attendance.people_merge import merge_people
+from attendance.people_merge_plan import plan_merge
 from attendance.presence import check_out
 from attendance.review.tables import ReviewItem
 from attendance.templates import QualityFigures, add_template, gallery_version
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.opinions import give_opinion
 from attendance.voting.passes import issue_pass
-from attendance.voting.polls import PollSpec, create_poll, open_poll
+from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
 from attendance.voting.proxies import give_proxy
 from attendance.voting.tables import BallotRecord, Opinion, Proxy, VotingPass
 
@@ -180,6 +181,13 @@ def test_a_vote_resting_on_a_dropped_arrival_rests_on_the_kept_one(session: Sess
         option_ids=[yes],
         channel="link",
     )
+    with pytest.raises(Conflict) as refused:  # while it counts, two voters are not one
+        merge_people(session, person_id=dup.id, into_id=real.id, actor="thư ký")
+    assert refused.value.code == "POLL_OPEN" and "Nghị quyết" in refused.value.message
+    assert plan_merge(session, person_id=dup.id, into_id=real.id).open_polls == [
+        (poll, "Nghị quyết")
+    ]  # the merge page says so before anyone presses the button
+    close_poll(session, meeting_id=meeting, poll_id=poll, actor="thư ký")
     merge_people(session, person_id=dup.id, into_id=real.id, actor="thư ký")
     record = session.scalars(select(BallotRecord)).one()
     assert (record.person_id, record.eligibility_event_id) == (real.id, dup_arrival)
@@ -226,6 +234,7 @@ def test_both_having_voted_in_one_poll_refuses_the_merge(session: Session) -> No
             option_ids=[yes],
             channel="link",
         )
+    close_poll(session, meeting_id=meeting, poll_id=poll, actor="thư ký")
     with pytest.raises(Conflict) as refused:
         merge_people(session, person_id=second.id, into_id=first.id, actor="thư ký")
     assert refused.value.code == "MERGE_BOTH_VOTED"

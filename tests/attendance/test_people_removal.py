@@ -138,7 +138,7 @@ def test_a_voter_is_not_deleted_while_the_poll_counts_their_ballot(tmp_path: Pat
     with unit_of_work(factory) as session, pytest.raises(Conflict) as refused:
         delete_person(session, person_id=other, actor="thư ký", force=True)
     assert refused.value.code == "PERSON_IN_OPEN_POLL"
-    assert "gộp vào đúng người" in refused.value.message  # a duplicate is merged instead
+    assert "hãy xóa sau đó" in refused.value.message
     with unit_of_work(factory) as session:
         assert session.scalar(select(func.count()).select_from(SecretBallot)) == 1
         assert session.scalar(select(func.count()).select_from(BallotRecord)) == 1
