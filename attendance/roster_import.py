@@ -27,7 +27,7 @@ from attendance.roster_match import (
     changes_for,
     preview_roster,
 )
-from attendance.roster_replace import apply_roster
+from attendance.roster_replace import apply_roster, named
 from attendance.text import normalise_name
 
 MAX_FILE_NAME = 255
@@ -180,6 +180,11 @@ def _audit(
             "kept": len(imported.kept),
             "skipped": imported.skipped,
             "roster": len(imported.person_ids),
+            "people": {
+                "removed": named(session, imported.removed),
+                "kept": named(session, imported.kept),
+                "updated": named(session, imported.updated),
+            },
         },
     )
 

@@ -6,19 +6,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict
 from attendance.meetings import get_meeting, lock_meeting, set_participants
 from attendance.names import name_sort_key
-from attendance.orm import AttendanceEvent, Person
+from attendance.orm import AttendanceEvent, Person, utcnow
 from attendance.roster import refuse_while_voting, roster_rights
-from attendance.voting.passes import revoke_passes
-from attendance.voting.tables import Proxy
+from attendance.voting.tables import Proxy, VotingPass
 
 logger = logging.getLogger(__name__)
+
+MAX_NAMED = 200  # people named in one audit entry, per kind of change
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class RosterChange:
     removed: list[int]
     rights_changed: list[int]
     proxies_revoked: int
+    links_revoked: int = 0
 
 
 def apply_roster(
@@ -50,7 +52,7 @@ def apply_roster(
     if voters:
         refuse_while_voting(session, meeting_id=meeting_id)
     _refuse_proxies(session, meeting_id=meeting_id, person_ids=[p for p in changed if before[p]])
-    revoked = 0
+    revoked = links = 0
     if leaving:
         revoked = session.execute(
             delete(Proxy).where(
@@ -58,8 +60,16 @@ def apply_roster(
                 or_(Proxy.grantor_id.in_(leaving), Proxy.holder_id.in_(leaving)),
             )
         ).rowcount  # type: ignore[attr-defined]
-        for person_id in leaving:
-            revoke_passes(session, meeting_id=meeting_id, person_id=person_id)
+        links = session.execute(
+            update(VotingPass)
+            .where(
+                VotingPass.meeting_id == meeting_id,
+                VotingPass.person_id.in_(leaving),
+                VotingPass.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
     wanted = set_participants(
         session, meeting_id=meeting_id, person_ids=person_ids, non_voting_ids=sorted(non_voting)
     )
@@ -69,6 +79,7 @@ def apply_roster(
         removed=leaving,
         rights_changed=changed,
         proxies_revoked=int(revoked or 0),
+        links_revoked=int(links or 0),
     )
 
 
@@ -95,6 +106,13 @@ def replace_roster(
             "removed": len(change.removed),
             "rights_changed": len(change.rights_changed),
             "proxies_revoked": change.proxies_revoked,
+            "links_revoked": change.links_revoked,
+            # Who, by name as they were then (a person deleted later stays readable).
+            "people": {
+                "added": named(session, change.added),
+                "removed": named(session, change.removed),
+                "rights_changed": named(session, change.rights_changed),
+            },
         },
     )
     logger.info(
@@ -104,6 +122,16 @@ def replace_roster(
         len(change.removed),
     )
     return change
+
+
+def named(session: Session, person_ids: list[int]) -> list[dict[str, object]]:
+    """Id and name of each of these people, in Vietnamese name order; the first
+    `MAX_NAMED` (the counts say how many in all)."""
+    if not person_ids:
+        return []
+    people = session.scalars(select(Person).where(Person.id.in_(person_ids))).all()
+    ordered = sorted(people, key=lambda p: (name_sort_key(p.full_name), p.id))[:MAX_NAMED]
+    return [{"id": p.id, "name": p.full_name} for p in ordered]
 
 
 def _refuse_arrived(session: Session, *, meeting_id: int, person_ids: list[int]) -> None:

@@ -42,8 +42,15 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
     "action_roster_replaced": ("Đặt lại cả danh sách", "Roster set as a whole"),
     "audit_roster_counts": (
         "{added} người thêm vào, {removed} người bỏ khỏi danh sách, {rights_changed} người "
-        "đổi quyền biểu quyết, {proxies_revoked} ủy quyền bị hủy; danh sách có {roster} người.",
+        "đổi quyền biểu quyết, {proxies_revoked} ủy quyền và {links_revoked} liên kết bỏ "
+        "phiếu bị hủy; danh sách có {roster} người.",
         "{added} added, {removed} taken off, {rights_changed} with voting rights changed, "
-        "{proxies_revoked} proxies revoked; {roster} on the roster.",
+        "{proxies_revoked} proxies and {links_revoked} voting links revoked; {roster} on the "
+        "roster.",
     ),
+    "audit_people_added": ("Thêm", "Added"),
+    "audit_people_removed": ("Bỏ khỏi danh sách", "Taken off"),
+    "audit_people_rights_changed": ("Đổi quyền biểu quyết", "Voting rights changed"),
+    "audit_people_kept": ("Giữ lại vì đã điểm danh", "Kept as they had checked in"),
+    "audit_people_updated": ("Cập nhật chức vụ, đơn vị", "Title or unit updated"),
 }

@@ -83,9 +83,12 @@ def test_whoever_leaves_takes_their_proxies_and_links(
             "SELECT actor, detail FROM audit_log WHERE action = 'roster_replaced' ORDER BY id"
         ).fetchall()
     detail = json.loads(rows[-1][1])
-    assert {k: detail[k] for k in ("roster", "added", "removed", "proxies_revoked")} == {
+    counts = ("roster", "added", "removed", "proxies_revoked", "links_revoked")
+    assert {k: detail[k] for k in counts} == {
         "roster": 5,
         "added": 0,
         "removed": 1,
         "proxies_revoked": 1,
+        "links_revoked": 1,
     }
+    assert detail["people"]["removed"] == [{"id": absent, "name": "Hoàng Thị Hà"}]

@@ -67,10 +67,13 @@ def test_a_roster_set_as_a_whole_reads_as_what_it_changed(client: TestClient) ->
     page = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=vi").text)
     assert (
         "Đặt lại cả danh sách 0 người thêm vào, 1 người bỏ khỏi danh sách, 1 người đổi quyền "
-        "biểu quyết, 0 ủy quyền bị hủy; danh sách có 2 người." in page
+        "biểu quyết, 0 ủy quyền và 0 liên kết bỏ phiếu bị hủy; danh sách có 2 người. "
+        f"Bỏ khỏi danh sách: Lê Minh Châu #{ids[2]} . "
+        f"Đổi quyền biểu quyết: Trần Thị Bình #{ids[1]} ." in page
     )
     english = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
     assert "Roster set as a whole 0 added, 1 taken off, 1 with voting rights changed" in english
+    assert f"Taken off: Lê Minh Châu #{ids[2]} ." in english
 
 
 def test_a_change_of_voting_rights_says_which_way_and_a_page_past_the_end_goes_to_the_last(
