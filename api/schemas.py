@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from wire.dates import ApiDateTime
 from wire.kiosk import (  # noqa: F401  (the API's schemas include the kiosk's wire)
@@ -130,9 +130,10 @@ class MeetingRead(BaseModel):
 
 
 class ParticipantsUpdate(BaseModel):
-    person_ids: list[int] = Field(max_length=100_000)
+    # Numbers only: `true` or "12" is a mistake to point out, not an id to guess.
+    person_ids: list[StrictInt] = Field(max_length=100_000)
     # On the roster without a vote: observers, guests, staff.
-    non_voting_ids: list[int] = Field(default_factory=list, max_length=100_000)
+    non_voting_ids: list[StrictInt] = Field(default_factory=list, max_length=100_000)
 
 
 class ParticipantsRead(BaseModel):

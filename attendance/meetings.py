@@ -111,8 +111,11 @@ def set_participants(
     )
     missing = [p for p in wanted if p not in found]
     if missing:
+        shown = ", ".join(str(p) for p in missing[:20])
+        if len(missing) > 20:
+            shown += f" (+{len(missing) - 20})"
         raise NotFound(
-            f"Không có người với mã số {missing}. No people with ids {missing}.",
+            f"Không có người với mã số {shown}. No people with ids {shown}.",
             code="UNKNOWN_PERSON",
         )
     session.execute(delete(Participant).where(Participant.meeting_id == meeting_id))

@@ -168,11 +168,16 @@ def _participant(
     return participant, person
 
 
-def refuse_while_voting(session: Session, *, meeting_id: int) -> None:
-    """Who may vote is fixed while a poll is open: its base and quorum count them at close."""
-    title = session.scalar(
+def open_poll_title(session: Session, *, meeting_id: int) -> str | None:
+    """The title of a poll open in this meeting, if one is."""
+    return session.scalar(
         select(Poll.title).where(Poll.meeting_id == meeting_id, Poll.state == "open").limit(1)
     )
+
+
+def refuse_while_voting(session: Session, *, meeting_id: int) -> None:
+    """Who may vote is fixed while a poll is open: its base and quorum count them at close."""
+    title = open_poll_title(session, meeting_id=meeting_id)
     if title is not None:
         raise Conflict(
             f"Biểu quyết '{title}' đang mở: chưa thể thay đổi người có quyền biểu quyết; hãy "

@@ -52,7 +52,7 @@ def whole_audit_page(
     session: SessionDep,
     services: ServicesDep,
     staff: StaffDep,
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=-MAX_PAGE, le=MAX_PAGE)] = 1,
     action: Annotated[str, Query(max_length=50)] = "",
     meeting_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
@@ -62,10 +62,11 @@ def whole_audit_page(
         kept = {"action": found.action, "meeting_id": found.meeting_id, "page": to_page}
         return urlencode({k: v for k, v in kept.items() if v})
 
-    if found.page > found.pages:  # past the end (an old bookmark, a typo): the last page
+    if page != found.page or found.page > found.pages:  # 0, -1, past the end: the nearest
         lang = request.query_params.get("lang")
         language = f"&lang={lang}" if lang in LANGS else ""
-        return RedirectResponse(f"/audit?{query(found.pages)}{language}", status_code=303)
+        nearest = min(found.page, found.pages)
+        return RedirectResponse(f"/audit?{query(nearest)}{language}", status_code=303)
     return render(
         request,
         "audit_all.html",

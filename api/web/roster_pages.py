@@ -16,6 +16,7 @@ from api.web.forms import Text
 from api.web.render import render
 from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
+from attendance.roster import open_poll_title
 from attendance.roster_import import (
     NEW,
     RosterRow,
@@ -82,6 +83,8 @@ def preview(
         ask=result.count(RowStatus.ASK),
         invalid=result.count(RowStatus.INVALID),
         removal=roster_removal(session, meeting_id=meeting_id, preview=result),
+        # Confirming waits until the poll closes when it would change who may vote: said now.
+        open_poll=open_poll_title(session, meeting_id=meeting_id),
         # For the audit log's entry of the import, with the rows.
         file_name=(file.filename or "") if file is not None else "",
         # The parsed rows travel back with the confirmation and are judged again then:

@@ -69,6 +69,12 @@ ROSTER_TEXTS: dict[str, tuple[str, str]] = {
         "Delete the meeting and everything that belongs to it?",
     ),
     "ok_meeting_deleted": ("Đã xóa cuộc họp.", "The meeting was deleted."),
+    "import_poll_open": (
+        "Biểu quyết '{title}' đang mở: chỉ xác nhận được danh sách không thay đổi người có "
+        "quyền biểu quyết; hãy đợi biểu quyết kết thúc rồi xác nhận.",
+        "The poll '{title}' is open: only a list that leaves who may vote unchanged can be "
+        "confirmed now; wait until it closes, then confirm.",
+    ),
     "ok_participant_added": ("Đã thêm vào danh sách.", "Added to the roster."),
     "ok_participant_removed": ("Đã xóa khỏi danh sách.", "Taken off the roster."),
     "ok_rights_changed": ("Đã đổi quyền biểu quyết.", "Voting rights changed."),

@@ -92,3 +92,14 @@ def test_whoever_leaves_takes_their_proxies_and_links(
         "links_revoked": 1,
     }
     assert detail["people"]["removed"] == [{"id": absent, "name": "Hoàng Thị Hà"}]
+
+
+def test_ids_are_numbers_and_unknown_ones_are_named_briefly(client: TestClient, room: Room) -> None:
+    url = f"/api/v1/meetings/{room.meeting_id}/participants"
+    for wrong in ([True], [str(room.people[0])], [1.5]):
+        answer = client.put(url, json={"person_ids": wrong})
+        assert answer.status_code == 422, (wrong, answer.text)
+    unknown = client.put(url, json={"person_ids": list(range(100_000, 110_000))})
+    assert unknown.status_code == 404 and unknown.json()["reason"] == "UNKNOWN_PERSON"
+    assert "(+9980)" in unknown.json()["detail"] and len(unknown.json()["detail"]) < 400
+    assert len(roster(client, room)) == 6  # nothing changed

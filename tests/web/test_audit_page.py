@@ -96,3 +96,6 @@ def test_a_change_of_voting_rights_says_which_way_and_a_page_past_the_end_goes_t
     past = client.get("/audit?page=99999&lang=en", follow_redirects=False)
     assert past.status_code == 303 and past.headers["location"] == "/audit?page=1&lang=en"
     assert "Page 1 of 1" in text_of(client.get(past.headers["location"]).text)
+    for before_the_first in ("0", "-1"):
+        there = client.get(f"/audit?page={before_the_first}", follow_redirects=False)
+        assert there.status_code == 303 and there.headers["location"] == "/audit?page=1"

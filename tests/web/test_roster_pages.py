@@ -225,7 +225,9 @@ def test_a_roster_file_waits_while_a_poll_is_open_and_writes_nothing(client: Tes
     assert client.post(f"{api}/checkins", json=came, headers=BEARER).status_code == 201
     poll = client.post(f"{api}/polls", json={"title": "Thông qua"}, headers=BEARER).json()
     assert client.post(f"{api}/polls/{poll['id']}/open", headers=BEARER).is_success
-    rows = _rows_field(_upload(client, meeting_id, xlsx(SHEET)))
+    page = _upload(client, meeting_id, xlsx(SHEET))
+    assert "Biểu quyết 'Thông qua' đang mở" in html.unescape(page)  # said before confirming
+    rows = _rows_field(page)
     response = post(client, f"/meetings/{meeting_id}/roster/confirm", {"rows": rows})
     assert response.status_code == 409
     assert "Biểu quyết 'Thông qua' đang mở" in html.unescape(response.text)
