@@ -46,7 +46,14 @@ def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) 
         lock_meeting(session, meeting_id=meeting_id)  # a poll opening there waits, or is seen
     plan = plan_merge(session, person_id=person_id, into_id=into_id)
     if plan.refusals:
-        raise Conflict(" ".join(plan.refusals), code=plan.refusal_code)
+        raise Conflict(
+            " ".join(plan.refusals),
+            code="POLL_OPEN"
+            if plan.open_polls
+            else "MERGE_BOTH_VOTED"
+            if plan.both_voted
+            else "MERGE_BOTH_PROXIED",
+        )
     source, target = plan.source, plan.target
     pair = (source.id, target.id)
     _move_templates(session, pair)

@@ -57,12 +57,6 @@ class MergePlan:
         ]
         return polls + voted + proxied
 
-    @property
-    def refusal_code(self) -> str:
-        if self.open_polls:
-            return "POLL_OPEN"
-        return "MERGE_BOTH_VOTED" if self.both_voted else "MERGE_BOTH_PROXIED"
-
 
 def plan_merge(session: Session, *, person_id: int, into_id: int) -> MergePlan:
     source = get_person(session, person_id=person_id)
