@@ -31,7 +31,6 @@ from attendance.people import get_person
 from attendance.roster import (
     add_participant,
     remove_participant,
-    roster_rights,
     set_voting_rights,
 )
 from attendance.roster_replace import replace_roster
@@ -99,13 +98,11 @@ def remove(
 @router.get("/{meeting_id}/participants")
 def roster(meeting_id: int, session: SessionDep) -> list[ParticipantRead]:
     """The roster with each one's voting rights, in Vietnamese name order."""
-    get_meeting(session, meeting_id=meeting_id)
-    rights = roster_rights(session, meeting_id=meeting_id)
     return [
         ParticipantRead(
             meeting_id=meeting_id,
             person=PersonBrief(id=row.person.id, full_name=row.person.full_name),
-            voting_rights=rights.get(row.person.id, False),
+            voting_rights=row.voting,
         )
         for row in meeting_attendance(session, meeting_id=meeting_id)
     ]

@@ -40,7 +40,6 @@ from attendance.voting.opinions import give_opinion
 from attendance.voting.own_ballots import own_ballots
 from attendance.voting.polls import get_poll, list_polls
 from attendance.voting.standing import voter_standing
-from attendance.voting.tally import voted_polls
 from usecases.voting import cast_face_ballot
 
 router = APIRouter(prefix="/meetings/{meeting_id}", tags=["voting"])
@@ -99,13 +98,13 @@ def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[Pol
         found = [poll_read(p, zone) for p in listed]
         if caller.voter is not None:
             voter_id = caller.voter.person_id
-            voted = voted_polls(session, meeting_id=meeting_id, person_id=voter_id)
             standing = voter_standing(session, meeting_id=meeting_id, person_id=voter_id)
             voter = get_person(session, person_id=voter_id)
             own = own_ballots(session, polls=listed, voter=voter, standing=standing)
             for read in found:
-                read.you_voted = read.id in voted
-                read.your_ballots = [own_ballot_read(b) for b in own[read.id]]
+                mine = own[read.id]  # the delegate's own ballot first, then each grantor's
+                read.you_voted = mine[0].voted
+                read.your_ballots = [own_ballot_read(b) for b in mine]
         return found
 
 

@@ -14,7 +14,7 @@ from api.errors import status_for
 from api.web.forms import MeetingForm, MeetingFormDep, PersonForm, Text, parse_id, parse_time
 from api.web.held_links import HeldLink
 from api.web.render import render
-from api.web.voting_links import held_for_page, not_stored, show_once
+from api.web.voting_links import held_for_page, show_once
 from attendance.board import count_statuses
 from attendance.checkin import has_started, meeting_attendance
 from attendance.errors import DomainError
@@ -28,7 +28,7 @@ from attendance.meetings import (
 from attendance.orm import utcnow
 from attendance.presence import check_out
 from attendance.review.service import count_pending
-from attendance.roster import roster_candidates, roster_rights
+from attendance.roster import roster_candidates
 from attendance.staff.sessions import Staff
 from usecases.checkins import record_arrival
 
@@ -102,7 +102,7 @@ def meeting_page(
     zone = services.settings.timezone
     issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
     page = meeting_view(request, session, zone, staff, meeting_id, issued=issued, gone=gone, q=q)
-    return not_stored(page) if issued or gone else page
+    return page  # render() marks every page no-store: the link shown is not kept
 
 
 def meeting_view(
@@ -136,7 +136,6 @@ def meeting_view(
         pending=count_pending(session, meeting_id=meeting_id),
         issued=issued,
         issued_gone=gone,
-        rights=roster_rights(session, meeting_id=meeting_id),
         q=q,
         candidates=roster_candidates(session, meeting_id=meeting_id, query=q),
         new_person=new_person or PersonForm(),

@@ -16,12 +16,11 @@ from api.errors import status_for
 from api.web.forms import parse_id
 from api.web.held_links import HeldLink
 from api.web.render import render
-from api.web.voting_links import held_for_page, not_stored
+from api.web.voting_links import held_for_page
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError
 from attendance.meetings import get_meeting
 from attendance.presence import present_events
-from attendance.roster import roster_rights
 from attendance.staff.sessions import Staff
 from attendance.voting.membership import proxies
 from attendance.voting.opinions import authored_opinions
@@ -82,7 +81,7 @@ def polls_page(
     issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
     zone = services.settings.timezone
     page = _polls(request, session, zone, staff, meeting_id, BLANK, issued=issued, gone=gone)
-    return not_stored(page) if issued or gone else page
+    return page  # render() marks every page no-store: the link shown is not kept
 
 
 def _polls(
@@ -97,16 +96,13 @@ def _polls(
     gone: bool = False,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
-    members = [row.person for row in meeting_attendance(session, meeting_id=meeting_id)]
-    names = {p.id: p.full_name for p in members}
+    rows = meeting_attendance(session, meeting_id=meeting_id)
+    names = {row.person.id: row.person.full_name for row in rows}
     given = proxies(session, meeting_id=meeting_id)
     # The proxy form offers names, in Vietnamese order: an absent voting member who has not
     # given a proxy yet, to a voting member present now.
-    rights, here = (
-        roster_rights(session, meeting_id=meeting_id),
-        present_events(session, meeting_id=meeting_id),
-    )
-    voters = [p for p in members if rights.get(p.id)]
+    here = present_events(session, meeting_id=meeting_id)
+    voters = [row.person for row in rows if row.voting]
     granted = {p.grantor_id for p in given}
     return render(
         request,
@@ -117,7 +113,7 @@ def _polls(
         error=error.message if error else None,
         meeting=meeting,
         polls=list_polls(session, meeting_id=meeting_id),
-        members=members,
+        members=[row.person for row in rows],
         grantors=[p for p in voters if p.id not in here and p.id not in granted],
         holders=[p for p in voters if p.id in here],
         proxies=[(names.get(p.grantor_id, "?"), names.get(p.holder_id, "?"), p) for p in given],

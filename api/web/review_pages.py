@@ -10,7 +10,7 @@ from api.errors import status_for
 from api.web.forms import Text
 from api.web.held_links import HeldLink
 from api.web.render import render
-from api.web.voting_links import held_for_page, not_stored, show_once
+from api.web.voting_links import held_for_page, show_once
 from attendance.audit_view import source_text
 from attendance.errors import DomainError, NotFound
 from attendance.meetings import get_meeting
@@ -28,7 +28,7 @@ def review_page(
     issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
     zone = services.settings.timezone
     page = _page(request, session, zone, staff, meeting_id, issued=issued, gone=gone)
-    return not_stored(page) if issued or gone else page
+    return page  # render() marks every page no-store: the link shown is not kept
 
 
 def _page(

@@ -26,12 +26,6 @@ def issued_link(settings: Settings, *, token: str, name: str) -> IssuedLink:
     return IssuedLink(name=name, url=url, qr=Markup(qr_svg(url)), reach=unreachable(url, settings))
 
 
-def not_stored(response: Response) -> Response:
-    """The link is a credential: no browser or proxy keeps the page that shows it."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def show_once(
     request: Request,
     services: Services,

@@ -187,14 +187,3 @@ def _named_choices(session: Session, poll: Poll) -> list[dict[str, Any]]:
         # Vietnamese name order, given name first (attendance.names), as the exports list them.
         for p, options in sorted(chosen.items(), key=lambda i: (name_sort_key(names[i[0]]), i[0]))
     ]
-
-
-def voted_polls(session: Session, *, meeting_id: int, person_id: int) -> set[int]:
-    """The polls of a meeting this member has voted in (that, not how, is never secret)."""
-    return set(
-        session.scalars(
-            select(BallotRecord.poll_id)
-            .join(Poll, Poll.id == BallotRecord.poll_id)
-            .where(Poll.meeting_id == meeting_id, BallotRecord.person_id == person_id)
-        )
-    )
