@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.web.held_links import HeldLinks
 from api.web.pending_photos import PendingPhotos
 from attendance.gallery_cache import GalleryCache
-from attendance.matching import MatchPolicy, match_policy
+from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
 from attendance.settings import Settings
 from attendance.throttle import StreamSlots, Throttle
 from attendance.voting.master_key import MasterKey
@@ -80,11 +80,7 @@ class Services:
     @property
     def kiosk_policy(self) -> MatchPolicy:
         """The rule kiosks decide by (they look many times: a stricter rate per look)."""
-        return match_policy(
-            self.settings.match,
-            model_key=self.pipeline.identity.key,
-            fpir=self.settings.kiosk.fpir,
-        )
+        return kiosk_match_policy(self.settings, model_key=self.pipeline.identity.key)
 
     @property
     def recognizer(self) -> Recognizer:

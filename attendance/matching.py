@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from attendance.gallery import NO_PERSON, SearchResult
-from attendance.settings import MatchSettings
+from attendance.settings import MatchSettings, Settings
 from attendance.thresholds import ThresholdRule, calibration_for
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,12 @@ def match_policy(match: MatchSettings, *, model_key: str, fpir: float | None = N
     target = match.fpir if fpir is None else fpir
     rule = ThresholdRule(fpir=target, calibration=calibration, fixed=match.threshold)
     return MatchPolicy(threshold=rule.for_size(UNKNOWN_SIZE), margin=match.margin, rule=rule)
+
+
+def kiosk_match_policy(settings: Settings, *, model_key: str) -> MatchPolicy:
+    """The rule a kiosk decides by, and the server judges a kiosk's faces by: a kiosk looks
+    at a face many times, so a stricter rate per look (`ATTEND_KIOSK__FPIR`)."""
+    return match_policy(settings.match, model_key=model_key, fpir=settings.kiosk.fpir)
 
 
 @lru_cache(maxsize=8)

@@ -25,7 +25,7 @@ from rich.console import Console
 
 from api.app import create_app
 from api.demo import free_port, set_up_demo_room, wait_started, walk_in_frames
-from attendance.matching import match_policy
+from attendance.matching import kiosk_match_policy
 from attendance.settings import get_settings
 from kiosk.client import KioskClient
 from kiosk.loop import KioskLoop, KioskOptions
@@ -228,9 +228,7 @@ def latencies(trials: int) -> list[float]:
                 outbox=Outbox(workdir / f"outbox-{trial}.sqlite"),
                 sender=sender,
                 source=source,
-                policy=match_policy(
-                    settings.match, model_key=pipeline.identity.key, fpir=settings.kiosk.fpir
-                ),
+                policy=kiosk_match_policy(settings, model_key=pipeline.identity.key),
                 options=KioskOptions(name=room, frame_interval_s=1 / CAMERA_FPS),
             )
             loop.run()

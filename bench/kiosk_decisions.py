@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from attendance.matching import match_policy
+from attendance.matching import kiosk_match_policy
 from attendance.settings import get_settings
 from bench.dlib_loop import (
     TOLERANCE,
@@ -149,7 +149,7 @@ def compare_decisions(
         f"fps {ratio(our_fps, their_fps)}"
     )
     settings = get_settings()
-    policy = match_policy(settings.match, model_key=pipeline.identity.key, fpir=settings.kiosk.fpir)
+    policy = kiosk_match_policy(settings, model_key=pipeline.identity.key)
     threshold = policy.threshold_for(len(ours))
     print(per_frame(f"ours (accepts similarity >= {threshold:.3f})", our_judged, enrolled, 1))
     tolerance = f"face_recognition (accepts distance <= {TOLERANCE})"

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from attendance.matching import match_policy
+from attendance.matching import kiosk_match_policy
 from attendance.settings import Settings
 from kiosk.arrivals import ArrivalBook
 from kiosk.capture import open_source
@@ -69,9 +69,7 @@ def run_kiosk(
             outbox=Outbox(outbox_path),
             sender=client,
             source=frames,
-            policy=match_policy(
-                settings.match, model_key=pipeline.identity.key, fpir=settings.kiosk.fpir
-            ),
+            policy=kiosk_match_policy(settings, model_key=pipeline.identity.key),
             options=KioskOptions(
                 name=name,
                 host_name=host_name,
