@@ -101,7 +101,7 @@ def remove_participant(
             or_(Proxy.grantor_id == person_id, Proxy.holder_id == person_id),
         )
     ).rowcount  # type: ignore[attr-defined]
-    revoke_passes(session, meeting_id=meeting_id, person_id=person_id)
+    revoke_passes(session, meeting_id=meeting_id, person_ids=[person_id])
     session.delete(participant)
     session.flush()
     audit.record(

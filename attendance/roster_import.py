@@ -14,8 +14,9 @@ from attendance import audit
 from attendance.errors import Invalid
 from attendance.meetings import get_meeting
 from attendance.names import name_sort_key
-from attendance.orm import AttendanceEvent, Participant, Person
+from attendance.orm import Person
 from attendance.people import create_person, update_person
+from attendance.roster import roster_rights
 from attendance.roster_match import (
     NEW,
     Candidate,
@@ -27,7 +28,7 @@ from attendance.roster_match import (
     changes_for,
     preview_roster,
 )
-from attendance.roster_replace import apply_roster, named
+from attendance.roster_replace import apply_roster, arrived_among, named
 from attendance.text import normalise_name
 
 MAX_FILE_NAME = 255
@@ -73,8 +74,8 @@ def roster_removal(session: Session, *, meeting_id: int, preview: RosterPreview)
     keeps its candidates listed: whether it does is the secretary's choice."""
     listed = {r.person.id for r in preview.rows if r.status is RowStatus.MATCHED and r.person}
     listed |= {c.person.id for r in preview.rows for c in r.candidates}
-    leaving = set(_voting_rights(session, meeting_id=meeting_id)) - listed
-    arrived = _arrived(session, meeting_id=meeting_id, person_ids=leaving)
+    leaving = set(roster_rights(session, meeting_id=meeting_id)) - listed
+    arrived = arrived_among(session, meeting_id=meeting_id, person_ids=leaving)
     people = sorted(
         session.scalars(select(Person).where(Person.id.in_(leaving))) if leaving else [],
         key=lambda p: name_sort_key(p.full_name),
@@ -130,9 +131,9 @@ def import_roster(
             )
             ids.append(person.id)
             created += 1
-    voting = _voting_rights(session, meeting_id=meeting_id)
+    voting = roster_rights(session, meeting_id=meeting_id)
     leaving = set(voting) - set(ids) if replace else set()
-    kept = _arrived(session, meeting_id=meeting_id, person_ids=leaving)
+    kept = arrived_among(session, meeting_id=meeting_id, person_ids=leaving)
     wanted = sorted(set(ids) | kept | (set() if replace else set(voting)))
     apply_roster(
         session,
@@ -193,27 +194,3 @@ def _apply_changes(session: Session, person: Person, changes: tuple[Change, ...]
     values = {"title": person.title, "unit": person.unit, "code": person.code}
     values.update({change.field: change.new for change in changes})
     update_person(session, person_id=person.id, full_name=person.full_name, **values)
-
-
-def _voting_rights(session: Session, *, meeting_id: int) -> dict[int, bool]:
-    rows = session.execute(
-        select(Participant.person_id, Participant.voting_rights).where(
-            Participant.meeting_id == meeting_id
-        )
-    )
-    return {person_id: bool(votes) for person_id, votes in rows}
-
-
-def _arrived(session: Session, *, meeting_id: int, person_ids: set[int]) -> set[int]:
-    if not person_ids:
-        return set()
-    return set(
-        session.scalars(
-            select(AttendanceEvent.person_id)
-            .where(
-                AttendanceEvent.meeting_id == meeting_id,
-                AttendanceEvent.person_id.in_(person_ids),
-            )
-            .distinct()
-        )
-    )

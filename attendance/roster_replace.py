@@ -4,18 +4,20 @@ file), under the rules of the one-person edits in `attendance.roster`."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict
 from attendance.meetings import get_meeting, lock_meeting, set_participants
 from attendance.names import name_sort_key
-from attendance.orm import AttendanceEvent, Person, utcnow
+from attendance.orm import AttendanceEvent, Person
 from attendance.roster import refuse_while_voting, roster_rights
-from attendance.voting.tables import Proxy, VotingPass
+from attendance.voting.passes import revoke_passes
+from attendance.voting.tables import Proxy
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +62,7 @@ def apply_roster(
                 or_(Proxy.grantor_id.in_(leaving), Proxy.holder_id.in_(leaving)),
             )
         ).rowcount  # type: ignore[attr-defined]
-        links = session.execute(
-            update(VotingPass)
-            .where(
-                VotingPass.meeting_id == meeting_id,
-                VotingPass.person_id.in_(leaving),
-                VotingPass.revoked_at.is_(None),
-            )
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
+        links = revoke_passes(session, meeting_id=meeting_id, person_ids=leaving)
     wanted = set_participants(
         session, meeting_id=meeting_id, person_ids=person_ids, non_voting_ids=sorted(non_voting)
     )
@@ -134,19 +127,25 @@ def named(session: Session, person_ids: list[int]) -> list[dict[str, object]]:
     return [{"id": p.id, "name": p.full_name} for p in ordered]
 
 
-def _refuse_arrived(session: Session, *, meeting_id: int, person_ids: list[int]) -> None:
+def arrived_among(session: Session, *, meeting_id: int, person_ids: Collection[int]) -> set[int]:
+    """Those of these people who have checked in to this meeting (and may have left since):
+    their arrival would show nowhere if they were taken off its roster."""
     if not person_ids:
-        return
-    arrived = sorted(
-        set(
-            session.scalars(
-                select(AttendanceEvent.person_id).where(
-                    AttendanceEvent.meeting_id == meeting_id,
-                    AttendanceEvent.person_id.in_(person_ids),
-                )
+        return set()
+    return set(
+        session.scalars(
+            select(AttendanceEvent.person_id)
+            .where(
+                AttendanceEvent.meeting_id == meeting_id,
+                AttendanceEvent.person_id.in_(list(person_ids)),
             )
+            .distinct()
         )
     )
+
+
+def _refuse_arrived(session: Session, *, meeting_id: int, person_ids: list[int]) -> None:
+    arrived = sorted(arrived_among(session, meeting_id=meeting_id, person_ids=person_ids))
     if arrived:
         names = _names(session, arrived)
         raise Conflict(

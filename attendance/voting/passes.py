@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -21,18 +22,21 @@ from attendance.voting.tables import VotingPass
 PREFIX = "vp_"  # tells a voting link apart from a staff or kiosk token at a glance
 
 
-def revoke_passes(session: Session, *, meeting_id: int, person_id: int) -> None:
-    """Every voting link this person holds for this meeting stops working."""
-    session.execute(
+def revoke_passes(session: Session, *, meeting_id: int, person_ids: Collection[int]) -> int:
+    """Every voting link these people hold for this meeting stops working; how many did."""
+    if not person_ids:
+        return 0
+    revoked = session.execute(
         update(VotingPass)
         .where(
             VotingPass.meeting_id == meeting_id,
-            VotingPass.person_id == person_id,
+            VotingPass.person_id.in_(list(person_ids)),
             VotingPass.revoked_at.is_(None),
         )
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    return int(revoked.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def issue_pass(
@@ -49,11 +53,12 @@ def issue_pass(
     get_meeting(session, meeting_id=meeting_id)
     if arrival is None:
         # Roster edits hold the meeting first: one taking this person off waits, or is seen.
-        # (A check-in has held it and asked the roster again after its arrival was written.)
         lock_meeting(session, meeting_id=meeting_id)
-    person = get_person(session, person_id=person_id)
-    require_on_roster(session, meeting_id=meeting_id, person=person)
-    revoke_passes(session, meeting_id=meeting_id, person_id=person_id)
+        person = get_person(session, person_id=person_id)
+        require_on_roster(session, meeting_id=meeting_id, person=person)
+        revoke_passes(session, meeting_id=meeting_id, person_ids=[person_id])
+    # Else `issue_pass_on_arrival`: the check-in held the meeting and asked the roster again
+    # once its arrival was written, and the member holds no working link to revoke.
     token = PREFIX + secrets.token_urlsafe(24)
     session.add(
         VotingPass(meeting_id=meeting_id, person_id=person_id, token_sha256=hash_token(token))
