@@ -114,10 +114,9 @@ def gallery(
     zone = services.settings.timezone
     # The windows and the zone travel too: a changed setting must reach every kiosk.
     tag = hashlib.sha256(f"{scope.etag}:{rules}:{zone}".encode()).hexdigest()[:32]
-    etag = f'"{tag}"'
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-    response.headers["ETag"] = etag
+    unchanged = _not_modified(request, response, tag)
+    if unchanged is not None:
+        return unchanged
     windows = {m.meeting.id: checkin_window(m.meeting, rules) for m in scope.meetings}
     return KioskGalleryRead(
         room=scope.room,
@@ -165,24 +164,29 @@ def arrivals(
     how a running kiosk learns soon that its token was revoked (`401`)."""
     zone = services.settings.timezone
     found = room_arrivals(session, room=_room(token, room), now=utcnow(), zone=zone)
+    listed = [(meeting_id, sorted(people.items())) for meeting_id, people in found.items()]
+    # Most polls change nothing: the tag first, the answer only when it is sent.
+    tag = hashlib.sha256(repr((zone, listed)).encode()).hexdigest()[:32]
+    unchanged = _not_modified(request, response, tag)
+    if unchanged is not None:
+        return unchanged
     meetings = [
         KioskMeetingArrivalsRead(
             meeting_id=meeting_id,
-            arrivals=[
-                KioskArrivalRead(person_id=p, at=local(at, zone))
-                for p, at in sorted(people.items())
-            ],
+            arrivals=[KioskArrivalRead(person_id=p, at=local(at, zone)) for p, at in people],
         )
-        for meeting_id, people in found.items()
+        for meeting_id, people in listed
     ]
-    tag = hashlib.sha256(
-        repr([(m.meeting_id, [(a.person_id, a.at) for a in m.arrivals]) for m in meetings]).encode()
-    ).hexdigest()[:32]
+    return KioskArrivalsRead(etag=tag, meetings=meetings)
+
+
+def _not_modified(request: Request, response: Response, tag: str) -> Response | None:
+    """`304` when the caller holds this tag already; else the tag goes with the answer."""
     etag = f'"{tag}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     response.headers["ETag"] = etag
-    return KioskArrivalsRead(etag=tag, meetings=meetings)
+    return None
 
 
 @sync.post("/templates")
