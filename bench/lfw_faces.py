@@ -48,8 +48,9 @@ def default_pipeline(cache_dir: Path = Path("data/model-cache")) -> FacePipeline
 
 
 def main_face(faces: list[DetectedFace], width: int, height: int) -> DetectedFace | None:
-    """Largest, most central face: box area x (1 - centre distance / half diagonal), as
-    bench/accuracy.py picks it (kept here, not imported, so older code can run this too)."""
+    """Largest, most central face: box area x (1 - centre distance / half diagonal), the
+    probes' face for bench/accuracy.py and bench/real_enrollment.py (kept in bench/, not
+    imported from enrollment/, so `--old-code` runs can use it too)."""
     if not faces:
         return None
     half_diagonal = 0.5 * float(np.hypot(width, height))

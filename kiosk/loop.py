@@ -212,6 +212,8 @@ class KioskLoop:
         return confirmed
 
     def _forget(self, track_ids: list[int]) -> None:
+        if not track_ids:  # most frames: nothing ended, nothing to rebuild
+            return
         self.decider.forget(track_ids)
         if self.reporter is not None:
             self.reporter.forget(track_ids)
