@@ -88,13 +88,13 @@ def enroll_photo(
     decoded = _decode(data, settings, decoder)
     image = decoded.pixels
     limits = gate_limits(settings)
-    if existing is not None:
-        return _chosen_again(pipeline, decoded, limits, existing, person.full_name, face_index)
     height, width = image.shape[:2]
     ranked = rank_faces(pipeline.detect(image), width, height)
     chosen = choose_face(ranked, limits, face_index=face_index)
     if chosen.face is None:
         raise _refusal(chosen, decoded)
+    if existing is not None:
+        return _chosen_again(pipeline, decoded, chosen, existing, person.full_name)
     measured = measure_quality(image, chosen.face)
     # The face's size as the photo has it, not as decoded: what the sender can check.
     measured = replace(measured, face_px=measured.face_px * decoded.scale)
@@ -126,21 +126,16 @@ def enroll_photo(
 def _chosen_again(
     pipeline: FacePipeline,
     decoded: DecodedImage,
-    limits: GateLimits,
+    chosen: GateVerdict,
     existing: FaceTemplate,
     full_name: str,
-    face_index: int | None,
 ) -> EnrollOutcome:
-    """A photo already enrolled for this person, sent with a `face_index` again: the face
-    enrolled from it is a retry (the same answer, nothing added); another face is a
-    conflict, as one person is one face of a photo: choosing another means the first was
-    wrong. An index that names no face is refused as for any photo."""
+    """A photo already enrolled for this person, sent with a `face_index` again (an index
+    that names no face was refused as for any photo): the face enrolled from it is a retry
+    (the same answer, nothing added); another face is a conflict, as one person is one
+    face of a photo: choosing another means the first was wrong."""
+    assert chosen.face is not None
     image = decoded.pixels
-    height, width = image.shape[:2]
-    ranked = rank_faces(pipeline.detect(image), width, height)
-    chosen = choose_face(ranked, limits, face_index=face_index)
-    if chosen.face is None:
-        raise _refusal(chosen, decoded)
     seen = pipeline.embed(image, [chosen.face])[0]
     stored = np.frombuffer(existing.embedding, dtype=np.float32)
     if float(seen @ stored) / float(np.linalg.norm(seen) * np.linalg.norm(stored)) >= SAME_FACE:
