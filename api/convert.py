@@ -67,12 +67,13 @@ def event_read(event: AttendanceEvent, *, created: bool, zone: str) -> EventRead
     )
 
 
+def brief(person: Person | None) -> PersonBrief | None:
+    """A person as the answers name them: id and full name (None stays None)."""
+    return None if person is None else PersonBrief(id=person.id, full_name=person.full_name)
+
+
 def face_read(face: IdentifiedFace) -> FaceRead:
     d = face.decision
-
-    def brief(p: Person | None) -> PersonBrief | None:
-        return None if p is None else PersonBrief(id=p.id, full_name=p.full_name)
-
     return FaceRead(
         box=[round(v) for v in face.box],
         det_score=round(face.det_score, 4),

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from api.convert import event_read, face_read, local
+from api.convert import brief, event_read, face_read, local
 from api.convert_voting import voting_url
 from api.link_reach import unreachable
 from api.schemas import (
     CheckinFaceRead,
     EventRead,
     ImageCheckinRead,
-    PersonBrief,
     ReviewQueuedRead,
 )
 from attendance.matching import Decision
-from attendance.orm import Person
 from attendance.review.tables import PENDING
 from attendance.settings import Settings
 from usecases.checkins import Arrival, FaceOutcome, ImageCheckin, Outcome
@@ -46,8 +44,8 @@ def image_checkin_read(settings: Settings, done: ImageCheckin) -> ImageCheckinRe
             face=index,
             status=o.review.item.status,
             created=o.review.created,
-            candidate=_brief(o.review.item.candidate),
-            runner_up=_brief(o.review.item.runner_up),
+            candidate=brief(o.review.item.candidate),
+            runner_up=brief(o.review.item.runner_up),
             similarity=round(o.review.item.similarity, 4),
             margin=None if o.review.item.margin is None else round(o.review.item.margin, 4),
             decision=o.review.item.decision,
@@ -58,10 +56,6 @@ def image_checkin_read(settings: Settings, done: ImageCheckin) -> ImageCheckinRe
     return ImageCheckinRead(
         events=[arrival_read(settings, a) for a in done.arrivals], faces=faces, reviews=reviews
     )
-
-
-def _brief(person: Person | None) -> PersonBrief | None:
-    return None if person is None else PersonBrief(id=person.id, full_name=person.full_name)
 
 
 def _face(settings: Settings, done: FaceOutcome) -> CheckinFaceRead:

@@ -136,7 +136,9 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
         # Two requests raced (a check-in while the person or meeting was being deleted, two
         # edits of one roster row): the database refused the loser's write and its
         # transaction rolled back. Not a server error: the caller reloads and tries again.
-        logger.info("a write lost a race: %s", type(exc).__name__)
+        # Which constraint or row, so a check missing in the code (not a race) can be found.
+        first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
+        logger.info("a write lost a race: %s: %s", type(exc).__name__, first_line)
         status = STATUS_OF_CODE["CONCURRENT_CHANGE"]
         if is_page(request):
             assert page_error is not None

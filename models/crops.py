@@ -30,12 +30,18 @@ def face_crop_jpeg(image: NDArray[np.uint8], box: tuple[float, float, float, flo
     return _jpeg(cv2.resize(patch, (CROP_PX, CROP_PX), interpolation=cv2.INTER_AREA))
 
 
+def overview_scale(width: int, height: int, max_side: int) -> float:
+    """How much `numbered_faces_jpeg` shrinks a photo: a box times this is where it is drawn
+    (and where a click on the drawn photo lands)."""
+    return min(1.0, max_side / max(height, width))
+
+
 def numbered_faces_jpeg(
     image: NDArray[np.uint8], boxes: list[tuple[float, float, float, float]], max_side: int = 720
 ) -> bytes:
     """The photo made small, each face boxed and numbered from 1: to say which is which."""
     height, width = image.shape[:2]
-    scale = min(1.0, max_side / max(height, width))
+    scale = overview_scale(width, height, max_side)
     small = cv2.resize(image, (max(1, round(width * scale)), max(1, round(height * scale))))
     for number, (x, y, w, h) in enumerate(boxes, start=1):
         x0, y0 = round(x * scale), round(y * scale)

@@ -6,7 +6,7 @@ import base64
 import json
 from dataclasses import dataclass
 
-from models.crops import face_crop_jpeg, numbered_faces_jpeg
+from models.crops import face_crop_jpeg, numbered_faces_jpeg, overview_scale
 from models.images import ImageDecoder
 
 OVERVIEW_SIDE = 720  # the photo as shown, long side in pixels
@@ -29,7 +29,7 @@ def face_choice(
     decoded = decoder.decode(data)
     boxes = [decoded.to_working(tuple(face["box"])) for face in listed]
     height, width = decoded.pixels.shape[:2]
-    scale = min(1.0, OVERVIEW_SIDE / max(height, width))
+    scale = overview_scale(width, height, OVERVIEW_SIDE)
     return FaceChoice(
         token=token,
         overview=_data_url(numbered_faces_jpeg(decoded.pixels, boxes, OVERVIEW_SIDE)),

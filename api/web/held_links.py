@@ -21,7 +21,6 @@ MAX_ENTRIES = 500
 
 @dataclass(frozen=True)
 class IssuedLink:
-    name: str
     url: str
     qr: Markup
     # Shown with the link when phones cannot open it (_link_reach.html).

@@ -20,10 +20,10 @@ from attendance.staff.sessions import Staff
 PARAM = "link"
 
 
-def issued_link(settings: Settings, *, token: str, name: str) -> IssuedLink:
+def issued_link(settings: Settings, *, token: str) -> IssuedLink:
     url = voting_url(settings, token)
     # The QR code is our own SVG, drawn from the URL; nothing typed by a person is in it.
-    return IssuedLink(name=name, url=url, qr=Markup(qr_svg(url)), reach=unreachable(url, settings))
+    return IssuedLink(url=url, qr=Markup(qr_svg(url)), reach=unreachable(url, settings))
 
 
 def show_once(
@@ -39,11 +39,7 @@ def show_once(
 ) -> Response:
     """Hold the link (or, with no token, the word that the earlier one still works) and
     send the browser to `page`, a GET page that shows it once: a reload posts nothing."""
-    link = (
-        None
-        if token is None
-        else issued_link(services.settings, token=token, name=person.full_name)
-    )
+    link = None if token is None else issued_link(services.settings, token=token)
     held = HeldLink(
         meeting_id=meeting_id,
         person_id=person.id,
