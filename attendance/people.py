@@ -103,7 +103,10 @@ def lock_people(session: Session, *, person_ids: list[int]) -> None:
     on. PostgreSQL: FOR UPDATE conflicts with the key-share lock such an insert takes.
     SQLite (which ignores FOR UPDATE): a write takes the database's one write lock."""
     ids = [p for p in person_ids if 0 < p <= MAX_ID]
-    session.execute(select(Person.id).where(Person.id.in_(ids)).with_for_update())
+    # In id order: two merges of the same pair, each way round, then wait rather than deadlock.
+    session.execute(
+        select(Person.id).where(Person.id.in_(ids)).order_by(Person.id).with_for_update()
+    )
     session.execute(
         update(Person)
         .where(Person.id.in_(ids))

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep, SessionDep, StaffDep
-from api.web.render import LANGS, pick_lang, render
+from api.web.render import lang_param, pick_lang, render
 from attendance import audit
 from attendance.audit_pages import MAX_PAGE, audit_page
 from attendance.audit_view import audit_lines, source_text
@@ -63,10 +63,8 @@ def whole_audit_page(
         return urlencode({k: v for k, v in kept.items() if v})
 
     if page != found.page or found.page > found.pages:  # 0, -1, past the end: the nearest
-        lang = request.query_params.get("lang")
-        language = f"&lang={lang}" if lang in LANGS else ""
         nearest = min(found.page, found.pages)
-        return RedirectResponse(f"/audit?{query(nearest)}{language}", status_code=303)
+        return RedirectResponse(f"/audit?{query(nearest)}{lang_param(request)}", status_code=303)
     return render(
         request,
         "audit_all.html",

@@ -38,6 +38,12 @@ def pick_lang(request: Request) -> str:
     return asked if asked in LANGS else "vi"
 
 
+def lang_param(request: Request) -> str:
+    """`&lang=..` to carry a language asked for in this address on to a redirect's."""
+    lang = request.query_params.get("lang")
+    return f"&lang={lang}" if lang in LANGS else ""
+
+
 def render(
     request: Request,
     template: str,
@@ -83,4 +89,4 @@ def render(
     return response
 
 
-__all__ = ["LANGS", "TEXTS", "pick_lang", "render"]
+__all__ = ["LANGS", "TEXTS", "lang_param", "pick_lang", "render"]

@@ -11,7 +11,7 @@ from api.convert_voting import qr_svg, voting_url
 from api.link_reach import unreachable
 from api.services import Services
 from api.web.held_links import HeldLink, IssuedLink
-from api.web.render import LANGS
+from api.web.render import lang_param
 from attendance.orm import Person
 from attendance.settings import Settings
 from attendance.staff.sessions import Staff
@@ -51,8 +51,7 @@ def show_once(
         earlier=token is None,
     )
     key = services.held_links.keep(held, owner=owner_of(staff))
-    lang = request.query_params.get("lang")
-    language = f"&lang={lang}" if lang in LANGS else ""
+    language = lang_param(request)
     return RedirectResponse(f"{page}?{PARAM}={key}{language}#issued-link", status_code=303)
 
 
