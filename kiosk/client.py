@@ -113,25 +113,25 @@ class KioskClient:
 
     def gallery(self, *, model: str, etag: str | None) -> KioskGalleryRead | None:
         """The manifest of today's meetings in the room; None when `etag` is still current."""
-        params = {"model": model} | ({"room": self.room} if self.room else {})
-        headers = {"If-None-Match": f'"{etag}"'} if etag else {}
-        response = self._http.get("/kiosk/gallery", params=params, headers=headers)
-        if response.status_code == 304:
-            return None
-        _refuse(response, _REFUSED_GALLERY)
-        response.raise_for_status()
-        return KioskGalleryRead.model_validate(response.json())
+        found = self._get_if_changed("/kiosk/gallery", etag, model=model)
+        return None if found is None else KioskGalleryRead.model_validate(found)
 
     def arrivals(self, *, etag: str | None) -> KioskArrivalsRead | None:
         """Who is present now in the room's meetings; None when `etag` is still current."""
-        params = {"room": self.room} if self.room else {}
+        found = self._get_if_changed("/kiosk/arrivals", etag)
+        return None if found is None else KioskArrivalsRead.model_validate(found)
+
+    def _get_if_changed(self, path: str, etag: str | None, **params: str) -> object | None:
+        """The room's answer at `path` (JSON), or None while `etag` is still current."""
+        if self.room:
+            params["room"] = self.room
         headers = {"If-None-Match": f'"{etag}"'} if etag else {}
-        response = self._http.get("/kiosk/arrivals", params=params, headers=headers)
+        response = self._http.get(path, params=params, headers=headers)
         if response.status_code == 304:
             return None
         _refuse(response, _REFUSED_GALLERY)
         response.raise_for_status()
-        return KioskArrivalsRead.model_validate(response.json())
+        return response.json()
 
     def templates(self, ids: list[int], *, model: str) -> TemplatesRead:
         body: dict[str, object] = {"ids": ids, "model": model}
