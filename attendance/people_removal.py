@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
+from attendance.meetings import lock_meeting
 from attendance.orm import Participant, Person
 from attendance.people import erase_templates, get_person, lock_people
 from attendance.person_records import PersonRecords, describe_history, person_records
@@ -38,6 +39,13 @@ def delete_person(
 ) -> PersonDeleted:
     lock_people(session, person_ids=[person_id])
     person = get_person(session, person_id=person_id)
+    voting_in = session.scalars(
+        select(Participant.meeting_id)
+        .where(Participant.person_id == person_id, Participant.voting_rights.is_(True))
+        .order_by(Participant.meeting_id)
+    ).all()
+    for meeting_id in voting_in:  # a poll opening there meanwhile waits, or is seen
+        lock_meeting(session, meeting_id=meeting_id)
     refuse_while_they_may_vote(session, person)
     records = person_records(session, person_id=person_id)
     if records.history and not force:
