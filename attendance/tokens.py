@@ -19,6 +19,11 @@ logger = logging.getLogger(__name__)
 
 ADMIN = "admin"
 KIOSK = "kiosk"
+# The roles of staff accounts (attendance/permissions.py says what each may do).
+SECRETARY = "secretary"
+TEACHER = "teacher"
+VIEWER = "viewer"
+ACCOUNT_ROLES = (ADMIN, SECRETARY, TEACHER, VIEWER)
 
 
 def hash_token(token: str) -> str:

@@ -78,6 +78,7 @@ def staff_for(
         found is None
         or found.revoked_at is not None
         or found.expires_at <= when
+        or found.token is None  # a staff account's session: accounts come next
         or found.token.revoked_at is not None
     ):
         raise Unauthorized(
