@@ -26,12 +26,13 @@ STAFF_ROLES = frozenset({ADMIN})
 class Staff:
     """Who is signed in: what the pages show and what the audit log records."""
 
-    token_id: int
+    token_id: int | None  # signed in with the bootstrap admin token
     role: str
     actor: str
     # The sign-in this is (one browser): what only this browser may see keys on it, as
     # several staff members may sign in with one token.
     session_id: int | None = None
+    account_id: int | None = None  # signed in as a staff account
 
 
 def sign_in(
