@@ -1,4 +1,6 @@
-"""The audit log: every manual correction, poll state change and ballot, with who did it."""
+"""The audit log: check-ins, manual corrections, poll state changes, ballots and the rest, with
+who did it. Append-only: nothing updates or deletes an entry; each is hash-chained to the one
+before it when its transaction commits (attendance/audit_chain.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attendance.orm import AuditEntry, Person
+from attendance.audit_chain import remember
+from attendance.orm import AuditEntry, Person, utcnow
 
 MAX_ID_DIGITS = 10  # an id longer than this in a subject is not one of ours
 # The detail keys that keep, as written, the names of the people an entry refers to: the
@@ -38,6 +41,7 @@ def record(
 ) -> AuditEntry:
     """Write one entry; the names of the people it refers to go into its detail with it."""
     entry = AuditEntry(
+        at=utcnow(),
         actor=actor[:100],
         action=action,
         meeting_id=meeting_id,
@@ -46,6 +50,7 @@ def record(
     )
     session.add(entry)
     session.flush()
+    remember(session, entry)
     return entry
 
 

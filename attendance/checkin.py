@@ -50,11 +50,14 @@ def check_in(
     rules: CheckinRules = CheckinRules(),
     now: datetime | None = None,
     zone: str = "UTC",
+    by: str | None = None,
 ) -> CheckInResult:
     """Record an arrival once: a repeated key or a second sighting returns the first event.
 
     Someone who was checked out and is seen again is recorded as having returned. A manual
-    check-in (`actor` given) needs a `note` with the reason and goes to the audit log. The
+    check-in (`actor` given) needs a `note` with the reason. Every arrival or return recorded
+    (not a repeat) goes to the audit log with its source, by `actor`, else `by` (the kiosk
+    token's or staff member's name), else the source. The
     arrival (`at`, or the server's `now`) must lie in the meeting's check-in window and not
     beyond the clock skew in the future (attendance.checkin_window), whoever reports it.
     """
@@ -125,15 +128,17 @@ def check_in(
     require_on_roster(session, meeting_id=meeting_id, person=person, hold=True)
     # Whatever path brought them in, a face still waiting to be called theirs is moot now.
     resolve_on_arrival(session, meeting_id=meeting_id, person_id=person_id)
+    detail: dict[str, object] = {"event_id": event.id, "kind": kind, "source": source}
     if actor is not None:
-        audit.record(
-            session,
-            actor=actor,
-            action="check_in",
-            meeting_id=meeting_id,
-            subject=f"person:{person_id}",
-            detail={"reason": note, "event_id": event.id, "kind": kind},
-        )
+        detail["reason"] = note
+    audit.record(
+        session,
+        actor=actor or by or source,
+        action="check_in",
+        meeting_id=meeting_id,
+        subject=f"person:{person_id}",
+        detail=detail,
+    )
     return CheckInResult(event, created=True)
 
 

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from attendance import audit_chain
+
 logger = logging.getLogger(__name__)
 
 FORGET = "forget_deleted_after_commit"
@@ -71,6 +73,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     event.listen(factory, "after_commit", _forget_if_asked)
     event.listen(factory, "after_rollback", lambda session: session.info.pop(FORGET, None))
+    audit_chain.install(factory)  # audit entries are hash-chained as their transaction commits
     return factory
 
 

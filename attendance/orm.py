@@ -182,8 +182,10 @@ class ApiToken(Base):
 
 
 class AuditEntry(Base):
-    """Who did what, when: manual corrections, poll state changes, ballots (never choices
-    of a secret poll). Plain ids, no foreign keys: the log outlives what it describes."""
+    """Who did what, when: check-ins, manual corrections, poll state changes, ballots (never
+    choices of a secret poll). Plain ids, no foreign keys: the log outlives what it describes.
+    Append-only and hash-chained by `seq` (attendance/audit_chain.py, docs/audit.md): `seq`,
+    `prev_hash` and `hash` are set when the writing transaction commits."""
 
     __tablename__ = "audit_log"
     __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused (0009)
@@ -195,6 +197,19 @@ class AuditEntry(Base):
     meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
     subject: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)  # from 1, no gaps
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # SHA-256 hex of entry seq - 1
+    hash: Mapped[str | None] = mapped_column(String(64))  # SHA-256 hex of this entry
+
+
+class AuditChainHead(Base):
+    """One row (id 1): the newest chained entry. Writers lock it, last, to chain in turn."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class AgendaItem(Base):

@@ -114,6 +114,7 @@ def record_arrival(
         rules=rules,
         now=now,
         zone=zone,
+        by=by,
     )
     link = issue_pass_on_arrival(
         session,
