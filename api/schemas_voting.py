@@ -252,6 +252,9 @@ class AuditRead(BaseModel):
     meeting: AuditRefRead | None = Field(
         None, description="The entry's meeting, with its title (a deleted one's as kept)."
     )
+    seq: int | None = Field(
+        None, description="Its place in the hash chain (set when its transaction committed)."
+    )
 
 
 class AuditPageRead(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from attendance.audit_chain import remember
@@ -78,29 +78,61 @@ def entries(
     *,
     meeting_id: int | None = None,
     action: str | None = None,
+    person_id: int | None = None,
+    actor: str | None = None,
     limit: int = 500,
     offset: int = 0,
 ) -> list[AuditEntry]:
-    """Newest first; of one meeting (a deleted one's too) and of one action when asked."""
+    """Newest first; of one meeting (a deleted one's too), one action, about one person, by
+    one actor, when asked."""
     statement = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
-    if meeting_id is not None:
-        statement = statement.where(AuditEntry.meeting_id == meeting_id)
-    if action:
-        statement = statement.where(AuditEntry.action == action)
+    statement = statement.where(*_filters(meeting_id, action, person_id, actor))
     return list(session.scalars(statement))
 
 
 def count_entries(
-    session: Session, *, meeting_id: int | None = None, action: str | None = None
+    session: Session,
+    *,
+    meeting_id: int | None = None,
+    action: str | None = None,
+    person_id: int | None = None,
+    actor: str | None = None,
 ) -> int:
     statement = select(func.count()).select_from(AuditEntry)
-    if meeting_id is not None:
-        statement = statement.where(AuditEntry.meeting_id == meeting_id)
-    if action:
-        statement = statement.where(AuditEntry.action == action)
+    statement = statement.where(*_filters(meeting_id, action, person_id, actor))
     return int(session.scalar(statement) or 0)
+
+
+def _filters(
+    meeting_id: int | None, action: str | None, person_id: int | None, actor: str | None
+) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if meeting_id is not None:
+        found.append(AuditEntry.meeting_id == meeting_id)
+    if action:
+        found.append(AuditEntry.action == action)
+    if person_id is not None:
+        # About them ('person:9', 'poll:3:person:9'), or done by them through a voting link.
+        mine = f"person:{person_id}"
+        found.append(
+            or_(
+                AuditEntry.subject == mine,
+                AuditEntry.subject.endswith(f":{mine}", autoescape=True),
+                AuditEntry.actor == mine,
+            )
+        )
+    if actor:
+        found.append(AuditEntry.actor == actor)
+    return found
 
 
 def actions(session: Session) -> list[str]:
     """The actions the log holds, for a filter to offer."""
     return sorted(session.scalars(select(AuditEntry.action).distinct()))
+
+
+def actors(session: Session) -> list[str]:
+    """The actors the log names, for a filter to offer (a delegate acting through their
+    voting link is found by the person filter instead)."""
+    statement = select(AuditEntry.actor).where(AuditEntry.actor.not_like("person:%")).distinct()
+    return sorted(session.scalars(statement))

@@ -131,9 +131,8 @@ def _locked_head(session: Session) -> AuditChainHead:
     if head is not None:
         return head
     # A database made from the ORM rather than the migrations (0014 writes the row).
-    last = session.scalars(
-        select(AuditEntry).where(AuditEntry.seq == select(func.max(AuditEntry.seq)).scalar_subquery())
-    ).first()
+    newest = select(func.max(AuditEntry.seq)).scalar_subquery()
+    last = session.scalars(select(AuditEntry).where(AuditEntry.seq == newest)).first()
     head = AuditChainHead(
         id=HEAD_ID,
         seq=last.seq if last is not None and last.seq is not None else 0,

@@ -116,9 +116,7 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
                 connection.exec_driver_sql("ROLLBACK")
 
 
-def _walk(
-    connection: Connection, anchor: Anchor | None
-) -> tuple[int, Anchor, Problem | None]:
+def _walk(connection: Connection, anchor: Anchor | None) -> tuple[int, Anchor, Problem | None]:
     table = AuditEntry.__table__
     rows = connection.execution_options(yield_per=BATCH).execute(
         select(table).where(table.c.seq.is_not(None)).order_by(table.c.seq)
@@ -126,16 +124,16 @@ def _walk(
     walked, last, before = 0, Anchor(0, GENESIS, None), None
     for row in rows:
         problem = _check(row, last, before)
-        if problem is None and anchor is not None and row.seq == anchor.seq:
-            if row.hash != anchor.hash:
-                problem = Problem(
-                    CHANGED,
-                    row.seq,
-                    row.id,
-                    f"Mục số {row.seq} (id {row.id}) không phải mục đã neo: đã bị thay. "
-                    f"Entry seq {row.seq} (id {row.id}) is not the anchored one: it was "
-                    "replaced.",
-                )
+        if (
+            problem is None
+            and anchor is not None
+            and (row.seq, row.hash)
+            != (
+                anchor.seq,
+                anchor.hash,
+            )
+        ):
+            problem = _against_anchor(row, anchor)
         if problem is not None:
             return walked, last, problem
         walked += 1
@@ -143,12 +141,22 @@ def _walk(
     return walked, last, None
 
 
+def _against_anchor(row: Any, anchor: Anchor) -> Problem | None:
+    if row.seq != anchor.seq:
+        return None
+    return Problem(
+        CHANGED,
+        row.seq,
+        row.id,
+        f"Mục số {row.seq} (id {row.id}) không phải mục đã neo: đã bị thay. "
+        f"Entry seq {row.seq} (id {row.id}) is not the anchored one: it was replaced.",
+    )
+
+
 def _check(row: Any, last: Anchor, before: Any) -> Problem | None:
     name = f"(id {row.id})"
     if row.seq > last.seq + 1:
-        missing = (
-            f"{last.seq + 1}" if row.seq == last.seq + 2 else f"{last.seq + 1}..{row.seq - 1}"
-        )
+        missing = f"{last.seq + 1}" if row.seq == last.seq + 2 else f"{last.seq + 1}..{row.seq - 1}"
         return Problem(
             REMOVED,
             last.seq + 1,
@@ -229,10 +237,7 @@ def _against_head(last: Anchor, head_seq: int, head_hash: str) -> Problem | None
 
 def _unchained(connection: Connection) -> Problem | None:
     row = connection.execute(
-        select(AuditEntry.id)
-        .where(AuditEntry.seq.is_(None))
-        .order_by(AuditEntry.id)
-        .limit(1)
+        select(AuditEntry.id).where(AuditEntry.seq.is_(None)).order_by(AuditEntry.id).limit(1)
     ).first()
     if row is None:
         return None

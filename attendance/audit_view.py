@@ -26,7 +26,15 @@ from attendance.voting.tables import Poll, PollOption
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["AuditLine", "Named", "actor_text", "audit_lines", "references", "source_text"]
+__all__ = [
+    "AuditLine",
+    "Named",
+    "actor_text",
+    "audit_lines",
+    "person_named",
+    "references",
+    "source_text",
+]
 
 # Where an arrival, a departure or a ballot came from: (Vietnamese, English).
 SOURCE_TEXTS: dict[str, tuple[str, str]] = {
@@ -45,6 +53,7 @@ SYSTEM_ACTORS: dict[str, tuple[str, str]] = {
         "the system, at check-in (who checked them in was not recorded then)",
     ),
     "system": ("hệ thống", "the system"),
+    "cli": ("dòng lệnh (attendance enroll)", "the command line (attendance enroll)"),
 }
 
 
@@ -99,13 +108,21 @@ def audit_lines(
     *,
     meeting_id: int | None = None,
     action: str | None = None,
+    person_id: int | None = None,
+    actor: str | None = None,
     limit: int = 500,
     offset: int = 0,
 ) -> list[AuditLine]:
-    """The log (one meeting's, or all of it), newest first, each entry with what it refers to
-    resolved."""
+    """The log (one meeting's, or all of it; or about one person, or by one actor), newest
+    first, each entry with what it refers to resolved."""
     entries = audit.entries(
-        session, meeting_id=meeting_id, action=action, limit=limit, offset=offset
+        session,
+        meeting_id=meeting_id,
+        action=action,
+        person_id=person_id,
+        actor=actor,
+        limit=limit,
+        offset=offset,
     )
     parsed = [(e, _detail(e), references(e.subject), references(e.actor)) for e in entries]
     details = [d for _, d, _, _ in parsed]
@@ -138,7 +155,7 @@ def audit_lines(
         return Named(key, kept if isinstance(kept, str) else gone_people.get(key), gone=True)
 
     lines = []
-    for entry, detail, subject, actor in parsed:
+    for entry, detail, subject, done_by in parsed:
         poll = polls.get(subject["poll"]) if "poll" in subject else None
         source = (
             events.get(_int(detail.get("event_id")) or 0)
@@ -154,7 +171,7 @@ def audit_lines(
             AuditLine(
                 entry=entry,
                 detail=detail,
-                actor_person=person(actor.get("person"), detail, "actor"),
+                actor_person=person(done_by.get("person"), detail, "actor"),
                 person=person(subject.get("person"), detail, "person"),
                 poll=named(titles, subject.get("poll")),
                 agenda_item=named(agenda, subject.get("agenda")),
@@ -167,6 +184,14 @@ def audit_lines(
             )
         )
     return lines
+
+
+def person_named(session: Session, person_id: int) -> Named:
+    """One person by name: as they are, or as the log kept them once deleted or merged."""
+    person = session.get(Person, person_id)
+    if person is not None:
+        return Named(person_id, person.full_name)
+    return Named(person_id, _gone_people(session, {person_id}).get(person_id), gone=True)
 
 
 def _gone_people(session: Session, ids: set[int]) -> dict[int, str]:

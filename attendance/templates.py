@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
+from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import NotFound
 from attendance.gallery import Gallery
@@ -64,7 +65,9 @@ def add_template(
     photo_sha256: str,
     crop_jpeg: bytes | None = None,
     photo_name: str | None = None,
+    actor: str = "system",
 ) -> FaceTemplate:
+    """Store one face template; the audit log says who enrolled which photo (not the face)."""
     vector = np.asarray(embedding, dtype=np.float32).ravel()
     template = FaceTemplate(
         person_id=person_id,
@@ -83,6 +86,13 @@ def add_template(
     session.add(template)
     session.flush()
     bump_gallery_version(session, model_key=model_key)
+    audit.record(
+        session,
+        actor=actor,
+        action="template_added",
+        subject=f"person:{person_id}",
+        detail={"template_id": template.id, "model_key": model_key, "photo_name": photo_name},
+    )
     return template
 
 
@@ -131,12 +141,22 @@ def get_template(
     return template
 
 
-def erase_template(session: Session, *, person_id: int, template_id: int) -> None:
-    """Delete one face template (its embedding and its crop), gone from the files too."""
+def erase_template(
+    session: Session, *, person_id: int, template_id: int, actor: str = "system"
+) -> None:
+    """Delete one face template (its embedding and its crop), gone from the files too; the
+    audit log keeps that it was erased, and by whom."""
     template = get_template(session, person_id=person_id, template_id=template_id)
     model_key = template.model_key
     session.delete(template)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="template_erased",
+        subject=f"person:{person_id}",
+        detail={"template_id": template_id, "model_key": model_key},
+    )
     bump_gallery_version(session, model_key=model_key)
     forget_after_commit(session)  # erased means gone from the WAL and freed pages too
 

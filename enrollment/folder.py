@@ -22,6 +22,8 @@ from models.packs import FacePipeline
 
 logger = logging.getLogger(__name__)
 
+FOLDER_ACTOR = "cli"  # `attendance enroll DIR`: named so in the audit log (audit_view)
+
 # A folder cannot say which face: the person's page can (the faces are clicked there).
 FOLDER_MULTIPLE_FACES = (
     "Ảnh có {count} khuôn mặt, không rõ ai là người cần đăng ký: hãy để vào thư mục ảnh chỉ "
@@ -79,6 +81,7 @@ def enroll_folder(
                     person_id=person.id,
                     data=data,
                     photo_name=path.name,
+                    actor=FOLDER_ACTOR,
                 )
             result = PhotoResult(name, path, ok=True, created=outcome.created)
         except DomainError as exc:

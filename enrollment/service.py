@@ -71,6 +71,7 @@ def enroll_photo(
     decoder: ImageDecoder | None = None,
     face_index: int | None = None,
     photo_name: str | None = None,
+    actor: str = "system",
 ) -> EnrollOutcome:
     """Add one face template for a person, or raise PhotoRejected with the reason.
 
@@ -118,6 +119,7 @@ def enroll_photo(
         photo_sha256=photo_sha256,
         crop_jpeg=face_crop_jpeg(image, chosen.face.box),
         photo_name=_photo_name(photo_name),
+        actor=actor,
     )
     box = decoded.to_original(chosen.face.box)
     return EnrollOutcome(template, figures, created=True, box=box, face_index=chosen.index)

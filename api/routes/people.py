@@ -70,6 +70,7 @@ def add_photo(
     session: SessionDep,
     services: ServicesDep,
     response: Response,
+    actor: ActorDep,
     file: Annotated[UploadFile | None, File()] = None,
     confirm_different_person: Annotated[bool, Form()] = False,
     face_index: Annotated[int | None, Form(ge=0, le=1000)] = None,
@@ -89,6 +90,7 @@ def add_photo(
         confirm_different_person=confirm_different_person,
         face_index=face_index,
         photo_name=file.filename if file is not None else None,
+        actor=actor,
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
@@ -143,10 +145,12 @@ def template_crop(person_id: int, template_id: int, session: SessionDep) -> Resp
 
 
 @router.delete("/{person_id}/templates/{template_id}")
-def erase_one(person_id: int, template_id: int, session: SessionDep) -> TemplateErased:
+def erase_one(
+    person_id: int, template_id: int, session: SessionDep, actor: ActorDep
+) -> TemplateErased:
     """Erase one enrolled photo: its template and its face crop."""
     get_person(session, person_id=person_id)
-    erase_template(session, person_id=person_id, template_id=template_id)
+    erase_template(session, person_id=person_id, template_id=template_id, actor=actor)
     return TemplateErased(person_id=person_id, template_id=template_id, erased=True)
 
 

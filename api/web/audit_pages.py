@@ -14,7 +14,8 @@ from api.deps import ServicesDep, SessionDep, StaffDep
 from api.web.render import lang_param, pick_lang, render
 from attendance import audit
 from attendance.audit_pages import MAX_PAGE, audit_page
-from attendance.audit_view import audit_lines, source_text
+from attendance.audit_verify import verify_chain
+from attendance.audit_view import actor_text, audit_lines, source_text
 from attendance.meetings import get_meeting
 from attendance.orm import MAX_ID
 
@@ -55,11 +56,28 @@ def whole_audit_page(
     page: Annotated[int, Query(ge=-MAX_PAGE, le=MAX_PAGE)] = 1,
     action: Annotated[str, Query(max_length=50)] = "",
     meeting_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    actor: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    found = audit_page(session, page=page, action=action, meeting_id=meeting_id)
+    found = audit_page(
+        session,
+        page=page,
+        action=action,
+        meeting_id=meeting_id,
+        person_id=person_id,
+        actor=actor,
+    )
 
-    def query(to_page: int) -> str:
-        kept = {"action": found.action, "meeting_id": found.meeting_id, "page": to_page}
+    def query(to_page: int | None = None, **changed: object) -> str:
+        """This page's filters (and page), some changed: None drops one."""
+        kept: dict[str, object] = {
+            "action": found.action,
+            "meeting_id": found.meeting_id,
+            "person_id": found.person.id if found.person else None,
+            "actor": found.actor,
+            "page": to_page,
+        }
+        kept.update(changed)
         return urlencode({k: v for k, v in kept.items() if v})
 
     if page != found.page or found.page > found.pages:  # 0, -1, past the end: the nearest
@@ -73,6 +91,20 @@ def whole_audit_page(
         found=found,
         lines=found.lines,
         actions=audit.actions(session),
+        actors=[(name, actor_text(name)) for name in audit.actors(session)],
         query=query,
         source_words=_source_words(request),
+    )
+
+
+@router.get("/audit/verify")
+def audit_chain_page(request: Request, services: ServicesDep, staff: StaffDep) -> Response:
+    """The chain walked now: intact (with its head, to note down elsewhere) or the first
+    entry changed, removed or inserted (the same check as `attendance audit verify`)."""
+    return render(
+        request,
+        "audit_verify.html",
+        staff=staff,
+        zone=services.settings.timezone,
+        report=verify_chain(services.engine),
     )

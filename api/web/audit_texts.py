@@ -21,6 +21,35 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
         "Only the entries of meeting {id}.",
     ),
     "audit_show_all": ("Xem tất cả", "Show all"),
+    "action_template_added": ("Thêm ảnh khuôn mặt", "Face photo enrolled"),
+    "action_template_erased": ("Xóa một ảnh khuôn mặt", "Face photo erased"),
+    "audit_filter_actor": ("Người thực hiện", "Done by"),
+    "audit_all_actors": ("Tất cả", "Anyone"),
+    "audit_their_log": ("Nhật ký về người này", "The log about this person"),
+    "audit_only_person": (
+        "Chỉ các thao tác về {name} hoặc do người này thực hiện.",
+        "Only the entries about {name} or by them.",
+    ),
+    "audit_verify": ("Kiểm tra chuỗi", "Verify chain"),
+    "audit_verify_hint": (
+        "Mỗi mục nhật ký mang mã băm SHA-256 của mục trước nó. Kiểm tra tính lại toàn bộ "
+        "chuỗi: một mục bị sửa, bị xóa hay bị chèn vào sẽ bị chỉ ra.",
+        "Each audit entry carries the SHA-256 hash of the one before it. The check computes "
+        "the whole chain again: an entry changed, removed or inserted is named.",
+    ),
+    "audit_chain_intact": (
+        "Chuỗi nguyên vẹn: {entries} mục.",
+        "Chain intact: {entries} entries.",
+    ),
+    "audit_chain_broken": ("Chuỗi bị phá vỡ:", "The chain is broken:"),
+    "audit_chain_head": ("Đầu chuỗi (mục mới nhất)", "Chain head (the newest entry)"),
+    "audit_chain_seq": ("mục số {seq}", "entry {seq}"),
+    "audit_anchor_hint": (
+        "Hãy ghi lại mã băm đầu chuỗi ở nơi khác (hoặc chạy attendance audit anchor): nó "
+        "chứng minh sau này rằng không mục nào mới hơn đã bị cắt bỏ.",
+        "Note the head's hash down elsewhere (or run attendance audit anchor): it proves "
+        "later that no newer entry was cut off.",
+    ),
     "audit_newer": ("← Mới hơn", "← Newer"),
     "audit_older": ("Cũ hơn →", "Older →"),
     "audit_page": ("Trang {page}/{pages} ({total} thao tác)", "Page {page} of {pages} ({total})"),

@@ -168,6 +168,7 @@ def add_photo(
             confirm_different_person=confirm_different_person == "true",
             face_index=face_index,
             photo_name=name,
+            actor=staff.actor,
         )
     except (DomainError, ImageRejected) as exc:
         session.rollback()
@@ -202,7 +203,7 @@ def after_photo(person_id: int, staff: StaffDep) -> Response:
 
 @router.post("/people/{person_id}/photos/{template_id}/delete")
 def erase_photo(person_id: int, template_id: int, session: SessionDep, staff: StaffDep) -> Response:
-    erase_template(session, person_id=person_id, template_id=template_id)
+    erase_template(session, person_id=person_id, template_id=template_id, actor=staff.actor)
     return RedirectResponse(f"/people/{person_id}?ok=photo_erased", status_code=303)
 
 

@@ -89,7 +89,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "time": ("Thời gian", "Time"),
     "who": ("Người thực hiện", "By"),
     "action": ("Thao tác", "Action"),
-    "action_check_in": ("Điểm danh thủ công", "Manual check-in"),
+    "action_check_in": ("Điểm danh", "Check-in"),  # the source column says how
     "action_check_out": ("Cho ra về", "Check-out"),
     "action_review_confirmed": ("Xác nhận nhận diện", "Match confirmed"),
     "action_review_rejected": ("Từ chối nhận diện", "Match rejected"),

@@ -129,7 +129,7 @@ def test_a_kiosk_arrival_is_audited_with_its_source_and_kiosk(db_copy: Path) -> 
 
 def test_an_edited_detail_is_named_as_changed(db_copy: Path) -> None:
     with sqlite3.connect(db_copy) as db:
-        db.execute("UPDATE audit_log SET detail = '{\"reason\": \"Đến đúng giờ\"}' WHERE seq = 2")
+        db.execute('UPDATE audit_log SET detail = \'{"reason": "Đến đúng giờ"}\' WHERE seq = 2')
     result = cli("verify")
     assert result.exit_code == 1
     assert "seq 2 (id 2) was changed" in result.output
@@ -180,8 +180,7 @@ def test_anchor_catches_the_newest_entries_cut_off(db_copy: Path, tmp_path: Path
     with sqlite3.connect(db_copy) as db:  # cut off the newest, and cover it up in the head
         db.execute("DELETE FROM audit_log WHERE seq = 4")
         db.execute(
-            "UPDATE audit_chain_head SET seq = 3, hash = (SELECT hash FROM audit_log"
-            " WHERE seq = 3)"
+            "UPDATE audit_chain_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3)"
         )
     assert cli("verify").exit_code == 0  # a chain alone cannot tell
     result = cli("verify", "--anchor", str(anchor))

@@ -46,7 +46,7 @@ def test_the_audit_page_names_people_polls_and_sources_in_both_languages(
         f"Nguyễn Văn An #{an} Bỏ phiếu Nguyễn Văn An #{an} Thông qua chương trình "
         f"#{poll['id']} chọn: Đồng ý liên kết bỏ phiếu" in page
     )
-    assert f"Điểm danh thủ công Trần Thị Bình #{binh} thủ công Quên thẻ" in page
+    assert f"Điểm danh Trần Thị Bình #{binh} thủ công Quên thẻ" in page
     assert "Nguồn" in page and "person:" not in page and "poll:" not in page
     english = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
     assert f"Ballot cast Nguyễn Văn An #{an} Thông qua chương trình" in english
