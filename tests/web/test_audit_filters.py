@@ -1,0 +1,103 @@
+"""The whole audit log filtered by meeting, person, actor and action (API and page), by name;
+and the chain's check on the page and over the API, which a tampered row fails."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+from web_support import ADMIN_TOKEN, create_meeting, text_of
+
+BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def _today(hour: int, minute: int = 0) -> str:
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime(f"%Y-%m-%dT{hour:02d}:{minute:02d}")
+
+
+def _two_meetings(client: TestClient) -> tuple[list[int], list[int]]:
+    """Two meetings; An arrives by kiosk at the first, Bình by hand at both."""
+    meetings = [
+        create_meeting(client, title=title, starts_at=_today(0), ends_at=_today(23, 59))
+        for title in ("Họp giao ban", "Họp chi bộ")
+    ]
+    people = [
+        client.post("/api/v1/people", json={"full_name": n}, headers=BEARER).json()["id"]
+        for n in ("Nguyễn Văn An", "Trần Thị Bình")
+    ]
+    for meeting_id in meetings:
+        api = f"/api/v1/meetings/{meeting_id}"
+        client.put(f"{api}/participants", json={"person_ids": people}, headers=BEARER)
+        by_hand = {
+            "person_id": people[1],
+            "source": "manual",
+            "idempotency_key": f"m{meeting_id}",
+            "note": "Quên thẻ",
+        }
+        assert client.post(f"{api}/checkins", json=by_hand, headers=BEARER).status_code == 201
+    kiosk = {"person_id": people[0], "source": "kiosk:cua-A", "idempotency_key": "k1"}
+    arrived = client.post(f"/api/v1/meetings/{meetings[0]}/checkins", json=kiosk, headers=BEARER)
+    assert arrived.status_code == 201
+    return meetings, people
+
+
+def _items(client: TestClient, **query: Any) -> list[dict[str, Any]]:
+    response = client.get("/api/v1/audit", params=query, headers=BEARER)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def test_the_api_filters_by_meeting_person_actor_and_action(client: TestClient) -> None:
+    meetings, (an, binh) = _two_meetings(client)
+    about_an = _items(client, person_id=an)
+    assert about_an and {e["person"]["name"] for e in about_an} == {"Nguyễn Văn An"}
+    assert {e["action"] for e in about_an} == {"check_in", "voting_pass_issued"}
+    check_ins = _items(client, action="check_in", person_id=binh)
+    assert [e["meeting"]["name"] for e in check_ins] == ["Họp chi bộ", "Họp giao ban"]
+    assert all(e["source_text"] == "thủ công / manual" and e["seq"] for e in check_ins)
+    one = _items(client, action="check_in", meeting_id=meetings[0])
+    assert {e["person"]["name"] for e in one} == {"Nguyễn Văn An", "Trần Thị Bình"}
+    kiosk = [e for e in one if e["person"]["id"] == an][0]
+    assert kiosk["source_text"] == "máy điểm danh cua-A / kiosk cua-A"
+    assert kiosk["detail"]["source"] == "kiosk:cua-A"
+    actor = check_ins[0]["actor"]
+    assert {e["actor"] for e in _items(client, actor=actor)} == {actor}
+    assert _items(client, actor="nobody at all") == []
+    refused = client.get("/api/v1/audit", params={"person_id": 0}, headers=BEARER)
+    assert refused.status_code == 422
+
+
+def test_the_page_filters_by_person_and_actor_and_names_them(client: TestClient) -> None:
+    _, (an, binh) = _two_meetings(client)
+    page = text_of(client.get(f"/audit?person_id={binh}&lang=vi").text)
+    assert "Chỉ các thao tác về Trần Thị Bình" in page
+    assert f"Điểm danh Trần Thị Bình #{binh} thủ công Quên thẻ" in page
+    assert "Nguyễn Văn An" not in page
+    html = client.get("/audit?lang=en").text
+    assert f'href="/audit?person_id={an}"' in html  # every person's number opens their log
+    assert "admin (Chị Thu)" in text_of(html)  # the actor filter offers names
+    english = text_of(client.get(f"/audit?person_id={binh}&lang=en").text)
+    assert "Only the entries about Trần Thị Bình or by them." in english
+
+
+def test_the_chain_check_on_the_page_and_the_api_names_a_tampered_entry(
+    client: TestClient, db_path: Path
+) -> None:
+    _two_meetings(client)
+    intact = client.get("/api/v1/audit/verify", headers=BEARER).json()
+    assert intact["intact"] is True and intact["entries"] >= 4
+    assert intact["head"]["seq"] == intact["entries"] and len(intact["head"]["hash"]) == 64
+    page = text_of(client.get("/audit/verify?lang=vi").text)
+    assert f"Chuỗi nguyên vẹn: {intact['entries']} mục." in page
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE audit_log SET actor = 'Người khác' WHERE seq = 2")
+    broken = client.get("/api/v1/audit/verify", headers=BEARER).json()
+    assert broken["intact"] is False
+    assert broken["problem"]["kind"] == "changed" and broken["problem"]["seq"] == 2
+    english = text_of(client.get("/audit/verify?lang=en").text)
+    assert "The chain is broken:" in english and "Entry seq 2" in english
