@@ -19,10 +19,13 @@ from attendance import audit
 from attendance.audit_chain import GENESIS
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.meeting_removal import delete_meeting
 from attendance.meetings import create_meeting, set_participants
 from attendance.migrate import upgrade
 from attendance.orm import AuditEntry
 from attendance.people import create_person
+from attendance.people_merge import merge_people
+from attendance.people_removal import delete_person
 from attendance.presence import check_out
 from attendance.settings import get_settings
 
@@ -233,3 +236,29 @@ def test_migration_chains_the_entries_already_there(tmp_path: Path) -> None:
 
     report = verify_chain(make_engine(url))
     assert report.intact and report.entries == 4 and report.head.seq == 4
+
+
+def test_deleting_and_merging_people_and_deleting_a_meeting_keep_every_entry(
+    db_copy: Path,
+) -> None:
+    before = rows(db_copy)
+    engine = make_engine(f"sqlite:///{db_copy}")
+    sessions = make_session_factory(engine)
+    with unit_of_work(sessions) as session:
+        twin = create_person(session, full_name="Nguyễn Văn An (trùng)")
+        merge_people(session, person_id=twin.id, into_id=1, actor="Thư ký Lê")
+    with unit_of_work(sessions) as session:
+        delete_person(session, person_id=2, actor="Thư ký Lê", force=True)
+    with unit_of_work(sessions) as session:
+        delete_meeting(session, meeting_id=1, actor="Thư ký Lê")
+    engine.dispose()
+    after = rows(db_copy)
+    assert after[: len(before)] == before  # the log outlives what it describes, unchanged
+    assert [a for _, _, a in after[len(before) :]] == [
+        "person_merged",
+        "person_deleted",
+        "meeting_deleted",
+    ]
+    result = cli("verify")
+    assert result.exit_code == 0, result.output
+    assert f"{len(after)} entries, chain intact" in result.output
