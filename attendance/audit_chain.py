@@ -15,8 +15,9 @@ import json
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import Connection, Table, bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from attendance.orm import AuditChainHead, AuditEntry
 
@@ -106,40 +107,59 @@ def chain_on_commit(session: Session) -> None:
     )
     if not entries:
         return
-    head = _locked_head(session)
+    # Core statements on the session's connection, not the ORM's: every check-in's commit.
+    connection = session.connection()
+    seq, digest = _locked_head(connection)
+    chained = []
     for entry in entries:
-        entry.seq = head.seq + 1
-        entry.prev_hash = head.hash
-        entry.hash = entry_hash(
-            seq=entry.seq,
+        own = entry_hash(
+            seq=seq + 1,
             at=entry.at,
             actor=entry.actor,
             action=entry.action,
             meeting_id=entry.meeting_id,
             subject=entry.subject,
             detail=entry.detail,
-            prev_hash=entry.prev_hash,
+            prev_hash=digest,
         )
-        head.seq, head.hash = entry.seq, entry.hash
-    session.flush()
-
-
-def _locked_head(session: Session) -> AuditChainHead:
-    head = session.scalars(
-        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
-    ).first()
-    if head is not None:
-        return head
-    # A database made from the ORM rather than the migrations (0014 writes the row).
-    newest = select(func.max(AuditEntry.seq)).scalar_subquery()
-    last = session.scalars(select(AuditEntry).where(AuditEntry.seq == newest)).first()
-    head = AuditChainHead(
-        id=HEAD_ID,
-        seq=last.seq if last is not None and last.seq is not None else 0,
-        hash=last.hash if last is not None and last.hash is not None else GENESIS,
+        chained.append({"entry_id": entry.id, "new_seq": seq + 1, "prev": digest, "own": own})
+        seq, digest = seq + 1, own
+    log = _table(AuditEntry)
+    connection.execute(
+        update(log)
+        .where(log.c.id == bindparam("entry_id"))
+        .values(seq=bindparam("new_seq"), prev_hash=bindparam("prev"), hash=bindparam("own")),
+        chained,
     )
-    session.add(head)
-    return head
+    head = _table(AuditChainHead)
+    connection.execute(update(head).where(head.c.id == HEAD_ID).values(seq=seq, hash=digest))
+    for entry, values in zip(entries, chained):  # what the rows now hold, without a reload
+        set_committed_value(entry, "seq", values["new_seq"])
+        set_committed_value(entry, "prev_hash", values["prev"])
+        set_committed_value(entry, "hash", values["own"])
+
+
+def _locked_head(connection: Connection) -> tuple[int, str]:
+    head = _table(AuditChainHead)
+    row = connection.execute(
+        select(head.c.seq, head.c.hash).where(head.c.id == HEAD_ID).with_for_update()
+    ).first()
+    if row is not None:
+        return int(row.seq), str(row.hash)
+    # A database made from the ORM rather than the migrations (0014 writes the row).
+    log = _table(AuditEntry)
+    last = connection.execute(
+        select(log.c.seq, log.c.hash).where(log.c.seq.is_not(None)).order_by(log.c.seq.desc())
+    ).first()
+    seq, digest = (int(last.seq), str(last.hash)) if last is not None else (0, GENESIS)
+    connection.execute(insert(head).values(id=HEAD_ID, seq=seq, hash=digest))
+    return seq, digest
+
+
+def _table(mapped: type[AuditEntry] | type[AuditChainHead]) -> Table:
+    table = mapped.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _forget_rolled_back(session: Session, previous_transaction: object) -> None:
