@@ -11,17 +11,19 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from api.cli import app
 from attendance import audit
 from attendance.audit_chain import GENESIS
+from attendance.audit_verify import verify_chain
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.meeting_removal import delete_meeting
 from attendance.meetings import create_meeting, set_participants
-from attendance.migrate import upgrade
+from attendance.migrate import alembic_config, upgrade
 from attendance.orm import AuditEntry
 from attendance.people import create_person
 from attendance.people_merge import merge_people
@@ -232,10 +234,15 @@ def test_migration_chains_the_entries_already_there(tmp_path: Path) -> None:
         newest = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert newest is not None and newest.seq == 4
     engine.dispose()
-    from attendance.audit_verify import verify_chain
-
-    report = verify_chain(make_engine(url))
+    engine = make_engine(url)
+    report = verify_chain(engine)
+    engine.dispose()
     assert report.intact and report.entries == 4 and report.head.seq == 4
+    command.downgrade(alembic_config(url), "0010")  # the chain goes, the entries stay
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 4
+        columns = {row[1] for row in db.execute("PRAGMA table_info(audit_log)")}
+    assert "seq" not in columns and "hash" not in columns
 
 
 def test_deleting_and_merging_people_and_deleting_a_meeting_keep_every_entry(
