@@ -62,7 +62,7 @@ def test_the_api_filters_by_meeting_person_actor_and_action(client: TestClient) 
     assert all(e["source_text"] == "thủ công / manual" and e["seq"] for e in check_ins)
     one = _items(client, action="check_in", meeting_id=meetings[0])
     assert {e["person"]["name"] for e in one} == {"Nguyễn Văn An", "Trần Thị Bình"}
-    kiosk = [e for e in one if e["person"]["id"] == an][0]
+    kiosk = next(e for e in one if e["person"]["id"] == an)
     assert kiosk["source_text"] == "máy điểm danh cua-A / kiosk cua-A"
     assert kiosk["detail"]["source"] == "kiosk:cua-A"
     actor = check_ins[0]["actor"]
