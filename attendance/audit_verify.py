@@ -68,7 +68,15 @@ def verify_chain(engine: Engine, *, anchor: Anchor | None = None) -> ChainReport
             select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.id == HEAD_ID)
         ).first()
         walked, last, problem = _walk(connection, anchor)
-        if problem is None and head_row is not None:
+        if problem is None and head_row is None and walked:
+            problem = Problem(
+                REMOVED,
+                None,
+                None,
+                "Dòng đầu chuỗi (bảng audit_chain_head) đã bị xóa. "
+                "The chain's head row (table audit_chain_head) was removed.",
+            )
+        elif problem is None and head_row is not None:
             problem = _against_head(last, head_row.seq, head_row.hash)
         if problem is None and anchor is not None and anchor.seq > last.seq:
             problem = Problem(

@@ -201,6 +201,14 @@ def test_the_chain_head_row_catches_a_cut_off_tail(db_copy: Path) -> None:
     assert "the newest entries were removed" in result.output
 
 
+def test_a_removed_head_row_is_named(db_copy: Path) -> None:
+    with sqlite3.connect(db_copy) as db:
+        db.execute("DELETE FROM audit_chain_head")
+    result = cli("verify")
+    assert result.exit_code == 1
+    assert "head row (table audit_chain_head) was removed" in result.output
+
+
 def test_anchor_of_an_empty_log_and_an_unreadable_anchor(tmp_path: Path, db_copy: Path) -> None:
     with sqlite3.connect(db_copy) as db:
         db.execute("DELETE FROM audit_log")
