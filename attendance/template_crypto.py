@@ -1,0 +1,344 @@
+"""Face templates sealed at rest: AES-256-GCM under a keyring kept in ATTEND_KEY_FILE or ATTEND_KEY.
+
+A sealed embedding is `version (1 byte) | key id (4) | nonce (12) | AES-GCM(float32 bytes) + tag
+(16)`; the associated data binds the version, the key id, the person and the template id, so a
+row moved to another person or another template by hand does not open. The keyring re-reads
+its file when it changes (checked at most once a second, and whenever a row names a key it
+does not hold): `attendance keys rotate` adds a key while servers run (docs/encryption.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import struct
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from numpy.typing import NDArray
+from sqlalchemy.orm import Session
+
+from attendance.errors import DomainError, Unavailable
+from attendance.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+VERSION = 1
+KEY_ID_BYTES = 4
+NONCE_BYTES = 12
+TAG_BYTES = 16
+HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES
+OVERHEAD = HEADER_BYTES + TAG_BYTES
+MIN_SECRET = 32  # characters; secrets.token_urlsafe(32) gives 43
+RECHECK_SECONDS = 1.0  # how stale a server's idea of the current key may be
+SESSION_INFO = "template_keys"
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """The keys one reading of the file (or of ATTEND_KEY) gave: the current one first."""
+
+    current: str
+    ciphers: dict[str, AESGCM]
+    secrets: dict[str, str]
+
+
+def key_id_of(secret: str) -> str:
+    """Names a key without revealing it (8 hex digits): stored in every row it seals."""
+    return hmac.new(_derive(secret), b"attendance template key id", hashlib.sha256).hexdigest()[
+        : 2 * KEY_ID_BYTES
+    ]
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class TemplateKeys:
+    """The keyring of face templates: read (a missing file created 0600) on first use."""
+
+    def __init__(
+        self,
+        *,
+        given: Sequence[str] | None = None,
+        path: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not given and path is None:
+            raise ValueError("template keys need ATTEND_KEY or a file")
+        self._given = list(given) if given else None
+        self.path = path
+        self._clock = clock
+        self._set: KeySet | None = None
+        self._stamp: int | None = None  # the file's mtime_ns when read
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"TemplateKeys(path={self.path})" if self._given is None else "TemplateKeys(given)"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TemplateKeys:
+        if settings.key is not None:
+            given = [s.strip() for s in settings.key.get_secret_value().split(",") if s.strip()]
+            return cls(given=given)
+        data_dir = settings.data_dir.resolve()
+        if settings.key_file.resolve().is_relative_to(data_dir):
+            logger.warning(
+                "ATTEND_KEY_FILE %s is inside the data folder: a copy of that folder then holds "
+                "the key that opens its face templates",
+                settings.key_file,
+            )
+        return cls(path=settings.key_file)
+
+    @property
+    def from_file(self) -> bool:
+        return self._given is None
+
+    def keyset(self) -> KeySet:
+        """The keys now; a file that changed is read again (looked at once a second)."""
+        with self._lock:
+            now = self._clock()
+            if self._set is None or now - self._checked >= RECHECK_SECONDS:
+                self._refresh(now)
+            assert self._set is not None
+            return self._set
+
+    def cipher(self, key_id: str) -> AESGCM:
+        """The key a row names; a key this process does not hold yet sends it to the file."""
+        found = self.keyset().ciphers.get(key_id)
+        if found is None:
+            with self._lock:
+                self._refresh(self._clock())
+                assert self._set is not None
+                found = self._set.ciphers.get(key_id)
+        if found is None:
+            raise unknown_key(key_id)
+        return found
+
+    def seal(self, vector: NDArray[np.float32], *, person_id: int, template_id: int) -> bytes:
+        keys = self.keyset()
+        return seal_with(keys.ciphers[keys.current], keys.current, vector, person_id, template_id)
+
+    def open(self, blob: bytes, *, person_id: int, template_id: int) -> NDArray[np.float32]:
+        """The embedding a row seals; TEMPLATE_DAMAGED when it does not open as this row's."""
+        key_id = sealed_key_id(blob, template_id=template_id)
+        return open_with(self.cipher(key_id), blob, person_id, template_id)
+
+    def _refresh(self, now: float) -> None:
+        self._checked = now
+        if self._given is not None:
+            if self._set is None:
+                self._set = _keyset(self._given[0], self._given)
+            return
+        assert self.path is not None
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            stamp = None
+        except OSError as exc:
+            raise key_unavailable(f"{self.path}: {exc.strerror}") from exc
+        if self._set is not None and stamp == self._stamp:
+            return
+        self._set = read_key_file(self.path) if stamp is not None else create_key_file(self.path)
+        self._stamp = self.path.stat().st_mtime_ns
+        logger.info("template keys read from %s: current %s", self.path, self._set.current)
+
+
+def seal_with(
+    cipher: AESGCM, key_id: str, vector: NDArray[np.float32], person_id: int, template_id: int
+) -> bytes:
+    header = bytes([VERSION]) + bytes.fromhex(key_id)
+    nonce = os.urandom(NONCE_BYTES)
+    plain = np.ascontiguousarray(vector, dtype="<f4").ravel().tobytes()
+    sealed = cipher.encrypt(nonce, plain, _associated(header, person_id, template_id))
+    return header + nonce + sealed
+
+
+def open_with(cipher: AESGCM, blob: bytes, person_id: int, template_id: int) -> NDArray[np.float32]:
+    header, nonce = blob[: 1 + KEY_ID_BYTES], blob[1 + KEY_ID_BYTES : HEADER_BYTES]
+    try:
+        associated = _associated(header, person_id, template_id)
+        plain = cipher.decrypt(nonce, blob[HEADER_BYTES:], associated)
+    except InvalidTag as exc:
+        raise damaged(template_id) from exc
+    return np.frombuffer(plain, dtype="<f4").astype(np.float32)
+
+
+def open_many(
+    keys: TemplateKeys, rows: Sequence[tuple[int, int, bytes]], dim: int
+) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """Rows of (template id, person id, sealed bytes) as an (n, dim) matrix, one AESGCM per
+    key; a row that does not open is logged and marked False (its vector stays zero). A key
+    that no file holds stops it all (TEMPLATE_KEY_UNKNOWN): without the key, no vectors."""
+    ciphers = dict(keys.keyset().ciphers)
+    matrix = np.zeros((len(rows), dim), dtype=np.float32)
+    opened = np.ones(len(rows), dtype=bool)
+    view = matrix.view(np.uint8).reshape(len(rows), 4 * dim)
+    for i, (template_id, person_id, blob) in enumerate(rows):
+        try:
+            key_id = sealed_key_id(blob, template_id=template_id)
+            cipher = ciphers.get(key_id)
+            if cipher is None:
+                cipher = ciphers[key_id] = keys.cipher(key_id)
+            nonce = blob[1 + KEY_ID_BYTES : HEADER_BYTES]
+            associated = _associated(blob[: 1 + KEY_ID_BYTES], person_id, template_id)
+            plain = cipher.decrypt(nonce, blob[HEADER_BYTES:], associated)
+            if len(plain) != 4 * dim:
+                raise damaged(template_id)
+        except (InvalidTag, DomainError) as exc:
+            if isinstance(exc, Unavailable):
+                raise
+            logger.error("face template %d does not decrypt: left out", template_id)
+            opened[i] = False
+            continue
+        view[i] = np.frombuffer(plain, dtype=np.uint8)
+    return matrix, opened
+
+
+def sealed_key_id(blob: bytes, *, template_id: int) -> str:
+    """The key id a sealed row names; a row that is not sealed (or cut short) is damaged."""
+    if len(blob) < OVERHEAD or blob[0] != VERSION:
+        raise damaged(template_id)
+    return blob[1 : 1 + KEY_ID_BYTES].hex()
+
+
+def is_plain(blob: bytes, dim: int) -> bool:
+    """A row written before templates were sealed: the bare float32 vector."""
+    return len(blob) == 4 * dim
+
+
+def _associated(header: bytes, person_id: int, template_id: int) -> bytes:
+    return b"attendance face template\x00" + header + struct.pack(">qq", person_id, template_id)
+
+
+def keys_of(session: Session) -> TemplateKeys:
+    """The keyring of the session's factory (attendance.db), else the one settings name."""
+    found = session.info.get(SESSION_INFO)
+    if isinstance(found, TemplateKeys):
+        return found
+    keys = TemplateKeys.from_settings(get_settings())
+    session.info[SESSION_INFO] = keys
+    return keys
+
+
+def read_key_file(path: Path) -> KeySet:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        current, listed = str(data["current"]), dict(data["keys"])
+    except OSError as exc:
+        raise key_unavailable(f"{path}: {exc.strerror}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise key_unavailable(f"{path}: not a key file") from exc
+    if path.stat().st_mode & 0o077:
+        logger.warning("%s is readable by other users: make it owner-only (chmod 600)", path)
+    secrets_by_id = {str(k): str(v) for k, v in listed.items()}
+    if current not in secrets_by_id:
+        raise key_unavailable(f"{path}: the current key {current} is not listed")
+    for key_id, secret in secrets_by_id.items():
+        if key_id_of(secret) != key_id:
+            raise key_unavailable(f"{path}: key {key_id} does not match its id")
+    return _keyset(secrets_by_id[current], list(secrets_by_id.values()))
+
+
+def write_key_file(path: Path, *, current: str, secrets_by_id: dict[str, str]) -> None:
+    """Written whole under another name (0600), then renamed over the file: a reader sees
+    the old keyring or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = json.dumps({"current": current, "keys": secrets_by_id}, indent=2) + "\n"
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def create_key_file(path: Path) -> KeySet:
+    """A first key, written whole before it appears under its name (0600); a file another
+    process created first wins."""
+    secret = new_secret()
+    key_id = key_id_of(secret)
+    text = json.dumps({"current": key_id, "keys": {key_id: secret}}, indent=2) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.link(draft, path)
+        except FileExistsError:
+            return read_key_file(path)
+        finally:
+            draft.unlink(missing_ok=True)
+    except OSError as exc:
+        raise key_unavailable(f"{path}: {exc.strerror}") from exc
+    logger.warning("created the face template key at %s: back it up apart from data/", path)
+    return _keyset(secret, [secret])
+
+
+def _keyset(current: str, listed: Sequence[str]) -> KeySet:
+    by_id = {key_id_of(s): s for s in listed}
+    return KeySet(
+        current=key_id_of(current),
+        ciphers={k: AESGCM(_derive(s)) for k, s in by_id.items()},
+        secrets=by_id,
+    )
+
+
+def _derive(secret: str) -> bytes:
+    if len(secret) < MIN_SECRET:
+        raise Unavailable(
+            f"Khóa mã hóa mẫu khuôn mặt quá ngắn: cần ít nhất {MIN_SECRET} ký tự (ATTEND_KEY "
+            f"hoặc tệp ATTEND_KEY_FILE). The face template key is too short: use at least "
+            f"{MIN_SECRET} characters (ATTEND_KEY or the ATTEND_KEY_FILE file).",
+            code="TEMPLATE_KEY_UNAVAILABLE",
+        )
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"attendance templates v1")
+    return hkdf.derive(secret.encode("utf-8"))
+
+
+def key_unavailable(why: str) -> Unavailable:
+    return Unavailable(
+        f"Không đọc được khóa mã hóa mẫu khuôn mặt ({why}); kiểm tra ATTEND_KEY_FILE hoặc "
+        f"ATTEND_KEY. The face template key cannot be read ({why}); check ATTEND_KEY_FILE "
+        "or ATTEND_KEY.",
+        code="TEMPLATE_KEY_UNAVAILABLE",
+    )
+
+
+def unknown_key(key_id: str) -> Unavailable:
+    return Unavailable(
+        f"Mẫu khuôn mặt được mã hóa bằng khóa {key_id}, không có trong ATTEND_KEY_FILE hoặc "
+        "ATTEND_KEY: hãy dùng tệp khóa đi cùng cơ sở dữ liệu này. Face templates are "
+        f"encrypted under key {key_id}, which ATTEND_KEY_FILE or ATTEND_KEY does not hold: "
+        "use the key file that belongs with this database.",
+        code="TEMPLATE_KEY_UNKNOWN",
+    )
+
+
+def damaged(template_id: int) -> DomainError:
+    return DomainError(
+        f"Mẫu khuôn mặt số {template_id} không giải mã được: dữ liệu đã bị thay đổi. "
+        f"Face template {template_id} does not decrypt: its data was altered.",
+        code="TEMPLATE_DAMAGED",
+    )
