@@ -61,7 +61,7 @@ class TemplateKeys:
         self.path = path
         self._clock = clock
         self._set: KeySet | None = None
-        self._stamp: int | None = None  # the file's mtime_ns when read
+        self._stamp: tuple[int, int, int] | None = None  # the file's, when read
         self._checked = 0.0
         self._lock = threading.Lock()
 
@@ -116,6 +116,13 @@ class TemplateKeys:
         key_id = sealed_key_id(blob, template_id=template_id)
         return open_with(self.cipher(key_id), blob, person_id, template_id)
 
+    def reload(self) -> KeySet:
+        """The keys as the file holds them now (after this process rewrote it)."""
+        with self._lock:
+            self._refresh(self._clock())
+            assert self._set is not None
+            return self._set
+
     def _refresh(self, now: float) -> None:
         self._checked = now
         if self._given is not None:
@@ -123,17 +130,25 @@ class TemplateKeys:
                 self._set = keyset_of(self._given[0], self._given)
             return
         assert self.path is not None
-        try:
-            stamp = self.path.stat().st_mtime_ns
-        except FileNotFoundError:
-            stamp = None
-        except OSError as exc:
-            raise key_unavailable(f"{self.path}: {exc.strerror}") from exc
-        if self._set is not None and stamp == self._stamp:
+        stamp = _stamp(self.path)
+        if self._set is not None and stamp in (self._stamp, None):
+            if stamp is None:  # never a new key in place of one a running process holds
+                logger.warning("the face template key file %s is gone: keys kept", self.path)
             return
         self._set = read_key_file(self.path) if stamp is not None else create_key_file(self.path)
-        self._stamp = self.path.stat().st_mtime_ns
+        self._stamp = _stamp(self.path)
         logger.info("template keys read from %s: current %s", self.path, self._set.current)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """Changes whenever the file is rewritten (a rotation renames a new file over it)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise key_unavailable(f"{path}: {exc.strerror}") from exc
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
 def seal_with(
