@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,7 +118,9 @@ def test_a_server_writing_while_the_key_rotates_leaves_no_row_under_the_old_key(
         factory = make_session_factory(rotating_engine, template_keys=rotating)
         stop.wait(0.1)
         server_keys.reload()  # the server looked just now: it looks again only in a second
+        began = time.monotonic()
         report = rotate_keys(factory, rotating, actor="cli:test", batch=5, grace=1.5)
+        stop.wait(max(0.0, began + 2.0 - time.monotonic()))  # the server goes on writing
     finally:
         stop.set()
         writer.join()
