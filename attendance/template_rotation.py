@@ -101,7 +101,7 @@ def rotate_keys(
     *,
     actor: str,
     batch: int = BATCH,
-    grace: float = GRACE_SECONDS,
+    grace: float | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> RotationReport:
@@ -113,6 +113,7 @@ def rotate_keys(
         secret = new_secret()
         listed = {**held.secrets, key_id_of(secret): secret}
         write_key_file(keys.path, current=key_id_of(secret), secrets_by_id=listed)
+    grace = GRACE_SECONDS if grace is None else grace
     report = RotationReport(new_key=keys.reload().current)
     started = clock()
     logger.info("template key %s is current: sealing every template again", report.new_key)
