@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
+from attendance.data_dir import sqlite_file
 from attendance.errors import DomainError, Unavailable
 from attendance.settings import Settings, get_settings
 from attendance.template_keyfile import (
@@ -77,11 +78,12 @@ class TemplateKeys:
         if settings.key is not None:
             given = [s.strip() for s in settings.key.get_secret_value().split(",") if s.strip()]
             return cls(given=given)
-        data_dir = settings.data_dir.resolve()
-        if settings.key_file.resolve().is_relative_to(data_dir):
+        database = sqlite_file(settings.db_url)
+        folders = [settings.data_dir] + ([database.parent] if database is not None else [])
+        if any(settings.key_file.resolve().is_relative_to(f.resolve()) for f in folders):
             logger.warning(
-                "ATTEND_KEY_FILE %s is inside the data folder: a copy of that folder then holds "
-                "the key that opens its face templates",
+                "ATTEND_KEY_FILE %s is inside the data folder (or the database's): a copy of "
+                "that folder then holds the key that opens its face templates",
                 settings.key_file,
             )
         return cls(path=settings.key_file)

@@ -225,3 +225,14 @@ def test_a_key_file_that_is_not_one_is_refused(tmp_path: Path) -> None:
     with pytest.raises(Unavailable) as refused:
         TemplateKeys(path=path).keyset()
     assert refused.value.code == "TEMPLATE_KEY_UNAVAILABLE" and str(path) in refused.value.message
+
+
+def test_a_key_file_inside_the_data_folder_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    inside = Settings(data_dir=tmp_path / "data", key_file=tmp_path / "data" / "templates.key")
+    outside = Settings(data_dir=tmp_path / "data", key_file=tmp_path / "config" / "t.key")
+    TemplateKeys.from_settings(outside)
+    assert "ATTEND_KEY_FILE" not in caplog.text
+    TemplateKeys.from_settings(inside)
+    assert "ATTEND_KEY_FILE" in caplog.text and "data folder" in caplog.text
