@@ -42,6 +42,7 @@ from attendance.migrate import upgrade
 from attendance.permissions import Permission
 from attendance.review.retention import purge_stale_reviews
 from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
+from attendance.template_crypto import TemplateKeys
 from attendance.throttle import StreamSlots, Throttle
 from attendance.tokens import ensure_admin_token
 
@@ -62,13 +63,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         config = settings or get_settings()
+        template_keys = TemplateKeys.from_settings(config)
+        # The keyring is read (its file created 0600) now: a key that cannot be had stops the
+        # start with what to set, not the first enrollment.
+        await run_in_threadpool(template_keys.keyset)
         if config.auto_migrate:
-            await run_in_threadpool(upgrade, config.db_url)
+            await run_in_threadpool(upgrade, config.db_url, template_keys=template_keys)
         engine = make_engine(config.db_url)
         services = Services(
             settings=config,
             engine=engine,
-            sessions=make_session_factory(engine),
+            sessions=make_session_factory(engine, template_keys=template_keys),
             pipeline_factory=pipeline_factory,
             throttle=Throttle(
                 failures=config.throttle.failures,

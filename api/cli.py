@@ -14,6 +14,7 @@ from rich.table import Table
 
 from api.cli_admin import db_app, kiosk_token_app, models_app
 from api.cli_audit import audit_app
+from api.cli_keys import keys_app
 from api.cli_support import (
     console,
     database_in_use,
@@ -36,6 +37,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(db_app, name="db")
 app.add_typer(kiosk_token_app, name="kiosk-token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 
 @app.command()

@@ -76,12 +76,15 @@ def local_services(*, create: bool = True) -> Services:
     create=False (commands that only read) a database that does not exist is refused."""
     from attendance.db import make_engine, make_session_factory
     from attendance.migrate import upgrade
+    from attendance.template_crypto import TemplateKeys
 
     settings = get_settings()
     for warning in server_leftovers(settings):
         warn(warning)
     if not create:
         require_database(settings)
-    upgrade(settings.db_url)
+    keys = TemplateKeys.from_settings(settings)
+    upgrade(settings.db_url, template_keys=keys)
     engine = make_engine(settings.db_url)
-    return Services(settings=settings, engine=engine, sessions=make_session_factory(engine))
+    sessions = make_session_factory(engine, template_keys=keys)
+    return Services(settings=settings, engine=engine, sessions=sessions)

@@ -19,6 +19,7 @@ APP = "attendance"
 DB_FILE = "attendance.db"
 ENV_FILE = "attendance.env"
 KEY_FILE = "attendance.key"
+TEMPLATE_KEY_FILE = "templates.key"  # the keyring of face templates (template_crypto)
 OUTBOX_FILE = "kiosk-outbox.sqlite"  # a kiosk's check-ins waiting for the server
 
 
@@ -41,6 +42,10 @@ def default_config_dir(environ: Mapping[str, str] = os.environ) -> Path:
 
 def default_key_file() -> Path:
     return default_config_dir() / KEY_FILE
+
+
+def default_template_key_file() -> Path:
+    return default_config_dir() / TEMPLATE_KEY_FILE
 
 
 def env_files() -> tuple[Path, ...]:

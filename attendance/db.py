@@ -16,6 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance import audit_chain
+from attendance.settings import get_settings
+from attendance.template_crypto import SESSION_INFO, TemplateKeys
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +71,12 @@ def private_file(path: Path) -> None:
         path.chmod(0o600)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    engine: Engine, *, template_keys: TemplateKeys | None = None
+) -> sessionmaker[Session]:
+    """Sessions that carry the keyring of face templates (by default the one settings name)."""
+    keys = template_keys or TemplateKeys.from_settings(get_settings())
+    factory = sessionmaker(bind=engine, expire_on_commit=False, info={SESSION_INFO: keys})
     event.listen(factory, "after_commit", _forget_if_asked)
     event.listen(factory, "after_rollback", lambda session: session.info.pop(FORGET, None))
     audit_chain.install(factory)  # audit entries are hash-chained as their transaction commits

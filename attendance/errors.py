@@ -189,6 +189,11 @@ STATUS_OF_CODE: dict[str, int] = {
     "UNAVAILABLE": 503,
     "SECRET_KEY_MISMATCH": 503,
     "SECRET_KEY_UNAVAILABLE": 503,
+    # The face templates' keyring cannot be read, or lacks the key the rows were sealed with.
+    "TEMPLATE_KEY_UNAVAILABLE": 503,
+    "TEMPLATE_KEY_UNKNOWN": 503,
+    # A sealed face template that does not open as its own row: the data was altered.
+    "TEMPLATE_DAMAGED": 500,
     # A sealed ballot that does not open under its poll's key: the data was altered.
     "BALLOT_DAMAGED": 500,
 }

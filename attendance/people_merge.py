@@ -33,7 +33,7 @@ from attendance.people_merge_plan import (
 )
 from attendance.people_timeline import merge_timelines
 from attendance.review.tables import ReviewItem
-from attendance.templates import bump_gallery_version
+from attendance.templates import bump_gallery_version, move_templates
 from attendance.voting.tables import BallotRecord, Opinion, Proxy, VotingPass
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def _move_templates(session: Session, pair: tuple[int, int]) -> None:
     if duplicates:
         _delete(session, FaceTemplate, FaceTemplate.id.in_(duplicates))
         forget_after_commit(session)  # face data: gone from the WAL too
-    _move(session, FaceTemplate.person_id, pair)
+    move_templates(session, from_id=pair[0], to_id=pair[1])  # sealed again for the target
     for key in sorted(keys):  # galleries hold person ids: every cache must reload
         bump_gallery_version(session, model_key=key)
 

@@ -11,7 +11,13 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from attendance.checkin_window import CheckinRules
-from attendance.data_dir import DB_FILE, default_data_dir, default_key_file, env_files
+from attendance.data_dir import (
+    DB_FILE,
+    default_data_dir,
+    default_key_file,
+    default_template_key_file,
+    env_files,
+)
 
 # Shorter, or with fewer distinct characters, an admin token can be guessed or remembered.
 ADMIN_TOKEN_MIN_LENGTH = 24
@@ -167,6 +173,11 @@ class Settings(BaseSettings):
     # read on first use (attendance/voting/master_key.py).
     secret_key: SecretStr | None = None
     secret_key_file: Path = Field(default_factory=default_key_file)
+    # Face templates are sealed (AES-256-GCM) under a keyring, also outside the data folder:
+    # ATTEND_KEY gives the key itself (at least 32 characters; "new,old" while rotating),
+    # else the file ATTEND_KEY_FILE, created 0600 on first start (attendance/template_crypto.py).
+    key: SecretStr | None = None
+    key_file: Path = Field(default_factory=default_template_key_file)
     match: MatchSettings = MatchSettings()
     models: ModelSettings = ModelSettings()
     limits: LimitSettings = LimitSettings()

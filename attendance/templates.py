@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,9 +13,12 @@ from sqlalchemy.orm import Session, undefer
 
 from attendance import audit
 from attendance.db import forget_after_commit
-from attendance.errors import NotFound
+from attendance.errors import DomainError, NotFound
 from attendance.gallery import Gallery
 from attendance.orm import MAX_ID, FaceTemplate, GalleryVersion
+from attendance.template_crypto import keys_of, open_many
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def add_template(
         person_id=person_id,
         model_key=model_key,
         dim=int(vector.size),
-        embedding=vector.tobytes(),
+        embedding=b"",  # sealed below, once the row has the id its sealing names
         det_score=quality.det_score,
         face_px=quality.face_px,
         sharpness=quality.sharpness,
@@ -85,6 +90,8 @@ def add_template(
     )
     session.add(template)
     session.flush()
+    template.embedding = keys_of(session).seal(vector, person_id=person_id, template_id=template.id)
+    session.flush()
     bump_gallery_version(session, model_key=model_key)
     audit.record(
         session,
@@ -94,6 +101,49 @@ def add_template(
         detail={"template_id": template.id, "model_key": model_key, "photo_name": photo_name},
     )
     return template
+
+
+def template_vector(session: Session, template: FaceTemplate) -> NDArray[np.float32]:
+    """The embedding a template seals (TEMPLATE_DAMAGED if it does not open as its own)."""
+    return keys_of(session).open(
+        template.embedding, person_id=template.person_id, template_id=template.id
+    )
+
+
+def opened_templates(
+    session: Session, templates: Sequence[FaceTemplate]
+) -> list[tuple[FaceTemplate, NDArray[np.float32]]]:
+    """Each template with its embedding; one that does not decrypt is logged and left out."""
+    opened = []
+    for template in templates:
+        try:
+            opened.append((template, template_vector(session, template)))
+        except DomainError as exc:
+            if exc.code != "TEMPLATE_DAMAGED":
+                raise
+            logger.error("face template %d does not decrypt: left out", template.id)
+    return opened
+
+
+def move_templates(session: Session, *, from_id: int, to_id: int) -> int:
+    """Every template of one person becomes the other's, sealed again for its new person
+    (the person is in what each sealing binds); how many moved."""
+    keys = keys_of(session)
+    rows = session.execute(
+        select(FaceTemplate.id, FaceTemplate.embedding).where(FaceTemplate.person_id == from_id)
+    ).all()
+    for template_id, blob in rows:
+        vector = keys.open(blob, person_id=from_id, template_id=template_id)
+        session.execute(
+            update(FaceTemplate)
+            .where(FaceTemplate.id == template_id)
+            .values(
+                person_id=to_id,
+                embedding=keys.seal(vector, person_id=to_id, template_id=template_id),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return len(rows)
 
 
 def person_templates(
@@ -166,12 +216,12 @@ def load_gallery(session: Session, *, model_key: str, dim: int) -> Gallery:
     templates of other models are never loaded."""
     version = gallery_version(session, model_key=model_key)
     rows = session.execute(
-        select(FaceTemplate.person_id, FaceTemplate.embedding).where(
+        select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding).where(
             FaceTemplate.model_key == model_key, FaceTemplate.dim == dim
         )
     ).all()
-    if not rows:
+    matrix, opened = open_many(keys_of(session), [(r[0], r[1], r[2]) for r in rows], dim)
+    if not opened.any():
         return Gallery.empty(dim, version=version)
-    person_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-    return Gallery.of_people(matrix, person_ids, version=version)
+    person_ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    return Gallery.of_people(matrix[opened], person_ids[opened], version=version)

@@ -42,6 +42,7 @@ from attendance.gallery_cache import GalleryCache
 from attendance.orm import Base, FaceTemplate
 from attendance.people import create_person
 from attendance.settings import Settings
+from attendance.template_crypto import keys_of, open_many
 from attendance.thresholds import calibration_for
 from enrollment.service import enroll_photo
 from models.packs import FacePipeline
@@ -91,10 +92,14 @@ class Database:
     def templates(self) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
         with self.factory() as session:
             rows = session.execute(
-                select(FaceTemplate.person_id, FaceTemplate.embedding).order_by(FaceTemplate.id)
+                select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding).order_by(
+                    FaceTemplate.id
+                )
             ).all()
-        ids = np.array([r[0] for r in rows], np.int64)
-        return np.stack([np.frombuffer(r[1], np.float32) for r in rows]), ids
+            dim = session.scalar(select(FaceTemplate.dim).limit(1)) or 0
+            matrix, _ = open_many(keys_of(session), [(r[0], r[1], r[2]) for r in rows], dim)
+        ids = np.array([r[1] for r in rows], np.int64)
+        return matrix, ids
 
 
 def enroll_first_photos(db: Database, rows: list[Row]) -> Enrolled:

@@ -13,7 +13,7 @@ from attendance.gallery_cache import GalleryCache
 from attendance.orm import FaceTemplate
 from attendance.people import get_person
 from attendance.settings import Settings
-from attendance.templates import QualityFigures, add_template, find_template
+from attendance.templates import QualityFigures, add_template, find_template, template_vector
 from attendance.text import clean_text
 from attendance.thresholds import ThresholdRule, calibration_for
 from enrollment.quality_gate import (
@@ -95,7 +95,7 @@ def enroll_photo(
     if chosen.face is None:
         raise _refusal(chosen, decoded)
     if existing is not None:
-        return _chosen_again(pipeline, decoded, chosen, existing, person.full_name)
+        return _chosen_again(session, pipeline, decoded, chosen, existing, person.full_name)
     measured = measure_quality(image, chosen.face)
     # The face's size as the photo has it, not as decoded: what the sender can check.
     measured = replace(measured, face_px=measured.face_px * decoded.scale)
@@ -126,6 +126,7 @@ def enroll_photo(
 
 
 def _chosen_again(
+    session: Session,
     pipeline: FacePipeline,
     decoded: DecodedImage,
     chosen: GateVerdict,
@@ -139,7 +140,7 @@ def _chosen_again(
     assert chosen.face is not None
     image = decoded.pixels
     seen = pipeline.embed(image, [chosen.face])[0]
-    stored = np.frombuffer(existing.embedding, dtype=np.float32)
+    stored = template_vector(session, existing)
     if float(seen @ stored) / float(np.linalg.norm(seen) * np.linalg.norm(stored)) >= SAME_FACE:
         box = decoded.to_original(chosen.face.box)
         figures = _figures_of(existing)

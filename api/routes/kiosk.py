@@ -29,6 +29,7 @@ from attendance.checkin_window import checkin_window
 from attendance.errors import Forbidden, Invalid
 from attendance.kiosk_sync import KioskScope, kiosk_scope, room_arrivals, templates_for_kiosk
 from attendance.orm import ApiToken, utcnow
+from attendance.templates import opened_templates
 from attendance.tokens import ADMIN, KIOSK, create_kiosk_token, list_tokens, revoke_token
 
 admin = APIRouter(
@@ -195,16 +196,16 @@ def templates(
 ) -> TemplatesRead:
     """The embeddings of the listed templates; every one must be in the kiosk's scope."""
     scope = _scope(services, session, token, body.model, body.room)
-    rows = templates_for_kiosk(session, scope=scope, ids=body.ids)
-    return TemplatesRead(
+    rows = opened_templates(session, templates_for_kiosk(session, scope=scope, ids=body.ids))
+    return TemplatesRead(  # sealed at rest, plain float32 over the wire (kiosks match locally)
         model=scope.model_key,
         templates=[
             TemplateData(
                 id=t.id,
                 person_id=t.person_id,
                 dim=t.dim,
-                embedding=base64.b64encode(t.embedding).decode("ascii"),
+                embedding=base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii"),
             )
-            for t in rows
+            for t, vector in rows
         ],
     )

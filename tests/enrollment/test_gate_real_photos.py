@@ -15,6 +15,7 @@ from attendance.gallery_cache import GalleryCache
 from attendance.orm import Base
 from attendance.people import create_person
 from attendance.settings import Settings
+from attendance.templates import template_vector
 from enrollment.service import EnrollOutcome, enroll_photo
 from models.images import decode_image
 from models.packs import FacePipeline, PackOptions, load_pack
@@ -107,7 +108,7 @@ def test_a_press_photo_with_a_bystander_as_large_enrolls_the_person_in_the_middl
     outcome = enroll(name, first)
     assert outcome.created and outcome.face_index == 0
     other_photo = embedding_of(pipeline, faces_dir / "lfw-dev" / name / f"{name}_0002.jpg")
-    enrolled = np.frombuffer(outcome.template.embedding, np.float32)
+    enrolled = template_vector(enroll.session, outcome.template)
     assert float(enrolled @ other_photo) > 0.5  # the labelled person, not the bystander
 
 
@@ -125,5 +126,5 @@ def test_two_faces_as_prominent_are_refused_then_one_is_enrolled_by_face_index(
     for index in range(2):
         outcome = enroll(f"face {index}", photo, face_index=index)
         assert outcome.box == pytest.approx(listed[index]["box"], abs=0.1)
-        scores.append(float(np.frombuffer(outcome.template.embedding, np.float32) @ other_photo))
+        scores.append(float(template_vector(enroll.session, outcome.template) @ other_photo))
     assert max(scores) > 0.5 > min(scores)  # one of the two is Alex Sink, the other is not
