@@ -20,7 +20,18 @@ from api.errors import install_error_handlers
 from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
 from api.openapi import DocumentedAPI
-from api.routes import audit, checkins, identify, kiosk, meetings, people, polls, presence, voting
+from api.routes import (
+    audit,
+    checkins,
+    consents,
+    identify,
+    kiosk,
+    meetings,
+    people,
+    polls,
+    presence,
+    voting,
+)
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
     audit_pages,
@@ -129,6 +140,7 @@ def create_app(
     # (attendance/permissions.py; tests/api/test_api_kiosk_scope.py walks every route).
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
     admin_only = [Depends(require_admin_token)]
+    v1.include_router(consents.router, dependencies=admin_only)  # before /people/{id}
     v1.include_router(people.router, dependencies=admin_only)
     v1.include_router(meetings.router, dependencies=admin_only)
     v1.include_router(identify.router, dependencies=admin_only)

@@ -64,6 +64,7 @@ def add_template(
     photo_sha256: str,
     crop_jpeg: bytes | None = None,
     photo_name: str | None = None,
+    consent_id: int | None = None,
 ) -> FaceTemplate:
     vector = np.asarray(embedding, dtype=np.float32).ravel()
     template = FaceTemplate(
@@ -79,6 +80,7 @@ def add_template(
         photo_sha256=photo_sha256,
         crop_jpeg=crop_jpeg,
         photo_name=photo_name,
+        consent_id=consent_id,
     )
     session.add(template)
     session.flush()
