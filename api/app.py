@@ -51,7 +51,9 @@ from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
 from attendance.permissions import Permission
+from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
+from attendance.scheduler import Job, Scheduler
 from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
 from attendance.throttle import StreamSlots, Throttle
 from attendance.tokens import ensure_admin_token
@@ -95,10 +97,15 @@ def create_app(
             purge_stale_reviews(session)
         if token is not None:
             (on_admin_token or _announce_admin_token)(token)
+        scheduler = _scheduler(services)
+        scheduler.start()
         if warm_up:
             await run_in_threadpool(lambda: services.gallery)  # load the models once, now
-        yield {"services": services}
-        engine.dispose()
+        try:
+            yield {"services": services}
+        finally:
+            await run_in_threadpool(scheduler.stop)
+            engine.dispose()
 
     app = DocumentedAPI(
         title="Attendance",
@@ -181,6 +188,19 @@ def create_app(
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app
+
+
+def _scheduler(services: Services) -> Scheduler:
+    """The server's periodic jobs: the retention purge (docs/consent.md)."""
+    retention = services.settings.retention
+    purge = retention_job(
+        services.sessions,
+        review_crop_days=retention.review_crop_days,
+        also=services.pending_photos.expire,
+    )
+    return Scheduler(
+        [Job("retention", purge, retention.period_seconds, retention.first_run_seconds)]
+    )
 
 
 def _warn_weak_admin_token(config: Settings) -> None:
