@@ -37,6 +37,7 @@ from api.web import (
     audit_pages,
     auth_pages,
     board_pages,
+    consent_pages,
     meeting_pages,
     participant_pages,
     people_pages,
@@ -183,7 +184,7 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages):
+    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
