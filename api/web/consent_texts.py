@@ -66,4 +66,14 @@ CONSENT_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "reconsent_last_used": ("Lần nhận diện gần nhất", "Last recognised"),
     "reconsent_never": ("Chưa lần nào", "Never"),
+    "action_consent_recorded": ("Ghi nhận sự đồng ý", "Consent recorded"),
+    "action_consent_withdrawn": ("Rút sự đồng ý", "Consent withdrawn"),
+    "action_templates_erased": ("Xóa dữ liệu khuôn mặt", "Face data erased"),
+    "action_template_erased": ("Xóa một ảnh khuôn mặt", "A face photo erased"),
+    "action_retention_purge": ("Xóa theo thời hạn lưu giữ", "Retention purge"),
+    "audit_erased": ("{count} ảnh khuôn mặt đã bị xóa.", "{count} face photos erased."),
+    "audit_purged": (
+        "{count} ảnh khuôn mặt chờ xác nhận đã hết hạn lưu giữ.",
+        "{count} review face crops past their retention period.",
+    ),
 }

@@ -75,6 +75,9 @@ def test_withdrawing_on_the_page_erases_the_photos(
     assert client.get(f"/api/v1/people/{person_id}").json()["templates"] == 0
     page = text_of(client.get(f"/people/{person_id}").text)
     assert "Đã rút đồng ý" in page
+    log = text_of(client.get("/audit", params={"lang": "vi"}).text)
+    assert "Rút sự đồng ý" in log and "1 ảnh khuôn mặt đã bị xóa." in log
+    assert "Ghi nhận sự đồng ý" in log
 
 
 def test_the_people_list_flags_and_filters_those_without_consent(client: TestClient) -> None:
