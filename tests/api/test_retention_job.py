@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -74,11 +75,17 @@ def test_old_review_crops_are_purged_by_the_server_without_any_request(tmp_path:
             rows = session.execute(select(ReviewItem.id, ReviewItem.crop_jpeg)).all()
             return {int(i): c for i, c in rows}
 
+    def schedulers() -> int:
+        return sum(t.name == "scheduler" for t in threading.enumerate())
+
+    running_before = schedulers()
     with TestClient(app):  # its lifespan runs; no request is made
+        assert schedulers() == running_before + 1
         deadline = time.monotonic() + 20
         while crops()[old_id] is not None and time.monotonic() < deadline:
             time.sleep(0.1)
     assert crops() == {old_id: None, new_id: b"a face"}
+    assert schedulers() == running_before  # its thread stopped at shutdown
     with sessions() as session:
         item = session.get(ReviewItem, old_id)
         assert item is not None and item.status == "expired"
