@@ -20,12 +20,24 @@ from api.errors import install_error_handlers
 from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
 from api.openapi import DocumentedAPI
-from api.routes import audit, checkins, identify, kiosk, meetings, people, polls, presence, voting
+from api.routes import (
+    audit,
+    checkins,
+    consents,
+    identify,
+    kiosk,
+    meetings,
+    people,
+    polls,
+    presence,
+    voting,
+)
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
     audit_pages,
     auth_pages,
     board_pages,
+    consent_pages,
     meeting_pages,
     participant_pages,
     people_pages,
@@ -40,7 +52,9 @@ from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
 from attendance.permissions import Permission
+from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
+from attendance.scheduler import Job, Scheduler
 from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
 from attendance.template_crypto import TemplateKeys
 from attendance.throttle import StreamSlots, Throttle
@@ -89,10 +103,15 @@ def create_app(
             purge_stale_reviews(session)
         if token is not None:
             (on_admin_token or _announce_admin_token)(token)
+        scheduler = _scheduler(services)
+        scheduler.start()
         if warm_up:
             await run_in_threadpool(lambda: services.gallery)  # load the models once, now
-        yield {"services": services}
-        engine.dispose()
+        try:
+            yield {"services": services}
+        finally:
+            await run_in_threadpool(scheduler.stop)
+            engine.dispose()
 
     app = DocumentedAPI(
         title="Attendance",
@@ -134,6 +153,7 @@ def create_app(
     # (attendance/permissions.py; tests/api/test_api_kiosk_scope.py walks every route).
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
     admin_only = [Depends(require_admin_token)]
+    v1.include_router(consents.router, dependencies=admin_only)  # before /people/{id}
     v1.include_router(people.router, dependencies=admin_only)
     v1.include_router(meetings.router, dependencies=admin_only)
     v1.include_router(identify.router, dependencies=admin_only)
@@ -169,11 +189,24 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages):
+    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app
+
+
+def _scheduler(services: Services) -> Scheduler:
+    """The server's periodic jobs: the retention purge (docs/consent.md)."""
+    retention = services.settings.retention
+    purge = retention_job(
+        services.sessions,
+        review_crop_days=retention.review_crop_days,
+        also=services.pending_photos.expire,
+    )
+    return Scheduler(
+        [Job("retention", purge, retention.period_seconds, retention.first_run_seconds)]
+    )
 
 
 def _warn_weak_admin_token(config: Settings) -> None:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from api.cli_admin import db_app, kiosk_token_app, models_app
 from api.cli_audit import audit_app
+from api.cli_consent import Purpose, folder_consent
 from api.cli_keys import keys_app
 from api.cli_support import (
     console,
@@ -165,8 +166,21 @@ def enroll(
     directory: Annotated[
         Path, typer.Argument(exists=True, file_okay=False, help="One sub-folder per person.")
     ],
+    consent_recorded_by: Annotated[
+        str | None,
+        typer.Option(help="Who recorded the people's signed consent forms (your name)."),
+    ] = None,
+    consent_reference: Annotated[
+        str | None, typer.Option(help="The consent forms' reference (a number or a file).")
+    ] = None,
+    consent_purpose: Annotated[
+        Purpose, typer.Option(help="What the faces are enrolled for.")
+    ] = Purpose.meetings,
 ) -> None:
-    """Enroll people from a folder: each sub-folder's name is the person's full name."""
+    """Enroll people from a folder: each sub-folder's name is the person's full name.
+
+    Each person needs a recorded consent: give --consent-recorded-by and --consent-reference
+    (their signed paper forms) to record it for those who have none."""
     from enrollment.folder import enroll_folder, find_photos
 
     photos = find_photos(directory)
@@ -174,6 +188,13 @@ def enroll(
         console.print(f"[red]Không có ảnh nào trong {directory}. No photos found in {directory}.")
         raise typer.Exit(1)
     services = local_services()
+    consent = folder_consent(
+        services.sessions,
+        [name for name, _ in photos],
+        recorded_by=consent_recorded_by,
+        reference=consent_reference,
+        purpose=consent_purpose.value,
+    )
     rejected = []
     enrolled = 0
     progress = Progress(
@@ -187,6 +208,7 @@ def enroll(
             pipeline=services.pipeline,
             gallery_cache=services.gallery,
             settings=services.settings,
+            consent=consent,
         ):
             progress.advance(task)
             if result.ok:

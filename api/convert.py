@@ -29,7 +29,9 @@ def as_utc(value: datetime, zone: str) -> datetime:
     return utc
 
 
-def person_read(person: Person, templates: int | None = None) -> PersonRead:
+def person_read(
+    person: Person, templates: int | None = None, consent: str | None = None
+) -> PersonRead:
     return PersonRead(
         id=person.id,
         full_name=person.full_name,
@@ -37,6 +39,7 @@ def person_read(person: Person, templates: int | None = None) -> PersonRead:
         unit=person.unit,
         title=person.title,
         templates=templates,
+        consent=consent,
     )
 
 

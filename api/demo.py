@@ -40,6 +40,13 @@ PEOPLE = (
     ("Võ Quốc Hùng", "Khách mời"),
 )
 INVITED = 5
+# The demo's people are made up; a real enrollment records each person's signed form.
+DEMO_CONSENT = {
+    "relation": "self",
+    "purposes": ["meetings"],
+    "method": "paper_form",
+    "reference": "demo",
+}
 STARTUP_S = 120.0
 STATUS_VI = {"present": "có mặt", "late": "đi muộn", "absent": "vắng", "not_arrived": "chưa đến"}
 STYLE = {"present": "green", "late": "yellow", "absent": "red", "not_arrived": "dim"}
@@ -145,6 +152,8 @@ def set_up_demo_room(api: httpx.Client, console: Console) -> tuple[int, str]:
         out = io.BytesIO()
         portrait.save(out, "JPEG", quality=90)
         files = {"file": ("portrait.jpg", out.getvalue(), "image/jpeg")}
+        consent = {**DEMO_CONSENT, "given_by": name}
+        _ok(api.post(f"/api/v1/people/{person['id']}/consents", json=consent))
         _ok(api.post(f"/api/v1/people/{person['id']}/photos", files=files))
         ids.append(person["id"])
         console.print(f"Đã đăng ký / enrolled: {name} ({title})")

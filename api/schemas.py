@@ -43,6 +43,8 @@ class PersonRead(PersonBrief):
     unit: str | None
     title: str | None
     templates: int | None = None  # number of face templates, where it was counted
+    # given | missing | withdrawn (attendance/consent.py), where it was looked up
+    consent: Literal["given", "missing", "withdrawn"] | None = None
 
 
 class QualityRead(BaseModel):
@@ -81,6 +83,7 @@ class TemplateRead(BaseModel):
 class TemplatesErased(BaseModel):
     person_id: int
     erased: int
+    erased_at: datetime | None = None  # when; kiosks drop them at their next sync
 
 
 class PersonMerge(BaseModel):
@@ -104,12 +107,14 @@ class PersonDeleted(BaseModel):
     person_id: int
     full_name: str
     records: PersonRecordsRead  # what was deleted with them
+    erased_at: datetime | None = None  # when their face data was erased
 
 
 class TemplateErased(BaseModel):
     person_id: int
     template_id: int
     erased: bool
+    erased_at: datetime | None = None
 
 
 class MeetingCreate(BaseModel):

@@ -137,6 +137,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "PERSON_HAS_RECORDS": 409,
     "PERSON_IN_OPEN_POLL": 409,
     "CONCURRENT_CHANGE": 409,
+    "CONSENT_WITHDRAWN": 409,
     # 413: more than the limits allow.
     "IMAGE_TOO_LARGE": 413,
     # 422: the content cannot be used.
@@ -162,6 +163,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "ROSTER_NO_NAME_COLUMN": 422,
     "ROSTER_TOO_LARGE": 422,
     "ROSTER_UNREADABLE": 422,
+    # No recorded consent for the purpose: no face template is stored (attendance/consent.py).
+    "CONSENT_REQUIRED": 422,
+    "INVALID_CONSENT": 422,
     # An image or photo that cannot be used (the enrollment quality gate's reasons too).
     "UNREADABLE_IMAGE": 422,
     "PHOTO_REJECTED": 422,

@@ -92,6 +92,10 @@ class FaceTemplate(Base):
     crop_jpeg: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     photo_name: Mapped[str | None] = mapped_column(String(255))  # the file's name, if sent
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The consent it was stored under (attendance/consent.py); None for templates from before.
+    consent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consents.id", ondelete="SET NULL"), index=True
+    )
 
     person: Mapped[Person] = relationship(back_populates="templates")
 
@@ -239,10 +243,11 @@ class BoardLink(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# The voting, review and staff tables share this metadata; imported last because they import
+# The consent, voting, review and staff tables share this metadata; imported last: they import
 # Base. Those modules import nothing but the ORM, so either can be imported first. A table
 # module that imports services (which import this module) would be a cycle: keep services
 # out of them.
+from attendance import consent_tables as _consent_tables  # noqa: E402, F401
 from attendance.review import tables as _review_tables  # noqa: E402, F401
 from attendance.staff import tables as _staff_tables  # noqa: E402, F401
 from attendance.voting import tables as _voting_tables  # noqa: E402, F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from attendance.db import forget_after_commit
@@ -120,10 +120,19 @@ def find_person_by_name(session: Session, *, full_name: str) -> Person | None:
     return session.scalars(select(Person).where(Person.full_name == name).limit(1)).first()
 
 
-def search_people(session: Session, *, query: str | None = None, limit: int = 100) -> list[Person]:
+def search_people(
+    session: Session,
+    *,
+    query: str | None = None,
+    limit: int = 100,
+    where: ColumnElement[bool] | None = None,
+) -> list[Person]:
     """Everyone whose name holds every word of `query` (diacritics optional), in Vietnamese
-    name order as the exports list them: given name first (attendance/names.py)."""
+    name order as the exports list them: given name first (attendance/names.py). `where`
+    narrows it further (attendance/consent.py: those without consent)."""
     statement = select(Person.id, Person.full_name)
+    if where is not None:
+        statement = statement.where(where)
     if query:
         for word in search_key(query).split():
             statement = statement.where(Person.search_name.contains(word, autoescape=True))
@@ -136,18 +145,19 @@ def search_people(session: Session, *, query: str | None = None, limit: int = 10
     return [people[i] for i in ids]
 
 
-def erase_templates(session: Session, *, person_id: int) -> int:
-    """Delete every face template of a person (biometric erasure); returns how many.
+def erase_templates(session: Session, *, person_id: int, consent_id: int | None = None) -> int:
+    """Delete every face template of a person (biometric erasure), or only those stored
+    under one consent (it was withdrawn); returns how many.
 
-    The face crops of review items naming them (as candidate or runner-up) go too.
+    The face crops of review items naming them (as candidate or runner-up) go too: a crop is
+    of the person, whichever consent their templates were stored under.
     """
     get_person(session, person_id=person_id)
-    keys = set(
-        session.scalars(
-            select(FaceTemplate.model_key).where(FaceTemplate.person_id == person_id).distinct()
-        )
-    )
-    result = session.execute(delete(FaceTemplate).where(FaceTemplate.person_id == person_id))
+    which = FaceTemplate.person_id == person_id
+    if consent_id is not None:
+        which = and_(which, FaceTemplate.consent_id == consent_id)
+    keys = set(session.scalars(select(FaceTemplate.model_key).where(which).distinct()))
+    result = session.execute(delete(FaceTemplate).where(which))
     for key in keys:
         bump_gallery_version(session, model_key=key)
     forget_person_reviews(session, person_id=person_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
 from attendance.meetings import lock_meeting
-from attendance.orm import Participant, Person
+from attendance.orm import Participant, Person, utcnow
 from attendance.people import erase_templates, get_person, lock_people
 from attendance.person_records import PersonRecords, describe_history, person_records
 from attendance.voting.tables import BallotRecord, Poll
@@ -32,6 +33,7 @@ class PersonDeleted:
     person_id: int
     full_name: str
     records: PersonRecords  # what went with them
+    erased_at: datetime  # when their face data was erased
 
 
 def delete_person(
@@ -59,7 +61,8 @@ def delete_person(
             code="PERSON_HAS_RECORDS",
         )
     full_name = person.full_name
-    erase_templates(session, person_id=person_id)  # gallery versions, review crops, the WAL
+    erased = erase_templates(session, person_id=person_id)  # gallery versions, review crops
+    erased_at = utcnow()
     audit.record(
         session,
         actor=actor,
@@ -71,6 +74,8 @@ def delete_person(
             "code": person.code,
             "force": force,
             "records": asdict(records),
+            "templates_erased": erased,
+            "erased_at": erased_at.isoformat(),
         },
     )
     # The database's cascades take their roster entries, events, ballots and the rest.
@@ -79,7 +84,9 @@ def delete_person(
     session.flush()
     forget_after_commit(session)
     logger.info("person %d deleted (force=%s)", person_id, force)
-    return PersonDeleted(person_id=person_id, full_name=full_name, records=records)
+    return PersonDeleted(
+        person_id=person_id, full_name=full_name, records=records, erased_at=erased_at
+    )
 
 
 def refuse_while_they_may_vote(session: Session, person: Person) -> None:

@@ -117,6 +117,21 @@ class EnrollSettings(BaseModel):
     duplicate_fpir: float = Field(0.001, gt=0, lt=1)
 
 
+class RetentionSettings(BaseModel):
+    """How long biometric leftovers are kept, and how often the server purges them
+    (attendance/retention.py; docs/consent.md)."""
+
+    # A review item's face crop (a grey-zone or unknown face) goes after this many days, or
+    # a day after its meeting ends, whichever comes first.
+    review_crop_days: int = Field(1, ge=1, le=3650)
+    # Templates that have not recognised their person for this long are listed for
+    # re-consent (GET /api/v1/people/reconsent); never deleted on their own.
+    template_unused_days: int = Field(730, ge=1, le=36500)
+    # The purge job: first run this soon after start, then every `period_seconds`.
+    period_seconds: float = Field(3600.0, ge=0.05, le=7 * 86400)
+    first_run_seconds: float = Field(10.0, ge=0, le=86400)
+
+
 class ThrottleSettings(BaseModel):
     # Failed attempts per client address and credential kind within the window; then 429.
     failures: int = Field(10, ge=1, le=100_000)
@@ -186,6 +201,7 @@ class Settings(BaseSettings):
     throttle: ThrottleSettings = ThrottleSettings()
     streams: StreamSettings = StreamSettings()
     checkin: CheckinSettings = CheckinSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

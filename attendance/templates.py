@@ -15,7 +15,7 @@ from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import DomainError, NotFound
 from attendance.gallery import Gallery
-from attendance.orm import MAX_ID, FaceTemplate, GalleryVersion
+from attendance.orm import MAX_ID, FaceTemplate, GalleryVersion, utcnow
 from attendance.template_crypto import keys_of, open_many
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def add_template(
     crop_jpeg: bytes | None = None,
     photo_name: str | None = None,
     actor: str = "system",
+    consent_id: int | None = None,
 ) -> FaceTemplate:
     """Store one face template; the audit log says who enrolled which photo (not the face)."""
     vector = np.asarray(embedding, dtype=np.float32).ravel()
@@ -87,6 +88,7 @@ def add_template(
         photo_sha256=photo_sha256,
         crop_jpeg=crop_jpeg,
         photo_name=photo_name,
+        consent_id=consent_id,
     )
     session.add(template)
     session.flush()
@@ -205,7 +207,12 @@ def erase_template(
         actor=actor,
         action="template_erased",
         subject=f"person:{person_id}",
-        detail={"template_id": template_id, "model_key": model_key},
+        detail={
+            "template_id": template_id,
+            "model_key": model_key,
+            "templates_erased": 1,
+            "erased_at": utcnow().isoformat(),
+        },
     )
     bump_gallery_version(session, model_key=model_key)
     forget_after_commit(session)  # erased means gone from the WAL and freed pages too

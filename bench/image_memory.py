@@ -134,6 +134,9 @@ def set_up(api: httpx.Client) -> tuple[int, str]:
         person = api.post("/api/v1/people", json={"full_name": f"Người {i + 1}"}).json()
         ids.append(person["id"])
         crop = small_jpeg(rgb.crop((left, 0, left + rgb.width // 6, rgb.height // 2)))
+        consent = {"given_by": person["full_name"], "relation": "self", "purposes": ["meetings"]}
+        consent["method"] = "paper_form"
+        api.post(f"/api/v1/people/{person['id']}/consents", json=consent)
         api.post(f"/api/v1/people/{person['id']}/photos", files={"file": ("p.jpg", crop)})
     now = datetime.now(UTC)
     meeting = {

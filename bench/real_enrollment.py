@@ -36,6 +36,7 @@ from open_set import threshold_at
 from room_sizes import FPIRS, simulate_rooms
 from sqlalchemy import select
 
+from attendance.consent import record_consent
 from attendance.db import make_engine, make_session_factory
 from attendance.errors import DomainError
 from attendance.gallery_cache import GalleryCache
@@ -72,7 +73,18 @@ class Database:
         what a secretary answers a refusal with (face_index, confirm_different_person)."""
         with self.factory() as session:
             if row.identity not in self.people:
-                self.people[row.identity] = create_person(session, full_name=row.identity).id
+                person_id = create_person(session, full_name=row.identity).id
+                self.people[row.identity] = person_id
+                record_consent(
+                    session,
+                    person_id=person_id,
+                    given_by=row.identity,
+                    relation="self",
+                    purposes=["meetings"],
+                    method="paper_form",
+                    reference="bench",
+                    actor="bench",
+                )
             try:
                 enroll_photo(
                     session,

@@ -111,6 +111,8 @@ def _set_up(url: str) -> tuple[str, list[tuple[int, int, int, int]]]:
         person_id = person.json()["id"]
         buffer = io.BytesIO()
         photo.crop((max(0, x - w), max(0, y - h), x + 2 * w, y + 2 * h)).save(buffer, "JPEG")
+        consent = {"given_by": name, "relation": "self", "purposes": ["meetings"]}
+        api.post(f"/api/v1/people/{person_id}/consents", json={**consent, "method": "paper_form"})
         api.post(f"/api/v1/people/{person_id}/photos", files={"file": ("p.jpg", buffer.getvalue())})
         ids.append(person_id)
     now = datetime.now(timezone.utc)

@@ -59,6 +59,8 @@ def _shoot(url: str, tmp: Path) -> None:
     for (name, title, unit, code), photo in zip(PEOPLE, portraits):
         body = {"full_name": name, "title": title, "unit": unit, "code": code}
         person_id = api.post("/api/v1/people", json=body).json()["id"]
+        consent = {"given_by": name, "relation": "self", "purposes": ["meetings"]}
+        api.post(f"/api/v1/people/{person_id}/consents", json={**consent, "method": "paper_form"})
         api.post(f"/api/v1/people/{person_id}/photos", files={"file": ("p.jpg", photo)})
         ids.append(person_id)
     meeting = {

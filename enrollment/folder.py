@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from attendance.consent import active_consent, record_consent
+from attendance.consent_tables import MEETINGS, PAPER_FORM, SELF
 from attendance.db import unit_of_work
 from attendance.errors import DomainError
 from attendance.gallery_cache import GalleryCache
@@ -36,6 +38,16 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 
 
 @dataclass(frozen=True)
+class FolderConsent:
+    """The paper forms signed by the people of a folder: recorded for each one who has no
+    consent for `purpose` yet, as given by the person themselves."""
+
+    recorded_by: str
+    reference: str
+    purpose: str = MEETINGS
+
+
+@dataclass(frozen=True)
 class PhotoResult:
     person: str
     path: Path
@@ -56,6 +68,19 @@ def find_photos(root: Path) -> list[tuple[str, Path]]:
     return pairs
 
 
+def people_without_consent(
+    sessions: sessionmaker[Session], names: list[str], *, purpose: str = MEETINGS
+) -> list[str]:
+    """The names (of a folder) with no person yet, or a person without consent for `purpose`."""
+    missing = []
+    with sessions() as session:
+        for name in sorted(set(names)):
+            person = find_person_by_name(session, full_name=name)
+            if person is None or not active_consent(session, person_id=person.id, purpose=purpose):
+                missing.append(name)
+    return missing
+
+
 def enroll_folder(
     photos: list[tuple[str, Path]],
     *,
@@ -64,8 +89,10 @@ def enroll_folder(
     gallery_cache: GalleryCache,
     settings: Settings,
     on_result: Callable[[PhotoResult], None] | None = None,
+    consent: FolderConsent | None = None,
 ) -> Iterator[PhotoResult]:
-    """Each photo in its own unit of work: one refused photo never undoes another."""
+    """Each photo in its own unit of work: one refused photo never undoes another. With
+    `consent`, a person without one gets it recorded first; without, enrollment needs theirs."""
     for name, path in photos:
         try:
             data = path.read_bytes()
@@ -73,6 +100,20 @@ def enroll_folder(
                 person = find_person_by_name(session, full_name=name) or create_person(
                     session, full_name=name
                 )
+                purpose = consent.purpose if consent is not None else MEETINGS
+                if consent is not None and not active_consent(
+                    session, person_id=person.id, purpose=purpose
+                ):
+                    record_consent(
+                        session,
+                        person_id=person.id,
+                        given_by=name,
+                        relation=SELF,
+                        purposes=[purpose],
+                        method=PAPER_FORM,
+                        reference=consent.reference,
+                        actor=consent.recorded_by,
+                    )
                 outcome = enroll_photo(
                     session,
                     pipeline=pipeline,
@@ -82,6 +123,7 @@ def enroll_folder(
                     data=data,
                     photo_name=path.name,
                     actor=FOLDER_ACTOR,
+                    purpose=purpose,
                 )
             result = PhotoResult(name, path, ok=True, created=outcome.created)
         except DomainError as exc:

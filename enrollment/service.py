@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 from sqlalchemy.orm import Session
 
+from attendance.consent import require_consent
+from attendance.consent_tables import MEETINGS
 from attendance.errors import Conflict, Invalid, PhotoRejected
 from attendance.gallery_cache import GalleryCache
 from attendance.orm import FaceTemplate
@@ -72,13 +74,16 @@ def enroll_photo(
     face_index: int | None = None,
     photo_name: str | None = None,
     actor: str = "system",
+    purpose: str = MEETINGS,
 ) -> EnrollOutcome:
     """Add one face template for a person, or raise PhotoRejected with the reason.
 
-    The face is the photo's subject, or the one at `face_index` among the faces that a
-    MULTIPLE_FACES refusal listed. A server passes its `decoder`, which bounds the decodes
-    it runs at once."""
+    Only under a consent for `purpose` (CONSENT_REQUIRED otherwise, before the photo is even
+    decoded). The face is the photo's subject, or the one at `face_index` among the faces
+    that a MULTIPLE_FACES refusal listed. A server passes its `decoder`, which bounds the
+    decodes it runs at once."""
     person = get_person(session, person_id=person_id)
+    consent = require_consent(session, person_id=person.id, purpose=purpose)
     photo_sha256 = hashlib.sha256(data).hexdigest()
     model_key = pipeline.identity.key
     existing = find_template(
@@ -120,6 +125,7 @@ def enroll_photo(
         crop_jpeg=face_crop_jpeg(image, chosen.face.box),
         photo_name=_photo_name(photo_name),
         actor=actor,
+        consent_id=consent.id,
     )
     box = decoded.to_original(chosen.face.box)
     return EnrollOutcome(template, figures, created=True, box=box, face_index=chosen.index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from sqlalchemy import func, select
@@ -22,12 +22,14 @@ from api.schemas import (
     TemplatesErased,
 )
 from api.upload import read_upload
+from attendance.consent import consent_filter, consent_statuses
+from attendance.erasure import erase_face_data, erase_one_template
 from attendance.errors import NotFound
 from attendance.orm import FaceTemplate
-from attendance.people import create_person, erase_templates, get_person, search_people
+from attendance.people import create_person, get_person, search_people
 from attendance.people_merge import merge_people
 from attendance.people_removal import delete_person
-from attendance.templates import erase_template, get_template, person_templates
+from attendance.templates import get_template, person_templates
 from enrollment.service import enroll_photo
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -38,7 +40,7 @@ def create(body: PersonCreate, session: SessionDep) -> PersonRead:
     person = create_person(
         session, full_name=body.full_name, code=body.code, unit=body.unit, title=body.title
     )
-    return person_read(person, 0)
+    return person_read(person, 0, "missing")
 
 
 @router.get("")
@@ -46,8 +48,14 @@ def search(
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    consent: Annotated[
+        Literal["given", "missing", "withdrawn"] | None,
+        Query(description="Only people whose consent is given, missing or withdrawn."),
+    ] = None,
 ) -> list[PersonRead]:
-    people = search_people(session, query=q, limit=limit)
+    where = consent_filter(consent) if consent else None
+    people = search_people(session, query=q, limit=limit, where=where)
+    statuses = consent_statuses(session, person_ids=[p.id for p in people])
     counts = dict(
         session.execute(
             select(FaceTemplate.person_id, func.count())
@@ -55,13 +63,14 @@ def search(
             .group_by(FaceTemplate.person_id)
         ).all()
     )
-    return [person_read(p, counts.get(p.id, 0)) for p in people]
+    return [person_read(p, counts.get(p.id, 0), statuses[p.id]) for p in people]
 
 
 @router.get("/{person_id}")
 def read(person_id: int, session: SessionDep) -> PersonRead:
     person = get_person(session, person_id=person_id)
-    return person_read(person, len(person.templates))
+    status = consent_statuses(session, person_ids=[person.id])[person.id]
+    return person_read(person, len(person.templates), status)
 
 
 @router.post("/{person_id}/photos", status_code=status.HTTP_201_CREATED)
@@ -74,9 +83,11 @@ def add_photo(
     file: Annotated[UploadFile | None, File()] = None,
     confirm_different_person: Annotated[bool, Form()] = False,
     face_index: Annotated[int | None, Form(ge=0, le=1000)] = None,
+    purpose: Annotated[Literal["meetings", "school_attendance"], Form()] = "meetings",
 ) -> PhotoRead:
     """Enroll the photo's subject; when a photo holds several faces equally prominent, the
-    422 MULTIPLE_FACES answer lists them (`faces`) and `face_index` enrolls one of them."""
+    422 MULTIPLE_FACES answer lists them (`faces`) and `face_index` enrolls one of them.
+    Only under a consent recorded for `purpose` (422 CONSENT_REQUIRED otherwise)."""
     get_person(session, person_id=person_id)
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
     outcome = enroll_photo(
@@ -91,6 +102,7 @@ def add_photo(
         face_index=face_index,
         photo_name=file.filename if file is not None else None,
         actor=actor,
+        purpose=purpose,
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
@@ -149,9 +161,10 @@ def erase_one(
     person_id: int, template_id: int, session: SessionDep, actor: ActorDep
 ) -> TemplateErased:
     """Erase one enrolled photo: its template and its face crop."""
-    get_person(session, person_id=person_id)
-    erase_template(session, person_id=person_id, template_id=template_id, actor=actor)
-    return TemplateErased(person_id=person_id, template_id=template_id, erased=True)
+    done = erase_one_template(session, person_id=person_id, template_id=template_id, actor=actor)
+    return TemplateErased(
+        person_id=person_id, template_id=template_id, erased=True, erased_at=done.erased_at
+    )
 
 
 def crop_url(person_id: int, template_id: int) -> str:
@@ -159,10 +172,11 @@ def crop_url(person_id: int, template_id: int) -> str:
 
 
 @router.delete("/{person_id}/templates")
-def erase(person_id: int, session: SessionDep) -> TemplatesErased:
-    return TemplatesErased(
-        person_id=person_id, erased=erase_templates(session, person_id=person_id)
-    )
+def erase(person_id: int, session: SessionDep, actor: ActorDep) -> TemplatesErased:
+    """Erase every face template of a person, their crops and review crops (logged, with
+    the time); kiosks drop them at their next sync."""
+    done = erase_face_data(session, person_id=person_id, actor=actor)
+    return TemplatesErased(person_id=person_id, erased=done.erased, erased_at=done.erased_at)
 
 
 @router.delete("/{person_id}")
@@ -180,6 +194,7 @@ def delete(
         person_id=deleted.person_id,
         full_name=deleted.full_name,
         records=PersonRecordsRead.model_validate(deleted.records),
+        erased_at=deleted.erased_at,
     )
 
 

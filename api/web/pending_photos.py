@@ -55,6 +55,13 @@ class PendingPhotos:
         with self._lock:
             self._photos.pop(token, None)
 
-    def _expire(self, now: float) -> None:
-        for token in [t for t, p in self._photos.items() if p.expires <= now]:
+    def expire(self) -> int:
+        """Drop the photos past their time (the retention job calls it); how many went."""
+        with self._lock:
+            return self._expire(time.monotonic())
+
+    def _expire(self, now: float) -> int:
+        expired = [t for t, p in self._photos.items() if p.expires <= now]
+        for token in expired:
             del self._photos[token]
+        return len(expired)

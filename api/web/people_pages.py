@@ -16,17 +16,25 @@ from api.web.face_choice import FaceChoice, face_choice
 from api.web.forms import PersonForm, PersonFormDep, Text
 from api.web.render import render
 from api.web.texts import TEXTS, t_both
+from attendance.consent import (
+    MISSING,
+    consent_filter,
+    consent_statuses,
+    list_consents,
+)
+from attendance.erasure import erase_face_data, erase_one_template
 from attendance.errors import DomainError, Invalid
 from attendance.people import (
     create_person,
-    erase_templates,
     get_person,
     search_people,
     template_counts,
     update_person,
 )
+from attendance.reconsent import unused_templates
+from attendance.settings import Settings
 from attendance.staff.sessions import Staff
-from attendance.templates import QualityFigures, erase_template, person_templates
+from attendance.templates import QualityFigures, person_templates
 from enrollment.service import enroll_photo
 from models.images import ImageRejected
 
@@ -54,14 +62,25 @@ class Verdict:
 def people_page(
     request: Request,
     session: SessionDep,
+    services: ServicesDep,
     staff: StaffDep,
     q: Annotated[str, Query(max_length=200)] = "",
+    consent: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    return _list(request, session, staff, q, PersonForm())
+    """Everyone, those without consent flagged (`consent=missing`: only them), and the
+    people whose templates have long gone unused, to ask for consent again."""
+    only = consent if consent == MISSING else ""
+    return _list(request, session, staff, q, PersonForm(), only=only, settings=services.settings)
 
 
 @router.post("/people")
-def create(request: Request, session: SessionDep, staff: StaffDep, form: PersonFormDep) -> Response:
+def create(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: StaffDep,
+    form: PersonFormDep,
+) -> Response:
     try:
         person = create_person(
             session,
@@ -72,7 +91,7 @@ def create(request: Request, session: SessionDep, staff: StaffDep, form: PersonF
         )
     except DomainError as exc:
         session.rollback()
-        return _list(request, session, staff, "", form, exc)
+        return _list(request, session, staff, "", form, exc, settings=services.settings)
     return RedirectResponse(f"/people/{person.id}?ok=created", status_code=303)
 
 
@@ -83,8 +102,13 @@ def _list(
     q: str,
     form: PersonForm,
     error: DomainError | None = None,
+    *,
+    settings: Settings,
+    only: str = "",
 ) -> Response:
-    people = search_people(session, query=q or None, limit=200)
+    where = consent_filter(only) if only else None
+    people = search_people(session, query=q or None, limit=200, where=where)
+    days = settings.retention.template_unused_days
     return render(
         request,
         "people.html",
@@ -94,6 +118,10 @@ def _list(
         q=q,
         people=people,
         counts=template_counts(session, person_ids=[p.id for p in people]),
+        consents=consent_statuses(session, person_ids=[p.id for p in people]),
+        only=only,
+        reconsent=unused_templates(session, unused_days=days),
+        unused_days=days,
         form=form,
     )
 
@@ -203,13 +231,13 @@ def after_photo(person_id: int, staff: StaffDep) -> Response:
 
 @router.post("/people/{person_id}/photos/{template_id}/delete")
 def erase_photo(person_id: int, template_id: int, session: SessionDep, staff: StaffDep) -> Response:
-    erase_template(session, person_id=person_id, template_id=template_id, actor=staff.actor)
+    erase_one_template(session, person_id=person_id, template_id=template_id, actor=staff.actor)
     return RedirectResponse(f"/people/{person_id}?ok=photo_erased", status_code=303)
 
 
 @router.post("/people/{person_id}/erase")
 def erase(person_id: int, session: SessionDep, staff: StaffDep) -> Response:
-    erase_templates(session, person_id=person_id)
+    erase_face_data(session, person_id=person_id, actor=staff.actor)
     return RedirectResponse(f"/people/{person_id}?ok=erased", status_code=303)
 
 
@@ -225,6 +253,7 @@ def _person(
     error: DomainError | None = None,
 ) -> Response:
     person = get_person(session, person_id=person_id)
+    consents = list_consents(session, person_id=person_id)
     return render(
         request,
         "person.html",
@@ -236,4 +265,6 @@ def _person(
         templates=person_templates(session, person_id=person_id, with_crops=True),
         form=form,
         verdict=verdict,
+        consents=consents,
+        active_consent=next((c for c in consents if c.withdrawn_at is None), None),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.audit_texts import AUDIT_TEXTS
+from api.web.consent_texts import CONSENT_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
@@ -220,6 +221,7 @@ TEXTS.update(POLL_TEXTS)
 TEXTS.update(PEOPLE_TEXTS)
 TEXTS.update(ROSTER_TEXTS)
 TEXTS.update(PHOTO_TEXTS)
+TEXTS.update(CONSENT_TEXTS)
 TEXTS.update(AUDIT_TEXTS)
 
 

@@ -64,6 +64,20 @@ def purge_stale_reviews(
     )
 
 
+def purge_old_review_crops(
+    session: Session, *, older_than: timedelta, now: datetime | None = None
+) -> int:
+    """Expire pending items taken over `older_than` ago, whatever their meeting: a crop is
+    never kept longer than the retention period (ATTEND_RETENTION__REVIEW_CROP_DAYS)."""
+    cutoff = (now or utcnow()) - older_than
+    return _close(
+        session,
+        [ReviewItem.created_at < cutoff],
+        status=EXPIRED,
+        note="Hết hạn lưu giữ ảnh khuôn mặt. Expired: kept for the retention period.",
+    )
+
+
 def _close(
     session: Session, conditions: list[ColumnElement[bool]], *, status: str, note: str
 ) -> int:

@@ -78,13 +78,36 @@ def count_rows(db_path: Path) -> dict[str, int]:
         return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-def create_people(client: TestClient, names: tuple[str, ...] | list[str] = NAMES) -> list[int]:
+def create_people(
+    client: TestClient, names: tuple[str, ...] | list[str] = NAMES, *, consent: bool = True
+) -> list[int]:
+    """New people, each with their own consent to be enrolled (unless `consent=False`)."""
     ids = []
     for name in names:
         response = client.post("/api/v1/people", json={"full_name": name})
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
+        if consent:
+            give_consent(client, ids[-1], given_by=name)
     return ids
+
+
+def give_consent(
+    client: TestClient, person_id: int, *, given_by: str = "Người được đăng ký", **fields: Any
+) -> dict[str, Any]:
+    """Record the person's own consent (a paper form) to be enrolled for meetings."""
+    body = {
+        "given_by": given_by,
+        "relation": "self",
+        "purposes": ["meetings"],
+        "method": "paper_form",
+        "reference": f"PF-{person_id}",
+        **fields,
+    }
+    response = client.post(f"/api/v1/people/{person_id}/consents", json=body)
+    assert response.status_code == 201, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 def enroll(client: TestClient, person_id: int, data: bytes, **form: str) -> httpx.Response:

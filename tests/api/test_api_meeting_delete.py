@@ -17,7 +17,7 @@ from attendance.review.service import record_review
 
 # People, their faces and the accounts are not the meeting's; the audit log outlives it.
 NOT_THE_MEETINGS = {"people", "face_templates", "gallery_versions", "api_tokens", "audit_log"}
-NOT_THE_MEETINGS |= {"staff_sessions", "alembic_version"}
+NOT_THE_MEETINGS |= {"staff_sessions", "alembic_version", "consents"}
 
 
 def table_counts(db_path: Path) -> dict[str, int]:

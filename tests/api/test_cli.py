@@ -10,6 +10,7 @@ from api_support import NAMES, T1_PATH
 from typer.testing import CliRunner
 
 from api.cli import app
+from attendance.db import make_engine
 from attendance.settings import get_settings
 
 
@@ -36,7 +37,8 @@ def test_enroll_folder_accepts_good_photos_and_explains_the_rest(
     (photos / NAMES[4] / "group.jpg").write_bytes(T1_PATH.read_bytes())
 
     runner = CliRunner()
-    result = runner.invoke(app, ["enroll", str(photos)], env={"COLUMNS": "200"})
+    consent = ["--consent-recorded-by", "Chị Thu", "--consent-reference", "PĐY-2026/01"]
+    result = runner.invoke(app, ["enroll", str(photos), *consent], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Accepted 3/5 photos of 5 people" in result.output
     assert "UNREADABLE_IMAGE" in result.output and "MULTIPLE_FACES" in result.output
@@ -44,7 +46,10 @@ def test_enroll_folder_accepts_good_photos_and_explains_the_rest(
     assert "face_index" not in result.output
     assert "bấm" in result.output and "click" in result.output
 
+    # Those whose photos were all refused were not created, nor their consent recorded.
     again = runner.invoke(app, ["enroll", str(photos)], env={"COLUMNS": "200"})
+    assert again.exit_code == 2 and "Phạm Minh Dũng, Đặng Thị Giang" in again.output
+    again = runner.invoke(app, ["enroll", str(photos), *consent], env={"COLUMNS": "200"})
     assert "Accepted 3/5 photos of 5 people" in again.output  # idempotent, no duplicates
 
     found = runner.invoke(app, ["identify", str(T1_PATH)])
@@ -53,6 +58,44 @@ def test_enroll_folder_accepts_good_photos_and_explains_the_rest(
     assert len(faces) == 6
     matched = sorted(f["person"]["full_name"] for f in faces if f["decision"] == "match")
     assert matched == sorted(NAMES[:3])
+
+
+def test_enroll_without_consent_refuses_and_stores_nothing(
+    cli_env: Path, face_photos: list[bytes]
+) -> None:
+    photos = cli_env / "photos"
+    for name, photo in zip(NAMES[:2], face_photos[:2]):
+        (photos / name).mkdir(parents=True)
+        (photos / name / "1.jpg").write_bytes(photo)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["enroll", str(photos)], env={"COLUMNS": "200"})
+    assert refused.exit_code == 2, refused.output
+    assert "--consent-recorded-by" in refused.output and NAMES[0] in refused.output
+    half = ["--consent-recorded-by", "Chị Thu"]
+    assert runner.invoke(app, ["enroll", str(photos), *half]).exit_code == 2
+    engine = make_engine(get_settings().db_url)
+    with engine.connect() as db:
+        people = db.exec_driver_sql("SELECT count(*) FROM people").scalar()
+        templates = db.exec_driver_sql("SELECT count(*) FROM face_templates").scalar()
+    engine.dispose()
+    assert (people, templates) == (0, 0)
+
+    consent = [*half, "--consent-reference", "PĐY-7", "--consent-purpose", "school_attendance"]
+    done = runner.invoke(app, ["enroll", str(photos), *consent], env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    engine = make_engine(get_settings().db_url)
+    with engine.connect() as db:
+        rows = db.exec_driver_sql(
+            "SELECT given_by, relation, purposes, method, reference, recorded_by FROM consents"
+        ).all()
+        linked = db.exec_driver_sql(
+            "SELECT count(*) FROM face_templates WHERE consent_id IS NOT NULL"
+        ).scalar()
+    engine.dispose()
+    assert sorted(rows) == sorted(
+        (n, "self", '["school_attendance"]', "paper_form", "PĐY-7", "Chị Thu") for n in NAMES[:2]
+    )
+    assert linked == 2
 
 
 def test_identify_unreadable_file_exits_with_a_message(cli_env: Path) -> None:

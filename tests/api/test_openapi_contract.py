@@ -120,6 +120,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         new_poll(client, room, open_it=False)
         kiosk = client.post("/api/v1/kiosk-tokens", json={"name": "Cửa A", "room": "P.101"})
         template_id = stored_template(db_path, people[1])
+        consents = client.get(f"/api/v1/people/{people[1]}/consents").json()
         ids = {
             "meeting_id": meeting_id,
             "person_id": people[1],
@@ -128,6 +129,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "grantor_id": people[4],
             "token_id": kiosk.json()["id"],
             "template_id": template_id,
+            "consent_id": consents[0]["id"],
         }
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()

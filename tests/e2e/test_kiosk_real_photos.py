@@ -180,6 +180,9 @@ def test_kiosk_checks_in_exactly_the_invited_people_from_real_photos(
             full_name = name.replace("_", " ")
             person = ok(api.post("/api/v1/people", json={"full_name": full_name}), 201)
             files = {"file": ("portrait.jpg", encode(portrait), "image/jpeg")}
+            consent = {"given_by": full_name, "relation": "self", "purposes": ["meetings"]}
+            consent["method"] = "paper_form"
+            ok(api.post(f"/api/v1/people/{person['id']}/consents", json=consent), 201)
             ok(api.post(f"/api/v1/people/{person['id']}/photos", files=files), 201)
             ids[name] = person["id"]
         kiosk_token = ok(

@@ -39,6 +39,8 @@ def test_a_secretary_clicks_the_face_then_deletes_one_photo(
         base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
     )
     person = api.post("/api/v1/people", json={"full_name": "Phạm Minh Dũng"}).json()
+    consent = {"given_by": "Phạm Minh Dũng", "relation": "self", "purposes": ["meetings"]}
+    api.post(f"/api/v1/people/{person['id']}/consents", json={**consent, "method": "paper_form"})
     listed = api.post(f"/api/v1/people/{person['id']}/photos", files={"file": T1.read_bytes()})
     assert listed.status_code == 422 and listed.json()["reason"] == "MULTIPLE_FACES"
     boxes = [f["box"] for f in listed.json()["faces"]]

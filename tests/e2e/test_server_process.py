@@ -67,6 +67,9 @@ def enroll_t1_people(api: httpx.Client, t1: Image.Image) -> list[int]:
         person = ok(api.post("/api/v1/people", json={"full_name": name}), 201)
         portrait = t1.crop((max(0, x - w), max(0, y - h), x + 2 * w, y + 2 * h))
         files = {"file": ("portrait.jpg", jpeg(portrait), "image/jpeg")}
+        consent = {"given_by": name, "relation": "self", "purposes": ["meetings"]}
+        consent["method"] = "paper_form"
+        ok(api.post(f"/api/v1/people/{person['id']}/consents", json=consent), 201)
         ok(api.post(f"/api/v1/people/{person['id']}/photos", files=files), 201)
         ids.append(person["id"])
     return ids

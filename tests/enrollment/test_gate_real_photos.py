@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
+from attendance.consent import record_consent
 from attendance.db import make_engine, make_session_factory
 from attendance.errors import PhotoRejected
 from attendance.gallery_cache import GalleryCache
@@ -58,6 +59,15 @@ class Enroller:
     def __call__(self, name: str, path: Path, face_index: int | None = None) -> EnrollOutcome:
         if name not in self.people:
             self.people[name] = create_person(self.session, full_name=name).id
+            record_consent(
+                self.session,
+                person_id=self.people[name],
+                given_by=name,
+                relation="self",
+                purposes=["meetings"],
+                method="paper_form",
+                actor="test",
+            )
         return enroll_photo(
             self.session,
             pipeline=self.pipeline,

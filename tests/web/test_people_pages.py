@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 from PIL import Image
-from web_support import ORIGIN, post, text_of
+from web_support import ORIGIN, give_consent, post, text_of
 
 
 def _create(client: TestClient, name: str, **fields: str) -> int:
@@ -54,6 +54,7 @@ def test_a_photo_gets_its_verdict_accepted_then_refused(
     client: TestClient, portraits: list[bytes]
 ) -> None:
     person_id = _create(client, "Nguyễn Văn An")
+    give_consent(client, person_id)
     url = f"/people/{person_id}/photos"
     headers = {"Origin": ORIGIN}
     accepted = client.post(url, files={"file": ("an.jpg", portraits[0])}, headers=headers)
@@ -72,6 +73,7 @@ def test_a_photo_gets_its_verdict_accepted_then_refused(
 
 def test_erasing_face_data_removes_every_photo(client: TestClient, portraits: list[bytes]) -> None:
     person_id = _create(client, "Võ Quốc Hùng")
+    give_consent(client, person_id)
     files = {"file": ("h.jpg", portraits[5])}
     client.post(f"/people/{person_id}/photos", files=files, headers={"Origin": ORIGIN})
     assert post(client, f"/people/{person_id}/erase", {}).status_code == 303

@@ -14,6 +14,7 @@ from web_support import (
     ADMIN_TOKEN,
     create_meeting,
     followed,
+    give_consent,
     post,
     sign_in,
     text_of,
@@ -42,6 +43,7 @@ def test_a_face_just_under_the_threshold_is_queued_then_confirmed(
     sign_in(client)
     person = client.post("/api/v1/people", json={"full_name": "Nguyễn Văn An"}, headers=BEARER)
     person_id = person.json()["id"]
+    give_consent(client, person_id)
     enrolled = client.post(
         f"/api/v1/people/{person_id}/photos",
         files={"file": ("a.jpg", portraits[0])},
@@ -150,6 +152,7 @@ def test_the_review_page_shows_the_candidates_enrolled_face_beside_the_face_seen
     person = client.post(
         "/api/v1/people", json={"full_name": "Nguyễn Văn An"}, headers=BEARER
     ).json()["id"]
+    give_consent(client, person)
     enrolled = client.post(
         f"/api/v1/people/{person}/photos", files={"file": ("an.jpg", portraits[0])}, headers=BEARER
     )

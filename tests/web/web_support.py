@@ -29,6 +29,22 @@ def post(client: TestClient, url: str, data: dict[str, str], **kw: object) -> ht
     return client.post(url, data=data, headers={"Origin": ORIGIN}, follow_redirects=False, **kw)  # type: ignore[arg-type]
 
 
+def give_consent(client: TestClient, person_id: int, **fields: str) -> httpx.Response:
+    """The consent form on the person's page: their own, on a paper form, for meetings."""
+    form = {
+        "given_by": "Người được đăng ký",
+        "relation_kind": "self",
+        "purposes": "meetings",
+        "method": "paper_form",
+        "reference": f"PF-{person_id}",
+        "agreed": "true",
+        **fields,
+    }
+    response = post(client, f"/people/{person_id}/consents", form)
+    assert response.status_code == 303, text_of(response.text)
+    return response
+
+
 def create_meeting(client: TestClient, title: str = "Họp giao ban tuần", **fields: str) -> int:
     form = {
         "title": title,
