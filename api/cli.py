@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.cli_admin import db_app, kiosk_token_app, models_app
+from api.cli_admin import admin_app, db_app, kiosk_token_app, models_app
 from api.cli_support import (
     console,
     database_in_use,
@@ -34,6 +34,7 @@ app = typer.Typer(
 app.add_typer(models_app, name="models")
 app.add_typer(db_app, name="db")
 app.add_typer(kiosk_token_app, name="kiosk-token")
+app.add_typer(admin_app, name="admin")
 
 
 @app.command()
