@@ -65,7 +65,8 @@ def index(
     account_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[PersonalTokenRead]:
     """The caller's own tokens; an admin may name another account."""
-    if account_id is not None and account_id != token.account_id:
+    scope = _owner_scope(token)  # refuses a kiosk token
+    if scope is not None and account_id is not None and account_id != scope:
         require_admin(token)
     owner = account_id or token.account_id
     if owner is None:

@@ -142,7 +142,7 @@ def revoke_my_token(
     revoke_personal_token(
         session, token_id=token_id, actor=staff.actor, account_id=staff.account_id
     )
-    return RedirectResponse(f"/account?ok=revoked{lang_param(request)}", status_code=303)
+    return RedirectResponse(f"/account?ok=token_revoked{lang_param(request)}", status_code=303)
 
 
 def _accounts(

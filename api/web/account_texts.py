@@ -59,7 +59,7 @@ ACCOUNT_TEXTS: dict[str, tuple[str, str]] = {
     "my_tokens_none": ("Chưa có mã nào.", "No tokens."),
     "token_name": ("Tên mã", "Name"),
     "created": ("Tạo lúc", "Created"),
-    "revoke": ("Thu hồi", "Revoke"),
+    "revoke_token": ("Thu hồi", "Revoke"),
     "no_account_session": (
         "Bạn đang đăng nhập bằng mã quản trị, không phải một tài khoản.",
         "You signed in with the admin token, not as an account.",
@@ -68,5 +68,5 @@ ACCOUNT_TEXTS: dict[str, tuple[str, str]] = {
         "Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.",
         "Password changed; your other sign-ins have ended.",
     ),
-    "ok_revoked": ("Đã thu hồi.", "Revoked."),
+    "ok_token_revoked": ("Đã thu hồi mã.", "The token was revoked."),
 }

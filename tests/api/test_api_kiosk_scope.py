@@ -72,6 +72,7 @@ def test_a_kiosk_token_reaches_its_gallery_and_check_ins_only(client: TestClient
         "grantor_id": ids[1],
         "token_id": token_id,
         "template_id": 1,
+        "account_id": 1,
         "action": "close",
     }
     answered = set()
