@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -261,7 +260,3 @@ def _display_name(value: str) -> str:
             code="TOO_LONG",
         )
     return shown
-
-
-def password_changed_since(account: StaffAccount, when: datetime) -> bool:
-    return account.password_changed_at > when

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.errors import Forbidden, Unauthorized
 from attendance.orm import ApiToken, utcnow
+from attendance.staff.accounts import account_label
 from attendance.staff.tables import StaffAccount, StaffSession
 from attendance.text import clean_text
 from attendance.tokens import ACCOUNT_ROLES, authenticate
@@ -163,11 +164,10 @@ def _staff(token: ApiToken, label: str | None, session_id: int) -> Staff:
 
 
 def _account_staff(account: StaffAccount, session_id: int) -> Staff:
-    actor = f"{account.display_name} ({account.username})"[:100]
     return Staff(
         token_id=None,
         role=account.role,
-        actor=actor,
+        actor=account_label(account),
         session_id=session_id,
         account_id=account.id,
     )
