@@ -14,6 +14,14 @@ ACCOUNT_TEXTS: dict[str, tuple[str, str]] = {
         "when the server first started (or ATTEND_ADMIN_TOKEN). Then create accounts with "
         "attendance admin create.",
     ),
+    "sign_in_no_accounts": (
+        "Chưa có tài khoản nào: hãy đăng nhập bằng mã quản trị được in ra khi máy chủ khởi "
+        "động lần đầu (hoặc ATTEND_ADMIN_TOKEN), rồi tạo tài khoản quản trị đầu tiên bằng lệnh "
+        "attendance admin create TÊN trên máy chủ.",
+        "There are no accounts yet: sign in with the admin token printed when the server first "
+        "started (or ATTEND_ADMIN_TOKEN), then create the first admin with attendance admin "
+        "create USERNAME on the server.",
+    ),
     "nav_accounts": ("Tài khoản", "Accounts"),
     "accounts_title": ("Tài khoản nhân viên", "Staff accounts"),
     "accounts_none": (

@@ -14,6 +14,7 @@ from api.web.errors import without_secrets
 from api.web.forms import Text
 from api.web.render import render
 from attendance.errors import DomainError, TooManyAttempts
+from attendance.staff.accounts import any_accounts
 from attendance.staff.sessions import sign_in, sign_in_account, sign_out
 from attendance.throttle import SIGN_IN
 
@@ -33,9 +34,18 @@ def home() -> RedirectResponse:
 
 
 @router.get("/signin")
-def signin_page(request: Request) -> Response:
+def signin_page(request: Request, session: SessionDep) -> Response:
     target = _safe_next(request.query_params.get("next", "/meetings"))
-    return render(request, "signin.html", staff=None, next=target, label="", username="")
+    return render(
+        request,
+        "signin.html",
+        staff=None,
+        next=target,
+        label="",
+        username="",
+        # Before the first account the admin token is the only way in: it comes first.
+        has_accounts=any_accounts(session),
+    )
 
 
 @router.post("/signin")
@@ -73,6 +83,7 @@ def signin(
             label=label,
             username=username[:64],
             by_token=by_token,
+            has_accounts=any_accounts(session),
         )
         if isinstance(exc, TooManyAttempts):
             page.headers["Retry-After"] = str(exc.retry_after)

@@ -93,6 +93,10 @@ def list_accounts(session: Session) -> list[StaffAccount]:
     return list(session.scalars(select(StaffAccount).order_by(StaffAccount.username)))
 
 
+def any_accounts(session: Session) -> bool:
+    return session.scalar(select(StaffAccount.id).limit(1)) is not None
+
+
 def get_account(session: Session, *, account_id: int) -> StaffAccount:
     account = session.get(StaffAccount, account_id) if 0 < account_id <= MAX_ID else None
     if account is None:

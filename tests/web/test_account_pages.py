@@ -25,7 +25,14 @@ def sign_in_as(client: TestClient, username: str, password: str = PASSWORD) -> h
     )
 
 
+def test_before_the_first_account_the_admin_token_comes_first(anonymous: TestClient) -> None:
+    page = anonymous.get("/signin")
+    assert 'name="token"' in page.text and 'name="password"' not in page.text
+    assert "attendance admin create" in page.text
+
+
 def test_the_sign_in_page_asks_for_username_and_password_first(anonymous: TestClient) -> None:
+    make_account(anonymous, "thu.nt")
     page = anonymous.get("/signin")
     assert 'name="username"' in page.text and 'name="password"' in page.text
     assert page.text.index('name="username"') < page.text.index('name="token"')
