@@ -58,7 +58,7 @@ def test_an_account_signs_in_and_reaches_pages_and_the_api(anonymous: TestClient
 def test_a_wrong_password_is_refused_and_audited_without_the_password(
     anonymous: TestClient,
 ) -> None:
-    make_account(anonymous, "thu.nt")
+    make_account(anonymous, "thu.nt", role="admin")
     response = sign_in_as(anonymous, "thu.nt", "sai mật khẩu rồi")
     assert response.status_code == 401
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in text_of(response.text)
@@ -67,6 +67,10 @@ def test_a_wrong_password_is_refused_and_audited_without_the_password(
     log = anonymous.get("/api/v1/audit", params={"action": "sign_in_failed"}, headers=BEARER)
     items = log.json()["items"]
     assert len(items) == 1 and "thu.nt" in str(items[0]) and "sai mật khẩu" not in str(items)
+    sign_in_as(anonymous, "thu.nt")
+    page = text_of(anonymous.get("/audit").text)
+    assert "Đăng nhập không thành công" in page and "sai mật khẩu" not in page
+    assert "Signed in" in text_of(anonymous.get("/audit?lang=en").text)
 
 
 def test_a_disabled_account_is_signed_out_and_cannot_sign_in(anonymous: TestClient) -> None:
