@@ -25,22 +25,21 @@ def check_password(
 ) -> StaffAccount:
     """The enabled account behind this username and password. Refused (429) while this
     address has failed with too many different pairs, or this username with too many wrong
-    passwords from anywhere; a wrong pair counts against both; every refusal is audited."""
+    passwords from anywhere; a wrong pair counts against both and is audited, as is a right
+    password for a disabled account."""
     client = client_address(request)
+    # Refused unread while throttled: a flood of these writes nothing (the lock is logged).
+    services.throttle.check(client=client, kind=SIGN_IN)
+    known = find_account(session, username=username)
+    changed = known.password_changed_at if known is not None else None
+    services.account_locks.check(username, password_changed_at=changed)
     try:
-        services.throttle.check(client=client, kind=SIGN_IN)
-        known = find_account(session, username=username)
-        changed = known.password_changed_at if known is not None else None
-        services.account_locks.check(username, password_changed_at=changed)
-        try:
-            account = verify_credentials(session, username=username, password=password)
-        except Unauthorized:
-            services.throttle.failed(
-                client=client, kind=SIGN_IN, credential=f"{username.strip().lower()}\n{password}"
-            )
-            services.account_locks.failed(username)
-            raise
+        account = verify_credentials(session, username=username, password=password)
     except DomainError as exc:
+        if isinstance(exc, Unauthorized):  # a wrong pair; a disabled account is no guess
+            pair = f"{username.strip().lower()}\n{password}"
+            services.throttle.failed(client=client, kind=SIGN_IN, credential=pair)
+            services.account_locks.failed(username)
         _audit_failure(services, username=username, address=client, reason=exc.code)
         raise
     services.account_locks.succeeded(username)
