@@ -21,6 +21,7 @@ from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
 from api.openapi import DocumentedAPI
 from api.routes import (
+    accounts,
     audit,
     checkins,
     consents,
@@ -30,10 +31,12 @@ from api.routes import (
     people,
     polls,
     presence,
+    tokens,
     voting,
 )
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
+    account_pages,
     audit_pages,
     auth_pages,
     board_pages,
@@ -56,6 +59,7 @@ from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
 from attendance.scheduler import Job, Scheduler
 from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
+from attendance.staff.lockout import AccountLocks
 from attendance.template_crypto import TemplateKeys
 from attendance.throttle import StreamSlots, Throttle
 from attendance.tokens import ensure_admin_token
@@ -95,6 +99,13 @@ def create_app(
                 clock=clock,
             ),
             streams=StreamSlots(per_key=config.streams.per_key, total=config.streams.total),
+            account_locks=AccountLocks(
+                failures=config.throttle.account_failures,
+                window_seconds=config.throttle.account_window_seconds,
+                lock_seconds=config.throttle.account_lock_seconds,
+                max_lock_seconds=config.throttle.account_max_lock_seconds,
+                clock=clock,
+            ),
         )
         _warn_weak_admin_token(config)
         with unit_of_work(services.sessions) as session:
@@ -171,7 +182,11 @@ def create_app(
     v1.include_router(polls.router, dependencies=admin_only)
     v1.include_router(presence.router, dependencies=admin_only)
     v1.include_router(audit.router, dependencies=admin_only)
+    v1.include_router(accounts.router, dependencies=admin_only)
+    v1.include_router(tokens.router)  # the caller's own tokens (an admin's: any account's)
     app.include_router(v1)
+    # A personal token is made with the account's password (HTTP Basic), not with a token.
+    app.include_router(tokens.basic, prefix="/api/v1")
     # Delegates vote with their personal pass, not an API token: these routes check either.
     # Kiosk tokens are refused: a kiosk's photo is no proof of presence for voting.
     voters = [Depends(require_voting_caller)]
@@ -181,6 +196,7 @@ def create_app(
     # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
     web = (
         auth_pages,
+        account_pages,
         meeting_pages,
         participant_pages,
         audit_pages,

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.cli_admin import db_app, kiosk_token_app, models_app
+from api.cli_admin import admin_app, db_app, kiosk_token_app, models_app
 from api.cli_audit import audit_app
 from api.cli_consent import Purpose, folder_consent
 from api.cli_keys import keys_app
@@ -39,6 +39,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(kiosk_token_app, name="kiosk-token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(admin_app, name="admin")
 
 
 @app.command()

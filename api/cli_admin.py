@@ -1,7 +1,8 @@
-"""Administration commands: model packs, the database schema, kiosk tokens."""
+"""Administration commands: model packs, the database schema, kiosk tokens, staff accounts."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,11 @@ from attendance.settings import get_settings
 models_app = typer.Typer(help="Model packs: list and verify.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 kiosk_token_app = typer.Typer(help="Kiosk tokens: create, list, revoke.", no_args_is_help=True)
+admin_app = typer.Typer(
+    help="Staff accounts: create the first admin, list, reset a password.", no_args_is_help=True
+)
+# Who the audit log names for what is done here: whoever has the server's machine.
+CLI_ACTOR = "command line"
 
 
 @models_app.command("list")
@@ -134,5 +140,98 @@ def kiosk_token_revoke(token_id: Annotated[int, typer.Argument()]) -> None:
         with unit_of_work(services.sessions) as session:
             row = revoke_token(session, token_id=token_id)
             console.print(f"Đã thu hồi / revoked: #{row.id} {row.name!r}")
+    except DomainError as exc:
+        raise domain_refusal(exc, services.settings) from exc
+
+
+def _read_password(password_file: Path | None) -> str:
+    """From the file's first line, or typed twice (never echoed, never an argument)."""
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise typer.BadParameter(f"{password_file}: {exc.strerror}") from exc
+        return lines[0] if lines else ""
+    password: str = typer.prompt("Mật khẩu / Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@admin_app.command("create")
+def admin_create(
+    username: Annotated[str, typer.Argument(help="3-64 of a-z, 0-9, '.', '_', '-'.")],
+    display_name: Annotated[str, typer.Option(help="The name pages and the log show.")] = "",
+    role: Annotated[str, typer.Option(help="admin, secretary, teacher or viewer.")] = "admin",
+    password_file: Annotated[
+        Path | None, typer.Option(help="Read the password from this file's first line.")
+    ] = None,
+) -> None:
+    """Create a staff account (the first admin); asks for the password twice."""
+    from attendance.db import unit_of_work
+    from attendance.errors import DomainError
+    from attendance.staff.accounts import create_account
+
+    password = _read_password(password_file)
+    services = local_services()
+    try:
+        with unit_of_work(services.sessions) as session:
+            account = create_account(
+                session,
+                username=username,
+                display_name=display_name,
+                role=role,
+                password=password,
+                actor=CLI_ACTOR,
+            )
+            console.print(
+                f"Đã tạo tài khoản / account created: #{account.id} {account.username!r} "
+                f"({account.role})"
+            )
+    except DomainError as exc:
+        raise domain_refusal(exc, services.settings) from exc
+
+
+@admin_app.command("list")
+def admin_list() -> None:
+    """Every staff account: id, username, name, role, disabled or not."""
+    from attendance.staff.accounts import list_accounts
+
+    services = local_services(create=False)
+    table = Table()
+    for column in ("id", "username", "display name", "role", "disabled"):
+        table.add_column(column)
+    with services.sessions() as session:
+        for account in list_accounts(session):
+            off = account.disabled_at.isoformat(timespec="seconds") if account.disabled_at else ""
+            table.add_row(
+                str(account.id), account.username, account.display_name, account.role, off
+            )
+    console.print(table)
+
+
+@admin_app.command("reset-password")
+def admin_reset_password(
+    username: Annotated[str, typer.Argument()],
+    password_file: Annotated[
+        Path | None, typer.Option(help="Read the password from this file's first line.")
+    ] = None,
+) -> None:
+    """Set a new password (a locked-out admin's way back): ends the account's sessions and
+    lifts a lock from wrong passwords."""
+    from attendance.db import unit_of_work
+    from attendance.errors import DomainError, NotFound
+    from attendance.staff.accounts import find_account, update_account
+
+    password = _read_password(password_file)
+    services = local_services(create=False)
+    try:
+        with unit_of_work(services.sessions) as session:
+            account = find_account(session, username=username)
+            if account is None:
+                raise NotFound(f"Không có tài khoản {username!r}. No account named {username!r}.")
+            update_account(session, account_id=account.id, actor=CLI_ACTOR, password=password)
+            console.print(
+                f"Đã đặt mật khẩu mới / password set: {account.username!r}; "
+                "các phiên đăng nhập đã kết thúc / its sessions have ended."
+            )
     except DomainError as exc:
         raise domain_refusal(exc, services.settings) from exc

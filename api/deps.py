@@ -92,6 +92,11 @@ def _cookie_token(request: Request, session: Session, key: str) -> ApiToken:
     require_same_origin(request)
     staff = staff_for(session, key=key)
     request.state.actor = staff.actor
+    if staff.token_id is None:
+        # A staff account's session: a stand-in token (never stored) with the account's
+        # current role, for the checks that read a token's role until every route asks
+        # the permission table about the signed-in account itself.
+        return ApiToken(name=staff.actor, role=staff.role, account_id=staff.account_id)
     token = session.get(ApiToken, staff.token_id)
     assert token is not None  # the session's foreign key holds it
     return token

@@ -14,6 +14,7 @@ from api.web.pending_photos import PendingPhotos
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
 from attendance.settings import Settings
+from attendance.staff.lockout import AccountLocks
 from attendance.throttle import StreamSlots, Throttle
 from attendance.voting.master_key import MasterKey
 from models.images import ImageDecoder
@@ -34,6 +35,8 @@ class Services:
     # Held here, not in module globals: each app (and each test's) counts on its own.
     throttle: Throttle = field(default_factory=Throttle)
     streams: StreamSlots = field(default_factory=StreamSlots)
+    # Wrong passwords per username, from any address (in memory: one server process).
+    account_locks: AccountLocks = field(default_factory=AccountLocks)
     # Photos with several faces, while a secretary clicks one (the person page).
     pending_photos: PendingPhotos = field(default_factory=PendingPhotos)
     # Voting links a page just issued, shown once after its redirect (api/web/voting_links).

@@ -114,6 +114,8 @@ STATUS_OF_CODE: dict[str, int] = {
     "NO_PROXY": 403,
     "GRANTOR_PRESENT": 403,
     "KIOSK_CANNOT_CLAIM_MANUAL": 403,
+    "ACCOUNT_DISABLED": 403,
+    "WRONG_PASSWORD": 403,
     # 404: a path or body id names nothing.
     "NOT_FOUND": 404,
     "POLL_NOT_FOUND": 404,
@@ -138,6 +140,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "PERSON_IN_OPEN_POLL": 409,
     "CONCURRENT_CHANGE": 409,
     "CONSENT_WITHDRAWN": 409,
+    "USERNAME_TAKEN": 409,
+    "LAST_ADMIN": 409,
+    "TOKEN_NAME_TAKEN": 409,
     # 413: more than the limits allow.
     "IMAGE_TOO_LARGE": 413,
     # 422: the content cannot be used.
@@ -180,6 +185,10 @@ STATUS_OF_CODE: dict[str, int] = {
     "EXTREME_POSE": 422,
     "TOO_DARK": 422,
     "DUPLICATE_PERSON": 422,
+    # Staff accounts: a username, role or password that cannot be used.
+    "INVALID_USERNAME": 422,
+    "INVALID_ROLE": 422,
+    "WEAK_PASSWORD": 422,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,
@@ -187,6 +196,7 @@ STATUS_OF_CODE: dict[str, int] = {
     # Come back later: too many failed attempts or streams (429), a capacity limit (503).
     "TOO_MANY_ATTEMPTS": 429,
     "TOO_MANY_STREAMS": 429,
+    "ACCOUNT_LOCKED": 429,
     "SERVER_BUSY": 503,
     "STREAMS_FULL": 503,
     # The server lacks what it needs as configured (a master key missing or not the poll's).

@@ -136,6 +136,12 @@ class ThrottleSettings(BaseModel):
     # Failed attempts per client address and credential kind within the window; then 429.
     failures: int = Field(10, ge=1, le=100_000)
     window_seconds: int = Field(60, ge=1, le=86_400)
+    # Wrong passwords for one username, from any address, within the account window lock
+    # that username for account_lock_seconds, doubling each time up to the maximum.
+    account_failures: int = Field(5, ge=1, le=1_000)
+    account_window_seconds: int = Field(900, ge=1, le=86_400)
+    account_lock_seconds: int = Field(60, ge=1, le=86_400)
+    account_max_lock_seconds: int = Field(900, ge=1, le=86_400)
 
 
 class StreamSettings(BaseModel):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from attendance.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from attendance.orm import MAX_ID, ApiToken, utcnow
-from attendance.staff.tables import StaffSession
+from attendance.staff.tables import StaffAccount, StaffSession
 from attendance.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,11 @@ def authenticate(session: Session, *, token: str | None) -> ApiToken:
     ).first()
     if found is None:
         raise Unauthorized(message)
+    if found.account_id is not None:
+        # A personal token stops with its account: disabled (or gone), it is refused.
+        account = session.get(StaffAccount, found.account_id)
+        if account is None or account.disabled_at is not None:
+            raise Unauthorized(message)
     return found
 
 

@@ -82,4 +82,15 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
     "audit_people_rights_changed": ("Đổi quyền biểu quyết", "Voting rights changed"),
     "audit_people_kept": ("Giữ lại vì đã điểm danh", "Kept as they had checked in"),
     "audit_people_updated": ("Cập nhật chức vụ, đơn vị", "Title or unit updated"),
+    # Staff accounts and sign-ins.
+    "action_sign_in": ("Đăng nhập", "Signed in"),
+    "action_sign_in_failed": ("Đăng nhập không thành công", "Sign-in failed"),
+    "action_sign_out": ("Đăng xuất", "Signed out"),
+    "action_account_created": ("Tạo tài khoản", "Account created"),
+    "action_role_changed": ("Đổi vai trò", "Role changed"),
+    "action_account_disabled": ("Khóa tài khoản", "Account disabled"),
+    "action_account_enabled": ("Mở lại tài khoản", "Account enabled"),
+    "action_password_changed": ("Đổi mật khẩu", "Password changed"),
+    "action_token_created": ("Tạo mã truy cập cá nhân", "Personal token created"),
+    "action_token_revoked": ("Thu hồi mã truy cập cá nhân", "Personal token revoked"),
 }

@@ -1,4 +1,5 @@
-"""Signing in and out of the pages (with the admin token until staff accounts exist)."""
+"""Signing in and out of the pages: a staff account's username and password, or the
+bootstrap admin token (the first minutes, before there are accounts)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.cookies import clear_session_cookie, require_same_origin, session_key, set_session_cookie
-from api.deps import ServicesDep, SessionDep, attempt
+from api.deps import ServicesDep, SessionDep, attempt, client_address
 from api.errors import status_for
+from api.sign_ins import check_password
 from api.web.errors import without_secrets
 from api.web.forms import Text
 from api.web.render import render
 from attendance.errors import DomainError, TooManyAttempts
-from attendance.staff.sessions import sign_in, sign_out
+from attendance.staff.accounts import any_accounts
+from attendance.staff.sessions import sign_in, sign_in_account, sign_out
 from attendance.throttle import SIGN_IN
 
 router = APIRouter(include_in_schema=False)
@@ -31,9 +34,18 @@ def home() -> RedirectResponse:
 
 
 @router.get("/signin")
-def signin_page(request: Request) -> Response:
+def signin_page(request: Request, session: SessionDep) -> Response:
     target = _safe_next(request.query_params.get("next", "/meetings"))
-    return render(request, "signin.html", staff=None, next=target, label="")
+    return render(
+        request,
+        "signin.html",
+        staff=None,
+        next=target,
+        label="",
+        username="",
+        # Before the first account the admin token is the only way in: it comes first.
+        has_accounts=any_accounts(session),
+    )
 
 
 @router.post("/signin")
@@ -41,15 +53,24 @@ def signin(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
+    username: Text = "",
+    password: Text = "",
     token: Text = "",
     label: Text = "",
     next: Text = "",
 ) -> Response:
     require_same_origin(request)
     target = _safe_next(next)
+    by_token = not username and not password
     try:
-        with attempt(request, services, SIGN_IN, credential=token):
-            key, _staff = sign_in(session, token=token, label=label)
+        if by_token:
+            with attempt(request, services, SIGN_IN, credential=token):
+                key, _staff = sign_in(session, token=token, label=label)
+        else:
+            account = check_password(
+                request, services, session, username=username, password=password
+            )
+            key, _staff = sign_in_account(session, account=account, address=client_address(request))
     except DomainError as exc:
         session.rollback()
         page = render(
@@ -60,6 +81,9 @@ def signin(
             error=exc.message,
             next=target,
             label=label,
+            username=username[:64],
+            by_token=by_token,
+            has_accounts=any_accounts(session),
         )
         if isinstance(exc, TooManyAttempts):
             page.headers["Retry-After"] = str(exc.retry_after)
@@ -72,7 +96,7 @@ def signin(
 @router.post("/signout")
 def signout(request: Request, session: SessionDep) -> Response:
     require_same_origin(request)
-    sign_out(session, key=session_key(request))
+    sign_out(session, key=session_key(request), address=client_address(request))
     response = RedirectResponse("/signin", status_code=303)
     clear_session_cookie(response)
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.account_texts import ACCOUNT_TEXTS
 from api.web.audit_texts import AUDIT_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
@@ -21,8 +22,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sign_out": ("Đăng xuất", "Sign out"),
     "signed_in_as": ("Đang đăng nhập", "Signed in as"),
     "sign_in_hint": (
-        "Dùng mã quản trị được in ra khi máy chủ khởi động lần đầu.",
-        "Use the admin token printed when the server first started.",
+        "Đăng nhập bằng tên đăng nhập và mật khẩu của bạn.",
+        "Sign in with your username and password.",
     ),
     "token": ("Mã đăng nhập", "Token"),
     "your_name": ("Tên của bạn (ghi vào nhật ký)", "Your name (for the audit log)"),
@@ -223,6 +224,7 @@ TEXTS.update(ROSTER_TEXTS)
 TEXTS.update(PHOTO_TEXTS)
 TEXTS.update(CONSENT_TEXTS)
 TEXTS.update(AUDIT_TEXTS)
+TEXTS.update(ACCOUNT_TEXTS)
 
 
 class Translator:

@@ -10,16 +10,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attendance import audit
 from attendance.errors import Forbidden, Unauthorized
 from attendance.orm import ApiToken, utcnow
-from attendance.staff.tables import StaffSession
+from attendance.staff.accounts import account_label
+from attendance.staff.tables import StaffAccount, StaffSession
 from attendance.text import clean_text
-from attendance.tokens import ADMIN, authenticate
+from attendance.tokens import ACCOUNT_ROLES, authenticate
 
 # A working day and an evening meeting; then sign in again.
 SESSION_HOURS = 14
-# Roles that may use the secretary's pages. Staff accounts will add "secretary" here.
-STAFF_ROLES = frozenset({ADMIN})
+# Roles that may use the pages; what each may see there is attendance/permissions.py's.
+STAFF_ROLES = frozenset(ACCOUNT_ROLES)
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,13 @@ class Staff:
 def sign_in(
     session: Session, *, token: str, label: str | None = None, now: datetime | None = None
 ) -> tuple[str, Staff]:
-    """Exchange a valid staff token for a session key (for a cookie); the key is shown once."""
+    """Exchange the bootstrap admin token for a session key (for a cookie); shown once.
+    Personal tokens are for scripts: people sign in with their username and password."""
     label = clean_text(label or "", field="label")[:100] or None
     try:
         row = authenticate(session, token=token.strip())
+        if row.account_id is not None:
+            raise Unauthorized("a personal token")
     except Unauthorized as exc:
         raise Unauthorized(
             "Mã đăng nhập không đúng. The sign-in token is not valid.", code="BAD_SIGN_IN"
@@ -61,6 +66,36 @@ def sign_in(
     return key, _staff(row, label, record.id)
 
 
+def sign_in_account(
+    session: Session,
+    *,
+    account: StaffAccount,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, Staff]:
+    """A session key (for a cookie) for an account whose password was just checked."""
+    _require_role(account.role, STAFF_ROLES)
+    key = secrets.token_urlsafe(32)
+    when = now or utcnow()
+    record = StaffSession(
+        key_sha256=_digest(key),
+        account_id=account.id,
+        created_at=when,
+        expires_at=when + timedelta(hours=SESSION_HOURS),
+    )
+    session.add(record)
+    session.flush()
+    staff = _account_staff(account, record.id)
+    audit.record(
+        session,
+        actor=staff.actor,
+        action="sign_in",
+        subject=f"account:{account.id}",
+        detail={"address": address, "by": "password"} if address else {"by": "password"},
+    )
+    return key, staff
+
+
 def staff_for(
     session: Session,
     *,
@@ -75,22 +110,22 @@ def staff_for(
         select(StaffSession).where(StaffSession.key_sha256 == _digest(key))
     ).first()
     when = now or utcnow()
-    if (
-        found is None
-        or found.revoked_at is not None
-        or found.expires_at <= when
-        or found.token is None  # a staff account's session: accounts come next
-        or found.token.revoked_at is not None
-    ):
-        raise Unauthorized(
-            "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại. The session has ended; sign in again.",
-            code="SIGN_IN_REQUIRED",
-        )
+    if found is None or found.revoked_at is not None or found.expires_at <= when:
+        raise _ended()
+    if found.account is not None:
+        account = found.account
+        # Disabled, or a password set since this browser signed in: sign in again.
+        if account.disabled_at is not None or found.created_at < account.password_changed_at:
+            raise _ended()
+        _require_role(account.role, roles)
+        return _account_staff(account, found.id)
+    if found.token is None or found.token.revoked_at is not None:
+        raise _ended()
     _require_role(found.token.role, roles)
     return _staff(found.token, found.label, found.id)
 
 
-def sign_out(session: Session, *, key: str | None) -> None:
+def sign_out(session: Session, *, key: str | None, address: str | None = None) -> None:
     if not key:
         return
     found = session.scalars(
@@ -98,7 +133,22 @@ def sign_out(session: Session, *, key: str | None) -> None:
     ).first()
     if found is not None and found.revoked_at is None:
         found.revoked_at = utcnow()
+        if found.account is not None:
+            audit.record(
+                session,
+                actor=_account_staff(found.account, found.id).actor,
+                action="sign_out",
+                subject=f"account:{found.account.id}",
+                detail={"address": address} if address else None,
+            )
         session.flush()
+
+
+def _ended() -> Unauthorized:
+    return Unauthorized(
+        "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại. The session has ended; sign in again.",
+        code="SIGN_IN_REQUIRED",
+    )
 
 
 def _require_role(role: str, roles: frozenset[str]) -> None:
@@ -111,6 +161,16 @@ def _require_role(role: str, roles: frozenset[str]) -> None:
 def _staff(token: ApiToken, label: str | None, session_id: int) -> Staff:
     actor = f"{token.name} ({label})" if label else token.name
     return Staff(token_id=token.id, role=token.role, actor=actor[:100], session_id=session_id)
+
+
+def _account_staff(account: StaffAccount, session_id: int) -> Staff:
+    return Staff(
+        token_id=None,
+        role=account.role,
+        actor=account_label(account),
+        session_id=session_id,
+        account_id=account.id,
+    )
 
 
 def _digest(key: str) -> str:

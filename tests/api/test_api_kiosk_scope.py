@@ -73,6 +73,7 @@ def test_a_kiosk_token_reaches_its_gallery_and_check_ins_only(client: TestClient
         "token_id": token_id,
         "template_id": 1,
         "consent_id": 1,
+        "account_id": 1,
         "action": "close",
     }
     answered = set()

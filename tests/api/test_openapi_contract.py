@@ -98,7 +98,8 @@ def stored_template(db_path: Path, person_id: int) -> int:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """People, a meeting today with them on the roster, members present, an agenda item, an
-    open and a draft poll, a proxy and a kiosk token: ids that exist, for the path parameters."""
+    open and a draft poll, a proxy, a kiosk token and a staff account: ids that exist, for
+    the path parameters."""
     db_path: Path = tmp_path_factory.mktemp("contract") / "a.db"
     config = Settings(
         db_url=f"sqlite:///{db_path}",
@@ -121,6 +122,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         kiosk = client.post("/api/v1/kiosk-tokens", json={"name": "Cửa A", "room": "P.101"})
         template_id = stored_template(db_path, people[1])
         consents = client.get(f"/api/v1/people/{people[1]}/consents").json()
+        account = {"username": "thu.nt", "role": "secretary", "password": "mật khẩu dài đủ 10"}
+        account_id = client.post("/api/v1/accounts", json=account).json()["id"]
         ids = {
             "meeting_id": meeting_id,
             "person_id": people[1],
@@ -130,6 +133,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "token_id": kiosk.json()["id"],
             "template_id": template_id,
             "consent_id": consents[0]["id"],
+            "account_id": account_id,
         }
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
