@@ -109,7 +109,7 @@ def rotate_keys(
     every template sealed under it, and old keys no row uses dropped from the file."""
     if keys.from_file:
         assert keys.path is not None
-        held = read_key_file(keys.path)
+        held = keys.reload()  # as the file holds them now (created if there was none)
         secret = new_secret()
         listed = {**held.secrets, key_id_of(secret): secret}
         write_key_file(keys.path, current=key_id_of(secret), secrets_by_id=listed)
