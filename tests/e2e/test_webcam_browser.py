@@ -59,6 +59,8 @@ def test_a_photo_taken_with_the_browsers_camera_is_enrolled(
     server = start_server(tmp_path / "webcam.db", TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     person = api.post("/api/v1/people", json={"full_name": "Phan Thị Kim Liên"}).json()
+    consent = {"given_by": "Phan Thị Kim Liên", "relation": "self", "purposes": ["meetings"]}
+    api.post(f"/api/v1/people/{person['id']}/consents", json={**consent, "method": "paper_form"})
     page = browser.new_page()
     page.goto(f"{server.url}/signin")
     page.fill("input[name=token]", TOKEN)
