@@ -1,7 +1,7 @@
 """face templates sealed at rest (AES-256-GCM under ATTEND_KEY_FILE or ATTEND_KEY)
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 05:00:00
 
 Every template written before is sealed in place, all in this migration's one transaction:
@@ -20,7 +20,7 @@ from attendance.settings import get_settings
 from attendance.template_crypto import TemplateKeys, is_plain
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """audit chain: every audit entry hash-chained to the one before (seq, prev_hash, hash)
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-07 05:00:00
 
 The audit log was a plain table anyone holding the database could edit. Each entry now
@@ -19,7 +19,7 @@ from attendance.audit_chain import GENESIS, HEAD_ID, entry_hash
 from attendance.orm import UTCDateTime
 
 revision = "0014"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
