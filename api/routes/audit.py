@@ -8,15 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.convert_voting import audit_read
-from api.deps import ServicesDep, SessionDep
+from api.deps import ServicesDep, SessionDep, need
 from api.schemas_voting import AuditPageRead
 from attendance.audit_pages import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, audit_page
 from attendance.orm import MAX_ID
+from attendance.permissions import Permission
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit")
+@router.get("/audit", dependencies=[need(Permission.READ_AUDIT)])
 def audit_log(
     session: SessionDep,
     services: ServicesDep,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from sqlalchemy import func, select
 
 from api.convert import person_read
-from api.deps import ActorDep, ServicesDep, SessionDep
+from api.deps import ActorDep, ServicesDep, SessionDep, need
 from api.schemas import (
     PersonCreate,
     PersonDeleted,
@@ -27,13 +27,14 @@ from attendance.orm import FaceTemplate
 from attendance.people import create_person, erase_templates, get_person, search_people
 from attendance.people_merge import merge_people
 from attendance.people_removal import delete_person
+from attendance.permissions import Permission
 from attendance.templates import erase_template, get_template, person_templates
 from enrollment.service import enroll_photo
 
 router = APIRouter(prefix="/people", tags=["people"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", dependencies=[need(Permission.MANAGE_PEOPLE)], status_code=status.HTTP_201_CREATED)
 def create(body: PersonCreate, session: SessionDep) -> PersonRead:
     person = create_person(
         session, full_name=body.full_name, code=body.code, unit=body.unit, title=body.title
@@ -41,7 +42,7 @@ def create(body: PersonCreate, session: SessionDep) -> PersonRead:
     return person_read(person, 0)
 
 
-@router.get("")
+@router.get("", dependencies=[need(Permission.READ_PEOPLE)])
 def search(
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -58,13 +59,17 @@ def search(
     return [person_read(p, counts.get(p.id, 0)) for p in people]
 
 
-@router.get("/{person_id}")
+@router.get("/{person_id}", dependencies=[need(Permission.READ_PEOPLE)])
 def read(person_id: int, session: SessionDep) -> PersonRead:
     person = get_person(session, person_id=person_id)
     return person_read(person, len(person.templates))
 
 
-@router.post("/{person_id}/photos", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{person_id}/photos",
+    dependencies=[need(Permission.MANAGE_PEOPLE)],
+    status_code=status.HTTP_201_CREATED,
+)
 def add_photo(
     person_id: int,
     session: SessionDep,
@@ -104,7 +109,7 @@ def add_photo(
     )
 
 
-@router.get("/{person_id}/templates")
+@router.get("/{person_id}/templates", dependencies=[need(Permission.READ_PEOPLE)])
 def templates(person_id: int, session: SessionDep) -> list[TemplateRead]:
     """A person's enrolled photos: each face template with its quality and its face crop."""
     get_person(session, person_id=person_id)
@@ -124,6 +129,7 @@ def templates(person_id: int, session: SessionDep) -> list[TemplateRead]:
 
 @router.get(
     "/{person_id}/templates/{template_id}/crop",
+    dependencies=[need(Permission.READ_PEOPLE)],
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}}},
 )
@@ -142,7 +148,9 @@ def template_crop(person_id: int, template_id: int, session: SessionDep) -> Resp
     )
 
 
-@router.delete("/{person_id}/templates/{template_id}")
+@router.delete(
+    "/{person_id}/templates/{template_id}", dependencies=[need(Permission.MANAGE_PEOPLE)]
+)
 def erase_one(person_id: int, template_id: int, session: SessionDep) -> TemplateErased:
     """Erase one enrolled photo: its template and its face crop."""
     get_person(session, person_id=person_id)
@@ -154,14 +162,14 @@ def crop_url(person_id: int, template_id: int) -> str:
     return f"/api/v1/people/{person_id}/templates/{template_id}/crop"
 
 
-@router.delete("/{person_id}/templates")
+@router.delete("/{person_id}/templates", dependencies=[need(Permission.ERASE_BIOMETRICS)])
 def erase(person_id: int, session: SessionDep) -> TemplatesErased:
     return TemplatesErased(
         person_id=person_id, erased=erase_templates(session, person_id=person_id)
     )
 
 
-@router.delete("/{person_id}")
+@router.delete("/{person_id}", dependencies=[need(Permission.ERASE_BIOMETRICS)])
 def delete(
     person_id: int,
     session: SessionDep,
@@ -179,7 +187,7 @@ def delete(
     )
 
 
-@router.post("/{person_id}/merge")
+@router.post("/{person_id}/merge", dependencies=[need(Permission.MANAGE_PEOPLE)])
 def merge(person_id: int, body: PersonMerge, session: SessionDep, actor: ActorDep) -> PersonRead:
     """Merge this person into `into_id`: templates, rosters, attendance, ballots, proxies,
     links, opinions and review items follow; this person is deleted. 409 when both voted in

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.web.texts import TEXTS, Translator
-from attendance.staff.sessions import Staff
+from attendance.permissions import Principal
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "attend_lang"
@@ -48,7 +48,7 @@ def render(
     request: Request,
     template: str,
     *,
-    staff: Staff | None,
+    staff: Principal | None,
     status_code: int = 200,
     zone: str | None = None,
     **context: Any,

@@ -14,12 +14,12 @@ from attendance.errors import Forbidden, Unauthorized
 from attendance.orm import ApiToken, utcnow
 from attendance.staff.tables import StaffSession
 from attendance.text import clean_text
-from attendance.tokens import ADMIN, authenticate
+from attendance.tokens import ACCOUNT_ROLES, authenticate
 
 # A working day and an evening meeting; then sign in again.
 SESSION_HOURS = 14
-# Roles that may use the secretary's pages. Staff accounts will add "secretary" here.
-STAFF_ROLES = frozenset({ADMIN})
+# Roles that may sign in to the pages; what each may do there is attendance/permissions.py's.
+STAFF_ROLES = frozenset(ACCOUNT_ROLES)
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,13 @@ def _require_role(role: str, roles: frozenset[str]) -> None:
 
 def _staff(token: ApiToken, label: str | None, session_id: int) -> Staff:
     actor = f"{token.name} ({label})" if label else token.name
-    return Staff(token_id=token.id, role=token.role, actor=actor[:100], session_id=session_id)
+    return Staff(
+        token_id=token.id,
+        role=token.role,
+        actor=actor[:100],
+        session_id=session_id,
+        account_id=token.account_id,
+    )
 
 
 def _digest(key: str) -> str:
