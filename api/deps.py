@@ -119,7 +119,13 @@ def need(
         request.state.principal = principal
         return principal
 
-    dependency.permission = permission  # type: ignore[attr-defined]  # read by the tests
+    # What this route declared, for whoever lists the routes (docs/permissions.md).
+    dependency.declared = {  # type: ignore[attr-defined]
+        "permission": permission,
+        "lists": lists,
+        "board_link": board_link,
+        "voting_link": voting_link,
+    }
     return Depends(dependency)
 
 
@@ -172,9 +178,9 @@ def _credential(
             authenticate(session, token=None)  # 401, nothing to count
         with attempt(request, services, TOKEN, credential=token):
             row = authenticate(session, token=token)
-            _account_in_use(session, row)
+            account = _account_in_use(session, row)
         return Principal(
-            role=row.role,
+            role=account.role if account is not None else row.role,
             actor=row.name,
             kind=kinds.KIOSK_TOKEN if row.role == KIOSK else kinds.TOKEN,
             token_id=row.id,
@@ -184,11 +190,13 @@ def _credential(
         )
 
 
-def _account_in_use(session: Session, token: ApiToken) -> None:
-    """A personal token stops working with its account."""
+def _account_in_use(session: Session, token: ApiToken) -> StaffAccount | None:
+    """A personal token's account: the token acts with its role, read at each use, and
+    stops working while the account is disabled."""
     account = session.get(StaffAccount, token.account_id) if token.account_id else None
     if account is not None and account.disabled_at is not None:
         raise Unauthorized("Tài khoản này đã bị khoá. This account is disabled.")
+    return account
 
 
 def _board_link(request: Request, services: Services, meeting_id: int | None) -> Principal:

@@ -58,7 +58,7 @@ def add(
 
 @router.post(
     "/meetings/{meeting_id}/participants/new",
-    dependencies=[need(Permission.MANAGE_PEOPLE, page=True)],
+    dependencies=[need(Permission.EDIT_ROSTER, page=True)],
 )
 def add_new(
     meeting_id: int,
