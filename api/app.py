@@ -44,6 +44,7 @@ from api.web import (
     proxy_pages,
     review_pages,
     roster_pages,
+    staff_pages,
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
@@ -168,7 +169,7 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages):
+    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, staff_pages):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

@@ -30,6 +30,7 @@ from attendance.permissions import Permission, Principal, visible_meetings
 from attendance.presence import check_out
 from attendance.review.service import count_pending
 from attendance.roster import roster_candidates
+from attendance.staff.assignments import assignable_accounts, meeting_staff
 from usecases.checkins import record_arrival
 
 router = APIRouter(include_in_schema=False)
@@ -139,6 +140,8 @@ def meeting_view(
         q=q,
         candidates=roster_candidates(session, meeting_id=meeting_id, query=q),
         new_person=new_person or PersonForm(),
+        assignable=assignable_accounts(session),
+        assigned_ids={a.id for a in meeting_staff(session, meeting_id=meeting_id)},
         # One key per rendering: a double click sends the same correction twice, kept once.
         form_key=secrets.token_urlsafe(12),
     )

@@ -29,6 +29,7 @@ from attendance.tokens import SECRETARY
 FRESH = {
     ("DELETE", "/api/v1/meetings/{meeting_id}"): "meeting",
     ("POST", "/meetings/{meeting_id}/delete"): "meeting",
+    ("POST", "/meetings/{meeting_id}/staff"): "meeting",  # no box ticked: nobody assigned
     ("DELETE", "/api/v1/people/{person_id}"): "person",
     ("DELETE", "/api/v1/people/{person_id}/templates"): "person",
     ("POST", "/people/{person_id}/delete"): "person",
