@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from attendance.board import board_snapshot, board_version
 from attendance.board_links import check_board_link, issue_board_link
 from attendance.errors import DomainError
 from attendance.meetings import get_meeting
-from attendance.permissions import BOARD_LINK, Permission, Principal
+from attendance.permissions import BOARD_LINK, SESSION, Permission, Principal, authorize
 from attendance.staff.sessions import staff_for
 
 router = APIRouter(include_in_schema=False)
@@ -91,7 +92,11 @@ def board_stream(
                 if board_key:
                     check_board_link(s, meeting_id=meeting_id, key=board_key)
                 else:
-                    staff_for(s, key=staff_key)
+                    # Signed in still, and still allowed (a role changed, an assignment ended).
+                    now = staff_for(s, key=staff_key)
+                    again = Principal(role=now.role, actor=now.actor, kind=SESSION)
+                    again = replace(again, account_id=now.account_id)
+                    authorize(s, again, Permission.READ_MEETINGS, meeting_id=meeting_id)
             except DomainError:
                 return False
         return True

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import fastapi.routing
 from api_support import ADMIN_TOKEN, create_meeting, create_people
@@ -166,11 +167,13 @@ def sign_in(client: TestClient, token: str, label: str) -> str:
     return cookie
 
 
-def seed(tmp: Path) -> Iterator[Seeded]:
+def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
     """People, today's meeting in the kiosk's room, an open poll, an agenda item, a photo, a
     kiosk token, a board link and a voting link; accounts of every role, signed in."""
     db_url = f"sqlite:///{tmp / 'perms.db'}"
-    config = Settings(db_url=db_url, admin_token=ADMIN_TOKEN, allowed_hosts=["testserver"])
+    config = Settings(
+        db_url=db_url, admin_token=ADMIN_TOKEN, allowed_hosts=["testserver"], **settings
+    )
     app = create_app(config, pipeline_factory=lambda _: FAKE, warm_up=False)
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     # The admin's token by default (seeding); each call names its own caller's.
