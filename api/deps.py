@@ -181,7 +181,8 @@ def _credential(
             account = _account_in_use(session, row)
         return Principal(
             role=account.role if account is not None else row.role,
-            actor=row.name,
+            # The audit log names the person behind a personal token, not the token.
+            actor=account.display_name[:100] if account is not None else row.name,
             kind=kinds.KIOSK_TOKEN if row.role == KIOSK else kinds.TOKEN,
             token_id=row.id,
             account_id=row.account_id,
