@@ -54,6 +54,8 @@ def test_a_viewer_sees_the_meeting_without_the_buttons_it_may_not_use(seeded: Se
     assert f'action="/meetings/{meeting_id}/staff"' in secretary.text
     assert "export?format=xlsx" in viewer.text  # a viewer may export
     assert 'href="/people"' not in viewer.text and 'href="/people"' in secretary.text
+    person = f'href="/people/{seeded.values["person_id"]}"'
+    assert person not in viewer.text and person in secretary.text
     # The hidden button's route refuses too.
     refused = as_caller(seeded, caller(seeded, "người_xem"), "POST", f"{url}/edit")
     assert refused.status_code == 403
