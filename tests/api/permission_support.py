@@ -66,6 +66,42 @@ def app_routes(app: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
+def declared_row(route: object) -> Row:
+    """The row a route's own `need(...)` amounts to (public: it declares none)."""
+    found: list[dict[str, object]] = []
+
+    def walk(dependant: object) -> None:
+        for sub in getattr(dependant, "dependencies", []):
+            if hasattr(sub.call, "declared"):
+                found.append(sub.call.declared)
+            walk(sub)
+
+    walk(getattr(route, "dependant", None))
+    assert len(found) <= 1, f"{getattr(route, 'path', route)} declares {len(found)} needs"
+    if not found:
+        return Row(permission="public", scope="—", links=frozenset())
+    need = found[0]
+    permission = need["permission"]
+    path = str(getattr(route, "path", ""))
+    scope = "—"
+    if permission is not None:
+        scope = "assigned" if "{meeting_id}" in path else "list" if need["lists"] else "no"
+    links = {"board link": need["board_link"], "voting link": need["voting_link"]}
+    return Row(
+        permission=getattr(permission, "value", None),
+        scope=scope,
+        links=frozenset(k for k, v in links.items() if v),
+    )
+
+
+def declared_routes(app: FastAPI) -> dict[tuple[str, str], Row]:
+    found = {}
+    for route in fastapi.routing.iter_route_contexts(app.routes):
+        for method in sorted((getattr(route, "methods", None) or set()) - {"HEAD"}):
+            found[(method, str(route.path))] = declared_row(route)
+    return found
+
+
 @dataclass(frozen=True)
 class Caller:
     name: str

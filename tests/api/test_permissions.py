@@ -16,6 +16,7 @@ from permission_support import (
     account_id,
     add_account,
     app_routes,
+    declared_routes,
     documented_routes,
     seed,
 )
@@ -143,6 +144,17 @@ def test_every_route_has_a_row_and_every_row_a_route(seeded: Seeded) -> None:
     stale = [f"{m} {p}" for m, p in sorted(rows - routes)]
     assert not missing, f"routes with no row in {DOC.name}: add one for each: {missing}"
     assert not stale, f"rows of {DOC.name} for no route of the app: {stale}"
+
+
+def test_each_row_says_what_its_route_declares(seeded: Seeded) -> None:
+    rows = documented_routes()
+    declared = declared_routes(seeded.client.app)  # type: ignore[arg-type]
+    differ = [
+        f"{method} {path}: the table says {rows[(method, path)]}, the route declares {row}"
+        for (method, path), row in declared.items()
+        if (method, path) in rows and rows[(method, path)] != row
+    ]
+    assert not differ, "\n".join(differ)
 
 
 def test_the_roles_table_is_the_code_s() -> None:
