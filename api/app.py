@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import vote_page
-from api.deps import require_admin_token, require_permission, require_token, require_voting_caller
 from api.docs_pages import install_docs
 from api.errors import install_error_handlers
 from api.headers import AllowedHosts, SecurityHeaders
@@ -22,6 +21,7 @@ from api.limits import BodyLimit
 from api.openapi import DocumentedAPI
 from api.routes import (
     accounts,
+    assignments,
     audit,
     checkins,
     consents,
@@ -49,12 +49,12 @@ from api.web import (
     proxy_pages,
     review_pages,
     roster_pages,
+    staff_pages,
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
-from attendance.permissions import Permission
 from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
 from attendance.scheduler import Job, Scheduler
@@ -159,41 +159,36 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    # Every /api/v1 call needs a token; most need the admin's. A kiosk token reaches only
-    # its gallery, its room's check-ins and uncertain faces, which check the room themselves
-    # (attendance/permissions.py; tests/api/test_api_kiosk_scope.py walks every route).
-    v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
-    admin_only = [Depends(require_admin_token)]
-    v1.include_router(consents.router, dependencies=admin_only)  # before /people/{id}
-    v1.include_router(people.router, dependencies=admin_only)
-    v1.include_router(meetings.router, dependencies=admin_only)
-    v1.include_router(identify.router, dependencies=admin_only)
-    v1.include_router(
-        checkins.router, dependencies=[Depends(require_permission(Permission.POST_CHECKINS))]
-    )
-    v1.include_router(
+    # Every route and page names the permission it needs (api/deps.need, the table in
+    # attendance/permissions.py, docs/permissions.md; tests/api/test_permissions.py calls
+    # every route with every kind of caller). A kiosk token reaches only its gallery, its
+    # room's check-ins and uncertain faces, which check the room themselves; voting links
+    # and board links open only their own routes.
+    v1 = APIRouter(prefix="/api/v1")
+    for api_router in (
+        consents.router,  # before people's /people/{id}: /people/reconsent is not an id
+        people.router,
+        meetings.router,
+        assignments.router,
+        identify.router,
+        checkins.router,
         checkins.sightings,
-        dependencies=[Depends(require_permission(Permission.REPORT_SIGHTINGS))],
-    )
-    v1.include_router(kiosk.admin)
-    v1.include_router(
-        kiosk.sync, dependencies=[Depends(require_permission(Permission.SYNC_GALLERY))]
-    )
-    v1.include_router(polls.router, dependencies=admin_only)
-    v1.include_router(presence.router, dependencies=admin_only)
-    v1.include_router(audit.router, dependencies=admin_only)
-    v1.include_router(accounts.router, dependencies=admin_only)
-    v1.include_router(tokens.router)  # the caller's own tokens (an admin's: any account's)
+        kiosk.admin,
+        kiosk.sync,
+        polls.router,
+        presence.router,
+        audit.router,
+        voting.router,
+        voting.voter,
+        accounts.router,
+        tokens.router,
+    ):
+        v1.include_router(api_router)
     app.include_router(v1)
     # A personal token is made with the account's password (HTTP Basic), not with a token.
     app.include_router(tokens.basic, prefix="/api/v1")
-    # Delegates vote with their personal pass, not an API token: these routes check either.
-    # Kiosk tokens are refused: a kiosk's photo is no proof of presence for voting.
-    voters = [Depends(require_voting_caller)]
-    app.include_router(voting.router, prefix="/api/v1", dependencies=voters)
-    app.include_router(voting.voter, prefix="/api/v1", dependencies=voters)
     app.include_router(vote_page.router)
-    # The secretary's pages and the live board: signed-in staff only (api/deps.require_staff).
+    # The secretary's pages and the live board: signed-in staff, each page its permission.
     web = (
         auth_pages,
         account_pages,
@@ -205,7 +200,7 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages):
+    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

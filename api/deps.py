@@ -1,27 +1,32 @@
-"""Typed dependencies: the request's database session, the services, the caller's token."""
+"""Typed dependencies: the request's database session, the services, and `need`: the one
+way a route or page says which permission it needs (attendance/permissions.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from typing import Annotated
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.cookies import require_same_origin, session_key
 from api.services import Services
+from attendance import permissions as kinds
+from attendance.board_links import check_board_link
 from attendance.db import unit_of_work
 from attendance.errors import DomainError, Forbidden, Unauthorized
 from attendance.orm import ApiToken
-from attendance.permissions import Permission, require
-from attendance.staff.sessions import STAFF_ROLES, Staff, staff_for
-from attendance.throttle import SESSION, TOKEN, VOTING_LINK
-from attendance.tokens import authenticate, require_admin
+from attendance.permissions import Permission, Principal, authorize
+from attendance.staff.sessions import staff_for
+from attendance.staff.tables import StaffAccount
+from attendance.throttle import BOARD_KEY, SESSION, TOKEN, VOTING_LINK
+from attendance.tokens import KIOSK, authenticate
 from attendance.voting.passes import PREFIX as PASS_PREFIX
 from attendance.voting.passes import authenticate_pass
-from attendance.voting.tables import VotingPass
+
+logger = logging.getLogger(__name__)
 
 
 def get_services(request: Request) -> Services:
@@ -75,117 +80,148 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_token(request: Request, services: ServicesDep) -> ApiToken:
-    """A bearer token, or else the staff pages' session cookie (so a page's download link
-    or script can call the API); a cookie-borne write must come from our own pages."""
-    caller = require_caller(request, services)
-    if caller.voter is not None:
-        raise Forbidden(
-            "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
-            "A voting link can only vote and give opinions.",
-        )
-    assert caller.token is not None
-    return caller.token
+def need(
+    permission: Permission | None,
+    *,
+    page: bool = False,
+    lists: bool = False,
+    board_link: bool = False,
+    voting_link: bool = False,
+) -> Any:
+    """The one dependency every route and page declares: who is calling, if they may.
+
+    A bearer token (an API route only) or the pages' session cookie (a cookie-borne write
+    must come from our own pages), each failure counted by the throttle; then the permission
+    table, and for a teacher or viewer the meeting of the path's `{meeting_id}` must be one
+    they are assigned to (404 otherwise). `lists`: a list that shows them their own only.
+    `board_link` / `voting_link`: that link also opens this route (they are not roles, and
+    check their own meeting). `permission=None`: the link alone opens it. On a page, no
+    sign-in sends the browser to /signin (the 401 of api/web/errors.page_error).
+    """
+
+    def dependency(request: Request, services: ServicesDep) -> Principal:
+        meeting_id = _meeting_id(request)
+        if board_link and request.query_params.get("key"):
+            principal = _board_link(request, services, meeting_id)
+        else:
+            principal = _credential(request, services, page=page, voting_link=voting_link)
+        if principal.kind == kinds.VOTING_LINK:
+            pass  # the voting routes check its meeting (api/routes/voting.py)
+        elif permission is None:
+            raise Forbidden(
+                "Cần liên kết bỏ phiếu cá nhân của đại biểu. "
+                "A delegate's personal voting link is needed.",
+                code="VOTER_REQUIRED",
+            )
+        elif principal.kind != kinds.BOARD_LINK:
+            with services.sessions() as session:
+                authorize(session, principal, permission, meeting_id=meeting_id, lists=lists)
+        request.state.principal = principal
+        return principal
+
+    # What this route declared, for whoever lists the routes (docs/permissions.md).
+    dependency.declared = {  # type: ignore[attr-defined]
+        "permission": permission,
+        "lists": lists,
+        "board_link": board_link,
+        "voting_link": voting_link,
+    }
+    return Depends(dependency)
 
 
-def _cookie_token(request: Request, session: Session, key: str) -> ApiToken:
-    require_same_origin(request)
-    staff = staff_for(session, key=key)
-    request.state.actor = staff.actor
-    if staff.token_id is None:
-        # A staff account's session: a stand-in token (never stored) with the account's
-        # current role, for the checks that read a token's role until every route asks
-        # the permission table about the signed-in account itself.
-        return ApiToken(name=staff.actor, role=staff.role, account_id=staff.account_id)
-    token = session.get(ApiToken, staff.token_id)
-    assert token is not None  # the session's foreign key holds it
-    return token
+def _meeting_id(request: Request) -> int | None:
+    raw = request.path_params.get("meeting_id")
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return 0  # no such meeting: a scoped role gets the 404 it would get for any
 
 
-TokenDep = Annotated[ApiToken, Depends(require_token)]
-
-
-def current_actor(request: Request, token: TokenDep) -> str:
-    """Who to name in the audit log: the signed-in person, else the token's name."""
-    actor: str = getattr(request.state, "actor", None) or token.name
-    return actor
-
-
-ActorDep = Annotated[str, Depends(current_actor)]
-
-
-def require_staff(roles: frozenset[str] = STAFF_ROLES) -> Callable[..., Staff]:
-    """The one role check of the web pages: add a role here, not in each page."""
-
-    def dependency(request: Request, services: ServicesDep) -> Staff:
-        key = session_key(request)
-        # No cookie is no guess: off to the sign-in page without counting.
-        guard = attempt(request, services, SESSION, credential=key) if key else nullcontext()
-        with services.sessions() as session, guard:
-            staff = staff_for(session, key=key, roles=roles)
-        require_same_origin(request)
-        return staff
-
-    return dependency
-
-
-StaffDep = Annotated[Staff, Depends(require_staff())]
-
-
-def require_admin_token(token: TokenDep) -> ApiToken:
-    require_admin(token)
-    return token
-
-
-def require_permission(permission: Permission) -> Callable[..., ApiToken]:
-    """A route's need, asked of the one permission table (attendance/permissions.py)."""
-
-    def dependency(token: TokenDep) -> ApiToken:
-        require(token.role, permission)
-        return token
-
-    return dependency
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is calling a voting route: staff or a kiosk (an API token), or a delegate (a pass)."""
-
-    token: ApiToken | None = None
-    voter: VotingPass | None = None
-    signed_in_as: str | None = None  # a staff member on the pages: their name for the log
-
-    @property
-    def actor(self) -> str:
-        if self.voter is not None:
-            return f"person:{self.voter.person_id}"
-        assert self.token is not None
-        return self.signed_in_as or self.token.name
-
-
-def require_caller(request: Request, services: ServicesDep) -> Caller:
-    token = bearer_token(request)
+def _credential(
+    request: Request, services: Services, *, page: bool, voting_link: bool
+) -> Principal:
+    token = None if page else bearer_token(request)
     key = session_key(request) if token is None else None
     with services.sessions() as session:
         if key is not None:
             with attempt(request, services, SESSION, credential=key):
-                row = _cookie_token(request, session, key)
-            return Caller(token=row, signed_in_as=request.state.actor)
+                staff = staff_for(session, key=key)
+            require_same_origin(request)
+            return Principal(
+                role=staff.role,
+                actor=staff.actor,
+                kind=kinds.SESSION,
+                token_id=staff.token_id,
+                account_id=staff.account_id,
+                session_id=staff.session_id,
+            )
         if token and token.startswith(PASS_PREFIX):
             with attempt(request, services, VOTING_LINK, credential=token):
-                return Caller(voter=authenticate_pass(session, token=token))
+                voter = authenticate_pass(session, token=token)
+            if not voting_link:
+                raise Forbidden(
+                    "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
+                    "A voting link can only vote and give opinions.",
+                )
+            return Principal(
+                role="",
+                actor=f"person:{voter.person_id}",
+                kind=kinds.VOTING_LINK,
+                voter=voter,
+                meeting_id=voter.meeting_id,
+            )
         if token is None:
-            return Caller(token=authenticate(session, token=None))  # 401, nothing to count
+            if page:
+                raise Unauthorized("Cần đăng nhập. Please sign in.", code="SIGN_IN_REQUIRED")
+            authenticate(session, token=None)  # 401, nothing to count
         with attempt(request, services, TOKEN, credential=token):
-            return Caller(token=authenticate(session, token=token))
+            row = authenticate(session, token=token)
+            account = _account_in_use(session, row)
+        return Principal(
+            role=account.role if account is not None else row.role,
+            # The audit log names the person behind a personal token, not the token.
+            actor=account.display_name[:100] if account is not None else row.name,
+            kind=kinds.KIOSK_TOKEN if row.role == KIOSK else kinds.TOKEN,
+            token_id=row.id,
+            account_id=row.account_id,
+            name=row.name,
+            room=row.room,
+        )
 
 
-CallerDep = Annotated[Caller, Depends(require_caller)]
+def _account_in_use(session: Session, token: ApiToken) -> StaffAccount | None:
+    """A personal token's account: the token acts with its role, read at each use, and
+    stops working while the account is disabled."""
+    account = session.get(StaffAccount, token.account_id) if token.account_id else None
+    if account is not None and account.disabled_at is not None:
+        raise Unauthorized("Tài khoản này đã bị khoá. This account is disabled.")
+    return account
 
 
-def require_voting_caller(caller: CallerDep) -> Caller:
-    """A delegate's pass, or a token allowed to run voting: a kiosk's is refused, since its
-    photo is no proof that the person is in the room."""
-    if caller.token is not None:
-        require(caller.token.role, Permission.RUN_VOTING)
-    return caller
+def _board_link(request: Request, services: Services, meeting_id: int | None) -> Principal:
+    key = request.query_params["key"]
+    with (
+        services.sessions() as session,
+        attempt(request, services, BOARD_KEY, credential=key, failures=(Forbidden,)),
+    ):
+        check_board_link(session, meeting_id=meeting_id or 0, key=key)
+    return Principal(role="", actor="board", kind=kinds.BOARD_LINK, meeting_id=meeting_id)
+
+
+def current_principal(request: Request) -> Principal:
+    """The caller `need` let through (a route's `dependencies=[need(...)]` runs first)."""
+    principal: Principal = request.state.principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def current_actor(principal: PrincipalDep) -> str:
+    """Who to name in the audit log: the signed-in person, else the token's name."""
+    return principal.actor
+
+
+ActorDep = Annotated[str, Depends(current_actor)]

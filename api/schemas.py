@@ -307,3 +307,21 @@ class TokenRead(BaseModel):
 
 class KioskTokenCreated(TokenRead):
     token: str  # shown once; only its hash is stored
+
+
+class StaffAssignment(BaseModel):
+    """The teachers and viewers who may see a meeting (they see no other)."""
+
+    account_ids: list[StrictInt] = Field(max_length=1000)
+
+
+class AssignedAccountRead(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+
+class MeetingStaffRead(BaseModel):
+    meeting_id: int
+    accounts: list[AssignedAccountRead]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -85,8 +86,14 @@ def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
     return meeting
 
 
-def list_meetings(session: Session, *, limit: int = 200) -> list[Meeting]:
-    return list(session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()).limit(limit)))
+def list_meetings(
+    session: Session, *, limit: int = 200, only: Collection[int] | None = None
+) -> list[Meeting]:
+    """The latest meetings first; `only` these ids (a teacher's or viewer's), when given."""
+    query = select(Meeting)
+    if only is not None:
+        query = query.where(Meeting.id.in_(list(only)))
+    return list(session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit)))
 
 
 def set_participants(

@@ -1,39 +1,177 @@
-"""Who may do what: one table from a token's role to what that role is allowed."""
+"""Who may do what: one table from a role to what it is allowed, and the one question asked of
+it by every route and page ("may this principal do P, on meeting M?")."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from attendance.errors import Forbidden
-from attendance.tokens import ADMIN, KIOSK
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attendance.errors import Forbidden, NotFound
+from attendance.orm import MAX_ID
+from attendance.staff.tables import MeetingStaff
+from attendance.tokens import ADMIN, KIOSK, SECRETARY, TEACHER, VIEWER
+
+if TYPE_CHECKING:
+    from attendance.voting.tables import VotingPass
+
+logger = logging.getLogger(__name__)
 
 
 class Permission(str, Enum):
-    SYNC_GALLERY = "sync_gallery"  # read the room's gallery and fetch its templates
-    POST_CHECKINS = "post_checkins"  # record arrivals (a person id, or a photo recognised here)
-    REPORT_SIGHTINGS = "report_sightings"  # send a grey-zone face to the review queue
-    RUN_VOTING = "run_voting"  # read polls, agenda and results; take face ballots at a station
-    HAND_OUT_VOTING_LINKS = "hand_out_voting_links"  # a check-in brings the delegate's link
+    MANAGE_ACCOUNTS = "manage_accounts"  # staff accounts and their roles
+    MANAGE_KIOSKS = "manage_kiosks"  # kiosk tokens
+    MANAGE_KEYS = "manage_keys"  # the template encryption key
+    ERASE_BIOMETRICS = "erase_biometrics"  # erase all of a person's faces, delete a person
+    READ_AUDIT = "read_audit"  # the whole audit log (sign-ins, erasures, every meeting)
+    READ_MEETING_AUDIT = "read_meeting_audit"  # one meeting's audit log
+    MANAGE_PEOPLE = "manage_people"  # people, their photos and consent, merges
+    READ_PEOPLE = "read_people"  # the people register and their photos
+    MANAGE_MEETINGS = "manage_meetings"  # create, edit, delete; board links; staff assignment
+    READ_MEETINGS = "read_meetings"  # a meeting, its roster, attendance, board, polls
+    EDIT_ROSTER = "edit_roster"  # who is invited, voting rights, proxies
+    CHECK_IN = "check_in"  # record arrivals: by hand, a person id, a photo
+    CORRECT_ATTENDANCE = "correct_attendance"  # check-outs and corrections by hand
+    RUN_POLLS = "run_polls"  # agenda, polls, live tallies, voting links, face ballots
+    REVIEW = "review"  # confirm or reject the faces a kiosk was unsure about
+    EXPORT = "export"  # the meeting's roster and minutes as files
+    IDENTIFY = "identify"  # who is in a photo, across all people
+    # A kiosk's own: its room's gallery, and the faces it was unsure about.
+    SYNC_GALLERY = "sync_gallery"
+    REPORT_SIGHTINGS = "report_sightings"
+    # A check-in recorded with this brings the delegate's voting link (never a kiosk's).
+    HAND_OUT_VOTING_LINKS = "hand_out_voting_links"
+    # One's own account: its password and personal tokens (every staff role, unscoped).
+    OWN_ACCOUNT = "own_account"
 
 
+P = Permission
+_SECRETARY = frozenset(
+    {
+        P.MANAGE_PEOPLE,
+        P.READ_PEOPLE,
+        P.MANAGE_MEETINGS,
+        P.READ_MEETINGS,
+        P.EDIT_ROSTER,
+        P.CHECK_IN,
+        P.CORRECT_ATTENDANCE,
+        P.RUN_POLLS,
+        P.REVIEW,
+        P.EXPORT,
+        P.IDENTIFY,
+        P.READ_MEETING_AUDIT,
+        P.HAND_OUT_VOTING_LINKS,
+        P.OWN_ACCOUNT,
+    }
+)
 # A kiosk's camera is no proof that a person is in the room (there is no liveness check), so
-# nothing a kiosk token reaches touches voting: staff hand out links and run the polls.
+# nothing a kiosk token reaches touches voting; its routes also check its room themselves.
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ADMIN: frozenset(Permission),
-    KIOSK: frozenset(
-        {Permission.SYNC_GALLERY, Permission.POST_CHECKINS, Permission.REPORT_SIGHTINGS}
+    SECRETARY: _SECRETARY,
+    TEACHER: frozenset(
+        {P.READ_MEETINGS, P.EDIT_ROSTER, P.CHECK_IN, P.CORRECT_ATTENDANCE, P.EXPORT, P.OWN_ACCOUNT}
     ),
+    VIEWER: frozenset({P.READ_MEETINGS, P.EXPORT, P.OWN_ACCOUNT}),
+    KIOSK: frozenset({P.SYNC_GALLERY, P.CHECK_IN, P.REPORT_SIGHTINGS}),
 }
+# These roles hold their permissions only on the meetings they are assigned to (meeting_staff).
+SCOPED_ROLES = frozenset({TEACHER, VIEWER})
+# What is theirs whatever meeting: their own account.
+UNSCOPED = frozenset({P.OWN_ACCOUNT})
+
+# How a principal proved who it is.
+TOKEN = "token"  # a bearer API token (the admin's, or an account's personal token)
+SESSION = "session"  # the pages' sign-in cookie
+KIOSK_TOKEN = "kiosk"
+BOARD_LINK = "board_link"  # one meeting's board, nothing else
+VOTING_LINK = "voting_link"  # one delegate in one meeting
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, however they proved it: what the permission table is asked about and
+    who the audit log names."""
+
+    role: str  # "" for a board or voting link: they are not roles
+    actor: str
+    kind: str
+    token_id: int | None = None
+    account_id: int | None = None
+    session_id: int | None = None  # the pages' sign-in (one browser)
+    name: str = ""  # the token's name
+    room: str | None = None  # a kiosk token's room
+    voter: VotingPass | None = None  # a voting link's pass
+    meeting_id: int | None = None  # a board link's meeting
 
 
 def may(role: str, permission: Permission) -> bool:
+    """Whether the role holds the permission at all (on some meeting, for a scoped role)."""
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def is_scoped(role: str) -> bool:
+    return role in SCOPED_ROLES
+
+
+def refused() -> Forbidden:
+    return Forbidden(
+        "Tài khoản hoặc mã truy cập này không có quyền thực hiện việc này. "
+        "This account or token is not allowed to do this.",
+        code="FORBIDDEN",
+    )
 
 
 def require(role: str, permission: Permission) -> None:
     if not may(role, permission):
-        raise Forbidden(
-            "Mã truy cập này không có quyền thực hiện việc này. "
-            "This token is not allowed to do this.",
-            code="FORBIDDEN",
+        raise refused()
+
+
+def authorize(
+    session: Session,
+    principal: Principal,
+    permission: Permission,
+    *,
+    meeting_id: int | None = None,
+    lists: bool = False,
+) -> None:
+    """The one check: the role must hold `permission`; a teacher or viewer only on a meeting
+    they are assigned to. An unassigned meeting answers 404, as a missing one does (its
+    existence is not theirs to learn); a route naming no meeting is theirs only if it lists
+    (`lists`: it shows them their meetings alone, see `visible_meetings`)."""
+    require(principal.role, permission)
+    if not is_scoped(principal.role) or permission in UNSCOPED:
+        return
+    if meeting_id is None:
+        if not lists:
+            raise refused()
+        return
+    if not is_assigned(session, account_id=principal.account_id, meeting_id=meeting_id):
+        raise NotFound(f"Không có cuộc họp số {meeting_id}. No meeting with id {meeting_id}.")
+
+
+def is_assigned(session: Session, *, account_id: int | None, meeting_id: int) -> bool:
+    if account_id is None or not 0 < meeting_id <= MAX_ID:
+        return False
+    found = session.scalar(
+        select(MeetingStaff.id).where(
+            MeetingStaff.meeting_id == meeting_id, MeetingStaff.account_id == account_id
         )
+    )
+    return found is not None
+
+
+def visible_meetings(session: Session, principal: Principal) -> set[int] | None:
+    """The meetings a list may show this principal: None for all of them."""
+    if not is_scoped(principal.role):
+        return None
+    if principal.account_id is None:
+        return set()
+    rows = session.scalars(
+        select(MeetingStaff.meeting_id).where(MeetingStaff.account_id == principal.account_id)
+    )
+    return set(rows)

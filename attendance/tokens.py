@@ -118,12 +118,3 @@ def revoke_token(session: Session, *, token_id: int) -> ApiToken:
         end_sessions(session, token_id=row.id)
         session.flush()
     return row
-
-
-def require_admin(token: ApiToken) -> None:
-    if token.role != ADMIN:
-        raise Forbidden(
-            "Mã truy cập này không có quyền thực hiện việc này. "
-            "This token is not allowed to do this.",
-            code="FORBIDDEN",
-        )

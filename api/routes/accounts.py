@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, SessionDep, need
 from api.schemas_accounts import AccountCreate, AccountRead, AccountUpdate
+from attendance.permissions import Permission
 from attendance.staff.accounts import create_account, get_account, list_accounts, update_account
 
-router = APIRouter(prefix="/accounts", tags=["accounts"])
+router = APIRouter(
+    prefix="/accounts", tags=["accounts"], dependencies=[need(Permission.MANAGE_ACCOUNTS)]
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -8,17 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.convert_voting import audit_read
-from api.deps import ServicesDep, SessionDep
+from api.deps import ServicesDep, SessionDep, need
 from api.schemas_audit import AuditChainRead, audit_chain_read
 from api.schemas_voting import AuditPageRead
 from attendance.audit_pages import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, audit_page
 from attendance.audit_verify import verify_chain
 from attendance.orm import MAX_ID
+from attendance.permissions import Permission
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit")
+@router.get("/audit", dependencies=[need(Permission.READ_AUDIT)])
 def audit_log(
     session: SessionDep,
     services: ServicesDep,
@@ -59,7 +60,7 @@ def audit_log(
     )
 
 
-@router.get("/audit/verify")
+@router.get("/audit/verify", dependencies=[need(Permission.READ_AUDIT)])
 def audit_verify(services: ServicesDep) -> AuditChainRead:
     """Walk the hash chain (as `attendance audit verify`): intact, or the first entry that
     was changed, removed or inserted. The newest entry is the anchor to keep elsewhere."""

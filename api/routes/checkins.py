@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from api.convert import as_utc
 from api.convert_checkins import arrival_read, image_checkin_read
-from api.deps import ActorDep, ServicesDep, SessionDep, TokenDep
+from api.deps import ActorDep, PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import invalid_request_detail
 from api.recognize import decode
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead, SightingRead
@@ -25,8 +25,9 @@ from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
 from attendance.kiosk_sync import invited_today
 from attendance.meetings import get_meeting
-from attendance.orm import ApiToken, utcnow
-from attendance.tokens import ADMIN
+from attendance.orm import utcnow
+from attendance.permissions import Permission, Principal
+from attendance.tokens import KIOSK
 from models.crops import MAX_CROP_BYTES
 from usecases.checkins import MAX_KEY, MAX_SOURCE, check_in_image, image_key, record_arrival
 from usecases.reviews import Sighting, report_sighting
@@ -38,7 +39,7 @@ sightings = APIRouter(tags=["check-in"])
 def _authorise(
     session: Session,
     services: Services,
-    token: ApiToken,
+    token: Principal,
     meeting_id: int,
     now: datetime,
     source: str,
@@ -46,7 +47,7 @@ def _authorise(
 ) -> None:
     """A kiosk: its room, the window open now by this server's clock, its camera's word only."""
     meeting = get_meeting(session, meeting_id=meeting_id)
-    if token.role != ADMIN:
+    if token.role == KIOSK:
         rules = services.settings.checkin.rules()
         ensure_kiosk_may_check_in(
             meeting, room=token.room, now=now, rules=rules, source=source, note=note
@@ -55,6 +56,7 @@ def _authorise(
 
 @router.post(
     "/meetings/{meeting_id}/checkins",
+    dependencies=[need(Permission.CHECK_IN)],
     status_code=status.HTTP_201_CREATED,
     response_model=EventRead | ImageCheckinRead,
     openapi_extra={
@@ -81,7 +83,7 @@ async def checkins(
     request: Request,
     response: Response,
     services: ServicesDep,
-    token: TokenDep,
+    token: PrincipalDep,
     actor: ActorDep,
 ) -> EventRead | ImageCheckinRead:
     """JSON when a kiosk already recognised the person; multipart `file` to recognise here.
@@ -90,7 +92,8 @@ async def checkins(
     already in, sent to the review queue (`reviews`, for a secretary to confirm) or not
     checked in, with a bilingual `message`. The same key (or the same photo) again gives
     the same answer and queues nothing twice. 201 when an arrival was recorded, else 200.
-    An admin token may check in to any meeting; a kiosk token only to its room's meetings.
+    Staff may check in to the meetings they may (docs/permissions.md); a kiosk token only
+    to its room's meetings, while their check-in window is open.
     """
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
@@ -115,7 +118,7 @@ async def checkins(
 
 
 def _json_checkin(
-    services: Services, token: ApiToken, actor: str, meeting_id: int, body: CheckinCreate
+    services: Services, token: Principal, actor: str, meeting_id: int, body: CheckinCreate
 ) -> EventRead:
     zone = services.settings.timezone
     now = utcnow()
@@ -133,7 +136,7 @@ def _json_checkin(
             similarity=body.similarity,
             margin=body.margin,
             note=body.note,
-            # Staff typing a check-in by hand: the reason and who did it go to the audit log.
+            # Principal typing a check-in by hand: the reason and who did it go to the audit log.
             actor=actor if body.note or body.source == "manual" else None,
             by=actor,
             rules=services.settings.checkin.rules(),
@@ -147,7 +150,7 @@ def _json_checkin(
 
 def _image_checkin(
     services: Services,
-    token: ApiToken,
+    token: Principal,
     actor: str,
     meeting_id: int,
     file: UploadFile | None,
@@ -173,13 +176,17 @@ def _image_checkin(
         return image_checkin_read(services.settings, done)
 
 
-@sightings.post("/meetings/{meeting_id}/reviews", status_code=status.HTTP_201_CREATED)
+@sightings.post(
+    "/meetings/{meeting_id}/reviews",
+    dependencies=[need(Permission.REPORT_SIGHTINGS)],
+    status_code=status.HTTP_201_CREATED,
+)
 def report(
     meeting_id: int,
     response: Response,
     session: SessionDep,
     services: ServicesDep,
-    token: TokenDep,
+    token: PrincipalDep,
     crop: Annotated[fastapi.UploadFile, File()],
     candidate_id: Annotated[int, Form()],
     similarity: Annotated[float, Form(ge=-1, le=1)],
@@ -197,7 +204,7 @@ def report(
     _authorise(session, services, token, meeting_id, now, source)
     # A kiosk searched its room's invitees of the day, at the kiosks' rate: the threshold it
     # had to reach is the one judged by.
-    kiosk = token.role != ADMIN and token.room is not None
+    kiosk = token.role == KIOSK and token.room is not None
     searched = (
         invited_today(session, room=token.room, now=now, zone=services.settings.timezone)
         if kiosk and token.room is not None

@@ -9,10 +9,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import ActorDep, ServicesDep, SessionDep
+from api.deps import ActorDep, ServicesDep, SessionDep, need
 from api.schemas_consent import ConsentCreate, ConsentRead, ConsentWithdrawn, ReconsentRead
 from attendance.consent import list_consents, record_consent, withdraw_consent
 from attendance.consent_tables import Consent
+from attendance.permissions import Permission
 from attendance.reconsent import unused_templates
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -33,7 +34,7 @@ def consent_read(consent: Consent) -> ConsentRead:
     )
 
 
-@router.get("/reconsent")
+@router.get("/reconsent", dependencies=[need(Permission.READ_PEOPLE)])
 def reconsent(
     session: SessionDep,
     services: ServicesDep,
@@ -57,7 +58,11 @@ def reconsent(
     ]
 
 
-@router.post("/{person_id}/consents", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{person_id}/consents",
+    dependencies=[need(Permission.MANAGE_PEOPLE)],
+    status_code=status.HTTP_201_CREATED,
+)
 def create(
     person_id: int, body: ConsentCreate, session: SessionDep, actor: ActorDep
 ) -> ConsentRead:
@@ -76,13 +81,13 @@ def create(
     return consent_read(consent)
 
 
-@router.get("/{person_id}/consents")
+@router.get("/{person_id}/consents", dependencies=[need(Permission.READ_PEOPLE)])
 def consents(person_id: int, session: SessionDep) -> list[ConsentRead]:
     """A person's consents, newest first, withdrawn ones too."""
     return [consent_read(c) for c in list_consents(session, person_id=person_id)]
 
 
-@router.delete("/{person_id}/consents/{consent_id}")
+@router.delete("/{person_id}/consents/{consent_id}", dependencies=[need(Permission.MANAGE_PEOPLE)])
 def withdraw(
     person_id: int, consent_id: int, session: SessionDep, actor: ActorDep
 ) -> ConsentWithdrawn:

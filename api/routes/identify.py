@@ -7,15 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.convert import face_read
-from api.deps import ServicesDep, SessionDep
+from api.deps import ServicesDep, SessionDep, need
 from api.recognize import recognize_image
 from api.schemas import IdentifyRead
 from api.upload import read_upload
+from attendance.permissions import Permission
 
 router = APIRouter(tags=["recognition"])
 
 
-@router.post("/identify")
+@router.post("/identify", dependencies=[need(Permission.IDENTIFY)])
 def identify(
     session: SessionDep,
     services: ServicesDep,

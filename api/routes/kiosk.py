@@ -6,10 +6,10 @@ import base64
 import hashlib
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api.convert import local
-from api.deps import ServicesDep, SessionDep, TokenDep, require_admin_token
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.schemas import (
     KioskArrivalRead,
     KioskArrivalsRead,
@@ -29,12 +29,11 @@ from attendance.checkin_window import checkin_window
 from attendance.errors import Forbidden, Invalid
 from attendance.kiosk_sync import KioskScope, kiosk_scope, room_arrivals, templates_for_kiosk
 from attendance.orm import ApiToken, utcnow
+from attendance.permissions import Permission, Principal
 from attendance.templates import opened_templates
-from attendance.tokens import ADMIN, KIOSK, create_kiosk_token, list_tokens, revoke_token
+from attendance.tokens import KIOSK, create_kiosk_token, list_tokens, revoke_token
 
-admin = APIRouter(
-    prefix="/kiosk-tokens", tags=["kiosks"], dependencies=[Depends(require_admin_token)]
-)
+admin = APIRouter(prefix="/kiosk-tokens", tags=["kiosks"])
 sync = APIRouter(prefix="/kiosk", tags=["kiosks"])
 
 
@@ -49,24 +48,24 @@ def token_read(row: ApiToken) -> TokenRead:
     )
 
 
-@admin.post("", status_code=status.HTTP_201_CREATED)
+@admin.post("", dependencies=[need(Permission.MANAGE_KIOSKS)], status_code=status.HTTP_201_CREATED)
 def create(body: KioskTokenCreate, session: SessionDep) -> KioskTokenCreated:
     row, token = create_kiosk_token(session, name=body.name, room=body.room)
     return KioskTokenCreated(**token_read(row).model_dump(), token=token)
 
 
-@admin.get("")
+@admin.get("", dependencies=[need(Permission.MANAGE_KIOSKS)])
 def index(session: SessionDep) -> list[TokenRead]:
     return [token_read(row) for row in list_tokens(session)]
 
 
-@admin.delete("/{token_id}")
+@admin.delete("/{token_id}", dependencies=[need(Permission.MANAGE_KIOSKS)])
 def revoke(token_id: int, session: SessionDep) -> TokenRead:
     return token_read(revoke_token(session, token_id=token_id))
 
 
-def _room(token: ApiToken, requested: str | None) -> str:
-    if token.role == ADMIN:
+def _room(token: Principal, requested: str | None) -> str:
+    if token.role != KIOSK:
         if not requested:
             raise Invalid("Cần chỉ rõ phòng (room). Name the room (room=...).")
         return requested
@@ -83,7 +82,11 @@ def _room(token: ApiToken, requested: str | None) -> str:
 
 
 def _scope(
-    services: ServicesDep, session: SessionDep, token: ApiToken, model: str | None, room: str | None
+    services: ServicesDep,
+    session: SessionDep,
+    token: Principal,
+    model: str | None,
+    room: str | None,
 ) -> KioskScope:
     return kiosk_scope(
         session,
@@ -97,6 +100,7 @@ def _scope(
 
 @sync.get(
     "/gallery",
+    dependencies=[need(Permission.SYNC_GALLERY)],
     response_model=KioskGalleryRead,
     responses={304: {"description": "Nothing changed since that ETag"}},
 )
@@ -105,7 +109,7 @@ def gallery(
     response: Response,
     session: SessionDep,
     services: ServicesDep,
-    token: TokenDep,
+    token: PrincipalDep,
     model: Annotated[str | None, Query(max_length=200)] = None,
     room: Annotated[str | None, Query(max_length=200)] = None,
 ) -> KioskGalleryRead | Response:
@@ -148,6 +152,7 @@ def gallery(
 
 @sync.get(
     "/arrivals",
+    dependencies=[need(Permission.SYNC_GALLERY)],
     response_model=KioskArrivalsRead,
     responses={304: {"description": "Nothing changed since that ETag"}},
 )
@@ -156,7 +161,7 @@ def arrivals(
     response: Response,
     session: SessionDep,
     services: ServicesDep,
-    token: TokenDep,
+    token: PrincipalDep,
     room: Annotated[str | None, Query(max_length=200)] = None,
 ) -> KioskArrivalsRead | Response:
     """Who is present now in today's meetings in the kiosk's room, with their first arrival,
@@ -190,9 +195,9 @@ def _not_modified(request: Request, response: Response, tag: str) -> Response | 
     return None
 
 
-@sync.post("/templates")
+@sync.post("/templates", dependencies=[need(Permission.SYNC_GALLERY)])
 def templates(
-    body: TemplatesRequest, session: SessionDep, services: ServicesDep, token: TokenDep
+    body: TemplatesRequest, session: SessionDep, services: ServicesDep, token: PrincipalDep
 ) -> TemplatesRead:
     """The embeddings of the listed templates; every one must be in the kiosk's scope."""
     scope = _scope(services, session, token, body.model, body.room)

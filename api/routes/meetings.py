@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
 
 from api.convert import as_utc, local, meeting_read, person_read
-from api.deps import ActorDep, ServicesDep, SessionDep
+from api.deps import ActorDep, PrincipalDep, ServicesDep, SessionDep, need
 from api.download import download
 from api.schemas import (
     AttendanceRead,
@@ -28,6 +28,7 @@ from attendance.meeting_removal import delete_meeting
 from attendance.meetings import create_meeting, get_meeting, list_meetings
 from attendance.orm import Participant
 from attendance.people import get_person
+from attendance.permissions import Permission, visible_meetings
 from attendance.roster import (
     add_participant,
     remove_participant,
@@ -38,7 +39,9 @@ from attendance.roster_replace import replace_roster
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "", dependencies=[need(Permission.MANAGE_MEETINGS)], status_code=status.HTTP_201_CREATED
+)
 def create(body: MeetingCreate, session: SessionDep, services: ServicesDep) -> MeetingRead:
     zone = services.settings.timezone
     meeting = create_meeting(
@@ -52,17 +55,20 @@ def create(body: MeetingCreate, session: SessionDep, services: ServicesDep) -> M
     return meeting_read(meeting, zone)
 
 
-@router.get("")
-def index(session: SessionDep, services: ServicesDep) -> list[MeetingRead]:
-    return [meeting_read(m, services.settings.timezone) for m in list_meetings(session)]
+@router.get("", dependencies=[need(Permission.READ_MEETINGS, lists=True)])
+def index(session: SessionDep, services: ServicesDep, principal: PrincipalDep) -> list[MeetingRead]:
+    """Every meeting; a teacher or viewer sees only those they are assigned to."""
+    only = visible_meetings(session, principal)
+    zone = services.settings.timezone
+    return [meeting_read(m, zone) for m in list_meetings(session, only=only)]
 
 
-@router.get("/{meeting_id}")
+@router.get("/{meeting_id}", dependencies=[need(Permission.READ_MEETINGS)])
 def read(meeting_id: int, session: SessionDep, services: ServicesDep) -> MeetingRead:
     return meeting_read(get_meeting(session, meeting_id=meeting_id), services.settings.timezone)
 
 
-@router.delete("/{meeting_id}")
+@router.delete("/{meeting_id}", dependencies=[need(Permission.MANAGE_MEETINGS)])
 def remove(
     meeting_id: int,
     session: SessionDep,
@@ -95,7 +101,7 @@ def remove(
     )
 
 
-@router.get("/{meeting_id}/participants")
+@router.get("/{meeting_id}/participants", dependencies=[need(Permission.READ_MEETINGS)])
 def roster(meeting_id: int, session: SessionDep) -> list[ParticipantRead]:
     """The roster with each one's voting rights, in Vietnamese name order."""
     return [
@@ -108,7 +114,11 @@ def roster(meeting_id: int, session: SessionDep) -> list[ParticipantRead]:
     ]
 
 
-@router.post("/{meeting_id}/participants/{person_id}", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{meeting_id}/participants/{person_id}",
+    dependencies=[need(Permission.EDIT_ROSTER)],
+    status_code=status.HTTP_201_CREATED,
+)
 def add_one(
     meeting_id: int,
     person_id: int,
@@ -125,7 +135,7 @@ def add_one(
     return _participant(session, added)
 
 
-@router.patch("/{meeting_id}/participants/{person_id}")
+@router.patch("/{meeting_id}/participants/{person_id}", dependencies=[need(Permission.EDIT_ROSTER)])
 def change_rights(
     meeting_id: int,
     person_id: int,
@@ -144,7 +154,9 @@ def change_rights(
     return _participant(session, changed)
 
 
-@router.delete("/{meeting_id}/participants/{person_id}")
+@router.delete(
+    "/{meeting_id}/participants/{person_id}", dependencies=[need(Permission.EDIT_ROSTER)]
+)
 def remove_one(
     meeting_id: int, person_id: int, session: SessionDep, actor: ActorDep
 ) -> ParticipantRead:
@@ -163,7 +175,7 @@ def _participant(session: Session, participant: Participant) -> ParticipantRead:
     )
 
 
-@router.put("/{meeting_id}/participants")
+@router.put("/{meeting_id}/participants", dependencies=[need(Permission.EDIT_ROSTER)])
 def participants(
     meeting_id: int, body: ParticipantsUpdate, session: SessionDep, actor: ActorDep
 ) -> ParticipantsRead:
@@ -184,7 +196,7 @@ def participants(
     )
 
 
-@router.get("/{meeting_id}/attendance")
+@router.get("/{meeting_id}/attendance", dependencies=[need(Permission.READ_MEETINGS)])
 def attendance(meeting_id: int, session: SessionDep, services: ServicesDep) -> list[AttendanceRead]:
     zone = services.settings.timezone
     return [
@@ -203,6 +215,7 @@ def attendance(meeting_id: int, session: SessionDep, services: ServicesDep) -> l
 
 @router.get(
     "/{meeting_id}/export",
+    dependencies=[need(Permission.EXPORT)],
     response_class=Response,
     responses={200: {"description": "The file, as an attachment."}},
 )

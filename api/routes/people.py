@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from sqlalchemy import func, select
 
 from api.convert import person_read
-from api.deps import ActorDep, ServicesDep, SessionDep
+from api.deps import ActorDep, ServicesDep, SessionDep, need
 from api.schemas import (
     PersonCreate,
     PersonDeleted,
@@ -29,13 +29,14 @@ from attendance.orm import FaceTemplate
 from attendance.people import create_person, get_person, search_people
 from attendance.people_merge import merge_people
 from attendance.people_removal import delete_person
+from attendance.permissions import Permission
 from attendance.templates import get_template, person_templates
 from enrollment.service import enroll_photo
 
 router = APIRouter(prefix="/people", tags=["people"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", dependencies=[need(Permission.MANAGE_PEOPLE)], status_code=status.HTTP_201_CREATED)
 def create(body: PersonCreate, session: SessionDep) -> PersonRead:
     person = create_person(
         session, full_name=body.full_name, code=body.code, unit=body.unit, title=body.title
@@ -43,7 +44,7 @@ def create(body: PersonCreate, session: SessionDep) -> PersonRead:
     return person_read(person, 0, "missing")
 
 
-@router.get("")
+@router.get("", dependencies=[need(Permission.READ_PEOPLE)])
 def search(
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -66,14 +67,18 @@ def search(
     return [person_read(p, counts.get(p.id, 0), statuses[p.id]) for p in people]
 
 
-@router.get("/{person_id}")
+@router.get("/{person_id}", dependencies=[need(Permission.READ_PEOPLE)])
 def read(person_id: int, session: SessionDep) -> PersonRead:
     person = get_person(session, person_id=person_id)
     status = consent_statuses(session, person_ids=[person.id])[person.id]
     return person_read(person, len(person.templates), status)
 
 
-@router.post("/{person_id}/photos", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{person_id}/photos",
+    dependencies=[need(Permission.MANAGE_PEOPLE)],
+    status_code=status.HTTP_201_CREATED,
+)
 def add_photo(
     person_id: int,
     session: SessionDep,
@@ -118,7 +123,7 @@ def add_photo(
     )
 
 
-@router.get("/{person_id}/templates")
+@router.get("/{person_id}/templates", dependencies=[need(Permission.READ_PEOPLE)])
 def templates(person_id: int, session: SessionDep) -> list[TemplateRead]:
     """A person's enrolled photos: each face template with its quality and its face crop."""
     get_person(session, person_id=person_id)
@@ -138,6 +143,7 @@ def templates(person_id: int, session: SessionDep) -> list[TemplateRead]:
 
 @router.get(
     "/{person_id}/templates/{template_id}/crop",
+    dependencies=[need(Permission.READ_PEOPLE)],
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}}},
 )
@@ -156,7 +162,9 @@ def template_crop(person_id: int, template_id: int, session: SessionDep) -> Resp
     )
 
 
-@router.delete("/{person_id}/templates/{template_id}")
+@router.delete(
+    "/{person_id}/templates/{template_id}", dependencies=[need(Permission.MANAGE_PEOPLE)]
+)
 def erase_one(
     person_id: int, template_id: int, session: SessionDep, actor: ActorDep
 ) -> TemplateErased:
@@ -171,7 +179,7 @@ def crop_url(person_id: int, template_id: int) -> str:
     return f"/api/v1/people/{person_id}/templates/{template_id}/crop"
 
 
-@router.delete("/{person_id}/templates")
+@router.delete("/{person_id}/templates", dependencies=[need(Permission.ERASE_BIOMETRICS)])
 def erase(person_id: int, session: SessionDep, actor: ActorDep) -> TemplatesErased:
     """Erase every face template of a person, their crops and review crops (logged, with
     the time); kiosks drop them at their next sync."""
@@ -179,7 +187,7 @@ def erase(person_id: int, session: SessionDep, actor: ActorDep) -> TemplatesEras
     return TemplatesErased(person_id=person_id, erased=done.erased, erased_at=done.erased_at)
 
 
-@router.delete("/{person_id}")
+@router.delete("/{person_id}", dependencies=[need(Permission.ERASE_BIOMETRICS)])
 def delete(
     person_id: int,
     session: SessionDep,
@@ -198,7 +206,7 @@ def delete(
     )
 
 
-@router.post("/{person_id}/merge")
+@router.post("/{person_id}/merge", dependencies=[need(Permission.MANAGE_PEOPLE)])
 def merge(person_id: int, body: PersonMerge, session: SessionDep, actor: ActorDep) -> PersonRead:
     """Merge this person into `into_id`: templates, rosters, attendance, ballots, proxies,
     links, opinions and review items follow; this person is deleted. 409 when both voted in

@@ -1,4 +1,4 @@
-"""Staff corrections and voting set-up: check-outs, proxies, voting passes, the audit log."""
+"""Principal corrections and voting set-up: check-outs, proxies, voting passes, the audit log."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from api.convert import as_utc, event_read
 from api.convert_voting import audit_read, brief, proxy_read, qr_svg, voting_url
-from api.deps import ActorDep, ServicesDep, SessionDep
+from api.deps import ActorDep, ServicesDep, SessionDep, need
 from api.link_reach import unreachable
 from api.schemas import EventRead
 from api.schemas_voting import (
@@ -21,6 +21,7 @@ from api.schemas_voting import (
 )
 from attendance.audit_view import audit_lines
 from attendance.meetings import get_meeting
+from attendance.permissions import Permission
 from attendance.presence import check_out
 from attendance.voting.membership import proxies
 from attendance.voting.passes import issue_pass
@@ -29,7 +30,11 @@ from attendance.voting.proxies import give_proxy, revoke_proxy
 router = APIRouter(prefix="/meetings/{meeting_id}", tags=["presence"])
 
 
-@router.post("/checkouts", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/checkouts",
+    dependencies=[need(Permission.CORRECT_ATTENDANCE)],
+    status_code=status.HTTP_201_CREATED,
+)
 def checkout(
     meeting_id: int,
     body: CheckoutCreate,
@@ -54,7 +59,9 @@ def checkout(
     return read
 
 
-@router.post("/proxies", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/proxies", dependencies=[need(Permission.EDIT_ROSTER)], status_code=status.HTTP_201_CREATED
+)
 def add_proxy(
     meeting_id: int, body: ProxyCreate, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> ProxyRead:
@@ -69,19 +76,25 @@ def add_proxy(
     return proxy_read(session, proxy, services.settings.timezone)
 
 
-@router.get("/proxies")
+@router.get("/proxies", dependencies=[need(Permission.READ_MEETINGS)])
 def list_proxies(meeting_id: int, session: SessionDep, services: ServicesDep) -> list[ProxyRead]:
     get_meeting(session, meeting_id=meeting_id)
     zone = services.settings.timezone
     return [proxy_read(session, p, zone) for p in proxies(session, meeting_id=meeting_id)]
 
 
-@router.delete("/proxies/{grantor_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/proxies/{grantor_id}",
+    dependencies=[need(Permission.EDIT_ROSTER)],
+    status_code=status.HTTP_204_NO_CONTENT,
+)
 def remove_proxy(meeting_id: int, grantor_id: int, session: SessionDep, actor: ActorDep) -> None:
     revoke_proxy(session, meeting_id=meeting_id, grantor_id=grantor_id, actor=actor)
 
 
-@router.post("/voting-passes", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/voting-passes", dependencies=[need(Permission.RUN_POLLS)], status_code=status.HTTP_201_CREATED
+)
 def new_pass(
     meeting_id: int,
     body: VotingPassCreate,
@@ -102,7 +115,7 @@ def new_pass(
     )
 
 
-@router.get("/audit")
+@router.get("/audit", dependencies=[need(Permission.READ_MEETING_AUDIT)])
 def audit_log(meeting_id: int, session: SessionDep, services: ServicesDep) -> list[AuditRead]:
     get_meeting(session, meeting_id=meeting_id)
     zone = services.settings.timezone

@@ -9,18 +9,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from api.deps import ActorDep, ServicesDep, SessionDep, TokenDep
+from api.deps import ActorDep, PrincipalDep, ServicesDep, SessionDep, need
 from api.schemas_accounts import PersonalTokenCreate, PersonalTokenCreated, PersonalTokenRead
 from api.sign_ins import check_password
 from attendance.errors import Forbidden, Unauthorized
-from attendance.orm import MAX_ID, ApiToken
+from attendance.orm import MAX_ID
+from attendance.permissions import Permission, Principal, may, refused
 from attendance.staff.personal_tokens import (
     create_personal_token,
     list_personal_tokens,
     revoke_personal_token,
     token_label,
 )
-from attendance.tokens import ADMIN, require_admin
 
 # POST is mounted outside /api/v1's bearer-token guard: its credential is the password.
 basic = APIRouter(prefix="/tokens", tags=["tokens"])
@@ -58,39 +58,40 @@ def create(
     )
 
 
-@router.get("")
+@router.get("", dependencies=[need(Permission.OWN_ACCOUNT)])
 def index(
-    token: TokenDep,
+    principal: PrincipalDep,
     session: SessionDep,
     account_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[PersonalTokenRead]:
     """The caller's own tokens; an admin may name another account."""
-    scope = _owner_scope(token)  # refuses a kiosk token
+    scope = _owner_scope(principal)
     if scope is not None and account_id is not None and account_id != scope:
-        require_admin(token)
-    owner = account_id or token.account_id
+        raise refused()
+    owner = account_id or principal.account_id
     if owner is None:
         return []  # the bootstrap admin token belongs to no account
     return [PersonalTokenRead.of(row) for row in list_personal_tokens(session, account_id=owner)]
 
 
-@router.delete("/{token_id}")
+@router.delete("/{token_id}", dependencies=[need(Permission.OWN_ACCOUNT)])
 def revoke(
-    token_id: int, token: TokenDep, session: SessionDep, actor: ActorDep
+    token_id: int, principal: PrincipalDep, session: SessionDep, actor: ActorDep
 ) -> PersonalTokenRead:
     """Revoke one of the caller's tokens; an admin, any account's."""
     row = revoke_personal_token(
-        session, token_id=token_id, actor=actor, account_id=_owner_scope(token)
+        session, token_id=token_id, actor=actor, account_id=_owner_scope(principal)
     )
     return PersonalTokenRead.of(row)
 
 
-def _owner_scope(token: ApiToken) -> int | None:
-    """Whose tokens the caller may revoke: their account's; None (any) for an admin."""
-    if token.role == ADMIN:
+def _owner_scope(principal: Principal) -> int | None:
+    """Whose tokens the caller may see and revoke: their account's; None (any) for whoever
+    manages accounts."""
+    if may(principal.role, Permission.MANAGE_ACCOUNTS):
         return None
-    if token.account_id is None:
+    if principal.account_id is None:
         raise Forbidden(
             "Chỉ tài khoản nhân viên mới có mã cá nhân. Only staff accounts have personal tokens."
         )
-    return token.account_id
+    return principal.account_id

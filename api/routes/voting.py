@@ -15,7 +15,7 @@ from api.convert_voting import (
     poll_read,
     result_read,
 )
-from api.deps import Caller, CallerDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, need
 from api.recognize import decode
 from api.schemas import PersonBrief
 from api.schemas_voting import (
@@ -34,7 +34,7 @@ from attendance.agenda import agenda
 from attendance.errors import Forbidden, Invalid
 from attendance.meetings import get_meeting
 from attendance.people import get_person
-from attendance.permissions import Permission, require
+from attendance.permissions import Permission, Principal
 from attendance.voting.ballots import cast_ballot
 from attendance.voting.opinions import give_opinion
 from attendance.voting.own_ballots import own_ballots
@@ -46,8 +46,8 @@ router = APIRouter(prefix="/meetings/{meeting_id}", tags=["voting"])
 voter = APIRouter(tags=["voting"])
 
 
-@voter.get("/voter")
-def whoami(caller: CallerDep, services: ServicesDep) -> VoterRead:
+@voter.get("/voter", dependencies=[need(None, voting_link=True)])
+def whoami(caller: PrincipalDep, services: ServicesDep) -> VoterRead:
     """Who a voting link belongs to, for the delegate's page (it holds only the link)."""
     voter_id = _voter_only(caller)
     assert caller.voter is not None
@@ -65,21 +65,17 @@ def whoami(caller: CallerDep, services: ServicesDep) -> VoterRead:
         )
 
 
-def _authorise(session: Session, caller: Caller, meeting_id: int) -> None:
-    """A pass opens its own meeting only; a token must be staff's (never a kiosk's)."""
+def _authorise(session: Session, caller: Principal, meeting_id: int) -> None:
+    """A pass opens its own meeting only (staff were let through by `need`, never a kiosk)."""
     get_meeting(session, meeting_id=meeting_id)
-    if caller.voter is not None:
-        if caller.voter.meeting_id != meeting_id:
-            raise Forbidden(
-                "Liên kết bỏ phiếu này dành cho một cuộc họp khác. "
-                "This voting link belongs to another meeting.",
-            )
-        return
-    assert caller.token is not None
-    require(caller.token.role, Permission.RUN_VOTING)
+    if caller.voter is not None and caller.voter.meeting_id != meeting_id:
+        raise Forbidden(
+            "Liên kết bỏ phiếu này dành cho một cuộc họp khác. "
+            "This voting link belongs to another meeting.",
+        )
 
 
-def _voter_only(caller: Caller) -> int:
+def _voter_only(caller: Principal) -> int:
     if caller.voter is None:
         raise Forbidden(
             "Cần liên kết bỏ phiếu cá nhân của đại biểu, hoặc gửi ảnh khuôn mặt. "
@@ -89,8 +85,8 @@ def _voter_only(caller: Caller) -> int:
     return caller.voter.person_id
 
 
-@router.get("/polls")
-def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[PollRead]:
+@router.get("/polls", dependencies=[need(Permission.READ_MEETINGS, voting_link=True)])
+def polls(meeting_id: int, caller: PrincipalDep, services: ServicesDep) -> list[PollRead]:
     with services.sessions() as session:
         _authorise(session, caller, meeting_id)
         zone = services.settings.timezone
@@ -108,24 +104,30 @@ def polls(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[Pol
         return found
 
 
-@router.get("/polls/{poll_id}")
-def poll(meeting_id: int, poll_id: int, caller: CallerDep, services: ServicesDep) -> PollRead:
+@router.get("/polls/{poll_id}", dependencies=[need(Permission.READ_MEETINGS, voting_link=True)])
+def poll(meeting_id: int, poll_id: int, caller: PrincipalDep, services: ServicesDep) -> PollRead:
     with services.sessions() as session:
         _authorise(session, caller, meeting_id)
         found = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
         return poll_read(found, services.settings.timezone)
 
 
-@router.get("/polls/{poll_id}/results")
-def results(meeting_id: int, poll_id: int, caller: CallerDep, services: ServicesDep) -> ResultRead:
+@router.get(
+    "/polls/{poll_id}/results", dependencies=[need(Permission.READ_MEETINGS, voting_link=True)]
+)
+def results(
+    meeting_id: int, poll_id: int, caller: PrincipalDep, services: ServicesDep
+) -> ResultRead:
     """Published when the poll closes, as counted then; 409 before that."""
     with services.sessions() as session:
         _authorise(session, caller, meeting_id)
         return result_read(get_poll(session, meeting_id=meeting_id, poll_id=poll_id))
 
 
-@router.get("/agenda")
-def agenda_items(meeting_id: int, caller: CallerDep, services: ServicesDep) -> list[AgendaItemRead]:
+@router.get("/agenda", dependencies=[need(Permission.READ_MEETINGS, voting_link=True)])
+def agenda_items(
+    meeting_id: int, caller: PrincipalDep, services: ServicesDep
+) -> list[AgendaItemRead]:
     with services.sessions() as session:
         _authorise(session, caller, meeting_id)
         return [
@@ -136,6 +138,7 @@ def agenda_items(meeting_id: int, caller: CallerDep, services: ServicesDep) -> l
 
 @router.post(
     "/polls/{poll_id}/ballots",
+    dependencies=[need(Permission.RUN_POLLS, voting_link=True)],
     status_code=status.HTTP_201_CREATED,
     openapi_extra={
         "requestBody": {
@@ -157,7 +160,7 @@ def agenda_items(meeting_id: int, caller: CallerDep, services: ServicesDep) -> l
     },
 )
 async def ballots(
-    meeting_id: int, poll_id: int, request: Request, caller: CallerDep, services: ServicesDep
+    meeting_id: int, poll_id: int, request: Request, caller: PrincipalDep, services: ServicesDep
 ) -> BallotRead:
     """JSON with a delegate's voting link as the bearer token; or multipart with a face image
     (staff only, at a voting station): the face must be a present member, as at the door."""
@@ -205,7 +208,7 @@ def _optional_id(text: str) -> int | None:
 
 
 def _link_ballot(
-    services: Services, caller: Caller, meeting_id: int, poll_id: int, body: BallotCreate
+    services: Services, caller: Principal, meeting_id: int, poll_id: int, body: BallotCreate
 ) -> BallotRead:
     with services.sessions() as session, session.begin():
         _authorise(session, caller, meeting_id)
@@ -224,13 +227,13 @@ def _link_ballot(
 
 def _face_ballot(
     services: Services,
-    caller: Caller,
+    caller: Principal,
     meeting_id: int,
     poll_id: int,
     file: UploadFile | None,
     body: BallotCreate,
 ) -> BallotRead:
-    if caller.token is None:
+    if caller.voter is not None:
         raise Forbidden(
             "Bỏ phiếu bằng khuôn mặt chỉ thực hiện tại máy bỏ phiếu của cuộc họp. "
             "Face-verified ballots are taken by the meeting's voting station only.",
@@ -252,23 +255,31 @@ def _face_ballot(
         return ballot_read(session, receipt, services.settings.timezone)
 
 
-@router.post("/polls/{poll_id}/opinions", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/polls/{poll_id}/opinions",
+    dependencies=[need(None, voting_link=True)],
+    status_code=status.HTTP_201_CREATED,
+)
 def poll_opinion(
-    meeting_id: int, poll_id: int, body: OpinionCreate, caller: CallerDep, services: ServicesDep
+    meeting_id: int, poll_id: int, body: OpinionCreate, caller: PrincipalDep, services: ServicesDep
 ) -> OpinionRead:
     return _opinion(services, caller, meeting_id, body, poll_id=poll_id)
 
 
-@router.post("/agenda/{item_id}/opinions", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/agenda/{item_id}/opinions",
+    dependencies=[need(None, voting_link=True)],
+    status_code=status.HTTP_201_CREATED,
+)
 def item_opinion(
-    meeting_id: int, item_id: int, body: OpinionCreate, caller: CallerDep, services: ServicesDep
+    meeting_id: int, item_id: int, body: OpinionCreate, caller: PrincipalDep, services: ServicesDep
 ) -> OpinionRead:
     return _opinion(services, caller, meeting_id, body, agenda_item_id=item_id)
 
 
 def _opinion(
     services: Services,
-    caller: Caller,
+    caller: Principal,
     meeting_id: int,
     body: OpinionCreate,
     *,

@@ -4,20 +4,21 @@ everyone's own (/account: change the password, revoke personal tokens)."""
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from api.cookies import set_session_cookie
-from api.deps import ServicesDep, SessionDep, StaffDep, client_address, require_staff
+from api.deps import PrincipalDep, ServicesDep, SessionDep, client_address, need
 from api.errors import status_for
 from api.sign_ins import check_password
 from api.web.forms import Text
 from api.web.render import lang_param, render
 from api.web.texts import t_both
 from attendance.errors import DomainError, Invalid, TooManyAttempts
+from attendance.permissions import Permission, Principal
 from attendance.staff.accounts import (
     account_label,
     create_account,
@@ -26,28 +27,28 @@ from attendance.staff.accounts import (
     update_account,
 )
 from attendance.staff.personal_tokens import list_personal_tokens, revoke_personal_token
-from attendance.staff.sessions import Staff, sign_in_account
-from attendance.tokens import ACCOUNT_ROLES, ADMIN
+from attendance.staff.sessions import sign_in_account
+from attendance.tokens import ACCOUNT_ROLES
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
-# Until every page asks the permission table, the accounts page is the admin's.
-AdminDep = Annotated[Staff, Depends(require_staff(frozenset({ADMIN})))]
+ADMIN_PAGE = [need(Permission.MANAGE_ACCOUNTS, page=True)]
+OWN_PAGE = [need(Permission.OWN_ACCOUNT, page=True)]
 SWITCH = {"1": True, "0": False}
 
 
-@router.get("/accounts")
-def accounts_page(request: Request, session: SessionDep, staff: AdminDep) -> Response:
+@router.get("/accounts", dependencies=ADMIN_PAGE)
+def accounts_page(request: Request, session: SessionDep, staff: PrincipalDep) -> Response:
     return _accounts(request, session, staff)
 
 
-@router.post("/accounts")
+@router.post("/accounts", dependencies=ADMIN_PAGE)
 def create_account_form(
     request: Request,
     session: SessionDep,
-    staff: AdminDep,
+    staff: PrincipalDep,
     username: Text = "",
     display_name: Text = "",
     role: Text = "",
@@ -69,12 +70,12 @@ def create_account_form(
     return RedirectResponse(f"/accounts?ok=created{lang_param(request)}", status_code=303)
 
 
-@router.post("/accounts/{account_id}")
+@router.post("/accounts/{account_id}", dependencies=ADMIN_PAGE)
 def change_account_form(
     account_id: int,
     request: Request,
     session: SessionDep,
-    staff: AdminDep,
+    staff: PrincipalDep,
     role: Text = "",
     disabled: Text = "",
     password: Text = "",
@@ -94,17 +95,17 @@ def change_account_form(
     return RedirectResponse(f"/accounts?ok=saved{lang_param(request)}", status_code=303)
 
 
-@router.get("/account")
-def my_account_page(request: Request, session: SessionDep, staff: StaffDep) -> Response:
+@router.get("/account", dependencies=OWN_PAGE)
+def my_account_page(request: Request, session: SessionDep, staff: PrincipalDep) -> Response:
     return _mine(request, session, staff)
 
 
-@router.post("/account/password")
+@router.post("/account/password", dependencies=OWN_PAGE)
 def change_my_password(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     current_password: Text = "",
     new_password: Text = "",
     new_password_again: Text = "",
@@ -133,9 +134,9 @@ def change_my_password(
     return response
 
 
-@router.post("/account/tokens/{token_id}/revoke")
+@router.post("/account/tokens/{token_id}/revoke", dependencies=OWN_PAGE)
 def revoke_my_token(
-    token_id: int, request: Request, session: SessionDep, staff: StaffDep
+    token_id: int, request: Request, session: SessionDep, staff: PrincipalDep
 ) -> Response:
     if staff.account_id is None:
         return _mine(request, session, staff)
@@ -148,7 +149,7 @@ def revoke_my_token(
 def _accounts(
     request: Request,
     session: Session,
-    staff: Staff,
+    staff: Principal,
     *,
     failure: DomainError | None = None,
     form: dict[str, str] | None = None,
@@ -165,7 +166,7 @@ def _accounts(
 
 
 def _mine(
-    request: Request, session: Session, staff: Staff, *, failure: DomainError | None = None
+    request: Request, session: Session, staff: Principal, *, failure: DomainError | None = None
 ) -> Response:
     account = (
         None if staff.account_id is None else get_account(session, account_id=staff.account_id)
@@ -175,7 +176,7 @@ def _mine(
 
 
 def _page(
-    request: Request, template: str, staff: Staff, failure: DomainError | None, **context: Any
+    request: Request, template: str, staff: Principal, failure: DomainError | None, **context: Any
 ) -> Response:
     page = render(
         request,

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.web.render import lang_param, pick_lang, render
 from attendance import audit
 from attendance.audit_pages import MAX_PAGE, audit_page
@@ -18,6 +18,7 @@ from attendance.audit_verify import verify_chain
 from attendance.audit_view import actor_text, audit_lines, source_text
 from attendance.meetings import get_meeting
 from attendance.orm import MAX_ID
+from attendance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,9 +32,15 @@ def _source_words(request: Request) -> Callable[[str | None], str]:
     return words
 
 
-@router.get("/meetings/{meeting_id}/audit")
+@router.get(
+    "/meetings/{meeting_id}/audit", dependencies=[need(Permission.READ_MEETING_AUDIT, page=True)]
+)
 def meeting_audit_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: PrincipalDep,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     return render(
@@ -47,12 +54,12 @@ def meeting_audit_page(
     )
 
 
-@router.get("/audit")
+@router.get("/audit", dependencies=[need(Permission.READ_AUDIT, page=True)])
 def whole_audit_page(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     page: Annotated[int, Query(ge=-MAX_PAGE, le=MAX_PAGE)] = 1,
     action: Annotated[str, Query(max_length=50)] = "",
     meeting_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -97,8 +104,8 @@ def whole_audit_page(
     )
 
 
-@router.get("/audit/verify")
-def audit_chain_page(request: Request, services: ServicesDep, staff: StaffDep) -> Response:
+@router.get("/audit/verify", dependencies=[need(Permission.READ_AUDIT, page=True)])
+def audit_chain_page(request: Request, services: ServicesDep, staff: PrincipalDep) -> Response:
     """The chain walked now: intact (with its head, to note down elsewhere) or the first
     entry changed, removed or inserted (the same check as `attendance audit verify`)."""
     return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -10,37 +11,32 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response, StreamingResponse
 
 from api.cookies import session_key
-from api.deps import ServicesDep, SessionDep, StaffDep, attempt, require_staff
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.link_reach import unreachable
 from api.web.live import SlotStream, board_events, snapshot_json
 from api.web.render import render
 from attendance.board import board_snapshot, board_version
 from attendance.board_links import check_board_link, issue_board_link
-from attendance.errors import DomainError, Forbidden
+from attendance.errors import DomainError
 from attendance.meetings import get_meeting
-from attendance.staff.sessions import Staff, staff_for
-from attendance.throttle import BOARD_KEY
+from attendance.permissions import BOARD_LINK, SESSION, Permission, Principal, authorize
+from attendance.staff.sessions import staff_for
 
 router = APIRouter(include_in_schema=False)
 
 
-def board_viewer(meeting_id: int, request: Request, services: ServicesDep) -> Staff | None:
-    """A signed-in staff member, or the room's screen with this meeting's board link."""
-    key = request.query_params.get("key")
-    if key:
-        with (
-            services.sessions() as session,
-            attempt(request, services, BOARD_KEY, credential=key, failures=(Forbidden,)),
-        ):
-            check_board_link(session, meeting_id=meeting_id, key=key)
-        return None
-    return require_staff()(request, services)
+def board_viewer(principal: PrincipalDep) -> Principal | None:
+    """A signed-in staff member, or None for the room's screen with this meeting's board link
+    (`need(..., board_link=True)` checked which)."""
+    return None if principal.kind == BOARD_LINK else principal
 
 
-ViewerDep = Annotated[Staff | None, Depends(board_viewer)]
+ViewerDep = Annotated[Principal | None, Depends(board_viewer)]
 
 
-@router.get("/board/{meeting_id}")
+@router.get(
+    "/board/{meeting_id}", dependencies=[need(Permission.READ_MEETINGS, page=True, board_link=True)]
+)
 def board_page(
     meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: ViewerDep
 ) -> Response:
@@ -50,9 +46,15 @@ def board_page(
     return render(request, "board.html", staff=staff, zone=zone, snapshot=snapshot, board_key=key)
 
 
-@router.post("/meetings/{meeting_id}/board-link")
+@router.post(
+    "/meetings/{meeting_id}/board-link", dependencies=[need(Permission.MANAGE_MEETINGS, page=True)]
+)
 def new_board_link(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: PrincipalDep,
 ) -> Response:
     """A read-only address for the room's screen; the previous one stops working."""
     key = issue_board_link(session, meeting_id=meeting_id, actor=staff.actor)
@@ -67,7 +69,10 @@ def new_board_link(
     return response
 
 
-@router.get("/board/{meeting_id}/stream")
+@router.get(
+    "/board/{meeting_id}/stream",
+    dependencies=[need(Permission.READ_MEETINGS, page=True, board_link=True)],
+)
 def board_stream(
     meeting_id: int, request: Request, services: ServicesDep, staff: ViewerDep
 ) -> StreamingResponse:
@@ -87,7 +92,11 @@ def board_stream(
                 if board_key:
                     check_board_link(s, meeting_id=meeting_id, key=board_key)
                 else:
-                    staff_for(s, key=staff_key)
+                    # Signed in still, and still allowed (a role changed, an assignment ended).
+                    now = staff_for(s, key=staff_key)
+                    again = Principal(role=now.role, actor=now.actor, kind=SESSION)
+                    again = replace(again, account_id=now.account_id)
+                    authorize(s, again, Permission.READ_MEETINGS, meeting_id=meeting_id)
             except DomainError:
                 return False
         return True

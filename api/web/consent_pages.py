@@ -7,21 +7,24 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import SessionDep, StaffDep
+from api.deps import PrincipalDep, SessionDep, need
 from api.web.forms import Text
 from api.web.texts import t_both
 from attendance.consent import record_consent, withdraw_consent
 from attendance.consent_tables import SELF, WEB_CHECKBOX
 from attendance.errors import Invalid
+from attendance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.post("/people/{person_id}/consents")
+@router.post(
+    "/people/{person_id}/consents", dependencies=[need(Permission.MANAGE_PEOPLE, page=True)]
+)
 def record(
     person_id: int,
     session: SessionDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     given_by: Text = "",
     relation_kind: Text = SELF,
     relation: Text = "",
@@ -47,7 +50,10 @@ def record(
     return RedirectResponse(f"/people/{person_id}?ok=consent_recorded", status_code=303)
 
 
-@router.post("/people/{person_id}/consents/{consent_id}/withdraw")
-def withdraw(person_id: int, consent_id: int, session: SessionDep, staff: StaffDep) -> Response:
+@router.post(
+    "/people/{person_id}/consents/{consent_id}/withdraw",
+    dependencies=[need(Permission.MANAGE_PEOPLE, page=True)],
+)
+def withdraw(person_id: int, consent_id: int, session: SessionDep, staff: PrincipalDep) -> Response:
     withdraw_consent(session, person_id=person_id, consent_id=consent_id, actor=staff.actor)
     return RedirectResponse(f"/people/{person_id}?ok=consent_withdrawn", status_code=303)

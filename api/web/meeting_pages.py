@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.web.forms import MeetingForm, MeetingFormDep, PersonForm, Text, parse_id, parse_time
 from api.web.held_links import HeldLink
@@ -26,29 +26,30 @@ from attendance.meetings import (
     update_meeting,
 )
 from attendance.orm import utcnow
+from attendance.permissions import Permission, Principal, visible_meetings
 from attendance.presence import check_out
 from attendance.review.service import count_pending
 from attendance.roster import roster_candidates
-from attendance.staff.sessions import Staff
+from attendance.staff.assignments import assignable_accounts, meeting_staff
 from usecases.checkins import record_arrival
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/meetings")
+@router.get("/meetings", dependencies=[need(Permission.READ_MEETINGS, page=True, lists=True)])
 def meetings_page(
-    request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    request: Request, session: SessionDep, services: ServicesDep, staff: PrincipalDep
 ) -> Response:
     zone = services.settings.timezone
     return _list(request, session, staff, zone, MeetingForm.blank(utcnow(), zone))
 
 
-@router.post("/meetings")
+@router.post("/meetings", dependencies=[need(Permission.MANAGE_MEETINGS, page=True)])
 def create(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     form: MeetingFormDep,
 ) -> Response:
     zone = services.settings.timezone
@@ -71,12 +72,12 @@ def create(
 def _list(
     request: Request,
     session: Session,
-    staff: Staff,
+    staff: Principal,
     zone: str,
     form: MeetingForm,
     error: DomainError | None = None,
 ) -> Response:
-    meetings = list_meetings(session)
+    meetings = list_meetings(session, only=visible_meetings(session, staff))
     return render(
         request,
         "meetings.html",
@@ -90,13 +91,13 @@ def _list(
     )
 
 
-@router.get("/meetings/{meeting_id}")
+@router.get("/meetings/{meeting_id}", dependencies=[need(Permission.READ_MEETINGS, page=True)])
 def meeting_page(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     zone = services.settings.timezone
@@ -109,7 +110,7 @@ def meeting_view(
     request: Request,
     session: Session,
     zone: str,
-    staff: Staff,
+    staff: Principal,
     meeting_id: int,
     error: DomainError | None = None,
     issued: HeldLink | None = None,
@@ -139,14 +140,22 @@ def meeting_view(
         q=q,
         candidates=roster_candidates(session, meeting_id=meeting_id, query=q),
         new_person=new_person or PersonForm(),
+        assignable=assignable_accounts(session),
+        assigned_ids={a.id for a in meeting_staff(session, meeting_id=meeting_id)},
         # One key per rendering: a double click sends the same correction twice, kept once.
         form_key=secrets.token_urlsafe(12),
     )
 
 
-@router.get("/meetings/{meeting_id}/edit")
+@router.get(
+    "/meetings/{meeting_id}/edit", dependencies=[need(Permission.MANAGE_MEETINGS, page=True)]
+)
 def edit_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: PrincipalDep,
 ) -> Response:
     zone = services.settings.timezone
     meeting = get_meeting(session, meeting_id=meeting_id)
@@ -154,13 +163,15 @@ def edit_page(
     return render(request, "meeting_edit.html", staff=staff, zone=zone, meeting=meeting, form=form)
 
 
-@router.post("/meetings/{meeting_id}/edit")
+@router.post(
+    "/meetings/{meeting_id}/edit", dependencies=[need(Permission.MANAGE_MEETINGS, page=True)]
+)
 def edit(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     form: MeetingFormDep,
 ) -> Response:
     zone = services.settings.timezone
@@ -191,13 +202,13 @@ def edit(
     return RedirectResponse(f"/meetings/{meeting_id}?ok=saved", status_code=303)
 
 
-@router.post("/meetings/{meeting_id}/checkin")
+@router.post("/meetings/{meeting_id}/checkin", dependencies=[need(Permission.CHECK_IN, page=True)])
 def manual_checkin(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     person_id: Text = "",
     reason: Text = "",
     key: Text = "",
@@ -225,7 +236,7 @@ def manual_checkin(
         return meeting_view(request, session, zone, staff, meeting_id, exc)
     result = arrival.result
     if arrival.voting_token is not None or arrival.voting_link_held:
-        # Staff checked a voting member in: the link is theirs to hand over, shown once after
+        # Principal checked a voting member in: the link is theirs to hand over, shown once after
         # the redirect; or the link issued earlier still works, and the page says so.
         return show_once(
             request,
@@ -241,20 +252,26 @@ def manual_checkin(
     return RedirectResponse(f"/meetings/{meeting_id}?ok=checked_in{anchor}", status_code=303)
 
 
-@router.get("/meetings/{meeting_id}/checkin")
-@router.get("/meetings/{meeting_id}/checkout")
-def after_correction(meeting_id: int, staff: StaffDep) -> Response:
+@router.get(
+    "/meetings/{meeting_id}/checkin", dependencies=[need(Permission.READ_MEETINGS, page=True)]
+)
+@router.get(
+    "/meetings/{meeting_id}/checkout", dependencies=[need(Permission.READ_MEETINGS, page=True)]
+)
+def after_correction(meeting_id: int, staff: PrincipalDep) -> Response:
     """The address of a form post, opened again (history, a bookmark): the meeting's page."""
     return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
 
 
-@router.post("/meetings/{meeting_id}/checkout")
+@router.post(
+    "/meetings/{meeting_id}/checkout", dependencies=[need(Permission.CORRECT_ATTENDANCE, page=True)]
+)
 def manual_checkout(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     person_id: Text = "",
     reason: Text = "",
     key: Text = "",

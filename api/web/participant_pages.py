@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.web.forms import PersonFormDep, Text, parse_id
 from api.web.meeting_pages import meeting_view
@@ -15,8 +15,8 @@ from attendance.errors import DomainError
 from attendance.meeting_removal import delete_meeting, meeting_contents
 from attendance.meetings import get_meeting
 from attendance.people import create_person
+from attendance.permissions import Permission, Principal
 from attendance.roster import add_participant, remove_participant, set_voting_rights
-from attendance.staff.sessions import Staff
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,13 +26,15 @@ def _done(meeting_id: int, ok: str, person_id: int | None = None) -> RedirectRes
     return RedirectResponse(f"/meetings/{meeting_id}?ok={ok}{anchor}", status_code=303)
 
 
-@router.post("/meetings/{meeting_id}/participants")
+@router.post(
+    "/meetings/{meeting_id}/participants", dependencies=[need(Permission.EDIT_ROSTER, page=True)]
+)
 def add(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     person_id: Text = "",
     observer: Text = "",
     q: Text = "",
@@ -54,13 +56,16 @@ def add(
     return _done(meeting_id, "participant_added", person)
 
 
-@router.post("/meetings/{meeting_id}/participants/new")
+@router.post(
+    "/meetings/{meeting_id}/participants/new",
+    dependencies=[need(Permission.EDIT_ROSTER, page=True)],
+)
 def add_new(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     form: PersonFormDep,
     observer: Text = "",
 ) -> Response:
@@ -88,14 +93,17 @@ def add_new(
     return _done(meeting_id, "participant_added", person.id)
 
 
-@router.post("/meetings/{meeting_id}/participants/{person_id}/voting-rights")
+@router.post(
+    "/meetings/{meeting_id}/participants/{person_id}/voting-rights",
+    dependencies=[need(Permission.EDIT_ROSTER, page=True)],
+)
 def change_rights(
     meeting_id: int,
     person_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     voting_rights: Text = "",
 ) -> Response:
     try:
@@ -112,14 +120,17 @@ def change_rights(
     return _done(meeting_id, "rights_changed", person_id)
 
 
-@router.post("/meetings/{meeting_id}/participants/{person_id}/remove")
+@router.post(
+    "/meetings/{meeting_id}/participants/{person_id}/remove",
+    dependencies=[need(Permission.EDIT_ROSTER, page=True)],
+)
 def remove(
     meeting_id: int,
     person_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
 ) -> Response:
     try:
         remove_participant(session, meeting_id=meeting_id, person_id=person_id, actor=staff.actor)
@@ -129,20 +140,24 @@ def remove(
     return _done(meeting_id, "participant_removed")
 
 
-@router.get("/meetings/{meeting_id}/delete")
+@router.get(
+    "/meetings/{meeting_id}/delete", dependencies=[need(Permission.MANAGE_MEETINGS, page=True)]
+)
 def delete_page(
-    meeting_id: int, request: Request, session: SessionDep, staff: StaffDep
+    meeting_id: int, request: Request, session: SessionDep, staff: PrincipalDep
 ) -> Response:
     """The confirmation, naming what goes with the meeting."""
     return _confirmation(request, session, staff, meeting_id)
 
 
-@router.post("/meetings/{meeting_id}/delete")
+@router.post(
+    "/meetings/{meeting_id}/delete", dependencies=[need(Permission.MANAGE_MEETINGS, page=True)]
+)
 def delete(
     meeting_id: int,
     request: Request,
     session: SessionDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     discard_open_polls: Text = "",
 ) -> Response:
     try:
@@ -161,7 +176,7 @@ def delete(
 def _confirmation(
     request: Request,
     session: Session,
-    staff: Staff,
+    staff: Principal,
     meeting_id: int,
     error: DomainError | None = None,
 ) -> Response:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.upload import read_upload
 from api.web.face_choice import FaceChoice, face_choice
@@ -31,9 +31,9 @@ from attendance.people import (
     template_counts,
     update_person,
 )
+from attendance.permissions import Permission, Principal
 from attendance.reconsent import unused_templates
 from attendance.settings import Settings
-from attendance.staff.sessions import Staff
 from attendance.templates import QualityFigures, person_templates
 from enrollment.service import enroll_photo
 from models.images import ImageRejected
@@ -58,12 +58,12 @@ class Verdict:
         return key if self.reason and key in TEXTS else None
 
 
-@router.get("/people")
+@router.get("/people", dependencies=[need(Permission.READ_PEOPLE, page=True)])
 def people_page(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     q: Annotated[str, Query(max_length=200)] = "",
     consent: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
@@ -73,12 +73,12 @@ def people_page(
     return _list(request, session, staff, q, PersonForm(), only=only, settings=services.settings)
 
 
-@router.post("/people")
+@router.post("/people", dependencies=[need(Permission.MANAGE_PEOPLE, page=True)])
 def create(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     form: PersonFormDep,
 ) -> Response:
     try:
@@ -98,7 +98,7 @@ def create(
 def _list(
     request: Request,
     session: Session,
-    staff: Staff,
+    staff: Principal,
     q: str,
     form: PersonForm,
     error: DomainError | None = None,
@@ -126,9 +126,13 @@ def _list(
     )
 
 
-@router.get("/people/{person_id}")
+@router.get("/people/{person_id}", dependencies=[need(Permission.READ_PEOPLE, page=True)])
 def person_page(
-    person_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    person_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: PrincipalDep,
 ) -> Response:
     person = get_person(session, person_id=person_id)
     return _person(
@@ -136,13 +140,13 @@ def person_page(
     )
 
 
-@router.post("/people/{person_id}")
+@router.post("/people/{person_id}", dependencies=[need(Permission.MANAGE_PEOPLE, page=True)])
 def edit(
     person_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     form: PersonFormDep,
 ) -> Response:
     try:
@@ -161,13 +165,13 @@ def edit(
     return RedirectResponse(f"/people/{person_id}?ok=saved", status_code=303)
 
 
-@router.post("/people/{person_id}/photos")
+@router.post("/people/{person_id}/photos", dependencies=[need(Permission.MANAGE_PEOPLE, page=True)])
 def add_photo(
     person_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     file: Annotated[UploadFile | None, File()] = None,
     confirm_different_person: Text = "",
     face_index: Annotated[int | None, Form(ge=0, le=1000)] = None,
@@ -222,21 +226,28 @@ def add_photo(
     return _person(request, session, zone, staff, person_id, PersonForm.of(person), verdict, status)
 
 
-@router.get("/people/{person_id}/photos")
-def after_photo(person_id: int, staff: StaffDep) -> Response:
+@router.get("/people/{person_id}/photos", dependencies=[need(Permission.READ_PEOPLE, page=True)])
+def after_photo(person_id: int, staff: PrincipalDep) -> Response:
     """The upload's address, opened again (a reload after the answer, history): the person's
     page, not 405; the photo is sent again only by choosing it again."""
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
-@router.post("/people/{person_id}/photos/{template_id}/delete")
-def erase_photo(person_id: int, template_id: int, session: SessionDep, staff: StaffDep) -> Response:
+@router.post(
+    "/people/{person_id}/photos/{template_id}/delete",
+    dependencies=[need(Permission.MANAGE_PEOPLE, page=True)],
+)
+def erase_photo(
+    person_id: int, template_id: int, session: SessionDep, staff: PrincipalDep
+) -> Response:
     erase_one_template(session, person_id=person_id, template_id=template_id, actor=staff.actor)
     return RedirectResponse(f"/people/{person_id}?ok=photo_erased", status_code=303)
 
 
-@router.post("/people/{person_id}/erase")
-def erase(person_id: int, session: SessionDep, staff: StaffDep) -> Response:
+@router.post(
+    "/people/{person_id}/erase", dependencies=[need(Permission.ERASE_BIOMETRICS, page=True)]
+)
+def erase(person_id: int, session: SessionDep, staff: PrincipalDep) -> Response:
     erase_face_data(session, person_id=person_id, actor=staff.actor)
     return RedirectResponse(f"/people/{person_id}?ok=erased", status_code=303)
 
@@ -245,7 +256,7 @@ def _person(
     request: Request,
     session: Session,
     zone: str,
-    staff: Staff,
+    staff: Principal,
     person_id: int,
     form: PersonForm,
     verdict: Verdict | None = None,

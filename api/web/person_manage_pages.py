@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.web.forms import Text, parse_id
 from api.web.render import render
@@ -16,19 +16,20 @@ from attendance.people import get_person, search_people
 from attendance.people_merge import merge_people
 from attendance.people_merge_plan import MergePlan, plan_merge
 from attendance.people_removal import delete_person
+from attendance.permissions import Permission
 from attendance.person_records import person_records
 
 router = APIRouter(include_in_schema=False)
 SEARCH_LIMIT = 50
 
 
-@router.get("/people/{person_id}/merge")
+@router.get("/people/{person_id}/merge", dependencies=[need(Permission.MANAGE_PEOPLE, page=True)])
 def merge_page(
     person_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     into_id: Annotated[int | None, Query()] = None,
 ) -> Response:
@@ -58,14 +59,18 @@ def merge_page(
     )
 
 
-@router.post("/people/{person_id}/merge")
-def merge(person_id: int, session: SessionDep, staff: StaffDep, into_id: Text = "") -> Response:
+@router.post("/people/{person_id}/merge", dependencies=[need(Permission.MANAGE_PEOPLE, page=True)])
+def merge(person_id: int, session: SessionDep, staff: PrincipalDep, into_id: Text = "") -> Response:
     kept = merge_people(session, person_id=person_id, into_id=parse_id(into_id), actor=staff.actor)
     return RedirectResponse(f"/people/{kept.id}?ok=merged", status_code=303)
 
 
-@router.get("/people/{person_id}/delete")
-def delete_page(person_id: int, request: Request, session: SessionDep, staff: StaffDep) -> Response:
+@router.get(
+    "/people/{person_id}/delete", dependencies=[need(Permission.ERASE_BIOMETRICS, page=True)]
+)
+def delete_page(
+    person_id: int, request: Request, session: SessionDep, staff: PrincipalDep
+) -> Response:
     """What deleting would take with it; someone with a meeting record needs a second yes."""
     person = get_person(session, person_id=person_id)
     return render(
@@ -77,7 +82,9 @@ def delete_page(person_id: int, request: Request, session: SessionDep, staff: St
     )
 
 
-@router.post("/people/{person_id}/delete")
-def delete(person_id: int, session: SessionDep, staff: StaffDep, force: Text = "") -> Response:
+@router.post(
+    "/people/{person_id}/delete", dependencies=[need(Permission.ERASE_BIOMETRICS, page=True)]
+)
+def delete(person_id: int, session: SessionDep, staff: PrincipalDep, force: Text = "") -> Response:
     delete_person(session, person_id=person_id, actor=staff.actor, force=force == "true")
     return RedirectResponse("/people?ok=deleted", status_code=303)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.web.forms import parse_id
 from api.web.held_links import HeldLink
@@ -20,8 +20,8 @@ from api.web.voting_links import held_for_page
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError
 from attendance.meetings import get_meeting
+from attendance.permissions import Permission, Principal
 from attendance.presence import present_events
-from attendance.staff.sessions import Staff
 from attendance.voting.membership import proxies
 from attendance.voting.opinions import authored_opinions
 from attendance.voting.polls import (
@@ -74,9 +74,15 @@ PollFormDep = Annotated[PollForm, Form()]
 BLANK = PollForm(abstentions_in_base="on")
 
 
-@router.get("/meetings/{meeting_id}/polls")
+@router.get(
+    "/meetings/{meeting_id}/polls", dependencies=[need(Permission.READ_MEETINGS, page=True)]
+)
 def polls_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: PrincipalDep,
 ) -> Response:
     issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
     zone = services.settings.timezone
@@ -88,7 +94,7 @@ def _polls(
     request: Request,
     session: Session,
     zone: str,
-    staff: Staff,
+    staff: Principal,
     meeting_id: int,
     form: PollForm,
     error: DomainError | None = None,
@@ -123,13 +129,13 @@ def _polls(
     )
 
 
-@router.post("/meetings/{meeting_id}/polls")
+@router.post("/meetings/{meeting_id}/polls", dependencies=[need(Permission.RUN_POLLS, page=True)])
 def create(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     form: PollFormDep,
 ) -> Response:
     try:
@@ -140,14 +146,17 @@ def create(
     return RedirectResponse(f"/meetings/{meeting_id}/polls/{poll.id}?ok=created", status_code=303)
 
 
-@router.get("/meetings/{meeting_id}/polls/{poll_id}")
+@router.get(
+    "/meetings/{meeting_id}/polls/{poll_id}",
+    dependencies=[need(Permission.READ_MEETINGS, page=True)],
+)
 def poll_page(
     meeting_id: int,
     poll_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
 ) -> Response:
     return _poll(request, session, services.settings.timezone, staff, meeting_id, poll_id)
 
@@ -156,7 +165,7 @@ def _poll(
     request: Request,
     session: Session,
     zone: str,
-    staff: Staff,
+    staff: Principal,
     meeting_id: int,
     poll_id: int,
     error: DomainError | None = None,
@@ -178,7 +187,10 @@ def _poll(
     )
 
 
-@router.post("/meetings/{meeting_id}/polls/{poll_id}/{action}")
+@router.post(
+    "/meetings/{meeting_id}/polls/{poll_id}/{action}",
+    dependencies=[need(Permission.RUN_POLLS, page=True)],
+)
 def change_state(
     meeting_id: int,
     poll_id: int,
@@ -186,7 +198,7 @@ def change_state(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
 ) -> Response:
     if action not in ("open", "close"):
         return _poll(request, session, services.settings.timezone, staff, meeting_id, poll_id)
@@ -209,14 +221,17 @@ def change_state(
     return RedirectResponse(f"/meetings/{meeting_id}/polls/{poll_id}?ok={done}", status_code=303)
 
 
-@router.get("/meetings/{meeting_id}/polls/{poll_id}/screen")
+@router.get(
+    "/meetings/{meeting_id}/polls/{poll_id}/screen",
+    dependencies=[need(Permission.READ_MEETINGS, page=True)],
+)
 def projector(
     meeting_id: int,
     poll_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
 ) -> Response:
     """For the room's projector: progress while open (numbers only), the result once closed."""
     zone = services.settings.timezone
@@ -227,7 +242,7 @@ def polls_refused(
     request: Request,
     session: Session,
     services: ServicesDep,
-    staff: Staff,
+    staff: Principal,
     meeting_id: int,
     error: DomainError,
 ) -> Response:

@@ -6,25 +6,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.web.forms import Text, parse_id
 from api.web.poll_pages import polls_refused
 from api.web.voting_links import show_once
 from attendance.errors import DomainError, Invalid
 from attendance.people import get_person
+from attendance.permissions import Permission
 from attendance.voting.passes import issue_pass
 from attendance.voting.proxies import give_proxy, revoke_proxy
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.post("/meetings/{meeting_id}/proxies")
+@router.post(
+    "/meetings/{meeting_id}/proxies", dependencies=[need(Permission.EDIT_ROSTER, page=True)]
+)
 def add_proxy(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     grantor_id: Text = "",
     holder_id: Text = "",
     note: Text = "",
@@ -49,14 +52,17 @@ def add_proxy(
     return RedirectResponse(f"/meetings/{meeting_id}/polls?ok=proxy", status_code=303)
 
 
-@router.post("/meetings/{meeting_id}/proxies/{grantor_id}/revoke")
+@router.post(
+    "/meetings/{meeting_id}/proxies/{grantor_id}/revoke",
+    dependencies=[need(Permission.EDIT_ROSTER, page=True)],
+)
 def remove_proxy(
     meeting_id: int,
     grantor_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
 ) -> Response:
     try:
         revoke_proxy(session, meeting_id=meeting_id, grantor_id=grantor_id, actor=staff.actor)
@@ -66,13 +72,15 @@ def remove_proxy(
     return RedirectResponse(f"/meetings/{meeting_id}/polls?ok=revoked", status_code=303)
 
 
-@router.post("/meetings/{meeting_id}/voting-link")
+@router.post(
+    "/meetings/{meeting_id}/voting-link", dependencies=[need(Permission.RUN_POLLS, page=True)]
+)
 def new_link(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     person_id: Text = "",
 ) -> Response:
     """A new link for the member chosen; shown once, with their name, after the redirect."""
@@ -95,7 +103,9 @@ def new_link(
     )
 
 
-@router.get("/meetings/{meeting_id}/voting-link")
-def after_new_link(meeting_id: int, staff: StaffDep) -> Response:
+@router.get(
+    "/meetings/{meeting_id}/voting-link", dependencies=[need(Permission.RUN_POLLS, page=True)]
+)
+def after_new_link(meeting_id: int, staff: PrincipalDep) -> Response:
     """The address of the form post, opened again (history, a bookmark): the polls page."""
     return RedirectResponse(f"/meetings/{meeting_id}/polls", status_code=303)

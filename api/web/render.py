@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.web.texts import TEXTS, Translator
-from attendance.staff.sessions import Staff
+from attendance.permissions import Permission, Principal, may
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "attend_lang"
@@ -48,7 +48,7 @@ def render(
     request: Request,
     template: str,
     *,
-    staff: Staff | None,
+    staff: Principal | None,
     status_code: int = 200,
     zone: str | None = None,
     **context: Any,
@@ -63,6 +63,10 @@ def render(
         local = at.astimezone(tz)
         return local.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
 
+    def allowed(permission: str) -> bool:
+        # Buttons the signed-in role may not use are not shown; the server refuses them too.
+        return staff is not None and may(staff.role, Permission(permission))
+
     other = "en" if lang == "vi" else "vi"
     translate = Translator(lang)
     done = request.query_params.get("ok", "")
@@ -76,6 +80,7 @@ def render(
             other_lang=other,
             other_lang_url=str(request.url.include_query_params(lang=other)),
             staff=staff,
+            may=allowed,
             path=request.url.path,
             clock=clock,
             zone=zone,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.web.forms import Text
 from api.web.held_links import HeldLink
@@ -14,6 +14,7 @@ from api.web.voting_links import held_for_page, show_once
 from attendance.audit_view import source_text
 from attendance.errors import DomainError, NotFound
 from attendance.meetings import get_meeting
+from attendance.permissions import Permission
 from attendance.review.service import get_review, pending_reviews, reject_review
 from attendance.templates import enrolled_faces
 from usecases.reviews import confirm_and_check_in
@@ -21,9 +22,13 @@ from usecases.reviews import confirm_and_check_in
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/meetings/{meeting_id}/review")
+@router.get("/meetings/{meeting_id}/review", dependencies=[need(Permission.REVIEW, page=True)])
 def review_page(
-    meeting_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: StaffDep
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: PrincipalDep,
 ) -> Response:
     issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
     zone = services.settings.timezone
@@ -35,7 +40,7 @@ def _page(
     request: Request,
     session: SessionDep,
     zone: str,
-    staff: StaffDep,
+    staff: PrincipalDep,
     meeting_id: int,
     error: DomainError | None = None,
     issued: HeldLink | None = None,
@@ -62,8 +67,8 @@ def _page(
     )
 
 
-@router.get("/review/{item_id}/crop.jpg")
-def crop(item_id: int, session: SessionDep, staff: StaffDep) -> Response:
+@router.get("/review/{item_id}/crop.jpg", dependencies=[need(Permission.REVIEW, page=True)])
+def crop(item_id: int, session: SessionDep, staff: PrincipalDep) -> Response:
     item = get_review(session, item_id=item_id)
     if item.crop_jpeg is None:
         raise NotFound("Ảnh đã được xóa. The face crop has been deleted.")
@@ -71,33 +76,33 @@ def crop(item_id: int, session: SessionDep, staff: StaffDep) -> Response:
     return Response(item.crop_jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
-@router.post("/review/{item_id}/confirm")
+@router.post("/review/{item_id}/confirm", dependencies=[need(Permission.REVIEW, page=True)])
 def confirm(
     item_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     note: Text = "",
 ) -> Response:
     return _resolve(request, session, services, staff, item_id, note, confirm=True)
 
 
-@router.post("/review/{item_id}/reject")
+@router.post("/review/{item_id}/reject", dependencies=[need(Permission.REVIEW, page=True)])
 def reject(
     item_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     note: Text = "",
 ) -> Response:
     return _resolve(request, session, services, staff, item_id, note, confirm=False)
 
 
-@router.get("/review/{item_id}/confirm")
-@router.get("/review/{item_id}/reject")
-def after_resolve(item_id: int, session: SessionDep, staff: StaffDep) -> Response:
+@router.get("/review/{item_id}/confirm", dependencies=[need(Permission.REVIEW, page=True)])
+@router.get("/review/{item_id}/reject", dependencies=[need(Permission.REVIEW, page=True)])
+def after_resolve(item_id: int, session: SessionDep, staff: PrincipalDep) -> Response:
     """The address of a form post, opened again (history, a bookmark): the queue's page."""
     meeting_id = get_review(session, item_id=item_id).meeting_id
     return RedirectResponse(f"/meetings/{meeting_id}/review", status_code=303)
@@ -107,7 +112,7 @@ def _resolve(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     item_id: int,
     note: str,
     *,

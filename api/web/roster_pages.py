@@ -9,13 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep, SessionDep, StaffDep
+from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.upload import read_upload
 from api.web.forms import Text
 from api.web.render import render
 from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
+from attendance.permissions import Permission
 from attendance.roster import open_poll_title
 from attendance.roster_import import (
     NEW,
@@ -41,21 +42,23 @@ async def choice_fields(request: Request) -> dict[str, str]:
 ChoicesDep = Annotated[dict[str, str], Depends(choice_fields)]
 
 
-@router.get("/meetings/{meeting_id}/roster")
+@router.get("/meetings/{meeting_id}/roster", dependencies=[need(Permission.EDIT_ROSTER, page=True)])
 def import_page(
-    meeting_id: int, request: Request, session: SessionDep, staff: StaffDep
+    meeting_id: int, request: Request, session: SessionDep, staff: PrincipalDep
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     return render(request, "roster_import.html", staff=staff, meeting=meeting)
 
 
-@router.post("/meetings/{meeting_id}/roster/preview")
+@router.post(
+    "/meetings/{meeting_id}/roster/preview", dependencies=[need(Permission.EDIT_ROSTER, page=True)]
+)
 def preview(
     meeting_id: int,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
@@ -93,12 +96,14 @@ def preview(
     )
 
 
-@router.post("/meetings/{meeting_id}/roster/confirm")
+@router.post(
+    "/meetings/{meeting_id}/roster/confirm", dependencies=[need(Permission.EDIT_ROSTER, page=True)]
+)
 def confirm(
     meeting_id: int,
     request: Request,
     session: SessionDep,
-    staff: StaffDep,
+    staff: PrincipalDep,
     choices: ChoicesDep,
     rows: Text = "",
     mode: Text = "replace",

@@ -11,6 +11,7 @@ from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
 from api.web.roster_texts import ROSTER_TEXTS
+from api.web.staff_texts import STAFF_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -225,6 +226,7 @@ TEXTS.update(PHOTO_TEXTS)
 TEXTS.update(CONSENT_TEXTS)
 TEXTS.update(AUDIT_TEXTS)
 TEXTS.update(ACCOUNT_TEXTS)
+TEXTS.update(STAFF_TEXTS)
 
 
 class Translator:

@@ -13,8 +13,8 @@ from api.services import Services
 from api.web.held_links import HeldLink, IssuedLink
 from api.web.render import lang_param
 from attendance.orm import Person
+from attendance.permissions import Principal
 from attendance.settings import Settings
-from attendance.staff.sessions import Staff
 
 # The address parameter naming the held link: a key to it, never the link itself.
 PARAM = "link"
@@ -29,7 +29,7 @@ def issued_link(settings: Settings, *, token: str) -> IssuedLink:
 def show_once(
     request: Request,
     services: Services,
-    staff: Staff,
+    staff: Principal,
     *,
     page: str,
     meeting_id: int,
@@ -56,7 +56,7 @@ def show_once(
 
 
 def held_for_page(
-    request: Request, services: Services, staff: Staff, *, meeting_id: int
+    request: Request, services: Services, staff: Principal, *, meeting_id: int
 ) -> tuple[HeldLink | None, bool]:
     """The held link this address names, and whether it named one that is gone (expired,
     another worker's, or after a restart), so the page can say to issue a new one."""
@@ -67,6 +67,6 @@ def held_for_page(
     return held, held is None
 
 
-def owner_of(staff: Staff) -> str:
+def owner_of(staff: Principal) -> str:
     """Whose a held link is: the browser's sign-in (two secretaries may share one token)."""
     return f"session:{staff.session_id}" if staff.session_id else f"token:{staff.token_id}"

@@ -20,7 +20,7 @@ from attendance.tokens import ACCOUNT_ROLES, authenticate
 
 # A working day and an evening meeting; then sign in again.
 SESSION_HOURS = 14
-# Roles that may use the pages; what each may see there is attendance/permissions.py's.
+# Roles that may sign in to the pages; what each may do there is attendance/permissions.py's.
 STAFF_ROLES = frozenset(ACCOUNT_ROLES)
 
 
@@ -160,7 +160,13 @@ def _require_role(role: str, roles: frozenset[str]) -> None:
 
 def _staff(token: ApiToken, label: str | None, session_id: int) -> Staff:
     actor = f"{token.name} ({label})" if label else token.name
-    return Staff(token_id=token.id, role=token.role, actor=actor[:100], session_id=session_id)
+    return Staff(
+        token_id=token.id,
+        role=token.role,
+        actor=actor[:100],
+        session_id=session_id,
+        account_id=token.account_id,
+    )
 
 
 def _account_staff(account: StaffAccount, session_id: int) -> Staff:

@@ -1,0 +1,120 @@
+"""The pages offer only what the signed-in role may do (the server refuses the rest anyway),
+and the meeting page assigns teachers and viewers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from permission_support import ORIGIN, Caller, Seeded, account_id, seed
+
+from attendance.settings import StreamSettings
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    yield from seed(tmp_path_factory.mktemp("permission-pages"))
+
+
+def as_caller(
+    seeded: Seeded, caller: Caller, method: str, url: str, **kw: object
+) -> httpx.Response:
+    client = seeded.client
+    client.cookies.set("attend_session", caller.cookie or "")
+    try:
+        return client.request(  # type: ignore[arg-type]
+            method,
+            url,
+            headers={"Authorization": "", "Origin": ORIGIN},
+            follow_redirects=False,
+            **kw,
+        )
+    finally:
+        client.cookies.clear()
+
+
+def caller(seeded: Seeded, name: str) -> Caller:
+    return next(c for c in seeded.callers if c.name == name)
+
+
+def test_a_viewer_sees_the_meeting_without_the_buttons_it_may_not_use(seeded: Seeded) -> None:
+    meeting_id = seeded.values["meeting_id"]
+    url = f"/meetings/{meeting_id}"
+    viewer = as_caller(seeded, caller(seeded, "người_xem"), "GET", url)
+    secretary = as_caller(seeded, caller(seeded, "thư_ký"), "GET", url)
+    assert viewer.status_code == secretary.status_code == 200
+    for action in ("/edit", "/delete", "/board-link", "/checkin", "/participants", "/staff"):
+        assert f"/meetings/{meeting_id}{action}" not in viewer.text, action
+    assert f"/meetings/{meeting_id}/delete" in secretary.text
+    assert f"/meetings/{meeting_id}/checkin" in secretary.text
+    assert f'action="/meetings/{meeting_id}/staff"' in secretary.text
+    assert "export?format=xlsx" in viewer.text  # a viewer may export
+    assert 'href="/people"' not in viewer.text and 'href="/people"' in secretary.text
+    person = f'href="/people/{seeded.values["person_id"]}"'
+    assert person not in viewer.text and person in secretary.text
+    # The hidden button's route refuses too.
+    refused = as_caller(seeded, caller(seeded, "người_xem"), "POST", f"{url}/edit")
+    assert refused.status_code == 403
+
+
+def test_the_meeting_page_assigns_teachers_and_viewers(seeded: Seeded) -> None:
+    meeting_id = seeded.values["meeting_id"]
+    teacher = account_id(seeded.db_url, "giáo_viên")
+    other = account_id(seeded.db_url, "giáo_viên_khác")
+    page = as_caller(seeded, caller(seeded, "thư_ký"), "GET", f"/meetings/{meeting_id}?lang=en")
+    assert "Assigned teachers and viewers" in page.text and "Giáo_Viên_Khác" in page.text
+    saved = as_caller(
+        seeded,
+        caller(seeded, "thư_ký"),
+        "POST",
+        f"/meetings/{meeting_id}/staff",
+        data={"account_id": [str(teacher), str(other)]},
+    )
+    assert saved.status_code == 303 and "ok=staff_assigned" in saved.headers["location"]
+    listed = seeded.client.get(f"/api/v1/meetings/{meeting_id}/staff").json()["accounts"]
+    assert {a["id"] for a in listed} == {teacher, other}
+    # The other teacher now reaches the meeting; a secretary's id is refused, nothing changed.
+    reach = as_caller(seeded, caller(seeded, "giáo_viên_khác"), "GET", f"/meetings/{meeting_id}")
+    assert reach.status_code == 200
+    bad = as_caller(
+        seeded,
+        caller(seeded, "thư_ký"),
+        "POST",
+        f"/meetings/{meeting_id}/staff",
+        data={"account_id": [str(teacher), "999999"]},
+    )
+    assert bad.status_code == 422 and "No account with id 999999" in bad.text
+    listed = seeded.client.get(f"/api/v1/meetings/{meeting_id}/staff").json()["accounts"]
+    assert {a["id"] for a in listed} == {teacher, other}
+
+
+@pytest.fixture
+def rechecking(tmp_path: Path) -> Iterator[Seeded]:
+    """Open board streams check their caller again every 0.2 s (the default is 5)."""
+    yield from seed(tmp_path, streams=StreamSettings(recheck_seconds=0.2))
+
+
+def test_a_viewer_s_open_board_stream_ends_when_the_assignment_does(rechecking: Seeded) -> None:
+    meeting_id = rechecking.values["meeting_id"]
+    viewer = caller(rechecking, "người_xem")
+    answers: list[httpx.Response] = []
+
+    def watch() -> None:
+        answers.append(as_caller(rechecking, viewer, "GET", f"/board/{meeting_id}/stream"))
+
+    stream = threading.Thread(target=watch, daemon=True)
+    stream.start()
+    streams = rechecking.client.app_state["services"].streams
+    deadline = time.monotonic() + 5
+    while streams.open_count() != 1:
+        assert time.monotonic() < deadline, "the stream did not open"
+        time.sleep(0.02)
+    teacher = account_id(rechecking.db_url, "giáo_viên")
+    url = f"/api/v1/meetings/{meeting_id}/staff"
+    assert rechecking.client.put(url, json={"account_ids": [teacher]}).status_code == 200
+    stream.join(timeout=10)
+    assert answers and answers[0].status_code == 200, "the stream is still open"
