@@ -129,6 +129,26 @@ def need(
     return Depends(dependency)
 
 
+def by_password() -> Any:
+    """The mark of the one route whose credential is an account's password (HTTP Basic,
+    checked by the route itself, throttled per account and address): it names no permission,
+    as what it makes is the account's own token."""
+
+    def dependency() -> None:
+        return None
+
+    dependency.declared = {  # type: ignore[attr-defined]
+        "permission": PASSWORD,
+        "lists": False,
+        "board_link": False,
+        "voting_link": False,
+    }
+    return Depends(dependency)
+
+
+PASSWORD = "password"
+
+
 def _meeting_id(request: Request) -> int | None:
     raw = request.path_params.get("meeting_id")
     if raw is None:

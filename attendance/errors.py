@@ -191,6 +191,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "INVALID_USERNAME": 422,
     "INVALID_ROLE": 422,
     "WEAK_PASSWORD": 422,
+    "WRONG_CURRENT_PASSWORD": 422,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,

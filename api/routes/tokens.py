@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from api.deps import ActorDep, PrincipalDep, ServicesDep, SessionDep, need
+from api.deps import ActorDep, PrincipalDep, ServicesDep, SessionDep, by_password, need
 from api.schemas_accounts import PersonalTokenCreate, PersonalTokenCreated, PersonalTokenRead
 from api.sign_ins import check_password
 from attendance.errors import Forbidden, Unauthorized
@@ -43,7 +43,7 @@ def basic_credentials(request: Request) -> tuple[str, str]:
     return username, password
 
 
-@basic.post("", status_code=status.HTTP_201_CREATED)
+@basic.post("", dependencies=[by_password()], status_code=status.HTTP_201_CREATED)
 def create(
     request: Request,
     session: SessionDep,

@@ -17,7 +17,7 @@ from api.sign_ins import check_password
 from api.web.forms import Text
 from api.web.render import lang_param, render
 from api.web.texts import t_both
-from attendance.errors import DomainError, Invalid, TooManyAttempts
+from attendance.errors import DomainError, Invalid, TooManyAttempts, Unauthorized
 from attendance.permissions import Permission, Principal
 from attendance.staff.accounts import (
     account_label,
@@ -116,9 +116,17 @@ def change_my_password(
     try:
         if new_password != new_password_again:
             raise Invalid(t_both("passwords_differ"), code="WEAK_PASSWORD")
-        check_password(
-            request, services, session, username=account.username, password=current_password
-        )
+        try:
+            check_password(
+                request, services, session, username=account.username, password=current_password
+            )
+        except Unauthorized as exc:
+            # A form's field is wrong, not a sign-in refused: the page says so (422) and
+            # this browser stays signed in (counted by the throttle all the same).
+            raise Invalid(
+                "Mật khẩu hiện tại không đúng. The current password is not right.",
+                code="WRONG_CURRENT_PASSWORD",
+            ) from exc
         update_account(
             session, account_id=account.id, actor=account_label(account), password=new_password
         )

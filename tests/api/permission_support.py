@@ -20,10 +20,13 @@ from test_openapi_contract import FAKE, stored_template
 
 from api.app import create_app
 from api.cookies import SESSION_COOKIE
+from api.deps import PASSWORD
 from attendance.board_links import issue_board_link
 from attendance.db import make_engine, make_session_factory
 from attendance.orm import ApiToken
+from attendance.permissions import UNSCOPED
 from attendance.settings import Settings
+from attendance.staff.passwords import hash_password
 from attendance.staff.tables import StaffAccount
 from attendance.tokens import ADMIN, SECRETARY, TEACHER, VIEWER, hash_token
 
@@ -38,7 +41,7 @@ class Row:
     """One route's line of docs/permissions.md."""
 
     permission: str | None  # None: no role, only the links named; "public": anyone
-    scope: str  # assigned, list, no, —
+    scope: str  # assigned, list, no, own (their own account), —
     links: frozenset[str]
 
 
@@ -84,11 +87,13 @@ def declared_row(route: object) -> Row:
     permission = need["permission"]
     path = str(getattr(route, "path", ""))
     scope = "—"
-    if permission is not None:
+    if permission in UNSCOPED:
+        scope = "own"
+    elif permission is not None and permission != PASSWORD:
         scope = "assigned" if "{meeting_id}" in path else "list" if need["lists"] else "no"
     links = {"board link": need["board_link"], "voting link": need["voting_link"]}
     return Row(
-        permission=getattr(permission, "value", None),
+        permission=getattr(permission, "value", permission),
         scope=scope,
         links=frozenset(k for k, v in links.items() if v),
     )
@@ -157,6 +162,9 @@ class Seeded:
         }
 
 
+ACCOUNT_PASSWORD = "mật khẩu thử nghiệm"
+
+
 def db_path(db_url: str) -> Path:
     return Path(db_url.removeprefix("sqlite:///"))
 
@@ -176,7 +184,10 @@ def add_account(db_url: str, username: str, role: str) -> str:
     engine = make_engine(db_url)
     with make_session_factory(engine)() as session:
         account = StaffAccount(
-            username=username, display_name=username.title(), role=role, password_hash="-"
+            username=username,
+            display_name=username.title(),
+            role=role,
+            password_hash=hash_password(ACCOUNT_PASSWORD),
         )
         session.add(account)
         session.flush()
@@ -190,10 +201,16 @@ def add_account(db_url: str, username: str, role: str) -> str:
     return token
 
 
-def sign_in(client: TestClient, token: str, label: str) -> str:
+def sign_in(client: TestClient, token: str, label: str, *, username: str = "") -> str:
+    """Signed in with the admin token, or as an account (its username, ACCOUNT_PASSWORD)."""
+    data = (
+        {"username": username, "password": ACCOUNT_PASSWORD, "next": "/meetings"}
+        if username
+        else {"token": token, "label": label, "next": "/meetings"}
+    )
     response = client.post(
         "/signin",
-        data={"token": token, "label": label, "next": "/meetings"},
+        data=data,
         headers={"Origin": ORIGIN},
         follow_redirects=False,
     )
@@ -235,6 +252,8 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
             "token_id": kiosk.json()["id"],
             "action": "close",
         }
+        consents = client.get(f"/api/v1/people/{people[0]}/consents").json()
+        values["consent_id"] = consents[0]["id"]
         seeded = Seeded(client=client, db_url=db_url, values=values)
         callers = [Caller("nobody"), Caller("board link", board_link=True)]
         callers.append(Caller("voting link", voting_link=True, bearer=voting.json()["token"]))
@@ -251,9 +270,10 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
         ):
             username = name.replace(" ", "_")
             token = add_account(db_url, username, role)
-            cookie = sign_in(client, token, name)
+            cookie = sign_in(client, token, name, username=username)
             callers.append(Caller(username, role, assigned, bearer=token, cookie=cookie))
         seeded.callers = callers
+        values["account_id"] = account_id(db_url, callers[-1].name)
         ids = [account_id(db_url, c.name) for c in callers if c.assigned]
         put = client.put(f"{base}/staff", json={"account_ids": ids})
         assert put.status_code == 200, put.text

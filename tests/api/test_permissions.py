@@ -21,6 +21,7 @@ from permission_support import (
     seed,
 )
 
+from api.deps import PASSWORD
 from attendance.permissions import ROLE_PERMISSIONS, Permission, is_scoped, may
 from attendance.tokens import SECRETARY
 
@@ -51,6 +52,8 @@ def expected(caller: Caller, row: Row, page: bool) -> str:
     asking for a meeting not theirs) told there is no such meeting."""
     if row.permission == "public":
         return ALLOWED
+    if row.permission == PASSWORD:
+        return REFUSED  # its credential is a password (HTTP Basic): tests/api/test_api_tokens.py
     if caller.board_link:
         return ALLOWED if "board link" in row.links else REFUSED
     if caller.voting_link:
@@ -60,7 +63,7 @@ def expected(caller: Caller, row: Row, page: bool) -> str:
     if not may(caller.role, Permission(row.permission)):
         return REFUSED
     if is_scoped(caller.role):
-        if row.scope == "list":
+        if row.scope in ("list", "own"):
             return ALLOWED
         if row.scope == "assigned":
             return ALLOWED if caller.assigned else HIDDEN
