@@ -13,9 +13,11 @@ from api.sign_ins import check_password
 from api.web.errors import without_secrets
 from api.web.forms import Text
 from api.web.render import render
-from attendance.errors import DomainError, TooManyAttempts
+from attendance.db import unit_of_work
+from attendance.errors import DomainError, TooManyAttempts, Unauthorized
 from attendance.staff.accounts import any_accounts
 from attendance.staff.sessions import sign_in, sign_in_account, sign_out
+from attendance.staff.sign_in_log import record_failed_sign_in
 from attendance.throttle import SIGN_IN
 
 router = APIRouter(include_in_schema=False)
@@ -64,8 +66,22 @@ def signin(
     by_token = not username and not password
     try:
         if by_token:
-            with attempt(request, services, SIGN_IN, credential=token):
-                key, _staff = sign_in(session, token=token, label=label)
+            try:
+                with attempt(request, services, SIGN_IN, credential=token):
+                    key, _staff = sign_in(
+                        session, token=token, label=label, address=client_address(request)
+                    )
+            except Unauthorized as exc:
+                # Its own transaction: the request's is rolled back with the refusal.
+                with unit_of_work(services.sessions) as log:
+                    record_failed_sign_in(
+                        log,
+                        username="",
+                        address=client_address(request),
+                        reason=exc.code,
+                        by="token",
+                    )
+                raise
         else:
             account = check_password(
                 request, services, session, username=username, password=password

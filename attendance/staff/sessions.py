@@ -38,7 +38,12 @@ class Staff:
 
 
 def sign_in(
-    session: Session, *, token: str, label: str | None = None, now: datetime | None = None
+    session: Session,
+    *,
+    token: str,
+    label: str | None = None,
+    address: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[str, Staff]:
     """Exchange the bootstrap admin token for a session key (for a cookie); shown once.
     Personal tokens are for scripts: people sign in with their username and password."""
@@ -63,7 +68,15 @@ def sign_in(
     )
     session.add(record)
     session.flush()
-    return key, _staff(row, label, record.id)
+    staff = _staff(row, label, record.id)
+    audit.record(
+        session,
+        actor=staff.actor,
+        action="sign_in",
+        subject=f"token:{row.id}",
+        detail={"address": address, "by": "token"} if address else {"by": "token"},
+    )
+    return key, staff
 
 
 def sign_in_account(

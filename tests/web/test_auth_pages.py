@@ -116,3 +116,19 @@ def test_an_oversized_chunked_upload_is_refused_before_anything_else(
         follow_redirects=False,
     )
     assert response.status_code == 413
+
+
+def test_an_admin_token_sign_in_and_a_wrong_token_are_audited_without_the_token(
+    anonymous: TestClient,
+) -> None:
+    assert (
+        post(anonymous, "/signin", {"token": "sai-ma-roi", "next": "/meetings"}).status_code == 401
+    )
+    sign_in(anonymous, label="Nguyễn Thị Thu")
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    entries = anonymous.get("/api/v1/audit", headers=bearer).json()["items"]
+    done, failed = entries[0], entries[1]  # newest first
+    assert done["action"] == "sign_in" and done["actor"] == "admin (Nguyễn Thị Thu)"
+    assert failed["action"] == "sign_in_failed" and failed["detail"]["by"] == "token"
+    assert failed["detail"]["reason"] == "BAD_SIGN_IN"
+    assert "sai-ma-roi" not in str(entries) and ADMIN_TOKEN not in str(entries)
