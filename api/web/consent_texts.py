@@ -69,7 +69,6 @@ CONSENT_TEXTS: dict[str, tuple[str, str]] = {
     "action_consent_recorded": ("Ghi nhận sự đồng ý", "Consent recorded"),
     "action_consent_withdrawn": ("Rút sự đồng ý", "Consent withdrawn"),
     "action_templates_erased": ("Xóa dữ liệu khuôn mặt", "Face data erased"),
-    "action_template_erased": ("Xóa một ảnh khuôn mặt", "A face photo erased"),
     "action_retention_purge": ("Xóa theo thời hạn lưu giữ", "Retention purge"),
     "audit_erased": ("{count} ảnh khuôn mặt đã bị xóa.", "{count} face photos erased."),
     "audit_purged": (

@@ -12,8 +12,6 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
         "Chưa có tài khoản giáo viên hay người xem nào.",
         "There are no teacher or viewer accounts yet.",
     ),
-    "role_teacher": ("Giáo viên", "Teacher"),
-    "role_viewer": ("Người xem", "Viewer"),
     "save_staff": ("Lưu phân công", "Save assignments"),
     "ok_staff_assigned": ("Đã lưu phân công.", "Assignments saved."),
     "action_staff_assigned": ("Phân công giáo viên/người xem", "Teachers/viewers assigned"),
