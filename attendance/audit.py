@@ -14,6 +14,7 @@ from attendance.audit_chain import remember
 from attendance.orm import AuditEntry, Person, utcnow
 
 MAX_ID_DIGITS = 10  # an id longer than this in a subject is not one of ours
+MAX_SEQ = 2**31 - 1  # the largest Integer: where an entry not chained yet sorts
 # The detail keys that keep, as written, the names of the people an entry refers to: the
 # log outlives them (a person deleted later is still named) and their ids can be all it has.
 NAME_KEYS = {"person": "person_name", "actor": "actor_name", "holder": "holder_name"}
@@ -85,7 +86,15 @@ def entries(
 ) -> list[AuditEntry]:
     """Newest first; of one meeting (a deleted one's too), one action, about one person, by
     one actor, when asked."""
-    statement = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    # In the chain's order (its seq is hashed; an id is not, and could be swapped unseen);
+    # an entry of this very transaction, not chained yet, is the newest.
+    chained = func.coalesce(AuditEntry.seq, MAX_SEQ)
+    statement = (
+        select(AuditEntry)
+        .order_by(chained.desc(), AuditEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     statement = statement.where(*_filters(meeting_id, action, person_id, actor))
     return list(session.scalars(statement))
 

@@ -148,6 +148,9 @@ def list_consents(session: Session, *, person_id: int) -> list[Consent]:
             select(Consent)
             .where(Consent.person_id == person_id)
             .order_by(Consent.recorded_at.desc(), Consent.id.desc())
+            # As the database has them now: a withdrawal another request committed since
+            # this session first read them must be seen (enrollment asks again under a lock).
+            .execution_options(populate_existing=True)
         )
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from attendance.orm import Base, UTCDateTime, utcnow
+from attendance.orm import Base, FaceTemplate, UTCDateTime, utcnow
 
 MEETINGS = "meetings"
 SCHOOL_ATTENDANCE = "school_attendance"
@@ -44,3 +44,11 @@ class Consent(Base):
     @purposes.setter
     def purposes(self, value: list[str]) -> None:
         self.purposes_json = json.dumps(sorted(set(value)))
+
+
+def serves(purpose: str) -> ColumnElement[bool]:
+    """The templates that may be searched for `purpose`: those stored under a consent that
+    names it (a withdrawn consent's are erased), and those stored before consents existed
+    (their people are flagged for consent on the people page until it is decided)."""
+    named = select(Consent.id).where(Consent.purposes_json.contains(f'"{purpose}"'))
+    return or_(FaceTemplate.consent_id.is_(None), FaceTemplate.consent_id.in_(named))

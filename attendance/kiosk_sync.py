@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from attendance.consent_tables import MEETINGS, serves
 from attendance.errors import Forbidden
 from attendance.orm import AttendanceEvent, FaceTemplate, Meeting, Participant, Person
 from attendance.presence import ARRIVED, PRESENT_KINDS
@@ -99,7 +100,11 @@ def kiosk_scope(
             (int(t), int(p))
             for t, p in session.execute(
                 select(FaceTemplate.id, FaceTemplate.person_id)
-                .where(FaceTemplate.person_id.in_(everyone), FaceTemplate.model_key == model_key)
+                .where(
+                    FaceTemplate.person_id.in_(everyone),
+                    FaceTemplate.model_key == model_key,
+                    serves(MEETINGS),
+                )
                 .order_by(FaceTemplate.id)
             )
         ]
@@ -160,7 +165,9 @@ def present_arrivals(session: Session, meeting_ids: list[int]) -> dict[int, dict
 def _others(session: Session, model_key: str, invited: set[int], limit: int) -> set[int]:
     if limit <= 0:
         return set()
-    enrolled = select(FaceTemplate.person_id).where(FaceTemplate.model_key == model_key)
+    enrolled = select(FaceTemplate.person_id).where(
+        FaceTemplate.model_key == model_key, serves(MEETINGS)
+    )
     others = set(session.scalars(enrolled.distinct().limit(limit + len(invited) + 1))) - invited
     return others if len(others) <= limit else set()
 

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from attendance import audit
+from attendance.consent_tables import Consent
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
 from attendance.meetings import lock_meeting
@@ -57,6 +58,8 @@ def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) 
     source, target = plan.source, plan.target
     pair = (source.id, target.id)
     _move_templates(session, pair)
+    # One human twice: the consents they gave go with the templates stored under them.
+    _move(session, Consent.person_id, pair)
     _move_rosters(session, pair)
     dropped = merge_timelines(session, plans=plan.shared_meetings)
     _move(session, AttendanceEvent.person_id, pair)

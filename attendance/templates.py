@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from attendance import audit
+from attendance.consent_tables import MEETINGS, serves
 from attendance.db import forget_after_commit
 from attendance.errors import DomainError, NotFound
 from attendance.gallery import Gallery
@@ -224,7 +225,9 @@ def load_gallery(session: Session, *, model_key: str, dim: int) -> Gallery:
     version = gallery_version(session, model_key=model_key)
     rows = session.execute(
         select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding).where(
-            FaceTemplate.model_key == model_key, FaceTemplate.dim == dim
+            FaceTemplate.model_key == model_key,
+            FaceTemplate.dim == dim,
+            serves(MEETINGS),  # the only purpose recognised today (schools will add theirs)
         )
     ).all()
     matrix, opened = open_many(keys_of(session), [(r[0], r[1], r[2]) for r in rows], dim)

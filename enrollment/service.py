@@ -13,7 +13,7 @@ from attendance.consent_tables import MEETINGS
 from attendance.errors import Conflict, Invalid, PhotoRejected
 from attendance.gallery_cache import GalleryCache
 from attendance.orm import FaceTemplate
-from attendance.people import get_person
+from attendance.people import get_person, lock_people
 from attendance.settings import Settings
 from attendance.templates import QualityFigures, add_template, find_template, template_vector
 from attendance.text import clean_text
@@ -115,6 +115,10 @@ def enroll_photo(
     if not confirm_different_person:
         _refuse_duplicate(session, gallery_cache, embedding, person.id, settings, model_key)
     figures = QualityFigures(**asdict(measured))
+    # Asked again under the person's lock: a withdrawal that committed while the photo was
+    # being read must not be outlived by a template stored under the consent it withdrew.
+    lock_people(session, person_ids=[person.id])
+    consent = require_consent(session, person_id=person.id, purpose=purpose)
     template = add_template(
         session,
         person_id=person.id,

@@ -122,7 +122,10 @@ def update_account(
 ) -> StaffAccount:
     """Change what is given; each change is audited. Everything is checked before anything
     is written, so a refused request leaves the account as it was."""
+    if role is not None or disabled:
+        _lock_admins(session)  # before reading who is an admin: see _require_another_admin
     account = get_account(session, account_id=account_id)
+    session.refresh(account)
     subject = f"account:{account.id}"
     if role is not None:
         _check_role(role)
@@ -226,6 +229,23 @@ def _set_password(session: Session, account: StaffAccount, password: str) -> Non
     account.password_changed_at = utcnow()
     ended = end_account_sessions(session, account_id=account.id)
     logger.info("password of account %d changed; %d sessions ended", account.id, ended)
+
+
+def _lock_admins(session: Session) -> None:
+    """Hold the admins' rows until the transaction ends, so two admins disabling or demoting
+    each other at once take turns and the second sees the first's change (LAST_ADMIN)
+    instead of both succeeding. PostgreSQL: FOR UPDATE; SQLite (which ignores it): a write
+    takes the database's one write lock."""
+    admins = StaffAccount.role == ADMIN
+    session.execute(
+        select(StaffAccount.id).where(admins).order_by(StaffAccount.id).with_for_update()
+    )
+    session.execute(
+        update(StaffAccount)
+        .where(admins)
+        .values(role=StaffAccount.role)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _require_another_admin(session: Session, account: StaffAccount) -> None:
