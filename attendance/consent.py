@@ -163,6 +163,17 @@ def active_consent(session: Session, *, person_id: int, purpose: str) -> Consent
     return None
 
 
+def consented_purposes(session: Session, *, person_id: int) -> list[str]:
+    """The purposes a photo of this person may be enrolled for now (meetings first)."""
+    covered = {
+        purpose
+        for consent in list_consents(session, person_id=person_id)
+        if consent.withdrawn_at is None
+        for purpose in consent.purposes
+    }
+    return [p for p in PURPOSES if p in covered]
+
+
 def require_consent(session: Session, *, person_id: int, purpose: str = MEETINGS) -> Consent:
     """The consent a new template is stored under; none: CONSENT_REQUIRED (no enrollment)."""
     consent = active_consent(session, person_id=person_id, purpose=purpose)

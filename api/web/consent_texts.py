@@ -24,6 +24,7 @@ CONSENT_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "consent_guardian_relation": ("Quan hệ của người giám hộ", "The guardian's relation"),
     "consent_purposes": ("Mục đích", "Purposes"),
+    "photo_purpose": ("Dùng cho", "Used for"),
     "purpose_meetings": ("Điểm danh cuộc họp", "Meeting attendance"),
     "purpose_school_attendance": ("Điểm danh ở trường", "School attendance"),
     "consent_method": ("Cách ghi nhận", "How it was given"),

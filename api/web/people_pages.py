@@ -20,8 +20,10 @@ from attendance.consent import (
     MISSING,
     consent_filter,
     consent_statuses,
+    consented_purposes,
     list_consents,
 )
+from attendance.consent_tables import MEETINGS
 from attendance.erasure import erase_face_data, erase_one_template
 from attendance.errors import DomainError, Invalid
 from attendance.people import (
@@ -176,10 +178,14 @@ def add_photo(
     confirm_different_person: Text = "",
     face_index: Annotated[int | None, Form(ge=0, le=1000)] = None,
     pending: Text = "",
+    purpose: Text = "",
 ) -> Response:
     """Enroll a photo; one with several faces comes back with them to click (`pending` then
-    names the photo held meanwhile, and `face_index` the face clicked)."""
+    names the photo held meanwhile, and `face_index` the face clicked). For the purpose the
+    form names, else the one the person's consent covers (meetings first)."""
     person = get_person(session, person_id=person_id)
+    purposes = consented_purposes(session, person_id=person_id)
+    purpose = purpose or (purposes[0] if purposes else MEETINGS)
     zone = services.settings.timezone
     photo = services.pending_photos.get(pending, person_id=person_id) if pending else None
     data, name = (photo.data, photo.name) if photo else (b"", None)
@@ -201,6 +207,7 @@ def add_photo(
             face_index=face_index,
             photo_name=name,
             actor=staff.actor,
+            purpose=purpose,
         )
     except (DomainError, ImageRejected) as exc:
         session.rollback()
@@ -278,4 +285,5 @@ def _person(
         verdict=verdict,
         consents=consents,
         active_consent=next((c for c in consents if c.withdrawn_at is None), None),
+        purposes=consented_purposes(session, person_id=person_id),
     )

@@ -111,3 +111,41 @@ def test_templates_unused_for_long_are_listed_for_reconsent(
     page = client.get("/people").text
     assert 'id="reconsent"' in page and "Cần xin lại sự đồng ý" in page
     assert "Đặng Thị Giang" in text_of(page.split('id="reconsent"')[1])
+
+
+def test_a_guardians_school_only_consent_lets_the_page_enroll_the_child(
+    client: TestClient, portraits: list[bytes]
+) -> None:
+    person_id = _create(client, "Lê Minh Khôi")
+    form = client.get(f"/people/{person_id}").text
+    assert 'name="purposes" value="meetings" checked' not in form  # nothing chosen for them
+    give_consent(
+        client,
+        person_id,
+        given_by="Nguyễn Thị Mai",
+        relation_kind="guardian",
+        relation="mẹ",
+        purposes="school_attendance",
+    )
+    page = client.get(f"/people/{person_id}").text
+    assert 'name="purpose" value="school_attendance"' in page
+    files = {"file": ("khoi.jpg", portraits[0])}
+    data = {"purpose": "school_attendance"}
+    added = client.post(
+        f"/people/{person_id}/photos", files=files, data=data, headers={"Origin": ORIGIN}
+    )
+    assert added.status_code in (200, 201, 303), text_of(added.text)
+    [template] = client.get(f"/api/v1/people/{person_id}/templates").json()
+    assert template["template_id"] > 0
+    # A form that names no purpose enrolls for the one the consent covers, not meetings.
+    other = _create(client, "Lê Minh Anh")
+    give_consent(
+        client, other, relation_kind="guardian", relation="cha", purposes="school_attendance"
+    )
+    plain = client.post(
+        f"/people/{other}/photos",
+        files={"file": ("anh.jpg", portraits[1])},
+        headers={"Origin": ORIGIN},
+    )
+    assert plain.status_code in (200, 201, 303), text_of(plain.text)
+    assert len(client.get(f"/api/v1/people/{other}/templates").json()) == 1
