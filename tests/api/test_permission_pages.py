@@ -118,3 +118,16 @@ def test_a_viewer_s_open_board_stream_ends_when_the_assignment_does(rechecking: 
     assert rechecking.client.put(url, json={"account_ids": [teacher]}).status_code == 200
     stream.join(timeout=10)
     assert answers and answers[0].status_code == 200, "the stream is still open"
+
+
+def test_a_secretary_is_not_offered_the_admins_erasure_buttons(seeded: Seeded) -> None:
+    person_id = seeded.values["person_id"]
+    url = f"/people/{person_id}"
+    secretary = as_caller(seeded, caller(seeded, "thư_ký"), "GET", url)
+    admin = as_caller(seeded, caller(seeded, "admin"), "GET", url)
+    assert secretary.status_code == admin.status_code == 200
+    for action in (f"{url}/erase", f"{url}/delete"):
+        assert action not in secretary.text and action in admin.text, action
+    assert f"{url}/merge" in secretary.text  # merging duplicates is a secretary's work
+    refused = as_caller(seeded, caller(seeded, "thư_ký"), "POST", f"{url}/erase")
+    assert refused.status_code == 403
