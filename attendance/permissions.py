@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance.errors import Forbidden, NotFound
-from attendance.orm import MAX_ID
+from attendance.orm import MAX_ID, Participant
 from attendance.staff.tables import MeetingStaff
 from attendance.tokens import ADMIN, KIOSK, SECRETARY, TEACHER, VIEWER
 
@@ -175,3 +175,18 @@ def visible_meetings(session: Session, principal: Principal) -> set[int] | None:
         select(MeetingStaff.meeting_id).where(MeetingStaff.account_id == principal.account_id)
     )
     return set(rows)
+
+
+def require_person_in_view(session: Session, principal: Principal, *, person_id: int) -> None:
+    """A teacher or viewer knows only the people on their meetings' rosters: another person's
+    id is answered as unknown (404), so adding ids one by one cannot read the register."""
+    if not is_scoped(principal.role):
+        return
+    meetings = visible_meetings(session, principal) or set()
+    found = session.scalar(
+        select(Participant.person_id)
+        .where(Participant.person_id == person_id, Participant.meeting_id.in_(meetings))
+        .limit(1)
+    )
+    if found is None:
+        raise NotFound(f"Không có người với mã số {person_id}. No person with id {person_id}.")

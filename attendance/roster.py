@@ -31,14 +31,29 @@ def roster_rights(session: Session, *, meeting_id: int) -> dict[int, bool]:
 
 
 def roster_candidates(
-    session: Session, *, meeting_id: int, query: str, limit: int = 20
+    session: Session,
+    *,
+    meeting_id: int,
+    query: str,
+    limit: int = 20,
+    within: set[int] | None = None,
 ) -> list[Person]:
     """People whose name matches `query` (diacritics optional, as on /people) and who are
-    not on this meeting's roster yet, in Vietnamese name order."""
+    not on this meeting's roster yet, in Vietnamese name order; `within`: only people on
+    the rosters of these meetings (a teacher's or viewer's own; None: everyone)."""
     if not query.strip():
         return []
     on_roster = set(roster_rights(session, meeting_id=meeting_id))
-    found = [p for p in search_people(session, query=query, limit=200) if p.id not in on_roster]
+    where = None
+    if within is not None:
+        where = Person.id.in_(
+            select(Participant.person_id).where(Participant.meeting_id.in_(within))
+        )
+    found = [
+        p
+        for p in search_people(session, query=query, limit=200, where=where)
+        if p.id not in on_roster
+    ]
     return sorted(found, key=lambda p: (name_sort_key(p.full_name), p.id))[:limit]
 
 

@@ -28,7 +28,7 @@ from attendance.meeting_removal import delete_meeting
 from attendance.meetings import create_meeting, get_meeting, list_meetings
 from attendance.orm import Participant
 from attendance.people import get_person
-from attendance.permissions import Permission, visible_meetings
+from attendance.permissions import Permission, require_person_in_view, visible_meetings
 from attendance.roster import (
     add_participant,
     remove_participant,
@@ -124,10 +124,13 @@ def add_one(
     person_id: int,
     session: SessionDep,
     actor: ActorDep,
+    principal: PrincipalDep,
     body: ParticipantCreate | None = None,
 ) -> ParticipantRead:
     """Put one person on the roster (a voting member unless voting_rights is false);
-    409 if they are on it already, or to add a vote while a poll is open."""
+    409 if they are on it already, or to add a vote while a poll is open. A teacher or
+    viewer adds only people already on one of their meetings (or new ones)."""
+    require_person_in_view(session, principal, person_id=person_id)
     votes = True if body is None else body.voting_rights
     added = add_participant(
         session, meeting_id=meeting_id, person_id=person_id, voting_rights=votes, actor=actor

@@ -138,7 +138,9 @@ def meeting_view(
         issued=issued,
         issued_gone=gone,
         q=q,
-        candidates=roster_candidates(session, meeting_id=meeting_id, query=q),
+        candidates=roster_candidates(
+            session, meeting_id=meeting_id, query=q, within=visible_meetings(session, staff)
+        ),
         new_person=new_person or PersonForm(),
         assignable=assignable_accounts(session),
         assigned_ids={a.id for a in meeting_staff(session, meeting_id=meeting_id)},

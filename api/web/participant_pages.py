@@ -15,7 +15,7 @@ from attendance.errors import DomainError
 from attendance.meeting_removal import delete_meeting, meeting_contents
 from attendance.meetings import get_meeting
 from attendance.people import create_person
-from attendance.permissions import Permission, Principal
+from attendance.permissions import Permission, Principal, require_person_in_view
 from attendance.roster import add_participant, remove_participant, set_voting_rights
 
 router = APIRouter(include_in_schema=False)
@@ -42,6 +42,7 @@ def add(
     """A person found by the search on the meeting page."""
     try:
         person = parse_id(person_id)
+        require_person_in_view(session, staff, person_id=person)
         add_participant(
             session,
             meeting_id=meeting_id,

@@ -131,3 +131,23 @@ def test_a_secretary_is_not_offered_the_admins_erasure_buttons(seeded: Seeded) -
     assert f"{url}/merge" in secretary.text  # merging duplicates is a secretary's work
     refused = as_caller(seeded, caller(seeded, "thư_ký"), "POST", f"{url}/erase")
     assert refused.status_code == 403
+
+
+def test_a_teacher_cannot_read_the_register_through_the_roster(seeded: Seeded) -> None:
+    from api_support import create_people
+
+    stranger = create_people(seeded.client, ["Vũ Đình Khánh"])[0]
+    meeting_id = seeded.values["meeting_id"]
+    teacher = caller(seeded, "giáo_viên")
+    client = seeded.client
+    added = client.post(
+        f"/api/v1/meetings/{meeting_id}/participants/{stranger}",
+        headers={"Authorization": f"Bearer {teacher.bearer}"},
+    )
+    assert added.status_code == 404 and "Vũ Đình Khánh" not in added.text
+    page = as_caller(seeded, teacher, "GET", f"/meetings/{meeting_id}?q=Khanh")
+    assert page.status_code == 200 and "Vũ Đình Khánh" not in page.text
+    secretary = as_caller(
+        seeded, caller(seeded, "thư_ký"), "GET", f"/meetings/{meeting_id}?q=Khanh"
+    )
+    assert "Vũ Đình Khánh" in secretary.text
