@@ -152,7 +152,11 @@ def _read_password(password_file: Path | None) -> str:
         except OSError as exc:
             raise typer.BadParameter(f"{password_file}: {exc.strerror}") from exc
         return lines[0] if lines else ""
-    password: str = typer.prompt("Mật khẩu / Password", hide_input=True, confirmation_prompt=True)
+    password: str = typer.prompt(
+        "Mật khẩu / Password",
+        hide_input=True,
+        confirmation_prompt="Nhập lại mật khẩu / Repeat the password",
+    )
     return password
 
 

@@ -43,6 +43,17 @@ def keys_status() -> None:
     console.print(table)
     where = f"ATTEND_KEY_FILE {keys.path}" if keys.path is not None else "ATTEND_KEY"
     console.print(f"Khóa ở / keys in: {where}", soft_wrap=True)
+    missing = {k: n for k, n in in_use.items() if k not in held.secrets and n}
+    if missing:
+        console.print(
+            f"[red]{sum(missing.values())} mẫu khuôn mặt được mã hóa bằng khóa không có ở đây "
+            f"({', '.join(sorted(missing))}): không đọc được chúng cho đến khi có khóa đó (bản "
+            "sao lưu của tệp khóa cũ). "
+            f"{sum(missing.values())} face templates are sealed under keys not held here: "
+            "they cannot be read until that key is back (the old key file's backup).",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
 
 
 @keys_app.command("rotate")
@@ -64,6 +75,13 @@ def keys_rotate(
     console.print(
         f"Khóa hiện hành / current key: {report.new_key}; "
         f"đã mã hóa lại / sealed again: {report.resealed}."
+    )
+    console.print(
+        "[bold]Hãy sao lưu khóa mới ngay (riêng với dữ liệu), và giữ bản sao lưu của khóa cũ "
+        "cùng các bản sao lưu cơ sở dữ liệu làm trước hôm nay: chúng cần khóa cũ. "
+        "Back the new key up now (apart from the data), and keep the old key's backup with "
+        "the database backups made before today: they need the old key.[/]",
+        soft_wrap=True,
     )
     if report.dropped:
         gone = ", ".join(report.dropped)

@@ -59,3 +59,14 @@ def test_keys_status_then_rotate_then_status(key_file: Path) -> None:
     assert held["keys"][held["current"]] not in rotated.output  # never the key itself
     after = runner.invoke(app, ["keys", "status"], env={"COLUMNS": "200"})
     assert held["current"] in after.output and old not in after.output
+
+
+def test_keys_status_fails_loudly_when_templates_need_a_key_not_held(key_file: Path) -> None:
+    runner = CliRunner()
+    before_rotation = key_file.read_text()
+    assert runner.invoke(app, ["keys", "rotate"]).exit_code == 0
+    rotated = runner.invoke(app, ["keys", "rotate"], env={"COLUMNS": "200"})
+    assert "sao lưu khóa mới" in rotated.output and "Back the new key up now" in rotated.output
+    key_file.write_text(before_rotation)  # a restored old key file, rows sealed under the new
+    status = runner.invoke(app, ["keys", "status"], env={"COLUMNS": "200"})
+    assert status.exit_code == 1 and "3 face templates are sealed under keys" in status.output
