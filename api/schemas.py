@@ -325,3 +325,5 @@ class AssignedAccountRead(BaseModel):
 class MeetingStaffRead(BaseModel):
     meeting_id: int
     accounts: list[AssignedAccountRead]
+    # Teachers and viewers not disabled: the ids a secretary may put in `account_ids`.
+    assignable: list[AssignedAccountRead] = []

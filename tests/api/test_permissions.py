@@ -215,6 +215,10 @@ def test_only_teachers_and_viewers_are_assigned_and_a_refusal_changes_nothing(
     url = f"/api/v1/meetings/{seeded.values['meeting_id']}/staff"
     before = client.get(url).json()
     assert {a["role"] for a in before["accounts"]} == {"teacher", "viewer"}
+    # The ids a secretary may assign are in the answer: every teacher and viewer account.
+    assert {a["username"] for a in before["assignable"]} >= {
+        a["username"] for a in before["accounts"]
+    } | {"giáo_viên_khác", "người_xem_khác"}
     add_account(seeded.db_url, "thu_ky_2", SECRETARY)
     secretary = account_id(seeded.db_url, "thu_ky_2")
     for ids, reason in (([secretary], "NOT_ASSIGNABLE"), ([999_999], "UNKNOWN_ACCOUNT")):
