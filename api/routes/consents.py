@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from api.convert import local
 from api.deps import ActorDep, ServicesDep, SessionDep, need
 from api.schemas_consent import ConsentCreate, ConsentRead, ConsentWithdrawn, ReconsentRead
 from attendance.consent import list_consents, record_consent, withdraw_consent
@@ -19,7 +20,8 @@ from attendance.reconsent import unused_templates
 router = APIRouter(prefix="/people", tags=["people"])
 
 
-def consent_read(consent: Consent) -> ConsentRead:
+def consent_read(consent: Consent, zone: str) -> ConsentRead:
+    """Times in the deployment's zone, as every other answer gives them."""
     return ConsentRead(
         id=consent.id,
         person_id=consent.person_id,
@@ -29,8 +31,8 @@ def consent_read(consent: Consent) -> ConsentRead:
         method=consent.method,
         reference=consent.reference,
         recorded_by=consent.recorded_by,
-        recorded_at=consent.recorded_at,
-        withdrawn_at=consent.withdrawn_at,
+        recorded_at=local(consent.recorded_at, zone),
+        withdrawn_at=local(consent.withdrawn_at, zone) if consent.withdrawn_at else None,
     )
 
 
@@ -64,7 +66,11 @@ def reconsent(
     status_code=status.HTTP_201_CREATED,
 )
 def create(
-    person_id: int, body: ConsentCreate, session: SessionDep, actor: ActorDep
+    person_id: int,
+    body: ConsentCreate,
+    session: SessionDep,
+    services: ServicesDep,
+    actor: ActorDep,
 ) -> ConsentRead:
     """Record a consent before any face photo: the person's own (`relation` "self") or a
     guardian's for a minor (their name in `given_by`, their relation: "mẹ", "cha", ...)."""
@@ -78,26 +84,28 @@ def create(
         reference=body.reference,
         actor=actor,
     )
-    return consent_read(consent)
+    return consent_read(consent, services.settings.timezone)
 
 
 @router.get("/{person_id}/consents", dependencies=[need(Permission.READ_PEOPLE)])
-def consents(person_id: int, session: SessionDep) -> list[ConsentRead]:
+def consents(person_id: int, session: SessionDep, services: ServicesDep) -> list[ConsentRead]:
     """A person's consents, newest first, withdrawn ones too."""
-    return [consent_read(c) for c in list_consents(session, person_id=person_id)]
+    zone = services.settings.timezone
+    return [consent_read(c, zone) for c in list_consents(session, person_id=person_id)]
 
 
 @router.delete("/{person_id}/consents/{consent_id}", dependencies=[need(Permission.MANAGE_PEOPLE)])
 def withdraw(
-    person_id: int, consent_id: int, session: SessionDep, actor: ActorDep
+    person_id: int, consent_id: int, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> ConsentWithdrawn:
     """Withdraw a consent: the face templates stored under it, their crops and the person's
     review crops are erased now (logged, with the time); kiosks drop them at their next sync."""
     done = withdraw_consent(session, person_id=person_id, consent_id=consent_id, actor=actor)
+    when = local(done.withdrawn_at, services.settings.timezone)
     return ConsentWithdrawn(
         id=done.consent.id,
         person_id=person_id,
-        withdrawn_at=done.withdrawn_at,
+        withdrawn_at=when,
         templates_erased=done.templates_erased,
-        erased_at=done.withdrawn_at,
+        erased_at=when,
     )

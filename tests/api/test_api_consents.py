@@ -47,7 +47,8 @@ def test_a_consent_is_recorded_with_who_what_how_and_by_whom(client: TestClient)
     consent = created.json()
     assert consent | {"purposes": sorted(body["purposes"])} == consent
     assert consent["person_id"] == child and consent["reference"] is None
-    assert consent["recorded_by"] and consent["recorded_at"] and consent["withdrawn_at"] is None
+    assert consent["recorded_by"] and consent["withdrawn_at"] is None
+    assert consent["recorded_at"].endswith("+07:00")  # the deployment's zone, as meetings
     assert client.get(f"/api/v1/people/{child}/consents").json() == [consent]
     [entry] = audit_of(client, "consent_recorded")
     assert entry["detail"]["relation"] == "mẹ" and entry["person"]["id"] == child
