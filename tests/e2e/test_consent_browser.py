@@ -48,6 +48,7 @@ def test_a_guardians_consent_opens_the_upload_and_its_withdrawal_erases(
     form.locator("input[value=guardian]").check()
     form.locator("input[name=relation]").fill("mẹ")
     form.locator("input[value=web_checkbox]").check()
+    form.locator("input[name=purposes][value=meetings]").check()  # none is ticked for them
     form.locator("button.primary").click()  # the "has agreed" box is required: not sent yet
     assert page.locator("#consent-form").count() == 1
     form.locator("input[name=agreed]").check()
