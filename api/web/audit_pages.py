@@ -13,12 +13,13 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.web.render import lang_param, pick_lang, render
 from attendance import audit
-from attendance.audit_pages import MAX_PAGE, audit_page
+from attendance.audit_pages import MAX_PAGE, audit_page, meeting_choices
 from attendance.audit_verify import verify_chain
 from attendance.audit_view import actor_text, audit_lines, source_text
 from attendance.meetings import get_meeting
 from attendance.orm import MAX_ID
 from attendance.permissions import Permission
+from attendance.text import search_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,6 +66,7 @@ def whole_audit_page(
     meeting_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     actor: Annotated[str, Query(max_length=100)] = "",
+    person: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     found = audit_page(
         session,
@@ -73,6 +75,13 @@ def whole_audit_page(
         meeting_id=meeting_id,
         person_id=person_id,
         actor=actor,
+        person_query=person,
+    )
+    index = 1 if pick_lang(request) == "en" else 0
+    # Sorted as read (a name, or the system in words), not as stored.
+    actors = sorted(
+        ((name, actor_text(name)) for name in audit.actors(session)),
+        key=lambda a: (search_key(a[1][index]), a[0]),
     )
 
     def query(to_page: int | None = None, **changed: object) -> str:
@@ -82,6 +91,7 @@ def whole_audit_page(
             "meeting_id": found.meeting_id,
             "person_id": found.person.id if found.person else None,
             "actor": found.actor,
+            "person": found.person_query,
             "page": to_page,
         }
         kept.update(changed)
@@ -98,7 +108,8 @@ def whole_audit_page(
         found=found,
         lines=found.lines,
         actions=audit.actions(session),
-        actors=[(name, actor_text(name)) for name in audit.actors(session)],
+        actors=actors,
+        meetings=meeting_choices(session),
         query=query,
         source_words=_source_words(request),
     )
