@@ -150,3 +150,20 @@ def test_the_actor_list_is_sorted_as_it_reads(client: TestClient) -> None:
     select = html.split('name="actor"')[1].split("</select>")[0]
     shown = [text_of(o) for o in re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)]
     assert shown == ["admin", "admin (Chị Thu)", "Bùi An (an.b)", "Đào Văn Hùng (hung.dv)"]
+
+
+def test_the_api_filters_by_a_typed_name_and_names_the_account(client: TestClient) -> None:
+    _, (an, _binh) = _two_meetings(client)
+    about_an = _items(client, person="NGUYEN van an")
+    assert about_an and {e["person"]["id"] for e in about_an} == {an}
+    assert _items(client, person="khong ai") == []
+    body = {"username": "tam.nv", "display_name": "Nguyễn Văn Tâm", "role": "teacher"}
+    made = client.post(
+        "/api/v1/accounts", json={**body, "password": "mật khẩu dài đủ 10"}, headers=BEARER
+    )
+    created = _items(client, action="account_created")[0]
+    assert created["account"] == {
+        "id": made.json()["id"],
+        "name": "Nguyễn Văn Tâm (tam.nv)",
+        "gone": False,
+    }
