@@ -167,3 +167,13 @@ def test_the_api_filters_by_a_typed_name_and_names_the_account(client: TestClien
         "name": "Nguyễn Văn Tâm (tam.nv)",
         "gone": False,
     }
+
+
+def test_the_form_s_blank_choices_mean_no_filter(client: TestClient) -> None:
+    _two_meetings(client)
+    page = client.get("/audit?action=check_in&actor=&meeting_id=&person=&lang=vi")
+    assert page.status_code == 200, page.text
+    assert "Điểm danh" in text_of(page.text.split("<table")[1])
+    for wrong in ("0", "abc", "99999999999"):
+        refused = client.get(f"/audit?meeting_id={wrong}&lang=en")
+        assert refused.status_code in (400, 422), (wrong, refused.status_code)
