@@ -55,6 +55,8 @@ SYSTEM_ACTORS: dict[str, tuple[str, str]] = {
     ),
     "system": ("hệ thống", "the system"),
     "cli": ("dòng lệnh (attendance enroll)", "the command line (attendance enroll)"),
+    # api/cli_admin.py CLI_ACTOR: attendance admin create / password.
+    "command line": ("dòng lệnh (attendance admin)", "the command line (attendance admin)"),
 }
 
 

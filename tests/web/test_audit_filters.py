@@ -177,3 +177,14 @@ def test_the_form_s_blank_choices_mean_no_filter(client: TestClient) -> None:
     for wrong in ("0", "abc", "99999999999"):
         refused = client.get(f"/audit?meeting_id={wrong}&lang=en")
         assert refused.status_code in (400, 422), (wrong, refused.status_code)
+
+
+def test_the_command_line_actors_read_as_words_in_both_languages() -> None:
+    from api.cli_admin import CLI_ACTOR
+    from attendance.audit_view import actor_text
+
+    assert actor_text(CLI_ACTOR) == (
+        "dòng lệnh (attendance admin)",
+        "the command line (attendance admin)",
+    )
+    assert actor_text("cli")[0].startswith("dòng lệnh")
