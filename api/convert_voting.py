@@ -156,6 +156,7 @@ def audit_read(line: AuditLine, zone: str) -> AuditRead:
         actor_text=both(*line.actor_words) if any(line.actor_words) else entry.actor,
         meeting=ref(line.meeting),
         seq=entry.seq,
+        account=ref(line.account),
     )
 
 

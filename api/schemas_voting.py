@@ -255,6 +255,9 @@ class AuditRead(BaseModel):
     seq: int | None = Field(
         None, description="Its place in the hash chain (set when its transaction committed)."
     )
+    account: AuditRefRead | None = Field(
+        None, description="The staff account it is about (account:N): 'Name (username)'."
+    )
 
 
 class AuditPageRead(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from attendance.audit_chain import remember
@@ -79,7 +79,7 @@ def entries(
     *,
     meeting_id: int | None = None,
     action: str | None = None,
-    person_id: int | None = None,
+    person_id: int | list[int] | None = None,
     actor: str | None = None,
     limit: int = 500,
     offset: int = 0,
@@ -104,7 +104,7 @@ def count_entries(
     *,
     meeting_id: int | None = None,
     action: str | None = None,
-    person_id: int | None = None,
+    person_id: int | list[int] | None = None,
     actor: str | None = None,
 ) -> int:
     statement = select(func.count()).select_from(AuditEntry)
@@ -113,7 +113,7 @@ def count_entries(
 
 
 def _filters(
-    meeting_id: int | None, action: str | None, person_id: int | None, actor: str | None
+    meeting_id: int | None, action: str | None, person_id: int | list[int] | None, actor: str | None
 ) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
     if meeting_id is not None:
@@ -121,15 +121,17 @@ def _filters(
     if action:
         found.append(AuditEntry.action == action)
     if person_id is not None:
-        # About them ('person:9', 'poll:3:person:9'), or done by them through a voting link.
-        mine = f"person:{person_id}"
-        found.append(
-            or_(
+        # About them ('person:9', 'poll:3:person:9'), or done by them through a voting link;
+        # a list: about any of them (none at all for an empty one).
+        about: list[ColumnElement[bool]] = []
+        for one in [person_id] if isinstance(person_id, int) else person_id:
+            mine = f"person:{one}"
+            about += [
                 AuditEntry.subject == mine,
                 AuditEntry.subject.endswith(f":{mine}", autoescape=True),
                 AuditEntry.actor == mine,
-            )
-        )
+            ]
+        found.append(or_(false(), *about))
     if actor:
         found.append(AuditEntry.actor == actor)
     return found

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.audit import NAME_KEYS, references
+from attendance.audit_accounts import account_labels, assigned_ids, assigned_names
 from attendance.orm import AgendaItem, AttendanceEvent, AuditEntry, Meeting, Person
 from attendance.review.tables import ReviewItem
 from attendance.voting.tables import Poll, PollOption
@@ -54,6 +55,8 @@ SYSTEM_ACTORS: dict[str, tuple[str, str]] = {
     ),
     "system": ("hệ thống", "the system"),
     "cli": ("dòng lệnh (attendance enroll)", "the command line (attendance enroll)"),
+    # api/cli_admin.py CLI_ACTOR: attendance admin create / password.
+    "command line": ("dòng lệnh (attendance admin)", "the command line (attendance admin)"),
 }
 
 
@@ -101,6 +104,8 @@ class AuditLine:
     reason: str | None
     meeting: Named | None = None  # the entry's meeting, a deleted one by its kept title
     actor_words: tuple[str, str] = ("", "")  # the actor in words (Vietnamese, English)
+    account: Named | None = None  # the staff account the entry is about ('account:N')
+    assigned: dict[str, list[str]] | None = None  # staff_assigned: accounts added, removed
 
 
 def audit_lines(
@@ -108,7 +113,7 @@ def audit_lines(
     *,
     meeting_id: int | None = None,
     action: str | None = None,
-    person_id: int | None = None,
+    person_id: int | list[int] | None = None,
     actor: str | None = None,
     limit: int = 500,
     offset: int = 0,
@@ -142,6 +147,14 @@ def audit_lines(
     meeting_ids = {e.meeting_id for e in entries if e.meeting_id is not None}
     meetings = _names(session, Meeting.id, Meeting.title, meeting_ids)
     gone_meetings = _gone_meetings(session, meeting_ids - set(meetings))
+    accounts = account_labels(
+        session, _ref_ids(refs, "account") | {i for d in details for i in assigned_ids(d)}
+    )
+
+    def account(key: int | None, detail: dict[str, Any]) -> Named | None:
+        if key is None or key in accounts:
+            return None if key is None else Named(key, accounts[key])
+        return Named(key, _text(detail.get("username")), gone=True)
 
     def named(table: dict[int, str], key: int | None) -> Named | None:
         return None if key is None else Named(key, table.get(key))
@@ -181,6 +194,10 @@ def audit_lines(
                 reason=_text(detail.get("reason")) or _text(detail.get("note")),
                 meeting=meeting,
                 actor_words=actor_text(entry.actor),
+                account=account(subject.get("account"), detail),
+                assigned=assigned_names(detail, accounts)
+                if entry.action == "staff_assigned"
+                else None,
             )
         )
     return lines

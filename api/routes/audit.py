@@ -38,6 +38,14 @@ def audit_log(
     actor: Annotated[
         str | None, Query(max_length=100, description="Only those by this actor, as stored.")
     ] = None,
+    person: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Only those about the people whose names match (diacritics optional); "
+            "instead of person_id.",
+        ),
+    ] = None,
 ) -> AuditPageRead:
     """Every entry, newest first: those of every meeting, deleted ones included, and those
     of no meeting (a person deleted or merged); filtered by meeting, person, actor, action."""
@@ -49,6 +57,7 @@ def audit_log(
         meeting_id=meeting_id,
         person_id=person_id,
         actor=actor,
+        person_query=person,
     )
     zone = services.settings.timezone
     return AuditPageRead(

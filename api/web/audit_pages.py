@@ -13,14 +13,25 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.web.render import lang_param, pick_lang, render
 from attendance import audit
-from attendance.audit_pages import MAX_PAGE, audit_page
+from attendance.audit_pages import MAX_PAGE, audit_page, meeting_choices
 from attendance.audit_verify import verify_chain
 from attendance.audit_view import actor_text, audit_lines, source_text
+from attendance.errors import Invalid
 from attendance.meetings import get_meeting
 from attendance.orm import MAX_ID
 from attendance.permissions import Permission
+from attendance.text import search_key
 
 router = APIRouter(include_in_schema=False)
+
+
+def _meeting_id(value: str) -> int | None:
+    """The meeting list's first choice (all meetings) sends an empty meeting_id."""
+    if not value:
+        return None
+    if not 1 <= int(value) <= MAX_ID:
+        raise Invalid(f"Không có cuộc họp số {value}. There is no meeting {value}.", code="INVALID")
+    return int(value)
 
 
 def _source_words(request: Request) -> Callable[[str | None], str]:
@@ -62,17 +73,25 @@ def whole_audit_page(
     staff: PrincipalDep,
     page: Annotated[int, Query(ge=-MAX_PAGE, le=MAX_PAGE)] = 1,
     action: Annotated[str, Query(max_length=50)] = "",
-    meeting_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    meeting: Annotated[str, Query(alias="meeting_id", max_length=10, pattern=r"^\d*$")] = "",
     person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     actor: Annotated[str, Query(max_length=100)] = "",
+    person: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     found = audit_page(
         session,
         page=page,
         action=action,
-        meeting_id=meeting_id,
+        meeting_id=_meeting_id(meeting),
         person_id=person_id,
         actor=actor,
+        person_query=person,
+    )
+    index = 1 if pick_lang(request) == "en" else 0
+    # Sorted as read (a name, or the system in words), not as stored.
+    actors = sorted(
+        ((name, actor_text(name)) for name in audit.actors(session)),
+        key=lambda a: (search_key(a[1][index]), a[0]),
     )
 
     def query(to_page: int | None = None, **changed: object) -> str:
@@ -82,6 +101,7 @@ def whole_audit_page(
             "meeting_id": found.meeting_id,
             "person_id": found.person.id if found.person else None,
             "actor": found.actor,
+            "person": found.person_query,
             "page": to_page,
         }
         kept.update(changed)
@@ -98,7 +118,8 @@ def whole_audit_page(
         found=found,
         lines=found.lines,
         actions=audit.actions(session),
-        actors=[(name, actor_text(name)) for name in audit.actors(session)],
+        actors=actors,
+        meetings=meeting_choices(session),
         query=query,
         source_words=_source_words(request),
     )

@@ -93,4 +93,48 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
     "action_password_changed": ("Đổi mật khẩu", "Password changed"),
     "action_token_created": ("Tạo mã truy cập cá nhân", "Personal token created"),
     "action_token_revoked": ("Thu hồi mã truy cập cá nhân", "Personal token revoked"),
+    # The whole log's filters by meeting and by a person's name.
+    "audit_all_meetings": ("Tất cả cuộc họp", "All meetings"),
+    "audit_filter_person": ("Người (gõ tên)", "Person (type a name)"),
+    "audit_person_placeholder": ("vd. Nguyen Van An", "e.g. Nguyen Van An"),
+    "audit_person_matches": (
+        "Các thao tác về những người có tên khớp với “{name}”:",
+        "The entries about the people whose names match “{name}”:",
+    ),
+    "audit_person_none": (
+        "Không có ai tên khớp với “{name}”.",
+        "Nobody's name matches “{name}”.",
+    ),
+    # What an account's entry did, in words (role names: account_texts.py role_*).
+    "audit_role": ("vai trò: {role}", "role: {role}"),
+    "audit_role_change": ("vai trò: {old} → {new}", "role: {old} → {new}"),
+    "audit_account_disabled": ("đã khóa", "disabled"),
+    "audit_account_enabled": ("đã mở lại", "enabled again"),
+    "audit_password_changed": ("mật khẩu mới", "a new password"),
+    "audit_token": ("mã: {name}", "token: {name}"),
+    "audit_by_password": ("bằng mật khẩu", "with a password"),
+    "audit_by_token": ("bằng mã quản trị", "with the admin token"),
+    "audit_username_tried": ("tên đăng nhập đã gõ: {name}", "username tried: {name}"),
+    "audit_address": ("từ địa chỉ {address}", "from the address {address}"),
+    "audit_staff_added": ("Phân công thêm", "Assigned"),
+    "audit_staff_removed": ("Thôi phân công", "No longer assigned"),
+    # Why a sign-in failed: the error code the entry kept.
+    "sign_in_reason_BAD_SIGN_IN": (
+        "sai tên đăng nhập hoặc mật khẩu (hoặc mã)",
+        "wrong username or password (or token)",
+    ),
+    "sign_in_reason_ACCOUNT_DISABLED": ("tài khoản đã bị khóa", "the account is disabled"),
+    "sign_in_reason_ACCOUNT_LOCKED": (
+        "tài khoản tạm khóa vì sai mật khẩu nhiều lần",
+        "the account is locked for a while after too many wrong passwords",
+    ),
+    "sign_in_reason_TOO_MANY_ATTEMPTS": (
+        "thử quá nhiều lần từ địa chỉ này",
+        "too many attempts from this address",
+    ),
+    "sign_in_reason_UNAUTHORIZED": ("không được xác thực", "not authenticated"),
+    "sign_in_reason_FORBIDDEN": (
+        "tài khoản không có quyền dùng trang này",
+        "the account may not use this page",
+    ),
 }

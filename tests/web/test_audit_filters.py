@@ -3,12 +3,15 @@ and the chain's check on the page and over the API, which a tampered row fails."
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 from fastapi.testclient import TestClient
 from web_support import ADMIN_TOKEN, create_meeting, text_of
 
@@ -101,3 +104,87 @@ def test_the_chain_check_on_the_page_and_the_api_names_a_tampered_entry(
     assert broken["problem"]["kind"] == "changed" and broken["problem"]["seq"] == 2
     english = text_of(client.get("/audit/verify?lang=en").text)
     assert "The chain is broken:" in english and "Entry seq 2" in english
+
+
+def test_the_page_filters_by_a_meeting_chosen_from_a_list_newest_first(
+    client: TestClient,
+) -> None:
+    meetings, _ = _two_meetings(client)
+    old = create_meeting(client, title="Họp cũ đã xóa", starts_at="2020-01-02T08:00")
+    assert client.delete(f"/api/v1/meetings/{old}", headers=BEARER).status_code in (200, 204)
+    html = client.get("/audit?lang=vi").text
+    select = html.split('name="meeting_id"')[1].split("</select>")[0]
+    titles = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)
+    assert [int(i) for i, _ in titles] == [meetings[1], meetings[0], old]
+    assert titles[2][1].startswith("Họp cũ đã xóa (")  # deleted, by the title it kept
+    chosen = client.get(f"/audit?meeting_id={meetings[1]}&lang=en").text
+    assert f'<option value="{meetings[1]}" selected>' in chosen
+    assert "Họp giao ban" not in text_of(chosen.split("<table")[1])
+
+
+def test_the_page_filters_by_a_typed_name_without_diacritics(client: TestClient) -> None:
+    _, (an, binh) = _two_meetings(client)
+    page = client.get("/audit?person=nguyen+van+an&lang=vi").text
+    table = text_of(page.split("<table")[1])
+    assert "Nguyễn Văn An" in table and "Trần Thị Bình" not in table
+    matches = text_of(page.split('id="audit-person-matches"')[1].split("</p>")[0])
+    assert "những người có tên khớp với “nguyen van an”" in matches
+    assert f"Nguyễn Văn An #{an}" in matches
+    assert 'value="nguyen van an"' in page  # the name stays in the box
+    both = text_of(client.get("/audit?person=thi+binh&lang=en").text)
+    assert f"Trần Thị Bình #{binh}" in both and "whose names match “thi binh”" in both
+    nobody = unescape(text_of(client.get("/audit?person=khong+ai&lang=en").text))
+    assert "Nobody's name matches “khong ai”." in nobody and "Page 1 of 1 (0)" in nobody
+
+
+def test_the_actor_list_is_sorted_as_it_reads(client: TestClient) -> None:
+    _two_meetings(client)
+    password = "mật khẩu dài đủ 10"
+    for username, name in (("hung.dv", "Đào Văn Hùng"), ("an.b", "Bùi An")):
+        body = {"username": username, "display_name": name, "role": "secretary"}
+        made = client.post("/api/v1/accounts", json={**body, "password": password}, headers=BEARER)
+        assert made.status_code == 201, made.text
+        basic = httpx.BasicAuth(username, password)  # its token's entry: by the account
+        assert client.post("/api/v1/tokens", auth=basic, json={"name": "x"}).status_code == 201
+    html = client.get("/audit?lang=en").text
+    select = html.split('name="actor"')[1].split("</select>")[0]
+    shown = [text_of(o) for o in re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)]
+    assert shown == ["admin", "admin (Chị Thu)", "Bùi An (an.b)", "Đào Văn Hùng (hung.dv)"]
+
+
+def test_the_api_filters_by_a_typed_name_and_names_the_account(client: TestClient) -> None:
+    _, (an, _binh) = _two_meetings(client)
+    about_an = _items(client, person="NGUYEN van an")
+    assert about_an and {e["person"]["id"] for e in about_an} == {an}
+    assert _items(client, person="khong ai") == []
+    body = {"username": "tam.nv", "display_name": "Nguyễn Văn Tâm", "role": "teacher"}
+    made = client.post(
+        "/api/v1/accounts", json={**body, "password": "mật khẩu dài đủ 10"}, headers=BEARER
+    )
+    created = _items(client, action="account_created")[0]
+    assert created["account"] == {
+        "id": made.json()["id"],
+        "name": "Nguyễn Văn Tâm (tam.nv)",
+        "gone": False,
+    }
+
+
+def test_the_form_s_blank_choices_mean_no_filter(client: TestClient) -> None:
+    _two_meetings(client)
+    page = client.get("/audit?action=check_in&actor=&meeting_id=&person=&lang=vi")
+    assert page.status_code == 200, page.text
+    assert "Điểm danh" in text_of(page.text.split("<table")[1])
+    for wrong in ("0", "abc", "99999999999"):
+        refused = client.get(f"/audit?meeting_id={wrong}&lang=en")
+        assert refused.status_code in (400, 422), (wrong, refused.status_code)
+
+
+def test_the_command_line_actors_read_as_words_in_both_languages() -> None:
+    from api.cli_admin import CLI_ACTOR
+    from attendance.audit_view import actor_text
+
+    assert actor_text(CLI_ACTOR) == (
+        "dòng lệnh (attendance admin)",
+        "the command line (attendance admin)",
+    )
+    assert actor_text("cli")[0].startswith("dòng lệnh")
