@@ -93,7 +93,8 @@ def need(
     A bearer token (an API route only) or the pages' session cookie (a cookie-borne write
     must come from our own pages), each failure counted by the throttle; then the permission
     table, and for a teacher or viewer the meeting of the path's `{meeting_id}` must be one
-    they are assigned to (404 otherwise). `lists`: a list that shows them their own only.
+    they are assigned to, and the class of `{class_id}` one they teach (404 otherwise).
+    `lists`: a list that shows them their own only.
     `board_link` / `voting_link`: that link also opens this route (they are not roles, and
     check their own meeting). `permission=None`: the link alone opens it. On a page, no
     sign-in sends the browser to /signin (the 401 of api/web/errors.page_error).
@@ -101,6 +102,7 @@ def need(
 
     def dependency(request: Request, services: ServicesDep) -> Principal:
         meeting_id = _meeting_id(request)
+        class_id = _path_id(request, "class_id")
         if board_link and request.query_params.get("key"):
             principal = _board_link(request, services, meeting_id)
         else:
@@ -115,7 +117,14 @@ def need(
             )
         elif principal.kind != kinds.BOARD_LINK:
             with services.sessions() as session:
-                authorize(session, principal, permission, meeting_id=meeting_id, lists=lists)
+                authorize(
+                    session,
+                    principal,
+                    permission,
+                    meeting_id=meeting_id,
+                    class_id=class_id,
+                    lists=lists,
+                )
         request.state.principal = principal
         return principal
 
@@ -150,7 +159,11 @@ PASSWORD = "password"
 
 
 def _meeting_id(request: Request) -> int | None:
-    raw = request.path_params.get("meeting_id")
+    return _path_id(request, "meeting_id")
+
+
+def _path_id(request: Request, name: str) -> int | None:
+    raw = request.path_params.get(name)
     if raw is None:
         return None
     try:

@@ -248,6 +248,8 @@ class BoardLink(Base):
 # module that imports services (which import this module) would be a cycle: keep services
 # out of them.
 from attendance import consent_tables as _consent_tables  # noqa: E402, F401
+from attendance import outbound as _outbound  # noqa: E402, F401
 from attendance.review import tables as _review_tables  # noqa: E402, F401
+from attendance.schools import tables as _school_tables  # noqa: E402, F401
 from attendance.staff import tables as _staff_tables  # noqa: E402, F401
 from attendance.voting import tables as _voting_tables  # noqa: E402, F401

@@ -47,6 +47,14 @@ class Permission(str, Enum):
     HAND_OUT_VOTING_LINKS = "hand_out_voting_links"
     # One's own account: its password and personal tokens (every staff role, unscoped).
     OWN_ACCOUNT = "own_account"
+    # Schools: classes, students, timetables and school rules (the school office).
+    MANAGE_CLASSES = "manage_classes"
+    # A class, its students, sessions and reports (a teacher: the classes they teach).
+    READ_CLASSES = "read_classes"
+    # Register a student's excused absence ahead (a teacher: their classes' students).
+    EXCUSE_ABSENCES = "excuse_absences"
+    # Webhooks that tell other systems (a parents' SMS gateway, a city platform) what happened.
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 P = Permission
@@ -66,6 +74,9 @@ _SECRETARY = frozenset(
         P.READ_MEETING_AUDIT,
         P.HAND_OUT_VOTING_LINKS,
         P.OWN_ACCOUNT,
+        P.MANAGE_CLASSES,
+        P.READ_CLASSES,
+        P.EXCUSE_ABSENCES,
     }
 )
 # A kiosk's camera is no proof that a person is in the room (there is no liveness check), so
@@ -74,7 +85,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ADMIN: frozenset(Permission),
     SECRETARY: _SECRETARY,
     TEACHER: frozenset(
-        {P.READ_MEETINGS, P.EDIT_ROSTER, P.CHECK_IN, P.CORRECT_ATTENDANCE, P.EXPORT, P.OWN_ACCOUNT}
+        {
+            P.READ_MEETINGS,
+            P.EDIT_ROSTER,
+            P.CHECK_IN,
+            P.CORRECT_ATTENDANCE,
+            P.EXPORT,
+            P.OWN_ACCOUNT,
+            P.READ_CLASSES,
+            P.EXCUSE_ABSENCES,
+        }
     ),
     VIEWER: frozenset({P.READ_MEETINGS, P.EXPORT, P.OWN_ACCOUNT}),
     KIOSK: frozenset({P.SYNC_GALLERY, P.CHECK_IN, P.REPORT_SIGHTINGS}),
@@ -137,15 +157,24 @@ def authorize(
     permission: Permission,
     *,
     meeting_id: int | None = None,
+    class_id: int | None = None,
     lists: bool = False,
 ) -> None:
     """The one check: the role must hold `permission`; a teacher or viewer only on a meeting
-    they are assigned to. An unassigned meeting answers 404, as a missing one does (its
-    existence is not theirs to learn); a route naming no meeting is theirs only if it lists
-    (`lists`: it shows them their meetings alone, see `visible_meetings`)."""
+    they are assigned to, and a teacher only on a class they teach (`class_id`). An unassigned
+    meeting or class answers 404, as a missing one does (its existence is not theirs to
+    learn); a route naming neither is theirs only if it lists (`lists`: it shows them their
+    own alone, see `visible_meetings`)."""
     require(principal.role, permission)
     if not is_scoped(principal.role) or permission in UNSCOPED:
         return
+    if class_id is not None:
+        if not teaches(session, account_id=principal.account_id, class_id=class_id):
+            raise NotFound(
+                f"Không có lớp số {class_id}. No class with id {class_id}.", code="UNKNOWN_CLASS"
+            )
+        if meeting_id is None:
+            return
     if meeting_id is None:
         if not lists:
             raise refused()
@@ -160,6 +189,19 @@ def is_assigned(session: Session, *, account_id: int | None, meeting_id: int) ->
     found = session.scalar(
         select(MeetingStaff.id).where(
             MeetingStaff.meeting_id == meeting_id, MeetingStaff.account_id == account_id
+        )
+    )
+    return found is not None
+
+
+def teaches(session: Session, *, account_id: int | None, class_id: int) -> bool:
+    from attendance.schools.tables import ClassTeacher  # the ORM's last import; keep it late
+
+    if account_id is None or not 0 < class_id <= MAX_ID:
+        return False
+    found = session.scalar(
+        select(ClassTeacher.class_id).where(
+            ClassTeacher.class_id == class_id, ClassTeacher.account_id == account_id
         )
     )
     return found is not None

@@ -53,6 +53,12 @@ class FacePipeline:
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         return self.detector.detect(image_bgr)
 
+    def detect_all(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        """Every face in a large photo (a class or a hall from the front), however small,
+        with landmarks ready for `embed`. For now the detector's own pass; tiling at full
+        resolution replaces this (issue 12)."""
+        return self.detector.detect(image_bgr)
+
     def detect_coarse(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         """Faces to follow from frame to frame; pass them through `refine` before `embed`."""
         return self.detector.detect_coarse(image_bgr)
