@@ -124,3 +124,29 @@ def test_published_events_wait_in_the_outbox_in_order(session: Session) -> None:
     json.dumps(body)
     with pytest.raises(ValueError):
         outbound.publish(session, event="exploded", data={})
+
+
+def test_a_person_event_names_the_lesson_and_the_student(session: Session) -> None:
+    from attendance.outbound_data import publish_person_event
+
+    cls = classes.create_class(session, name="8C", school="THCS Ngọc Lâm", school_year="2026-2027")
+    kid = _people(session, 1)
+    classes.set_students(session, class_id=cls.id, person_ids=kid)
+    row = sessions.create_session(
+        session,
+        class_id=cls.id,
+        day=date(2030, 1, 8),
+        start=time(7, 0),
+        end=time(7, 45),
+        zone="Asia/Ho_Chi_Minh",
+        period=1,
+    )
+    at = datetime(2030, 1, 8, 0, 10, tzinfo=timezone.utc)
+    event = publish_person_event(
+        session, event="late", meeting_id=row.meeting_id, person_id=kid[0], at=at, source="kiosk"
+    )
+    data = outbound.envelope(event)["data"]
+    assert isinstance(data, dict)
+    assert data["class"] == {"id": cls.id, "name": "8C", "school": "THCS Ngọc Lâm", "period": 1}
+    assert data["person"]["full_name"] == "Học sinh 0"
+    assert data["at"] == at.isoformat()
