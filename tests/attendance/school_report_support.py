@@ -84,7 +84,7 @@ def seed_class(session: Session, *, name: str = "6A") -> SeededClass:
                 kind="arrived",
                 at=local(day, hour, minute),
                 source="class_photo",
-                idempotency_key=f"{lesson}-{who}",
+                idempotency_key=f"{name}-{lesson}-{who}",
             )
         )
 
