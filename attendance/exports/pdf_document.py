@@ -40,10 +40,13 @@ def nfc(text: str) -> str:
 
 
 class ReportPdf(FPDF):
-    """A4 portrait, 20 mm margins, the Vietnamese font loaded in four styles."""
+    """A4 (portrait, or landscape for a wide table), 20 mm margins, the Vietnamese font
+    loaded in four styles."""
 
-    def __init__(self, *, title: str) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+    def __init__(self, *, title: str, landscape: bool = False) -> None:
+        super().__init__(
+            orientation="landscape" if landscape else "portrait", unit="mm", format="A4"
+        )
         root = files(FONT_PACKAGE) / "files"
         for style, name in FONT_FILES.items():
             with as_file(root / name) as path:
