@@ -31,6 +31,7 @@ from api.routes import (
     people,
     polls,
     presence,
+    school_reports,
     tokens,
     voting,
 )
@@ -49,6 +50,7 @@ from api.web import (
     proxy_pages,
     review_pages,
     roster_pages,
+    school_report_pages,
     staff_pages,
 )
 from api.web.errors import page_error
@@ -182,6 +184,7 @@ def create_app(
         voting.voter,
         accounts.router,
         tokens.router,
+        school_reports.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)
@@ -202,6 +205,7 @@ def create_app(
     )
     for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages):
         app.include_router(pages.router)
+    app.include_router(school_report_pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

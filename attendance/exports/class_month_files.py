@@ -116,11 +116,15 @@ def render_class_month_pdf(report: ClassMonth) -> bytes:
         pdf.grid([heading, *body], widths=widths, aligns=aligns, size=7)
     if report.day_counts:
         pdf.heading("SỐ HỌC SINH THEO NGÀY")
-        rows = [("Ngày", "Số tiết", "Có mặt", "Đi muộn", "Vắng có phép", "Vắng không phép")]
+        rows: list[tuple[str, ...]] = [
+            ("Ngày", "Số tiết", "Có mặt", "Đi muộn", "Vắng có phép", "Vắng không phép")
+        ]
         rows += [
-            (f"{c.day:%d/%m/%Y}", str(c.sessions))
-            + tuple(str(n) for n in (c.totals.present, c.totals.late))
-            + tuple(str(n) for n in (c.totals.excused, c.totals.unexcused))
+            (
+                f"{c.day:%d/%m/%Y}",
+                *(str(n) for n in (c.sessions, c.totals.present, c.totals.late)),
+                *(str(n) for n in (c.totals.excused, c.totals.unexcused)),
+            )
             for c in report.day_counts
         ]
         pdf.grid(rows, widths=(1, 1, 1, 1, 1, 1), aligns=("CENTER",) * 6, size=9)

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from attendance.exports.xlsx import BORDER, HEADER_FILL
-from attendance.schools.marks import CODES, LABELS, Mark, SessionMark
+from attendance.schools.marks import CODES, LABELS, Mark, SessionMark, Totals
 from attendance.schools.report import ClassMonth
 
 MATRIX_SHEET = "Điểm danh tháng"
@@ -71,10 +71,7 @@ def _matrix(sheet: Worksheet, report: ClassMonth) -> None:
     for n, line in enumerate(report.students, 1):
         t = line.totals
         codes = ["" if m is None else CODES[m] for m in line.days]
-        sheet.append(
-            (n, line.student_code, line.full_name, *codes, t.present, t.late, t.excused)
-            + (t.unexcused, t.held, t.rate if t.rate is not None else "")
-        )
+        sheet.append((n, line.student_code, line.full_name, *codes, *_figures(t)))
     counts = (
         ("Có mặt (C)", lambda c: c.totals.present),
         ("Đi muộn (M)", lambda c: c.totals.late),
@@ -85,10 +82,7 @@ def _matrix(sheet: Worksheet, report: ClassMonth) -> None:
         sheet.append(("", "", label, *(pick(c) for c in report.day_counts)))
         sheet.cell(sheet.max_row, 3).font = Font(bold=True)
     t = report.totals
-    sheet.append(
-        ("", "", "Cả lớp", *([""] * len(days)), t.present, t.late, t.excused, t.unexcused)
-        + (t.held, t.rate if t.rate is not None else "")
-    )
+    sheet.append(("", "", "Cả lớp", *([""] * len(days)), *_figures(t)))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     rate_column = FIRST_DAY_COLUMN + len(days) + len(TOTAL_HEADINGS) - 1
@@ -110,6 +104,10 @@ def _matrix(sheet: Worksheet, report: ClassMonth) -> None:
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+
+
+def _figures(t: Totals) -> tuple[int | float | str, ...]:
+    return (t.present, t.late, t.excused, t.unexcused, t.held, "" if t.rate is None else t.rate)
 
 
 def _day_sheet(

@@ -11,14 +11,15 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.errors import Invalid
+from attendance.errors import Invalid, NotFound
 from attendance.orm import Meeting, Participant
 from attendance.people import get_person
-from attendance.schools.classes import list_classes
+from attendance.permissions import Principal, is_scoped
+from attendance.schools.classes import classes_taught_by, list_classes
 from attendance.schools.marks import SessionMark, Totals, session_marks, totals_of
 from attendance.schools.report import month_end
 from attendance.schools.sessions import sessions_of_class
-from attendance.schools.tables import ClassSession, SchoolClass
+from attendance.schools.tables import ClassSession, ClassStudent, SchoolClass
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,9 @@ def student_history(
     if only_classes is not None:
         query = query.where(ClassSession.class_id.in_(only_classes))
     rows = session.execute(query.order_by(Meeting.starts_at, Meeting.id)).all()
+    if only_classes is not None and not rows and not _in_classes(session, person_id, only_classes):
+        # A teacher learns nothing of a child outside their classes, not even that they exist.
+        raise NotFound(f"Không có người với mã số {person_id}. No person with id {person_id}.")
     names = {lesson.meeting_id: name for lesson, _, name in rows}
     marks = session_marks(
         session, lessons=[(lesson, m) for lesson, m, _ in rows], person_ids=[person_id], now=now
@@ -91,6 +95,23 @@ def student_history(
         sessions=tuple((m, names[m.meeting_id]) for m in marks),
         totals=totals_of(m.mark for m in marks),
     )
+
+
+def _in_classes(session: Session, person_id: int, class_ids: set[int]) -> bool:
+    found = session.scalar(
+        select(ClassStudent.class_id).where(
+            ClassStudent.person_id == person_id, ClassStudent.class_id.in_(class_ids)
+        )
+    )
+    return found is not None
+
+
+def classes_in_view(session: Session, principal: Principal) -> set[int] | None:
+    """The classes a report may show this principal: None for all of them (the office), the
+    classes they teach for a teacher."""
+    if not is_scoped(principal.role):
+        return None
+    return classes_taught_by(session, account_id=principal.account_id)
 
 
 def history_json(history: History) -> dict[str, object]:

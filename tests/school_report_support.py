@@ -29,12 +29,10 @@ class SeededClass:
 
 
 def local(day: date, hour: int, minute: int) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(ZONE)).astimezone(
-        timezone.utc
-    )
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(ZONE)).astimezone(timezone.utc)
 
 
-def seed_class(session: Session, *, name: str = "6A") -> SeededClass:
+def seed_class(session: Session, *, name: str = "6A", year: int = 2026) -> SeededClass:
     """An, Bình, Cường, Dung in class 6A, lessons on 1/12 (two), 2/12, 15/12 and 31/12.
 
     An: on time on the 1st (twice), late on the 2nd, on time on the 15th.
@@ -43,6 +41,7 @@ def seed_class(session: Session, *, name: str = "6A") -> SeededClass:
     Cường: excused for the 1st and 2nd (one excused mark written, the rest not yet).
     Dung: on time in the 1st's first lesson, missing from the second, arrived after the
     cut-off on the 2nd (late, not absent).
+    `year`: December of another year (2025: every lesson past its cut-off by the real clock).
     """
     cls = classes.create_class(session, name=name, school=SCHOOL, school_year="2026-2027")
     people = [Person(full_name=n, search_name=n.lower()) for n in NAMES]
@@ -55,11 +54,11 @@ def seed_class(session: Session, *, name: str = "6A") -> SeededClass:
     )
     classes.set_students(session, class_id=cls.id, person_ids=list(ids.values()), now=NOW)
     times = {
-        "1/12 p1": (date(2026, 12, 1), time(7, 0), 1),
-        "1/12 p2": (date(2026, 12, 1), time(7, 50), 2),
-        "2/12": (date(2026, 12, 2), time(7, 0), 1),
-        "15/12": (date(2026, 12, 15), time(11, 55), 5),
-        "31/12": (date(2026, 12, 31), time(7, 0), 1),
+        "1/12 p1": (date(year, 12, 1), time(7, 0), 1),
+        "1/12 p2": (date(year, 12, 1), time(7, 50), 2),
+        "2/12": (date(year, 12, 2), time(7, 0), 1),
+        "15/12": (date(year, 12, 15), time(11, 55), 5),
+        "31/12": (date(year, 12, 31), time(7, 0), 1),
     }
     lessons = {}
     for key, (day, start, period) in times.items():
@@ -97,8 +96,8 @@ def seed_class(session: Session, *, name: str = "6A") -> SeededClass:
     session.add(
         ExcusedAbsence(
             person_id=ids["Cường"],
-            starts_on=date(2026, 12, 1),
-            ends_on=date(2026, 12, 2),
+            starts_on=date(year, 12, 1),
+            ends_on=date(year, 12, 2),
             reason="Ốm",
             recorded_by="co.lan",
         )
