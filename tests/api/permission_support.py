@@ -25,6 +25,7 @@ from attendance.board_links import issue_board_link
 from attendance.db import make_engine, make_session_factory
 from attendance.orm import ApiToken
 from attendance.permissions import UNSCOPED
+from attendance.schools.classes import create_class, set_teachers
 from attendance.settings import Settings
 from attendance.staff.passwords import hash_password
 from attendance.staff.tables import StaffAccount
@@ -41,7 +42,7 @@ class Row:
     """One route's line of docs/permissions.md."""
 
     permission: str | None  # None: no role, only the links named; "public": anyone
-    scope: str  # assigned, list, no, own (their own account), —
+    scope: str  # assigned, class (a class they teach), list, no, own (their own account), —
     links: frozenset[str]
 
 
@@ -90,7 +91,15 @@ def declared_row(route: object) -> Row:
     if permission in UNSCOPED:
         scope = "own"
     elif permission is not None and permission != PASSWORD:
-        scope = "assigned" if "{meeting_id}" in path else "list" if need["lists"] else "no"
+        scope = (
+            "assigned"
+            if "{meeting_id}" in path
+            else "class"
+            if "{class_id}" in path
+            else "list"
+            if need["lists"]
+            else "no"
+        )
     links = {"board link": need["board_link"], "voting link": need["voting_link"]}
     return Row(
         permission=getattr(permission, "value", permission),
@@ -176,6 +185,18 @@ def account_id(db_url: str, username: str) -> int:
         result = found.id
     engine.dispose()
     return result
+
+
+def seed_class(db_url: str, teachers: list[int]) -> int:
+    """A class the assigned teachers teach (the others do not): `{class_id}`."""
+    engine = make_engine(db_url)
+    with make_session_factory(engine)() as session:
+        cls = create_class(session, name="9A", school="THCS Thạch Bàn", school_year="2026-2027")
+        set_teachers(session, class_id=cls.id, account_ids=teachers)
+        session.commit()
+        class_id = cls.id
+    engine.dispose()
+    return class_id
 
 
 def add_account(db_url: str, username: str, role: str) -> str:
@@ -277,4 +298,6 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
         ids = [account_id(db_url, c.name) for c in callers if c.assigned]
         put = client.put(f"{base}/staff", json={"account_ids": ids})
         assert put.status_code == 200, put.text
+        teachers = [account_id(db_url, c.name) for c in callers if c.assigned and c.role == TEACHER]
+        values["class_id"] = seed_class(db_url, teachers)
         yield seeded

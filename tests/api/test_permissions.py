@@ -67,6 +67,8 @@ def expected(caller: Caller, row: Row, page: bool) -> str:
             return ALLOWED
         if row.scope == "assigned":
             return ALLOWED if caller.assigned else HIDDEN
+        if row.scope == "class":  # the assigned teacher teaches the seeded class
+            return ALLOWED if caller.assigned else HIDDEN
         return REFUSED
     return ALLOWED
 
