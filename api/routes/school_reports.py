@@ -4,7 +4,7 @@ the rates of a school's classes. A teacher reaches the classes they teach."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
@@ -13,17 +13,18 @@ from starlette.responses import Response
 
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.download import download
+from api.schemas_school_reports import (
+    ClassReportRead,
+    HistoryRead,
+    SchoolReportRead,
+    class_report_read,
+    history_read,
+    school_report_read,
+)
 from attendance.exports.class_month_files import export_class_month
 from attendance.permissions import Permission
-from attendance.schools.rates import (
-    classes_in_view,
-    history_json,
-    parse_day,
-    school_month,
-    school_month_json,
-    student_history,
-)
-from attendance.schools.report import class_month, class_month_json, parse_month
+from attendance.schools.rates import classes_in_view, parse_day, school_month, student_history
+from attendance.schools.report import class_month, parse_month
 
 router = APIRouter(tags=["school reports"])
 
@@ -45,7 +46,7 @@ def month_or_this(value: str | None, zone: str) -> date:
     responses={
         200: {
             "description": "The month's register: JSON, or the file as an attachment.",
-            "content": {"application/json": {"schema": {"type": "object"}}},
+            "model": ClassReportRead,
         }
     },
 )
@@ -62,7 +63,8 @@ def class_report(
     first = month_or_this(month, zone)
     if format.strip().lower() == "json":
         report = class_month(session, class_id=class_id, month=first)
-        return JSONResponse(class_month_json(report))
+        body = class_report_read(report).model_dump(mode="json", by_alias=True)
+        return JSONResponse(body)
     exported = export_class_month(session, class_id=class_id, month=first, format=format, zone=zone)
     return download(exported)
 
@@ -81,7 +83,7 @@ def school_attendance(
     end: Annotated[
         str | None, Query(alias="to", max_length=20, description="Last day, YYYY-MM-DD.")
     ] = None,
-) -> dict[str, Any]:
+) -> HistoryRead:
     """Every session of the student's classes between `from` and `to`, with its mark, and
     totals; a teacher sees the sessions of the classes they teach."""
     history = student_history(
@@ -91,7 +93,7 @@ def school_attendance(
         end=parse_day(end, field="to"),
         only_classes=classes_in_view(session, principal),
     )
-    return history_json(history)
+    return history_read(history)
 
 
 @router.get("/schools/report", dependencies=[need(Permission.READ_CLASSES, lists=True)])
@@ -103,7 +105,7 @@ def school_report(
         str | None, Query(max_length=200, description="The school; every school by default.")
     ] = None,
     month: Annotated[str | None, Query(max_length=20, description=MONTH_HELP)] = None,
-) -> dict[str, Any]:
+) -> SchoolReportRead:
     """Each class's totals and attendance rate for the month, and the school's total; a
     teacher sees the classes they teach."""
     report = school_month(
@@ -112,4 +114,4 @@ def school_report(
         school=school,
         only_classes=classes_in_view(session, principal),
     )
-    return school_month_json(report)
+    return school_report_read(report)

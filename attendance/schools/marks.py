@@ -91,17 +91,6 @@ class Totals:
             self.unexcused + other.unexcused,
         )
 
-    def as_dict(self) -> dict[str, int | float | None]:
-        rate = self.rate
-        return {
-            "present": self.present,
-            "late": self.late,
-            "excused": self.excused,
-            "unexcused": self.unexcused,
-            "held": self.held,
-            "rate": None if rate is None else round(rate, 4),
-        }
-
 
 def totals_of(marks: Iterable[Mark | None]) -> Totals:
     counts = dict.fromkeys(Mark, 0)

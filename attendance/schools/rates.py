@@ -114,31 +114,6 @@ def classes_in_view(session: Session, principal: Principal) -> set[int] | None:
     return classes_taught_by(session, account_id=principal.account_id)
 
 
-def history_json(history: History) -> dict[str, object]:
-    return {
-        "person_id": history.person_id,
-        "full_name": history.full_name,
-        "from": None if history.start is None else history.start.isoformat(),
-        "to": None if history.end is None else history.end.isoformat(),
-        "sessions": [
-            {
-                "session_id": m.meeting_id,
-                "class_id": m.class_id,
-                "class_name": name,
-                "day": m.day.isoformat(),
-                "period": m.period,
-                "subject": m.subject,
-                "starts_at": m.starts_at.isoformat(),
-                "mark": None if m.mark is None else m.mark.value,
-                "arrived_at": None if m.arrived_at is None else m.arrived_at.isoformat(),
-                "source": m.source,
-            }
-            for m, name in history.sessions
-        ],
-        "totals": history.totals.as_dict(),
-    }
-
-
 @dataclass(frozen=True)
 class ClassRate:
     class_id: int
@@ -190,26 +165,6 @@ def school_month(
             )
         )
     return SchoolMonth(school=school, month=month, classes=tuple(rates))
-
-
-def school_month_json(report: SchoolMonth) -> dict[str, object]:
-    return {
-        "school": report.school,
-        "month": f"{report.month:%Y-%m}",
-        "classes": [
-            {
-                "id": c.class_id,
-                "name": c.name,
-                "school": c.school,
-                "school_year": c.school_year,
-                "students": c.students,
-                "sessions": c.sessions,
-                **c.totals.as_dict(),
-            }
-            for c in report.classes
-        ],
-        "total": report.totals.as_dict(),
-    }
 
 
 def school_names(session: Session, *, only_classes: set[int] | None = None) -> list[str]:

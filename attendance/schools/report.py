@@ -138,32 +138,3 @@ def _people(session: Session, ids: set[int]) -> list[tuple[Person, str | None]]:
     return sorted(
         ((p, c) for p, c in rows), key=lambda row: (name_sort_key(row[0].full_name), row[0].id)
     )
-
-
-def class_month_json(report: ClassMonth) -> dict[str, object]:
-    """The report as the API's JSON answer."""
-    return {
-        "class": {
-            "id": report.class_id,
-            "name": report.name,
-            "school": report.school,
-            "school_year": report.school_year,
-        },
-        "month": f"{report.month:%Y-%m}",
-        "days": [d.isoformat() for d in report.days],
-        "students": [
-            {
-                "person_id": s.person_id,
-                "full_name": s.full_name,
-                "student_code": s.student_code,
-                "days": [None if m is None else m.value for m in s.days],
-                "totals": s.totals.as_dict(),
-            }
-            for s in report.students
-        ],
-        "per_day": [
-            {"day": c.day.isoformat(), "sessions": c.sessions, **c.totals.as_dict()}
-            for c in report.day_counts
-        ],
-        "totals": report.totals.as_dict(),
-    }

@@ -133,8 +133,8 @@ def test_a_student_s_history_and_the_school_s_rates(
     assert bad.status_code == 422 and bad.json()["reason"] == "INVALID_DATE"
     rates = client.get(f"/api/v1/schools/report?school=THCS Gia Thụy&month={MONTH}").json()
     assert [c["name"] for c in rates["classes"]] == ["6A", "6B"]
-    assert rates["total"]["held"] == 2 * rates["classes"][0]["held"]
-    assert rates["total"]["rate"] == rates["classes"][0]["rate"]
+    assert rates["total"]["held"] == 2 * rates["classes"][0]["totals"]["held"]
+    assert rates["total"]["rate"] == rates["classes"][0]["totals"]["rate"]
 
 
 def test_a_teacher_reaches_only_the_class_they_teach(
