@@ -47,6 +47,11 @@ def month_or_this(value: str | None, zone: str) -> date:
         200: {
             "description": "The month's register: JSON, or the file as an attachment.",
             "model": ClassReportRead,
+            "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "text/csv": {},
+                "application/pdf": {},
+            },
         }
     },
 )

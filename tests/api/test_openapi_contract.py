@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from schemathesis.specs.openapi.checks import (
 
 from api.app import create_app
 from attendance.db import make_engine, make_session_factory
+from attendance.schools.classes import create_class, set_students
+from attendance.schools.sessions import create_session
 from attendance.settings import Settings
 from attendance.templates import QualityFigures, add_template
 from models.packs import FacePipeline
@@ -95,6 +98,27 @@ def stored_template(db_path: Path, person_id: int) -> int:
     return template_id
 
 
+def seed_class(db_path: Path, students: list[int]) -> int:
+    """A class of these students with a lesson today: a `{class_id}` whose report has marks."""
+    engine = make_engine(f"sqlite:///{db_path}")
+    with make_session_factory(engine)() as session:
+        cls = create_class(session, name="8A", school="THCS Ngọc Thụy", school_year="2026-2027")
+        set_students(session, class_id=cls.id, person_ids=students)
+        create_session(
+            session,
+            class_id=cls.id,
+            day=date.today(),
+            start=time(0, 0),
+            end=time(23, 0),
+            zone="UTC",
+            period=1,
+        )
+        session.commit()
+        class_id = cls.id
+    engine.dispose()
+    return class_id
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """People, a meeting today with them on the roster, members present, an agenda item, an
@@ -134,6 +158,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "template_id": template_id,
             "consent_id": consents[0]["id"],
             "account_id": account_id,
+            "class_id": seed_class(db_path, people[:3]),
         }
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
