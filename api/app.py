@@ -58,6 +58,7 @@ from attendance.migrate import upgrade
 from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
 from attendance.scheduler import Job, Scheduler
+from attendance.schools.cutoff import cutoff_job
 from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
 from attendance.staff.lockout import AccountLocks
 from attendance.template_crypto import TemplateKeys
@@ -208,15 +209,25 @@ def create_app(
 
 
 def _scheduler(services: Services) -> Scheduler:
-    """The server's periodic jobs: the retention purge (docs/consent.md)."""
+    """The server's periodic jobs: the retention purge (docs/consent.md) and the schools'
+    absent cut-off (attendance/schools/cutoff.py)."""
     retention = services.settings.retention
     purge = retention_job(
         services.sessions,
         review_crop_days=retention.review_crop_days,
         also=services.pending_photos.expire,
     )
+    marks = services.settings.cutoff
     return Scheduler(
-        [Job("retention", purge, retention.period_seconds, retention.first_run_seconds)]
+        [
+            Job("retention", purge, retention.period_seconds, retention.first_run_seconds),
+            Job(
+                "absent_cutoff",
+                cutoff_job(services.sessions),
+                marks.period_seconds,
+                marks.first_run_seconds,
+            ),
+        ]
     )
 
 
