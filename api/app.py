@@ -31,6 +31,7 @@ from api.routes import (
     people,
     polls,
     presence,
+    timetable,
     tokens,
     voting,
 )
@@ -183,6 +184,7 @@ def create_app(
         voting.voter,
         accounts.router,
         tokens.router,
+        timetable.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)

@@ -1,5 +1,5 @@
-"""Excused absences registered ahead (a student and a date range, with a reason), and who may
-register them: the office, or a teacher of one of the student's classes."""
+"""Excused absences registered ahead (a student and a date range, with a reason) by the office
+or a teacher of one of the student's classes (attendance.permissions.teaches_student)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from attendance import audit
 from attendance.errors import Invalid, NotFound
 from attendance.orm import MAX_ID
 from attendance.people import get_person
-from attendance.schools.tables import ClassStudent, ClassTeacher, ExcusedAbsence
+from attendance.schools.tables import ExcusedAbsence
 from attendance.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -103,18 +103,5 @@ def is_excused(session: Session, *, person_id: int, day: date) -> bool:
             ExcusedAbsence.starts_on <= day,
             ExcusedAbsence.ends_on >= day,
         )
-    )
-    return found is not None
-
-
-def teaches_student(session: Session, *, account_id: int | None, person_id: int) -> bool:
-    """Whether the account teaches a class the person is a student of."""
-    if account_id is None or not 0 < person_id <= MAX_ID:
-        return False
-    found = session.scalar(
-        select(ClassStudent.class_id)
-        .join(ClassTeacher, ClassTeacher.class_id == ClassStudent.class_id)
-        .where(ClassStudent.person_id == person_id, ClassTeacher.account_id == account_id)
-        .limit(1)
     )
     return found is not None
