@@ -15,6 +15,7 @@ import fastapi.routing
 from api_support import ADMIN_TOKEN, create_meeting, create_people
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from test_api_kiosk import ROOM, today_at
 from test_openapi_contract import FAKE, stored_template
 
@@ -22,9 +23,10 @@ from api.app import create_app
 from api.cookies import SESSION_COOKIE
 from api.deps import PASSWORD
 from attendance.board_links import issue_board_link
-from attendance.db import make_engine, make_session_factory
+from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.orm import ApiToken
 from attendance.permissions import UNSCOPED
+from attendance.schools.classes import create_class, set_students, set_teachers
 from attendance.settings import Settings
 from attendance.staff.passwords import hash_password
 from attendance.staff.tables import StaffAccount
@@ -41,7 +43,7 @@ class Row:
     """One route's line of docs/permissions.md."""
 
     permission: str | None  # None: no role, only the links named; "public": anyone
-    scope: str  # assigned, list, no, own (their own account), —
+    scope: str  # assigned, class, student, list, no, own (their own account), —
     links: frozenset[str]
 
 
@@ -91,6 +93,10 @@ def declared_row(route: object) -> Row:
         scope = "own"
     elif permission is not None and permission != PASSWORD:
         scope = "assigned" if "{meeting_id}" in path else "list" if need["lists"] else "no"
+        if "{class_id}" in path:
+            scope = "class"
+        if need.get("student"):
+            scope = "student"
     links = {"board link": need["board_link"], "voting link": need["voting_link"]}
     return Row(
         permission=getattr(permission, "value", permission),
@@ -154,6 +160,18 @@ class Seeded:
             name = f"cửa-{secrets.token_hex(4)}"
             made = self.client.post("/api/v1/kiosk-tokens", json={"name": name, "room": ROOM})
             return {"token_id": made.json()["id"]}
+        if kind == "session":
+            made = self.client.post(
+                f"/api/v1/classes/{self.values['class_id']}/sessions",
+                json={"date": "2030-01-07", "start": "07:30", "end": "08:15"},
+            )
+            return {"meeting_id": made.json()["id"]}
+        if kind == "excused":
+            made = self.client.post(
+                f"/api/v1/people/{self.values['person_id']}/excused-absences",
+                json={"starts_on": "2030-01-07", "ends_on": "2030-01-07", "reason": "Ốm"},
+            )
+            return {"excused_id": made.json()["id"]}
         assert kind == "template"
         person_id = create_people(self.client, ["Đỗ Văn Ảnh"])[0]
         return {
@@ -163,6 +181,27 @@ class Seeded:
 
 
 ACCOUNT_PASSWORD = "mật khẩu thử nghiệm"
+
+
+def seed_class(db_url: str, *, person_id: int, teacher_ids: list[int]) -> dict[str, int | str]:
+    """A class of one school with this student, taught by those of `teacher_ids` who are
+    teachers; its id and school, for the paths that name them."""
+    engine = make_engine(db_url)
+    with unit_of_work(make_session_factory(engine)) as session:
+        cls = create_class(session, name="6A", school=SCHOOL, school_year="2026-2027")
+        set_students(session, class_id=cls.id, person_ids=[person_id])
+        teachers = session.scalars(
+            select(StaffAccount.id).where(
+                StaffAccount.id.in_(teacher_ids), StaffAccount.role == TEACHER
+            )
+        )
+        set_teachers(session, class_id=cls.id, account_ids=list(teachers))
+        class_id = cls.id
+    engine.dispose()
+    return {"class_id": class_id, "school": SCHOOL}
+
+
+SCHOOL = "THCS Ngọc Lâm"
 
 
 def db_path(db_url: str) -> Path:
@@ -277,4 +316,7 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
         ids = [account_id(db_url, c.name) for c in callers if c.assigned]
         put = client.put(f"{base}/staff", json={"account_ids": ids})
         assert put.status_code == 200, put.text
+        # A class taught by the assigned teacher, with the shared person as its student.
+        values.update(seed_class(db_url, person_id=people[0], teacher_ids=ids))
+        values.update(seeded.fresh("excused"))
         yield seeded
