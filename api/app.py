@@ -51,6 +51,7 @@ from api.web import (
     review_pages,
     roster_pages,
     staff_pages,
+    timetable_pages,
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
@@ -203,7 +204,8 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages):
+    more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
+    for pages in (*web, *more, timetable_pages):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

@@ -24,7 +24,7 @@ from api.schemas_timetable import (
 from attendance.errors import NotFound
 from attendance.meeting_removal import delete_meeting
 from attendance.meetings import get_meeting
-from attendance.orm import Meeting
+from attendance.orm import MAX_ID, Meeting
 from attendance.permissions import Permission
 from attendance.schools.classes import get_class
 from attendance.schools.excused import add_excused, list_excused, remove_excused
@@ -150,7 +150,7 @@ def index(
 def remove(class_id: int, meeting_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Delete one session: the meeting with its roster and check-ins (as DELETE of a meeting;
     409 while a poll of it is open)."""
-    lesson = class_session(session, meeting_id=meeting_id) if meeting_id > 0 else None
+    lesson = class_session(session, meeting_id=meeting_id) if 0 < meeting_id <= MAX_ID else None
     if lesson is None or lesson.class_id != class_id:
         raise NotFound(
             f"Lớp không có buổi học số {meeting_id}. The class has no session {meeting_id}.",

@@ -40,6 +40,7 @@ FRESH = {
     ("POST", "/people/{person_id}/photos/{template_id}/delete"): "template",
     ("DELETE", "/api/v1/classes/{class_id}/sessions/{meeting_id}"): "session",
     ("DELETE", "/api/v1/people/{person_id}/excused-absences/{excused_id}"): "excused",
+    ("POST", "/classes/{class_id}/timetable/excused/{excused_id}/delete"): "excused",
 }
 ALLOWED, REFUSED, HIDDEN = "allowed", "refused", "hidden"
 
