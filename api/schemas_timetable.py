@@ -4,17 +4,45 @@ excused absences. Times are the school's local clock ("07:30", the `timezone` se
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from wire.dates import out_of_range_message
+
+# The school's wall clock, hours and minutes, no offset: "07:30".
+LocalTime = Annotated[
+    str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["07:30"], max_length=5)
+]
+
+
+def _in_range(value: date) -> date:
+    message = out_of_range_message(datetime.combine(value, time()))
+    if message is not None:
+        raise ValueError(message)
+    return value
+
+
+# A school day, within the years this system handles (wire.dates).
+Day = Annotated[date, AfterValidator(_in_range)]
+
+
+def clock_of(text: str) -> time:
+    """A LocalTime as a time (the schema has checked its shape)."""
+    return time.fromisoformat(text)
+
+
+def clock_text(value: time) -> str:
+    return value.strftime("%H:%M")
 
 
 class SessionCreate(BaseModel):
-    date: date
+    date: Day
     period: int | None = Field(None, ge=1, le=20, description='"Tiết" 1, 2, ...')
     subject: str | None = Field(None, max_length=200)
     room: str | None = Field(None, max_length=100)
-    start: time = Field(description='Local start, "07:30".')
-    end: time = Field(description='Local end, "08:15".')
+    start: LocalTime = Field(description='Local start, "07:30".')
+    end: LocalTime = Field(description='Local end, "08:15".')
 
 
 class WeeklySlot(BaseModel):
@@ -22,15 +50,15 @@ class WeeklySlot(BaseModel):
     period: int | None = Field(None, ge=1, le=20)
     subject: str | None = Field(None, max_length=200)
     room: str | None = Field(None, max_length=100)
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
 
 class PatternCreate(BaseModel):
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     weekly: list[WeeklySlot] = Field(min_length=1, max_length=100)
-    skip_dates: list[date] = Field(default_factory=list, max_length=400)
+    skip_dates: list[Day] = Field(default_factory=list, max_length=400)
 
 
 class PatternRead(BaseModel):
@@ -47,8 +75,8 @@ class SessionRead(BaseModel):
     period: int | None
     subject: str | None
     room: str | None
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
     starts_at: datetime
     ends_at: datetime
     late_after_minutes: int
@@ -67,8 +95,8 @@ class RulesRead(BaseModel):
 
 
 class ExcusedCreate(BaseModel):
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     reason: str = Field(min_length=1, max_length=500)
 
 

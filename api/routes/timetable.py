@@ -20,6 +20,8 @@ from api.schemas_timetable import (
     RulesRead,
     SessionCreate,
     SessionRead,
+    clock_of,
+    clock_text,
 )
 from attendance.errors import NotFound
 from attendance.meeting_removal import delete_meeting
@@ -48,8 +50,8 @@ def session_read(lesson: ClassSession, meeting: Meeting, zone: str) -> SessionRe
         period=lesson.period,
         subject=lesson.subject,
         room=meeting.room,
-        start=starts.time().replace(tzinfo=None),
-        end=ends.time().replace(tzinfo=None),
+        start=clock_text(starts.time()),
+        end=clock_text(ends.time()),
         starts_at=starts,
         ends_at=ends,
         late_after_minutes=meeting.late_after_minutes,
@@ -82,8 +84,8 @@ def create(
         session,
         class_id=class_id,
         day=body.date,
-        start=body.start,
-        end=body.end,
+        start=clock_of(body.start),
+        end=clock_of(body.end),
         zone=zone,
         period=body.period,
         subject=body.subject,
@@ -111,8 +113,8 @@ def create_pattern(
         weekly=[
             Slot(
                 weekday=s.weekday,
-                start=s.start,
-                end=s.end,
+                start=clock_of(s.start),
+                end=clock_of(s.end),
                 period=s.period,
                 subject=s.subject,
                 room=s.room,

@@ -22,6 +22,7 @@ from attendance.schools.excused import add_excused, list_excused, remove_excused
 from attendance.schools.sessions import rules_for, sessions_of_class
 from attendance.schools.tables import ExcusedAbsence
 from attendance.schools.timetable import Slot, add_pattern, add_session, set_rules
+from wire.dates import out_of_range_message
 
 logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -211,12 +212,16 @@ def _back(request: Request, class_id: int, done: str, week: date | None = None) 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise Invalid(
             f"Ngày không hợp lệ ({text[:40]!r}). Not a valid date (YYYY-MM-DD).",
             code="INVALID_DATE",
         ) from None
+    problem = out_of_range_message(datetime.combine(value, time()))
+    if problem is not None:
+        raise Invalid(problem, code="INVALID_DATE")
+    return value
 
 
 def _time(text: str) -> time:

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import fastapi.routing
-from api_support import ADMIN_TOKEN, create_meeting, create_people
+from api_support import ADMIN_TOKEN, create_meeting, create_people, seed_class
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from test_api_kiosk import ROOM, today_at
 from test_openapi_contract import FAKE, stored_template
 
@@ -23,10 +22,9 @@ from api.app import create_app
 from api.cookies import SESSION_COOKIE
 from api.deps import PASSWORD
 from attendance.board_links import issue_board_link
-from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.db import make_engine, make_session_factory
 from attendance.orm import ApiToken
 from attendance.permissions import UNSCOPED
-from attendance.schools.classes import create_class, set_students, set_teachers
 from attendance.settings import Settings
 from attendance.staff.passwords import hash_password
 from attendance.staff.tables import StaffAccount
@@ -181,27 +179,6 @@ class Seeded:
 
 
 ACCOUNT_PASSWORD = "mật khẩu thử nghiệm"
-
-
-def seed_class(db_url: str, *, person_id: int, teacher_ids: list[int]) -> dict[str, int | str]:
-    """A class of one school with this student, taught by those of `teacher_ids` who are
-    teachers; its id and school, for the paths that name them."""
-    engine = make_engine(db_url)
-    with unit_of_work(make_session_factory(engine)) as session:
-        cls = create_class(session, name="6A", school=SCHOOL, school_year="2026-2027")
-        set_students(session, class_id=cls.id, person_ids=[person_id])
-        teachers = session.scalars(
-            select(StaffAccount.id).where(
-                StaffAccount.id.in_(teacher_ids), StaffAccount.role == TEACHER
-            )
-        )
-        set_teachers(session, class_id=cls.id, account_ids=list(teachers))
-        class_id = cls.id
-    engine.dispose()
-    return {"class_id": class_id, "school": SCHOOL}
-
-
-SCHOOL = "THCS Ngọc Lâm"
 
 
 def db_path(db_url: str) -> Path:

@@ -62,7 +62,7 @@ def test_a_session_is_created_with_local_times_and_is_a_meeting(school: School) 
     made = client.post(url, json={**body, "start": "07:30", "end": "08:15"})
     assert made.status_code == 201, made.text
     read = made.json()
-    assert read["start"] == "07:30:00" and read["starts_at"] == "2030-01-07T07:30:00+07:00"
+    assert read["start"] == "07:30" and read["starts_at"] == "2030-01-07T07:30:00+07:00"
     assert read["late_after_minutes"] == 5 and read["absent_marked_at"] is None
     meeting = client.get(f"/api/v1/meetings/{read['id']}")
     assert meeting.status_code == 200 and meeting.json()["room"] == "P101"
@@ -72,6 +72,10 @@ def test_a_session_is_created_with_local_times_and_is_a_meeting(school: School) 
     assert again.status_code == 409 and again.json()["reason"] == "SESSION_EXISTS"
     backwards = client.post(url, json={**body, "period": 2, "start": "09:00", "end": "08:00"})
     assert backwards.status_code == 422 and backwards.json()["reason"] == "SESSION_TIMES"
+    far = client.post(url, json={**body, "date": "3933-04-25", "start": "07:30", "end": "08:15"})
+    assert far.status_code == 422 and "outside the supported range" in far.json()["detail"]
+    offset = client.post(url, json={**body, "period": 3, "start": "07:30+07:00", "end": "08:15"})
+    assert offset.status_code == 422
     listed = client.get(url, params={"from": "2030-01-07", "to": "2030-01-07"}).json()
     assert [s["id"] for s in listed] == [read["id"]]
     assert client.get(url, params={"from": "2030-01-08"}).json() == []

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import schemathesis
-from api_support import ADMIN_TOKEN, create_meeting, create_people
+from api_support import ADMIN_TOKEN, create_meeting, create_people, seed_class
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
@@ -135,6 +135,10 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "consent_id": consents[0]["id"],
             "account_id": account_id,
         }
+        ids.update(seed_class(f"sqlite:///{db_path}", person_id=people[1], teacher_ids=[]))
+        excused = {"starts_on": "2030-01-07", "ends_on": "2030-01-08", "reason": "Ốm"}
+        made = client.post(f"/api/v1/people/{people[1]}/excused-absences", json=excused)
+        ids["excused_id"] = made.json()["id"]
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
 
