@@ -13,7 +13,7 @@ from attendance import audit
 from attendance.errors import Invalid, NotFound
 from attendance.orm import MAX_ID
 from attendance.people import get_person
-from attendance.schools.tables import ExcusedAbsence
+from attendance.schools.tables import AbsenceMark, ClassSession, ExcusedAbsence
 from attendance.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def add_excused(
     )
     session.add(row)
     session.flush()
+    _recount_marks(session, person_id=person_id, starts_on=starts_on, ends_on=ends_on)
     audit.record(
         session,
         actor=actor,
@@ -87,6 +88,7 @@ def remove_excused(session: Session, *, person_id: int, excused_id: int, actor: 
     }
     session.delete(row)
     session.flush()
+    _recount_marks(session, person_id=person_id, starts_on=row.starts_on, ends_on=row.ends_on)
     audit.record(
         session,
         actor=actor,
@@ -105,3 +107,20 @@ def is_excused(session: Session, *, person_id: int, day: date) -> bool:
         )
     )
     return found is not None
+
+
+def _recount_marks(session: Session, *, person_id: int, starts_on: date, ends_on: date) -> None:
+    """Absence marks already written for those days follow the excused absences as they are
+    now (a parent who calls after the cut-off); the `absent` already published stays sent."""
+    marks = session.execute(
+        select(AbsenceMark, ClassSession.day)
+        .join(ClassSession, ClassSession.meeting_id == AbsenceMark.meeting_id)
+        .where(
+            AbsenceMark.person_id == person_id,
+            ClassSession.day >= starts_on,
+            ClassSession.day <= ends_on,
+        )
+    ).all()
+    for mark, day in marks:
+        mark.excused = is_excused(session, person_id=person_id, day=day)
+    session.flush()

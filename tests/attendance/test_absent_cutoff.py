@@ -22,7 +22,7 @@ from attendance.orm import AuditEntry, Base, Person
 from attendance.outbound import OutboundEvent
 from attendance.schools import classes, sessions
 from attendance.schools.cutoff import run_cutoff
-from attendance.schools.excused import add_excused
+from attendance.schools.excused import add_excused, remove_excused
 from attendance.schools.tables import AbsenceMark, ClassSession
 
 ZONE = "Asia/Ho_Chi_Minh"
@@ -151,3 +151,18 @@ def test_sessions_older_than_a_week_are_not_marked_on_start(lesson: Lesson) -> N
     assert run_cutoff(lesson.factory, now=START + timedelta(days=8)) == 0
     assert _marks(lesson.factory) == {}
     assert run_cutoff(lesson.factory, now=START + timedelta(days=6)) == 1
+
+
+def test_an_excused_absence_registered_after_the_cutoff_excuses_the_mark(lesson: Lesson) -> None:
+    run_cutoff(lesson.factory, now=AFTER_CUTOFF)
+    kid = lesson.kids[2]
+    with unit_of_work(lesson.factory) as session:
+        row = add_excused(
+            session, person_id=kid, starts_on=DAY, ends_on=DAY, reason="Mẹ gọi", actor="office"
+        )
+        excused_id = row.id
+    assert _marks(lesson.factory)[kid] is True
+    with unit_of_work(lesson.factory) as session:
+        remove_excused(session, person_id=kid, excused_id=excused_id, actor="office")
+    assert _marks(lesson.factory)[kid] is False
+    assert _marks(lesson.factory)[lesson.kids[1]] is True  # registered ahead: untouched
