@@ -32,6 +32,7 @@ from api.routes import (
     polls,
     presence,
     school_reports,
+    timetable,
     tokens,
     voting,
 )
@@ -52,6 +53,7 @@ from api.web import (
     roster_pages,
     school_report_pages,
     staff_pages,
+    timetable_pages,
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
@@ -60,6 +62,7 @@ from attendance.migrate import upgrade
 from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
 from attendance.scheduler import Job, Scheduler
+from attendance.schools.cutoff import cutoff_job
 from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
 from attendance.staff.lockout import AccountLocks
 from attendance.template_crypto import TemplateKeys
@@ -185,6 +188,7 @@ def create_app(
         accounts.router,
         tokens.router,
         school_reports.router,
+        timetable.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)
@@ -203,7 +207,8 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages):
+    more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
+    for pages in (*web, *more, timetable_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
     install_docs(app)
@@ -212,15 +217,25 @@ def create_app(
 
 
 def _scheduler(services: Services) -> Scheduler:
-    """The server's periodic jobs: the retention purge (docs/consent.md)."""
+    """The server's periodic jobs: the retention purge (docs/consent.md) and the schools'
+    absent cut-off (attendance/schools/cutoff.py)."""
     retention = services.settings.retention
     purge = retention_job(
         services.sessions,
         review_crop_days=retention.review_crop_days,
         also=services.pending_photos.expire,
     )
+    marks = services.settings.cutoff
     return Scheduler(
-        [Job("retention", purge, retention.period_seconds, retention.first_run_seconds)]
+        [
+            Job("retention", purge, retention.period_seconds, retention.first_run_seconds),
+            Job(
+                "absent_cutoff",
+                cutoff_job(services.sessions),
+                marks.period_seconds,
+                marks.first_run_seconds,
+            ),
+        ]
     )
 
 

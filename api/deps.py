@@ -87,6 +87,7 @@ def need(
     lists: bool = False,
     board_link: bool = False,
     voting_link: bool = False,
+    student: bool = False,
 ) -> Any:
     """The one dependency every route and page declares: who is calling, if they may.
 
@@ -94,7 +95,8 @@ def need(
     must come from our own pages), each failure counted by the throttle; then the permission
     table, and for a teacher or viewer the meeting of the path's `{meeting_id}` must be one
     they are assigned to, and the class of `{class_id}` one they teach (404 otherwise).
-    `lists`: a list that shows them their own only.
+    `lists`: a list that shows them their own only. `student`: the path's `{person_id}` must
+    be a student of a class a teacher teaches (404 otherwise).
     `board_link` / `voting_link`: that link also opens this route (they are not roles, and
     check their own meeting). `permission=None`: the link alone opens it. On a page, no
     sign-in sends the browser to /signin (the 401 of api/web/errors.page_error).
@@ -103,6 +105,7 @@ def need(
     def dependency(request: Request, services: ServicesDep) -> Principal:
         meeting_id = _meeting_id(request)
         class_id = _path_id(request, "class_id")
+        student_id = _path_id(request, "person_id") if student else None
         if board_link and request.query_params.get("key"):
             principal = _board_link(request, services, meeting_id)
         else:
@@ -123,6 +126,7 @@ def need(
                     permission,
                     meeting_id=meeting_id,
                     class_id=class_id,
+                    student_id=student_id,
                     lists=lists,
                 )
         request.state.principal = principal
@@ -134,6 +138,7 @@ def need(
         "lists": lists,
         "board_link": board_link,
         "voting_link": voting_link,
+        "student": student,
     }
     return Depends(dependency)
 

@@ -19,6 +19,7 @@ from attendance.orm import AttendanceEvent, Meeting, Participant, Person, utcnow
 from attendance.people import get_person
 from attendance.presence import ARRIVED, LEFT, RETURNED, last_event, latest_events
 from attendance.review.retention import resolve_on_arrival
+from attendance.schools.cutoff import clear_absence
 from attendance.text import clean_text
 
 
@@ -128,6 +129,8 @@ def check_in(
     require_on_roster(session, meeting_id=meeting_id, person=person, hold=True)
     # Whatever path brought them in, a face still waiting to be called theirs is moot now.
     resolve_on_arrival(session, meeting_id=meeting_id, person_id=person_id)
+    if kind == ARRIVED:
+        clear_absence(session, meeting_id=meeting_id, person_id=person_id)  # late, not absent
     detail: dict[str, object] = {"event_id": event.id, "kind": kind, "source": source}
     if actor is not None:
         detail["reason"] = note

@@ -158,15 +158,25 @@ def authorize(
     *,
     meeting_id: int | None = None,
     class_id: int | None = None,
+    student_id: int | None = None,
     lists: bool = False,
 ) -> None:
     """The one check: the role must hold `permission`; a teacher or viewer only on a meeting
     they are assigned to, and a teacher only on a class they teach (`class_id`). An unassigned
     meeting or class answers 404, as a missing one does (its existence is not theirs to
     learn); a route naming neither is theirs only if it lists (`lists`: it shows them their
-    own alone, see `visible_meetings`)."""
+    own alone, see `visible_meetings`). `student_id`: a teacher only for a student of a class
+    they teach (404 otherwise, as for a person that does not exist)."""
     require(principal.role, permission)
     if not is_scoped(principal.role) or permission in UNSCOPED:
+        return
+    if student_id is not None:
+        if not teaches_student(session, account_id=principal.account_id, person_id=student_id):
+            raise NotFound(
+                f"Không có học sinh số {student_id} trong lớp của bạn. "
+                f"No student {student_id} in your classes.",
+                code="UNKNOWN_PERSON",
+            )
         return
     if class_id is not None:
         if not teaches(session, account_id=principal.account_id, class_id=class_id):
@@ -203,6 +213,21 @@ def teaches(session: Session, *, account_id: int | None, class_id: int) -> bool:
         select(ClassTeacher.class_id).where(
             ClassTeacher.class_id == class_id, ClassTeacher.account_id == account_id
         )
+    )
+    return found is not None
+
+
+def teaches_student(session: Session, *, account_id: int | None, person_id: int) -> bool:
+    """Whether the account teaches a class the person is a student of."""
+    from attendance.schools.tables import ClassStudent, ClassTeacher  # the ORM's last import
+
+    if account_id is None or not 0 < person_id <= MAX_ID:
+        return False
+    found = session.scalar(
+        select(ClassStudent.class_id)
+        .join(ClassTeacher, ClassTeacher.class_id == ClassStudent.class_id)
+        .where(ClassStudent.person_id == person_id, ClassTeacher.account_id == account_id)
+        .limit(1)
     )
     return found is not None
 

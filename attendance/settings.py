@@ -132,6 +132,15 @@ class RetentionSettings(BaseModel):
     first_run_seconds: float = Field(10.0, ge=0, le=86400)
 
 
+class CutoffSettings(BaseModel):
+    """The schools' absent cut-off job (attendance/schools/cutoff.py): first run this soon
+    after start (sessions whose cut-off passed while the server was down), then every
+    `period_seconds`; an absence is marked at most this late after its cut-off."""
+
+    period_seconds: float = Field(30.0, ge=0.05, le=3600)
+    first_run_seconds: float = Field(1.0, ge=0, le=3600)
+
+
 class ThrottleSettings(BaseModel):
     # Failed attempts per client address and credential kind within the window; then 429.
     failures: int = Field(10, ge=1, le=100_000)
@@ -208,6 +217,7 @@ class Settings(BaseSettings):
     streams: StreamSettings = StreamSettings()
     checkin: CheckinSettings = CheckinSettings()
     retention: RetentionSettings = RetentionSettings()
+    cutoff: CutoffSettings = CutoffSettings()
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -14,7 +14,12 @@ import numpy as np
 from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
+from sqlalchemy import select
 
+from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.schools.classes import create_class, set_students, set_teachers
+from attendance.staff.tables import StaffAccount
+from attendance.tokens import TEACHER
 from models.types import DetectedFace
 
 T1_PATH = Path(insightface.__file__).parent / "data" / "images" / "t1.jpg"
@@ -144,3 +149,24 @@ def identify(client: TestClient, data: bytes, meeting_id: int | None = None, **k
     response = client.post("/api/v1/identify", files=upload(data, **kw), data=form)
     assert response.status_code == 200, response.text
     return response.json()["faces"]
+
+
+def seed_class(db_url: str, *, person_id: int, teacher_ids: list[int]) -> dict[str, int | str]:
+    """A class of one school with this student, taught by those of `teacher_ids` who are
+    teachers; its id and school, for the paths that name them."""
+    engine = make_engine(db_url)
+    with unit_of_work(make_session_factory(engine)) as session:
+        cls = create_class(session, name="6A", school=SCHOOL, school_year="2026-2027")
+        set_students(session, class_id=cls.id, person_ids=[person_id])
+        teachers = session.scalars(
+            select(StaffAccount.id).where(
+                StaffAccount.id.in_(teacher_ids), StaffAccount.role == TEACHER
+            )
+        )
+        set_teachers(session, class_id=cls.id, account_ids=list(teachers))
+        class_id = cls.id
+    engine.dispose()
+    return {"class_id": class_id, "school": SCHOOL}
+
+
+SCHOOL = "THCS Ngọc Lâm"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import fastapi.routing
-from api_support import ADMIN_TOKEN, create_meeting, create_people
+from api_support import ADMIN_TOKEN, create_meeting, create_people, seed_class
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_api_kiosk import ROOM, today_at
@@ -25,7 +25,6 @@ from attendance.board_links import issue_board_link
 from attendance.db import make_engine, make_session_factory
 from attendance.orm import ApiToken
 from attendance.permissions import UNSCOPED
-from attendance.schools.classes import create_class, set_teachers
 from attendance.settings import Settings
 from attendance.staff.passwords import hash_password
 from attendance.staff.tables import StaffAccount
@@ -42,7 +41,7 @@ class Row:
     """One route's line of docs/permissions.md."""
 
     permission: str | None  # None: no role, only the links named; "public": anyone
-    scope: str  # assigned, class (a class they teach), list, no, own (their own account), —
+    scope: str  # assigned, class, student, list, no, own (their own account), —
     links: frozenset[str]
 
 
@@ -91,15 +90,11 @@ def declared_row(route: object) -> Row:
     if permission in UNSCOPED:
         scope = "own"
     elif permission is not None and permission != PASSWORD:
-        scope = (
-            "assigned"
-            if "{meeting_id}" in path
-            else "class"
-            if "{class_id}" in path
-            else "list"
-            if need["lists"]
-            else "no"
-        )
+        scope = "assigned" if "{meeting_id}" in path else "list" if need["lists"] else "no"
+        if "{class_id}" in path:
+            scope = "class"
+        if need.get("student"):
+            scope = "student"
     links = {"board link": need["board_link"], "voting link": need["voting_link"]}
     return Row(
         permission=getattr(permission, "value", permission),
@@ -163,6 +158,18 @@ class Seeded:
             name = f"cửa-{secrets.token_hex(4)}"
             made = self.client.post("/api/v1/kiosk-tokens", json={"name": name, "room": ROOM})
             return {"token_id": made.json()["id"]}
+        if kind == "session":
+            made = self.client.post(
+                f"/api/v1/classes/{self.values['class_id']}/sessions",
+                json={"date": "2030-01-07", "start": "07:30", "end": "08:15"},
+            )
+            return {"meeting_id": made.json()["id"]}
+        if kind == "excused":
+            made = self.client.post(
+                f"/api/v1/people/{self.values['person_id']}/excused-absences",
+                json={"starts_on": "2030-01-07", "ends_on": "2030-01-07", "reason": "Ốm"},
+            )
+            return {"excused_id": made.json()["id"]}
         assert kind == "template"
         person_id = create_people(self.client, ["Đỗ Văn Ảnh"])[0]
         return {
@@ -185,18 +192,6 @@ def account_id(db_url: str, username: str) -> int:
         result = found.id
     engine.dispose()
     return result
-
-
-def seed_class(db_url: str, teachers: list[int]) -> int:
-    """A class the assigned teachers teach (the others do not): `{class_id}`."""
-    engine = make_engine(db_url)
-    with make_session_factory(engine)() as session:
-        cls = create_class(session, name="9A", school="THCS Thạch Bàn", school_year="2026-2027")
-        set_teachers(session, class_id=cls.id, account_ids=teachers)
-        session.commit()
-        class_id = cls.id
-    engine.dispose()
-    return class_id
 
 
 def add_account(db_url: str, username: str, role: str) -> str:
@@ -298,6 +293,7 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
         ids = [account_id(db_url, c.name) for c in callers if c.assigned]
         put = client.put(f"{base}/staff", json={"account_ids": ids})
         assert put.status_code == 200, put.text
-        teachers = [account_id(db_url, c.name) for c in callers if c.assigned and c.role == TEACHER]
-        values["class_id"] = seed_class(db_url, teachers)
+        # A class taught by the assigned teacher, with the shared person as its student.
+        values.update(seed_class(db_url, person_id=people[0], teacher_ids=ids))
+        values.update(seeded.fresh("excused"))
         yield seeded

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import schemathesis
-from api_support import ADMIN_TOKEN, create_meeting, create_people
+from api_support import ADMIN_TOKEN, create_meeting, create_people, seed_class
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
@@ -98,7 +98,7 @@ def stored_template(db_path: Path, person_id: int) -> int:
     return template_id
 
 
-def seed_class(db_path: Path, students: list[int]) -> int:
+def seed_report_class(db_path: Path, students: list[int]) -> int:
     """A class of these students with a lesson today: a `{class_id}` whose report has marks."""
     engine = make_engine(f"sqlite:///{db_path}")
     with make_session_factory(engine)() as session:
@@ -158,8 +158,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "template_id": template_id,
             "consent_id": consents[0]["id"],
             "account_id": account_id,
-            "class_id": seed_class(db_path, people[:3]),
         }
+        ids.update(seed_class(f"sqlite:///{db_path}", person_id=people[1], teacher_ids=[]))
+        ids["class_id"] = seed_report_class(db_path, people[:3])  # a lesson today: marks
+        excused = {"starts_on": "2030-01-07", "ends_on": "2030-01-08", "reason": "Ốm"}
+        made = client.post(f"/api/v1/people/{people[1]}/excused-absences", json=excused)
+        ids["excused_id"] = made.json()["id"]
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
 

@@ -38,6 +38,9 @@ FRESH = {
     ("DELETE", "/api/v1/kiosk-tokens/{token_id}"): "token",
     ("DELETE", "/api/v1/people/{person_id}/templates/{template_id}"): "template",
     ("POST", "/people/{person_id}/photos/{template_id}/delete"): "template",
+    ("DELETE", "/api/v1/classes/{class_id}/sessions/{meeting_id}"): "session",
+    ("DELETE", "/api/v1/people/{person_id}/excused-absences/{excused_id}"): "excused",
+    ("POST", "/classes/{class_id}/timetable/excused/{excused_id}/delete"): "excused",
 }
 ALLOWED, REFUSED, HIDDEN = "allowed", "refused", "hidden"
 
@@ -65,9 +68,7 @@ def expected(caller: Caller, row: Row, page: bool) -> str:
     if is_scoped(caller.role):
         if row.scope in ("list", "own"):
             return ALLOWED
-        if row.scope == "assigned":
-            return ALLOWED if caller.assigned else HIDDEN
-        if row.scope == "class":  # the assigned teacher teaches the seeded class
+        if row.scope in ("assigned", "class", "student"):
             return ALLOWED if caller.assigned else HIDDEN
         return REFUSED
     return ALLOWED

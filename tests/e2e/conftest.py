@@ -24,7 +24,12 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
     all are stopped afterwards."""
     servers: list[Server] = []
 
-    def start(db_path: Path, admin_token: str | None, port: int | None = None) -> Server:
+    def start(
+        db_path: Path,
+        admin_token: str | None,
+        port: int | None = None,
+        env_extra: dict[str, str] | None = None,
+    ) -> Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
         env |= {
             "ATTEND_DB_URL": f"sqlite:///{db_path}",
@@ -32,6 +37,7 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
         }
         if admin_token is not None:
             env["ATTEND_ADMIN_TOKEN"] = admin_token
+        env |= env_extra or {}
         port = port or free_port()
         n = len(servers)
         stdout_path, stderr_path = tmp_path / f"stdout-{n}.txt", tmp_path / f"stderr-{n}.txt"
