@@ -33,6 +33,7 @@ from api.routes import (
     presence,
     tokens,
     voting,
+    webhooks,
 )
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
@@ -50,6 +51,7 @@ from api.web import (
     review_pages,
     roster_pages,
     staff_pages,
+    webhook_pages,
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
@@ -63,6 +65,7 @@ from attendance.staff.lockout import AccountLocks
 from attendance.template_crypto import TemplateKeys
 from attendance.throttle import StreamSlots, Throttle
 from attendance.tokens import ensure_admin_token
+from attendance.webhooks.delivery import delivery_job
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +185,7 @@ def create_app(
         voting.voter,
         accounts.router,
         tokens.router,
+        webhooks.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)
@@ -200,7 +204,15 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages):
+    for pages in (
+        *web,
+        poll_pages,
+        proxy_pages,
+        person_manage_pages,
+        consent_pages,
+        staff_pages,
+        webhook_pages,
+    ):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
@@ -208,15 +220,21 @@ def create_app(
 
 
 def _scheduler(services: Services) -> Scheduler:
-    """The server's periodic jobs: the retention purge (docs/consent.md)."""
+    """The server's periodic jobs: the retention purge (docs/consent.md) and webhook
+    deliveries (docs/webhooks.md)."""
     retention = services.settings.retention
     purge = retention_job(
         services.sessions,
         review_crop_days=retention.review_crop_days,
         also=services.pending_photos.expire,
     )
+    hooks = services.settings.webhooks
+    deliver = delivery_job(services.sessions, hooks)
     return Scheduler(
-        [Job("retention", purge, retention.period_seconds, retention.first_run_seconds)]
+        [
+            Job("retention", purge, retention.period_seconds, retention.first_run_seconds),
+            Job("webhooks", deliver, hooks.period_seconds),
+        ]
     )
 
 

@@ -120,6 +120,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "NOT_FOUND": 404,
     "POLL_NOT_FOUND": 404,
     "UNKNOWN_PERSON": 404,
+    "WEBHOOK_NOT_FOUND": 404,
     # 409: the request is well formed but the state does not allow it.
     "CONFLICT": 409,
     "ALREADY_RESOLVED": 409,
@@ -192,6 +193,10 @@ STATUS_OF_CODE: dict[str, int] = {
     "INVALID_ROLE": 422,
     "WEAK_PASSWORD": 422,
     "WRONG_CURRENT_PASSWORD": 422,
+    # Webhooks: a URL, event list or secret that cannot be used (docs/webhooks.md).
+    "INVALID_WEBHOOK_URL": 422,
+    "INVALID_WEBHOOK_EVENTS": 422,
+    "WEAK_WEBHOOK_SECRET": 422,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,

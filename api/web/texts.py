@@ -12,6 +12,7 @@ from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
 from api.web.roster_texts import ROSTER_TEXTS
 from api.web.staff_texts import STAFF_TEXTS
+from api.web.webhook_texts import WEBHOOK_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -227,6 +228,7 @@ TEXTS.update(CONSENT_TEXTS)
 TEXTS.update(AUDIT_TEXTS)
 TEXTS.update(ACCOUNT_TEXTS)
 TEXTS.update(STAFF_TEXTS)
+TEXTS.update(WEBHOOK_TEXTS)
 
 
 class Translator:

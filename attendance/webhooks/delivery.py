@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from attendance.webhooks.tables import DELIVERED, FAILED, PENDING, Webhook, Webh
 
 logger = logging.getLogger(__name__)
 
+PING = "ping"  # a test delivery an admin asks for; not an outbound event
 LEASE_MARGIN_SECONDS = 30.0  # beyond the send timeout, before another run may try it again
 
 
@@ -224,3 +226,21 @@ def delivery_job(
         return len(claimed)
 
     return run
+
+
+def ping(
+    webhook: Webhook, *, settings: WebhookSettings, clock: Callable[[], float] = time.time
+) -> Answer:
+    """Send one signed `ping` (not from the outbox, never retried) and say what came back."""
+    at = utcnow()
+    body = body_of(
+        {
+            "id": str(uuid.uuid4()),
+            "event": PING,
+            "occurred_at": at.isoformat(),
+            "data": {"webhook_id": webhook.id},
+        }
+    )
+    item = Claimed(0, webhook.url, webhook.secret, PING, body)
+    with httpx.Client(timeout=settings.timeout_seconds, follow_redirects=False) as client:
+        return send(client, item, timestamp=int(clock()))

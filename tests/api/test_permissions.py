@@ -38,6 +38,8 @@ FRESH = {
     ("DELETE", "/api/v1/kiosk-tokens/{token_id}"): "token",
     ("DELETE", "/api/v1/people/{person_id}/templates/{template_id}"): "template",
     ("POST", "/people/{person_id}/photos/{template_id}/delete"): "template",
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): "webhook",
+    ("POST", "/webhooks/{webhook_id}/delete"): "webhook",
 }
 ALLOWED, REFUSED, HIDDEN = "allowed", "refused", "hidden"
 
