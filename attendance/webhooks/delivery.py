@@ -172,8 +172,7 @@ def record(
     delivery.last_status_code = answer.status_code
     if answer.ok:
         delivery.status = DELIVERED
-        delivery.delivered_at = at
-        delivery.last_error = None
+        delivery.delivered_at = at  # last_error stays: the failures before it stay visible
     else:
         delivery.last_error = answer.error
         age = at - delivery.created_at
