@@ -52,7 +52,10 @@ def create_webhook_form(
         create_webhook(session, url=url, events=events or [], secret=secret, actor=staff.actor)
     except DomainError as exc:
         session.rollback()
-        form = {"url": url[:2000], "events": [e for e in EVENTS if e in (events or [])]}
+        form: dict[str, object] = {
+            "url": url[:2000],
+            "events": [e for e in EVENTS if e in (events or [])],
+        }
         return _page(request, session, staff, failure=exc, form=form)
     return RedirectResponse(f"/webhooks?ok=webhook_created{lang_param(request)}", status_code=303)
 

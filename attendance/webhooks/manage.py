@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
@@ -153,9 +153,7 @@ def update_webhook(
 def delete_webhook(session: Session, *, webhook_id: int, actor: str) -> Webhook:
     """Remove a receiver and its deliveries (pending ones are not sent)."""
     webhook = get_webhook(session, webhook_id=webhook_id)
-    session.execute(
-        WebhookDelivery.__table__.delete().where(WebhookDelivery.webhook_id == webhook_id)
-    )
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id))
     session.delete(webhook)
     session.flush()
     audit.record(

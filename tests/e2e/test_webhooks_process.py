@@ -222,3 +222,28 @@ def test_events_survive_failures_and_a_restart_and_are_processed_once(
     assert retried.first.locator("td.delivery-attempts").inner_text() == "2"
     page.goto(f"{server.url}/webhooks?lang=en")
     assert "Delivered" in page.inner_text("main") and "Recent deliveries" in page.inner_text("main")
+
+    # Added, disabled and deleted from the page; no event ticked is refused with a reason.
+    page.goto(f"{server.url}/webhooks?lang=vi")
+    form = page.locator("form[action='/webhooks']")
+    form.locator("input[name=url]").fill("https://du-lieu.hanoi.gov.vn/diem-danh")
+    form.locator("input[name=secret]").fill("khóa-bí-mật-thành-phố-2026")
+    form.locator("button.primary").click()
+    page.wait_for_selector("p.flash.error")
+    assert "Chọn ít nhất một sự kiện" in page.inner_text("p.flash.error")
+    assert form.locator("input[name=url]").input_value().endswith("/diem-danh")
+    form.locator("input[name=secret]").fill("khóa-bí-mật-thành-phố-2026")
+    form.locator("input[name=events][value=absent]").check()
+    form.locator("button.primary").click()
+    page.wait_for_selector("p.flash.ok")
+    assert "Đã thêm webhook" in page.inner_text("p.flash.ok")
+    added = page.locator("section.webhook", has_text="du-lieu.hanoi.gov.vn")
+    assert "Vắng mặt" in added.inner_text() and "khóa-bí-mật" not in page.content()
+    added.locator("form[action$='/disable'] button").click()
+    page.wait_for_selector("p.flash.ok")
+    assert "Đã tắt" in added.locator(".webhook-state").inner_text()
+    page.on("dialog", lambda dialog: dialog.accept())
+    added.locator("form[action$='/delete'] button").click()
+    page.wait_for_selector("text=Đã xóa webhook.")
+    assert page.locator("section.webhook").count() == 1
+    assert [w["url"] for w in api.get("/api/v1/webhooks").json()] == [url]
