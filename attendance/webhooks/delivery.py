@@ -40,35 +40,33 @@ def retry_delay(attempts: int, schedule: Sequence[float]) -> float:
     return float(schedule[min(max(attempts, 1), len(schedule)) - 1])
 
 
-def fan_out(session: Session, *, now: datetime | None = None) -> int:
-    """A pending delivery for each enabled webhook of each event published since its cursor
-    that it subscribes to; returns how many were added."""
+def fan_out(session: Session, *, now: datetime | None = None, limit: int = 1000) -> int:
+    """A pending delivery for each enabled webhook of each event of a kind it subscribes to,
+    published since it was registered (or re-enabled), that it has none of yet; returns how
+    many were added. Asked afresh each run (not from a moving cursor), so an event whose
+    transaction committed late is not passed over."""
     at = now or utcnow()
     added = 0
     for webhook in session.scalars(select(Webhook).where(Webhook.disabled_at.is_(None))):
-        wanted = events_of(webhook)
-        rows = session.execute(
-            select(OutboundEvent.seq, OutboundEvent.id, OutboundEvent.event)
-            .where(OutboundEvent.seq > webhook.cursor_seq)
-            .order_by(OutboundEvent.seq)
-        ).all()
-        if not rows:
-            continue
-        have = set(
-            session.scalars(
-                select(WebhookDelivery.event_id).where(
-                    WebhookDelivery.webhook_id == webhook.id,
-                    WebhookDelivery.event_id.in_([r.id for r in rows]),
-                )
-            )
+        have = select(WebhookDelivery.id).where(
+            WebhookDelivery.webhook_id == webhook.id,
+            WebhookDelivery.event_id == OutboundEvent.id,
         )
-        for row in rows:
-            if row.event in wanted and row.id not in have:
-                session.add(
-                    WebhookDelivery(webhook_id=webhook.id, event_id=row.id, next_attempt_at=at)
-                )
-                added += 1
-        webhook.cursor_seq = rows[-1].seq
+        new = session.scalars(
+            select(OutboundEvent.id)
+            .where(
+                OutboundEvent.seq > webhook.cursor_seq,
+                OutboundEvent.event.in_(events_of(webhook)),
+                ~have.exists(),
+            )
+            .order_by(OutboundEvent.seq)
+            .limit(limit)
+        ).all()
+        for event_id in new:
+            session.add(
+                WebhookDelivery(webhook_id=webhook.id, event_id=event_id, next_attempt_at=at)
+            )
+        added += len(new)
     session.flush()
     return added
 

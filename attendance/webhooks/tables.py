@@ -33,8 +33,8 @@ class Webhook(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The last outbound event (its seq) already fanned out to this webhook: set to the newest
-    # at creation, so events published before the webhook existed never reach it.
+    # The newest outbound event (its seq) when it was registered or last enabled: only later
+    # events reach it, never those published before it existed or while it was disabled.
     cursor_seq: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -196,3 +196,26 @@ def test_failures_back_off_then_give_up_and_a_2xx_delivers(session: Session) -> 
     fresh = session.scalars(select(WebhookDelivery).where(WebhookDelivery.status == PENDING)).one()
     record(session, delivery_id=fresh.id, answer=Answer(204, None), settings=settings)
     assert (fresh.status, fresh.attempts, fresh.delivered_at is not None) == (DELIVERED, 1, True)
+
+
+def test_an_event_committed_after_a_later_numbered_one_is_not_passed_over(
+    session: Session,
+) -> None:
+    # With several workers on PostgreSQL, seq 2 may commit after seq 3 was fanned out.
+    create_webhook(session, url="https://x.example.vn", events=["late"], secret=SECRET, actor="a")
+    first = outbound.publish(session, event="late", data={})
+    session.add(
+        outbound.OutboundEvent(
+            seq=first.seq + 2, id="e3", event="late", occurred_at=utcnow(), data="{}"
+        )
+    )
+    session.flush()
+    assert fan_out(session) == 2
+    session.add(
+        outbound.OutboundEvent(
+            seq=first.seq + 1, id="e2", event="late", occurred_at=utcnow(), data="{}"
+        )
+    )
+    session.flush()
+    assert fan_out(session) == 1
+    assert fan_out(session) == 0
