@@ -43,7 +43,7 @@ WEBHOOK_TEXTS: dict[str, tuple[str, str]] = {
     "delivery_delivered": ("Đã gửi", "Delivered"),
     "delivery_failed": ("Thất bại (đã dừng thử)", "Failed (given up)"),
     "event_arrived": ("Đến đúng giờ", "Arrived"),
-    "event_late": ("Đến muộn", "Late"),
+    "event_late": ("Đi muộn", "Late"),
     "event_absent": ("Vắng mặt", "Absent"),
     "event_left": ("Ra về", "Left"),
     "event_poll_closed": ("Kết thúc biểu quyết", "Poll closed"),

@@ -216,7 +216,7 @@ def test_events_survive_failures_and_a_restart_and_are_processed_once(
     page.wait_for_url("**/webhooks")
     card = page.locator(f"section.webhook[data-webhook='{hook.json()['id']}']")
     assert card.locator("tr.delivery.delivered").count() == 4
-    assert "Đã gửi" in card.inner_text() and "Đến muộn" in card.inner_text()
+    assert "Đã gửi" in card.inner_text() and "Đi muộn" in card.inner_text()
     retried = card.locator("tr.delivery", has_text="HTTP 500")
     assert retried.count() == FAIL_FIRST
     assert retried.first.locator("td.delivery-attempts").inner_text() == "2"
