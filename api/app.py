@@ -66,6 +66,7 @@ from attendance.template_crypto import TemplateKeys
 from attendance.throttle import StreamSlots, Throttle
 from attendance.tokens import ensure_admin_token
 from attendance.webhooks.delivery import delivery_job
+from attendance.webhooks.purge import purge_job
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,7 @@ def _scheduler(services: Services) -> Scheduler:
         [
             Job("retention", purge, retention.period_seconds, retention.first_run_seconds),
             Job("webhooks", deliver, hooks.period_seconds),
+            Job("outbox_purge", purge_job(services.sessions, keep_days=hooks.keep_days), 3600, 60),
         ]
     )
 

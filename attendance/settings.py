@@ -149,6 +149,9 @@ class WebhookSettings(BaseModel):
     give_up_hours: float = Field(24.0, gt=0, le=24 * 30)
     # At most this many deliveries sent per run, so other jobs get their turn.
     batch: int = Field(20, ge=1, le=1000)
+    # Outbound events (and their deliveries) older than this, none still pending, are
+    # deleted by an hourly job: a district's schools publish thousands a day.
+    keep_days: int = Field(30, ge=1, le=3650)
 
 
 class ThrottleSettings(BaseModel):

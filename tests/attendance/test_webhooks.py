@@ -21,6 +21,7 @@ from attendance.settings import WebhookSettings
 from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
 from attendance.webhooks.delivery import Answer, claim_due, fan_out, record, retry_delay
 from attendance.webhooks.manage import create_webhook, update_webhook
+from attendance.webhooks.purge import purge_outbox
 from attendance.webhooks.signing import body_of, signature
 from attendance.webhooks.tables import DELIVERED, FAILED, PENDING, WebhookDelivery
 
@@ -219,3 +220,22 @@ def test_an_event_committed_after_a_later_numbered_one_is_not_passed_over(
     session.flush()
     assert fan_out(session) == 1
     assert fan_out(session) == 0
+
+
+def test_old_events_go_unless_a_delivery_of_them_still_waits(session: Session) -> None:
+    create_webhook(session, url="https://x.example.vn", events=["late"], secret=SECRET, actor="a")
+    waiting = outbound.publish(session, event="late", data={})
+    done = outbound.publish(session, event="late", data={})
+    untold = outbound.publish(session, event="arrived", data={})  # no webhook wants it
+    fresh = outbound.publish(session, event="arrived", data={})
+    fan_out(session)
+    told = session.scalars(select(WebhookDelivery).where(WebhookDelivery.event_id == done.id))
+    told.one().status = DELIVERED
+    long_ago = utcnow() - timedelta(days=31)
+    for row in (waiting, done, untold):
+        row.created_at = long_ago
+    session.flush()
+    assert purge_outbox(session, keep_days=30) == 2
+    left = set(session.scalars(select(outbound.OutboundEvent.id)))
+    assert left == {waiting.id, fresh.id}
+    assert [d.event_id for d in session.scalars(select(WebhookDelivery))] == [waiting.id]
