@@ -247,3 +247,8 @@ def test_events_survive_failures_and_a_restart_and_are_processed_once(
     page.wait_for_selector("text=Đã xóa webhook.")
     assert page.locator("section.webhook").count() == 1
     assert [w["url"] for w in api.get("/api/v1/webhooks").json()] == [url]
+
+    # A test ping reaches the receiver signed, and says what it answered.
+    pinged = api.post(f"/api/v1/webhooks/{hook.json()['id']}/test")
+    assert pinged.json() == {"ok": True, "status_code": 204, "error": None}
+    assert [e["event"] for e in got.processed.values()].count("ping") == 1 and got.bad == []
