@@ -35,6 +35,7 @@ from api.routes import (
     timetable,
     tokens,
     voting,
+    webhooks,
 )
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
@@ -54,6 +55,7 @@ from api.web import (
     school_report_pages,
     staff_pages,
     timetable_pages,
+    webhook_pages,
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
@@ -68,6 +70,8 @@ from attendance.staff.lockout import AccountLocks
 from attendance.template_crypto import TemplateKeys
 from attendance.throttle import StreamSlots, Throttle
 from attendance.tokens import ensure_admin_token
+from attendance.webhooks.delivery import delivery_job
+from attendance.webhooks.purge import purge_job
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +193,7 @@ def create_app(
         tokens.router,
         school_reports.router,
         timetable.router,
+        webhooks.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)
@@ -208,7 +213,7 @@ def create_app(
         board_pages,
     )
     more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
-    for pages in (*web, *more, timetable_pages):
+    for pages in (*web, *more, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
     install_docs(app)
@@ -217,8 +222,8 @@ def create_app(
 
 
 def _scheduler(services: Services) -> Scheduler:
-    """The server's periodic jobs: the retention purge (docs/consent.md) and the schools'
-    absent cut-off (attendance/schools/cutoff.py)."""
+    """The server's periodic jobs: the retention purge (docs/consent.md), the schools'
+    absent cut-off (attendance/schools/cutoff.py) and webhook deliveries (docs/webhooks.md)."""
     retention = services.settings.retention
     purge = retention_job(
         services.sessions,
@@ -226,6 +231,8 @@ def _scheduler(services: Services) -> Scheduler:
         also=services.pending_photos.expire,
     )
     marks = services.settings.cutoff
+    hooks = services.settings.webhooks
+    deliver = delivery_job(services.sessions, hooks)
     return Scheduler(
         [
             Job("retention", purge, retention.period_seconds, retention.first_run_seconds),
@@ -235,6 +242,8 @@ def _scheduler(services: Services) -> Scheduler:
                 marks.period_seconds,
                 marks.first_run_seconds,
             ),
+            Job("webhooks", deliver, hooks.period_seconds),
+            Job("outbox_purge", purge_job(services.sessions, keep_days=hooks.keep_days), 3600, 60),
         ]
     )
 

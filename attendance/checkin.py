@@ -16,6 +16,9 @@ from attendance.errors import Conflict, Invalid
 from attendance.meetings import get_meeting, require_on_roster
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Meeting, Participant, Person, utcnow
+from attendance.outbound import ARRIVED as ARRIVED_EVENT
+from attendance.outbound import LATE as LATE_EVENT
+from attendance.outbound_data import publish_person_event
 from attendance.people import get_person
 from attendance.presence import ARRIVED, LEFT, RETURNED, last_event, latest_events
 from attendance.review.retention import resolve_on_arrival
@@ -142,6 +145,16 @@ def check_in(
         subject=f"person:{person_id}",
         detail=detail,
     )
+    if kind == ARRIVED:  # a return after a check-out tells no one (docs/webhooks.md)
+        late = event.at > late_after(meeting.starts_at, meeting.late_after_minutes)
+        publish_person_event(
+            session,
+            event=LATE_EVENT if late else ARRIVED_EVENT,
+            meeting_id=meeting_id,
+            person_id=person_id,
+            at=event.at,
+            source=source,
+        )
     return CheckInResult(event, created=True)
 
 

@@ -120,6 +120,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "NOT_FOUND": 404,
     "POLL_NOT_FOUND": 404,
     "UNKNOWN_PERSON": 404,
+    "WEBHOOK_NOT_FOUND": 404,
     # 409: the request is well formed but the state does not allow it.
     "CONFLICT": 409,
     "ALREADY_RESOLVED": 409,
@@ -210,6 +211,10 @@ STATUS_OF_CODE: dict[str, int] = {
     "PATTERN_TOO_LARGE": 422,
     "RULES_INVALID": 422,
     "EXCUSED_DATES": 422,
+    # Webhooks: a URL, event list or secret that cannot be used (docs/webhooks.md).
+    "INVALID_WEBHOOK_URL": 422,
+    "INVALID_WEBHOOK_EVENTS": 422,
+    "WEAK_WEBHOOK_SECRET": 422,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,

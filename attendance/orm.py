@@ -253,3 +253,4 @@ from attendance.review import tables as _review_tables  # noqa: E402, F401
 from attendance.schools import tables as _school_tables  # noqa: E402, F401
 from attendance.staff import tables as _staff_tables  # noqa: E402, F401
 from attendance.voting import tables as _voting_tables  # noqa: E402, F401
+from attendance.webhooks import tables as _webhook_tables  # noqa: E402, F401

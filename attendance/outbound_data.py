@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -63,3 +64,43 @@ def publish_person_event(
         session, meeting_id=meeting_id, person_id=person_id, at=at, source=source
     )
     return outbound.publish(session, event=event, data=data, at=at)
+
+
+def publish_poll_closed(
+    session: Session,
+    *,
+    poll_id: int,
+    meeting_id: int,
+    title: str,
+    kind: str,
+    secrecy: str,
+    result: dict[str, Any],
+    at: datetime,
+) -> outbound.OutboundEvent:
+    """`poll_closed`: the poll, its meeting and the totals of its result. Totals only, for a
+    named poll too: who chose what stays with the meeting's minutes, not other systems."""
+    meeting = session.get(Meeting, meeting_id)
+    data: dict[str, object] = {
+        "poll": {"id": poll_id, "title": title, "kind": kind, "secrecy": secrecy},
+        "meeting": {
+            "id": meeting_id,
+            "title": meeting.title if meeting else None,
+            "starts_at": meeting.starts_at.isoformat() if meeting else None,
+        },
+        "result": {
+            "passed": result["passed"],
+            "reason_vi": result["reason_vi"],
+            "reason_en": result["reason_en"],
+            "ballots": result["ballots"],
+            "abstained": result["abstained"],
+            "members": result["members"],
+            "present": result["present"],
+            "quorum_met": (result.get("quorum") or {}).get("met"),
+            "options": [
+                {"id": o["id"], "label": o["label"], "votes": o["votes"]} for o in result["options"]
+            ],
+            "winners": result["winners"],
+        },
+        "at": at.isoformat(),
+    }
+    return outbound.publish(session, event=outbound.POLL_CLOSED, data=data, at=at)

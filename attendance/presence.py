@@ -11,6 +11,8 @@ from attendance import audit
 from attendance.errors import Conflict, Forbidden, Invalid
 from attendance.meetings import get_meeting, require_on_roster
 from attendance.orm import AttendanceEvent, Person, utcnow
+from attendance.outbound import LEFT as LEFT_EVENT
+from attendance.outbound_data import publish_person_event
 from attendance.people import get_person
 from attendance.text import clean_text
 
@@ -147,5 +149,13 @@ def check_out(
         meeting_id=meeting_id,
         subject=f"person:{person_id}",
         detail={"reason": reason, "event_id": event.id},
+    )
+    publish_person_event(
+        session,
+        event=LEFT_EVENT,
+        meeting_id=meeting_id,
+        person_id=person_id,
+        at=when,
+        source="manual",
     )
     return event, True

@@ -141,6 +141,28 @@ class CutoffSettings(BaseModel):
     first_run_seconds: float = Field(1.0, ge=0, le=3600)
 
 
+class WebhookSettings(BaseModel):
+    """How the server delivers outbound events to webhooks (attendance/webhooks/delivery.py;
+    docs/webhooks.md)."""
+
+    # The delivery job: new events fanned out and due deliveries sent this often.
+    period_seconds: float = Field(2.0, ge=0.05, le=3600)
+    # One receiver's answer is awaited this long; then the attempt counts as failed.
+    timeout_seconds: float = Field(5.0, gt=0, le=60)
+    # Waits after the 1st, 2nd, ... failed attempt; the last one repeats (capped).
+    retry_seconds: tuple[Annotated[float, Field(gt=0, le=86400)], ...] = Field(
+        (10.0, 30.0, 120.0, 600.0, 1800.0, 3600.0), min_length=1
+    )
+    # Given up (status failed) after this many attempts or this long after the event.
+    max_attempts: int = Field(30, ge=1, le=1000)
+    give_up_hours: float = Field(24.0, gt=0, le=24 * 30)
+    # At most this many deliveries sent per run, so other jobs get their turn.
+    batch: int = Field(20, ge=1, le=1000)
+    # Outbound events (and their deliveries) older than this, none still pending, are
+    # deleted by an hourly job: a district's schools publish thousands a day.
+    keep_days: int = Field(30, ge=1, le=3650)
+
+
 class ThrottleSettings(BaseModel):
     # Failed attempts per client address and credential kind within the window; then 429.
     failures: int = Field(10, ge=1, le=100_000)
@@ -218,6 +240,7 @@ class Settings(BaseSettings):
     checkin: CheckinSettings = CheckinSettings()
     retention: RetentionSettings = RetentionSettings()
     cutoff: CutoffSettings = CutoffSettings()
+    webhooks: WebhookSettings = WebhookSettings()
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

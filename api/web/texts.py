@@ -14,6 +14,7 @@ from api.web.roster_texts import ROSTER_TEXTS
 from api.web.school_report_texts import SCHOOL_REPORT_TEXTS
 from api.web.staff_texts import STAFF_TEXTS
 from api.web.timetable_texts import TIMETABLE_TEXTS
+from api.web.webhook_texts import WEBHOOK_TEXTS
 
 # key: (Vietnamese, English). Vietnamese is the default; both are always filled in.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -231,6 +232,7 @@ TEXTS.update(ACCOUNT_TEXTS)
 TEXTS.update(STAFF_TEXTS)
 TEXTS.update(SCHOOL_REPORT_TEXTS)
 TEXTS.update(TIMETABLE_TEXTS)
+TEXTS.update(WEBHOOK_TEXTS)
 
 
 class Translator:

@@ -14,6 +14,7 @@ from attendance.agenda import get_agenda_item
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.meetings import get_meeting, lock_meeting
 from attendance.orm import MAX_ID, utcnow
+from attendance.outbound_data import publish_poll_closed
 from attendance.text import clean_text
 from attendance.voting.master_key import MasterKey
 from attendance.voting.membership import quorum_now
@@ -259,5 +260,15 @@ def close_poll(
         meeting_id=meeting_id,
         subject=f"poll:{poll.id}",
         detail={"passed": result["passed"], "ballots": result["ballots"]},
+    )
+    publish_poll_closed(
+        session,
+        poll_id=poll.id,
+        meeting_id=meeting_id,
+        title=poll.title,
+        kind=poll.kind,
+        secrecy=poll.secrecy,
+        result=result,
+        at=poll.closed_at,
     )
     return poll

@@ -170,6 +170,8 @@ class Seeded:
                 json={"starts_on": "2030-01-07", "ends_on": "2030-01-07", "reason": "Ốm"},
             )
             return {"excused_id": made.json()["id"]}
+        if kind == "webhook":
+            return {"webhook_id": seed_webhook(self.client)}
         assert kind == "template"
         person_id = create_people(self.client, ["Đỗ Văn Ảnh"])[0]
         return {
@@ -179,6 +181,16 @@ class Seeded:
 
 
 ACCOUNT_PASSWORD = "mật khẩu thử nghiệm"
+
+
+def seed_webhook(client: TestClient) -> int:
+    """A webhook to a port nothing listens on: a ping to it fails fast."""
+    made = client.post(
+        "/api/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/hook", "events": ["late"], "secret": "x" * 16},
+    )
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
 
 
 def db_path(db_url: str) -> Path:
@@ -267,6 +279,7 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
             "template_id": stored_template(db_path(db_url), people[0]),
             "token_id": kiosk.json()["id"],
             "action": "close",
+            "webhook_id": seed_webhook(client),
         }
         consents = client.get(f"/api/v1/people/{people[0]}/consents").json()
         values["consent_id"] = consents[0]["id"]

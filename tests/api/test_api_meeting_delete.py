@@ -18,6 +18,8 @@ from attendance.review.service import record_review
 # People, their faces and the accounts are not the meeting's; the audit log outlives it.
 NOT_THE_MEETINGS = {"people", "face_templates", "gallery_versions", "api_tokens", "audit_log"}
 NOT_THE_MEETINGS |= {"staff_sessions", "alembic_version", "consents"}
+# Events told to other systems (webhooks) were told: like the audit log, they outlive it.
+NOT_THE_MEETINGS |= {"outbound_events", "webhook_deliveries"}
 
 
 def table_counts(db_path: Path) -> dict[str, int]:

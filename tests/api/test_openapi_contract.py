@@ -148,6 +148,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         consents = client.get(f"/api/v1/people/{people[1]}/consents").json()
         account = {"username": "thu.nt", "role": "secretary", "password": "mật khẩu dài đủ 10"}
         account_id = client.post("/api/v1/accounts", json=account).json()["id"]
+        hook = {"url": "http://127.0.0.1:9/hook", "events": ["late"], "secret": "x" * 16}
+        webhook_id = client.post("/api/v1/webhooks", json=hook).json()["id"]
         ids = {
             "meeting_id": meeting_id,
             "person_id": people[1],
@@ -158,6 +160,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "template_id": template_id,
             "consent_id": consents[0]["id"],
             "account_id": account_id,
+            "webhook_id": webhook_id,
         }
         ids.update(seed_class(f"sqlite:///{db_path}", person_id=people[1], teacher_ids=[]))
         ids["class_id"] = seed_report_class(db_path, people[:3])  # a lesson today: marks

@@ -41,6 +41,8 @@ FRESH = {
     ("DELETE", "/api/v1/classes/{class_id}/sessions/{meeting_id}"): "session",
     ("DELETE", "/api/v1/people/{person_id}/excused-absences/{excused_id}"): "excused",
     ("POST", "/classes/{class_id}/timetable/excused/{excused_id}/delete"): "excused",
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): "webhook",
+    ("POST", "/webhooks/{webhook_id}/delete"): "webhook",
 }
 ALLOWED, REFUSED, HIDDEN = "allowed", "refused", "hidden"
 

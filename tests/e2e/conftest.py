@@ -29,11 +29,14 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
         admin_token: str | None,
         port: int | None = None,
         env_extra: dict[str, str] | None = None,
+        settings: dict[str, str] | None = None,
     ) -> Server:
+        """`settings` / `env_extra`: more ATTEND_ variables for this server (timings, say)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
         env |= {
             "ATTEND_DB_URL": f"sqlite:///{db_path}",
             "ATTEND_MODELS__CACHE_DIR": str(model_cache),
+            **(settings or {}),
         }
         if admin_token is not None:
             env["ATTEND_ADMIN_TOKEN"] = admin_token
