@@ -24,6 +24,7 @@ from api.routes import (
     assignments,
     audit,
     checkins,
+    classes,
     consents,
     identify,
     kiosk,
@@ -31,6 +32,7 @@ from api.routes import (
     people,
     polls,
     presence,
+    students,
     tokens,
     voting,
 )
@@ -182,6 +184,8 @@ def create_app(
         voting.voter,
         accounts.router,
         tokens.router,
+        classes.router,
+        students.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)

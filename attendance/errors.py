@@ -192,6 +192,17 @@ STATUS_OF_CODE: dict[str, int] = {
     "INVALID_ROLE": 422,
     "WEAK_PASSWORD": 422,
     "WRONG_CURRENT_PASSWORD": 422,
+    # Schools: classes, students, guardians and class lists (attendance/schools/).
+    "UNKNOWN_CLASS": 404,
+    "CLASS_EXISTS": 409,
+    "STUDENT_CODE_TAKEN": 409,
+    "CLASS_INCOMPLETE": 422,
+    "NOT_A_TEACHER": 422,
+    "INVALID_STUDENT": 422,
+    "INVALID_PHONE": 422,
+    "INVALID_EMAIL": 422,
+    # A minor's face needs a guardian's consent for school attendance (Decree 13/2023 art. 20).
+    "GUARDIAN_CONSENT_REQUIRED": 422,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,
