@@ -42,6 +42,7 @@ from api.web import (
     audit_pages,
     auth_pages,
     board_pages,
+    class_pages,
     consent_pages,
     meeting_pages,
     participant_pages,
@@ -204,7 +205,16 @@ def create_app(
         review_pages,
         board_pages,
     )
-    for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages):
+    schools = (class_pages,)
+    for pages in (
+        *web,
+        poll_pages,
+        proxy_pages,
+        person_manage_pages,
+        consent_pages,
+        staff_pages,
+        *schools,
+    ):
         app.include_router(pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

@@ -41,7 +41,7 @@ class Row:
     """One route's line of docs/permissions.md."""
 
     permission: str | None  # None: no role, only the links named; "public": anyone
-    scope: str  # assigned, list, no, own (their own account), —
+    scope: str  # assigned, class (their classes), list, no, own (their own account), —
     links: frozenset[str]
 
 
@@ -90,7 +90,15 @@ def declared_row(route: object) -> Row:
     if permission in UNSCOPED:
         scope = "own"
     elif permission is not None and permission != PASSWORD:
-        scope = "assigned" if "{meeting_id}" in path else "list" if need["lists"] else "no"
+        scope = (
+            "assigned"
+            if "{meeting_id}" in path
+            else "class"
+            if "{class_id}" in path
+            else "list"
+            if need["lists"]
+            else "no"
+        )
     links = {"board link": need["board_link"], "voting link": need["voting_link"]}
     return Row(
         permission=getattr(permission, "value", permission),
@@ -277,4 +285,17 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
         ids = [account_id(db_url, c.name) for c in callers if c.assigned]
         put = client.put(f"{base}/staff", json={"account_ids": ids})
         assert put.status_code == 200, put.text
+        # A class the assigned teacher teaches ("their classes"); the other teacher does not.
+        teachers = [account_id(db_url, c.name) for c in callers if c.assigned and c.role == TEACHER]
+        made = client.post(
+            "/api/v1/classes",
+            json={
+                "name": "6A1",
+                "school": "THCS",
+                "school_year": "2026-2027",
+                "teacher_ids": teachers,
+            },
+        )
+        assert made.status_code == 201, made.text
+        values["class_id"] = made.json()["id"]
         yield seeded

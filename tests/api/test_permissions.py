@@ -65,7 +65,7 @@ def expected(caller: Caller, row: Row, page: bool) -> str:
     if is_scoped(caller.role):
         if row.scope in ("list", "own"):
             return ALLOWED
-        if row.scope == "assigned":
+        if row.scope in ("assigned", "class"):  # the assigned teacher teaches the class too
             return ALLOWED if caller.assigned else HIDDEN
         return REFUSED
     return ALLOWED
