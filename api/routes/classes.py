@@ -91,7 +91,7 @@ def read(class_id: int, session: SessionDep) -> ClassDetailRead:
             full_name=s.person.full_name,
             student_code=s.student_code,
             date_of_birth=s.date_of_birth,
-            consent=s.consent,  # type: ignore[arg-type]
+            consent=s.consent,
             needs_reenrollment=s.needs_reenrollment,
         )
         for s in class_students(session, class_id=class_id)
