@@ -124,6 +124,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         consents = client.get(f"/api/v1/people/{people[1]}/consents").json()
         account = {"username": "thu.nt", "role": "secretary", "password": "mật khẩu dài đủ 10"}
         account_id = client.post("/api/v1/accounts", json=account).json()["id"]
+        school = {"name": "6A1", "school": "THCS Long Biên", "school_year": "2026-2027"}
+        class_id = client.post("/api/v1/classes", json=school).json()["id"]
         ids = {
             "meeting_id": meeting_id,
             "person_id": people[1],
@@ -134,6 +136,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "template_id": template_id,
             "consent_id": consents[0]["id"],
             "account_id": account_id,
+            "class_id": class_id,
         }
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
