@@ -131,3 +131,26 @@ def test_a_student_s_details_and_guardians_are_checked_and_kept(client: TestClie
     unparsable = client.put(url, json=body | {"date_of_birth": "31/02/2014"})
     assert unparsable.status_code == 422
     assert client.put("/api/v1/people/999999/student", json=body).status_code == 404
+
+
+def test_a_teacher_may_add_a_student_of_their_class_to_their_meeting(
+    client: TestClient, db_path: Path
+) -> None:
+    token = add_account(db_url(db_path), "co_ha", "teacher")
+    teacher = account_id(db_url(db_path), "co_ha")
+    taught = new_class(client, teacher_ids=[teacher])
+    [kid, stranger] = create_people(client, ["Ngô Thảo Vy", "Bùi Tuấn"], consent=False)
+    client.put(f"/api/v1/classes/{taught['id']}/students", json={"person_ids": [kid]})
+    body = {
+        "title": "Sinh hoạt lớp",
+        "starts_at": "2030-03-02T08:00:00+07:00",
+        "ends_at": "2030-03-02T09:00:00+07:00",
+    }
+    meeting_id = client.post("/api/v1/meetings", json=body).json()["id"]
+    staff = client.put(f"/api/v1/meetings/{meeting_id}/staff", json={"account_ids": [teacher]})
+    assert staff.status_code == 200, staff.text
+    url = f"/api/v1/meetings/{meeting_id}/participants"
+    # Their class's student is in view (on no meeting of theirs yet); anyone else is not.
+    added = client.post(f"{url}/{kid}", headers=as_(token))
+    assert added.status_code == 201, added.text
+    assert client.post(f"{url}/{stranger}", headers=as_(token)).status_code == 404
