@@ -82,9 +82,11 @@ def listed(session: SessionDep, principal: PrincipalDep) -> list[ClassRead]:
 
 
 @router.get("/{class_id}", dependencies=[need(Permission.READ_CLASSES)])
-def read(class_id: int, session: SessionDep) -> ClassDetailRead:
-    """The class with its students (code, date of birth, consent, faces to retake)."""
+def read(class_id: int, session: SessionDep, services: ServicesDep) -> ClassDetailRead:
+    """The class with its students (code, date of birth, consent, and whether their newest
+    face is older than ATTEND_ENROLL__REENROLL_AFTER_DAYS: `needs_reenrollment`)."""
     cls = get_class(session, class_id=class_id)
+    days = services.settings.enroll.reenroll_after_days
     students = [
         ClassStudentRead(
             id=s.person.id,
@@ -94,7 +96,7 @@ def read(class_id: int, session: SessionDep) -> ClassDetailRead:
             consent=s.consent,
             needs_reenrollment=s.needs_reenrollment,
         )
-        for s in class_students(session, class_id=class_id)
+        for s in class_students(session, class_id=class_id, reenroll_after_days=days)
     ]
     return ClassDetailRead(**class_read(session, cls).model_dump(), students=students)
 

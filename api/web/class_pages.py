@@ -42,7 +42,6 @@ from attendance.schools.classes import (
     teacher_ids,
 )
 from attendance.schools.sessions import sessions_of_class
-from attendance.schools.students import REENROLL_AFTER_DAYS
 from attendance.staff.tables import StaffAccount
 from attendance.tokens import TEACHER
 from enrollment.class_list import parse_class_list
@@ -109,13 +108,13 @@ def _list(
 def class_page(
     class_id: int, request: Request, session: SessionDep, services: ServicesDep, staff: PrincipalDep
 ) -> Response:
-    return _class_view(request, session, services.settings.timezone, staff, class_id)
+    return _class_view(request, session, services, staff, class_id)
 
 
 def _class_view(
     request: Request,
     session: Session,
-    zone: str,
+    services: Services,
     staff: Principal,
     class_id: int,
     *,
@@ -123,8 +122,10 @@ def _class_view(
     status_code: int = 200,
 ) -> Response:
     cls = get_class(session, class_id=class_id)
+    zone = services.settings.timezone
     today = datetime.now(ZoneInfo(zone)).date()
-    students = class_students(session, class_id=class_id, now=utcnow())
+    days = services.settings.enroll.reenroll_after_days
+    students = class_students(session, class_id=class_id, now=utcnow(), reenroll_after_days=days)
     taught_by = set(teacher_ids(session, class_id=class_id))
     return render(
         request,
@@ -136,7 +137,7 @@ def _class_view(
         cls=cls,
         students=students,
         stale=sum(1 for s in students if s.needs_reenrollment),
-        stale_days=REENROLL_AFTER_DAYS,
+        stale_days=days,
         sessions=sessions_of_class(session, class_id=class_id, start=today, end=today),
         teachers=[a for a in _teachers(session) if a.id in taught_by],
     )
@@ -154,7 +155,6 @@ def import_preview(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     cls = get_class(session, class_id=class_id)
-    zone = services.settings.timezone
     try:
         if file is None:
             raise _no_file()
@@ -164,7 +164,7 @@ def import_preview(
     except (DomainError, ImageRejected) as exc:
         message = exc.message if isinstance(exc, DomainError) else _too_large(services)
         return _class_view(
-            request, session, zone, staff, class_id, error=message, status_code=status_for(exc)
+            request, session, services, staff, class_id, error=message, status_code=status_for(exc)
         )
     preview = preview_class_list(session, class_id=class_id, rows=rows)
     return render(
@@ -198,11 +198,10 @@ def import_confirm(
         import_class_list(session, class_id=class_id, rows=_rows(rows), actor=staff.actor)
     except DomainError as exc:
         session.rollback()
-        zone = services.settings.timezone
         return _class_view(
             request,
             session,
-            zone,
+            services,
             staff,
             class_id,
             error=exc.message,

@@ -21,7 +21,8 @@ CLASS_TEXTS: dict[str, tuple[str, str]] = {
     "needs_reenrollment": ("Cần chụp lại ảnh", "Needs re-enrollment"),
     "needs_reenrollment_count": (
         "{count} học sinh cần chụp lại ảnh (ảnh khuôn mặt mới nhất đã quá {days} ngày).",
-        "{count} students need re-enrollment (their newest face photo is over {days} days old).",
+        "Needs re-enrollment: {count} student(s) (their newest face photo is over {days} days "
+        "old).",
     ),
     "todays_sessions": ("Tiết học hôm nay", "Today's sessions"),
     "no_sessions_today": ("Hôm nay lớp không có tiết học.", "No sessions today."),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,11 +16,12 @@ from class_list_support import class_list_xlsx
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from test_account_pages import make_account, sign_in_as
-from web_support import ADMIN_TOKEN, ORIGIN, followed, post, text_of
+from web_support import ADMIN_TOKEN, ORIGIN, followed, post, sign_in, text_of
 
 from attendance.db import make_engine, make_session_factory
 from attendance.orm import FaceTemplate
 from attendance.schools.sessions import create_session
+from attendance.settings import EnrollSettings
 from attendance.templates import QualityFigures, add_template
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -200,3 +202,16 @@ def test_a_teacher_sees_only_their_classes(client: TestClient) -> None:
     sign_in_as(client, "xem")
     assert 'href="/classes"' not in client.get("/meetings").text
     assert client.get("/classes").status_code == 403
+
+
+def test_the_re_enrollment_age_is_a_setting(
+    make_client: Callable[..., TestClient], db_path: Path
+) -> None:
+    client = make_client(enroll=EnrollSettings(reenroll_after_days=20))
+    sign_in(client)
+    class_id = new_class(client)
+    kid = person(client, "Đinh Quang Minh")
+    client.put(f"/api/v1/classes/{class_id}/students", json={"person_ids": [kid]}, headers=BEARER)
+    old_template(db_path, kid, days=30)
+    page = text_of(client.get(f"/classes/{class_id}?lang=en").text)
+    assert "Needs re-enrollment: 1 student(s) (their newest face photo is over 20 days old)" in page
