@@ -154,3 +154,21 @@ def test_a_teacher_may_add_a_student_of_their_class_to_their_meeting(
     added = client.post(f"{url}/{kid}", headers=as_(token))
     assert added.status_code == 201, added.text
     assert client.post(f"{url}/{stranger}", headers=as_(token)).status_code == 404
+
+
+def test_merging_a_duplicate_student_keeps_their_class_and_details(client: TestClient) -> None:
+    made = new_class(client)
+    kept, dup = create_people(client, ["Lý Minh Khang", "Lý Minh Khang"], consent=False)
+    client.put(f"/api/v1/classes/{made['id']}/students", json={"person_ids": [dup]})
+    details = {
+        "student_code": "HS-42",
+        "date_of_birth": "2013-04-30",
+        "guardians": [{"name": "Lý Văn Tâm", "relation": "cha", "phone": "0987654321"}],
+    }
+    assert client.put(f"/api/v1/people/{dup}/student", json=details).status_code == 200
+    merged = client.post(f"/api/v1/people/{dup}/merge", json={"into_id": kept})
+    assert merged.status_code == 200, merged.text
+    [student] = client.get(f"/api/v1/classes/{made['id']}").json()["students"]
+    assert (student["id"], student["student_code"]) == (kept, "HS-42")
+    moved = client.get(f"/api/v1/people/{kept}/student").json()
+    assert moved["date_of_birth"] == "2013-04-30" and moved["guardians"][0]["name"] == "Lý Văn Tâm"
