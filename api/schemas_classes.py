@@ -57,7 +57,8 @@ class ClassStudentRead(BaseModel):
     full_name: str
     student_code: str | None
     date_of_birth: date | None
-    consent: Literal["given", "missing", "withdrawn"]
+    # guardian_required: a minor whose only consent is not a guardian's for school attendance
+    consent: Literal["given", "missing", "withdrawn", "guardian_required"]
     needs_reenrollment: bool
 
 

@@ -18,6 +18,7 @@ CLASS_TEXTS: dict[str, tuple[str, str]] = {
     "date_of_birth": ("Ngày sinh", "Date of birth"),
     "guardians": ("Phụ huynh", "Guardians"),
     "consent_state": ("Đồng ý lưu ảnh", "Consent"),
+    "consent_guardian_required": ("Cần phụ huynh đồng ý", "Guardian's consent needed"),
     "needs_reenrollment": ("Cần chụp lại ảnh", "Needs re-enrollment"),
     "needs_reenrollment_count": (
         "{count} học sinh cần chụp lại ảnh (ảnh khuôn mặt mới nhất đã quá {days} ngày).",

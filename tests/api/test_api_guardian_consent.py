@@ -23,8 +23,18 @@ def test_a_minor_s_face_needs_a_guardian_s_consent_for_school_attendance(
     [kid] = create_people(client, ["Nguyễn Bảo Ngọc"], consent=False)
     details = {"student_code": "HS-7", "date_of_birth": born(12), "guardians": []}
     assert client.put(f"/api/v1/people/{kid}/student", json=details).status_code == 200
+    school = {"name": "6A1", "school": "THCS Long Biên", "school_year": "2026-2027"}
+    class_id = client.post("/api/v1/classes", json=school).json()["id"]
+    client.put(f"/api/v1/classes/{class_id}/students", json={"person_ids": [kid]})
+
+    def shown() -> str:
+        [student] = client.get(f"/api/v1/classes/{class_id}").json()["students"]
+        state: str = student["consent"]
+        return state
+
     # The child's own consent, even covering school attendance, is not enough.
     give_consent(client, kid, given_by="Nguyễn Bảo Ngọc", purposes=["school_attendance"])
+    assert shown() == "guardian_required"
     refused = enroll(client, kid, face_photos[0], purpose="school_attendance")
     assert refused.status_code == 422, refused.text
     body = refused.json()
@@ -38,6 +48,7 @@ def test_a_minor_s_face_needs_a_guardian_s_consent_for_school_attendance(
     give_consent(
         client, kid, given_by="Nguyễn Thị Lan", relation="mẹ", purposes=["school_attendance"]
     )
+    assert shown() == "given"
     stored = enroll(client, kid, face_photos[0], purpose="school_attendance")
     assert stored.status_code == 201, stored.text
     assert rows()["face_templates"] == 1
