@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -111,7 +112,8 @@ def header_columns(cells: list[str], headers: dict[str, tuple[str, ...]]) -> dic
     """Which column holds each field: header texts compared without diacritics or case."""
     columns: dict[str, int] = {}
     for index, text in enumerate(cells):
-        key = search_key(text).rstrip(":").strip()
+        # "Mã học sinh (*)", "Ngày sinh (dd/mm/yyyy):": the notes around a header aside.
+        key = re.sub(r"\([^)]*\)|\*", " ", search_key(text)).strip().rstrip(":").strip()
         for field, names in headers.items():
             if key in names and field not in columns:
                 columns[field] = index

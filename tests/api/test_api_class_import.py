@@ -88,3 +88,30 @@ def test_a_file_that_is_no_class_list_is_refused(client: TestClient, rows: Rows)
     assert headless.json()["reason"] == "ROSTER_NO_NAME_COLUMN"
     assert post_list(client, 987654, class_list_xlsx()).status_code == 404
     assert rows() == before
+
+
+def test_a_csv_with_english_headers_and_notes_is_read(client: TestClient) -> None:
+    class_id = make_class(client)
+    text = (
+        "No.;Student code (*);Full name;Date of birth (dd/mm/yyyy);Parent name;Relationship;"
+        "Phone;Email\n"
+        "1;HS100;Đặng Thu Trang;05-11-2015;Đặng Văn Lợi;cha;+84 912 000 111;loi@example.vn\n"
+        "2;HS101;Mai Anh Tú;2015/11/05;;;;\n"
+        "3;HS102;Hồ Ngọc Lan;01/01/2015;Hồ Văn A;cha;12;\n"
+        "4;HS103;Tô Minh;01/01/2015;Tô B;mẹ;;not-an-email\n"
+    )
+    files = {"file": ("lop.csv", text.encode("utf-8"), "text/csv")}
+    body = client.post(f"/api/v1/classes/{class_id}/import", files=files).json()
+    status = {r["student_code"]: (r["status"], r["reason"]) for r in body["rows"]}
+    assert status["HS100"] == ("create", "")
+    assert status["HS101"][0] == "reject" and "2015/11/05" in status["HS101"][1]
+    assert status["HS102"][0] == "reject" and "phone number" in status["HS102"][1]
+    assert status["HS103"][0] == "reject" and "e-mail" in status["HS103"][1]
+    trang = next(r["person_id"] for r in body["rows"] if r["student_code"] == "HS100")
+    guardian = client.get(f"/api/v1/people/{trang}/student").json()["guardians"][0]
+    assert guardian == {
+        "name": "Đặng Văn Lợi",
+        "relation": "cha",
+        "phone": "+84 912 000 111",
+        "email": "loi@example.vn",
+    }
