@@ -24,6 +24,7 @@ from api.routes import (
     assignments,
     audit,
     checkins,
+    classes,
     consents,
     identify,
     kiosk,
@@ -32,6 +33,7 @@ from api.routes import (
     polls,
     presence,
     school_reports,
+    students,
     timetable,
     tokens,
     voting,
@@ -43,6 +45,7 @@ from api.web import (
     audit_pages,
     auth_pages,
     board_pages,
+    class_pages,
     consent_pages,
     meeting_pages,
     participant_pages,
@@ -194,6 +197,8 @@ def create_app(
         school_reports.router,
         timetable.router,
         webhooks.router,
+        classes.router,
+        students.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)
@@ -213,7 +218,7 @@ def create_app(
         board_pages,
     )
     more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
-    for pages in (*web, *more, timetable_pages, webhook_pages):
+    for pages in (*web, *more, class_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
     install_docs(app)

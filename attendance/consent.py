@@ -17,7 +17,14 @@ from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.consent_tables import MEETINGS, METHODS, PURPOSES, SELF, Consent
+from attendance.consent_tables import (
+    MEETINGS,
+    METHODS,
+    PURPOSES,
+    SCHOOL_ATTENDANCE,
+    SELF,
+    Consent,
+)
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.orm import MAX_ID, FaceTemplate, Person, utcnow
 from attendance.people import erase_templates, get_person, lock_people
@@ -175,7 +182,12 @@ def consented_purposes(session: Session, *, person_id: int) -> list[str]:
 
 
 def require_consent(session: Session, *, person_id: int, purpose: str = MEETINGS) -> Consent:
-    """The consent a new template is stored under; none: CONSENT_REQUIRED (no enrollment)."""
+    """The consent a new template is stored under; none: CONSENT_REQUIRED (no enrollment).
+    A student who is a minor today needs a guardian's (GUARDIAN_CONSENT_REQUIRED)."""
+    from attendance.schools.students import is_minor_student  # schools build on consent
+
+    if is_minor_student(session, person_id=person_id):
+        return _guardian_consent(session, person_id=person_id, purpose=purpose)
     consent = active_consent(session, person_id=person_id, purpose=purpose)
     if consent is None:
         person = get_person(session, person_id=person_id)
@@ -188,6 +200,27 @@ def require_consent(session: Session, *, person_id: int, purpose: str = MEETINGS
             code="CONSENT_REQUIRED",
         )
     return consent
+
+
+def _guardian_consent(session: Session, *, person_id: int, purpose: str) -> Consent:
+    """A minor's face (Decree 13/2023 art. 20): only under an active consent given by a
+    guardian (relation not "self") that covers school attendance and the purpose asked."""
+    wanted = {SCHOOL_ATTENDANCE, purpose}
+    for consent in list_consents(session, person_id=person_id):
+        if (
+            consent.withdrawn_at is None
+            and consent.relation != SELF
+            and wanted <= set(consent.purposes)
+        ):
+            return consent
+    person = get_person(session, person_id=person_id)
+    raise Invalid(
+        f"{person.full_name} chưa đủ 18 tuổi: cần sự đồng ý của cha, mẹ hoặc người giám hộ cho "
+        "mục đích 'school_attendance' (Nghị định 13/2023, điều 20) trước khi lưu ảnh khuôn mặt. "
+        "This student is under 18: a parent's or guardian's consent covering "
+        "'school_attendance' (Decree 13/2023, art. 20) is needed before a face is stored.",
+        code="GUARDIAN_CONSENT_REQUIRED",
+    )
 
 
 def withdraw_consent(

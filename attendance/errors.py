@@ -215,6 +215,13 @@ STATUS_OF_CODE: dict[str, int] = {
     "INVALID_WEBHOOK_URL": 422,
     "INVALID_WEBHOOK_EVENTS": 422,
     "WEAK_WEBHOOK_SECRET": 422,
+    # Schools: classes, students, guardians and class lists (attendance/schools/).
+    "STUDENT_CODE_TAKEN": 409,
+    "INVALID_STUDENT": 422,
+    "INVALID_PHONE": 422,
+    "INVALID_EMAIL": 422,
+    # A minor's face needs a guardian's consent for school attendance (Decree 13/2023 art. 20).
+    "GUARDIAN_CONSENT_REQUIRED": 422,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,

@@ -34,6 +34,7 @@ from attendance.people_merge_plan import (
 )
 from attendance.people_timeline import merge_timelines
 from attendance.review.tables import ReviewItem
+from attendance.schools.merge import merge_school_records
 from attendance.templates import bump_gallery_version, move_templates
 from attendance.voting.tables import BallotRecord, Opinion, Proxy, VotingPass
 
@@ -73,6 +74,7 @@ def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) 
     _move(session, Opinion.person_id, pair)
     _move(session, ReviewItem.candidate_id, pair)
     _move(session, ReviewItem.runner_up_id, pair)
+    merge_school_records(session, from_id=source.id, into_id=target.id)
     session.execute(  # "too close to call" between one person and themselves: one candidate
         update(ReviewItem)
         .where(ReviewItem.candidate_id == target.id, ReviewItem.runner_up_id == target.id)

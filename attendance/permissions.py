@@ -245,10 +245,16 @@ def visible_meetings(session: Session, principal: Principal) -> set[int] | None:
 
 
 def require_person_in_view(session: Session, principal: Principal, *, person_id: int) -> None:
-    """A teacher or viewer knows only the people on their meetings' rosters: another person's
-    id is answered as unknown (404), so adding ids one by one cannot read the register."""
+    """A teacher or viewer knows only the people on their meetings' rosters (a teacher also
+    the students of the classes they teach): another person's id is answered as unknown
+    (404), so adding ids one by one cannot read the register."""
     if not is_scoped(principal.role):
         return
+    if principal.role == TEACHER:
+        from attendance.schools.students import teaches_student  # the ORM's last; keep it late
+
+        if teaches_student(session, account_id=principal.account_id, person_id=person_id):
+            return
     meetings = visible_meetings(session, principal) or set()
     found = session.scalar(
         select(Participant.person_id)

@@ -115,6 +115,9 @@ class EnrollSettings(BaseModel):
     # A new photo whose face matches someone else enrolled at this rate's threshold (for the
     # number enrolled) is refused as DUPLICATE_PERSON unless confirmed (docs/benchmarks.md).
     duplicate_fpir: float = Field(0.001, gt=0, lt=1)
+    # Children's faces change: a student whose newest template is older than this is flagged
+    # for re-enrollment on the class page (a school year).
+    reenroll_after_days: int = Field(365, ge=1, le=3650)
 
 
 class RetentionSettings(BaseModel):

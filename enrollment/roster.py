@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -41,10 +42,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
 
 def parse_roster(data: bytes) -> list[RosterRow]:
     """Every data row under the header row; empty rows are skipped, nothing is judged yet."""
+    return _rows_under_header(sheet_rows(data))
+
+
+def sheet_rows(data: bytes) -> Iterator[list[str]]:
+    """The cells of the first sheet of an XLSX (or of a CSV), row by row, as text; a damaged
+    file or a ZIP bomb is refused (ROSTER_UNREADABLE, ROSTER_TOO_LARGE)."""
     if not data:
         raise _unreadable()
-    rows = _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
-    return _rows_under_header(rows)
+    return _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
 
 
 def _rows_under_header(rows: Iterable[list[str]]) -> list[RosterRow]:
@@ -99,10 +105,16 @@ def _names_a_person(columns: dict[str, int]) -> bool:
 
 
 def _header_columns(cells: list[str]) -> dict[str, int]:
+    return header_columns(cells, HEADERS)
+
+
+def header_columns(cells: list[str], headers: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Which column holds each field: header texts compared without diacritics or case."""
     columns: dict[str, int] = {}
     for index, text in enumerate(cells):
-        key = search_key(text).rstrip(":").strip()
-        for field, names in HEADERS.items():
+        # "Mã học sinh (*)", "Ngày sinh (dd/mm/yyyy):": the notes around a header aside.
+        key = re.sub(r"\([^)]*\)|\*", " ", search_key(text)).strip().rstrip(":").strip()
+        for field, names in headers.items():
             if key in names and field not in columns:
                 columns[field] = index
     return columns

@@ -6,6 +6,7 @@ from typing import Any
 
 from api.web.account_texts import ACCOUNT_TEXTS
 from api.web.audit_texts import AUDIT_TEXTS
+from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
@@ -233,6 +234,7 @@ TEXTS.update(STAFF_TEXTS)
 TEXTS.update(SCHOOL_REPORT_TEXTS)
 TEXTS.update(TIMETABLE_TEXTS)
 TEXTS.update(WEBHOOK_TEXTS)
+TEXTS.update(CLASS_TEXTS)
 
 
 class Translator:

@@ -48,6 +48,31 @@ def create_class(session: Session, *, name: str, school: str, school_year: str) 
     return cls
 
 
+def rename_class(session: Session, *, class_id: int, name: str) -> SchoolClass:
+    """A new name for the class, unique in its school and year as when created."""
+    cls = get_class(session, class_id=class_id)
+    name = clean_text(name, field="name")
+    if not name:
+        raise Invalid("Cần tên lớp. A class needs a name.", code="CLASS_INCOMPLETE")
+    taken = session.scalar(
+        select(SchoolClass.id).where(
+            SchoolClass.school == cls.school,
+            SchoolClass.school_year == cls.school_year,
+            SchoolClass.name == name,
+            SchoolClass.id != cls.id,
+        )
+    )
+    if taken is not None:
+        raise Conflict(
+            f"Trường {cls.school} đã có lớp {name} trong năm học {cls.school_year}. "
+            f"{cls.school} already has a class {name} in {cls.school_year}.",
+            code="CLASS_EXISTS",
+        )
+    cls.name = name
+    session.flush()
+    return cls
+
+
 def get_class(session: Session, *, class_id: int) -> SchoolClass:
     cls = session.get(SchoolClass, class_id) if 0 < class_id <= MAX_ID else None
     if cls is None:

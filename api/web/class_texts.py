@@ -1,0 +1,57 @@
+"""Texts of the class pages (classes, a class, its list imported), in Vietnamese and English."""
+
+from __future__ import annotations
+
+CLASS_TEXTS: dict[str, tuple[str, str]] = {
+    "nav_classes": ("Lớp học", "Classes"),
+    "class_name": ("Tên lớp", "Class"),
+    "school": ("Trường", "School"),
+    "school_year": ("Năm học", "School year"),
+    "students_count": ("Số học sinh", "Students"),
+    "teachers": ("Giáo viên", "Teachers"),
+    "no_classes": ("Chưa có lớp nào.", "No classes yet."),
+    "new_class": ("Tạo lớp mới", "New class"),
+    "school_year_hint": ("ví dụ 2026-2027", "e.g. 2026-2027"),
+    "students": ("Học sinh", "Students"),
+    "no_students": ("Lớp chưa có học sinh.", "The class has no students yet."),
+    "student_code": ("Mã học sinh", "Student code"),
+    "date_of_birth": ("Ngày sinh", "Date of birth"),
+    "guardians": ("Phụ huynh", "Guardians"),
+    "consent_state": ("Đồng ý lưu ảnh", "Consent"),
+    "consent_guardian_required": ("Cần phụ huynh đồng ý", "Guardian's consent needed"),
+    "needs_reenrollment": ("Cần chụp lại ảnh", "Needs re-enrollment"),
+    "needs_reenrollment_count": (
+        "{count} học sinh cần chụp lại ảnh (ảnh khuôn mặt mới nhất đã quá {days} ngày).",
+        "Needs re-enrollment: {count} student(s) (their newest face photo is over {days} days "
+        "old).",
+    ),
+    "todays_sessions": ("Tiết học hôm nay", "Today's sessions"),
+    "no_sessions_today": ("Hôm nay lớp không có tiết học.", "No sessions today."),
+    "period": ("Tiết", "Period"),
+    "subject": ("Môn", "Subject"),
+    "timetable": ("Thời khóa biểu", "Timetable"),
+    "class_report": ("Báo cáo chuyên cần", "Attendance report"),
+    "import_class_list": ("Nhập danh sách lớp", "Import the class list"),
+    "import_class_hint": (
+        "Tệp XLSX hoặc CSV có các cột: STT, Mã học sinh, Họ và tên, Ngày sinh, Họ tên phụ "
+        "huynh, Quan hệ, Số điện thoại, Email. Học sinh đã có mã thì được cập nhật, chưa có "
+        "thì được tạo mới; bạn xem trước rồi mới xác nhận.",
+        "An XLSX or CSV file with the columns: No., Student code, Full name, Date of birth, "
+        "Guardian's name, Relation, Phone, E-mail. Students whose code is known are updated, "
+        "others created; you see a preview before confirming.",
+    ),
+    "class_import_preview": ("Xem trước danh sách lớp", "Class list preview"),
+    "rows_create": ("học sinh mới", "new students"),
+    "rows_update": ("học sinh cập nhật", "students updated"),
+    "rows_reject": ("dòng bị bỏ qua", "rows rejected"),
+    "row_create": ("Tạo mới", "New"),
+    "row_update": ("Cập nhật", "Update"),
+    "row_reject": ("Bỏ qua", "Rejected"),
+    "guardian": ("Phụ huynh", "Guardian"),
+    "phone": ("Số điện thoại", "Phone"),
+    "confirm_class_import": ("Xác nhận nhập {count} học sinh", "Import {count} students"),
+    "ok_class_created": ("Đã tạo lớp.", "The class was created."),
+    "ok_class_imported": ("Đã nhập danh sách lớp.", "The class list was imported."),
+    "action_class_list_imported": ("Nhập danh sách lớp từ tệp", "Class list imported"),
+    "back_to_classes": ("Về danh sách lớp", "Back to the classes"),
+}
