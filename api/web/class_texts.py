@@ -29,8 +29,6 @@ CLASS_TEXTS: dict[str, tuple[str, str]] = {
     "no_sessions_today": ("Hôm nay lớp không có tiết học.", "No sessions today."),
     "period": ("Tiết", "Period"),
     "subject": ("Môn", "Subject"),
-    "timetable": ("Thời khóa biểu", "Timetable"),
-    "class_report": ("Báo cáo chuyên cần", "Attendance report"),
     "import_class_list": ("Nhập danh sách lớp", "Import the class list"),
     "import_class_hint": (
         "Tệp XLSX hoặc CSV có các cột: STT, Mã học sinh, Họ và tên, Ngày sinh, Họ tên phụ "

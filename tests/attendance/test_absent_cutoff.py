@@ -79,10 +79,12 @@ def _marks(factory: sessionmaker[Session]) -> dict[int, bool]:
 
 
 def _events(factory: sessionmaker[Session]) -> list[dict[str, object]]:
+    """The `absent` events published (arrivals publish their own, not counted here)."""
     with factory() as session:
+        query = select(OutboundEvent).where(OutboundEvent.event == "absent")
         return [
             {"event": e.event, **json.loads(e.data)}
-            for e in session.scalars(select(OutboundEvent).order_by(OutboundEvent.seq))
+            for e in session.scalars(query.order_by(OutboundEvent.seq))
         ]
 
 
