@@ -13,6 +13,7 @@ class ScreenKind(str, Enum):
     ALREADY_CHECKED_IN = "already_checked_in"
     NOT_ON_ROSTER = "not_on_roster"
     COME_CLOSER = "come_closer"
+    GOODBYE = "goodbye"  # a school gate's kiosk: a student leaving in the afternoon
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ScreenPerson:
 
 # (Vietnamese, English) for each part of a card; "{at}" is a time, HH:MM.
 _GREETING = ("Xin chào đồng chí", "Welcome")
+_FAREWELL = ("Tạm biệt", "Goodbye")
 _STATUS = {
     ScreenKind.WELCOME: ("Đúng giờ", "On time"),
     ScreenKind.LATE: ("Đi muộn", "Late"),
@@ -34,6 +36,7 @@ _STATUS = {
         "Not on this meeting's list",
     ),
     ScreenKind.COME_CLOSER: ("Mời đồng chí đến gần hơn", "Please come closer"),
+    ScreenKind.GOODBYE: ("Đã ra về", "Left"),
 }
 _ALREADY_AT = ("Đã điểm danh lúc {at}", "Already checked in at {at}")
 _NOT_ON_ROSTER_HINT = (
@@ -56,7 +59,7 @@ class ScreenEvent:
     def greeting(self) -> tuple[str, str] | None:
         if self.kind in (ScreenKind.WELCOME, ScreenKind.LATE, ScreenKind.ALREADY_CHECKED_IN):
             return _GREETING
-        return None
+        return _FAREWELL if self.kind is ScreenKind.GOODBYE else None
 
     def status(self) -> tuple[str, str]:
         if self.kind is ScreenKind.ALREADY_CHECKED_IN and self.checked_in_at is not None:
@@ -77,6 +80,8 @@ class ScreenEvent:
         if self.kind is ScreenKind.ALREADY_CHECKED_IN:
             at = f" lúc {clock(self.checked_in_at)}" if self.checked_in_at else ""
             return f"Đồng chí {name} đã điểm danh{at}"
+        if self.kind is ScreenKind.GOODBYE:
+            return f"Tạm biệt {name}"
         return self.status()[0]
 
     def message_en(self) -> str:
@@ -88,6 +93,8 @@ class ScreenEvent:
         if self.kind is ScreenKind.ALREADY_CHECKED_IN:
             at = f" at {clock(self.checked_in_at)}" if self.checked_in_at else ""
             return f"{name} already checked in{at}"
+        if self.kind is ScreenKind.GOODBYE:
+            return f"Goodbye, {name}"
         return self.status()[1]
 
     def to_json(self) -> dict[str, object]:
