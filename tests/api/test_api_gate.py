@@ -20,9 +20,10 @@ from api_support import (
     nearest_face,
 )
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 from test_api_kiosk import kiosk_headers
 
-from attendance.db import make_engine, make_session_factory
+from attendance.db import make_engine
 from attendance.schools import classes, sessions
 from attendance.settings import KioskSettings
 from models.types import DetectedFace
@@ -37,7 +38,7 @@ def lesson(db_path: Path, school: str, name: str, students: list[int], days: int
     day = datetime.now(ZoneInfo(ZONE)).date().toordinal() + days
     engine = make_engine(f"sqlite:///{db_path}")
     try:
-        with make_session_factory(engine)() as session, session.begin():
+        with Session(engine) as session, session.begin():
             cls = classes.create_class(session, name=name, school=school, school_year="2026-2027")
             classes.set_students(session, class_id=cls.id, person_ids=students)
             row = sessions.create_session(

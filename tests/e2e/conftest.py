@@ -24,12 +24,18 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
     all are stopped afterwards."""
     servers: list[Server] = []
 
-    def start(db_path: Path, admin_token: str | None, port: int | None = None) -> Server:
+    def start(
+        db_path: Path,
+        admin_token: str | None,
+        port: int | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> Server:
+        """`settings`: more ATTEND_* variables for this server."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
         env |= {
             "ATTEND_DB_URL": f"sqlite:///{db_path}",
             "ATTEND_MODELS__CACHE_DIR": str(model_cache),
-        }
+        } | (settings or {})
         if admin_token is not None:
             env["ATTEND_ADMIN_TOKEN"] = admin_token
         port = port or free_port()
