@@ -170,3 +170,15 @@ def test_gate_events_check_in_in_the_morning_and_out_in_the_afternoon(
     assert left.json()["meeting_id"] == mine
     (row,) = afternoon.get(f"/api/v1/meetings/{mine}/attendance").json()
     assert row["left"] is True
+
+
+def test_a_students_face_enrolled_again_as_another_student_is_a_duplicate(
+    client: TestClient, face_photos: list[bytes]
+) -> None:
+    (mai,) = students(client, [NAMES[0]], face_photos[:1])
+    (again,) = create_people(client, ["Lê Thị Mai (2)"], consent=False)
+    give_consent(client, again, given_by="Phụ huynh", relation="cha", **SCHOOL_ONLY)
+    refused = enroll(client, again, face_photos[0], purpose="school_attendance")
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["reason"] == "DUPLICATE_PERSON"
+    assert NAMES[0] in refused.json()["detail"] and mai
