@@ -77,6 +77,13 @@ def record_gate_sighting(
     A student with no session of the school that day is refused (GATE_NOT_STUDENT)."""
     if at.tzinfo is None:
         raise Invalid("Thời điểm 'at' phải có múi giờ. 'at' must include a time zone offset.")
+    if at < now - rules.kiosk_delivery:
+        raise Invalid(
+            "Lượt qua cổng này quá cũ để ghi (quá thời hạn gửi của kiosk); thư ký ghi tay nếu "
+            "cần. This gate sighting is too old to record (past a kiosk's delivery time); "
+            "staff may record it by hand.",
+            code="OUTSIDE_CHECKIN_WINDOW",
+        )
     local = at.astimezone(ZoneInfo(zone))
     mine = _student_sessions(session, school=school, day=local.date(), person_id=person_id)
     key = clean_text(idempotency_key, field="idempotency_key")

@@ -166,3 +166,16 @@ def test_another_schools_student_and_nothing_to_record_are_refused(session: Sess
     with pytest.raises(DomainError) as over:
         _sight(session, mai, _at(10, 30), "k:late")  # morning, every session over
     assert over.value.code == "GATE_NOTHING_TO_RECORD"
+    with pytest.raises(DomainError) as stale:  # an outbox delivering two days late
+        record_gate_sighting(
+            session,
+            school=SCHOOL,
+            person_id=mai,
+            at=_at(6, 30),
+            now=_at(6, 30) + timedelta(days=2),
+            zone=ZONE,
+            checkout_after=NOON,
+            idempotency_key="k:stale",
+            by="cổng-1",
+        )
+    assert stale.value.code == "OUTSIDE_CHECKIN_WINDOW"
