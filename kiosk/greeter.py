@@ -206,7 +206,7 @@ class Greeter:
             kind = ScreenKind.WELCOME
         first = None if fresh or out else _parse(self.outbox.queued_at(event.idempotency_key))
         in_at = None if first is None else first.astimezone(snapshot.zone)
-        self.screen.add(ScreenEvent(local, kind, shown, meeting.id, in_at))
+        self.screen.add(ScreenEvent(local, kind, shown, meeting.id, in_at, student=True))
         if fresh:
             logger.info("gate %s for person %d queued", direction, person)
         return int(fresh)

@@ -26,6 +26,7 @@ class ScreenPerson:
 
 # (Vietnamese, English) for each part of a card; "{at}" is a time, HH:MM.
 _GREETING = ("Xin chào đồng chí", "Welcome")
+_STUDENT_GREETING = ("Chào em", "Welcome")  # at a school's gate: "đồng chí" is for officials
 _FAREWELL = ("Tạm biệt", "Goodbye")
 _STATUS = {
     ScreenKind.WELCOME: ("Đúng giờ", "On time"),
@@ -55,10 +56,14 @@ class ScreenEvent:
     person: ScreenPerson | None = None
     meeting_id: int | None = None
     checked_in_at: datetime | None = None  # ALREADY_CHECKED_IN: the first check-in, if known
+    student: bool = False  # a school gate's card: a child is greeted as one
+
+    def _salute(self) -> str:
+        return "em" if self.student else "đồng chí"
 
     def greeting(self) -> tuple[str, str] | None:
         if self.kind in (ScreenKind.WELCOME, ScreenKind.LATE, ScreenKind.ALREADY_CHECKED_IN):
-            return _GREETING
+            return _STUDENT_GREETING if self.student else _GREETING
         return _FAREWELL if self.kind is ScreenKind.GOODBYE else None
 
     def status(self) -> tuple[str, str]:
@@ -74,12 +79,14 @@ class ScreenEvent:
         name = self.person.full_name if self.person else ""
         if self.kind is ScreenKind.WELCOME:
             title = self.person.title if self.person else None
-            return f"Xin chào đồng chí {name}" + (f", {title}" if title else "")
+            greeting = "Chào em" if self.student else "Xin chào đồng chí"
+            return f"{greeting} {name}" + (f", {title}" if title else "")
         if self.kind is ScreenKind.LATE:
-            return f"Xin chào đồng chí {name} — đi muộn"
+            greeting = "Chào em" if self.student else "Xin chào đồng chí"
+            return f"{greeting} {name} — đi muộn"
         if self.kind is ScreenKind.ALREADY_CHECKED_IN:
             at = f" lúc {clock(self.checked_in_at)}" if self.checked_in_at else ""
-            return f"Đồng chí {name} đã điểm danh{at}"
+            return f"{self._salute().capitalize()} {name} đã điểm danh{at}"
         if self.kind is ScreenKind.GOODBYE:
             return f"Tạm biệt {name}"
         return self.status()[0]

@@ -65,6 +65,8 @@ def test_a_gate_queues_in_before_midday_and_out_after_once_each(tmp_path: Path) 
         ScreenKind.GOODBYE,
     ]
     assert screen.latest()[2].message_en() == "Lê Thị Mai already checked in at 06:40"
+    assert screen.latest()[3].message_vi() == "Chào em Lê Thị Mai"  # no "đồng chí" for a child
+    assert screen.latest()[2].message_vi() == "Em Lê Thị Mai đã điểm danh lúc 06:40"
     goodbye = screen.latest()[0]
     assert goodbye.message_vi() == "Tạm biệt Lê Thị Mai"
     assert goodbye.message_en() == "Goodbye, Lê Thị Mai"
