@@ -21,7 +21,7 @@ from api_support import (
 )
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from test_api_kiosk import kiosk_headers
+from test_api_kiosk import kiosk_headers, today_at
 
 from attendance.db import make_engine
 from attendance.schools import classes, sessions
@@ -83,7 +83,9 @@ def test_a_lesson_searches_school_faces_and_a_meeting_meeting_faces(
     (delegate,) = create_people(client, [NAMES[2]])  # consented for meetings
     assert enroll(client, delegate, face_photos[2]).status_code == 201
     lesson_id = lesson(db_path, SCHOOL, "10A1", [pupil, delegate])
-    meeting_id = create_meeting(client, [pupil, delegate])
+    meeting_id = create_meeting(
+        client, [pupil, delegate], starts_at=today_at(0), ends_at=today_at(23)
+    )
 
     def decided(meeting: int) -> dict[int, int | None]:
         faces = identify(client, T1_PATH.read_bytes(), meeting)
@@ -95,6 +97,12 @@ def test_a_lesson_searches_school_faces_and_a_meeting_meeting_faces(
 
     assert decided(lesson_id) == {0: pupil, 2: None}
     assert decided(meeting_id) == {0: None, 2: delegate}
+    # A photo check-in searches the same way: the lesson checks in the pupil only.
+    for meeting, expected in ((lesson_id, pupil), (meeting_id, delegate)):
+        photo = {"file": ("t1.jpg", T1_PATH.read_bytes(), "image/jpeg")}
+        answer = client.post(f"/api/v1/meetings/{meeting}/checkins", files=photo)
+        assert answer.status_code == 201, answer.text
+        assert [e["person"]["id"] for e in answer.json()["events"]] == [expected]
 
 
 def test_a_gate_token_syncs_todays_students_of_its_school_only(
