@@ -91,9 +91,14 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 @kiosk_token_app.command("create")
 def kiosk_token_create(
     name: Annotated[str, typer.Option(help="A name for the kiosk, unique.")],
-    room: Annotated[str, typer.Option(help="The room whose meetings it serves.")],
+    room: Annotated[str | None, typer.Option(help="The room whose meetings it serves.")] = None,
+    gate: Annotated[
+        str | None,
+        typer.Option(help="Instead of a room: the school whose gate it serves (students in/out)."),
+    ] = None,
 ) -> None:
-    """Issue a kiosk token (printed once): it reads its room's gallery and posts check-ins."""
+    """Issue a kiosk token (printed once): it reads its room's gallery and posts check-ins, or
+    (--gate) its school's students of the day and their arrivals and departures at the gate."""
     from attendance.db import unit_of_work
     from attendance.errors import DomainError
     from attendance.tokens import create_kiosk_token
@@ -101,13 +106,18 @@ def kiosk_token_create(
     services = local_services()
     try:
         with unit_of_work(services.sessions) as session:
-            row, token = create_kiosk_token(session, name=name, room=room)
+            row, token = create_kiosk_token(session, name=name, room=room, gate=gate)
     except DomainError as exc:
         console.print(f"[red]{exc.message}")
         raise typer.Exit(2) from exc
     console.print(
-        f"Kiosk #{row.id} {row.name!r}, phòng / room {row.room!r}. "
-        "Mã (chỉ hiện một lần) / token (shown once):"
+        f"Kiosk #{row.id} {row.name!r}, "
+        + (
+            f"cổng trường / school gate {row.gate!r}. "
+            if row.gate
+            else f"phòng / room {row.room!r}. "
+        )
+        + "Mã (chỉ hiện một lần) / token (shown once):"
     )
     typer.echo(token)
 

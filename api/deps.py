@@ -226,6 +226,7 @@ def _credential(
             account_id=row.account_id,
             name=row.name,
             room=row.room,
+            gate=row.gate,
         )
 
 

@@ -292,8 +292,11 @@ class ErrorRead(BaseModel):
 
 
 class KioskTokenCreate(BaseModel):
+    """A room's kiosk (`room`) or a school gate's (`gate`: the school), one of the two."""
+
     name: str = Field(min_length=1, max_length=100)
-    room: str = Field(min_length=1, max_length=200)
+    room: str | None = Field(None, min_length=1, max_length=200)
+    gate: str | None = Field(None, min_length=1, max_length=200)
 
 
 class TokenRead(BaseModel):
@@ -303,6 +306,7 @@ class TokenRead(BaseModel):
     room: str | None
     created_at: datetime
     revoked_at: datetime | None
+    gate: str | None = None  # a gate kiosk's school
 
 
 class KioskTokenCreated(TokenRead):

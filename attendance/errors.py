@@ -116,6 +116,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "KIOSK_CANNOT_CLAIM_MANUAL": 403,
     "ACCOUNT_DISABLED": 403,
     "WRONG_PASSWORD": 403,
+    "GATE_NOT_STUDENT": 403,
     # 404: a path or body id names nothing.
     "NOT_FOUND": 404,
     "POLL_NOT_FOUND": 404,
@@ -144,6 +145,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "USERNAME_TAKEN": 409,
     "LAST_ADMIN": 409,
     "TOKEN_NAME_TAKEN": 409,
+    "GATE_NOTHING_TO_RECORD": 409,
     # 413: more than the limits allow.
     "IMAGE_TOO_LARGE": 413,
     # 422: the content cannot be used.

@@ -1,4 +1,5 @@
-"""A process-wide gallery per model identity, reloaded when the database says it changed."""
+"""A process-wide gallery per model identity and consent purpose, reloaded when the database
+says it changed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 
 from sqlalchemy.orm import Session
 
+from attendance.consent_tables import MEETINGS
 from attendance.gallery import Gallery
 from attendance.templates import gallery_version, load_gallery
 
@@ -14,7 +16,9 @@ logger = logging.getLogger(__name__)
 
 
 class GalleryCache:
-    """Holds the current Gallery; one cheap version query per use decides whether to reload.
+    """Holds the current Gallery of each consent purpose (a lesson searches the faces kept for
+    school attendance, a meeting those kept for meetings); one cheap version query per use
+    decides whether to reload.
 
     The version lives in the database, so a CLI enrollment or a second API worker is seen too.
     """
@@ -22,18 +26,22 @@ class GalleryCache:
     def __init__(self, *, model_key: str, dim: int) -> None:
         self.model_key = model_key
         self.dim = dim
-        self._gallery: Gallery | None = None
+        self._galleries: dict[str, Gallery] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session) -> Gallery:
+    def get(self, session: Session, *, purpose: str = MEETINGS) -> Gallery:
         version = gallery_version(session, model_key=self.model_key)
-        current = self._gallery
+        current = self._galleries.get(purpose)
         if current is not None and current.version == version:
             return current
         with self._lock:
-            current = self._gallery
+            current = self._galleries.get(purpose)
             if current is None or current.version != version:
-                current = load_gallery(session, model_key=self.model_key, dim=self.dim)
-                self._gallery = current
-                logger.info("gallery %s loaded: %d people", self.model_key, len(current))
+                current = load_gallery(
+                    session, model_key=self.model_key, dim=self.dim, purpose=purpose
+                )
+                self._galleries[purpose] = current
+                logger.info(
+                    "gallery %s (%s) loaded: %d people", self.model_key, purpose, len(current)
+                )
         return current

@@ -1,4 +1,5 @@
-"""What a kiosk may know: today's meetings in its room, their rosters and face templates."""
+"""What a kiosk may know: today's meetings in its room (or, at a school's gate, the sessions of
+every class of the school), their rosters and the face templates consented for them."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from attendance.consent_tables import MEETINGS, serves
+from attendance.consent_tables import MEETINGS, SCHOOL_ATTENDANCE, serves
 from attendance.errors import Forbidden
 from attendance.orm import AttendanceEvent, FaceTemplate, Meeting, Participant, Person
 from attendance.presence import ARRIVED, PRESENT_KINDS
+from attendance.schools.gate import gate_meetings, school_day
+from attendance.schools.tables import ClassSession
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,24 @@ class ScopeMeeting:
 
 @dataclass(frozen=True)
 class KioskScope:
-    room: str
+    room: str  # a gate's: its school
     model_key: str
     meetings: list[ScopeMeeting]
     people: list[Person]
     template_ids: list[tuple[int, int]]  # (template id, person id)
     etag: str
+    gate: str | None = None  # the school whose gate the kiosk serves
+
+
+def scope_meetings(
+    session: Session, *, room: str | None, gate: str | None, now: datetime, zone: str
+) -> list[Meeting]:
+    """A room kiosk's: today's meetings in the room; a gate's: today's sessions of every class
+    of the school (the school's local day)."""
+    if gate is not None:
+        return gate_meetings(session, school=gate, day=school_day(now, zone))
+    assert room is not None
+    return todays_meetings(session, room=room, now=now, zone=zone)
 
 
 def day_bounds(now: datetime, zone: str) -> tuple[datetime, datetime]:
@@ -73,13 +88,17 @@ def kiosk_scope(
     now: datetime,
     zone: str,
     others_limit: int = 0,
+    gate: str | None = None,
 ) -> KioskScope:
-    """Today's meetings in the room, their rosters, and the faces the kiosk may match.
+    """Today's meetings in the room (or at the school's `gate`), their rosters, and the faces
+    the kiosk may match: a lesson's students by the templates consented for school attendance,
+    a meeting's invitees by those consented for meetings.
 
     With `others_limit`, the enrolled people invited to none of them come too (all, or none
-    when they are more than that), so the kiosk can say "not on this meeting's list".
+    when they are more than that), so the kiosk can say "not on this meeting's list"; never
+    at a gate, which holds the school's students of the day and no one else.
     """
-    meetings = todays_meetings(session, room=room, now=now, zone=zone)
+    meetings = scope_meetings(session, room=room, gate=gate, now=now, zone=zone)
     rosters: dict[int, list[int]] = {m.id: [] for m in meetings}
     if meetings:
         for meeting_id, person_id in session.execute(
@@ -88,8 +107,12 @@ def kiosk_scope(
             .order_by(Participant.meeting_id, Participant.person_id)
         ):
             rosters[meeting_id].append(person_id)
-    invited = {p for ids in rosters.values() for p in ids}
-    everyone = sorted(invited | _others(session, model_key, invited, others_limit))
+    lessons = _lessons(session, list(rosters))
+    pupils = {p for m, ids in rosters.items() if m in lessons for p in ids}
+    invited = {p for m, ids in rosters.items() if m not in lessons for p in ids}
+    others = set() if gate is not None else _others(session, model_key, invited, others_limit)
+    others -= pupils
+    everyone = sorted(pupils | invited | others)
     people = (
         list(session.scalars(select(Person).where(Person.id.in_(everyone)).order_by(Person.id)))
         if everyone
@@ -101,9 +124,11 @@ def kiosk_scope(
             for t, p in session.execute(
                 select(FaceTemplate.id, FaceTemplate.person_id)
                 .where(
-                    FaceTemplate.person_id.in_(everyone),
                     FaceTemplate.model_key == model_key,
-                    serves(MEETINGS),
+                    or_(
+                        _consented(pupils, SCHOOL_ATTENDANCE),
+                        _consented(invited | others, MEETINGS),
+                    ),
                 )
                 .order_by(FaceTemplate.id)
             )
@@ -111,26 +136,45 @@ def kiosk_scope(
         if everyone
         else []
     )
-    scope_meetings = [ScopeMeeting(m, tuple(rosters[m.id])) for m in meetings]
+    held = [ScopeMeeting(m, tuple(rosters[m.id])) for m in meetings]
     return KioskScope(
-        room=room,
+        room=gate if gate is not None else room,
         model_key=model_key,
-        meetings=scope_meetings,
+        meetings=held,
         people=people,
         template_ids=templates,
-        etag=_etag(model_key, scope_meetings, people, templates),
+        etag=_etag(model_key, held, people, templates),
+        gate=gate,
     )
 
 
+def _lessons(session: Session, meeting_ids: list[int]) -> set[int]:
+    """Which of the meetings are lessons (a class's sessions)."""
+    if not meeting_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(ClassSession.meeting_id).where(ClassSession.meeting_id.in_(meeting_ids))
+        )
+    )
+
+
+def _consented(person_ids: set[int], purpose: str) -> ColumnElement[bool]:
+    """The templates of these people kept for `purpose`."""
+    if not person_ids:
+        return false()
+    return and_(FaceTemplate.person_id.in_(sorted(person_ids)), serves(purpose))
+
+
 def room_arrivals(
-    session: Session, *, room: str, now: datetime, zone: str
+    session: Session, *, room: str | None, now: datetime, zone: str, gate: str | None = None
 ) -> dict[int, dict[int, datetime]]:
-    """Today's meetings in the room -> {person: first arrival} of everyone present now,
-    however they came in (by hand, a photo, another kiosk): a kiosk greets them "already
-    checked in at 08:02" instead of checking them in again. Kept apart from the gallery, whose
-    manifest would change with every arrival: this is small and cheap to ask every few
-    seconds (docs/benchmarks.md, the kiosk's polls)."""
-    meetings = [m.id for m in todays_meetings(session, room=room, now=now, zone=zone)]
+    """Today's meetings in the room (or at the school's gate) -> {person: first arrival} of
+    everyone present now, however they came in (by hand, a photo, another kiosk): a kiosk
+    greets them "already checked in at 08:02" instead of checking them in again. Kept apart
+    from the gallery, whose manifest would change with every arrival: this is small and cheap
+    to ask every few seconds (docs/benchmarks.md, the kiosk's polls)."""
+    meetings = [m.id for m in scope_meetings(session, room=room, gate=gate, now=now, zone=zone)]
     present = present_arrivals(session, meetings)
     return {m: present.get(m, {}) for m in meetings}
 

@@ -177,6 +177,8 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(20))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     room: Mapped[str | None] = mapped_column(String(200))  # a kiosk serves one room
+    # ... or one school's gate: the students of its classes with a session today (0018).
+    gate: Mapped[str | None] = mapped_column(String(200))
     # A personal token of a staff account acts with the account's role (read at each use).
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True

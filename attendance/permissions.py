@@ -125,6 +125,7 @@ class Principal:
     session_id: int | None = None  # the pages' sign-in (one browser)
     name: str = ""  # the token's name
     room: str | None = None  # a kiosk token's room
+    gate: str | None = None  # a gate kiosk token's school
     voter: VotingPass | None = None  # a voting link's pass
     meeting_id: int | None = None  # a board link's meeting
 

@@ -92,8 +92,10 @@ def check_out(
     actor: str,
     idempotency_key: str,
     at: datetime | None = None,
+    source: str = "manual",
 ) -> tuple[AttendanceEvent, bool]:
-    """Record that a present member left. A repeated key returns the first event."""
+    """Record that a present member left (by hand, or `source` "gate": a school gate's kiosk).
+    A repeated key returns the first event."""
     key = clean_text(idempotency_key, field="idempotency_key")
     reason = clean_text(reason, field="reason")
     if not key:
@@ -135,7 +137,7 @@ def check_out(
         person_id=person_id,
         kind=LEFT,
         at=when,
-        source="manual",
+        source=source,
         idempotency_key=key,
         note=reason,
         actor=actor,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -80,6 +80,10 @@ class KioskSettings(BaseModel):
     # changed): someone checked in at the desk is greeted "already checked in" at the door
     # after this, and a revoked token stops the kiosk within it.
     arrivals_seconds: float = Field(3.0, ge=0.5, le=300)
+    # A school gate's kiosk (a token made with a gate): a student seen before this local time
+    # arrives (their first session of the day not yet ended), after it leaves (the last
+    # session they arrived at). ATTEND_KIOSK__GATE_CHECKOUT_AFTER="11:30".
+    gate_checkout_after: time = time(11, 0)
 
 
 class CheckinSettings(BaseModel):

@@ -85,16 +85,26 @@ def authenticate(session: Session, *, token: str | None) -> ApiToken:
     return found
 
 
-def create_kiosk_token(session: Session, *, name: str, room: str) -> tuple[ApiToken, str]:
-    """A token that may read its room's gallery and post its check-ins; shown once."""
+def create_kiosk_token(
+    session: Session, *, name: str, room: str | None = None, gate: str | None = None
+) -> tuple[ApiToken, str]:
+    """A token that may read its room's gallery and post its check-ins, or, with `gate` (a
+    school) instead of a room, the gallery of that school's students with a session today and
+    their arrivals and departures at the gate; shown once."""
     name = clean_text(name, field="name")
-    room = clean_text(room, field="room")
-    if not name or not room:
-        raise Invalid("Cần tên và phòng cho kiosk. A kiosk needs a name and a room.")
+    room = clean_text(room, field="room") if room else None
+    gate = clean_text(gate, field="gate") if gate else None
+    if not name or bool(room) == bool(gate):
+        raise Invalid(
+            "Cần tên và đúng một trong hai: phòng (room) hoặc cổng trường (gate). "
+            "A kiosk needs a name and exactly one of a room or a school gate (gate)."
+        )
     if name == ADMIN or session.scalar(select(ApiToken.id).where(ApiToken.name == name)):
         raise Conflict(f"Tên {name!r} đã được dùng. The name {name!r} is already in use.")
     token = secrets.token_urlsafe(32)
-    row = ApiToken(name=name, role=KIOSK, room=room, token_sha256=hash_token(token))
+    row = ApiToken(
+        name=name, role=KIOSK, room=room or None, gate=gate or None, token_sha256=hash_token(token)
+    )
     session.add(row)
     session.flush()
     return row, token

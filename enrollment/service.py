@@ -113,7 +113,9 @@ def enroll_photo(
         raise _refusal(replace(verdict, faces=listed), decoded)
     embedding = pipeline.embed(image, [chosen.face])
     if not confirm_different_person:
-        _refuse_duplicate(session, gallery_cache, embedding, person.id, settings, model_key)
+        _refuse_duplicate(
+            session, gallery_cache, embedding, person.id, settings, model_key, purpose
+        )
     figures = QualityFigures(**asdict(measured))
     # Asked again under the person's lock: a withdrawal that committed while the photo was
     # being read must not be outlived by a template stored under the consent it withdrew.
@@ -200,13 +202,15 @@ def _refuse_duplicate(
     person_id: int,
     settings: Settings,
     model_key: str,
+    purpose: str = MEETINGS,
 ) -> None:
-    """Refuse when the face's best match is someone else, at or above the duplicate threshold.
+    """Refuse when the face's best match is someone else, at or above the duplicate threshold,
+    among the faces kept for the same purpose (a school's students among school faces).
 
     A new person is searched against everyone enrolled, so the threshold is the one for
     that many people, at the stricter rate `enroll.duplicate_fpir`: a refusal stops a
     secretary, and at FPIR 1% one person in a hundred would be called someone else."""
-    gallery = gallery_cache.get(session)
+    gallery = gallery_cache.get(session, purpose=purpose)
     rule = ThresholdRule(
         fpir=settings.enroll.duplicate_fpir,
         calibration=calibration_for(model_key),

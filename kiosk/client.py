@@ -97,6 +97,8 @@ class KioskClient:
     ) -> None:
         self.room = room
         self.source = source[:100]
+        # A school gate's kiosk, as the server's manifest says: its check-ins go to the gate.
+        self.gate: str | None = None
         self._http = httpx.Client(
             base_url=server.rstrip("/") + "/api/v1",
             headers={"Authorization": f"Bearer {token}"},
@@ -114,7 +116,11 @@ class KioskClient:
     def gallery(self, *, model: str, etag: str | None) -> KioskGalleryRead | None:
         """The manifest of today's meetings in the room; None when `etag` is still current."""
         found = self._get_if_changed("/kiosk/gallery", etag, model=model)
-        return None if found is None else KioskGalleryRead.model_validate(found)
+        if found is None:
+            return None
+        manifest = KioskGalleryRead.model_validate(found)
+        self.gate = manifest.gate
+        return manifest
 
     def arrivals(self, *, etag: str | None) -> KioskArrivalsRead | None:
         """Who is present now in the room's meetings; None when `etag` is still current."""
@@ -145,6 +151,8 @@ class KioskClient:
     def send(self, event: CheckinEvent) -> SendResult:
         """Deliver one check-in; raises KioskRefused (the event stays pending) when the
         server refuses the kiosk itself."""
+        if self.gate is not None:
+            return self._send_gate(event)
         body = {
             "person_id": event.person_id,
             "at": event.at,
@@ -161,6 +169,22 @@ class KioskClient:
         result = _outcome(response)
         first = _arrived_before(response, event.idempotency_key)
         return result if first is None else SendResult(result.outcome, arrived_at=first)
+
+    def _send_gate(self, event: CheckinEvent) -> SendResult:
+        """A student seen at the school gate: the server decides in or out, and the session."""
+        body = {
+            "person_id": event.person_id,
+            "at": event.at,
+            "idempotency_key": event.idempotency_key,
+            "similarity": event.similarity,
+            "margin": event.margin,
+        }
+        try:
+            response = self._http.post("/kiosk/gate/events", json=body)
+        except httpx.TransportError as exc:
+            return SendResult(Outcome.RETRY, f"server unreachable: {type(exc).__name__}")
+        _refuse(response, _REFUSED_DELIVERY)
+        return _outcome(response)
 
     def send_sighting(self, sighting: SightingEvent) -> SendResult:
         """An uncertain face, with its crop, for the review queue (multipart)."""

@@ -114,6 +114,8 @@ class Greeter:
         self.announce(track_id, event)
 
     def already(self, track_id: int, person_id: int, snapshot: KioskGallery, now: datetime) -> None:
+        if snapshot.gate is not None and snapshot.leaving(now):
+            return  # leaving school: the goodbye card said it all
         for meeting in snapshot.open_meetings(now):
             if person_id in meeting.person_ids:
                 first = self._first(meeting.id, person_id)
@@ -134,6 +136,8 @@ class Greeter:
         shown_at = now.astimezone(snapshot.zone)
         logger.debug("confirmed %s", snapshot.names.get(person, person))
         self._settle(confirmation.track_id)
+        if snapshot.gate is not None:
+            return self._pass_gate(confirmation, snapshot, now)
         for meeting in snapshot.open_meetings(now):
             if person not in meeting.person_ids:
                 continue
@@ -168,6 +172,44 @@ class Greeter:
                 first_shown = None if known is None else known.astimezone(snapshot.zone)
                 self.screen.add(ScreenEvent(shown_at, kind, shown, meeting.id, first_shown))
         return enqueued
+
+    def _pass_gate(self, confirmation: Confirmation, snapshot: KioskGallery, now: datetime) -> int:
+        """A school's gate: one event a student a half-day, in before the school's midday and
+        out after; the server puts it on the right session (POST /kiosk/gate/events)."""
+        person = confirmation.person_id
+        mine = [m for m in snapshot.meetings if person in m.person_ids]
+        if not mine:
+            return 0
+        local = now.astimezone(snapshot.zone)
+        out = snapshot.leaving(now)
+        direction = "out" if out else "in"
+        # The first session not yet ended going in (as the server chooses), the last going out.
+        ahead = [m for m in mine if m.ends_at > now]
+        meeting = mine[-1] if out or not ahead else ahead[0]
+        event = CheckinEvent(
+            idempotency_key=f"{self.name}:gate:{local.date().isoformat()}:{direction}:{person}",
+            meeting_id=meeting.id,
+            person_id=person,
+            at=now.isoformat(),
+            similarity=confirmation.similarity,
+            margin=confirmation.margin,
+        )
+        shown = screen_person(snapshot, person)
+        fresh = self.outbox.enqueue(event)
+        if out:
+            kind = ScreenKind.GOODBYE
+        elif not fresh:
+            kind = ScreenKind.ALREADY_CHECKED_IN
+        elif now > late_after(meeting.starts_at, meeting.late_after_minutes):
+            kind = ScreenKind.LATE
+        else:
+            kind = ScreenKind.WELCOME
+        first = None if fresh or out else _parse(self.outbox.queued_at(event.idempotency_key))
+        in_at = None if first is None else first.astimezone(snapshot.zone)
+        self.screen.add(ScreenEvent(local, kind, shown, meeting.id, in_at, student=True))
+        if fresh:
+            logger.info("gate %s for person %d queued", direction, person)
+        return int(fresh)
 
     def answered(self, event: CheckinEvent, result: SendResult) -> None:
         """The courier's thread: the server kept an earlier arrival of this person (by hand,

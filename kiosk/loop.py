@@ -260,7 +260,7 @@ class KioskLoop:
             self.looks.looked(track_id, index=frame.index, captured_at=frame.captured_at)
             weight = face_weight(face.short_side, face.score)
             observations.append(Observation(track_id, decision, weight))
-            if self.reporter is not None:
+            if self.reporter is not None and snapshot.gate is None:  # a gate has no reviews
                 self.reporter.observe(
                     frame=frame,
                     face=face,

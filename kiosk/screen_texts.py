@@ -13,6 +13,7 @@ class ScreenKind(str, Enum):
     ALREADY_CHECKED_IN = "already_checked_in"
     NOT_ON_ROSTER = "not_on_roster"
     COME_CLOSER = "come_closer"
+    GOODBYE = "goodbye"  # a school gate's kiosk: a student leaving in the afternoon
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class ScreenPerson:
 
 # (Vietnamese, English) for each part of a card; "{at}" is a time, HH:MM.
 _GREETING = ("Xin chào đồng chí", "Welcome")
+_STUDENT_GREETING = ("Chào em", "Welcome")  # at a school's gate: "đồng chí" is for officials
+_FAREWELL = ("Tạm biệt", "Goodbye")
 _STATUS = {
     ScreenKind.WELCOME: ("Đúng giờ", "On time"),
     ScreenKind.LATE: ("Đi muộn", "Late"),
@@ -34,6 +37,7 @@ _STATUS = {
         "Not on this meeting's list",
     ),
     ScreenKind.COME_CLOSER: ("Mời đồng chí đến gần hơn", "Please come closer"),
+    ScreenKind.GOODBYE: ("Đã ra về", "Left"),
 }
 _ALREADY_AT = ("Đã điểm danh lúc {at}", "Already checked in at {at}")
 _NOT_ON_ROSTER_HINT = (
@@ -52,11 +56,15 @@ class ScreenEvent:
     person: ScreenPerson | None = None
     meeting_id: int | None = None
     checked_in_at: datetime | None = None  # ALREADY_CHECKED_IN: the first check-in, if known
+    student: bool = False  # a school gate's card: a child is greeted as one
+
+    def _salute(self) -> str:
+        return "em" if self.student else "đồng chí"
 
     def greeting(self) -> tuple[str, str] | None:
         if self.kind in (ScreenKind.WELCOME, ScreenKind.LATE, ScreenKind.ALREADY_CHECKED_IN):
-            return _GREETING
-        return None
+            return _STUDENT_GREETING if self.student else _GREETING
+        return _FAREWELL if self.kind is ScreenKind.GOODBYE else None
 
     def status(self) -> tuple[str, str]:
         if self.kind is ScreenKind.ALREADY_CHECKED_IN and self.checked_in_at is not None:
@@ -71,12 +79,16 @@ class ScreenEvent:
         name = self.person.full_name if self.person else ""
         if self.kind is ScreenKind.WELCOME:
             title = self.person.title if self.person else None
-            return f"Xin chào đồng chí {name}" + (f", {title}" if title else "")
+            greeting = "Chào em" if self.student else "Xin chào đồng chí"
+            return f"{greeting} {name}" + (f", {title}" if title else "")
         if self.kind is ScreenKind.LATE:
-            return f"Xin chào đồng chí {name} — đi muộn"
+            greeting = "Chào em" if self.student else "Xin chào đồng chí"
+            return f"{greeting} {name} — đi muộn"
         if self.kind is ScreenKind.ALREADY_CHECKED_IN:
             at = f" lúc {clock(self.checked_in_at)}" if self.checked_in_at else ""
-            return f"Đồng chí {name} đã điểm danh{at}"
+            return f"{self._salute().capitalize()} {name} đã điểm danh{at}"
+        if self.kind is ScreenKind.GOODBYE:
+            return f"Tạm biệt {name}"
         return self.status()[0]
 
     def message_en(self) -> str:
@@ -88,6 +100,8 @@ class ScreenEvent:
         if self.kind is ScreenKind.ALREADY_CHECKED_IN:
             at = f" at {clock(self.checked_in_at)}" if self.checked_in_at else ""
             return f"{name} already checked in{at}"
+        if self.kind is ScreenKind.GOODBYE:
+            return f"Goodbye, {name}"
         return self.status()[1]
 
     def to_json(self) -> dict[str, object]:

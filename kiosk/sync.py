@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -54,10 +54,21 @@ class KioskGallery:
     units: dict[int, str] = field(default_factory=dict)  # likewise
     # The server's zone: every time on the screen is in it.
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
+    # A school gate's kiosk: its school, and the local time from which a student seen leaves.
+    gate: str | None = None
+    checkout_after: time | None = None
 
     def open_meetings(self, now: datetime) -> list[RoomMeeting]:
-        """Meetings one can check in to now, by the window the server sent."""
+        """Meetings one can check in to now, by the window the server sent; at a school's gate
+        every session of the day (the server decides which one a sighting goes on)."""
+        if self.gate is not None:
+            return list(self.meetings)
         return [m for m in self.meetings if m.checkin_opens_at <= now < m.checkin_closes_at]
+
+    def leaving(self, now: datetime) -> bool:
+        """At a school's gate: whether a student seen now leaves (after the school's midday)."""
+        after = self.checkout_after
+        return after is not None and now.astimezone(self.zone).time() >= after
 
 
 class GallerySync:
@@ -109,7 +120,14 @@ class GallerySync:
                 "them with the same model pack as this kiosk",
                 self.model_key,
             )
-        if not manifest.meetings:
+        if not manifest.meetings and manifest.gate:
+            logger.warning(
+                "Hôm nay %s không có tiết học nào: kiosk cổng trường chờ. "
+                "No class session today at %s: the gate kiosk waits.",
+                manifest.gate,
+                manifest.gate,
+            )
+        elif not manifest.meetings:
             logger.warning(
                 "Hôm nay phòng %r không có cuộc họp nào: kiosk chờ. "
                 "No meeting today in room %r: the kiosk waits.",
@@ -172,7 +190,19 @@ class GallerySync:
             titles={p.id: p.title for p in manifest.people if p.title},
             units={p.id: p.unit for p in manifest.people if p.unit},
             zone=self.zone,
+            gate=manifest.gate,
+            checkout_after=_clock(manifest.gate_checkout_after),
         )
+
+
+def _clock(value: str | None) -> time | None:
+    if not value:
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        logger.warning("unreadable gate_checkout_after %r: every sighting is an arrival", value)
+        return None
 
 
 def _zone(name: str, fallback: ZoneInfo) -> ZoneInfo:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from attendance.consent_tables import MEETINGS
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.recognition import IdentifiedFace, identify_faces
+from attendance.schools.sessions import meeting_purpose
 from models.images import DecodedImage
 from models.packs import FacePipeline
 
@@ -27,9 +29,11 @@ def recognize(
     session: Session, *, recognizer: Recognizer, image: DecodedImage, meeting_id: int | None
 ) -> list[IdentifiedFace]:
     """Faces ordered largest first, each with its decision against the meeting's roster;
-    boxes in the uploaded image's pixels, whatever size it was decoded at."""
+    boxes in the uploaded image's pixels, whatever size it was decoded at. A lesson searches
+    the faces kept for school attendance, a meeting (or no meeting) those kept for meetings."""
     faces = sorted(recognizer.pipeline.detect(image.pixels), key=lambda f: f.area, reverse=True)
-    gallery = recognizer.gallery.get(session)
+    purpose = MEETINGS if meeting_id is None else meeting_purpose(session, meeting_id=meeting_id)
+    gallery = recognizer.gallery.get(session, purpose=purpose)
     embeddings = recognizer.pipeline.embed(image.pixels, faces)
     return identify_faces(
         session,

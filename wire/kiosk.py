@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -47,6 +48,10 @@ class KioskGalleryRead(BaseModel):
     # The kiosk token's name: the kiosk's name (idempotency keys, the source of its check-ins
     # and reviews) unless `--name` says otherwise. None for an admin token or an older server.
     kiosk_name: str | None = None
+    # A school gate's kiosk: the school (`room` says it too), and the local time ("11:00")
+    # from which a student seen leaves instead of arriving. None for a room's kiosk.
+    gate: str | None = None
+    gate_checkout_after: str | None = None
 
 
 class KioskArrivalRead(BaseModel):
@@ -94,6 +99,30 @@ class CheckinCreate(BaseModel):
     margin: float | None = Field(None, ge=-2, le=2)
     # A manual check-in by staff gives its reason here; it is logged with who did it.
     note: str | None = Field(None, max_length=500)
+
+
+class GateEventCreate(BaseModel):
+    """A student a school gate's kiosk recognised; the server decides in or out by `at`."""
+
+    person_id: int
+    at: ApiDateTime | None = None
+    idempotency_key: str = Field(min_length=1, max_length=200)
+    similarity: float | None = Field(None, ge=-1, le=1)
+    margin: float | None = Field(None, ge=-2, le=2)
+
+
+class GateEventRead(BaseModel):
+    """What a sighting at the gate recorded, on which session."""
+
+    direction: Literal["in", "out"]
+    id: int
+    meeting_id: int
+    person_id: int
+    kind: str  # arrived, returned or left
+    at: datetime
+    source: str  # "gate"
+    idempotency_key: str
+    created: bool  # False: the same key again, or in (out) already
 
 
 class SightingRead(BaseModel):

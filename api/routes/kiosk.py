@@ -1,4 +1,5 @@
-"""Kiosk tokens (admin) and gallery sync (kiosk): only what a room's kiosk needs travels."""
+"""Kiosk tokens (admin) and gallery sync (kiosk): only what a room's (or a school gate's) kiosk
+needs travels."""
 
 from __future__ import annotations
 
@@ -45,12 +46,13 @@ def token_read(row: ApiToken) -> TokenRead:
         room=row.room,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
+        gate=row.gate,
     )
 
 
 @admin.post("", dependencies=[need(Permission.MANAGE_KIOSKS)], status_code=status.HTTP_201_CREATED)
 def create(body: KioskTokenCreate, session: SessionDep) -> KioskTokenCreated:
-    row, token = create_kiosk_token(session, name=body.name, room=body.room)
+    row, token = create_kiosk_token(session, name=body.name, room=body.room, gate=body.gate)
     return KioskTokenCreated(**token_read(row).model_dump(), token=token)
 
 
@@ -64,11 +66,20 @@ def revoke(token_id: int, session: SessionDep) -> TokenRead:
     return token_read(revoke_token(session, token_id=token_id))
 
 
-def _room(token: Principal, requested: str | None) -> str:
+def _room(token: Principal, requested: str | None) -> str | None:
+    """The room whose kiosk is asking; None for a school gate's kiosk (`token.gate`)."""
     if token.role != KIOSK:
         if not requested:
             raise Invalid("Cần chỉ rõ phòng (room). Name the room (room=...).")
         return requested
+    if token.gate is not None:
+        if requested is not None:
+            raise Forbidden(
+                f"Mã kiosk này dành cho cổng trường {token.gate!r}, không phải một phòng; hãy "
+                f"bỏ --room. This kiosk token is for the school gate of {token.gate!r}, not a "
+                "room; leave out --room."
+            )
+        return None
     assert token.room is not None
     if requested is not None and requested != token.room:
         # Said rather than ignored: a kiosk started for one room must not quietly serve another.
@@ -81,6 +92,10 @@ def _room(token: Principal, requested: str | None) -> str:
     return token.room
 
 
+def _gate(token: Principal) -> str | None:
+    return token.gate if token.role == KIOSK else None
+
+
 def _scope(
     services: ServicesDep,
     session: SessionDep,
@@ -90,11 +105,12 @@ def _scope(
 ) -> KioskScope:
     return kiosk_scope(
         session,
-        room=_room(token, room),
+        room=_room(token, room) or "",
         model_key=model or services.pipeline.identity.key,
         now=utcnow(),
         zone=services.settings.timezone,
         others_limit=services.settings.kiosk.others_limit,
+        gate=_gate(token),
     )
 
 
@@ -113,12 +129,15 @@ def gallery(
     model: Annotated[str | None, Query(max_length=200)] = None,
     room: Annotated[str | None, Query(max_length=200)] = None,
 ) -> KioskGalleryRead | Response:
-    """Today's meetings in the kiosk's room, their rosters, and the template manifest."""
+    """Today's meetings in the kiosk's room, their rosters, and the template manifest; for a
+    school gate's kiosk, today's sessions of every class of the school, with `gate` and
+    `gate_checkout_after` set."""
     scope = _scope(services, session, token, model, room)
     rules = services.settings.checkin.rules()
     zone = services.settings.timezone
+    checkout = services.settings.kiosk.gate_checkout_after.strftime("%H:%M")
     # The windows and the zone travel too: a changed setting must reach every kiosk.
-    tag = hashlib.sha256(f"{scope.etag}:{rules}:{zone}".encode()).hexdigest()[:32]
+    tag = hashlib.sha256(f"{scope.etag}:{rules}:{zone}:{checkout}".encode()).hexdigest()[:32]
     unchanged = _not_modified(request, response, tag)
     if unchanged is not None:
         return unchanged
@@ -147,6 +166,8 @@ def gallery(
         templates=[TemplateRef(id=t, person_id=p) for t, p in scope.template_ids],
         timezone=zone,
         kiosk_name=token.name if token.role == KIOSK else None,
+        gate=scope.gate,
+        gate_checkout_after=checkout if scope.gate is not None else None,
     )
 
 
@@ -169,7 +190,9 @@ def arrivals(
     seconds (send the `ETag` back as `If-None-Match`: `304` while nothing changed); it is also
     how a running kiosk learns soon that its token was revoked (`401`)."""
     zone = services.settings.timezone
-    found = room_arrivals(session, room=_room(token, room), now=utcnow(), zone=zone)
+    found = room_arrivals(
+        session, room=_room(token, room), now=utcnow(), zone=zone, gate=_gate(token)
+    )
     listed = [(meeting_id, sorted(people.items())) for meeting_id, people in found.items()]
     # Most polls change nothing: the tag first, the answer only when it is sent.
     tag = hashlib.sha256(repr((zone, listed)).encode()).hexdigest()[:32]

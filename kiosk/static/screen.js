@@ -39,7 +39,7 @@ function card(e) {
   }
   const status = line("p", "status", "");
   status.append(line("span", "badge", text(e, "status")));
-  if (e.kind === "welcome" || e.kind === "late") status.append(line("time", "at", e.clock));
+  if (e.kind === "welcome" || e.kind === "late" || e.kind === "goodbye") status.append(line("time", "at", e.clock));
   article.append(status);
   if (text(e, "hint")) article.append(line("p", "hint", text(e, "hint")));
   return article;

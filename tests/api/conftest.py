@@ -24,6 +24,7 @@ from polls_support import Room, make_room
 
 from api.app import create_app
 from attendance.settings import (
+    KioskSettings,
     LimitSettings,
     MatchSettings,
     ModelSettings,
@@ -81,7 +82,10 @@ def make_client(
     clients: list[TestClient] = []
 
     def start(
-        throttle: ThrottleSettings | None = None, match: MatchSettings | None = None, **limits: int
+        throttle: ThrottleSettings | None = None,
+        match: MatchSettings | None = None,
+        kiosk: KioskSettings | None = None,
+        **limits: int,
     ) -> TestClient:
         settings = Settings(
             db_url=f"sqlite:///{db_path}",
@@ -90,6 +94,7 @@ def make_client(
             limits=LimitSettings(**limits),
             throttle=throttle or ThrottleSettings(),
             match=match or MatchSettings(),
+            kiosk=kiosk or KioskSettings(),
             allowed_hosts=["testserver"],  # the test client's Host
         )
         app = create_app(settings, pipeline_factory=lambda _s: pipeline)

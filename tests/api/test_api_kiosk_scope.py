@@ -13,8 +13,10 @@ from fastapi.testclient import TestClient
 from test_api_kiosk import ROOM, kiosk_headers, today_at
 
 # What a kiosk token is for (README, "Kiosks"): its room's gallery and who is present there,
-# posting check-ins, and the faces it was unsure about, for the review queue.
+# posting check-ins, and the faces it was unsure about, for the review queue; a school gate's
+# events (the route answers 403 to a room's token itself: tests/api/test_api_gate.py).
 KIOSK_ROUTES = {
+    ("POST", "/api/v1/kiosk/gate/events"),
     ("GET", "/api/v1/kiosk/gallery"),
     ("GET", "/api/v1/kiosk/arrivals"),
     ("POST", "/api/v1/kiosk/templates"),
