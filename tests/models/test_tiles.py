@@ -13,6 +13,7 @@ from class_scenes import PHONE_SIZE, background, class_scene, matched
 from numpy.typing import NDArray
 
 from attendance.settings import EnrollSettings
+from models import tiles
 from models.packs import FacePipeline, PackOptions, load_pack
 from models.tiles import CUT, TILE, WHOLE, TileLayout, merge, tile_starts, tiles_of
 from models.types import DetectedFace
@@ -213,3 +214,24 @@ def test_thirty_real_faces_in_a_class_photo_are_all_found(
     assert matched(app_pipeline.detect_all(scene.image), centres, sizes) == (30, 0)
     plain_hits, _ = matched(app_pipeline.detect(scene.image), centres, sizes)
     assert plain_hits <= 10, f"the 640 px pass found {plain_hits} already"
+
+
+def test_a_photo_over_the_pixel_cap_is_reduced_before_tiling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tiles, "MAX_TILED_PIXELS", 1_000_000)
+    image = np.zeros((1000, 2000, 3), dtype=np.uint8)
+    seen: list[tuple[int, int]] = []
+
+    def look(tile: NDArray[np.uint8]) -> list[DetectedFace]:
+        seen.append(tile.shape[:2])
+        return [face(100, 100, 40, 40)] if len(seen) == 1 else []
+
+    layout = TileLayout(size=640, overlap=128)
+    found = tiles.detect_tiled(image, look=look, whole=lambda _: [], layout=layout, iou=0.3)
+    reduced = tiles_of(1414, 707, layout)
+    assert seen == [(t.y1 - t.y0, t.x1 - t.x0) for t in reduced]
+    assert len(found) == 1
+    assert found[0].box == pytest.approx((141.4, 141.4, 56.6, 56.6), abs=0.2)
+    scale = 2000 / 1414
+    assert found[0].landmarks[0] == pytest.approx([112 * scale, 116 * scale], abs=0.2)
