@@ -15,12 +15,13 @@ from models.types import DetectedFace
 
 logger = logging.getLogger(__name__)
 
-# Measured on 4032x3024 class scenes (bench/group_photos.py, docs/benchmarks.md): YuNet
-# costs about the same per pixel from 640 px tiles up, and larger tiles repeat less of the
-# overlap; 960 px tiles need 20 looks for a 12 MP photo against 54 at 640.
+# Measured on 4032x3024 class scenes (bench/group_photos.py, docs/benchmarks.md): every
+# layout from 640 to 1920 px found all 90 faces; 960 px took the least CPU (0.88 s a photo
+# against 0.99-1.17): YuNet's time per pixel falls up to 960 px, and larger tiles repeat
+# less of the overlap (20 tiles for a 12 MP photo against 48 at 640).
 TILE_SIZE = 960
 # At least the largest face a tile must hold whole: the whole-image pass at 640 px finds
-# the faces above ~100 px of a 4032 px photo, so 192 px leaves room on both counts.
+# the faces from about 100 px of a 4032 px photo, so 192 px leaves a margin.
 TILE_OVERLAP = 192
 # Larger photos are reduced to this many pixels first: time and memory stay bounded
 # (the upload limits refuse 40 MP and more before this is reached).
