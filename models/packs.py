@@ -13,7 +13,14 @@ from numpy.typing import NDArray
 from models.fold import folded_copy, sha256_file
 from models.session import create_session
 from models.sface import SFaceEmbedder
-from models.types import DetectedFace, FaceDetector, FaceEmbedder, ModelFile, ModelIdentity
+from models.types import (
+    DetectedFace,
+    FaceDetector,
+    FaceEmbedder,
+    ModelFile,
+    ModelIdentity,
+    PhotoDetector,
+)
 from models.yunet import YuNetDetector
 
 logger = logging.getLogger(__name__)
@@ -55,8 +62,10 @@ class FacePipeline:
 
     def detect_all(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         """Every face in a large photo (a class or a hall from the front), however small,
-        with landmarks ready for `embed`. For now the detector's own pass; tiling at full
-        resolution replaces this (issue 12)."""
+        with landmarks ready for `embed`: YuNet looks in overlapping tiles at full
+        resolution (models/tiles.py); a detector without that takes its normal pass."""
+        if isinstance(self.detector, PhotoDetector):
+            return self.detector.detect_all(image_bgr)
         return self.detector.detect(image_bgr)
 
     def detect_coarse(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,6 +63,15 @@ class FaceDetector(Protocol):
 
     def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
         """How sure the detector is that `face` is a human face (0..1), looking again."""
+        ...
+
+
+@runtime_checkable
+class PhotoDetector(Protocol):
+    """A detector that also finds the small faces of a large photo (a class from the front)."""
+
+    def detect_all(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
+        """Every face, however small, ready to embed."""
         ...
 
 
