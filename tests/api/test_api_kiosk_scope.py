@@ -80,7 +80,8 @@ def test_a_kiosk_token_reaches_its_gallery_and_check_ins_only(client: TestClient
     }
     answered = set()
     for method, path in every_route(client.app):  # type: ignore[arg-type]
-        url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+        # Any other id (a class, a webhook, a photo...): the permission refuses before it is read.
+        url = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), 1)), path)
         response = client.request(method, url, headers=kiosk, follow_redirects=False)
         if path in PUBLIC:
             # The client's default header is the admin's: blank it to call with no token.
