@@ -7,6 +7,7 @@ import threading
 
 from sqlalchemy.orm import Session
 
+from attendance.consent_tables import MEETINGS
 from attendance.gallery import Gallery
 from attendance.templates import gallery_version, load_gallery
 
@@ -14,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 class GalleryCache:
-    """Holds the current Gallery; one cheap version query per use decides whether to reload.
+    """Holds the current Gallery of each purpose; one cheap version query per use decides
+    whether to reload.
 
     The version lives in the database, so a CLI enrollment or a second API worker is seen too.
     """
@@ -22,18 +24,24 @@ class GalleryCache:
     def __init__(self, *, model_key: str, dim: int) -> None:
         self.model_key = model_key
         self.dim = dim
-        self._gallery: Gallery | None = None
+        self._galleries: dict[str, Gallery] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session) -> Gallery:
+    def get(self, session: Session, *, purpose: str = MEETINGS) -> Gallery:
+        """The templates that serve `purpose` (attendance.consent_tables): meetings unless
+        asked, school attendance for a lesson."""
         version = gallery_version(session, model_key=self.model_key)
-        current = self._gallery
+        current = self._galleries.get(purpose)
         if current is not None and current.version == version:
             return current
         with self._lock:
-            current = self._gallery
+            current = self._galleries.get(purpose)
             if current is None or current.version != version:
-                current = load_gallery(session, model_key=self.model_key, dim=self.dim)
-                self._gallery = current
-                logger.info("gallery %s loaded: %d people", self.model_key, len(current))
+                current = load_gallery(
+                    session, model_key=self.model_key, dim=self.dim, purpose=purpose
+                )
+                self._galleries[purpose] = current
+                logger.info(
+                    "gallery %s (%s) loaded: %d people", self.model_key, purpose, len(current)
+                )
         return current

@@ -219,15 +219,16 @@ def erase_template(
     forget_after_commit(session)  # erased means gone from the WAL and freed pages too
 
 
-def load_gallery(session: Session, *, model_key: str, dim: int) -> Gallery:
-    """Every person with a template of one model identity, as the mean of their templates;
-    templates of other models are never loaded."""
+def load_gallery(session: Session, *, model_key: str, dim: int, purpose: str = MEETINGS) -> Gallery:
+    """Every person with a template of one model identity that serves `purpose` (meetings,
+    or school attendance for a lesson), as the mean of their templates; templates of other
+    models are never loaded."""
     version = gallery_version(session, model_key=model_key)
     rows = session.execute(
         select(FaceTemplate.id, FaceTemplate.person_id, FaceTemplate.embedding).where(
             FaceTemplate.model_key == model_key,
             FaceTemplate.dim == dim,
-            serves(MEETINGS),  # the only purpose recognised today (schools will add theirs)
+            serves(purpose),
         )
     ).all()
     matrix, opened = open_many(keys_of(session), [(r[0], r[1], r[2]) for r in rows], dim)
