@@ -41,6 +41,7 @@ from api.web import (
     audit_pages,
     auth_pages,
     board_pages,
+    class_photo_pages,
     consent_pages,
     meeting_pages,
     participant_pages,
@@ -201,6 +202,7 @@ def create_app(
         people_pages,
         review_pages,
         board_pages,
+        class_photo_pages,
     )
     for pages in (*web, poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages):
         app.include_router(pages.router)

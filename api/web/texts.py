@@ -6,6 +6,7 @@ from typing import Any
 
 from api.web.account_texts import ACCOUNT_TEXTS
 from api.web.audit_texts import AUDIT_TEXTS
+from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
@@ -227,6 +228,7 @@ TEXTS.update(CONSENT_TEXTS)
 TEXTS.update(AUDIT_TEXTS)
 TEXTS.update(ACCOUNT_TEXTS)
 TEXTS.update(STAFF_TEXTS)
+TEXTS.update(CLASS_PHOTO_TEXTS)
 
 
 class Translator:

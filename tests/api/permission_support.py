@@ -251,6 +251,8 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
             "template_id": stored_template(db_path(db_url), people[0]),
             "token_id": kiosk.json()["id"],
             "action": "close",
+            "photo_id": "no-such-photo",  # a class photo: 404 past the permission check
+            "face": 0,
         }
         consents = client.get(f"/api/v1/people/{people[0]}/consents").json()
         values["consent_id"] = consents[0]["id"]
