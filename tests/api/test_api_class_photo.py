@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from attendance.retention import purge_expired
+from attendance.schools.classes import create_class
+from attendance.schools.tables import ClassSession
 from models.types import DetectedFace
 
 Rows = Callable[[], dict[str, int]]
@@ -184,3 +186,17 @@ def test_bad_photos_are_clear_4xx_and_store_nothing(
         assert "." in response.json()["detail"]
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM class_photos").fetchone()[0] == 0
+
+
+def test_a_lesson_searches_only_faces_consented_for_school_attendance(
+    client: TestClient, face_photos: list[bytes]
+) -> None:
+    """The same faces, stored under a consent for meetings only: a lesson proposes nobody."""
+    meeting_id, _ = class_of_t1(client, face_photos)
+    services = client.app_state["services"]  # type: ignore[attr-defined]
+    with services.sessions() as session, session.begin():
+        lesson = create_class(session, name="10A1", school="THPT Long Biên", school_year="2026")
+        session.add(ClassSession(meeting_id=meeting_id, class_id=lesson.id, day=date.today()))
+    answer = send(client, meeting_id, T1_PATH.read_bytes()).json()
+    assert answer["present"] == [] and len(answer["unknown"]) == 6
+    assert len(answer["not_seen"]) == 6

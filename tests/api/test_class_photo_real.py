@@ -108,7 +108,8 @@ def check_photo(
     started = time.perf_counter()
     response = client.post(f"/api/v1/meetings/{meeting_id}/class-photo", files=upload(data))
     elapsed = time.perf_counter() - started
-    print(f"\nclass photo {size[0]}x{size[1]}, {len(placed)} faces of {face_px} px: {elapsed:.2f} s")
+    scene = f"{size[0]}x{size[1]}, {len(placed)} faces of {face_px[0]}-{face_px[1]} px"
+    print(f"\nclass photo {scene}: {elapsed:.2f} s per photo")
     assert response.status_code == 200, response.text
     answer = response.json()
     found = {placed_at(f["box"], placed).identity: f["person"]["id"] for f in answer["present"]}
