@@ -200,3 +200,14 @@ def test_a_lesson_searches_only_faces_consented_for_school_attendance(
     answer = send(client, meeting_id, T1_PATH.read_bytes()).json()
     assert answer["present"] == [] and len(answer["unknown"]) == 6
     assert len(answer["not_seen"]) == 6
+
+
+def test_deleting_the_meeting_deletes_its_class_photos(
+    client: TestClient, face_photos: list[bytes], db_path: Path
+) -> None:
+    meeting_id, _ = class_of_t1(client, face_photos)
+    assert send(client, meeting_id, T1_PATH.read_bytes()).status_code == 200
+    deleted = client.delete(f"/api/v1/meetings/{meeting_id}")
+    assert deleted.status_code in (200, 204), deleted.text
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM class_photos").fetchone()[0] == 0
