@@ -19,6 +19,7 @@ from api_support import (
     create_people,
     enroll,
     nearest_face,
+    png,
     upload,
 )
 from fastapi.testclient import TestClient
@@ -170,7 +171,7 @@ def test_expired_photo_is_410_and_the_retention_job_erases_it(
 def test_bad_photos_are_clear_4xx_and_store_nothing(
     make_client: ClientFactory, face_photos: list[bytes], db_path: Path
 ) -> None:
-    client = make_client(max_upload_bytes=2_000_000)
+    client = make_client(max_upload_bytes=2_000_000, max_pixels=1_000_000)
     meeting_id, _ = class_of_t1(client, face_photos)
     blank = io.BytesIO()
     Image.fromarray(np.full((600, 800, 3), 128, np.uint8)).save(blank, "JPEG")
@@ -178,6 +179,7 @@ def test_bad_photos_are_clear_4xx_and_store_nothing(
         (blank.getvalue(), 422, "NO_FACE"),
         (b"\xff\xd8 not really a jpeg", 422, "UNREADABLE_IMAGE"),
         (b"x" * 2_000_001, 413, "IMAGE_TOO_LARGE"),
+        (png(Image.new("RGB", (1200, 1000))), 413, "IMAGE_TOO_LARGE"),  # 1.2 megapixel
     ]
     for data, code, reason in cases:
         response = send(client, meeting_id, data)
@@ -211,3 +213,20 @@ def test_deleting_the_meeting_deletes_its_class_photos(
     assert deleted.status_code in (200, 204), deleted.text
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM class_photos").fetchone()[0] == 0
+
+
+def test_two_faces_of_one_student_give_them_to_one_face_only(
+    client: TestClient, face_photos: list[bytes]
+) -> None:
+    """An's face twice in one photo: assignment, not greedy; the other face is unknown."""
+    meeting_id, ids = class_of_t1(client, face_photos)
+    with Image.open(io.BytesIO(face_photos[0])) as portrait:
+        twice = Image.new("RGB", (portrait.width * 2 + 40, portrait.height), (128, 128, 128))
+        twice.paste(portrait, (0, 0))
+        twice.paste(portrait, (portrait.width + 40, 0))
+    out = io.BytesIO()
+    twice.save(out, "JPEG", quality=95)
+    answer = send(client, meeting_id, out.getvalue()).json()
+    assert [f["person"]["id"] for f in answer["present"]] == [ids[AN]]
+    assert len(answer["unknown"]) == 1
+    assert ids[AN] not in {p["id"] for p in answer["not_seen"]}
