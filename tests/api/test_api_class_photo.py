@@ -230,3 +230,16 @@ def test_two_faces_of_one_student_give_them_to_one_face_only(
     assert [f["person"]["id"] for f in answer["present"]] == [ids[AN]]
     assert len(answer["unknown"]) == 1
     assert ids[AN] not in {p["id"] for p in answer["not_seen"]}
+
+
+def test_a_kiosk_token_reaches_only_its_own_room_photos(
+    client: TestClient, face_photos: list[bytes], rows: Rows
+) -> None:
+    meeting_id, ids = class_of_t1(client, face_photos)
+    photo_id = send(client, meeting_id, T1_PATH.read_bytes()).json()["photo_id"]
+    kiosk = client.post("/api/v1/kiosk-tokens", json={"name": "cổng", "room": "P.999"}).json()
+    headers = {"Authorization": f"Bearer {kiosk['token']}"}
+    url = f"/api/v1/meetings/{meeting_id}/class-photo/{photo_id}"
+    assert client.get(url, headers=headers).status_code == 403
+    confirm = client.post(f"{url}/confirm", json={"person_ids": [ids[AN]]}, headers=headers)
+    assert confirm.status_code == 403 and rows()["attendance_events"] == 0
