@@ -78,7 +78,7 @@ def get_unknown_crop(
     _own_room(session, token, meeting_id)
     photo = pending_photo(session, meeting_id=meeting_id, photo_id=photo_id)
     return Response(
-        crop_of(photo, index=face),
+        crop_of(session, photo, index=face),
         media_type="image/jpeg",
         headers={"Cache-Control": "no-store"},
     )

@@ -1,9 +1,9 @@
 """Keeping a class photo's proposed matches until its teacher confirms them, or they expire.
 
 No photo is stored: only each face's box and proposed person, and small crops of the
-unknown faces for the teacher to look at. The crops are erased when the photo is confirmed;
-at `expires_at` the faces go too (by the retention
-job, attendance/retention.py), and the photo answers 410 from then on."""
+unknown faces for the teacher to look at, sealed like face templates. The crops are erased
+when the photo is confirmed; at `expires_at` the faces go too (by the retention job,
+attendance/retention.py), and the photo answers 410 from then on."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from attendance.class_photo.sealing import open_crop, seal_crop
 from attendance.class_photo.tables import ClassPhoto
 from attendance.errors import NotFound
 from attendance.orm import utcnow
@@ -45,8 +46,10 @@ def store_photo(
 ) -> ClassPhoto:
     """A new pending photo under a random id; `crops`: JPEG crops by face index."""
     at = now or utcnow()
+    photo_id = secrets.token_urlsafe(24)
+    sealed = {i: seal_crop(session, data, photo_id=photo_id, index=i) for i, data in crops.items()}
     photo = ClassPhoto(
-        id=secrets.token_urlsafe(24),
+        id=photo_id,
         meeting_id=meeting_id,
         taken_by=taken_by[:200],
         created_at=at,
@@ -58,7 +61,7 @@ def store_photo(
             ]
         ),
         crops_json=json.dumps(
-            {str(i): base64.b64encode(data).decode("ascii") for i, data in crops.items()}
+            {str(i): base64.b64encode(data).decode("ascii") for i, data in sealed.items()}
         ),
     )
     session.add(photo)
@@ -101,14 +104,14 @@ def crop_indexes(photo: ClassPhoto) -> set[int]:
     return {int(i) for i in json.loads(photo.crops_json or "{}")}
 
 
-def crop_of(photo: ClassPhoto, *, index: int) -> bytes:
+def crop_of(session: Session, photo: ClassPhoto, *, index: int) -> bytes:
     """An unknown face's crop (JPEG); 404 when there is none (a known face, or erased)."""
     data = json.loads(photo.crops_json or "{}").get(str(index))
     if data is None:
         raise NotFound(
             "Không có ảnh khuôn mặt này. No such face crop.", code="CLASS_PHOTO_NOT_FOUND"
         )
-    return base64.b64decode(data)
+    return open_crop(session, base64.b64decode(data), photo_id=photo.id, index=index)
 
 
 def mark_confirmed(

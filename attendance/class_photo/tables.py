@@ -15,7 +15,7 @@ class ClassPhoto(Base):
 
     `faces_json`: every face found, largest first, as {box, person_id, similarity}
     (person_id null for an unknown face). `crops_json`: the unknown faces' JPEG crops
-    (base64, by face index): biometric data, erased on confirm and at `expires_at`."""
+    (sealed, base64, by face index): biometric data, erased on confirm and at `expires_at`."""
 
     __tablename__ = "class_photos"
 

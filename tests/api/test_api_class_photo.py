@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -243,3 +245,17 @@ def test_a_kiosk_token_reaches_only_its_own_room_photos(
     assert client.get(url, headers=headers).status_code == 403
     confirm = client.post(f"{url}/confirm", json={"person_ids": [ids[AN]]}, headers=headers)
     assert confirm.status_code == 403 and rows()["attendance_events"] == 0
+
+
+def test_unknown_faces_crops_are_sealed_at_rest(
+    client: TestClient, face_photos: list[bytes], db_path: Path
+) -> None:
+    meeting_id, _ = class_of_t1(client, face_photos)
+    answer = send(client, meeting_id, T1_PATH.read_bytes()).json()
+    served = client.get(answer["unknown"][0]["crop_url"]).content
+    assert served[:2] == b"\xff\xd8"  # a JPEG, as the teacher sees it
+    with sqlite3.connect(db_path) as db:
+        (stored,) = db.execute("SELECT crops_json FROM class_photos").fetchone()
+    for blob in json.loads(stored).values():
+        data = base64.b64decode(blob)
+        assert b"\xff\xd8" not in data[:32] and served not in data and b"JFIF" not in data
