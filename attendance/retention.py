@@ -1,9 +1,9 @@
 """The retention purge, run by the server's scheduler (not only when a page is opened).
 
-Review items keep the only face crops the server takes besides enrolled templates (a
-grey-zone or unknown face waiting for a secretary); no frame is ever stored. A crop goes a
-day after its meeting ends, or after `review_crop_days`, whichever is first. Each purge that
-removed something is audited with its count. Templates are never purged here: unused ones
+Review items and pending class photos keep the only face crops the server takes besides
+enrolled templates (a grey-zone or unknown face waiting for a secretary or a teacher); no
+frame is ever stored. A review crop goes a day after its meeting ends, or after
+`review_crop_days`, whichever is first. Each purge that removed something is audited with its count. Templates are never purged here: unused ones
 are listed for re-consent (attendance/reconsent.py). A class photo's faces and crops go
 when its hours are up (attendance/class_photo).
 """
