@@ -3,9 +3,10 @@
 Review items and pending class photos keep the only face crops the server takes besides
 enrolled templates (a grey-zone or unknown face waiting for a secretary or a teacher); no
 frame is ever stored. A review crop goes a day after its meeting ends, or after
-`review_crop_days`, whichever is first. Each purge that removed something is audited with its count. Templates are never purged here: unused ones
-are listed for re-consent (attendance/reconsent.py). A class photo's faces and crops go
-when its hours are up (attendance/class_photo).
+`review_crop_days`, whichever is first; a class photo's faces and crops when its hours are
+up (attendance/class_photo). Each purge that removed something is audited with its count.
+Templates are never purged here: unused ones are listed for re-consent
+(attendance/reconsent.py).
 """
 
 from __future__ import annotations
