@@ -25,11 +25,13 @@ from api_support import (
     upload,
 )
 from fastapi.testclient import TestClient
+from permission_support import account_id, add_account
 from PIL import Image
 
 from attendance.retention import purge_expired
 from attendance.schools.classes import create_class
 from attendance.schools.tables import ClassSession
+from attendance.tokens import TEACHER
 from models.types import DetectedFace
 
 Rows = Callable[[], dict[str, int]]
@@ -259,3 +261,31 @@ def test_unknown_faces_crops_are_sealed_at_rest(
     for blob in json.loads(stored).values():
         data = base64.b64decode(blob)
         assert b"\xff\xd8" not in data[:32] and served not in data and b"JFIF" not in data
+
+
+def test_a_teacher_of_the_session_confirms_and_the_audit_log_names_them(
+    client: TestClient, face_photos: list[bytes], db_path: Path
+) -> None:
+    meeting_id, ids = class_of_t1(client, face_photos)
+    db_url = f"sqlite:///{db_path}"
+    token = add_account(db_url, "co.lan", TEACHER)
+    staff = {"account_ids": [account_id(db_url, "co.lan")]}
+    assert client.put(f"/api/v1/meetings/{meeting_id}/staff", json=staff).status_code == 200
+    other = create_meeting(client, [ids[AN]], **happening_now())  # not theirs
+    teacher = {"Authorization": f"Bearer {token}"}
+    photo = T1_PATH.read_bytes()
+    assert (
+        client.post(
+            f"/api/v1/meetings/{other}/class-photo", files=upload(photo), headers=teacher
+        ).status_code
+        == 404
+    )
+    answer = client.post(
+        f"/api/v1/meetings/{meeting_id}/class-photo", files=upload(photo), headers=teacher
+    ).json()
+    url = f"/api/v1/meetings/{meeting_id}/class-photo/{answer['photo_id']}/confirm"
+    done = client.post(url, json={"person_ids": [ids[AN]]}, headers=teacher)
+    assert done.status_code == 200 and len(done.json()["recorded"]) == 1
+    log = client.get("/api/v1/audit", params={"meeting_id": meeting_id}).json()
+    arrivals = [e for e in log["items"] if e["detail"].get("source") == "class_photo"]
+    assert len(arrivals) == 1 and arrivals[0]["actor"] == "Co.Lan", arrivals  # display name
