@@ -20,6 +20,7 @@ from api_support import (
     create_meeting,
     create_people,
     enroll,
+    give_consent,
     nearest_face,
     png,
     upload,
@@ -36,6 +37,7 @@ from models.types import DetectedFace
 
 Rows = Callable[[], dict[str, int]]
 AN, BINH, CUONG, DUNG, GIANG, HUNG = NAMES
+SCHOOL = "school_attendance"
 
 
 def happening_now() -> dict[str, str]:
@@ -197,15 +199,23 @@ def test_bad_photos_are_clear_4xx_and_store_nothing(
 def test_a_lesson_searches_only_faces_consented_for_school_attendance(
     client: TestClient, face_photos: list[bytes]
 ) -> None:
-    """The same faces, stored under a consent for meetings only: a lesson proposes nobody."""
-    meeting_id, _ = class_of_t1(client, face_photos)
+    """Faces stored under a consent for meetings only are not searched in a lesson; Giang's,
+    stored under her guardian's consent for school attendance, is."""
+    meeting_id, ids = class_of_t1(client, face_photos)
+    give_consent(client, ids[GIANG], given_by="Mẹ", relation="guardian", purposes=[SCHOOL])
+    giang = client.post(
+        f"/api/v1/people/{ids[GIANG]}/photos",
+        files=upload(face_photos[NAMES.index(GIANG)]),
+        data={"purpose": SCHOOL},
+    )
+    assert giang.status_code == 201, giang.text
     services = client.app_state["services"]  # type: ignore[attr-defined]
     with services.sessions() as session, session.begin():
         lesson = create_class(session, name="10A1", school="THPT Long Biên", school_year="2026")
         session.add(ClassSession(meeting_id=meeting_id, class_id=lesson.id, day=date.today()))
     answer = send(client, meeting_id, T1_PATH.read_bytes()).json()
-    assert answer["present"] == [] and len(answer["unknown"]) == 6
-    assert len(answer["not_seen"]) == 6
+    assert [f["person"]["id"] for f in answer["present"]] == [ids[GIANG]]
+    assert len(answer["unknown"]) == 5 and len(answer["not_seen"]) == 5
 
 
 def test_deleting_the_meeting_deletes_its_class_photos(
