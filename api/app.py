@@ -24,6 +24,7 @@ from api.routes import (
     assignments,
     audit,
     checkins,
+    class_photo,
     classes,
     consents,
     gate,
@@ -47,6 +48,7 @@ from api.web import (
     auth_pages,
     board_pages,
     class_pages,
+    class_photo_pages,
     consent_pages,
     meeting_pages,
     participant_pages,
@@ -186,6 +188,7 @@ def create_app(
         identify.router,
         checkins.router,
         checkins.sightings,
+        class_photo.router,
         kiosk.admin,
         kiosk.sync,
         gate.router,
@@ -218,6 +221,7 @@ def create_app(
         people_pages,
         review_pages,
         board_pages,
+        class_photo_pages,
     )
     more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
     for pages in (*web, *more, class_pages, timetable_pages, webhook_pages):

@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     "Not allowed: role, room, meeting scope or presence.",
     404: "Không tìm thấy: một mã số không trỏ tới gì. Not found: an id names nothing.",
     409: "Trạng thái hiện tại không cho phép. The current state does not allow it.",
+    410: "Đã hết hạn và đã bị xoá. Expired and erased.",
     413: "Tệp gửi lên quá lớn. The upload is larger than the limits.",
     422: "Dữ liệu không hợp lệ. The request is not valid.",
     429: "Quá nhiều yêu cầu; hãy thử lại sau. Too many requests; try again later.",
@@ -30,6 +31,10 @@ DESCRIPTIONS = {
 EXTRA: dict[tuple[str, str], set[int]] = {
     # Results are published once the poll closes (POLL_NOT_CLOSED).
     ("get", "/api/v1/meetings/{meeting_id}/polls/{poll_id}/results"): {409},
+    # A class photo past its hours (CLASS_PHOTO_EXPIRED).
+    ("get", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}"): {410},
+    ("get", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}/crops/{face}"): {410},
+    ("post", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}/confirm"): {410},
 }
 # Writes that answer 200 with the first record when it exists already (a repeated
 # idempotency key, a second sighting, a photo with no new arrivals), 201 when they write.

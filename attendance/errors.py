@@ -122,6 +122,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "POLL_NOT_FOUND": 404,
     "UNKNOWN_PERSON": 404,
     "WEBHOOK_NOT_FOUND": 404,
+    "CLASS_PHOTO_NOT_FOUND": 404,
+    # 410: it existed, and is gone for good (a class photo past its hours, erased).
+    "CLASS_PHOTO_EXPIRED": 410,
     # 409: the request is well formed but the state does not allow it.
     "CONFLICT": 409,
     "ALREADY_RESOLVED": 409,

@@ -30,6 +30,8 @@ class GalleryCache:
         self._lock = threading.Lock()
 
     def get(self, session: Session, *, purpose: str = MEETINGS) -> Gallery:
+        """The templates that serve `purpose` (attendance.consent_tables): meetings unless
+        asked, school attendance for a lesson."""
         version = gallery_version(session, model_key=self.model_key)
         current = self._galleries.get(purpose)
         if current is not None and current.version == version:

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
+from attendance.class_photo.tables import ClassPhoto
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
 from attendance.meetings import get_meeting, lock_meeting
@@ -109,6 +110,7 @@ def delete_meeting(
         delete(Proxy).where(Proxy.meeting_id == meeting_id),
         delete(VotingPass).where(VotingPass.meeting_id == meeting_id),
         delete(ReviewItem).where(ReviewItem.meeting_id == meeting_id),
+        delete(ClassPhoto).where(ClassPhoto.meeting_id == meeting_id),
         delete(BoardLink).where(BoardLink.meeting_id == meeting_id),
         delete(AgendaItem).where(AgendaItem.meeting_id == meeting_id),
         delete(AttendanceEvent).where(AttendanceEvent.meeting_id == meeting_id),

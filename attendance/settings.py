@@ -131,6 +131,9 @@ class RetentionSettings(BaseModel):
     # A review item's face crop (a grey-zone or unknown face) goes after this many days, or
     # a day after its meeting ends, whichever comes first.
     review_crop_days: int = Field(1, ge=1, le=3650)
+    # A class photo waiting to be confirmed (its faces and unknown faces' crops) is erased
+    # this many hours after it was taken, or when it is confirmed (attendance/class_photo).
+    class_photo_hours: int = Field(4, ge=1, le=72)
     # Templates that have not recognised their person for this long are listed for
     # re-consent (GET /api/v1/people/reconsent); never deleted on their own.
     template_unused_days: int = Field(730, ge=1, le=36500)

@@ -6,6 +6,7 @@ from typing import Any
 
 from api.web.account_texts import ACCOUNT_TEXTS
 from api.web.audit_texts import AUDIT_TEXTS
+from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
@@ -235,6 +236,7 @@ TEXTS.update(SCHOOL_REPORT_TEXTS)
 TEXTS.update(TIMETABLE_TEXTS)
 TEXTS.update(WEBHOOK_TEXTS)
 TEXTS.update(CLASS_TEXTS)
+TEXTS.update(CLASS_PHOTO_TEXTS)
 
 
 class Translator:

@@ -280,6 +280,8 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
             "token_id": kiosk.json()["id"],
             "action": "close",
             "webhook_id": seed_webhook(client),
+            "photo_id": "no-such-photo",  # a class photo: 404 past the permission check
+            "face": 0,
         }
         consents = client.get(f"/api/v1/people/{people[0]}/consents").json()
         values["consent_id"] = consents[0]["id"]

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
+from attendance.class_photo.service import PhotoFace, store_photo
 from attendance.db import make_engine, make_session_factory
 from attendance.schools.classes import create_class, set_students
 from attendance.schools.sessions import create_session
@@ -74,7 +75,20 @@ FAKE = FacePipeline(
 @dataclass
 class Seeded:
     app: FastAPI
-    ids: dict[str, int]  # a real id for each path parameter name
+    ids: dict[str, int | str]  # a real id for each path parameter name
+
+
+def stored_class_photo(db_path: Path, meeting_id: int) -> str:
+    """A pending class photo with one unknown face (the fake pipeline sees no face)."""
+    engine = make_engine(f"sqlite:///{db_path}")
+    with make_session_factory(engine)() as session, session.begin():
+        face = PhotoFace(box=(10.0, 10.0, 50.0, 60.0), person_id=None, similarity=None)
+        photo = store_photo(
+            session, meeting_id=meeting_id, taken_by="t", faces=[face], crops={0: b"j"}, hours=4
+        )
+        photo_id = photo.id
+    engine.dispose()
+    return photo_id
 
 
 def stored_template(db_path: Path, person_id: int) -> int:
@@ -161,6 +175,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "consent_id": consents[0]["id"],
             "account_id": account_id,
             "webhook_id": webhook_id,
+            "photo_id": stored_class_photo(db_path, meeting_id),
+            "face": 0,
         }
         ids.update(seed_class(f"sqlite:///{db_path}", person_id=people[1], teacher_ids=[]))
         ids["class_id"] = seed_report_class(db_path, people[:3])  # a lesson today: marks

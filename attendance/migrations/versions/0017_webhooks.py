@@ -1,7 +1,7 @@
 """Webhooks and their deliveries (docs/webhooks.md)
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 07:30:00
 
 Only new tables: nothing existing changes.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

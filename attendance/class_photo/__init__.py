@@ -1,0 +1,1 @@
+"""Attendance from one class photo: the pending photo and its proposed matches."""
