@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -21,12 +20,6 @@ pytestmark = pytest.mark.skipif(
 # Thresholds fall as faces get smaller: people whose own two photos already sit this close
 # to the threshold are left out, so the test judges the photo flow, not LFW's hardest pairs.
 SLACK = 0.05
-
-
-def detect_all_tiles(pipeline: FacePipeline) -> bool:
-    """Whether detect_all is more than the detector's one pass at its max_side (the
-    foundation's body, which the tiling replaces)."""
-    return "return self.detector.detect(image_bgr)" not in inspect.getsource(pipeline.detect_all)
 
 
 def a_class(
@@ -130,15 +123,11 @@ def test_large_faces_in_a_small_photo_are_all_told_right(
 
 
 def test_a_phone_photo_of_thirty_small_faces_is_told_right(
-    make_client: ClientFactory, pipeline: FacePipeline, request: pytest.FixtureRequest
+    make_client: ClientFactory, pipeline: FacePipeline
 ) -> None:
     """The issue's class: 20 students, 5 strangers, 5 absent; faces of 45-100 px in a
-    4032x3024 photo. The detector's single pass at 640 px cannot see them: this holds once
-    detect_all tiles the photo at full resolution."""
-    if not detect_all_tiles(pipeline):
-        request.applymarker(
-            pytest.mark.xfail(reason="detect_all is the 640 px pass (tiling: i12-tiles)")
-        )
+    4032x3024 photo. The detector's single pass at 640 px cannot see them: detect_all tiles
+    the photo at full resolution (models/tiles.py)."""
     check_photo(
         make_client(),
         pipeline,
