@@ -93,6 +93,14 @@ def record_consent(
             "Give the relation: 'self' when the person consented, or the guardian's relation "
             "(mother, father, guardian).",
         )
+    if kin.casefold() == SELF and _is_minor(session, person_id=person_id):
+        raise Invalid(
+            f"{person.full_name} chưa đủ 18 tuổi: sự đồng ý phải do cha, mẹ hoặc người giám hộ "
+            "đưa ra (Nghị định 13/2023, điều 20); hãy ghi tên và quan hệ của họ. This student is "
+            "under 18: the consent must be given by a parent or guardian (Decree 13/2023, art. "
+            "20); give their name and relation.",
+            code="GUARDIAN_CONSENT_REQUIRED",
+        )
     chosen = sorted(set(purposes))
     unknown = [p for p in chosen if p not in PURPOSES]
     if not chosen or unknown:
@@ -181,6 +189,16 @@ def consented_purposes(session: Session, *, person_id: int) -> list[str]:
     return [p for p in PURPOSES if p in covered]
 
 
+def default_purpose(session: Session, *, person_id: int) -> str:
+    """What a photo is enrolled for when nobody said: school attendance for a minor student
+    (the only purpose a guardian's consent must cover), else the first the person's consents
+    cover (meetings, then school attendance), else meetings."""
+    if _is_minor(session, person_id=person_id):
+        return SCHOOL_ATTENDANCE
+    covered = consented_purposes(session, person_id=person_id)
+    return covered[0] if covered else MEETINGS
+
+
 def require_consent(session: Session, *, person_id: int, purpose: str = MEETINGS) -> Consent:
     """The consent a new template is stored under; none: CONSENT_REQUIRED (no enrollment).
     A student who is a minor today needs a guardian's (GUARDIAN_CONSENT_REQUIRED)."""
@@ -202,6 +220,12 @@ def require_consent(session: Session, *, person_id: int, purpose: str = MEETINGS
     return consent
 
 
+def _is_minor(session: Session, *, person_id: int) -> bool:
+    from attendance.schools.students import is_minor_student  # schools build on consent
+
+    return is_minor_student(session, person_id=person_id)
+
+
 def _guardian_consent(session: Session, *, person_id: int, purpose: str) -> Consent:
     """A minor's face (Decree 13/2023 art. 20): only under an active consent given by a
     guardian (relation not "self") that covers school attendance and the purpose asked."""
@@ -214,11 +238,13 @@ def _guardian_consent(session: Session, *, person_id: int, purpose: str) -> Cons
         ):
             return consent
     person = get_person(session, person_id=person_id)
+    named = " và ".join(f"'{p}'" for p in sorted(wanted))
+    named_en = " and ".join(f"'{p}'" for p in sorted(wanted))
     raise Invalid(
         f"{person.full_name} chưa đủ 18 tuổi: cần sự đồng ý của cha, mẹ hoặc người giám hộ cho "
-        "mục đích 'school_attendance' (Nghị định 13/2023, điều 20) trước khi lưu ảnh khuôn mặt. "
+        f"mục đích {named} (Nghị định 13/2023, điều 20) trước khi lưu ảnh khuôn mặt. "
         "This student is under 18: a parent's or guardian's consent covering "
-        "'school_attendance' (Decree 13/2023, art. 20) is needed before a face is stored.",
+        f"{named_en} (Decree 13/2023, art. 20) is needed before a face is stored.",
         code="GUARDIAN_CONSENT_REQUIRED",
     )
 

@@ -22,7 +22,7 @@ from api.schemas import (
     TemplatesErased,
 )
 from api.upload import read_upload
-from attendance.consent import consent_filter, consent_statuses
+from attendance.consent import consent_filter, consent_statuses, default_purpose
 from attendance.erasure import erase_face_data, erase_one_template
 from attendance.errors import NotFound
 from attendance.orm import FaceTemplate
@@ -88,12 +88,15 @@ def add_photo(
     file: Annotated[UploadFile | None, File()] = None,
     confirm_different_person: Annotated[bool, Form()] = False,
     face_index: Annotated[int | None, Form(ge=0, le=1000)] = None,
-    purpose: Annotated[Literal["meetings", "school_attendance"], Form()] = "meetings",
+    purpose: Annotated[Literal["meetings", "school_attendance"] | None, Form()] = None,
 ) -> PhotoRead:
     """Enroll the photo's subject; when a photo holds several faces equally prominent, the
     422 MULTIPLE_FACES answer lists them (`faces`) and `face_index` enrolls one of them.
-    Only under a consent recorded for `purpose` (422 CONSENT_REQUIRED otherwise)."""
+    Only under a consent recorded for `purpose` (422 CONSENT_REQUIRED otherwise); without
+    `purpose`, school attendance for a minor student, else the first the person's consents
+    cover (meetings, then school attendance)."""
     get_person(session, person_id=person_id)
+    chosen = purpose or default_purpose(session, person_id=person_id)
     data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
     outcome = enroll_photo(
         session,
@@ -107,7 +110,7 @@ def add_photo(
         face_index=face_index,
         photo_name=file.filename if file is not None else None,
         actor=actor,
-        purpose=purpose,
+        purpose=chosen,
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK

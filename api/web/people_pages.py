@@ -21,9 +21,9 @@ from attendance.consent import (
     consent_filter,
     consent_statuses,
     consented_purposes,
+    default_purpose,
     list_consents,
 )
-from attendance.consent_tables import MEETINGS
 from attendance.erasure import erase_face_data, erase_one_template
 from attendance.errors import DomainError, Invalid
 from attendance.people import (
@@ -182,10 +182,9 @@ def add_photo(
 ) -> Response:
     """Enroll a photo; one with several faces comes back with them to click (`pending` then
     names the photo held meanwhile, and `face_index` the face clicked). For the purpose the
-    form names, else the one the person's consent covers (meetings first)."""
+    form names, else attendance.consent.default_purpose."""
     person = get_person(session, person_id=person_id)
-    purposes = consented_purposes(session, person_id=person_id)
-    purpose = purpose or (purposes[0] if purposes else MEETINGS)
+    purpose = purpose or default_purpose(session, person_id=person_id)
     zone = services.settings.timezone
     photo = services.pending_photos.get(pending, person_id=person_id) if pending else None
     data, name = (photo.data, photo.name) if photo else (b"", None)

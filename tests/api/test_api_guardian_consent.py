@@ -32,9 +32,19 @@ def test_a_minor_s_face_needs_a_guardian_s_consent_for_school_attendance(
         state: str = student["consent"]
         return state
 
-    # The child's own consent, even covering school attendance, is not enough.
-    give_consent(client, kid, given_by="Nguyễn Bảo Ngọc", purposes=["school_attendance"])
-    assert shown() == "guardian_required"
+    # The child's own consent is not recorded: a guardian gives it.
+    own = {
+        "given_by": "Nguyễn Bảo Ngọc",
+        "relation": "self",
+        "purposes": ["school_attendance"],
+        "method": "paper_form",
+    }
+    answer = client.post(f"/api/v1/people/{kid}/consents", json=own)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["reason"] == "GUARDIAN_CONSENT_REQUIRED"
+    assert "người giám hộ" in answer.json()["detail"]
+    assert client.get(f"/api/v1/people/{kid}/consents").json() == []
+    assert shown() == "missing"
     refused = enroll(client, kid, face_photos[0], purpose="school_attendance")
     assert refused.status_code == 422, refused.text
     body = refused.json()
@@ -45,11 +55,15 @@ def test_a_minor_s_face_needs_a_guardian_s_consent_for_school_attendance(
     give_consent(client, kid, given_by="Nguyễn Thị Lan", relation="mẹ", purposes=["meetings"])
     again = enroll(client, kid, face_photos[0], purpose="school_attendance")
     assert again.json()["reason"] == "GUARDIAN_CONSENT_REQUIRED"
+    # Asked for meetings, the refusal names both purposes the guardian must cover.
+    both = enroll(client, kid, face_photos[0], purpose="meetings").json()
+    assert "'meetings' and 'school_attendance'" in both["detail"], both
     give_consent(
         client, kid, given_by="Nguyễn Thị Lan", relation="mẹ", purposes=["school_attendance"]
     )
     assert shown() == "given"
-    stored = enroll(client, kid, face_photos[0], purpose="school_attendance")
+    # No purpose named (the README's curl): the one the guardian's consent covers.
+    stored = enroll(client, kid, face_photos[0])
     assert stored.status_code == 201, stored.text
     assert rows()["face_templates"] == 1
 
