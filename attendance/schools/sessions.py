@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from attendance.consent_tables import MEETINGS, SCHOOL_ATTENDANCE
 from attendance.errors import Invalid
 from attendance.meetings import create_meeting, set_participants
-from attendance.orm import Meeting
+from attendance.orm import MAX_ID, Meeting
 from attendance.schools.classes import assign_teachers, get_class, student_ids, teacher_ids
 from attendance.schools.tables import ClassSession, SchoolRules
 from attendance.text import clean_text
@@ -91,7 +91,9 @@ def create_session(
 
 
 def class_session(session: Session, *, meeting_id: int) -> ClassSession | None:
-    """The session a meeting is, or None for a meeting that is not a lesson."""
+    """The session a meeting is, or None for a meeting that is not a lesson (or no meeting)."""
+    if not 0 < meeting_id <= MAX_ID:
+        return None  # beyond the database's integers: no such meeting, not an overflow
     return session.get(ClassSession, meeting_id)
 
 
