@@ -80,7 +80,8 @@ def set_student(
     if code is not None:
         holder = person_by_code(session, student_code=code)
         if holder is not None and holder != person_id:
-            if other_school(session, person_id=holder, schools=schools_of(session, person_id)):
+            mine = schools_of(session, person_id)  # in no class yet: no school to compare
+            if mine and other_school(session, person_id=holder, schools=mine):
                 raise code_of_other_school(code)
             raise Conflict(
                 f"Mã học sinh {code} đã thuộc về người số {holder}. "
