@@ -197,13 +197,11 @@ def set_teachers(
     *,
     class_id: int,
     account_ids: list[int],
-    now: datetime | None = None,
     actor: str = "system",
 ) -> list[int]:
     """Replace the class's teachers (accounts with the teacher role); they are assigned to
     every session of the class (past, running and to come), and those taken off the class
     lose all of them. Staff assigned by hand to one lesson who never taught the class stay."""
-    del now  # every session follows: when a lesson starts no longer matters
     get_class(session, class_id=class_id)
     wanted = sorted(set(account_ids))
     storable = [a for a in wanted if 0 < a <= MAX_ID]
