@@ -196,7 +196,7 @@ def audit_lines(
                 actor_words=actor_text(entry.actor),
                 account=account(subject.get("account"), detail),
                 assigned=assigned_names(detail, accounts)
-                if entry.action == "staff_assigned"
+                if entry.action in ("staff_assigned", "class_teachers_set")
                 else None,
             )
         )

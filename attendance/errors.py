@@ -222,6 +222,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "WEAK_WEBHOOK_SECRET": 422,
     # Schools: classes, students, guardians and class lists (attendance/schools/).
     "STUDENT_CODE_TAKEN": 409,
+    "STUDENT_CODE_OTHER_SCHOOL": 409,
     "INVALID_STUDENT": 422,
     "INVALID_PHONE": 422,
     "INVALID_EMAIL": 422,

@@ -63,10 +63,12 @@ def class_read(session: Session, cls: SchoolClass) -> ClassRead:
 @router.post(
     "", dependencies=[need(Permission.MANAGE_CLASSES)], status_code=status.HTTP_201_CREATED
 )
-def create(body: ClassCreate, session: SessionDep) -> ClassRead:
+def create(body: ClassCreate, session: SessionDep, actor: ActorDep) -> ClassRead:
     """A class of a school year; `teacher_ids` are teacher accounts (422 NOT_A_TEACHER)."""
-    cls = create_class(session, name=body.name, school=body.school, school_year=body.school_year)
-    set_teachers(session, class_id=cls.id, account_ids=body.teacher_ids)
+    cls = create_class(
+        session, name=body.name, school=body.school, school_year=body.school_year, actor=actor
+    )
+    set_teachers(session, class_id=cls.id, account_ids=body.teacher_ids, actor=actor)
     return class_read(session, cls)
 
 
@@ -102,21 +104,24 @@ def read(class_id: int, session: SessionDep, services: ServicesDep) -> ClassDeta
 
 
 @router.patch("/{class_id}", dependencies=[need(Permission.MANAGE_CLASSES)])
-def update(class_id: int, body: ClassUpdate, session: SessionDep) -> ClassRead:
-    """Rename the class and/or replace its teachers (only the fields sent)."""
+def update(class_id: int, body: ClassUpdate, session: SessionDep, actor: ActorDep) -> ClassRead:
+    """Rename the class and/or replace its teachers (only the fields sent): the teachers
+    follow on every session of the class, past and running ones included."""
     cls = get_class(session, class_id=class_id)
     if body.name is not None:
-        rename_class(session, class_id=class_id, name=body.name)
+        rename_class(session, class_id=class_id, name=body.name, actor=actor)
     if body.teacher_ids is not None:
-        set_teachers(session, class_id=class_id, account_ids=body.teacher_ids)
+        set_teachers(session, class_id=class_id, account_ids=body.teacher_ids, actor=actor)
     return class_read(session, cls)
 
 
 @router.put("/{class_id}/students", dependencies=[need(Permission.MANAGE_CLASSES)])
-def put_students(class_id: int, body: ClassStudentsSet, session: SessionDep) -> list[int]:
+def put_students(
+    class_id: int, body: ClassStudentsSet, session: SessionDep, actor: ActorDep
+) -> list[int]:
     """Replace the class's students (all or nothing: 404 UNKNOWN_PERSON names unknown ids);
     its sessions not yet started follow. Answers the students' ids."""
-    return set_students(session, class_id=class_id, person_ids=body.person_ids)
+    return set_students(session, class_id=class_id, person_ids=body.person_ids, actor=actor)
 
 
 @router.post("/{class_id}/import", dependencies=[need(Permission.MANAGE_CLASSES)])
@@ -130,7 +135,8 @@ def import_list(
 ) -> ClassListImportRead:
     """Import the school's class list (XLSX or CSV): students matched by their student code,
     else created, and added to the class; rows with a bad date, a repeated code, a bad phone
-    or e-mail are rejected with the reason. `dry_run=true` writes nothing."""
+    or e-mail, or a code held by a student of another school are rejected with the reason.
+    Codes compare normalised ('hs 001' is 'HS001'). `dry_run=true` writes nothing."""
     get_class(session, class_id=class_id)
     if file is None:
         raise Invalid(

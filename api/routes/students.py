@@ -6,7 +6,7 @@ import logging
 
 from fastapi import APIRouter
 
-from api.deps import PrincipalDep, SessionDep, need
+from api.deps import ActorDep, PrincipalDep, SessionDep, need
 from api.schemas_classes import GuardianBody, StudentBody, StudentRead
 from attendance.errors import NotFound
 from attendance.permissions import Permission, is_scoped
@@ -36,11 +36,16 @@ def student_read(details: StudentDetails) -> StudentRead:
 
 
 @router.put("/{person_id}/student", dependencies=[need(Permission.MANAGE_CLASSES)])
-def put_student(person_id: int, body: StudentBody, session: SessionDep) -> StudentRead:
-    """Replace the person's student code (unique: 409 STUDENT_CODE_TAKEN), date of birth and
-    guardians (phone and e-mail checked: 422 INVALID_PHONE / INVALID_EMAIL); all or nothing."""
+def put_student(
+    person_id: int, body: StudentBody, session: SessionDep, actor: ActorDep
+) -> StudentRead:
+    """Replace the person's student code (unique across the installation, compared upper case
+    without spaces: 409 STUDENT_CODE_TAKEN, or STUDENT_CODE_OTHER_SCHOOL when a student of
+    another school holds it), date of birth and guardians (phone and e-mail checked: 422
+    INVALID_PHONE / INVALID_EMAIL); all or nothing."""
     details = set_student(
         session,
+        actor=actor,
         person_id=person_id,
         student_code=body.student_code,
         date_of_birth=body.date_of_birth,

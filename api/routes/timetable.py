@@ -75,7 +75,7 @@ def excused_read(row: ExcusedAbsence) -> ExcusedRead:
     CLASS, dependencies=[need(Permission.MANAGE_CLASSES)], status_code=status.HTTP_201_CREATED
 )
 def create(
-    class_id: int, body: SessionCreate, session: SessionDep, services: ServicesDep
+    class_id: int, body: SessionCreate, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> SessionRead:
     """One session (a meeting with the class as its roster); 409 SESSION_EXISTS when the class
     already has that period that day."""
@@ -90,6 +90,7 @@ def create(
         period=body.period,
         subject=body.subject,
         room=body.room,
+        actor=actor,
     )
     return session_read(lesson, get_meeting(session, meeting_id=lesson.meeting_id), zone)
 
@@ -100,7 +101,7 @@ def create(
     status_code=status.HTTP_201_CREATED,
 )
 def create_pattern(
-    class_id: int, body: PatternCreate, session: SessionDep, services: ServicesDep
+    class_id: int, body: PatternCreate, session: SessionDep, services: ServicesDep, actor: ActorDep
 ) -> PatternRead:
     """The weekly slots on every matching day of the range except skip_dates: all or nothing,
     at most 1,000 sessions; a slot whose day and period the class already has is listed in
@@ -123,6 +124,7 @@ def create_pattern(
         ],
         zone=services.settings.timezone,
         skip_dates=frozenset(body.skip_dates),
+        actor=actor,
     )
     return PatternRead(created=result.created, existing=result.existing)
 

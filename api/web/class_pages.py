@@ -70,8 +70,10 @@ def create(
 ) -> Response:
     try:
         ids = [_int(v) for v in teacher_ids]
-        cls = create_class(session, name=name, school=school, school_year=school_year)
-        set_teachers(session, class_id=cls.id, account_ids=ids)
+        cls = create_class(
+            session, name=name, school=school, school_year=school_year, actor=staff.actor
+        )
+        set_teachers(session, class_id=cls.id, account_ids=ids, actor=staff.actor)
     except DomainError as exc:
         session.rollback()
         form = {"name": name, "school": school, "school_year": school_year}

@@ -73,6 +73,7 @@ def add_one(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
+    staff: PrincipalDep,
     day: Text = "",
     period: Text = "",
     subject: Text = "",
@@ -91,6 +92,7 @@ def add_one(
         period=_period(period),
         subject=subject or None,
         room=room or None,
+        actor=staff.actor,
     )
     return _back(request, class_id, "session_added", week=when)
 
@@ -101,6 +103,7 @@ def add_weekly(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
+    staff: PrincipalDep,
     starts_on: Text = "",
     ends_on: Text = "",
     weekday: Text = "",
@@ -129,6 +132,7 @@ def add_weekly(
         weekly=[slot],
         zone=services.settings.timezone,
         skip_dates=skipped,
+        actor=staff.actor,
     )
     return _back(request, class_id, "pattern_added", week=first)
 

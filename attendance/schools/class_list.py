@@ -1,10 +1,10 @@
 """A class list from the school's spreadsheet: each row's student matched by their student code
-(else created), judged before anything is written (a preview), then imported in one go."""
+(else created), judged before anything is written (a preview), then imported in one go. A code
+held by a student of another school's class is a rejected row, never that child updated."""
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -21,7 +21,9 @@ from attendance.schools.students import (
     check_birth,
     clean_code,
     clean_guardian,
+    code_of_other_school,
     get_student,
+    other_school,
     person_by_code,
     set_student,
 )
@@ -98,16 +100,18 @@ def preview_class_list(
     session: Session, *, class_id: int, rows: list[ClassListRow], today: date | None = None
 ) -> ClassListPreview:
     """What importing these rows would do; nothing is written."""
-    get_class(session, class_id=class_id)
+    school = get_class(session, class_id=class_id).school
     day = today or utcnow().date()
     seen: dict[str, int] = {}
     entries = []
     for row in rows:
-        entries.append(_judge(session, row, day, seen))
+        entries.append(_judge(session, row, day, seen, school))
     return ClassListPreview(rows=entries)
 
 
-def _judge(session: Session, row: ClassListRow, day: date, seen: dict[str, int]) -> ClassListEntry:
+def _judge(
+    session: Session, row: ClassListRow, day: date, seen: dict[str, int], school: str
+) -> ClassListEntry:
     def reject(reason: str) -> ClassListEntry:
         return ClassListEntry(row=row, status=ClassRowStatus.REJECT, reason=reason)
 
@@ -120,13 +124,13 @@ def _judge(session: Session, row: ClassListRow, day: date, seen: dict[str, int])
         return reject("Thiếu họ và tên. The full name is missing.")
     if code is None:
         return reject("Thiếu mã học sinh. The student code is missing.")
-    if _key(code) in seen:
-        line = seen[_key(code)]
+    if code in seen:
+        line = seen[code]
         return reject(
             f"Mã học sinh {code} trùng với dòng {line}. "
             f"The student code {code} repeats line {line}."
         )
-    seen[_key(code)] = row.line
+    seen[code] = row.line
     try:
         born = parse_birth(row.date_of_birth)
     except ValueError:
@@ -149,13 +153,11 @@ def _judge(session: Session, row: ClassListRow, day: date, seen: dict[str, int])
     except DomainError as exc:
         return reject(exc.message)
     holder = person_by_code(session, student_code=code)
+    if holder is not None and other_school(session, person_id=holder, schools={school}):
+        return reject(code_of_other_school(code).message)
     person = get_person(session, person_id=holder) if holder is not None else None
     status = ClassRowStatus.CREATE if person is None else ClassRowStatus.UPDATE
     return ClassListEntry(row=row, status=status, person=person, born=born, guardian=guardian)
-
-
-def _key(code: str) -> str:
-    return re.sub(r"\s+", "", code).casefold()
 
 
 def import_class_list(
@@ -172,15 +174,19 @@ def import_class_list(
     preview = preview_class_list(session, class_id=class_id, rows=rows, today=today)
     ids: list[int] = []
     people: dict[int, int] = {}
+    renamed = 0
     for entry in preview.rows:
         if entry.status is ClassRowStatus.REJECT:
             continue
         row = entry.row
+        was_renamed = False
         if entry.person is None:
             person = create_person(session, full_name=row.full_name)
         else:
             person = entry.person
             if person.full_name != clean_text(row.full_name, field="full_name"):
+                renamed += 1
+                was_renamed = True
                 update_person(
                     session,
                     person_id=person.id,
@@ -198,11 +204,14 @@ def import_class_list(
             date_of_birth=entry.born or current.date_of_birth,
             guardians=guardians,
             today=today,
+            actor=actor,
+            renamed=was_renamed,
+            audited=entry.person is not None,  # a new student is counted in `created`
         )
         ids.append(person.id)
         people[row.line] = person.id
     students = sorted(set(student_ids(session, class_id=class_id)) | set(ids))
-    set_students(session, class_id=class_id, person_ids=students)
+    set_students(session, class_id=class_id, person_ids=students, actor=actor)
     done = ClassListImported(
         created=preview.count(ClassRowStatus.CREATE),
         updated=preview.count(ClassRowStatus.UPDATE),
@@ -220,6 +229,7 @@ def import_class_list(
             "created": done.created,
             "updated": done.updated,
             "rejected": done.rejected,
+            "renamed": renamed,
             "students": len(students),
         },
     )

@@ -1,6 +1,8 @@
 """Classes, their teachers and their students. A class's sessions are meetings: who is on a
-class and who teaches it is carried to the sessions that have not started yet (their roster
-and their assigned staff), so check-in, review, the board and exports work on them unchanged."""
+class is carried to the sessions that have not started yet (their roster), who teaches it to
+every session of the class (its assigned staff: a teacher taken off the class loses its past
+and running lessons too), so check-in, review, the board and exports work on them unchanged.
+Every change is audited."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from attendance import audit
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.orm import MAX_ID, Meeting, Person, utcnow
 from attendance.schools.tables import ClassSession, ClassStudent, ClassTeacher, SchoolClass
+from attendance.staff.accounts import account_label
 from attendance.staff.tables import MeetingStaff, StaffAccount
 from attendance.text import clean_text
 from attendance.tokens import TEACHER
@@ -20,7 +24,9 @@ from attendance.tokens import TEACHER
 logger = logging.getLogger(__name__)
 
 
-def create_class(session: Session, *, name: str, school: str, school_year: str) -> SchoolClass:
+def create_class(
+    session: Session, *, name: str, school: str, school_year: str, actor: str = "system"
+) -> SchoolClass:
     name = clean_text(name, field="name")
     school = clean_text(school, field="school")
     school_year = clean_text(school_year, field="school_year")
@@ -45,10 +51,19 @@ def create_class(session: Session, *, name: str, school: str, school_year: str) 
     cls = SchoolClass(name=name, school=school, school_year=school_year)
     session.add(cls)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="class_created",
+        subject=f"class:{cls.id}",
+        detail={"name": name, "school": school, "school_year": school_year},
+    )
     return cls
 
 
-def rename_class(session: Session, *, class_id: int, name: str) -> SchoolClass:
+def rename_class(
+    session: Session, *, class_id: int, name: str, actor: str = "system"
+) -> SchoolClass:
     """A new name for the class, unique in its school and year as when created."""
     cls = get_class(session, class_id=class_id)
     name = clean_text(name, field="name")
@@ -67,6 +82,14 @@ def rename_class(session: Session, *, class_id: int, name: str) -> SchoolClass:
             f"Trường {cls.school} đã có lớp {name} trong năm học {cls.school_year}. "
             f"{cls.school} already has a class {name} in {cls.school_year}.",
             code="CLASS_EXISTS",
+        )
+    if cls.name != name:
+        audit.record(
+            session,
+            actor=actor,
+            action="class_renamed",
+            subject=f"class:{cls.id}",
+            detail={"old_name": cls.name, "name": name},
         )
     cls.name = name
     session.flush()
@@ -124,7 +147,12 @@ def classes_taught_by(session: Session, *, account_id: int | None) -> set[int]:
 
 
 def set_students(
-    session: Session, *, class_id: int, person_ids: list[int], now: datetime | None = None
+    session: Session,
+    *,
+    class_id: int,
+    person_ids: list[int],
+    now: datetime | None = None,
+    actor: str = "system",
 ) -> list[int]:
     """Replace the class's students (all or nothing: an unknown id changes nothing); the
     rosters of its sessions that have not started follow."""
@@ -139,9 +167,24 @@ def set_students(
             f"Không có người với mã số {shown}. No people with ids {shown}.",
             code="UNKNOWN_PERSON",
         )
+    before = set(student_ids(session, class_id=class_id))
     session.execute(delete(ClassStudent).where(ClassStudent.class_id == class_id))
     session.add_all(ClassStudent(class_id=class_id, person_id=p) for p in wanted)
     session.flush()
+    if before != set(wanted):
+        added, removed = sorted(set(wanted) - before), sorted(before - set(wanted))
+        audit.record(
+            session,
+            actor=actor,
+            action="class_students_set",
+            subject=f"class:{class_id}",
+            detail={
+                "added_count": len(added),
+                "removed_count": len(removed),
+                "added_ids": added,
+                "removed_ids": removed,
+            },
+        )
     from attendance.meetings import set_participants  # a cycle otherwise: meetings -> orm
 
     for meeting_id in upcoming_sessions(session, class_id=class_id, now=now):
@@ -150,10 +193,15 @@ def set_students(
 
 
 def set_teachers(
-    session: Session, *, class_id: int, account_ids: list[int], now: datetime | None = None
+    session: Session,
+    *,
+    class_id: int,
+    account_ids: list[int],
+    actor: str = "system",
 ) -> list[int]:
     """Replace the class's teachers (accounts with the teacher role); they are assigned to
-    every session of the class that has not started, and lose the ones they no longer teach."""
+    every session of the class (past, running and to come), and those taken off the class
+    lose all of them. Staff assigned by hand to one lesson who never taught the class stay."""
     get_class(session, class_id=class_id)
     wanted = sorted(set(account_ids))
     storable = [a for a in wanted if 0 < a <= MAX_ID]
@@ -172,15 +220,40 @@ def set_teachers(
     session.add_all(ClassTeacher(class_id=class_id, account_id=a) for a in wanted)
     session.flush()
     gone = before - set(wanted)
-    for meeting_id in upcoming_sessions(session, class_id=class_id, now=now):
-        if gone:
-            session.execute(
-                delete(MeetingStaff).where(
-                    MeetingStaff.meeting_id == meeting_id, MeetingStaff.account_id.in_(gone)
-                )
+    meetings = all_sessions(session, class_id=class_id)
+    if gone and meetings:
+        session.execute(
+            delete(MeetingStaff).where(
+                MeetingStaff.meeting_id.in_(meetings), MeetingStaff.account_id.in_(gone)
             )
+        )
+    for meeting_id in meetings:
         assign_teachers(session, meeting_id=meeting_id, account_ids=wanted)
+    if before != set(wanted):
+        _record_teachers(session, class_id=class_id, before=before, wanted=wanted, actor=actor)
     return wanted
+
+
+def _record_teachers(
+    session: Session, *, class_id: int, before: set[int], wanted: list[int], actor: str
+) -> None:
+    added, removed = sorted(set(wanted) - before), sorted(before - set(wanted))
+    names = {
+        a.id: account_label(a)
+        for a in session.scalars(select(StaffAccount).where(StaffAccount.id.in_(added + removed)))
+    }
+    audit.record(
+        session,
+        actor=actor,
+        action="class_teachers_set",
+        subject=f"class:{class_id}",
+        detail={
+            "added": added,
+            "removed": removed,
+            "added_names": [names.get(a, f"#{a}") for a in added],
+            "removed_names": [names.get(a, f"#{a}") for a in removed],
+        },
+    )
 
 
 def assign_teachers(session: Session, *, meeting_id: int, account_ids: list[int]) -> None:
@@ -205,4 +278,11 @@ def upcoming_sessions(session: Session, *, class_id: int, now: datetime | None =
             .where(ClassSession.class_id == class_id, Meeting.starts_at > (now or utcnow()))
             .order_by(Meeting.starts_at)
         )
+    )
+
+
+def all_sessions(session: Session, *, class_id: int) -> list[int]:
+    """Every session of the class, past, running and to come."""
+    return list(
+        session.scalars(select(ClassSession.meeting_id).where(ClassSession.class_id == class_id))
     )

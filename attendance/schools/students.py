@@ -1,20 +1,29 @@
-"""Students' details: a student code (unique), a date of birth, their guardians; who is a minor
-(a guardian's consent comes before their face), and whose faces are old enough to retake."""
+"""Students' details: a student code (unique across the installation, compared normalised), a
+date of birth, their guardians; who is a minor (a guardian's consent comes before their face),
+and whose faces are old enough to retake."""
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from attendance import audit
 from attendance.errors import Conflict, Invalid
 from attendance.orm import FaceTemplate, utcnow
 from attendance.people import get_person
-from attendance.schools.tables import ClassStudent, ClassTeacher, Guardian, Student
+from attendance.schools.tables import (
+    ClassStudent,
+    ClassTeacher,
+    Guardian,
+    SchoolClass,
+    Student,
+)
 from attendance.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -52,9 +61,14 @@ def set_student(
     date_of_birth: date | None,
     guardians: list[GuardianDetails],
     today: date | None = None,
+    actor: str = "system",
+    renamed: bool = False,
+    audited: bool = True,
 ) -> StudentDetails:
     """Replace a person's student details and guardians; everything is checked before anything
-    is written, so a refusal leaves them as they were."""
+    is written, so a refusal leaves them as they were. The change is audited by the fields
+    that changed (never the values: a child's date of birth, a guardian's phone); `renamed`
+    adds `full_name` to them (a class list import renamed the person just before)."""
     get_person(session, person_id=person_id)
     code = clean_code(student_code)
     check_birth(date_of_birth, today=today or utcnow().date())
@@ -64,13 +78,18 @@ def set_student(
             f"Tối đa {MAX_GUARDIANS} người giám hộ.", f"{MAX_GUARDIANS} guardians at most."
         )
     if code is not None:
-        holder = session.scalar(select(Student.person_id).where(Student.student_code == code))
+        holder = person_by_code(session, student_code=code)
         if holder is not None and holder != person_id:
+            mine = schools_of(session, person_id)  # in no class yet: no school to compare
+            if mine and other_school(session, person_id=holder, schools=mine):
+                raise code_of_other_school(code)
             raise Conflict(
                 f"Mã học sinh {code} đã thuộc về người số {holder}. "
                 f"The student code {code} already belongs to person {holder}.",
                 code="STUDENT_CODE_TAKEN",
             )
+    before = get_student(session, person_id=person_id)
+    old_guardians = [_details(g) for g in before.guardians]
     row = session.get(Student, person_id)
     if row is None:
         row = Student(person_id=person_id)
@@ -85,7 +104,60 @@ def set_student(
         for g in clean
     )
     session.flush()
+    fields = ["full_name"] if renamed else []
+    if before.student_code != code:
+        fields.append("student_code")
+    if before.date_of_birth != date_of_birth:
+        fields.append("date_of_birth")
+    if old_guardians != clean:
+        fields.append("guardians")
+    if fields and audited:
+        audit.record(
+            session,
+            actor=actor,
+            action="student_changed",
+            subject=f"person:{person_id}",
+            detail={"fields": fields},
+        )
     return get_student(session, person_id=person_id)
+
+
+def _details(g: Guardian) -> GuardianDetails:
+    return GuardianDetails(name=g.name, relation=g.relation, phone=g.phone, email=g.email)
+
+
+def schools_of(session: Session, person_id: int) -> set[str]:
+    """The schools of the classes this person is a student of."""
+    return set(
+        session.scalars(
+            select(SchoolClass.school)
+            .join(ClassStudent, ClassStudent.class_id == SchoolClass.id)
+            .where(ClassStudent.person_id == person_id)
+        )
+    )
+
+
+def other_school(session: Session, *, person_id: int, schools: set[str]) -> bool:
+    """Whether the person is a student of a class of a school not among `schools`."""
+    found = session.scalar(
+        select(SchoolClass.id)
+        .join(ClassStudent, ClassStudent.class_id == SchoolClass.id)
+        .where(ClassStudent.person_id == person_id, SchoolClass.school.not_in(schools))
+        .limit(1)
+    )
+    return found is not None
+
+
+def code_of_other_school(code: str) -> Conflict:
+    """A code held by another school's student: refused without naming them or the school."""
+    return Conflict(
+        f"Mã học sinh {code} thuộc về một học sinh của trường khác. Mã học sinh là duy nhất "
+        "trong cả hệ thống: hãy dùng mã định danh của Bộ hoặc thêm tiền tố của trường. "
+        f"The student code {code} belongs to a student of another school. Student codes are "
+        "unique across the installation: use the Ministry's national student ID or prefix "
+        "the code with the school's.",
+        code="STUDENT_CODE_OTHER_SCHOOL",
+    )
 
 
 def get_student(session: Session, *, person_id: int) -> StudentDetails:
@@ -119,7 +191,11 @@ def guardians_of(session: Session, *, person_ids: list[int]) -> dict[int, list[G
 
 
 def person_by_code(session: Session, *, student_code: str) -> int | None:
-    return session.scalar(select(Student.person_id).where(Student.student_code == student_code))
+    """The person with this student code, compared normalised ('hs 001' finds 'HS001')."""
+    code = clean_code(student_code)
+    if code is None:
+        return None
+    return session.scalar(select(Student.person_id).where(Student.student_code == code))
 
 
 def is_minor(born: date | None, *, on: date) -> bool:
@@ -174,7 +250,10 @@ def _aware(at: datetime) -> datetime:
 
 
 def clean_code(value: str | None) -> str | None:
-    code = clean_text(value or "", field="student_code")
+    """A student code as stored and compared: NFKC (fullwidth 'ＨＳ００１' is 'HS001'), no
+    spaces at all, upper case; 'hs 001' and 'HS001' are one code."""
+    text = clean_text(unicodedata.normalize("NFKC", value or ""), field="student_code")
+    code = "".join(text.split()).upper()
     if len(code) > 64:
         raise _invalid("Mã học sinh quá dài (tối đa 64 ký tự).", "The student code is too long.")
     return code or None

@@ -53,6 +53,7 @@ def add_session(
     period: int | None = None,
     subject: str | None = None,
     room: str | None = None,
+    actor: str = "system",
 ) -> ClassSession:
     """One session; 409 SESSION_EXISTS when the class already has one at that day and period."""
     get_class(session, class_id=class_id)
@@ -64,7 +65,7 @@ def add_session(
             f"The class already has period {period} on {day} (session {found}).",
             code="SESSION_EXISTS",
         )
-    return create_session(
+    lesson = create_session(
         session,
         class_id=class_id,
         day=day,
@@ -75,6 +76,15 @@ def add_session(
         subject=subject,
         room=room,
     )
+    audit.record(
+        session,
+        actor=actor,
+        action="class_session_created",
+        meeting_id=lesson.meeting_id,
+        subject=f"class:{class_id}",
+        detail={"day": day.isoformat(), "period": period},
+    )
+    return lesson
 
 
 def add_pattern(
@@ -86,6 +96,7 @@ def add_pattern(
     weekly: list[Slot],
     zone: str,
     skip_dates: frozenset[date] = frozenset(),
+    actor: str = "system",
 ) -> PatternResult:
     """Every `weekly` slot on each of its weekdays from `starts_on` to `ends_on` (inclusive),
     except `skip_dates` (holidays). All or nothing: a bad slot or too many sessions creates
@@ -154,6 +165,19 @@ def add_pattern(
             room=slot.room,
         )
         created.append(row.meeting_id)
+    if created:
+        audit.record(
+            session,
+            actor=actor,
+            action="class_pattern_created",
+            subject=f"class:{class_id}",
+            detail={
+                "created": len(created),
+                "existing": len(existing),
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+            },
+        )
     logger.info("class %s: %d sessions created from a pattern", class_id, len(created))
     return PatternResult(created=created, existing=existing)
 
