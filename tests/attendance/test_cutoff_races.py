@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
@@ -54,72 +55,77 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 def test_an_arrival_at_the_cutoff_is_never_also_an_absence(engine: Engine) -> None:
     factory = make_session_factory(engine)
     for trial in range(TRIALS):
-        with unit_of_work(factory) as session:
-            cls = classes.create_class(
-                session, name=f"6A{trial}", school="THCS Ngọc Lâm", school_year="2029"
-            )
-            people = [
-                Person(full_name=f"Học sinh {trial}-{i}", search_name=f"hoc sinh {trial}-{i}")
-                for i in range(STUDENTS)
-            ]
-            session.add_all(people)
-            session.flush()
-            kids = [p.id for p in people]
-            classes.set_students(
-                session, class_id=cls.id, person_ids=kids, now=START - timedelta(days=1)
-            )
-            meeting_id = sessions.create_session(
-                session, class_id=cls.id, day=DAY, start=time(7, 30), end=time(8, 15), zone=ZONE
-            ).meeting_id
-        comers = kids[: STUDENTS - 2]  # the last two never come
-        barrier = threading.Barrier(len(comers) + 1)
-        failures: list[BaseException] = []
+        race(factory, trial)
 
-        def cut(meeting_id: int = meeting_id) -> None:
-            try:
-                barrier.wait()
-                with unit_of_work(factory) as session:
-                    mark_session(session, meeting_id=meeting_id, now=AT_CUTOFF)
-            except BaseException as error:  # noqa: BLE001 - reported below
-                failures.append(error)
 
-        def arrive(person_id: int, meeting_id: int = meeting_id) -> None:
-            try:
-                barrier.wait()
-                with unit_of_work(factory) as session:
-                    check_in(
-                        session,
-                        meeting_id=meeting_id,
-                        person_id=person_id,
-                        source="kiosk",
-                        idempotency_key=f"race-{meeting_id}-{person_id}",
-                        at=AT_CUTOFF,
-                        now=AT_CUTOFF,
-                        zone=ZONE,
-                    )
-            except BaseException as error:  # noqa: BLE001 - reported below
-                failures.append(error)
+def race(factory: sessionmaker[Session], trial: int) -> None:
+    """A class, its session, and the cut-off released together with most students' check-ins."""
+    with unit_of_work(factory) as session:
+        cls = classes.create_class(
+            session, name=f"6A{trial}", school="THCS Ngọc Lâm", school_year="2029"
+        )
+        people = [
+            Person(full_name=f"Học sinh {trial}-{i}", search_name=f"hoc sinh {trial}-{i}")
+            for i in range(STUDENTS)
+        ]
+        session.add_all(people)
+        session.flush()
+        kids = [p.id for p in people]
+        classes.set_students(
+            session, class_id=cls.id, person_ids=kids, now=START - timedelta(days=1)
+        )
+        meeting_id = sessions.create_session(
+            session, class_id=cls.id, day=DAY, start=time(7, 30), end=time(8, 15), zone=ZONE
+        ).meeting_id
+    comers = kids[: STUDENTS - 2]  # the last two never come
+    barrier = threading.Barrier(len(comers) + 1)
+    failures: list[BaseException] = []
 
-        threads = [threading.Thread(target=cut)]
-        threads += [threading.Thread(target=arrive, args=(p,)) for p in comers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert not failures, failures
-        with factory() as session:
-            arrived = set(
-                session.scalars(
-                    select(AttendanceEvent.person_id).where(
-                        AttendanceEvent.meeting_id == meeting_id, AttendanceEvent.kind == ARRIVED
-                    )
+    def cut() -> None:
+        try:
+            barrier.wait()
+            with unit_of_work(factory) as session:
+                mark_session(session, meeting_id=meeting_id, now=AT_CUTOFF)
+        except BaseException as error:
+            failures.append(error)
+
+    def arrive(person_id: int) -> None:
+        try:
+            barrier.wait()
+            with unit_of_work(factory) as session:
+                check_in(
+                    session,
+                    meeting_id=meeting_id,
+                    person_id=person_id,
+                    source="kiosk",
+                    idempotency_key=f"race-{meeting_id}-{person_id}",
+                    at=AT_CUTOFF,
+                    now=AT_CUTOFF,
+                    zone=ZONE,
+                )
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=cut)]
+    threads += [threading.Thread(target=arrive, args=(p,)) for p in comers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    with factory() as session:
+        arrived = set(
+            session.scalars(
+                select(AttendanceEvent.person_id).where(
+                    AttendanceEvent.meeting_id == meeting_id, AttendanceEvent.kind == ARRIVED
                 )
             )
-            marked = set(
-                session.scalars(
-                    select(AbsenceMark.person_id).where(AbsenceMark.meeting_id == meeting_id)
-                )
+        )
+        marked = set(
+            session.scalars(
+                select(AbsenceMark.person_id).where(AbsenceMark.meeting_id == meeting_id)
             )
-        assert arrived == set(comers)
-        assert arrived & marked == set(), f"trial {trial}: arrived and marked absent"
-        assert marked == set(kids[STUDENTS - 2 :])
+        )
+    assert arrived == set(comers)
+    assert arrived & marked == set(), f"trial {trial}: arrived and marked absent"
+    assert marked == set(kids[STUDENTS - 2 :])
