@@ -36,8 +36,13 @@ def arrival_read(settings: Settings, arrival: Arrival) -> EventRead:
     return read
 
 
-def image_checkin_read(settings: Settings, done: ImageCheckin) -> ImageCheckinRead:
-    faces = [_face(settings, o) for o in done.outcomes]
+def image_checkin_read(
+    settings: Settings, done: ImageCheckin, *, name_outsiders: bool = True
+) -> ImageCheckinRead:
+    """Without `name_outsiders` (a kiosk token, a teacher: callers who may not read the whole
+    register), a face matched to someone off the roster is not named: a photo must not tell
+    them who any enrolled person (a child of another class or school) is."""
+    faces = [_face(settings, o, name_outsiders=name_outsiders) for o in done.outcomes]
     reviews = [
         ReviewQueuedRead(
             review_id=o.review.item.id,
@@ -58,8 +63,11 @@ def image_checkin_read(settings: Settings, done: ImageCheckin) -> ImageCheckinRe
     )
 
 
-def _face(settings: Settings, done: FaceOutcome) -> CheckinFaceRead:
+def _face(settings: Settings, done: FaceOutcome, *, name_outsiders: bool) -> CheckinFaceRead:
     read = face_read(done.face)
+    outsider = done.face.decision.decision is Decision.NOT_ON_ROSTER
+    if outsider and not name_outsiders:
+        read = read.model_copy(update={"candidate": None})
     return CheckinFaceRead(
         **read.model_dump(),
         outcome=done.outcome.value,
@@ -71,7 +79,12 @@ def _face(settings: Settings, done: FaceOutcome) -> CheckinFaceRead:
             else None
         ),
         review_id=done.review.item.id if done.review else None,
-        message=face_message(settings, done),
+        message=(
+            "Người này không có trong danh sách cuộc họp này. "
+            "This person is not on this meeting's roster."
+            if outsider and not name_outsiders
+            else face_message(settings, done)
+        ),
     )
 
 

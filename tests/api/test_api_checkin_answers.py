@@ -162,3 +162,29 @@ def test_the_openapi_document_describes_the_photo_answer(client: TestClient) -> 
         "not_checked_in",
     ]
     assert "review_id" in face and "sent_to_review" in face["outcome"]["description"]
+
+
+def test_a_kiosk_s_photo_does_not_name_a_face_off_the_roster_and_the_office_s_does(
+    client: TestClient, enrolled: list[int], t1_image: Image.Image
+) -> None:
+    """An enrolled face off the roster (a child of another class, say): the kiosk learns only
+    that it is not on the list; the admin, who may read the register, learns who it is."""
+    from test_api_kiosk import ROOM, kiosk_headers
+
+    meeting_id = create_meeting(client, enrolled[:5], room=ROOM, **happening_now())
+    outsider = NAMES[5]
+    data = jpeg(t1_image)
+    kiosk = client.post(
+        f"/api/v1/meetings/{meeting_id}/checkins",
+        files=upload(data),
+        data={"source": "kiosk", "idempotency_key": "door-kiosk"},
+        headers=kiosk_headers(client),
+    )
+    assert kiosk.status_code == 201, kiosk.text
+    [off] = [f for f in kiosk.json()["faces"] if f["decision"] == "not_on_roster"]
+    assert off["candidate"] is None and off["person"] is None
+    assert "không có trong danh sách" in off["message"] and "not on this" in off["message"]
+    assert outsider not in kiosk.text
+    office = post_photo(client, meeting_id, data, idempotency_key="door-office")
+    [off] = [f for f in office.json()["faces"] if f["decision"] == "not_on_roster"]
+    assert off["candidate"]["full_name"] == outsider and outsider in off["message"]
