@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from api.convert import brief, event_read, face_read, local
 from api.convert_voting import voting_url
 from api.link_reach import unreachable
@@ -9,9 +11,11 @@ from api.schemas import (
     CheckinFaceRead,
     EventRead,
     ImageCheckinRead,
+    PersonBrief,
     ReviewQueuedRead,
 )
 from attendance.matching import Decision
+from attendance.orm import Person
 from attendance.review.tables import PENDING
 from attendance.settings import Settings
 from usecases.checkins import Arrival, FaceOutcome, ImageCheckin, Outcome
@@ -37,20 +41,26 @@ def arrival_read(settings: Settings, arrival: Arrival) -> EventRead:
 
 
 def image_checkin_read(
-    settings: Settings, done: ImageCheckin, *, name_outsiders: bool = True
+    settings: Settings, done: ImageCheckin, *, nameable: Collection[int] | None = None
 ) -> ImageCheckinRead:
-    """Without `name_outsiders` (a kiosk token, a teacher: callers who may not read the whole
-    register), a face matched to someone off the roster is not named: a photo must not tell
-    them who any enrolled person (a child of another class or school) is."""
-    faces = [_face(settings, o, name_outsiders=name_outsiders) for o in done.outcomes]
+    """`nameable`: whom the caller may learn from a face, the meeting's roster for a kiosk
+    token or a teacher (who may not read the whole register; None: anyone). Anyone else a
+    face resembles (a child of another class or school) is left unnamed: a photo must not
+    tell them who an enrolled person is."""
+
+    def shown(person: Person | None) -> PersonBrief | None:
+        hidden = person is not None and nameable is not None and person.id not in nameable
+        return None if hidden else brief(person)
+
+    faces = [_face(settings, o, shown=shown) for o in done.outcomes]
     reviews = [
         ReviewQueuedRead(
             review_id=o.review.item.id,
             face=index,
             status=o.review.item.status,
             created=o.review.created,
-            candidate=brief(o.review.item.candidate),
-            runner_up=brief(o.review.item.runner_up),
+            candidate=shown(o.review.item.candidate),
+            runner_up=shown(o.review.item.runner_up),
             similarity=round(o.review.item.similarity, 4),
             margin=None if o.review.item.margin is None else round(o.review.item.margin, 4),
             decision=o.review.item.decision,
@@ -63,10 +73,13 @@ def image_checkin_read(
     )
 
 
-def _face(settings: Settings, done: FaceOutcome, *, name_outsiders: bool) -> CheckinFaceRead:
+def _face(
+    settings: Settings, done: FaceOutcome, *, shown: Callable[[Person | None], PersonBrief | None]
+) -> CheckinFaceRead:
     read = face_read(done.face)
-    outsider = done.face.decision.decision is Decision.NOT_ON_ROSTER
-    if outsider and not name_outsiders:
+    candidate = shown(done.face.candidate)
+    hidden = candidate is None and done.face.candidate is not None
+    if hidden:
         read = read.model_copy(update={"candidate": None})
     return CheckinFaceRead(
         **read.model_dump(),
@@ -82,7 +95,7 @@ def _face(settings: Settings, done: FaceOutcome, *, name_outsiders: bool) -> Che
         message=(
             "Người này không có trong danh sách cuộc họp này. "
             "This person is not on this meeting's roster."
-            if outsider and not name_outsiders
+            if hidden and done.face.decision.decision is Decision.NOT_ON_ROSTER
             else face_message(settings, done)
         ),
     )

@@ -24,7 +24,7 @@ from api.upload import read_upload
 from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
 from attendance.kiosk_sync import invited_today
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import utcnow
 from attendance.permissions import Permission, Principal, is_scoped, may
 from attendance.tokens import KIOSK
@@ -175,7 +175,8 @@ def _image_checkin(
         )
         # Only a caller who may read the whole register learns who an off-roster face is.
         register = may(token.role, Permission.READ_PEOPLE) and not is_scoped(token.role)
-        return image_checkin_read(services.settings, done, name_outsiders=register)
+        nameable = None if register else roster_ids(session, meeting_id=meeting_id)
+        return image_checkin_read(services.settings, done, nameable=nameable)
 
 
 @sightings.post(
