@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from api.convert import brief, event_read, face_read, local
 from api.convert_voting import voting_url
 from api.link_reach import unreachable
@@ -9,9 +11,11 @@ from api.schemas import (
     CheckinFaceRead,
     EventRead,
     ImageCheckinRead,
+    PersonBrief,
     ReviewQueuedRead,
 )
 from attendance.matching import Decision
+from attendance.orm import Person
 from attendance.review.tables import PENDING
 from attendance.settings import Settings
 from usecases.checkins import Arrival, FaceOutcome, ImageCheckin, Outcome
@@ -36,16 +40,27 @@ def arrival_read(settings: Settings, arrival: Arrival) -> EventRead:
     return read
 
 
-def image_checkin_read(settings: Settings, done: ImageCheckin) -> ImageCheckinRead:
-    faces = [_face(settings, o) for o in done.outcomes]
+def image_checkin_read(
+    settings: Settings, done: ImageCheckin, *, nameable: Collection[int] | None = None
+) -> ImageCheckinRead:
+    """`nameable`: whom the caller may learn from a face, the meeting's roster for a kiosk
+    token or a teacher (who may not read the whole register; None: anyone). Anyone else a
+    face resembles (a child of another class or school) is left unnamed: a photo must not
+    tell them who an enrolled person is."""
+
+    def shown(person: Person | None) -> PersonBrief | None:
+        hidden = person is not None and nameable is not None and person.id not in nameable
+        return None if hidden else brief(person)
+
+    faces = [_face(settings, o, shown=shown) for o in done.outcomes]
     reviews = [
         ReviewQueuedRead(
             review_id=o.review.item.id,
             face=index,
             status=o.review.item.status,
             created=o.review.created,
-            candidate=brief(o.review.item.candidate),
-            runner_up=brief(o.review.item.runner_up),
+            candidate=shown(o.review.item.candidate),
+            runner_up=shown(o.review.item.runner_up),
             similarity=round(o.review.item.similarity, 4),
             margin=None if o.review.item.margin is None else round(o.review.item.margin, 4),
             decision=o.review.item.decision,
@@ -58,8 +73,14 @@ def image_checkin_read(settings: Settings, done: ImageCheckin) -> ImageCheckinRe
     )
 
 
-def _face(settings: Settings, done: FaceOutcome) -> CheckinFaceRead:
+def _face(
+    settings: Settings, done: FaceOutcome, *, shown: Callable[[Person | None], PersonBrief | None]
+) -> CheckinFaceRead:
     read = face_read(done.face)
+    candidate = shown(done.face.candidate)
+    hidden = candidate is None and done.face.candidate is not None
+    if hidden:
+        read = read.model_copy(update={"candidate": None})
     return CheckinFaceRead(
         **read.model_dump(),
         outcome=done.outcome.value,
@@ -71,7 +92,12 @@ def _face(settings: Settings, done: FaceOutcome) -> CheckinFaceRead:
             else None
         ),
         review_id=done.review.item.id if done.review else None,
-        message=face_message(settings, done),
+        message=(
+            "Người này không có trong danh sách cuộc họp này. "
+            "This person is not on this meeting's roster."
+            if hidden and done.face.decision.decision is Decision.NOT_ON_ROSTER
+            else face_message(settings, done)
+        ),
     )
 
 

@@ -128,7 +128,8 @@ def check_in(
             raise  # not a duplicate: the person or meeting went meanwhile (a 409 at the edge)
         return CheckInResult(winner, created=False)
     # Asked again now that the arrival is written (and the write lock held): a removal from
-    # the roster that raced this check-in is seen, and this one rolls back.
+    # the roster that raced this check-in is seen, and this one rolls back. The row it holds
+    # is also the absent cut-off's turn (attendance/schools/cutoff.py): before clear_absence.
     require_on_roster(session, meeting_id=meeting_id, person=person, hold=True)
     # Whatever path brought them in, a face still waiting to be called theirs is moot now.
     resolve_on_arrival(session, meeting_id=meeting_id, person_id=person_id)

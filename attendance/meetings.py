@@ -168,11 +168,20 @@ def require_on_roster(
     )
     on_roster = session.scalar(statement.with_for_update(read=True) if hold else statement)
     if on_roster is None:
+        # By number, never by name: a kiosk token or a teacher may ask about any id, and must
+        # not learn whose it is (a child of another class or school) from the refusal.
         raise Forbidden(
-            f"{person.full_name} không có trong danh sách cuộc họp này. "
-            "This person is not on this meeting's list.",
+            f"Người số {person.id} không có trong danh sách cuộc họp này. "
+            f"Person {person.id} is not on this meeting's list.",
             code="NOT_ON_ROSTER",
         )
+
+
+def roster_name(session: Session, *, meeting_id: int, person: Person) -> str:
+    """How a refusal about this meeting names a person: by name when they are on its roster
+    (whoever may act on the meeting may read its roster), else by number only."""
+    listed = session.get(Participant, (meeting_id, person.id))
+    return person.full_name if listed is not None else f"Người số {person.id}"
 
 
 def roster_sizes(session: Session, *, meeting_ids: list[int]) -> dict[int, int]:

@@ -176,9 +176,9 @@ def _participant(
     person = get_person(session, person_id=person_id)
     participant = session.get(Participant, (meeting_id, person_id))
     if participant is None:
-        raise NotFound(
-            f"{person.full_name} không có trong danh sách cuộc họp này. "
-            "This person is not on this meeting's roster."
+        raise NotFound(  # by number: the name is not the caller's to learn from a refusal
+            f"Người số {person.id} không có trong danh sách cuộc họp này. "
+            f"Person {person.id} is not on this meeting's roster."
         )
     return participant, person
 

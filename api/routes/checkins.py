@@ -24,9 +24,9 @@ from api.upload import read_upload
 from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
 from attendance.kiosk_sync import invited_today
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import utcnow
-from attendance.permissions import Permission, Principal
+from attendance.permissions import Permission, Principal, is_scoped, may
 from attendance.tokens import KIOSK
 from models.crops import MAX_CROP_BYTES
 from usecases.checkins import MAX_KEY, MAX_SOURCE, check_in_image, image_key, record_arrival
@@ -173,7 +173,10 @@ def _image_checkin(
             rules=services.settings.checkin.rules(),
             zone=services.settings.timezone,
         )
-        return image_checkin_read(services.settings, done)
+        # Only a caller who may read the whole register learns who an off-roster face is.
+        register = may(token.role, Permission.READ_PEOPLE) and not is_scoped(token.role)
+        nameable = None if register else roster_ids(session, meeting_id=meeting_id)
+        return image_checkin_read(services.settings, done, nameable=nameable)
 
 
 @sightings.post(

@@ -6,7 +6,9 @@ Never twice: the session is claimed by a conditional UPDATE (`absent_marked_at I
 one row) in that transaction, so a second worker, a second thread or a restart half-way
 finds it claimed or finds nothing written; the primary key of absence_marks is the last guard.
 A student who arrives after the cut-off is late, not absent: `clear_absence` removes the mark
-when the arrival is recorded (attendance/checkin.py)."""
+when the arrival is recorded (attendance/checkin.py). A check-in at the very moment of the
+cut-off takes turns with it on the student's roster row (see mark_session), so on PostgreSQL
+too a student ends with an arrival and no mark."""
 
 from __future__ import annotations
 
@@ -70,9 +72,18 @@ def mark_session(session: Session, *, meeting_id: int, now: datetime) -> int | N
     assert lesson is not None and meeting is not None
     cls = session.get(SchoolClass, lesson.class_id)
     at = cutoff(meeting, rules_for(session, school=cls.school if cls else ""))
+    # The roster rows are held (PostgreSQL: FOR UPDATE, in one order) before the arrivals are
+    # read: a check-in holds its student's row (FOR SHARE, attendance.meetings
+    # require_on_roster) between writing the arrival and clearing a mark, so the two take
+    # turns. Check-in first: this read sees its arrival. Cut-off first: the check-in, once
+    # let through, finds the mark and clears it. Never an arrival and a mark both (SQLite:
+    # the claim above already holds the database's one write lock).
     roster = session.scalars(
-        select(Participant.person_id).where(Participant.meeting_id == meeting_id)
-    )
+        select(Participant.person_id)
+        .where(Participant.meeting_id == meeting_id)
+        .order_by(Participant.person_id)
+        .with_for_update()
+    ).all()
     arrived = set(
         session.scalars(
             select(AttendanceEvent.person_id).where(

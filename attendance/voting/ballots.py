@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, Forbidden, Invalid, NotFound
-from attendance.meetings import require_on_roster
+from attendance.meetings import require_on_roster, roster_name
 from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import get_person
 from attendance.presence import presence_event, require_present
@@ -145,7 +145,8 @@ def _eligibility(
     )
     if member_id not in rights or not rights[member_id]:
         raise Forbidden(
-            f"{member.full_name} không có quyền biểu quyết trong cuộc họp này. "
+            f"{roster_name(session, meeting_id=poll.meeting_id, person=member)} không có quyền "
+            "biểu quyết trong cuộc họp này. "
             "This member has no vote in this meeting.",
             code="NO_VOTING_RIGHTS",
         )

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, Invalid, NotFound
-from attendance.meetings import get_meeting, lock_meeting
+from attendance.meetings import get_meeting, lock_meeting, roster_name
 from attendance.orm import MAX_ID
 from attendance.people import get_person
 from attendance.presence import require_present
@@ -36,7 +36,8 @@ def give_proxy(
     for person in (grantor, holder):
         if person.id not in members:
             raise Invalid(
-                f"{person.full_name} không phải đại biểu có quyền biểu quyết của cuộc họp này. "
+                f"{roster_name(session, meeting_id=meeting_id, person=person)} không phải đại "
+                "biểu có quyền biểu quyết của cuộc họp này. "
                 "Both people must be voting members of this meeting.",
                 code="NO_VOTING_RIGHTS",
             )

@@ -162,3 +162,41 @@ def test_the_openapi_document_describes_the_photo_answer(client: TestClient) -> 
         "not_checked_in",
     ]
     assert "review_id" in face and "sent_to_review" in face["outcome"]["description"]
+
+
+@pytest.mark.parametrize("caller", ["kiosk", "teacher"])
+def test_a_kiosk_s_or_teacher_s_photo_does_not_name_a_face_off_the_roster_and_the_office_s_does(
+    client: TestClient, enrolled: list[int], t1_image: Image.Image, db_path: Path, caller: str
+) -> None:
+    """An enrolled face off the roster (a child of another class, say): a kiosk or the
+    meeting's teacher learns only that it is not on the list; the admin, who may read the
+    register, learns who it is."""
+    from permission_support import account_id, add_account
+    from test_api_kiosk import ROOM, kiosk_headers
+
+    from attendance.permissions import TEACHER
+
+    meeting_id = create_meeting(client, enrolled[:5], room=ROOM, **happening_now())
+    if caller == "kiosk":
+        headers = kiosk_headers(client)
+    else:
+        db_url = f"sqlite:///{db_path}"
+        headers = {"Authorization": f"Bearer {add_account(db_url, 'co_lan', TEACHER)}"}
+        staff = {"account_ids": [account_id(db_url, "co_lan")]}
+        assert client.put(f"/api/v1/meetings/{meeting_id}/staff", json=staff).status_code == 200
+    outsider = NAMES[5]
+    data = jpeg(t1_image)
+    answer = client.post(
+        f"/api/v1/meetings/{meeting_id}/checkins",
+        files=upload(data),
+        data={"source": caller, "idempotency_key": f"door-{caller}"},
+        headers=headers,
+    )
+    assert answer.status_code == 201, answer.text
+    [off] = [f for f in answer.json()["faces"] if f["decision"] == "not_on_roster"]
+    assert off["candidate"] is None and off["person"] is None
+    assert "không có trong danh sách" in off["message"] and "not on this" in off["message"]
+    assert outsider not in answer.text
+    office = post_photo(client, meeting_id, data, idempotency_key="door-office")
+    [off] = [f for f in office.json()["faces"] if f["decision"] == "not_on_roster"]
+    assert off["candidate"]["full_name"] == outsider and outsider in off["message"]
