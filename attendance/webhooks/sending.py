@@ -4,8 +4,8 @@ A receiver can hold a send only until the deadline: the network stream under the
 client gets, for every connect, write and read, only the time left before the deadline
 (a per-read timeout alone lets a receiver that trickles a byte every few seconds hold the
 send for ever). The answer's body is not read on a 2xx and at most `ERROR_BODY_BYTES` of it
-otherwise, so a huge or endless body costs nothing. Sent directly (no proxy from the
-environment, no redirects followed).
+otherwise, so a huge or endless body costs nothing. No redirect is followed; a proxy from
+the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) is used as before.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 
@@ -126,7 +128,7 @@ def send(claimed: Claimed, *, timestamp: int, timeout_seconds: float) -> Answer:
     limits = {"connect": timeout_seconds, "read": timeout_seconds, "write": timeout_seconds}
     try:
         with (
-            httpcore.ConnectionPool(network_backend=_DeadlineBackend(deadline)) as pool,
+            _pool(claimed.url, _DeadlineBackend(deadline)) as pool,
             pool.stream(
                 "POST",
                 claimed.url,
@@ -146,6 +148,15 @@ def send(claimed: Claimed, *, timestamp: int, timeout_seconds: float) -> Answer:
                 None, f"no answer within the deadline of {timeout_seconds:g} s for the attempt"
             )
         return Answer(None, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _pool(url: str, backend: httpcore.NetworkBackend) -> httpcore.ConnectionPool:
+    """A pool for one attempt: through the environment's proxy for this URL, if any."""
+    parts = urlsplit(url)
+    proxy = urllib.request.getproxies_environment().get(parts.scheme.lower())
+    if proxy and not urllib.request.proxy_bypass(parts.hostname or ""):
+        return httpcore.HTTPProxy(proxy_url=proxy, network_backend=backend)
+    return httpcore.ConnectionPool(network_backend=backend)
 
 
 def _first_bytes(chunks: Iterable[bytes], cap: int, deadline: float) -> str:

@@ -30,9 +30,9 @@ RECEIVED: list[bytes] = []
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (the http.server name)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.path == "/ok":
+        if self.path.endswith("/ok"):  # directly, or through it as a proxy (a full URL)
             RECEIVED.append(body)
             self.send_response(200)
             self.send_header("Content-Length", "0")
@@ -137,3 +137,15 @@ def test_a_hanging_receiver_delays_neither_a_healthy_webhook_nor_another_job(
         assert row.last_error is not None and "deadline of 1.5 s" in row.last_error
         others = session.scalars(select(WebhookDelivery).where(WebhookDelivery.webhook_id != bad))
         assert [r.status for r in others] == [DELIVERED]
+
+
+def test_a_proxy_from_the_environment_is_still_used(
+    receiver: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("no_proxy", "NO_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", receiver)  # the receiver plays the office's proxy
+    item = Claimed(1, "http://sms-gateway.invalid/ok", SECRET, "absent", b'{"x":1}', 1)
+    answer = send(item, timestamp=int(time.time()), timeout_seconds=3.0)
+    assert answer.ok, answer.error
+    assert RECEIVED == [b'{"x":1}']
