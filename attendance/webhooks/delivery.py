@@ -120,6 +120,16 @@ def claim_due(
     return claimed
 
 
+def release(session: Session, delivery_ids: Sequence[int], *, now: datetime | None = None) -> None:
+    """Give claimed deliveries back unsent: due again at once (the next run takes them)."""
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.status == PENDING)
+        .values(next_attempt_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def record(
     session: Session,
     *,
@@ -170,18 +180,19 @@ def delivery_job(
 
     Each webhook's deliveries go in order on a worker of a small pool, the webhooks side by
     side, so a receiver that hangs delays only its own: each attempt ends at its deadline,
-    and after a failure its other deliveries wait for their lease to end (the next run)."""
+    and after an attempt with no answer its other deliveries go back for the next run."""
 
     def send_all(items: list[Claimed]) -> int:
-        sent = 0
-        for item in items:
+        for sent, item in enumerate(items, start=1):
             answer = send(item, timestamp=int(clock()), timeout_seconds=settings.timeout_seconds)
             with unit_of_work(sessions) as session:
                 record(session, delivery_id=item.delivery_id, answer=answer, settings=settings)
-            sent += 1
-            if not answer.ok:
-                break  # this receiver is failing: the rest of its batch waits for a later run
-        return sent
+            if answer.status_code is None and sent < len(items):
+                # No answer (it hangs or is down): the rest of its batch goes to the next run.
+                with unit_of_work(sessions) as session:
+                    release(session, [rest.delivery_id for rest in items[sent:]])
+                return sent
+        return len(items)
 
     def run() -> int:
         with unit_of_work(sessions) as session:
