@@ -235,6 +235,7 @@ STATUS_OF_CODE: dict[str, int] = {
     # Come back later: too many failed attempts or streams (429), a capacity limit (503).
     "TOO_MANY_ATTEMPTS": 429,
     "TOO_MANY_STREAMS": 429,
+    "TOO_MANY_PINGS": 429,  # webhook test pings already running (attendance/webhooks)
     "ACCOUNT_LOCKED": 429,
     "SERVER_BUSY": 503,
     "STREAMS_FULL": 503,

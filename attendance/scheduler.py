@@ -1,11 +1,14 @@
-"""Periodic jobs inside the server process: one thread, a stop event, each job on its period.
+"""Periodic jobs inside the server process: each job on its own thread, one stop event.
 
-Reusable: a job is a name, a function and a period (retention purges today; an absent
-cut-off for schools next). A job that raises is logged and runs again at its next turn.
-With several server workers every worker runs every job; the jobs here are idempotent, so
-that only costs repeated reads. To run a job once across workers, take a lease first: a
-row per job holding (holder, expires_at), taken with an UPDATE ... WHERE expires_at < now
-inside the job's own transaction (PostgreSQL and SQLite both serialise that write).
+Reusable: a job is a name, a function and a period (retention purges, the schools' absent
+cut-off, webhook deliveries). Each job has a thread of its own, so a slow job (a webhook
+receiver that hangs) never delays another, and a job never runs twice at once (its one
+thread runs it, then waits its period). A job that raises is logged and runs again at its
+next turn. With several server workers every worker runs every job; the jobs here are
+idempotent, so that only costs repeated reads. To run a job once across workers, take a
+lease first: a row per job holding (holder, expires_at), taken with an UPDATE ... WHERE
+expires_at < now inside the job's own transaction (PostgreSQL and SQLite both serialise
+that write).
 """
 
 from __future__ import annotations
@@ -28,39 +31,42 @@ class Job:
 
 
 class Scheduler:
-    """Runs `jobs` on a daemon thread from `start()` until `stop()`."""
+    """Runs each of `jobs` on a daemon thread of its own from `start()` until `stop()`."""
 
     def __init__(self, jobs: Sequence[Job], *, clock: Callable[[], float] = time.monotonic) -> None:
         self.jobs = tuple(jobs)
         self._clock = clock
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self.runs: dict[str, int] = {job.name: 0 for job in self.jobs}
 
     def start(self) -> None:
-        if self._thread is not None or not self.jobs:
+        if self._threads or not self.jobs:
             return
-        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
-        self._thread.start()
+        for job in self.jobs:
+            thread = threading.Thread(
+                target=self._loop, args=(job,), name=f"scheduler-{job.name}", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Ask the thread to end and wait for the job it may be running."""
+        """Ask every job's thread to end and wait, `timeout` seconds in all, for the jobs
+        they may be running (a job still running then is left to its daemon thread)."""
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                logger.warning("scheduled job thread %s did not end in time", thread.name)
+        self._threads = []
 
-    def _loop(self) -> None:
-        start = self._clock()
-        due = {job.name: start + job.first_after_seconds for job in self.jobs}
+    def _loop(self, job: Job) -> None:
+        if self._stop.wait(max(0.0, job.first_after_seconds)):
+            return
         while not self._stop.is_set():
-            now = self._clock()
-            for job in self.jobs:
-                if due[job.name] <= now and not self._stop.is_set():
-                    self._run(job)
-                    due[job.name] = self._clock() + job.period_seconds
-            wait = min(due.values()) - self._clock()
-            self._stop.wait(max(0.01, wait))
+            self._run(job)
+            self._stop.wait(max(0.01, job.period_seconds))
 
     def _run(self, job: Job) -> None:
         try:

@@ -157,7 +157,7 @@ class WebhookSettings(BaseModel):
 
     # The delivery job: new events fanned out and due deliveries sent this often.
     period_seconds: float = Field(2.0, ge=0.05, le=3600)
-    # One receiver's answer is awaited this long; then the attempt counts as failed.
+    # One attempt, connect to status line, takes at most this long; then it counts as failed.
     timeout_seconds: float = Field(5.0, gt=0, le=60)
     # Waits after the 1st, 2nd, ... failed attempt; the last one repeats (capped).
     retry_seconds: tuple[Annotated[float, Field(gt=0, le=86400)], ...] = Field(

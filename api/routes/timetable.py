@@ -27,6 +27,7 @@ from attendance.errors import NotFound
 from attendance.meeting_removal import delete_meeting
 from attendance.meetings import get_meeting
 from attendance.orm import MAX_ID, Meeting
+from attendance.people import get_person
 from attendance.permissions import Permission
 from attendance.schools.classes import get_class
 from attendance.schools.excused import add_excused, list_excused, remove_excused
@@ -217,6 +218,8 @@ def excuse(
 
 @router.get(EXCUSED, dependencies=[need(Permission.EXCUSE_ABSENCES, student=True)])
 def excused(person_id: int, session: SessionDep) -> list[ExcusedRead]:
+    """A person's excused absences, newest first; an unknown person (any id) is a 404."""
+    get_person(session, person_id=person_id)
     return [excused_read(r) for r in list_excused(session, person_ids=[person_id])]
 
 

@@ -10,28 +10,32 @@ the same time; a server stopped mid-send leaves it pending, sent again once the 
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.db import unit_of_work
+from attendance.errors import TooManyAttempts
 from attendance.orm import utcnow
 from attendance.outbound import OutboundEvent, envelope
 from attendance.settings import WebhookSettings
 from attendance.webhooks.manage import events_of
-from attendance.webhooks.signing import body_of, signed_headers
+from attendance.webhooks.sending import Answer, Claimed, pings_running, send
+from attendance.webhooks.signing import body_of
 from attendance.webhooks.tables import DELIVERED, FAILED, PENDING, Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 PING = "ping"  # a test delivery an admin asks for; not an outbound event
 LEASE_MARGIN_SECONDS = 30.0  # beyond the send timeout, before another run may try it again
+SENDERS = 4  # webhooks sent to side by side in one run
 
 
 def retry_delay(attempts: int, schedule: Sequence[float]) -> float:
@@ -71,17 +75,6 @@ def fan_out(session: Session, *, now: datetime | None = None, limit: int = 1000)
     return added
 
 
-@dataclass(frozen=True)
-class Claimed:
-    """What one send needs, read inside the claiming transaction."""
-
-    delivery_id: int
-    url: str
-    secret: str
-    event: str
-    body: bytes
-
-
 def claim_due(
     session: Session, *, limit: int, lease_seconds: float, now: datetime | None = None
 ) -> list[Claimed]:
@@ -115,41 +108,26 @@ def claim_due(
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(
                 Claimed(
-                    delivery.id, webhook.url, webhook.secret, event.event, body_of(envelope(event))
+                    delivery.id,
+                    webhook.url,
+                    webhook.secret,
+                    event.event,
+                    body_of(envelope(event)),
+                    webhook.id,
                 )
             )
     session.flush()
     return claimed
 
 
-@dataclass(frozen=True)
-class Answer:
-    status_code: int | None  # None: no answer (a connection error or a timeout)
-    error: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-def send(client: httpx.Client, claimed: Claimed, *, timestamp: int) -> Answer:
-    """POST the signed body; never raises for the receiver's sake."""
-    if not claimed.url.lower().startswith(("http://", "https://")):
-        return Answer(None, "not an http(s) URL")
-    headers = signed_headers(
-        secret=claimed.secret,
-        timestamp=timestamp,
-        body=claimed.body,
-        event=claimed.event,
-        delivery_id=claimed.delivery_id,
+def release(session: Session, delivery_ids: Sequence[int], *, now: datetime | None = None) -> None:
+    """Give claimed deliveries back unsent: due again at once (the next run takes them)."""
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.status == PENDING)
+        .values(next_attempt_at=now or utcnow())
+        .execution_options(synchronize_session=False)
     )
-    try:
-        response = client.post(claimed.url, content=claimed.body, headers=headers)
-    except httpx.HTTPError as exc:
-        return Answer(None, f"{type(exc).__name__}: {exc}"[:500])
-    if 200 <= response.status_code < 300:
-        return Answer(response.status_code, None)
-    return Answer(response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
 
 
 def record(
@@ -195,11 +173,26 @@ def delivery_job(
     sessions: sessionmaker[Session],
     settings: WebhookSettings,
     *,
-    client_factory: Callable[[], httpx.Client] | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Callable[[], int]:
     """The job the scheduler runs: fan out, claim, send (outside any transaction, so a slow
-    receiver holds no lock), record each answer; returns how many were sent."""
+    receiver holds no lock), record each answer; returns how many were sent.
+
+    Each webhook's deliveries go in order on a worker of a small pool, the webhooks side by
+    side, so a receiver that hangs delays only its own: each attempt ends at its deadline,
+    and after an attempt with no answer its other deliveries go back for the next run."""
+
+    def send_all(items: list[Claimed]) -> int:
+        for sent, item in enumerate(items, start=1):
+            answer = send(item, timestamp=int(clock()), timeout_seconds=settings.timeout_seconds)
+            with unit_of_work(sessions) as session:
+                record(session, delivery_id=item.delivery_id, answer=answer, settings=settings)
+            if answer.status_code is None and sent < len(items):
+                # No answer (it hangs or is down): the rest of its batch goes to the next run.
+                with unit_of_work(sessions) as session:
+                    release(session, [rest.delivery_id for rest in items[sent:]])
+                return sent
+        return len(items)
 
     def run() -> int:
         with unit_of_work(sessions) as session:
@@ -212,15 +205,12 @@ def delivery_job(
             )
         if not claimed:
             return 0
-        factory = client_factory or (
-            lambda: httpx.Client(timeout=settings.timeout_seconds, follow_redirects=False)
-        )
-        with factory() as client:
-            for item in claimed:
-                answer = send(client, item, timestamp=int(clock()))
-                with unit_of_work(sessions) as session:
-                    record(session, delivery_id=item.delivery_id, answer=answer, settings=settings)
-        return len(claimed)
+        by_webhook: dict[int, list[Claimed]] = defaultdict(list)
+        for item in claimed:
+            by_webhook[item.webhook_id].append(item)
+        workers = min(SENDERS, len(by_webhook))
+        with ThreadPoolExecutor(workers, thread_name_prefix="webhook-send") as pool:
+            return sum(pool.map(send_all, by_webhook.values()))
 
     return run
 
@@ -228,16 +218,26 @@ def delivery_job(
 def ping(
     webhook: Webhook, *, settings: WebhookSettings, clock: Callable[[], float] = time.time
 ) -> Answer:
-    """Send one signed `ping` (not from the outbox, never retried) and say what came back."""
-    at = utcnow()
-    body = body_of(
-        {
-            "id": str(uuid.uuid4()),
-            "event": PING,
-            "occurred_at": at.isoformat(),
-            "data": {"webhook_id": webhook.id},
-        }
-    )
-    item = Claimed(0, webhook.url, webhook.secret, PING, body)
-    with httpx.Client(timeout=settings.timeout_seconds, follow_redirects=False) as client:
-        return send(client, item, timestamp=int(clock()))
+    """Send one signed `ping` (not from the outbox, never retried) and say what came back;
+    at most `sending.PINGS_AT_ONCE` run at once server-wide, others are refused (429)."""
+    if not pings_running.acquire(blocking=False):
+        raise TooManyAttempts(
+            "Đang có lần gửi thử webhook khác chạy; hãy thử lại sau ít giây. "
+            "Another webhook test is running; try again in a few seconds.",
+            retry_after=math.ceil(settings.timeout_seconds),
+            code="TOO_MANY_PINGS",
+        )
+    try:
+        at = utcnow()
+        body = body_of(
+            {
+                "id": str(uuid.uuid4()),
+                "event": PING,
+                "occurred_at": at.isoformat(),
+                "data": {"webhook_id": webhook.id},
+            }
+        )
+        item = Claimed(0, webhook.url, webhook.secret, PING, body, webhook.id)
+        return send(item, timestamp=int(clock()), timeout_seconds=settings.timeout_seconds)
+    finally:
+        pings_running.release()

@@ -7,14 +7,14 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Invalid, NotFound
-from attendance.orm import utcnow
+from attendance.orm import MAX_ID, utcnow
 from attendance.outbound import EVENTS, OutboundEvent
 from attendance.webhooks.tables import Webhook, WebhookDelivery
 
@@ -23,6 +23,13 @@ logger = logging.getLogger(__name__)
 SECRET_MIN_LENGTH = 16
 SECRET_MAX_LENGTH = 200
 URL_MAX_LENGTH = 2000
+
+
+def url_for_audit(url: str) -> str:
+    """What the audit log keeps of a webhook URL: scheme, host (and port) and path; a query
+    string or fragment may hold a receiver's token, and the log is kept for good."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 def events_of(webhook: Webhook) -> list[str]:
@@ -34,6 +41,16 @@ def check_url(url: str) -> str:
     """An http(s) URL with a host; anything else (file:, ftp:, no host) is refused."""
     url = url.strip()
     parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise Invalid(
+            "Địa chỉ webhook không được chứa tên đăng nhập hay mật khẩu (user:pass@): nó được "
+            "hiển thị và ghi vào nhật ký. Bên nhận hãy kiểm tra chữ ký của từng lần gửi, hoặc "
+            "đặt một mã bí mật trong đường dẫn nếu thật cần. "
+            "The webhook URL must not hold a user name or password (user:pass@): it is shown "
+            "and written to the audit log. Let the receiver check each delivery's signature, or "
+            "put a token in the path if it must.",
+            code="INVALID_WEBHOOK_URL",
+        )
     if (
         len(url) > URL_MAX_LENGTH
         or parts.scheme.lower() not in ("http", "https")
@@ -92,7 +109,7 @@ def create_webhook(
         actor=actor,
         action="webhook_created",
         subject=f"webhook:{webhook.id}",
-        detail={"url": webhook.url, "events": events_of(webhook)},
+        detail={"url": url_for_audit(webhook.url), "events": events_of(webhook)},
     )
     return webhook
 
@@ -102,7 +119,7 @@ def list_webhooks(session: Session) -> list[Webhook]:
 
 
 def get_webhook(session: Session, *, webhook_id: int) -> Webhook:
-    webhook = session.get(Webhook, webhook_id)
+    webhook = session.get(Webhook, webhook_id) if 0 < webhook_id <= MAX_ID else None
     if webhook is None:
         raise NotFound(
             f"Không có webhook số {webhook_id}. There is no webhook {webhook_id}.",
@@ -126,7 +143,8 @@ def update_webhook(
     webhook = get_webhook(session, webhook_id=webhook_id)
     changed: dict[str, object] = {}
     if url is not None:
-        webhook.url = changed["url"] = check_url(url)
+        webhook.url = check_url(url)
+        changed["url"] = url_for_audit(webhook.url)
     if events is not None:
         webhook.events = json.dumps(check_events(events))
         changed["events"] = events_of(webhook)
@@ -161,7 +179,7 @@ def delete_webhook(session: Session, *, webhook_id: int, actor: str) -> Webhook:
         actor=actor,
         action="webhook_deleted",
         subject=f"webhook:{webhook_id}",
-        detail={"url": webhook.url},
+        detail={"url": url_for_audit(webhook.url)},
     )
     return webhook
 

@@ -127,3 +127,47 @@ def test_a_ping_says_what_the_receiver_answered(api: TestClient) -> None:
     assert answer.status_code == 200, answer.text
     assert answer.json()["ok"] is False and answer.json()["status_code"] is None
     assert answer.json()["error"]
+
+
+def test_a_url_with_a_user_and_password_is_refused_and_the_audit_keeps_no_query(
+    api: TestClient,
+) -> None:
+    for url in ("https://user:s3cr3tpw@sms.example.vn/x", "http://tok3n@sms.example.vn/x"):
+        refused = api.post("/api/v1/webhooks", json={**HOOK, "url": url})
+        assert refused.status_code == 422 and refused.json()["reason"] == "INVALID_WEBHOOK_URL"
+        assert "mật khẩu" in refused.json()["detail"] and "password" in refused.json()["detail"]
+    assert api.get("/api/v1/webhooks").json() == []
+    made = api.post("/api/v1/webhooks", json={**HOOK, "url": HOOK["url"] + "?key=qu3ry-s3cret#f"})
+    assert made.status_code == 201, made.text
+    hook_id = made.json()["id"]
+    patched = api.patch(
+        f"/api/v1/webhooks/{hook_id}", json={"url": "https://b.example.vn/p?k=p4tch"}
+    )
+    assert patched.status_code == 200, patched.text
+    refused = api.patch(f"/api/v1/webhooks/{hook_id}", json={"url": "https://u:p4ss@b.example.vn/"})
+    assert refused.status_code == 422
+    assert api.delete(f"/api/v1/webhooks/{hook_id}").status_code == 200
+    log = api.get("/api/v1/audit", params={"per_page": 100})
+    assert log.status_code == 200, log.text
+    assert "webhook_created" in log.text and "webhook_deleted" in log.text
+    assert "https://sms.example.vn/attendance" in log.text and "https://b.example.vn/p" in log.text
+    for secret in ("qu3ry-s3cret", "p4tch", "p4ss", "s3cr3tpw"):
+        assert secret not in log.text
+
+
+def test_at_most_two_pings_run_at_once_others_get_429(api: TestClient) -> None:
+    from attendance.webhooks import sending
+
+    made = api.post("/api/v1/webhooks", json={**HOOK, "url": "http://127.0.0.1:9/nobody"})
+    assert sending.PINGS_AT_ONCE == 2
+    held = [sending.pings_running.acquire(blocking=False) for _ in range(2)]  # two running
+    try:
+        assert held == [True, True]
+        busy = api.post(f"/api/v1/webhooks/{made.json()['id']}/test")
+        assert busy.status_code == 429, busy.text
+        assert busy.json()["reason"] == "TOO_MANY_PINGS" and busy.headers["Retry-After"] == "5"
+        assert "thử lại" in busy.json()["detail"] and "try again" in busy.json()["detail"]
+    finally:
+        for _ in held:
+            sending.pings_running.release()
+    assert api.post(f"/api/v1/webhooks/{made.json()['id']}/test").status_code == 200

@@ -76,7 +76,7 @@ def test_old_review_crops_are_purged_by_the_server_without_any_request(tmp_path:
             return {int(i): c for i, c in rows}
 
     def schedulers() -> int:
-        return sum(t.name == "scheduler" for t in threading.enumerate())
+        return sum(t.name == "scheduler-retention" for t in threading.enumerate())
 
     running_before = schedulers()
     with TestClient(app):  # its lifespan runs; no request is made
@@ -85,7 +85,7 @@ def test_old_review_crops_are_purged_by_the_server_without_any_request(tmp_path:
         while crops()[old_id] is not None and time.monotonic() < deadline:
             time.sleep(0.1)
     assert crops() == {old_id: None, new_id: b"a face"}
-    assert schedulers() == running_before  # its thread stopped at shutdown
+    assert schedulers() == running_before  # its thread (one per job) stopped at shutdown
     with sessions() as session:
         item = session.get(ReviewItem, old_id)
         assert item is not None and item.status == "expired"

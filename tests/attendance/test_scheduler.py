@@ -41,3 +41,43 @@ def test_the_first_run_waits_for_its_delay() -> None:
     time.sleep(0.6)
     scheduler.stop()
     assert len(calls) == 1 and calls[0] - started >= 0.29
+
+
+def test_a_hanging_job_delays_no_other_job_and_never_runs_twice_at_once() -> None:
+    release = threading.Event()
+    inside = 0
+    most_inside = 0
+    lock = threading.Lock()
+    ticks: list[float] = []
+
+    def hangs() -> None:
+        nonlocal inside, most_inside
+        with lock:
+            inside += 1
+            most_inside = max(most_inside, inside)
+        release.wait(10)
+        with lock:
+            inside -= 1
+
+    scheduler = Scheduler([Job("hangs", hangs, 0.01), Job("ticks", lambda: ticks.append(1), 0.02)])
+    started = time.monotonic()
+    scheduler.start()
+    time.sleep(0.5)
+    assert len(ticks) >= 5  # the other job keeps its period while the first one hangs
+    assert scheduler.runs["hangs"] == 0 and most_inside == 1
+    release.set()
+    time.sleep(0.1)
+    scheduler.stop(timeout=2)
+    assert most_inside == 1  # one thread per job: never two runs of it at once
+    assert time.monotonic() - started < 3
+
+
+def test_stop_returns_within_its_timeout_even_if_a_job_hangs() -> None:
+    release = threading.Event()
+    scheduler = Scheduler([Job("hangs", lambda: release.wait(30), 60), Job("b", lambda: None, 60)])
+    scheduler.start()
+    time.sleep(0.1)
+    before = time.monotonic()
+    scheduler.stop(timeout=0.5)
+    assert time.monotonic() - before < 1.5
+    release.set()
