@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -13,7 +14,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.web.forms import Text, parse_id
-from api.web.render import lang_param, render
+from api.web.render import lang_param, pick_lang, render
+from api.web.texts import Translator
 from attendance.errors import Invalid, NotFound
 from attendance.orm import MAX_ID, Person
 from attendance.permissions import Permission
@@ -64,7 +66,18 @@ def timetable(
         students=sorted(names.items(), key=lambda item: item[1]),
         names=names,
         excused=list_excused(session, person_ids=kids),
+        **_pattern_flash(request),
     )
+
+
+def _pattern_flash(request: Request) -> dict[str, Any]:
+    """After a weekly pattern: how many sessions were made and how many were already past."""
+    query = request.query_params
+    created, past = query.get("created", ""), query.get("past", "")
+    if query.get("ok") != "pattern_added" or not (created.isdigit() and past.isdigit()):
+        return {}
+    key = "ok_pattern_past" if int(past) else "ok_pattern_created"
+    return {"flash": Translator(pick_lang(request))(key, created=int(created), past=int(past))}
 
 
 @router.post(f"{PAGE}/sessions", dependencies=[need(Permission.MANAGE_CLASSES, page=True)])
@@ -121,7 +134,7 @@ def add_weekly(
         room=room or None,
     )
     skipped = frozenset(_date(d) for d in skip_dates.replace(";", ",").split(",") if d.strip())
-    add_pattern(
+    result = add_pattern(
         session,
         class_id=class_id,
         starts_on=first,
@@ -130,7 +143,8 @@ def add_weekly(
         zone=services.settings.timezone,
         skip_dates=skipped,
     )
-    return _back(request, class_id, "pattern_added", week=first)
+    counts = f"&created={len(result.created)}&past={len(result.past)}"
+    return _back(request, class_id, "pattern_added", week=first, extra=counts)
 
 
 @router.post(f"{PAGE}/rules", dependencies=[need(Permission.MANAGE_CLASSES, page=True)])
@@ -204,9 +218,11 @@ def _student(session: Session, class_id: int, person_id: int) -> int:
     return person_id
 
 
-def _back(request: Request, class_id: int, done: str, week: date | None = None) -> Response:
+def _back(
+    request: Request, class_id: int, done: str, week: date | None = None, extra: str = ""
+) -> Response:
     at = f"&week={week.isoformat()}" if week else ""
-    target = f"/classes/{class_id}/timetable?ok={done}{at}{lang_param(request)}"
+    target = f"/classes/{class_id}/timetable?ok={done}{at}{extra}{lang_param(request)}"
     return RedirectResponse(target, status_code=303)
 
 

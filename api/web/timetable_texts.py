@@ -62,6 +62,17 @@ TIMETABLE_TEXTS: dict[str, tuple[str, str]] = {
     "no_excused": ("Chưa có đơn xin phép.", "No excused absences."),
     "ok_session_added": ("Đã thêm tiết học.", "The lesson was added."),
     "ok_pattern_added": ("Đã thêm các tiết học theo tuần.", "The weekly lessons were added."),
+    "ok_pattern_created": (
+        "Đã thêm các tiết học theo tuần. Đã tạo {created} tiết.",
+        "The weekly lessons were added. {created} lessons were created.",
+    ),
+    "ok_pattern_past": (
+        "Đã thêm các tiết học theo tuần. Đã tạo {created} tiết, trong đó {past} tiết đã qua "
+        "giờ chốt vắng: các tiết này không tự động ghi vắng (chỉ tính khi điểm danh tay).",
+        "The weekly lessons were added. {created} lessons were created; {past} of them were "
+        "already past their cut-off and will not be marked absent automatically (only "
+        "check-ins by hand count).",
+    ),
     "ok_rules_saved": ("Đã lưu quy định của trường.", "The school's rules were saved."),
     "ok_excused_added": ("Đã ghi nghỉ có phép.", "The excused absence was registered."),
     "ok_excused_removed": ("Đã xóa đơn xin phép.", "The excused absence was removed."),
