@@ -86,7 +86,8 @@ def test_a_meeting_page_keeps_its_voting_and_roster_tools(client: TestClient) ->
     meeting_id = create_meeting(client)
     page = client.get(f"/meetings/{meeting_id}")
     assert f"/meetings/{meeting_id}/polls" in page.text
-    assert f"/meetings/{meeting_id}/roster" in page.text and '<p class="crumbs"><a href="/meetings">' in page.text
+    assert f"/meetings/{meeting_id}/roster" in page.text
+    assert '<p class="crumbs"><a href="/meetings">' in page.text
 
 
 def test_the_meetings_list_hides_lessons_unless_asked(client: TestClient, lesson: Lesson) -> None:
