@@ -21,7 +21,7 @@ from attendance.orm import MAX_ID, Person
 from attendance.permissions import Permission
 from attendance.schools.classes import get_class, student_ids
 from attendance.schools.excused import add_excused, list_excused, remove_excused
-from attendance.schools.sessions import rules_for, sessions_of_class
+from attendance.schools.sessions import entered_late, rules_for, sessions_of_class
 from attendance.schools.tables import ExcusedAbsence
 from attendance.schools.timetable import Slot, add_pattern, add_session, set_rules
 from wire.dates import out_of_range_message
@@ -50,6 +50,7 @@ def timetable(
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
     lessons = sessions_of_class(session, class_id=class_id, start=monday, end=sunday)
+    rules = rules_for(session, school=cls.school)
     kids = student_ids(session, class_id=class_id)
     names = {p.id: p.full_name for p in session.query(Person).filter(Person.id.in_(kids))}
     return render(
@@ -62,7 +63,8 @@ def timetable(
         previous=(monday - timedelta(days=7)).isoformat(),
         following=(monday + timedelta(days=7)).isoformat(),
         lessons=lessons,
-        rules=rules_for(session, school=cls.school),
+        rules=rules,
+        entered_late={m.id for _, m in lessons if entered_late(m, rules)},
         students=sorted(names.items(), key=lambda item: item[1]),
         names=names,
         excused=list_excused(session, person_ids=kids),

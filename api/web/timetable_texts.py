@@ -18,6 +18,10 @@ TIMETABLE_TEXTS: dict[str, tuple[str, str]] = {
     "session_start": ("Bắt đầu", "Start"),
     "session_end": ("Kết thúc", "End"),
     "session_absent_marked": ("Đã chốt vắng", "Absences marked"),
+    "session_entered_late": (
+        "Nhập sau giờ chốt: không tự ghi vắng",
+        "Entered after its cut-off: not marked absent",
+    ),
     "session_not_marked": ("Chưa chốt", "Not yet"),
     "no_sessions_this_week": ("Tuần này chưa có tiết học.", "No lessons this week."),
     "add_session": ("Thêm một tiết", "Add one lesson"),

@@ -111,6 +111,7 @@ def test_a_pattern_entered_after_the_fact_says_how_many_were_already_past(
     }
     vi = text_of(followed(client, post(client, f"{page}/pattern", pattern)).text)
     assert "Đã tạo 2 tiết, trong đó 2 tiết đã qua giờ chốt vắng" in vi
+    assert "Nhập sau giờ chốt: không tự ghi vắng" in vi  # the week of 6 Jan 2020 is shown
     en = text_of(followed(client, post(client, f"{page}/pattern?lang=en", pattern)).text)
     assert "0 lessons were created" in en
     fresh = {**pattern, "starts_on": "2031-01-06", "ends_on": "2031-01-06"}
