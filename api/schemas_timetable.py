@@ -66,6 +66,15 @@ class PatternRead(BaseModel):
     existing: list[int] = Field(
         description="Sessions already at that class, day and period: not created again."
     )
+    past: list[int] = Field(
+        default_factory=list,
+        description="Of the created sessions, those whose cut-off had already passed: never "
+        "marked absent automatically (nor counted absent by the reports).",
+    )
+    message: str = Field(
+        default="",
+        description="How many sessions were created and how many were already past, bilingual.",
+    )
 
 
 class SessionRead(BaseModel):

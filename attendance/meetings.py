@@ -87,12 +87,21 @@ def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
 
 
 def list_meetings(
-    session: Session, *, limit: int = 200, only: Collection[int] | None = None
+    session: Session,
+    *,
+    limit: int = 200,
+    only: Collection[int] | None = None,
+    lessons: bool = True,
 ) -> list[Meeting]:
-    """The latest meetings first; `only` these ids (a teacher's or viewer's), when given."""
+    """The latest meetings first; `only` these ids (a teacher's or viewer's), when given;
+    without a class's lessons when `lessons` is False (a weekly timetable makes dozens)."""
+    from attendance.schools.tables import ClassSession  # the schools build on meetings
+
     query = select(Meeting)
     if only is not None:
         query = query.where(Meeting.id.in_(list(only)))
+    if not lessons:
+        query = query.where(Meeting.id.not_in(select(ClassSession.meeting_id)))
     return list(session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit)))
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from attendance.orm import AttendanceEvent, Person
+from attendance.orm import AttendanceEvent, Meeting, Person
 from attendance.schools import classes, sessions
 from attendance.schools.tables import AbsenceMark, ExcusedAbsence, Student
 
@@ -73,6 +73,8 @@ def seed_class(session: Session, *, name: str = "6A", year: int = 2026) -> Seede
             subject="Toán",
         )
         lessons[key] = row.meeting_id
+        # The timetable was entered before the term (one entered after the fact marks no one).
+        session.get(Meeting, row.meeting_id).created_at = datetime(year, 9, 1, tzinfo=timezone.utc)  # type: ignore[union-attr]
 
     def arrive(who: str, lesson: str, hour: int, minute: int) -> None:
         day = times[lesson][0]

@@ -56,11 +56,15 @@ def create(body: MeetingCreate, session: SessionDep, services: ServicesDep) -> M
 
 
 @router.get("", dependencies=[need(Permission.READ_MEETINGS, lists=True)])
-def index(session: SessionDep, services: ServicesDep, principal: PrincipalDep) -> list[MeetingRead]:
-    """Every meeting; a teacher or viewer sees only those they are assigned to."""
+def index(
+    session: SessionDep, services: ServicesDep, principal: PrincipalDep, lessons: bool = True
+) -> list[MeetingRead]:
+    """Every meeting; a teacher or viewer sees only those they are assigned to. A class's
+    lessons are meetings too: `?lessons=false` leaves them out."""
     only = visible_meetings(session, principal)
     zone = services.settings.timezone
-    return [meeting_read(m, zone) for m in list_meetings(session, only=only)]
+    found = list_meetings(session, only=only, lessons=lessons)
+    return [meeting_read(m, zone) for m in found]
 
 
 @router.get("/{meeting_id}", dependencies=[need(Permission.READ_MEETINGS)])

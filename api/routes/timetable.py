@@ -33,7 +33,13 @@ from attendance.schools.classes import get_class
 from attendance.schools.excused import add_excused, list_excused, remove_excused
 from attendance.schools.sessions import class_session, rules_for, sessions_of_class
 from attendance.schools.tables import ClassSession, ExcusedAbsence
-from attendance.schools.timetable import Slot, add_pattern, add_session, set_rules
+from attendance.schools.timetable import (
+    Slot,
+    add_pattern,
+    add_session,
+    pattern_message,
+    set_rules,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +133,12 @@ def create_pattern(
         skip_dates=frozenset(body.skip_dates),
         actor=actor,
     )
-    return PatternRead(created=result.created, existing=result.existing)
+    return PatternRead(
+        created=result.created,
+        existing=result.existing,
+        past=result.past,
+        message=pattern_message(len(result.created), len(result.past)),
+    )
 
 
 @router.get(CLASS, dependencies=[need(Permission.READ_CLASSES)])

@@ -13,6 +13,7 @@ from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.web.forms import MeetingForm, MeetingFormDep, PersonForm, Text, parse_id, parse_time
 from api.web.held_links import HeldLink
+from api.web.lesson_view import lesson_view
 from api.web.render import render
 from api.web.voting_links import held_for_page, show_once
 from attendance.board import count_statuses
@@ -77,7 +78,8 @@ def _list(
     form: MeetingForm,
     error: DomainError | None = None,
 ) -> Response:
-    meetings = list_meetings(session, only=visible_meetings(session, staff))
+    with_lessons = request.query_params.get("lessons") == "1"
+    meetings = list_meetings(session, only=visible_meetings(session, staff), lessons=with_lessons)
     return render(
         request,
         "meetings.html",
@@ -86,6 +88,7 @@ def _list(
         status_code=status_for(error) if error else 200,
         error=error.message if error else None,
         meetings=meetings,
+        with_lessons=with_lessons,
         sizes=roster_sizes(session, meeting_ids=[m.id for m in meetings]),
         form=form,
     )
@@ -131,6 +134,7 @@ def meeting_view(
         status_code=status_for(error) if error else 200,
         error=error.message if error else None,
         meeting=meeting,
+        lesson=lesson_view(session, meeting_id=meeting_id),
         rows=rows,
         counts=count_statuses(rows),
         started=has_started(meeting, now=now),

@@ -9,6 +9,7 @@ from api.web.audit_texts import AUDIT_TEXTS
 from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
+from api.web.lesson_texts import LESSON_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
@@ -44,6 +45,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "late_after_short": ("muộn sau {minutes} phút", "late after {minutes} min"),
     "roster_size": ("Số đại biểu", "Invited"),
     "no_meetings": ("Chưa có cuộc họp nào.", "No meetings yet."),
+    "include_lessons": ("Hiện cả tiết học", "Include lessons"),
+    "meetings_only": ("Chỉ hiện cuộc họp (ẩn tiết học)", "Meetings only (hide lessons)"),
     "new_meeting": ("Tạo cuộc họp mới", "New meeting"),
     "edit_meeting": ("Sửa cuộc họp", "Edit meeting"),
     "create": ("Tạo", "Create"),
@@ -237,6 +240,7 @@ TEXTS.update(TIMETABLE_TEXTS)
 TEXTS.update(WEBHOOK_TEXTS)
 TEXTS.update(CLASS_TEXTS)
 TEXTS.update(CLASS_PHOTO_TEXTS)
+TEXTS.update(LESSON_TEXTS)
 
 
 class Translator:

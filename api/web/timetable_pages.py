@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -13,13 +14,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.web.forms import Text, parse_id
-from api.web.render import lang_param, render
+from api.web.render import lang_param, pick_lang, render
+from api.web.texts import Translator
 from attendance.errors import Invalid, NotFound
 from attendance.orm import MAX_ID, Person
 from attendance.permissions import Permission
 from attendance.schools.classes import get_class, student_ids
 from attendance.schools.excused import add_excused, list_excused, remove_excused
-from attendance.schools.sessions import rules_for, sessions_of_class
+from attendance.schools.sessions import entered_late, rules_for, sessions_of_class
 from attendance.schools.tables import ExcusedAbsence
 from attendance.schools.timetable import Slot, add_pattern, add_session, set_rules
 from wire.dates import out_of_range_message
@@ -48,6 +50,7 @@ def timetable(
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
     lessons = sessions_of_class(session, class_id=class_id, start=monday, end=sunday)
+    rules = rules_for(session, school=cls.school)
     kids = student_ids(session, class_id=class_id)
     names = {p.id: p.full_name for p in session.query(Person).filter(Person.id.in_(kids))}
     return render(
@@ -60,11 +63,23 @@ def timetable(
         previous=(monday - timedelta(days=7)).isoformat(),
         following=(monday + timedelta(days=7)).isoformat(),
         lessons=lessons,
-        rules=rules_for(session, school=cls.school),
+        rules=rules,
+        entered_late={m.id for _, m in lessons if entered_late(m, rules)},
         students=sorted(names.items(), key=lambda item: item[1]),
         names=names,
         excused=list_excused(session, person_ids=kids),
+        **_pattern_flash(request),
     )
+
+
+def _pattern_flash(request: Request) -> dict[str, Any]:
+    """After a weekly pattern: how many sessions were made and how many were already past."""
+    query = request.query_params
+    created, past = query.get("created", ""), query.get("past", "")
+    if query.get("ok") != "pattern_added" or not (created.isdigit() and past.isdigit()):
+        return {}
+    key = "ok_pattern_past" if int(past) else "ok_pattern_created"
+    return {"flash": Translator(pick_lang(request))(key, created=int(created), past=int(past))}
 
 
 @router.post(f"{PAGE}/sessions", dependencies=[need(Permission.MANAGE_CLASSES, page=True)])
@@ -124,7 +139,7 @@ def add_weekly(
         room=room or None,
     )
     skipped = frozenset(_date(d) for d in skip_dates.replace(";", ",").split(",") if d.strip())
-    add_pattern(
+    result = add_pattern(
         session,
         class_id=class_id,
         starts_on=first,
@@ -134,7 +149,8 @@ def add_weekly(
         skip_dates=skipped,
         actor=staff.actor,
     )
-    return _back(request, class_id, "pattern_added", week=first)
+    counts = f"&created={len(result.created)}&past={len(result.past)}"
+    return _back(request, class_id, "pattern_added", week=first, extra=counts)
 
 
 @router.post(f"{PAGE}/rules", dependencies=[need(Permission.MANAGE_CLASSES, page=True)])
@@ -208,9 +224,11 @@ def _student(session: Session, class_id: int, person_id: int) -> int:
     return person_id
 
 
-def _back(request: Request, class_id: int, done: str, week: date | None = None) -> Response:
+def _back(
+    request: Request, class_id: int, done: str, week: date | None = None, extra: str = ""
+) -> Response:
     at = f"&week={week.isoformat()}" if week else ""
-    target = f"/classes/{class_id}/timetable?ok={done}{at}{lang_param(request)}"
+    target = f"/classes/{class_id}/timetable?ok={done}{at}{extra}{lang_param(request)}"
     return RedirectResponse(target, status_code=303)
 
 

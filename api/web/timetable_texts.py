@@ -18,6 +18,10 @@ TIMETABLE_TEXTS: dict[str, tuple[str, str]] = {
     "session_start": ("Bắt đầu", "Start"),
     "session_end": ("Kết thúc", "End"),
     "session_absent_marked": ("Đã chốt vắng", "Absences marked"),
+    "session_entered_late": (
+        "Nhập sau giờ chốt: không tự ghi vắng",
+        "Entered after its cut-off: not marked absent",
+    ),
     "session_not_marked": ("Chưa chốt", "Not yet"),
     "no_sessions_this_week": ("Tuần này chưa có tiết học.", "No lessons this week."),
     "add_session": ("Thêm một tiết", "Add one lesson"),
@@ -62,6 +66,17 @@ TIMETABLE_TEXTS: dict[str, tuple[str, str]] = {
     "no_excused": ("Chưa có đơn xin phép.", "No excused absences."),
     "ok_session_added": ("Đã thêm tiết học.", "The lesson was added."),
     "ok_pattern_added": ("Đã thêm các tiết học theo tuần.", "The weekly lessons were added."),
+    "ok_pattern_created": (
+        "Đã thêm các tiết học theo tuần. Đã tạo {created} tiết.",
+        "The weekly lessons were added. {created} lessons were created.",
+    ),
+    "ok_pattern_past": (
+        "Đã thêm các tiết học theo tuần. Đã tạo {created} tiết, trong đó {past} tiết đã qua "
+        "giờ chốt vắng: các tiết này không tự động ghi vắng (chỉ tính khi điểm danh tay).",
+        "The weekly lessons were added. {created} lessons were created; {past} of them were "
+        "already past their cut-off and will not be marked absent automatically (only "
+        "check-ins by hand count).",
+    ),
     "ok_rules_saved": ("Đã lưu quy định của trường.", "The school's rules were saved."),
     "ok_excused_added": ("Đã ghi nghỉ có phép.", "The excused absence was registered."),
     "ok_excused_removed": ("Đã xóa đơn xin phép.", "The excused absence was removed."),

@@ -1,6 +1,8 @@
 """The absent cut-off: once a session's cut-off (start + the school's absent minutes) has
 passed, every roster student with no arrival is marked absent (excused when an excused absence
 covers the day) and `absent` is published for the others, in one transaction per session.
+A session created after its own cut-off (a timetable entered after the fact) is claimed with
+no marks and no events: parents are never told of absences nobody recorded.
 
 Never twice: the session is claimed by a conditional UPDATE (`absent_marked_at IS NULL`,
 one row) in that transaction, so a second worker, a second thread or a restart half-way
@@ -27,7 +29,7 @@ from attendance.outbound import ABSENT
 from attendance.outbound_data import publish_person_event
 from attendance.presence import ARRIVED
 from attendance.schools.excused import is_excused
-from attendance.schools.sessions import cutoff, rules_for
+from attendance.schools.sessions import cutoff, entered_late, rules_for
 from attendance.schools.tables import AbsenceMark, ClassSession, SchoolClass
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,12 @@ def mark_session(session: Session, *, meeting_id: int, now: datetime) -> int | N
     meeting = session.get(Meeting, meeting_id)
     assert lesson is not None and meeting is not None
     cls = session.get(SchoolClass, lesson.class_id)
-    at = cutoff(meeting, rules_for(session, school=cls.school if cls else ""))
+    rules = rules_for(session, school=cls.school if cls else "")
+    at = cutoff(meeting, rules)
+    if entered_late(meeting, rules):
+        # Entered after the fact: claimed (never looked at again), nobody marked, no event.
+        logger.info("session %s: created after its cut-off, nobody marked absent", meeting_id)
+        return 0
     # The roster rows are held (PostgreSQL: FOR UPDATE, in one order) before the arrivals are
     # read: a check-in holds its student's row (FOR SHARE, attendance.meetings
     # require_on_roster) between writing the arrival and clearing a mark, so the two take

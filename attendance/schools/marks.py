@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from attendance.checkin import late_after
 from attendance.orm import AttendanceEvent, Meeting, Participant, utcnow
 from attendance.presence import ARRIVED
-from attendance.schools.sessions import Rules, cutoff, rules_for
+from attendance.schools.sessions import Rules, cutoff, entered_late, rules_for
 from attendance.schools.tables import AbsenceMark, ClassSession, ExcusedAbsence, SchoolClass
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,8 @@ def session_marks(
     Arrived: late after the session's late mark, present otherwise (an arrival after the
     cut-off is late, not absent). Not arrived: absent once the cut-off has passed, whether the
     cut-off job has written its mark yet or not; excused when the mark says so or an excused
-    absence covers the day. Before the cut-off, no mark.
+    absence covers the day. Before the cut-off, no mark; none either in a session created
+    after its cut-off, or once the job has handled the session without marking the student.
     """
     if not lessons:
         return []
@@ -140,7 +141,14 @@ def session_marks(
     found = []
     for lesson, meeting in lessons:
         late_at = late_after(meeting.starts_at, meeting.late_after_minutes)
-        past_cutoff = now >= cutoff(meeting, rules[lesson.class_id])
+        rules_of = rules[lesson.class_id]
+        # Absent by the clock only where the cut-off job will (or did) mark: not in a session
+        # entered after its cut-off, nor for a student the job handled and left unmarked.
+        by_clock = (
+            now >= cutoff(meeting, rules_of)
+            and not entered_late(meeting, rules_of)
+            and lesson.absent_marked_at is None
+        )
         for person_id in roster.get(meeting.id, []):
             arrival = arrivals.get((meeting.id, person_id))
             mark: Mark | None
@@ -148,7 +156,7 @@ def session_marks(
                 mark = Mark.LATE if arrival[0] > late_at else Mark.PRESENT
             else:
                 written = absent.get((meeting.id, person_id))
-                if written is None and not past_cutoff:
+                if written is None and not by_clock:
                     mark = None
                 elif (written is not None and written.excused) or any(
                     start <= lesson.day <= end for start, end in excused.get(person_id, [])

@@ -134,3 +134,9 @@ def sessions_on(session: Session, *, day: date) -> list[tuple[ClassSession, Meet
 def cutoff(meeting: Meeting, rules: Rules) -> datetime:
     """When a student not checked in is absent."""
     return meeting.starts_at + timedelta(minutes=rules.absent_after_minutes)
+
+
+def entered_late(meeting: Meeting, rules: Rules) -> bool:
+    """A session created after its own cut-off (a timetable entered after the fact): nobody is
+    ever absent from it by the clock, only present or late when checked in by hand."""
+    return meeting.created_at >= cutoff(meeting, rules)

@@ -4,7 +4,7 @@ slot already there is not made twice), and each school's late and absent rules."
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from sqlalchemy import select
@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Conflict, Invalid
+from attendance.orm import Meeting
 from attendance.schools.classes import get_class
-from attendance.schools.sessions import Rules, create_session, rules_for
+from attendance.schools.sessions import Rules, create_session, entered_late, rules_for
 from attendance.schools.tables import ClassSession, SchoolRules
 from attendance.text import clean_text
 
@@ -40,6 +41,7 @@ class Slot:
 class PatternResult:
     created: list[int]  # the new sessions' ids (meeting ids), in time order
     existing: list[int]  # sessions already at that class, day and period: left as they were
+    past: list[int] = field(default_factory=list)  # created after their cut-off: never absent
 
 
 def add_session(
@@ -148,6 +150,8 @@ def add_pattern(
         )
     created: list[int] = []
     existing: list[int] = []
+    past: list[int] = []
+    rules = rules_for(session, school=get_class(session, class_id=class_id).school)
     for day, slot in planned:
         found = _existing(session, class_id=class_id, day=day, period=slot.period)
         if found is not None:
@@ -165,6 +169,9 @@ def add_pattern(
             room=slot.room,
         )
         created.append(row.meeting_id)
+        meeting = session.get(Meeting, row.meeting_id)
+        if meeting is not None and entered_late(meeting, rules):
+            past.append(row.meeting_id)
     if created:
         audit.record(
             session,
@@ -174,12 +181,18 @@ def add_pattern(
             detail={
                 "created": len(created),
                 "existing": len(existing),
+                "past": len(past),
                 "starts_on": starts_on.isoformat(),
                 "ends_on": ends_on.isoformat(),
             },
         )
-    logger.info("class %s: %d sessions created from a pattern", class_id, len(created))
-    return PatternResult(created=created, existing=existing)
+    logger.info(
+        "class %s: %d sessions created from a pattern, %d already past",
+        class_id,
+        len(created),
+        len(past),
+    )
+    return PatternResult(created=created, existing=existing, past=past)
 
 
 def set_rules(
@@ -245,3 +258,16 @@ def _existing(session: Session, *, class_id: int, day: date, period: int | None)
 
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def pattern_message(created: int, past: int) -> str:
+    """What a weekly pattern did, for the API answer and the timetable page."""
+    text = f"Đã tạo {created} tiết học. Created {created} session(s)."
+    if past:
+        text = (
+            f"Đã tạo {created} tiết học, trong đó {past} tiết đã qua giờ chốt vắng: "
+            "các tiết này không tự động ghi vắng. "
+            f"Created {created} sessions; {past} of them were already past their cut-off "
+            "and will not be marked absent automatically."
+        )
+    return text

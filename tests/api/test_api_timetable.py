@@ -189,3 +189,25 @@ def test_excused_absences_by_the_office_or_the_student_s_teacher(school: School)
         actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("excused_absence_added") == 2
     assert actions.count("excused_absence_removed") == 1
+
+
+def test_a_pattern_entered_after_the_fact_says_which_sessions_were_already_past(
+    school: School,
+) -> None:
+    url = f"/api/v1/classes/{school.class_id}/sessions/pattern"
+    slot = {"weekday": 1, "period": 1, "start": "07:30", "end": "08:15"}
+    # Mondays 6 and 13 Jan 2020: long past when entered.
+    past = school.client.post(
+        url, json={"starts_on": "2020-01-06", "ends_on": "2020-01-13", "weekly": [slot]}
+    )
+    assert past.status_code == 201, past.text
+    answer = past.json()
+    assert len(answer["created"]) == 2 and answer["past"] == answer["created"]
+    assert "2 tiết đã qua giờ chốt vắng" in answer["message"]
+    assert "will not be marked absent automatically" in answer["message"]
+    later = school.client.post(
+        url, json={"starts_on": "2031-01-06", "ends_on": "2031-01-06", "weekly": [slot]}
+    )
+    assert later.json()["past"] == [] and later.json()["message"] == (
+        "Đã tạo 1 tiết học. Created 1 session(s)."
+    )

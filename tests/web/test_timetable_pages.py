@@ -95,3 +95,25 @@ def test_rules_and_excused_absences_on_the_page(
     assert "Đã xóa đơn xin phép." in text_of(removed.text) and "Ốm sốt" not in removed.text
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM excused_absences").fetchone()[0] == 0
+
+
+def test_a_pattern_entered_after_the_fact_says_how_many_were_already_past(
+    client: TestClient, class_id: int
+) -> None:
+    page = f"/classes/{class_id}/timetable"
+    pattern = {
+        "starts_on": "2020-01-06",
+        "ends_on": "2020-01-13",
+        "weekday": "1",
+        "period": "1",
+        "start": "07:30",
+        "end": "08:15",
+    }
+    vi = text_of(followed(client, post(client, f"{page}/pattern", pattern)).text)
+    assert "Đã tạo 2 tiết, trong đó 2 tiết đã qua giờ chốt vắng" in vi
+    assert "Nhập sau giờ chốt: không tự ghi vắng" in vi  # the week of 6 Jan 2020 is shown
+    en = text_of(followed(client, post(client, f"{page}/pattern?lang=en", pattern)).text)
+    assert "0 lessons were created" in en
+    fresh = {**pattern, "starts_on": "2031-01-06", "ends_on": "2031-01-06"}
+    ahead = text_of(followed(client, post(client, f"{page}/pattern?lang=en", fresh)).text)
+    assert "1 lessons were created." in ahead and "cut-off" not in ahead

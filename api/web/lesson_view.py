@@ -1,0 +1,48 @@
+"""What a meeting page needs when the meeting is a class's lesson: the class (for the links
+back to it and its timetable) and which students not checked in are excused (an excused
+absence covering the lesson's day, or an absence mark written as excused). The page then
+calls the roster students, hides voting, polls and the meeting roster import (the class list
+is kept on the class page), and shows "Vắng có phép / Excused"."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attendance.schools.sessions import class_session
+from attendance.schools.tables import AbsenceMark, ExcusedAbsence, SchoolClass
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LessonView:
+    class_id: int
+    class_name: str
+    excused: frozenset[int]  # person ids
+
+
+def lesson_view(session: Session, *, meeting_id: int) -> LessonView | None:
+    """None for a meeting that is not a lesson."""
+    lesson = class_session(session, meeting_id=meeting_id)
+    if lesson is None:
+        return None
+    cls = session.get(SchoolClass, lesson.class_id)
+    by_day = session.scalars(
+        select(ExcusedAbsence.person_id).where(
+            ExcusedAbsence.starts_on <= lesson.day, ExcusedAbsence.ends_on >= lesson.day
+        )
+    )
+    by_mark = session.scalars(
+        select(AbsenceMark.person_id).where(
+            AbsenceMark.meeting_id == meeting_id, AbsenceMark.excused.is_(True)
+        )
+    )
+    return LessonView(
+        class_id=lesson.class_id,
+        class_name=cls.name if cls else "",
+        excused=frozenset(by_day) | frozenset(by_mark),
+    )
