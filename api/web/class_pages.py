@@ -44,7 +44,7 @@ from attendance.schools.classes import (
 from attendance.schools.sessions import sessions_of_class
 from attendance.staff.tables import StaffAccount
 from attendance.tokens import TEACHER
-from enrollment.class_list import parse_class_list
+from enrollment.class_list import read_class_list
 from enrollment.roster import MAX_ROWS
 from models.images import ImageRejected, format_bytes
 
@@ -158,7 +158,7 @@ def import_preview(
     try:
         if file is None:
             raise _no_file()
-        rows = parse_class_list(
+        sheet = read_class_list(
             read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
         )
     except (DomainError, ImageRejected) as exc:
@@ -166,6 +166,7 @@ def import_preview(
         return _class_view(
             request, session, services, staff, class_id, error=message, status_code=status_for(exc)
         )
+    rows = sheet.rows
     preview = preview_class_list(session, class_id=class_id, rows=rows)
     return render(
         request,
@@ -176,6 +177,7 @@ def import_preview(
         created=preview.count(ClassRowStatus.CREATE),
         updated=preview.count(ClassRowStatus.UPDATE),
         rejected=preview.count(ClassRowStatus.REJECT),
+        unused=sheet.unused,
         # The rows travel back with the confirmation and are judged again then: nothing is
         # stored between the two steps (as the roster import).
         rows_json=json.dumps([asdict(r) for r in rows], ensure_ascii=False),

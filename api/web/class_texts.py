@@ -46,6 +46,7 @@ CLASS_TEXTS: dict[str, tuple[str, str]] = {
     "row_update": ("Cập nhật", "Update"),
     "row_reject": ("Bỏ qua", "Rejected"),
     "guardian": ("Phụ huynh", "Guardian"),
+    "columns_unused": ("Cột không dùng", "Columns not used"),
     "phone": ("Số điện thoại", "Phone"),
     "confirm_class_import": ("Xác nhận nhập {count} học sinh", "Import {count} students"),
     "ok_class_created": ("Đã tạo lớp.", "The class was created."),
