@@ -15,6 +15,7 @@ from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.web.forms import Text, parse_id
 from api.web.render import lang_param, render
 from attendance.errors import Invalid, NotFound
+from attendance.names import name_sort_key
 from attendance.orm import MAX_ID, Person
 from attendance.permissions import Permission
 from attendance.schools.classes import get_class, student_ids
@@ -61,7 +62,7 @@ def timetable(
         following=(monday + timedelta(days=7)).isoformat(),
         lessons=lessons,
         rules=rules_for(session, school=cls.school),
-        students=sorted(names.items(), key=lambda item: item[1]),
+        students=sorted(names.items(), key=lambda item: name_sort_key(item[1])),
         names=names,
         excused=list_excused(session, person_ids=kids),
     )
