@@ -69,7 +69,7 @@ def create(
     teacher_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
 ) -> Response:
     try:
-        ids = [_int(v) for v in teacher_ids]
+        ids = [teacher_choice(v) for v in teacher_ids]
         cls = create_class(session, name=name, school=school, school_year=school_year)
         set_teachers(session, class_id=cls.id, account_ids=ids)
     except DomainError as exc:
@@ -99,7 +99,7 @@ def _list(
         error=error.message if error else None,
         classes=classes,
         sizes={c.id: len(student_ids(session, class_id=c.id)) for c in classes},
-        teachers=_teachers(session),
+        teachers=teacher_accounts(session),
         form=form or {},
     )
 
@@ -127,6 +127,7 @@ def _class_view(
     days = services.settings.enroll.reenroll_after_days
     students = class_students(session, class_id=class_id, now=utcnow(), reenroll_after_days=days)
     taught_by = set(teacher_ids(session, class_id=class_id))
+    accounts = teacher_accounts(session)
     return render(
         request,
         "class.html",
@@ -139,7 +140,9 @@ def _class_view(
         stale=sum(1 for s in students if s.needs_reenrollment),
         stale_days=days,
         sessions=sessions_of_class(session, class_id=class_id, start=today, end=today),
-        teachers=[a for a in _teachers(session) if a.id in taught_by],
+        teachers=[a for a in accounts if a.id in taught_by],
+        accounts=accounts,
+        taught_by=taught_by,
     )
 
 
@@ -212,7 +215,7 @@ def import_confirm(
     return RedirectResponse(f"/classes/{class_id}?ok=class_imported", status_code=303)
 
 
-def _teachers(session: Session) -> list[StaffAccount]:
+def teacher_accounts(session: Session) -> list[StaffAccount]:
     return list(
         session.scalars(
             select(StaffAccount)
@@ -222,7 +225,7 @@ def _teachers(session: Session) -> list[StaffAccount]:
     )
 
 
-def _int(value: str) -> int:
+def teacher_choice(value: str) -> int:
     try:
         return int(value)
     except ValueError:
