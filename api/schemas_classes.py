@@ -82,3 +82,4 @@ class ClassListImportRead(BaseModel):
     rejected: int
     rows: list[ClassListRowRead]
     student_count: int  # the class's students afterwards (as now, for a dry run)
+    unused_columns: list[str] = []  # the file's headers no field was read from

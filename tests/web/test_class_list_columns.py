@@ -64,6 +64,7 @@ def test_the_preview_shows_each_guardian_and_the_columns_not_used(client: TestCl
         f"/api/v1/classes/{class_id}/import", files={"file": ("l.xlsx", data)}, headers=BEARER
     )
     assert done.status_code == 200 and done.json()["created"] == 1, done.text
+    assert done.json()["unused_columns"] == ["Ghi chú"]
     person_id = done.json()["rows"][0]["person_id"]
     student = client.get(f"/api/v1/people/{person_id}/student", headers=BEARER).json()
     assert student["guardians"][0]["relation"] == "phụ huynh"
