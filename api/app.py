@@ -60,6 +60,7 @@ from api.web import (
     roster_pages,
     school_report_pages,
     staff_pages,
+    student_pages,
     timetable_pages,
     webhook_pages,
 )
@@ -224,7 +225,7 @@ def create_app(
         class_photo_pages,
     )
     more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
-    for pages in (*web, *more, class_pages, timetable_pages, webhook_pages):
+    for pages in (*web, *more, class_pages, student_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
     install_docs(app)

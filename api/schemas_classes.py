@@ -28,7 +28,7 @@ class ClassStudentsSet(BaseModel):
 
 class GuardianBody(BaseModel):
     name: str = Field(max_length=200)
-    relation: str = Field(max_length=100, examples=["mẹ"])
+    relation: str = Field("", max_length=100, examples=["mẹ"])  # none given: "phụ huynh"
     phone: str | None = Field(None, max_length=40, examples=["0912 345 678"])
     email: str | None = Field(None, max_length=200)
 
@@ -82,3 +82,4 @@ class ClassListImportRead(BaseModel):
     rejected: int
     rows: list[ClassListRowRead]
     student_count: int  # the class's students afterwards (as now, for a dry run)
+    unused_columns: list[str] = []  # the file's headers no field was read from

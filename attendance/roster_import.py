@@ -102,8 +102,8 @@ def import_roster(
 
     `replace` takes off the roster whoever the file does not list, except people who already
     arrived: their arrival would otherwise show nowhere. Adding keeps everyone. Either way,
-    people already on the roster keep their voting rights; new ones vote. The import goes to
-    the audit log: by `actor`, from `file_name`, how, and what it changed.
+    people already on the roster keep their voting rights; new ones vote, except students.
+    The import goes to the audit log: by `actor`, from `file_name`, how, and what it changed.
     """
     get_meeting(session, meeting_id=meeting_id)
     preview = preview_roster(session, rows=rows, choices=choices)
@@ -135,11 +135,15 @@ def import_roster(
     leaving = set(voting) - set(ids) if replace else set()
     kept = arrived_among(session, meeting_id=meeting_id, person_ids=leaving)
     wanted = sorted(set(ids) | kept | (set() if replace else set(voting)))
+    # A student brought onto a meeting's roster by their code listens; they do not vote.
+    students = {e.person.id for e in preview.rows if e.student and e.person}
     apply_roster(
         session,
         meeting_id=meeting_id,
         person_ids=wanted,
-        non_voting_ids=[p for p in wanted if voting.get(p) is False],
+        non_voting_ids=[
+            p for p in wanted if voting.get(p) is False or (p in students and p not in voting)
+        ],
     )
     imported = RosterImported(
         created=created,

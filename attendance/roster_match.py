@@ -5,6 +5,10 @@ side has no unit (a file adding the unit or title a person enrolled from photos 
 more than one known person could be meant, the one whose unit and title are exactly the row's
 is matched; if none or several are, or the only namesake works elsewhere, the row asks: the
 secretary picks the person or "new" (`choices`), and nothing is guessed.
+
+A student (someone with a `students` row, or on a class) is matched by their code only (the
+person's code or their student code), never by name: an official who shares a child's name is
+someone else. A roster file never changes a student's code, title or unit.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from attendance.errors import DomainError, Invalid
 from attendance.orm import Person
+from attendance.schools.tables import ClassStudent, Student
 from attendance.text import clean_text, normalise_name
 
 NEW = None  # a choice: the row is a new person
@@ -61,6 +66,7 @@ class PreviewRow:
     reason: str | None = None  # INVALID: why; ASK: what to decide (both languages)
     changes: tuple[Change, ...] = ()  # MATCHED: the title, unit or code the file brings
     candidates: tuple[Candidate, ...] = ()  # ASK: who could be meant
+    student: bool = False  # MATCHED: the person is a student (matched by their code)
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,18 @@ def preview_roster(
     """Judge each row; nothing is written. `choices` (spreadsheet line -> person id, or
     `NEW`) settles the rows that ask; a choice that names nobody the row offered is refused."""
     people = list(session.scalars(select(Person)))
-    by_code = {p.code: p for p in people if p.code}
+    students = student_ids(session)
+    by_id = {p.id: p for p in people}
+    by_code = {
+        code: by_id[pid]
+        for pid, code in session.execute(select(Student.person_id, Student.student_code))
+        if code and pid in by_id
+    }
+    by_code.update({p.code: p for p in people if p.code})
     by_name: dict[str, list[Person]] = {}
     for p in people:
-        by_name.setdefault(_fold(p.full_name), []).append(p)
+        if p.id not in students:  # a student is never matched by name alone
+            by_name.setdefault(_fold(p.full_name), []).append(p)
     choices = choices or {}
     seen_codes: dict[str, int] = {}
     seen_people: dict[int, int] = {}
@@ -98,7 +112,7 @@ def preview_roster(
         if problem is not None:
             result.append(PreviewRow(row, RowStatus.INVALID, reason=problem))
             continue
-        judged = _judge(row, by_code.get(row.code) if row.code else None, by_name)
+        judged = _judge(row, by_code.get(row.code) if row.code else None, by_name, students)
         if judged.status is RowStatus.ASK and row.line in choices:
             judged = _chosen(judged, choices[row.line])
         if judged.person is not None:  # matched
@@ -131,7 +145,17 @@ def changes_for(row: RosterRow, person: Person) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _judge(row: RosterRow, by_code: Person | None, by_name: dict[str, list[Person]]) -> PreviewRow:
+def student_ids(session: Session) -> set[int]:
+    """Everyone who is a student: a `students` row, or on a class."""
+    ids = set(session.scalars(select(Student.person_id)))
+    return ids | set(session.scalars(select(ClassStudent.person_id)))
+
+
+def _judge(
+    row: RosterRow, by_code: Person | None, by_name: dict[str, list[Person]], students: set[int]
+) -> PreviewRow:
+    if by_code is not None and by_code.id in students:  # their code, nothing of theirs changed
+        return PreviewRow(row, RowStatus.MATCHED, by_code, student=True)
     if by_code is not None:
         return PreviewRow(row, RowStatus.MATCHED, by_code, changes=changes_for(row, by_code))
     # A person with another code is someone else; the same code would have matched above.

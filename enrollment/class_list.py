@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from dataclasses import dataclass, field
 
 from attendance.errors import Invalid
 from attendance.schools.class_list import ClassListRow
+from attendance.text import search_key
 from enrollment.roster import HEADER_SEARCH_ROWS, MAX_ROWS, header_columns, sheet_rows
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "ho va ten phu huynh",
         "phu huynh",
         "ten phu huynh",
+        "ho ten cha/me",
+        "ho ten cha me",
+        "ho va ten cha/me",
+        "ho va ten cha me",
+        "ten cha/me",
+        "cha/me",
+        "cha me",
         "nguoi giam ho",
         "guardian",
         "guardian name",
@@ -38,17 +47,49 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "parent name",
     ),
     "relation": ("quan he", "moi quan he", "relation", "relationship"),
-    "phone": ("so dien thoai", "dien thoai", "sdt", "so dt", "phone", "phone number"),
+    "phone": (
+        "so dien thoai",
+        "dien thoai",
+        "sdt",
+        "so dt",
+        "sdt phu huynh",
+        "so dien thoai phu huynh",
+        "dien thoai phu huynh",
+        "sdt lien he",
+        "so dien thoai lien he",
+        "dien thoai lien he",
+        "sdt cha/me",
+        "phone",
+        "phone number",
+        "parent phone",
+    ),
     "email": ("email", "e-mail", "thu dien tu", "dia chi email"),
 }
 
 
+@dataclass(frozen=True)
+class ClassListFile:
+    rows: list[ClassListRow]
+    unused: list[str] = field(default_factory=list)  # header texts no field was read from
+
+
+COUNTERS = ("stt", "tt", "so tt", "no", "#")  # a row counter is not a column left out
+
+
 def parse_class_list(data: bytes) -> list[ClassListRow]:
     """Every data row under the header row; empty rows skipped, nothing judged yet."""
+    return read_class_list(data).rows
+
+
+def read_class_list(data: bytes) -> ClassListFile:
+    """The rows, and the columns whose header the import does not know (shown in the preview,
+    so that a column left out is seen: "STT" aside)."""
+    header: list[str] = []
     iterator = enumerate(sheet_rows(data), start=1)
     columns: dict[str, int] = {}
     for line, cells in iterator:
         columns = header_columns(cells, HEADERS)
+        header = cells
         if {"full_name", "student_code"} <= columns.keys() or line >= HEADER_SEARCH_ROWS:
             break
     if not {"full_name", "student_code"} <= columns.keys():
@@ -91,4 +132,10 @@ def parse_class_list(data: bytes) -> list[ClassListRow]:
             "The file has no rows under its header.",
             code="ROSTER_EMPTY",
         )
-    return found
+    used = set(columns.values())
+    unused = [
+        text.strip()
+        for index, text in enumerate(header)
+        if text.strip() and index not in used and search_key(text).strip(" .") not in COUNTERS
+    ]
+    return ClassListFile(rows=found, unused=unused)

@@ -18,12 +18,13 @@ HEADER = [
     "Số điện thoại",
     "Email",
 ]
-# Two good rows (one date typed as text, one a date cell), a bad date, a repeated code.
+# Two good rows (one date typed as text, one a date cell), a bad date, and its code repeated:
+# both rows with that code are rejected.
 ROWS: list[list[object]] = [
     [1, "HS001", "Nguyễn Minh Anh", "02/09/2014", "Nữ", "Nguyễn Thị Hoa", "mẹ", "0912345678", ""],
     [2, "HS002", "Trần Bảo Châu", datetime(2014, 5, 17), "Nam", "Trần Văn Bình", "cha", "", ""],
     [3, "HS003", "Lê Gia Bảo", "31/02/2014", "Nam", "", "", "", ""],
-    [4, "HS001", "Phạm Thu Hà", "01/01/2014", "Nữ", "", "", "", ""],
+    [4, "HS003", "Phạm Thu Hà", "01/01/2014", "Nữ", "", "", "", ""],
 ]
 
 

@@ -42,7 +42,7 @@ from attendance.schools.classes import (
     teacher_ids,
 )
 from attendance.schools.tables import SchoolClass
-from enrollment.class_list import parse_class_list
+from enrollment.class_list import read_class_list
 
 logger = logging.getLogger(__name__)
 
@@ -135,21 +135,27 @@ def import_list(
 ) -> ClassListImportRead:
     """Import the school's class list (XLSX or CSV): students matched by their student code,
     else created, and added to the class; rows with a bad date, a repeated code, a bad phone
-    or e-mail, or a code held by a student of another school are rejected with the reason.
-    Codes compare normalised ('hs 001' is 'HS001'). `dry_run=true` writes nothing."""
+    or e-mail, or a code held by a student of another school are rejected with the reason;
+    `unused_columns` names the headers not read. Codes compare normalised ('hs 001' is
+    'HS001'). `dry_run=true` writes nothing."""
     get_class(session, class_id=class_id)
     if file is None:
         raise Invalid(
             "Thiếu tệp danh sách lớp (trường 'file'). No class list was sent (field 'file').",
             code="INVALID_REQUEST",
         )
-    rows = parse_class_list(read_upload(file, max_bytes=services.settings.limits.max_upload_bytes))
+    sheet = read_class_list(read_upload(file, max_bytes=services.settings.limits.max_upload_bytes))
+    rows = sheet.rows
     if dry_run:
         preview = preview_class_list(session, class_id=class_id, rows=rows)
         count = len(student_ids(session, class_id=class_id))
-        return _answer(preview, {}, dry_run=True, student_count=count)
-    done = import_class_list(session, class_id=class_id, rows=rows, actor=actor)
-    return _answer(done.preview, done.people, dry_run=False, student_count=len(done.person_ids))
+        answer = _answer(preview, {}, dry_run=True, student_count=count)
+    else:
+        done = import_class_list(session, class_id=class_id, rows=rows, actor=actor)
+        answer = _answer(
+            done.preview, done.people, dry_run=False, student_count=len(done.person_ids)
+        )
+    return answer.model_copy(update={"unused_columns": sheet.unused})
 
 
 def _answer(

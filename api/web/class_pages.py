@@ -44,7 +44,7 @@ from attendance.schools.classes import (
 from attendance.schools.sessions import sessions_of_class
 from attendance.staff.tables import StaffAccount
 from attendance.tokens import TEACHER
-from enrollment.class_list import parse_class_list
+from enrollment.class_list import read_class_list
 from enrollment.roster import MAX_ROWS
 from models.images import ImageRejected, format_bytes
 
@@ -69,7 +69,7 @@ def create(
     teacher_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
 ) -> Response:
     try:
-        ids = [_int(v) for v in teacher_ids]
+        ids = [teacher_choice(v) for v in teacher_ids]
         cls = create_class(
             session, name=name, school=school, school_year=school_year, actor=staff.actor
         )
@@ -101,7 +101,7 @@ def _list(
         error=error.message if error else None,
         classes=classes,
         sizes={c.id: len(student_ids(session, class_id=c.id)) for c in classes},
-        teachers=_teachers(session),
+        teachers=teacher_accounts(session),
         form=form or {},
     )
 
@@ -129,6 +129,7 @@ def _class_view(
     days = services.settings.enroll.reenroll_after_days
     students = class_students(session, class_id=class_id, now=utcnow(), reenroll_after_days=days)
     taught_by = set(teacher_ids(session, class_id=class_id))
+    accounts = teacher_accounts(session)
     return render(
         request,
         "class.html",
@@ -141,7 +142,9 @@ def _class_view(
         stale=sum(1 for s in students if s.needs_reenrollment),
         stale_days=days,
         sessions=sessions_of_class(session, class_id=class_id, start=today, end=today),
-        teachers=[a for a in _teachers(session) if a.id in taught_by],
+        teachers=[a for a in accounts if a.id in taught_by],
+        accounts=accounts,
+        taught_by=taught_by,
     )
 
 
@@ -160,7 +163,7 @@ def import_preview(
     try:
         if file is None:
             raise _no_file()
-        rows = parse_class_list(
+        sheet = read_class_list(
             read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
         )
     except (DomainError, ImageRejected) as exc:
@@ -168,6 +171,7 @@ def import_preview(
         return _class_view(
             request, session, services, staff, class_id, error=message, status_code=status_for(exc)
         )
+    rows = sheet.rows
     preview = preview_class_list(session, class_id=class_id, rows=rows)
     return render(
         request,
@@ -178,6 +182,7 @@ def import_preview(
         created=preview.count(ClassRowStatus.CREATE),
         updated=preview.count(ClassRowStatus.UPDATE),
         rejected=preview.count(ClassRowStatus.REJECT),
+        unused=sheet.unused,
         # The rows travel back with the confirmation and are judged again then: nothing is
         # stored between the two steps (as the roster import).
         rows_json=json.dumps([asdict(r) for r in rows], ensure_ascii=False),
@@ -212,7 +217,7 @@ def import_confirm(
     return RedirectResponse(f"/classes/{class_id}?ok=class_imported", status_code=303)
 
 
-def _teachers(session: Session) -> list[StaffAccount]:
+def teacher_accounts(session: Session) -> list[StaffAccount]:
     return list(
         session.scalars(
             select(StaffAccount)
@@ -222,7 +227,7 @@ def _teachers(session: Session) -> list[StaffAccount]:
     )
 
 
-def _int(value: str) -> int:
+def teacher_choice(value: str) -> int:
     try:
         return int(value)
     except ValueError:

@@ -46,6 +46,27 @@ CLASS_TEXTS: dict[str, tuple[str, str]] = {
     "row_update": ("Cập nhật", "Update"),
     "row_reject": ("Bỏ qua", "Rejected"),
     "guardian": ("Phụ huynh", "Guardian"),
+    "columns_unused": ("Cột không dùng", "Columns not used"),
+    "guardian_name": ("Họ tên phụ huynh", "Guardian's name"),
+    "relation": ("Quan hệ", "Relation"),
+    "relation_example": ("mẹ, cha, ông, bà...", "mother, father, ..."),
+    "email": ("Email", "E-mail"),
+    "guardian_remove": ("Xóa", "Remove"),
+    "guardians_hint": (
+        "Điền dòng trống để thêm một phụ huynh; đánh dấu Xóa để bỏ. Không ghi quan hệ thì "
+        'lưu là "phụ huynh".',
+        "Fill the empty row to add a guardian; tick Remove to take one off. Without a "
+        'relation, "phụ huynh" (parent) is stored.',
+    ),
+    "edit_student": ("Sửa", "Edit"),
+    "set_teachers": ("Giáo viên của lớp", "The class's teachers"),
+    "no_teacher_accounts": (
+        "Chưa có tài khoản giáo viên nào; tạo ở trang Tài khoản.",
+        "No teacher accounts yet; create them on the Accounts page.",
+    ),
+    "save_teachers": ("Lưu giáo viên", "Save the teachers"),
+    "ok_teachers_saved": ("Đã lưu giáo viên của lớp.", "The class's teachers were saved."),
+    "ok_student_saved": ("Đã lưu thông tin học sinh.", "The student's details were saved."),
     "phone": ("Số điện thoại", "Phone"),
     "confirm_class_import": ("Xác nhận nhập {count} học sinh", "Import {count} students"),
     "ok_class_created": ("Đã tạo lớp.", "The class was created."),

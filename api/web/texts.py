@@ -127,6 +127,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "result": ("Kết quả", "Result"),
     "row_matched": ("Đã có", "Known"),
     "row_new": ("Mới", "New"),
+    "row_student": ("học sinh", "student"),
     "row_invalid": ("Lỗi", "Invalid"),
     "rows_ask": ("dòng cần chọn người", "rows to decide"),
     "row_ask": ("Cần chọn", "Decide"),

@@ -17,6 +17,7 @@ from api.web.forms import Text, parse_id
 from api.web.render import lang_param, pick_lang, render
 from api.web.texts import Translator
 from attendance.errors import Invalid, NotFound
+from attendance.names import name_sort_key
 from attendance.orm import MAX_ID, Person
 from attendance.permissions import Permission
 from attendance.schools.classes import get_class, student_ids
@@ -65,7 +66,7 @@ def timetable(
         lessons=lessons,
         rules=rules,
         entered_late={m.id for _, m in lessons if entered_late(m, rules)},
-        students=sorted(names.items(), key=lambda item: item[1]),
+        students=sorted(names.items(), key=lambda item: name_sort_key(item[1])),
         names=names,
         excused=list_excused(session, person_ids=kids),
         **_pattern_flash(request),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
@@ -9,6 +10,11 @@ from importlib.resources import as_file, files
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+
+logger = logging.getLogger(__name__)
+# fpdf2 subsets the font with fontTools, which logs some twenty lines at INFO for every PDF
+# ("maxp pruned", "glyf subsetted", ...): noise in the server's log. Its warnings still show.
+FONT_LOGGERS = ("fontTools", "fontTools.subset", "fontTools.ttLib")
 
 # Be Vietnam Pro (SIL Open Font License 1.1), from the fontpkg-be-vietnam-pro wheel: drawn for
 # Vietnamese, it has every precomposed letter (ă â đ ê ô ơ ư with all five tones, ậ ẫ ở ự
@@ -47,6 +53,8 @@ class ReportPdf(FPDF):
         super().__init__(
             orientation="landscape" if landscape else "portrait", unit="mm", format="A4"
         )
+        for name in FONT_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
         root = files(FONT_PACKAGE) / "files"
         for style, name in FONT_FILES.items():
             with as_file(root / name) as path:

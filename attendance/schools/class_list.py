@@ -102,15 +102,26 @@ def preview_class_list(
     """What importing these rows would do; nothing is written."""
     school = get_class(session, class_id=class_id).school
     day = today or utcnow().date()
-    seen: dict[str, int] = {}
-    entries = []
+    # A code on two rows: which one is the student is not for the import to guess; every row
+    # with it is rejected, naming the others.
+    lines: dict[str, list[int]] = {}
     for row in rows:
-        entries.append(_judge(session, row, day, seen, school))
-    return ClassListPreview(rows=entries)
+        try:
+            code = clean_code(row.student_code)
+        except DomainError:
+            continue
+        if code is not None:
+            lines.setdefault(code, []).append(row.line)
+    repeated = {key: found for key, found in lines.items() if len(found) > 1}
+    return ClassListPreview(rows=[_judge(session, row, day, repeated, school) for row in rows])
 
 
 def _judge(
-    session: Session, row: ClassListRow, day: date, seen: dict[str, int], school: str
+    session: Session,
+    row: ClassListRow,
+    day: date,
+    repeated: dict[str, list[int]],
+    school: str,
 ) -> ClassListEntry:
     def reject(reason: str) -> ClassListEntry:
         return ClassListEntry(row=row, status=ClassRowStatus.REJECT, reason=reason)
@@ -124,19 +135,18 @@ def _judge(
         return reject("Thiếu họ và tên. The full name is missing.")
     if code is None:
         return reject("Thiếu mã học sinh. The student code is missing.")
-    if code in seen:
-        line = seen[code]
-        return reject(
-            f"Mã học sinh {code} trùng với dòng {line}. "
-            f"The student code {code} repeats line {line}."
-        )
-    seen[code] = row.line
     try:
         born = parse_birth(row.date_of_birth)
     except ValueError:
         return reject(
             f"Ngày sinh '{row.date_of_birth}' không đọc được (dd/mm/yyyy). "
             f"The date of birth '{row.date_of_birth}' cannot be read (dd/mm/yyyy)."
+        )
+    if code in repeated:
+        others = ", ".join(str(n) for n in repeated[code] if n != row.line)
+        return reject(
+            f"Mã học sinh {code} trùng với dòng {others}; sửa tệp rồi nhập lại. "
+            f"The student code {code} repeats line {others}; correct the file and import again."
         )
     guardian = None
     try:

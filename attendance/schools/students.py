@@ -32,6 +32,7 @@ ADULT_AGE = 18  # Decree 13/2023 art. 20: under this, a parent's or guardian's c
 MAX_GUARDIANS = 5
 REENROLL_AFTER_DAYS = 365  # children's faces change: a template older than a school year
 EARLIEST_BIRTH = date(1900, 1, 1)
+DEFAULT_RELATION = "phụ huynh"
 # Digits with the separators people type ("0912 345 678", "+84 912.345.678"), 8-15 digits.
 PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{6,22}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -270,7 +271,8 @@ def check_birth(born: date | None, *, today: date) -> None:
 
 def clean_guardian(g: GuardianDetails, *, index: int = 1) -> GuardianDetails:
     name = clean_text(g.name or "", field="name")
-    relation = clean_text(g.relation or "", field="relation")
+    # A name without a relation (a file's "Phụ huynh" column alone) is a parent or guardian.
+    relation = clean_text(g.relation or "", field="relation") or (DEFAULT_RELATION if name else "")
     if not name or not relation or len(name) > 200 or len(relation) > 100:
         raise _invalid(
             f"Người giám hộ thứ {index} cần họ tên và quan hệ (mẹ, cha, ...).",

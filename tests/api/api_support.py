@@ -151,12 +151,14 @@ def identify(client: TestClient, data: bytes, meeting_id: int | None = None, **k
     return response.json()["faces"]
 
 
-def seed_class(db_url: str, *, person_id: int, teacher_ids: list[int]) -> dict[str, int | str]:
+def seed_class(
+    db_url: str, *, person_id: int, teacher_ids: list[int], name: str = "6A"
+) -> dict[str, int | str]:
     """A class of one school with this student, taught by those of `teacher_ids` who are
     teachers; its id and school, for the paths that name them."""
     engine = make_engine(db_url)
     with unit_of_work(make_session_factory(engine)) as session:
-        cls = create_class(session, name="6A", school=SCHOOL, school_year="2026-2027")
+        cls = create_class(session, name=name, school=SCHOOL, school_year="2026-2027")
         set_students(session, class_id=cls.id, person_ids=[person_id])
         teachers = session.scalars(
             select(StaffAccount.id).where(

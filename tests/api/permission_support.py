@@ -164,6 +164,15 @@ class Seeded:
                 json={"date": "2030-01-07", "start": "07:30", "end": "08:15"},
             )
             return {"meeting_id": made.json()["id"]}
+        if kind == "class":  # the same teachers and student, so the callers' reach is alike
+            assigned = [account_id(self.db_url, c.name) for c in self.callers if c.assigned]
+            made = seed_class(
+                self.db_url,
+                person_id=int(self.values["person_id"]),
+                teacher_ids=assigned,
+                name=f"6A-{secrets.token_hex(3)}",
+            )
+            return {"class_id": made["class_id"]}
         if kind == "excused":
             made = self.client.post(
                 f"/api/v1/people/{self.values['person_id']}/excused-absences",

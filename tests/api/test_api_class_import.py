@@ -37,7 +37,7 @@ def test_a_dry_run_previews_and_writes_nothing(client: TestClient, rows: Rows) -
     status = {r["line"]: (r["status"], r["reason"]) for r in body["rows"]}
     assert status[3][0] == status[4][0] == "create"
     assert status[5][0] == "reject" and "31/02/2014" in status[5][1]
-    assert status[6][0] == "reject" and "repeats line 3" in status[6][1]
+    assert status[6][0] == "reject" and "repeats line 5" in status[6][1]
     assert rows() == before
 
 

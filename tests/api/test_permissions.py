@@ -41,6 +41,9 @@ FRESH = {
     ("DELETE", "/api/v1/classes/{class_id}/sessions/{meeting_id}"): "session",
     ("DELETE", "/api/v1/people/{person_id}/excused-absences/{excused_id}"): "excused",
     ("POST", "/classes/{class_id}/timetable/excused/{excused_id}/delete"): "excused",
+    # No box ticked: the class would lose its teacher; an empty form clears the student's details.
+    ("POST", "/classes/{class_id}/teachers"): "class",
+    ("POST", "/classes/{class_id}/students/{person_id}"): "class",
     ("DELETE", "/api/v1/webhooks/{webhook_id}"): "webhook",
     ("POST", "/webhooks/{webhook_id}/delete"): "webhook",
 }

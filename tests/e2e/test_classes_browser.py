@@ -1,5 +1,6 @@
 """The school office in a real browser (system Chromium) against a real server process: the
-class list, a class's page, its class list previewed from an XLSX, then confirmed."""
+class list, a class's page, its class list previewed from an XLSX, then confirmed, and a
+student's details edited on their page."""
 
 from __future__ import annotations
 
@@ -67,6 +68,24 @@ def test_the_office_creates_a_class_and_imports_its_list(
     assert "Nguyễn Minh Anh" in students and "HS002" in students and "17/05/2014" in students
     body = api.get(f"/api/v1/classes/{class_id}").json()
     assert {s["student_code"] for s in body["students"]} == {"HS001", "HS002"}
+
+    # A student's page from the class: a new code, a second guardian in the empty row.
+    page.click('table.students tr:has-text("Nguyễn Minh Anh") >> a.edit-student')
+    page.wait_for_url("**/students/*")
+    page.fill("#student-form input[name=student_code]", "HS001A")
+    page.locator("#student-form input[name=guardian_name]").nth(1).fill("Nguyễn Văn Nam")
+    page.locator("#student-form input[name=guardian_relation]").nth(1).fill("cha")
+    page.click("#student-form button.primary")
+    page.wait_for_url("**ok=student_saved**")
+    assert "Đã lưu thông tin học sinh." in page.inner_text(".flash.ok")
+    anh = next(
+        s
+        for s in api.get(f"/api/v1/classes/{class_id}").json()["students"]
+        if s["student_code"] == "HS001A"
+    )
+    guardians = api.get(f"/api/v1/people/{anh['id']}/student").json()["guardians"]
+    assert [g["name"] for g in guardians] == ["Nguyễn Thị Hoa", "Nguyễn Văn Nam"]
+    page.goto(class_url)
 
     page.click("header nav >> text=Lớp học")
     page.wait_for_url("**/classes")

@@ -172,7 +172,7 @@ def test_the_class_list_is_previewed_then_imported(client: TestClient) -> None:
     assert preview.status_code == 200, text_of(preview.text)
     shown = text_of(preview.text)
     assert "2 học sinh mới 0 học sinh cập nhật 2 dòng bị bỏ qua" in shown
-    assert "không đọc được" in shown and "trùng với dòng 3" in shown
+    assert "không đọc được" in shown and "trùng với dòng 5" in shown
     assert client.get(f"/api/v1/classes/{class_id}", headers=BEARER).json()["student_count"] == 0
     rows = re.search(r'name="rows" value="([^"]*)"', preview.text)
     assert rows

@@ -234,3 +234,15 @@ def test_a_roster_file_waits_while_a_poll_is_open_and_writes_nothing(client: Tes
     assert [p["full_name"] for p in client.get("/api/v1/people", headers=BEARER).json()] == [
         "Nguyễn Văn An"
     ]  # Trần Thị Bình was not created half-way
+
+
+def test_the_preview_marks_a_student_matched_by_code_and_not_by_name(client: TestClient) -> None:
+    child = {"full_name": "Trần Thị Bình"}
+    person = client.post("/api/v1/people", json=child, headers=BEARER).json()
+    student = {"student_code": "DB-001", "date_of_birth": "2014-05-01"}
+    put = client.put(f"/api/v1/people/{person['id']}/student", json=student, headers=BEARER)
+    assert put.status_code == 200, put.text
+    meeting_id = create_meeting(client)
+    page = text_of(_upload(client, meeting_id, xlsx(SHEET)))
+    assert f"Đã có #{person['id']} Trần Thị Bình học sinh" in page  # row 2 by the code
+    assert "UBND Quận 1 DB-002 Mới" in page  # the official of the same name: someone new

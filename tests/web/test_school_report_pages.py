@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ from openpyxl import load_workbook
 from school_report_support import SeededClass, seed_class
 
 from attendance.db import make_engine, make_session_factory
-from attendance.orm import ApiToken
-from attendance.schools.classes import set_teachers
+from attendance.orm import ApiToken, Person
+from attendance.schools.classes import create_class, set_students, set_teachers
+from attendance.schools.sessions import create_session
 from attendance.staff.accounts import create_account
 from attendance.tokens import TEACHER, hash_token
 
@@ -175,3 +177,31 @@ def test_pages_need_a_sign_in(anonymous: TestClient) -> None:
     page = anonymous.get("/schools/report", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/signin")
     assert anonymous.get("/api/v1/schools/report").status_code == 401
+
+
+def test_a_day_still_to_come_is_blank_in_the_class_total_not_0_of_0(
+    client: TestClient, db_path: Path
+) -> None:
+    engine = make_engine(f"sqlite:///{db_path}")
+    with make_session_factory(engine)() as session:
+        cls = create_class(session, name="9C", school="THCS A", school_year="2099-2100")
+        kid = Person(full_name="Lê An", search_name="le an")
+        session.add(kid)
+        session.flush()
+        set_students(session, class_id=cls.id, person_ids=[kid.id])
+        create_session(
+            session,
+            class_id=cls.id,
+            day=date(2099, 12, 1),
+            start=time(7, 0),
+            end=time(7, 45),
+            zone="Asia/Ho_Chi_Minh",
+            period=1,
+        )
+        class_id = cls.id
+        session.commit()
+    engine.dispose()
+    page = client.get(f"/classes/{class_id}/report?month=2099-12")
+    assert page.status_code == 200, page.text
+    assert '<td class="mark" title="C/M/CP/KP"></td>' in page.text
+    assert "0/0" not in page.text

@@ -117,3 +117,29 @@ def test_a_pattern_entered_after_the_fact_says_how_many_were_already_past(
     fresh = {**pattern, "starts_on": "2031-01-06", "ends_on": "2031-01-06"}
     ahead = text_of(followed(client, post(client, f"{page}/pattern?lang=en", fresh)).text)
     assert "1 lessons were created." in ahead and "cut-off" not in ahead
+
+
+def test_the_excused_student_list_is_in_vietnamese_name_order(
+    client: TestClient, class_id: int, db_path: Path
+) -> None:
+    engine = make_engine(f"sqlite:///{db_path}")
+    with unit_of_work(make_session_factory(engine)) as session:
+        kids = [
+            Person(full_name=name, search_name=name)
+            for name in ("Lê Văn Bình", "Trần Thị An", "Đỗ Đức Anh")
+        ]
+        session.add_all(kids)
+        session.flush()
+        known = classes.student_ids(session, class_id=class_id)
+        classes.set_students(session, class_id=class_id, person_ids=known + [k.id for k in kids])
+    engine.dispose()
+    page = client.get(f"/classes/{class_id}/timetable").text
+    select = re.search(r'<select name="person_id">(.*?)</select>', page, re.S)
+    assert select
+    # Given name first, then the Vietnamese alphabet: An, Anh, Bình, Hoa.
+    assert re.findall(r">([^<]+)</option>", select[1]) == [
+        "Trần Thị An",
+        "Đỗ Đức Anh",
+        "Lê Văn Bình",
+        "Nguyễn Thị Hoa",
+    ]
