@@ -9,7 +9,6 @@ from numpy.typing import NDArray
 from models.align import aligned_crop
 from models.types import DetectedFace
 
-
 # Faces embedded in one runtime batch at most (memory stays bounded however many faces).
 CHUNK = 16
 
@@ -41,10 +40,7 @@ class SFaceEmbedder:
         if not crops_bgr:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.concatenate(
-            [
-                self._embed_batch(crops_bgr[i : i + CHUNK])
-                for i in range(0, len(crops_bgr), CHUNK)
-            ]
+            [self._embed_batch(crops_bgr[i : i + CHUNK]) for i in range(0, len(crops_bgr), CHUNK)]
         )
 
     def _embed_batch(self, crops_bgr: list[NDArray[np.uint8]]) -> NDArray[np.float32]:

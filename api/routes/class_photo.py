@@ -22,8 +22,8 @@ from api.schemas_class_photo import (
 )
 from api.services import Services
 from api.upload import read_upload
-from attendance.class_photo.service import crop_indexes, crop_of, pending_photo
 from attendance.checkin_window import CheckinRules, checkin_window, kiosk_may_deliver
+from attendance.class_photo.service import crop_indexes, crop_of, pending_photo
 from attendance.errors import Forbidden
 from attendance.meetings import get_meeting
 from attendance.orm import utcnow

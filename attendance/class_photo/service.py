@@ -72,15 +72,18 @@ def store_photo(
 def pending_count(session: Session, *, meeting_id: int, now: datetime | None = None) -> int:
     """The meeting's photos not yet confirmed and not yet expired."""
     at = now or utcnow()
-    return session.scalar(
-        select(func.count())
-        .select_from(ClassPhoto)
-        .where(
-            ClassPhoto.meeting_id == meeting_id,
-            ClassPhoto.confirmed_at.is_(None),
-            ClassPhoto.expires_at > at,
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ClassPhoto)
+            .where(
+                ClassPhoto.meeting_id == meeting_id,
+                ClassPhoto.confirmed_at.is_(None),
+                ClassPhoto.expires_at > at,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def pending_photo(

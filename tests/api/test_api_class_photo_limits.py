@@ -37,7 +37,7 @@ def test_one_pending_photo_more_than_the_cap_is_409_until_one_is_confirmed(
     make_client: ClientFactory, face_photos: list[bytes], db_path: Path
 ) -> None:
     client = make_client(class_photo_pending=2)
-    meeting_id, ids = class_of_t1(client, face_photos)
+    meeting_id, _ = class_of_t1(client, face_photos)
     first = send(client, meeting_id, T1_PATH.read_bytes())
     assert first.status_code == 200, first.text
     assert send(client, meeting_id, T1_PATH.read_bytes()).status_code == 200
@@ -98,4 +98,5 @@ def test_a_room_kiosk_reaches_only_a_meeting_of_its_room_open_now(
     mine = client.post(f"/api/v1/meetings/{today}/class-photo", files=files, headers=headers)
     assert mine.status_code == 200, mine.text
     photo = mine.json()["photo_id"]
-    assert client.get(f"/api/v1/meetings/{later}/class-photo/{photo}", headers=headers).status_code == 403
+    other_day = client.get(f"/api/v1/meetings/{later}/class-photo/{photo}", headers=headers)
+    assert other_day.status_code == 403
