@@ -99,4 +99,5 @@ class Services:
             gallery=self.gallery,
             policy=self.policy,
             top_k=self.settings.match.top_k,
+            max_faces=self.settings.limits.max_faces_per_photo,
         )

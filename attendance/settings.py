@@ -61,9 +61,9 @@ class LimitSettings(BaseModel):
     # 4 bytes a pixel in memory); at most decode_concurrency decodes run at once.
     max_decode_bytes: int = Field(160_000_000, ge=1_000_000)
     decode_concurrency: int = Field(2, ge=1, le=64)
-    # A class (or hall) photo from the front: past this many faces it is refused (422
-    # TOO_MANY_FACES) before any face is embedded (each face costs memory and time).
-    class_photo_max_faces: int = Field(120, ge=1, le=2000)
+    # Faces one photo may have (a class or hall from the front; a check-in or /identify
+    # photo has a few): past it, 422 TOO_MANY_FACES before any face is embedded.
+    max_faces_per_photo: int = Field(120, ge=1, le=2000)
     # Whole-photo analyses (detect every face, embed them) at once, server-wide; another
     # waits `analysis_wait_seconds`, then gets 429 with Retry-After.
     analysis_concurrency: int = Field(2, ge=1, le=64)

@@ -30,7 +30,7 @@ from attendance.text import clean_text
 from models.crops import face_crop_jpeg
 from models.images import DecodedImage
 from usecases.checkins import Arrival, record_arrival
-from usecases.recognition import Recognizer
+from usecases.recognition import Recognizer, ensure_few_enough_faces
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,12 @@ def analyse_class_photo(
     meeting_id: int,
     taken_by: str,
     hours: int,
-    max_faces: int = 120,
     max_pending: int = 10,
 ) -> PhotoView:
     """Every face of the photo matched against the meeting's roster only, each member at most
     once (the assignment of a frame); nothing is checked in. Kept as a pending photo.
-    Refused past `max_faces` faces (before any is embedded) and past `max_pending` pending
-    photos of the meeting (before any is detected)."""
+    Refused past the recognizer's `max_faces` faces (before any is embedded) and past
+    `max_pending` pending photos of the meeting (before any is detected)."""
     get_meeting(session, meeting_id=meeting_id)
     ensure_room_for_photo(session, meeting_id=meeting_id, max_pending=max_pending)
     started = time.perf_counter()
@@ -79,15 +78,7 @@ def analyse_class_photo(
             "No face was found in the photo; take it again from the front, in good light.",
             code="NO_FACE",
         )
-    if len(faces) > max_faces:
-        raise Invalid(
-            f"Ảnh có {len(faces)} khuôn mặt, quá {max_faces} khuôn mặt một ảnh lớp được phép; "
-            "hãy chụp từng phần của lớp. "
-            f"The photo has {len(faces)} faces, more than the {max_faces} a class photo may "
-            "have; photograph the class in parts.",
-            code="TOO_MANY_FACES",
-            extra={"faces": len(faces), "max_faces": max_faces},
-        )
+    ensure_few_enough_faces(faces, max_faces=recognizer.max_faces)
     roster = roster_ids(session, meeting_id=meeting_id)
     purpose = meeting_purpose(session, meeting_id=meeting_id)
     gallery = recognizer.gallery.get(session, purpose=purpose).subset(roster)

@@ -159,7 +159,6 @@ def _analyse(
                 meeting_id=meeting_id,
                 taken_by=actor,
                 hours=services.settings.retention.class_photo_hours,
-                max_faces=limits.class_photo_max_faces,
                 max_pending=limits.class_photo_pending,
             )
             return class_photo_read(view, services.settings.timezone)

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from api_support import T1_PATH, ClientFactory, create_meeting, create_people
+from api_support import T1_PATH, ClientFactory, create_meeting, create_people, identify
 from fastapi.testclient import TestClient
 from test_api_class_photo import class_of_t1, send
 
@@ -21,7 +21,7 @@ def count_photos(db_path: Path) -> int:
 def test_a_photo_with_more_faces_than_the_cap_is_422_and_nothing_is_stored(
     make_client: ClientFactory, face_photos: list[bytes], db_path: Path
 ) -> None:
-    client = make_client(class_photo_max_faces=3)  # t1.jpg has 6
+    client = make_client(max_faces_per_photo=3)  # t1.jpg has 6
     meeting_id, _ = class_of_t1(client, face_photos)
     response = send(client, meeting_id, T1_PATH.read_bytes())
     assert response.status_code == 422, response.text
@@ -29,7 +29,7 @@ def test_a_photo_with_more_faces_than_the_cap_is_422_and_nothing_is_stored(
     assert body["reason"] == "TOO_MANY_FACES"
     assert "khuôn mặt" in body["detail"] and "more than the 3" in body["detail"]
     assert count_photos(db_path) == 0
-    roomy = make_client(class_photo_max_faces=6)
+    roomy = make_client(max_faces_per_photo=6)
     assert send(roomy, meeting_id, T1_PATH.read_bytes()).status_code == 200
 
 
@@ -100,3 +100,19 @@ def test_a_room_kiosk_reaches_only_a_meeting_of_its_room_open_now(
     photo = mine.json()["photo_id"]
     other_day = client.get(f"/api/v1/meetings/{later}/class-photo/{photo}", headers=headers)
     assert other_day.status_code == 403
+
+
+def test_identify_and_the_photo_checkin_share_the_cap_on_faces(
+    make_client: ClientFactory, face_photos: list[bytes]
+) -> None:
+    client = make_client(max_faces_per_photo=3)  # t1.jpg has 6
+    meeting_id, _ = class_of_t1(client, face_photos)
+    files = {"file": ("t1.jpg", T1_PATH.read_bytes(), "image/jpeg")}
+    found = client.post("/api/v1/identify", files=files, data={"meeting_id": str(meeting_id)})
+    assert found.status_code == 422 and found.json()["reason"] == "TOO_MANY_FACES", found.text
+    checkin = client.post(
+        f"/api/v1/meetings/{meeting_id}/checkins",
+        files={"file": ("t1.jpg", T1_PATH.read_bytes(), "image/jpeg")},
+    )
+    assert checkin.status_code == 422 and checkin.json()["reason"] == "TOO_MANY_FACES"
+    assert len(identify(make_client(), T1_PATH.read_bytes(), meeting_id)) == 6
