@@ -33,9 +33,10 @@ def gate_event(
 ) -> GateEventRead:
     """A student seen at the school gate, by a kiosk token made for that school's gate only.
 
-    Before `ATTEND_KIOSK__GATE_CHECKOUT_AFTER` (local, "11:00" by default) the sighting is the
-    arrival at school, written on the student's first session of the day not yet ended; after
-    it, the departure (`left`) on the last session of the day they arrived at; source `gate`.
+    A student not yet arrived today arrives at school (whatever the hour: an afternoon shift),
+    on their first session of the day not yet ended; one who arrived leaves (`left`, on the
+    last session of the day they arrived at) once past `ATTEND_KIOSK__GATE_CHECKOUT_AFTER`
+    (local, "11:00" by default); source `gate`; the key only de-duplicates.
     The same key again is a no-op (200), as is a second arrival or departure. A student with
     no session of that school that day is refused (403 `GATE_NOT_STUDENT`); nothing to record
     (every session over, or not arrived before leaving) is 409 `GATE_NOTHING_TO_RECORD`.
