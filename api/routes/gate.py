@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from api.convert import as_utc, local
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
+from api.kiosk_keys import scoped_key, sent_key
 from attendance.errors import Forbidden
 from attendance.orm import utcnow
 from attendance.permissions import Permission
@@ -56,7 +57,7 @@ def gate_event(
         now=now,
         zone=zone,
         checkout_after=services.settings.kiosk.gate_checkout_after,
-        idempotency_key=body.idempotency_key,
+        idempotency_key=scoped_key(token, body.idempotency_key),
         by=token.name,
         rules=services.settings.checkin.rules(),
         similarity=body.similarity,
@@ -73,6 +74,6 @@ def gate_event(
         kind=event.kind,
         at=local(event.at, zone),
         source=event.source,
-        idempotency_key=event.idempotency_key,
+        idempotency_key=sent_key(token, event.idempotency_key),
         created=done.created,
     )
