@@ -22,6 +22,11 @@ KIOSK_ROUTES = {
     ("POST", "/api/v1/kiosk/templates"),
     ("POST", "/api/v1/meetings/{meeting_id}/checkins"),
     ("POST", "/api/v1/meetings/{meeting_id}/reviews"),
+    # The class photo of its room's meeting open now (api/routes/class_photo.py).
+    ("POST", "/api/v1/meetings/{meeting_id}/class-photo"),
+    ("GET", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}"),
+    ("GET", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}/crops/{face}"),
+    ("POST", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}/confirm"),
 }
 # Open to anyone, token or not: a kiosk token adds nothing there (checked below).
 PUBLIC = {
