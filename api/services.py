@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.web.held_links import HeldLinks
 from api.web.pending_photos import PendingPhotos
+from attendance.class_photo.slots import AnalysisSlots
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
 from attendance.settings import Settings
@@ -47,9 +48,15 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # One per server: its bound on decodes at once holds across every route that decodes.
     decoder: ImageDecoder = field(init=False)
+    # Whole-photo analyses (class photos) at once, server-wide.
+    analyses: AnalysisSlots = field(init=False)
 
     def __post_init__(self) -> None:
         self.decoder = image_decoder(self.settings)
+        limits = self.settings.limits
+        self.analyses = AnalysisSlots(
+            count=limits.analysis_concurrency, wait_seconds=limits.analysis_wait_seconds
+        )
 
     @property
     def pipeline(self) -> FacePipeline:
@@ -92,4 +99,5 @@ class Services:
             gallery=self.gallery,
             policy=self.policy,
             top_k=self.settings.match.top_k,
+            max_faces=self.settings.limits.max_faces_per_photo,
         )

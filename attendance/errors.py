@@ -228,6 +228,10 @@ STATUS_OF_CODE: dict[str, int] = {
     "INVALID_EMAIL": 422,
     # A minor's face needs a guardian's consent for school attendance (Decree 13/2023 art. 20).
     "GUARDIAN_CONSENT_REQUIRED": 422,
+    # A class photo with more faces than a class or hall from the front, or one more pending
+    # photo than a meeting may hold (usecases/class_photo.py).
+    "TOO_MANY_FACES": 422,
+    "TOO_MANY_PENDING_PHOTOS": 409,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,
@@ -236,6 +240,8 @@ STATUS_OF_CODE: dict[str, int] = {
     "TOO_MANY_ATTEMPTS": 429,
     "TOO_MANY_STREAMS": 429,
     "TOO_MANY_PINGS": 429,  # webhook test pings already running (attendance/webhooks)
+    # Whole-photo analyses at once, server-wide (attendance/class_photo/slots.py).
+    "TOO_MANY_ANALYSES": 429,
     "ACCOUNT_LOCKED": 429,
     "SERVER_BUSY": 503,
     "STREAMS_FULL": 503,

@@ -61,6 +61,15 @@ class LimitSettings(BaseModel):
     # 4 bytes a pixel in memory); at most decode_concurrency decodes run at once.
     max_decode_bytes: int = Field(160_000_000, ge=1_000_000)
     decode_concurrency: int = Field(2, ge=1, le=64)
+    # Faces one photo may have (a class or hall from the front; a check-in or /identify
+    # photo has a few): past it, 422 TOO_MANY_FACES before any face is embedded.
+    max_faces_per_photo: int = Field(120, ge=1, le=2000)
+    # Whole-photo analyses (detect every face, embed them) at once, server-wide; another
+    # waits `analysis_wait_seconds`, then gets 429 with Retry-After.
+    analysis_concurrency: int = Field(2, ge=1, le=64)
+    analysis_wait_seconds: float = Field(5.0, ge=0, le=120)
+    # Pending (unconfirmed, unexpired) class photos one meeting may hold; one more is 409.
+    class_photo_pending: int = Field(10, ge=1, le=1000)
 
 
 class KioskSettings(BaseModel):

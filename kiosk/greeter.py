@@ -174,20 +174,23 @@ class Greeter:
         return enqueued
 
     def _pass_gate(self, confirmation: Confirmation, snapshot: KioskGallery, now: datetime) -> int:
-        """A school's gate: one event a student a half-day, in before the school's midday and
-        out after; the server puts it on the right session (POST /kiosk/gate/events)."""
+        """A school's gate: one event a student in, one out, by the student's state as the
+        server decides it: not in yet (with a session not yet ended) is in, whatever the hour
+        (an afternoon shift arrives after midday); in already is out once past the school's
+        midday. The server puts it on the right session (POST /kiosk/gate/events)."""
         person = confirmation.person_id
         mine = [m for m in snapshot.meetings if person in m.person_ids]
         if not mine:
             return 0
         local = now.astimezone(snapshot.zone)
-        out = snapshot.leaving(now)
-        direction = "out" if out else "in"
         # The first session not yet ended going in (as the server chooses), the last going out.
         ahead = [m for m in mine if m.ends_at > now]
+        came = self.outbox.queued_at(self._gate_key(local, "in", person)) is not None
+        out = snapshot.leaving(now) and (came or not ahead)
+        direction = "out" if out else "in"
         meeting = mine[-1] if out or not ahead else ahead[0]
         event = CheckinEvent(
-            idempotency_key=f"{self.name}:gate:{local.date().isoformat()}:{direction}:{person}",
+            idempotency_key=self._gate_key(local, direction, person),
             meeting_id=meeting.id,
             person_id=person,
             at=now.isoformat(),
@@ -210,6 +213,9 @@ class Greeter:
         if fresh:
             logger.info("gate %s for person %d queued", direction, person)
         return int(fresh)
+
+    def _gate_key(self, local: datetime, direction: str, person: int) -> str:
+        return f"{self.name}:gate:{local.date().isoformat()}:{direction}:{person}"
 
     def answered(self, event: CheckinEvent, result: SendResult) -> None:
         """The courier's thread: the server kept an earlier arrival of this person (by hand,

@@ -15,11 +15,12 @@ from attendance.class_photo.service import (
     PhotoFace,
     faces_of,
     mark_confirmed,
+    pending_count,
     pending_photo,
     store_photo,
 )
 from attendance.class_photo.tables import ClassPhoto
-from attendance.errors import Forbidden, Invalid
+from attendance.errors import Conflict, Forbidden, Invalid
 from attendance.matching import Decision
 from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import Person
@@ -29,7 +30,7 @@ from attendance.text import clean_text
 from models.crops import face_crop_jpeg
 from models.images import DecodedImage
 from usecases.checkins import Arrival, record_arrival
-from usecases.recognition import Recognizer
+from usecases.recognition import Recognizer, ensure_few_enough_faces
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,14 @@ def analyse_class_photo(
     meeting_id: int,
     taken_by: str,
     hours: int,
+    max_pending: int = 10,
 ) -> PhotoView:
     """Every face of the photo matched against the meeting's roster only, each member at most
-    once (the assignment of a frame); nothing is checked in. Kept as a pending photo."""
+    once (the assignment of a frame); nothing is checked in. Kept as a pending photo.
+    Refused past the recognizer's `max_faces` faces (before any is embedded) and past
+    `max_pending` pending photos of the meeting (before any is detected)."""
     get_meeting(session, meeting_id=meeting_id)
+    ensure_room_for_photo(session, meeting_id=meeting_id, max_pending=max_pending)
     started = time.perf_counter()
     faces = sorted(recognizer.pipeline.detect_all(image.pixels), key=lambda f: f.area, reverse=True)
     if not faces:
@@ -73,6 +78,7 @@ def analyse_class_photo(
             "No face was found in the photo; take it again from the front, in good light.",
             code="NO_FACE",
         )
+    ensure_few_enough_faces(faces, max_faces=recognizer.max_faces)
     roster = roster_ids(session, meeting_id=meeting_id)
     purpose = meeting_purpose(session, meeting_id=meeting_id)
     gallery = recognizer.gallery.get(session, purpose=purpose).subset(roster)
@@ -118,6 +124,21 @@ def analyse_class_photo(
         time.perf_counter() - started,
     )
     return _view(session, photo)
+
+
+def ensure_room_for_photo(session: Session, *, meeting_id: int, max_pending: int) -> None:
+    """409 when the meeting already holds `max_pending` unconfirmed, unexpired photos: a
+    teacher confirms (or waits out) one first. Refused rather than dropping the oldest, so
+    one caller can never erase another's photo awaiting its confirm."""
+    waiting = pending_count(session, meeting_id=meeting_id)
+    if waiting >= max_pending:
+        raise Conflict(
+            f"Buổi này đã có {waiting} ảnh lớp chờ xác nhận; hãy xác nhận một ảnh trước. "
+            f"This meeting already has {waiting} class photos awaiting a confirm; "
+            "confirm one first.",
+            code="TOO_MANY_PENDING_PHOTOS",
+            extra={"pending": waiting, "max_pending": max_pending},
+        )
 
 
 def class_photo_view(session: Session, *, meeting_id: int, photo_id: str) -> PhotoView:

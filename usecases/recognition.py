@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from attendance.consent_tables import MEETINGS
+from attendance.errors import Invalid
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.recognition import IdentifiedFace, identify_faces
@@ -23,6 +25,20 @@ class Recognizer:
     gallery: GalleryCache
     policy: MatchPolicy
     top_k: int = 5
+    max_faces: int = 120  # faces one photo may have; more is 422 TOO_MANY_FACES
+
+
+def ensure_few_enough_faces(faces: Sized, *, max_faces: int) -> None:
+    """Refused before any face is embedded: each costs memory and time (attack 12b)."""
+    if len(faces) > max_faces:
+        raise Invalid(
+            f"Ảnh có {len(faces)} khuôn mặt, quá {max_faces} khuôn mặt một ảnh được phép; "
+            "hãy chụp từng phần của lớp hoặc hội trường. "
+            f"The photo has {len(faces)} faces, more than the {max_faces} one photo may have; "
+            "photograph the class or hall in parts.",
+            code="TOO_MANY_FACES",
+            extra={"faces": len(faces), "max_faces": max_faces},
+        )
 
 
 def recognize(
@@ -33,6 +49,7 @@ def recognize(
     the faces kept for school attendance, a meeting (or no meeting) those kept for meetings."""
     faces = sorted(recognizer.pipeline.detect(image.pixels), key=lambda f: f.area, reverse=True)
     purpose = MEETINGS if meeting_id is None else meeting_purpose(session, meeting_id=meeting_id)
+    ensure_few_enough_faces(faces, max_faces=recognizer.max_faces)
     gallery = recognizer.gallery.get(session, purpose=purpose)
     embeddings = recognizer.pipeline.embed(image.pixels, faces)
     return identify_faces(

@@ -102,9 +102,11 @@ class CheckinCreate(BaseModel):
 
 
 class GateEventCreate(BaseModel):
-    """A student a school gate's kiosk recognised; the server decides in or out by `at`."""
+    """A student a school gate's kiosk recognised; the server decides in or out by the
+    student's state and `at`."""
 
-    person_id: int
+    # A row id as the database holds it (attendance.orm.MAX_ID): a larger one is 422.
+    person_id: int = Field(ge=1, le=2**31 - 1)
     at: ApiDateTime | None = None
     idempotency_key: str = Field(min_length=1, max_length=200)
     similarity: float | None = Field(None, ge=-1, le=1)

@@ -17,6 +17,7 @@ from api.convert import as_utc
 from api.convert_checkins import arrival_read, image_checkin_read
 from api.deps import ActorDep, PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import invalid_request_detail
+from api.kiosk_keys import scoped_key, sent_key
 from api.recognize import decode
 from api.schemas import CheckinCreate, EventRead, ImageCheckinRead, SightingRead
 from api.services import Services
@@ -131,7 +132,7 @@ def _json_checkin(
             meeting_id=meeting_id,
             person_id=body.person_id,
             source=body.source,
-            idempotency_key=body.idempotency_key,
+            idempotency_key=scoped_key(token, body.idempotency_key),
             at=at,
             similarity=body.similarity,
             margin=body.margin,
@@ -145,7 +146,9 @@ def _json_checkin(
         )
         # A kiosk's word alone (a person id) does not earn a voting link: whoever held its
         # token could vote as anyone (the rule: attendance/voting/passes.py).
-        return arrival_read(services.settings, arrival)
+        read = arrival_read(services.settings, arrival)
+        read.idempotency_key = sent_key(token, read.idempotency_key)
+        return read
 
 
 def _image_checkin(
@@ -167,7 +170,7 @@ def _image_checkin(
             image=image,
             meeting_id=meeting_id,
             source=source,
-            key=key or image_key(meeting_id=meeting_id, data=data),
+            key=scoped_key(token, key or image_key(meeting_id=meeting_id, data=data)),
             role=token.role,
             by=actor,
             rules=services.settings.checkin.rules(),
@@ -221,7 +224,7 @@ def report(
             similarity=similarity,
             crop=read_upload(crop, max_bytes=MAX_CROP_BYTES),
             source=source,
-            key=idempotency_key,
+            key=scoped_key(token, idempotency_key),
             runner_up_id=runner_up_id,
             margin=margin,
         ),

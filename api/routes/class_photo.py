@@ -22,9 +22,11 @@ from api.schemas_class_photo import (
 )
 from api.services import Services
 from api.upload import read_upload
+from attendance.checkin_window import CheckinRules, checkin_window, kiosk_may_deliver
 from attendance.class_photo.service import crop_indexes, crop_of, pending_photo
 from attendance.errors import Forbidden
 from attendance.meetings import get_meeting
+from attendance.orm import utcnow
 from attendance.permissions import Permission, Principal
 from attendance.tokens import KIOSK
 from models.images import DecodedImage, decode_upright
@@ -34,6 +36,7 @@ from usecases.class_photo import (
     analyse_class_photo,
     class_photo_view,
     confirm_class_photo,
+    ensure_room_for_photo,
 )
 
 router = APIRouter(tags=["class photo"])
@@ -60,7 +63,7 @@ def get_class_photo(
     meeting_id: int, photo_id: str, session: SessionDep, services: ServicesDep, token: PrincipalDep
 ) -> ClassPhotoRead:
     """The pending photo's answer again; 410 once it has expired."""
-    _own_room(session, token, meeting_id)
+    _own_room(session, token, meeting_id, services.settings.checkin.rules())
     view = class_photo_view(session, meeting_id=meeting_id, photo_id=photo_id)
     return class_photo_read(view, services.settings.timezone)
 
@@ -72,10 +75,15 @@ def get_class_photo(
     responses={200: {"content": {"image/jpeg": {}}}},
 )
 def get_unknown_crop(
-    meeting_id: int, photo_id: str, face: int, session: SessionDep, token: PrincipalDep
+    meeting_id: int,
+    photo_id: str,
+    face: int,
+    session: SessionDep,
+    services: ServicesDep,
+    token: PrincipalDep,
 ) -> Response:
     """An unknown face's crop (JPEG), until the photo is confirmed or expires."""
-    _own_room(session, token, meeting_id)
+    _own_room(session, token, meeting_id, services.settings.checkin.rules())
     photo = pending_photo(session, meeting_id=meeting_id, photo_id=photo_id)
     return Response(
         crop_of(session, photo, index=face),
@@ -96,7 +104,7 @@ def confirm(
 ) -> ClassPhotoConfirmed:
     """Check in exactly `person_ids` (each on the roster, else nothing is written), source
     `class_photo`, at the photo's time; confirming again records nothing new."""
-    _own_room(session, token, meeting_id)
+    _own_room(session, token, meeting_id, services.settings.checkin.rules())
     zone = services.settings.timezone
     done = confirm_class_photo(
         session,
@@ -115,13 +123,18 @@ def confirm(
     )
 
 
-def _own_room(session: Session, token: Principal, meeting_id: int) -> None:
-    """A kiosk token (check_in in its room) only for its own room's meetings."""
+def _own_room(session: Session, token: Principal, meeting_id: int, rules: CheckinRules) -> None:
+    """A kiosk token (check_in in its room) only for its own room's meetings whose check-in
+    window is open now, as for its check-ins: no roster of another day's meeting."""
     meeting = get_meeting(session, meeting_id=meeting_id)
-    if token.role == KIOSK and (token.room is None or meeting.room != token.room):
+    if token.role != KIOSK:
+        return
+    open_now = kiosk_may_deliver(checkin_window(meeting, rules), now=utcnow(), rules=rules)
+    if token.room is None or meeting.room != token.room or not open_now:
         raise Forbidden(
-            "Máy điểm danh này không phục vụ phòng của buổi này. "
-            "This kiosk does not serve this meeting's room."
+            "Máy điểm danh này không phục vụ buổi này (khác phòng hoặc chưa/hết giờ điểm "
+            "danh). This kiosk does not serve this meeting (another room, or its check-in "
+            "window is not open now)."
         )
 
 
@@ -129,19 +142,26 @@ def _analyse(
     services: Services, token: Principal, actor: str, meeting_id: int, file: UploadFile | None
 ) -> ClassPhotoRead:
     with services.sessions() as session:
-        _own_room(session, token, meeting_id)  # before the upload is decoded
-    data = read_upload(file, max_bytes=services.settings.limits.max_upload_bytes)
-    image = decode_full(services, data)
-    with services.sessions() as session, session.begin():
-        view = analyse_class_photo(
-            session,
-            recognizer=services.recognizer,
-            image=image,
-            meeting_id=meeting_id,
-            taken_by=actor,
-            hours=services.settings.retention.class_photo_hours,
+        limits = services.settings.limits
+        _own_room(session, token, meeting_id, services.settings.checkin.rules())
+        # Before the upload is decoded: a meeting full of pending photos is refused at once.
+        ensure_room_for_photo(
+            session, meeting_id=meeting_id, max_pending=limits.class_photo_pending
         )
-        return class_photo_read(view, services.settings.timezone)
+    data = read_upload(file, max_bytes=limits.max_upload_bytes)
+    with services.analyses.hold():  # 429 when too many photos are analysed at once
+        image = decode_full(services, data)
+        with services.sessions() as session, session.begin():
+            view = analyse_class_photo(
+                session,
+                recognizer=services.recognizer,
+                image=image,
+                meeting_id=meeting_id,
+                taken_by=actor,
+                hours=services.settings.retention.class_photo_hours,
+                max_pending=limits.class_photo_pending,
+            )
+            return class_photo_read(view, services.settings.timezone)
 
 
 def decode_full(services: Services, data: bytes) -> DecodedImage:

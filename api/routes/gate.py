@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from api.convert import as_utc, local
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
+from api.kiosk_keys import scoped_key, sent_key
 from attendance.errors import Forbidden
 from attendance.orm import utcnow
 from attendance.permissions import Permission
@@ -33,9 +34,10 @@ def gate_event(
 ) -> GateEventRead:
     """A student seen at the school gate, by a kiosk token made for that school's gate only.
 
-    Before `ATTEND_KIOSK__GATE_CHECKOUT_AFTER` (local, "11:00" by default) the sighting is the
-    arrival at school, written on the student's first session of the day not yet ended; after
-    it, the departure (`left`) on the last session of the day they arrived at; source `gate`.
+    A student not yet arrived today arrives at school (whatever the hour: an afternoon shift),
+    on their first session of the day not yet ended; one who arrived leaves (`left`, on the
+    last session of the day they arrived at) once past `ATTEND_KIOSK__GATE_CHECKOUT_AFTER`
+    (local, "11:00" by default); source `gate`; the key only de-duplicates.
     The same key again is a no-op (200), as is a second arrival or departure. A student with
     no session of that school that day is refused (403 `GATE_NOT_STUDENT`); nothing to record
     (every session over, or not arrived before leaving) is 409 `GATE_NOTHING_TO_RECORD`.
@@ -55,7 +57,7 @@ def gate_event(
         now=now,
         zone=zone,
         checkout_after=services.settings.kiosk.gate_checkout_after,
-        idempotency_key=body.idempotency_key,
+        idempotency_key=scoped_key(token, body.idempotency_key),
         by=token.name,
         rules=services.settings.checkin.rules(),
         similarity=body.similarity,
@@ -72,6 +74,6 @@ def gate_event(
         kind=event.kind,
         at=local(event.at, zone),
         source=event.source,
-        idempotency_key=event.idempotency_key,
+        idempotency_key=sent_key(token, event.idempotency_key),
         created=done.created,
     )

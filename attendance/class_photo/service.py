@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from attendance.class_photo.sealing import open_crop, seal_crop
@@ -67,6 +67,23 @@ def store_photo(
     session.add(photo)
     session.flush()
     return photo
+
+
+def pending_count(session: Session, *, meeting_id: int, now: datetime | None = None) -> int:
+    """The meeting's photos not yet confirmed and not yet expired."""
+    at = now or utcnow()
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ClassPhoto)
+            .where(
+                ClassPhoto.meeting_id == meeting_id,
+                ClassPhoto.confirmed_at.is_(None),
+                ClassPhoto.expires_at > at,
+            )
+        )
+        or 0
+    )
 
 
 def pending_photo(

@@ -1,7 +1,8 @@
 """A school gate's kiosk: the sessions of the day it serves, and what a student seen at the gate
-records. Before the school's midday (`gate_checkout_after`, local) a sighting is the arrival at
-school, written on the student's first session of the day not yet ended; after it, the
-departure (`left`), written on the last session of the day the student arrived at. Both go
+records. A student not yet arrived today is checked in (whatever the hour: the afternoon shift
+arrives after midday), on their first session of the day not yet ended; one who arrived is
+checked out (`left`, on the last session of the day they arrived at) once it is past the
+school's midday (`gate_checkout_after`, local), and before it a repeat records nothing. Both go
 through the same check-in and check-out as every other path (attendance.checkin,
 attendance.presence), source `gate`, one idempotency key each."""
 
@@ -73,8 +74,11 @@ def record_gate_sighting(
     similarity: float | None = None,
     margin: float | None = None,
 ) -> GatePass:
-    """A student of `school` seen at its gate at `at`: in before `checkout_after`, out after.
-    A student with no session of the school that day is refused (GATE_NOT_STUDENT)."""
+    """A student of `school` seen at its gate at `at`, in or out by their own state: not yet
+    arrived today, in (onto the first session not yet ended, whatever the hour: an afternoon
+    shift arrives after midday); arrived, out once it is past `checkout_after`, and before
+    it a repeat records nothing. The key only de-duplicates. A student with no session of
+    the school that day is refused (GATE_NOT_STUDENT)."""
     if at.tzinfo is None:
         raise Invalid("Thời điểm 'at' phải có múi giờ. 'at' must include a time zone offset.")
     if at < now - rules.kiosk_delivery:
@@ -98,9 +102,31 @@ def record_gate_sighting(
                 code="IDEMPOTENCY_KEY_REUSED",
             )
         return GatePass(existing, created=False)
-    if local.time() < checkout_after:
+    arrivals = _arrivals(session, mine, person_id=person_id, at=at)
+    if not arrivals:  # not in yet today: in, whatever the hour (an afternoon shift)
         return _arrive(session, mine, person_id, at, now, zone, key, by, rules, similarity, margin)
-    return _leave(session, mine, person_id, at, now, key, by, rules)
+    if local.time() < checkout_after:  # in already: a repeat before midday records nothing
+        return GatePass(arrivals[-1], created=False)
+    return _leave(session, mine, arrivals, person_id, at, now, key, by, rules)
+
+
+def _arrivals(
+    session: Session, mine: list[Meeting], *, person_id: int, at: datetime
+) -> list[AttendanceEvent]:
+    """The student's arrivals (and returns) of the day up to `at`, on any of their sessions
+    and by any path (gate, room kiosk, class photo, by hand), in time order."""
+    return list(
+        session.scalars(
+            select(AttendanceEvent)
+            .where(
+                AttendanceEvent.person_id == person_id,
+                AttendanceEvent.meeting_id.in_([m.id for m in mine]),
+                AttendanceEvent.kind.in_((ARRIVED, RETURNED)),
+                AttendanceEvent.at <= at,
+            )
+            .order_by(AttendanceEvent.at, AttendanceEvent.id)
+        )
+    )
 
 
 def _student_sessions(session: Session, *, school: str, day: date, person_id: int) -> list[Meeting]:
@@ -169,6 +195,7 @@ def _arrive(
 def _leave(
     session: Session,
     mine: list[Meeting],
+    arrivals: list[AttendanceEvent],
     person_id: int,
     at: datetime,
     now: datetime,
@@ -181,24 +208,8 @@ def _leave(
             "Thời điểm ra về ở tương lai. The departure time is in the future.",
             code="CHECKIN_IN_FUTURE",
         )
-    ids = [m.id for m in mine]
-    arrived = set(
-        session.scalars(
-            select(AttendanceEvent.meeting_id).where(
-                AttendanceEvent.person_id == person_id,
-                AttendanceEvent.meeting_id.in_(ids),
-                AttendanceEvent.kind.in_((ARRIVED, RETURNED)),
-                AttendanceEvent.at <= at,
-            )
-        )
-    )
+    arrived = {e.meeting_id for e in arrivals}
     attended = [m for m in mine if m.id in arrived]
-    if not attended:
-        raise Conflict(
-            "Học sinh này chưa được điểm danh đến tiết nào hôm nay nên không ghi ra về. "
-            "This student was checked in to no session today, so no departure is recorded.",
-            code="GATE_NOTHING_TO_RECORD",
-        )
     target = attended[-1]
     last = last_event(session, meeting_id=target.id, person_id=person_id, at=at)
     if last is not None and last.kind == LEFT:

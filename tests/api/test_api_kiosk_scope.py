@@ -22,7 +22,7 @@ KIOSK_ROUTES = {
     ("POST", "/api/v1/kiosk/templates"),
     ("POST", "/api/v1/meetings/{meeting_id}/checkins"),
     ("POST", "/api/v1/meetings/{meeting_id}/reviews"),
-    # A tablet in the room may take the class photo of its own room's meeting (check_in).
+    # The class photo of its room's meeting open now (api/routes/class_photo.py).
     ("POST", "/api/v1/meetings/{meeting_id}/class-photo"),
     ("GET", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}"),
     ("GET", "/api/v1/meetings/{meeting_id}/class-photo/{photo_id}/crops/{face}"),

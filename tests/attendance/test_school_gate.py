@@ -179,3 +179,29 @@ def test_another_schools_student_and_nothing_to_record_are_refused(session: Sess
             by="cổng-1",
         )
     assert stale.value.code == "OUTSIDE_CHECKIN_WINDOW"
+
+
+def test_an_afternoon_shift_student_is_checked_in_after_midday_and_out_later(
+    session: Session,
+) -> None:
+    """Ca chiều (attack 12b): a first lesson at 13:00, at the gate at 12:45, past the
+    school's midday: in, since she has not arrived yet; out at 17:05."""
+    lan = _person(session, "Phạm Ngọc Lan")
+    lesson = _lesson(session, _class(session, "6A9", SCHOOL, [lan]), time(13), time(17))
+    came = _sight(session, lan, _at(12, 45), "cổng-1:out")  # the kiosk's key says "out"
+    assert came.created and came.direction == "in"
+    assert (came.event.meeting_id, came.event.kind) == (lesson, "arrived")
+    left = _sight(session, lan, _at(17, 5), "cổng-1:out-2")
+    assert left.created and left.direction == "out" and left.event.meeting_id == lesson
+
+
+def test_a_repeat_before_midday_of_a_student_in_already_records_nothing(
+    session: Session,
+) -> None:
+    mai = _person(session, "Lê Thị Mai")
+    cls = _class(session, "10A1", SCHOOL, [mai])
+    _lesson(session, cls, time(7), time(7, 45))
+    _lesson(session, cls, time(8), time(10, 45))
+    came = _sight(session, mai, _at(6, 50), "cổng-1:in")
+    again = _sight(session, mai, _at(9, 30), "cổng-1:in-2")  # out to the street and back
+    assert not again.created and again.direction == "in" and again.event.id == came.event.id

@@ -131,3 +131,26 @@ def test_a_gate_kiosk_posts_to_the_gate_route_and_a_room_kiosk_to_the_meeting() 
     assert gate_path == "/api/v1/kiosk/gate/events"
     assert gate_body["person_id"] == MAI and gate_body["idempotency_key"] == event.idempotency_key
     assert "source" not in gate_body  # the server writes source "gate" itself
+
+
+def test_an_afternoon_shift_student_goes_in_after_midday_then_out(tmp_path: Path) -> None:
+    """Ca chiều: first lesson at 13:30, seen at 12:45 (past 11:00): in, not goodbye."""
+    outbox, screen = Outbox(tmp_path / "outbox.db"), ScreenLog()
+    greeter = Greeter(outbox=outbox, screen=screen, name="cổng-1")
+    seen = Confirmation(track_id=1, person_id=MAI, similarity=0.8, margin=0.3, votes=2)
+    afternoon = KioskGallery(
+        Gallery.empty(4),
+        (_lesson(2, _at(13, 30), _at(17)),),
+        names={MAI: "Lê Thị Mai"},
+        zone=HANOI,
+        gate=SCHOOL,
+        checkout_after=time(11, 0),
+    )
+    assert greeter.check_in(seen, afternoon, _at(12, 45)) == 1
+    assert greeter.check_in(seen, afternoon, _at(17, 5)) == 1
+    assert [e.idempotency_key for e in outbox.pending()] == [
+        "cổng-1:gate:2030-01-07:in:5",
+        "cổng-1:gate:2030-01-07:out:5",
+    ]
+    kinds = [e.kind for e in reversed(screen.latest())]
+    assert kinds == [ScreenKind.WELCOME, ScreenKind.GOODBYE]
