@@ -59,6 +59,7 @@ class DeliveryRead(BaseModel):
     last_error: str | None
     delivered_at: datetime | None
     created_at: datetime
+    about: str = Field("", description="whom the event told of: person and meeting, or poll")
 
     @classmethod
     def of(cls, row: DeliveryRow) -> DeliveryRead:
@@ -74,6 +75,7 @@ class DeliveryRead(BaseModel):
             last_error=d.last_error,
             delivered_at=d.delivered_at,
             created_at=d.created_at,
+            about=row.about,
         )
 
 

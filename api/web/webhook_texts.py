@@ -35,6 +35,7 @@ WEBHOOK_TEXTS: dict[str, tuple[str, str]] = {
     "deliveries_none": ("Chưa gửi lần nào.", "Nothing sent yet."),
     "delivery_event": ("Sự kiện", "Event"),
     "delivery_event_id": ("Mã sự kiện", "Event id"),
+    "delivery_about": ("Về ai", "About"),
     "delivery_status": ("Kết quả", "Status"),
     "delivery_attempts": ("Số lần thử", "Attempts"),
     "delivery_last_error": ("Lỗi gần nhất", "Last error"),

@@ -188,15 +188,33 @@ def delete_webhook(session: Session, *, webhook_id: int, actor: str) -> Webhook:
 class DeliveryRow:
     delivery: WebhookDelivery
     event: str  # the event's kind
+    about: str = ""  # who or what it told of: "person · meeting", or the poll's title
+
+
+def _about(data: str) -> str:
+    """A line naming whom an event was about, from its JSON (attendance/outbound_data.py)."""
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+
+    def part(name: str, key: str) -> object:
+        value = body.get(name)
+        return value.get(key) if isinstance(value, dict) else None
+
+    found = (part("person", "full_name"), part("poll", "title"), part("meeting", "title"))
+    return " · ".join(str(p) for p in found if p)
 
 
 def list_deliveries(
     session: Session, *, webhook_id: int, status: str | None = None, limit: int = 100
 ) -> list[DeliveryRow]:
-    """A webhook's deliveries, newest first (with their event's kind)."""
+    """A webhook's deliveries, newest first (with their event's kind and whom it was about)."""
     get_webhook(session, webhook_id=webhook_id)
     statement = (
-        select(WebhookDelivery, OutboundEvent.event)
+        select(WebhookDelivery, OutboundEvent.event, OutboundEvent.data)
         .join(OutboundEvent, OutboundEvent.id == WebhookDelivery.event_id)
         .where(WebhookDelivery.webhook_id == webhook_id)
         .order_by(WebhookDelivery.id.desc())
@@ -204,4 +222,4 @@ def list_deliveries(
     )
     if status is not None:
         statement = statement.where(WebhookDelivery.status == status)
-    return [DeliveryRow(d, kind) for d, kind in session.execute(statement).all()]
+    return [DeliveryRow(d, kind, _about(data)) for d, kind, data in session.execute(statement)]

@@ -112,6 +112,8 @@ def test_a_late_arrival_after_creation_becomes_a_pending_delivery(
     engine.dispose()
     [delivery] = api.get(f"/api/v1/webhooks/{hook['id']}/deliveries").json()
     assert delivery["event"] == "late" and delivery["status"] == "pending"
+    # Whom it told of, so a failure on the page can be followed up by hand.
+    assert delivery["about"] == "Vũ Thị Dung · Họp giao ban tuần"
     assert delivery["attempts"] == 0 and delivery["next_attempt_at"] is not None
     pending = api.get(f"/api/v1/webhooks/{hook['id']}/deliveries", params={"status": "pending"})
     assert len(pending.json()) == 1
