@@ -147,7 +147,7 @@ class RetentionSettings(BaseModel):
     # re-consent (GET /api/v1/people/reconsent); never deleted on their own.
     template_unused_days: int = Field(730, ge=1, le=36500)
     # The purge job: first run this soon after start, then every `period_seconds`.
-    period_seconds: float = Field(3600.0, ge=0.05, le=7 * 86400)
+    period_seconds: float = Field(300.0, ge=0.05, le=7 * 86400)
     first_run_seconds: float = Field(10.0, ge=0, le=86400)
 
 

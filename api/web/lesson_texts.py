@@ -9,6 +9,7 @@ LESSON_TEXTS: dict[str, tuple[str, str]] = {
     "lesson_student": ("Học sinh", "Student"),
     "lesson_students": ("học sinh", "students"),
     "status_excused": ("Vắng có phép", "Excused"),
+    "status_unrecorded": ("Chưa ghi nhận", "Not recorded"),
     "lesson_roster_hint": (
         "Danh sách học sinh của tiết học lấy từ lớp; sửa trên trang lớp.",
         "A lesson's students come from its class; change them on the class page.",

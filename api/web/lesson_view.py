@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.schools.sessions import class_session
+from attendance.orm import Meeting
+from attendance.schools.sessions import class_session, entered_late, rules_for
 from attendance.schools.tables import AbsenceMark, ExcusedAbsence, SchoolClass
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ class LessonView:
     class_id: int
     class_name: str
     excused: frozenset[int]  # person ids
+    # Entered after its own cut-off: nobody not checked in is absent by the clock (the
+    # reports leave them blank, attendance/schools/marks.py); the page says "not recorded".
+    unrecorded: bool = False
 
 
 def lesson_view(session: Session, *, meeting_id: int) -> LessonView | None:
@@ -41,8 +45,15 @@ def lesson_view(session: Session, *, meeting_id: int) -> LessonView | None:
             AbsenceMark.meeting_id == meeting_id, AbsenceMark.excused.is_(True)
         )
     )
+    meeting = session.get(Meeting, meeting_id)
+    late = (
+        meeting is not None
+        and cls is not None
+        and entered_late(meeting, rules_for(session, school=cls.school))
+    )
     return LessonView(
         class_id=lesson.class_id,
         class_name=cls.name if cls else "",
         excused=frozenset(by_day) | frozenset(by_mark),
+        unrecorded=late,
     )

@@ -6,7 +6,7 @@ unless `?lessons=false`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,13 @@ from fastapi.testclient import TestClient
 from web_support import ADMIN_TOKEN, create_meeting, text_of
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
-from attendance.orm import Person
+from attendance.orm import Meeting, Person
 from attendance.schools import classes, sessions
 from attendance.schools.excused import add_excused
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 DAY = date(2020, 1, 6)  # long past: both students are absent by now
+CREATED = datetime(2019, 12, 1, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -54,6 +55,10 @@ def lesson(client: TestClient, db_path: Path) -> Lesson:
         add_excused(
             session, person_id=kids[0].id, starts_on=DAY, ends_on=DAY, reason="Ốm", actor="office"
         )
+        # Entered in the timetable before it happened, as a school does.
+        meeting = session.get(Meeting, row.meeting_id)
+        assert meeting is not None
+        meeting.created_at = CREATED
         found = Lesson(cls.id, row.meeting_id, [k.id for k in kids])
     engine.dispose()
     return found
@@ -80,6 +85,22 @@ def test_a_lesson_page_speaks_of_students_not_delegates(client: TestClient, less
     english = client.get(f"/meetings/{lesson.meeting_id}", params={"lang": "en"})
     assert "Excused" in text_of(english.text) and "Student" in text_of(english.text)
     assert f'href="/classes/{lesson.class_id}?lang=en"' in english.text
+
+
+def test_a_lesson_entered_after_its_cut_off_says_not_recorded_not_absent(
+    client: TestClient, lesson: Lesson, db_path: Path
+) -> None:
+    engine = make_engine(f"sqlite:///{db_path}")
+    with unit_of_work(make_session_factory(engine)) as session:
+        meeting = session.get(Meeting, lesson.meeting_id)
+        assert meeting is not None
+        meeting.created_at = datetime.now(timezone.utc)  # typed in today, years after
+    engine.dispose()
+    page = client.get(f"/meetings/{lesson.meeting_id}").text
+    nam = page.split(f'id="person-{lesson.kids[1]}"')[1].split("</tr>")[0]
+    assert "Chưa ghi nhận" in nam and "Vắng" not in nam  # as the reports: blank, not absent
+    english = client.get(f"/meetings/{lesson.meeting_id}", params={"lang": "en"}).text
+    assert "Not recorded" in english.split(f'id="person-{lesson.kids[1]}"')[1].split("</tr>")[0]
 
 
 def test_a_meeting_page_keeps_its_voting_and_roster_tools(client: TestClient) -> None:
