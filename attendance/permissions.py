@@ -251,11 +251,10 @@ def require_person_in_view(session: Session, principal: Principal, *, person_id:
     (404), so adding ids one by one cannot read the register."""
     if not is_scoped(principal.role):
         return
-    if principal.role == TEACHER:
-        from attendance.schools.students import teaches_student  # the ORM's last; keep it late
-
-        if teaches_student(session, account_id=principal.account_id, person_id=person_id):
-            return
+    if principal.role == TEACHER and teaches_student(
+        session, account_id=principal.account_id, person_id=person_id
+    ):
+        return
     meetings = visible_meetings(session, principal) or set()
     found = session.scalar(
         select(Participant.person_id)

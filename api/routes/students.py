@@ -9,13 +9,12 @@ from fastapi import APIRouter
 from api.deps import ActorDep, PrincipalDep, SessionDep, need
 from api.schemas_classes import GuardianBody, StudentBody, StudentRead
 from attendance.errors import NotFound
-from attendance.permissions import Permission, is_scoped
+from attendance.permissions import Permission, is_scoped, teaches_student
 from attendance.schools.students import (
     GuardianDetails,
     StudentDetails,
     get_student,
     set_student,
-    teaches_student,
 )
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,6 @@ from attendance.orm import FaceTemplate, utcnow
 from attendance.people import get_person
 from attendance.schools.tables import (
     ClassStudent,
-    ClassTeacher,
     Guardian,
     SchoolClass,
     Student,
@@ -210,19 +209,6 @@ def is_minor(born: date | None, *, on: date) -> bool:
 def is_minor_student(session: Session, *, person_id: int, on: date | None = None) -> bool:
     row = session.get(Student, person_id)
     return row is not None and is_minor(row.date_of_birth, on=on or utcnow().date())
-
-
-def teaches_student(session: Session, *, account_id: int | None, person_id: int) -> bool:
-    """Whether the account teaches a class this person is a student of."""
-    if account_id is None:
-        return False
-    found = session.scalar(
-        select(ClassStudent.person_id)
-        .join(ClassTeacher, ClassTeacher.class_id == ClassStudent.class_id)
-        .where(ClassStudent.person_id == person_id, ClassTeacher.account_id == account_id)
-        .limit(1)
-    )
-    return found is not None
 
 
 def needs_reenrollment(
