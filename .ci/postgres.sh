@@ -18,6 +18,6 @@ for _ in $(seq 30); do
   sleep 1
 done
 su postgres -c "psql -q -c \"DROP DATABASE IF EXISTS attendance_ci\"" >/dev/null 2>&1
-su postgres -c "psql -q -c \"DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'attendance_ci') THEN CREATE ROLE attendance_ci LOGIN PASSWORD 'attendance_ci'; END IF; END\\\$\\\$\"" >/dev/null
+su postgres -c "psql -q -c \"DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'attendance_ci') THEN CREATE ROLE attendance_ci LOGIN CREATEDB PASSWORD 'attendance_ci'; ELSE ALTER ROLE attendance_ci CREATEDB; END IF; END\\\$\\\$\"" >/dev/null
 su postgres -c "createdb -O attendance_ci attendance_ci"
 export ATTEND_TEST_POSTGRES_URL="postgresql+psycopg://attendance_ci:attendance_ci@127.0.0.1/attendance_ci"

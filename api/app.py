@@ -272,6 +272,25 @@ def _warn_weak_admin_token(config: Settings) -> None:
         )
 
 
+def prepare_database(settings: Settings) -> None:
+    """What one process does before several workers start on the same database: read the
+    keyring, migrate (when ATTEND_AUTO_MIGRATE), make the admin token (announced here, once).
+    The workers then start with auto-migration off and find the token made."""
+    template_keys = TemplateKeys.from_settings(settings)
+    template_keys.keyset()
+    if settings.auto_migrate:
+        upgrade(settings.db_url, template_keys=template_keys)
+    _warn_weak_admin_token(settings)
+    engine = make_engine(settings.db_url)
+    try:
+        with unit_of_work(make_session_factory(engine, template_keys=template_keys)) as session:
+            token = ensure_admin_token(session, configured=settings.admin_token)
+        if token is not None:
+            _announce_admin_token(token)
+    finally:
+        engine.dispose()
+
+
 def _announce_admin_token(token: str) -> None:
     # Shown once: only its hash is stored. Printed, not logged, so it stays out of log files.
     print(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -46,11 +47,20 @@ app.add_typer(admin_app, name="admin")
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes sharing the port and the database (PostgreSQL for more "
+            "than one; see README, 'Several workers').",
+        ),
+    ] = 1,
 ) -> None:
     """Start the API server (migrates the database first)."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, prepare_database
 
     settings = get_settings()
     # The address it listens on is also where voting links point, unless ATTEND_PUBLIC_URL says.
@@ -62,13 +72,31 @@ def serve(
         logger.warning("%s", warning)
     logger.info("%s", database_in_use(settings))
     warn_unreachable_links(settings)
+    # Live-board streams would otherwise hold a shutdown open until they end.
+    common: dict[str, Any] = {"log_level": "info", "timeout_graceful_shutdown": 5}
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **common)
+        return
+    if settings.db_url.startswith("sqlite"):
+        logger.warning(
+            "%d workers on SQLite: they share one file and write one at a time; PostgreSQL "
+            "is the backend for several workers (README, 'Several workers')",
+            workers,
+        )
+    # Migrated, and the admin token made, once, here: not by N workers racing each other.
+    prepare_database(settings)
+    # The workers read their settings from the environment (and the .env files) as this
+    # process did; the options given here travel with it.
+    os.environ["ATTEND_HOST"] = settings.host
+    os.environ["ATTEND_PORT"] = str(settings.port)
+    os.environ["ATTEND_AUTO_MIGRATE"] = "false"
     uvicorn.run(
-        create_app(settings),
+        "api.app:create_app",
+        factory=True,
         host=settings.host,
         port=settings.port,
-        log_level="info",
-        # Live-board streams would otherwise hold a shutdown open until they end.
-        timeout_graceful_shutdown=5,
+        workers=workers,
+        **common,
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import db_backends
 import httpx
 import insightface
 import numpy as np
@@ -78,9 +78,10 @@ def nearest_face(point: NDArray[np.float64], faces: list[DetectedFace]) -> int:
     return index
 
 
-def count_rows(db_path: Path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as db:
-        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+def count_rows(db: Path | str) -> dict[str, int]:
+    """Rows of TABLES in the database at `db` (a URL, either backend; or an SQLite file)."""
+    counts = db_backends.count_rows(db if isinstance(db, str) else f"sqlite:///{db}")
+    return {table: counts[table] for table in TABLES}
 
 
 def create_people(

@@ -1,4 +1,5 @@
-"""The app in-process: a fresh SQLite file per test, the real SFace pack loaded once."""
+"""The app in-process: a database of its own per test (SQLite, or PostgreSQL with
+ATTEND_TEST_BACKEND=postgresql), the real SFace pack loaded once."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from api_support import (
     enroll,
     jpeg,
 )
+from db_backends import sqlite_file
 from fastapi.testclient import TestClient
 from PIL import Image
 from polls_support import Room, make_room
@@ -70,13 +72,15 @@ def face_photos(t1_image: Image.Image, t1_faces: list[DetectedFace]) -> list[byt
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "a.db"
+def db_path(database_url: str) -> Path:
+    """The SQLite file of `database_url`, for tests that read the file itself: skipped on
+    PostgreSQL."""
+    return sqlite_file(database_url)
 
 
 @pytest.fixture
 def make_client(
-    db_path: Path, model_cache: Path, pipeline: FacePipeline
+    database_url: str, model_cache: Path, pipeline: FacePipeline
 ) -> Iterator[ClientFactory]:
     """Start the app with the given limits; its lifespan migrates and stores the admin token."""
     clients: list[TestClient] = []
@@ -88,7 +92,7 @@ def make_client(
         **limits: int,
     ) -> TestClient:
         settings = Settings(
-            db_url=f"sqlite:///{db_path}",
+            db_url=database_url,
             admin_token=ADMIN_TOKEN,
             models=ModelSettings(cache_dir=model_cache, max_side=1280),
             limits=LimitSettings(**limits),
@@ -115,9 +119,9 @@ def client(make_client: ClientFactory) -> TestClient:
 
 
 @pytest.fixture
-def rows(db_path: Path) -> Callable[[], dict[str, int]]:
-    """Rows per table, read straight from the database file."""
-    return lambda: count_rows(db_path)
+def rows(database_url: str) -> Callable[[], dict[str, int]]:
+    """Rows per table, read straight from the database (either backend)."""
+    return lambda: count_rows(database_url)
 
 
 @pytest.fixture

@@ -20,21 +20,24 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
-    """Start servers on `db_path` (on `port`, or a free one), each with its own log files;
+    """Start servers on `db` (on `port`, or a free one), each with its own log files;
     all are stopped afterwards."""
     servers: list[Server] = []
 
     def start(
-        db_path: Path,
+        db: Path | str,
         admin_token: str | None,
         port: int | None = None,
         env_extra: dict[str, str] | None = None,
         settings: dict[str, str] | None = None,
+        workers: int | None = None,
     ) -> Server:
-        """`settings` / `env_extra`: more ATTEND_ variables for this server (timings, say)."""
+        """`db`: the `database_url` fixture's URL (either backend), or an SQLite file's path.
+        `settings` / `env_extra`: more ATTEND_ variables for this server (timings, say).
+        `workers`: `attendance serve --workers N`."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
         env |= {
-            "ATTEND_DB_URL": f"sqlite:///{db_path}",
+            "ATTEND_DB_URL": db if isinstance(db, str) else f"sqlite:///{db}",
             "ATTEND_MODELS__CACHE_DIR": str(model_cache),
             **(settings or {}),
         }
@@ -46,8 +49,11 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
         stdout_path, stderr_path = tmp_path / f"stdout-{n}.txt", tmp_path / f"stderr-{n}.txt"
         with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
             # cwd: a folder without a .env file, so only the variables above configure it.
+            command = [attendance_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+            if workers is not None:
+                command += ["--workers", str(workers)]
             process = subprocess.Popen(
-                [attendance_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                command,
                 cwd=tmp_path,
                 env=env,
                 stdout=out,

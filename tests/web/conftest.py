@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from db_backends import sqlite_file
 from fastapi.testclient import TestClient
 from web_support import ADMIN_TOKEN, face_photos, sign_in
 
@@ -35,13 +36,15 @@ def pipeline_factory(
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "web.db"
+def db_path(database_url: str) -> Path:
+    """The SQLite file of `database_url`, for tests that read the file itself: skipped on
+    PostgreSQL."""
+    return sqlite_file(database_url)
 
 
 @pytest.fixture
 def make_client(
-    db_path: Path, pipeline_factory: Callable[[Settings], FacePipeline]
+    database_url: str, pipeline_factory: Callable[[Settings], FacePipeline]
 ) -> Iterator[Callable[..., TestClient]]:
     """Start the app with these settings (match=..., limits=...); stopped after the test.
     `clock` drives its throttle (tests/web/test_throttle_pages.py moves it by hand)."""
@@ -49,7 +52,7 @@ def make_client(
 
     def start(clock: Callable[[], float] = time.monotonic, **overrides: Any) -> TestClient:
         fields: dict[str, Any] = {
-            "db_url": f"sqlite:///{db_path}",
+            "db_url": database_url,
             "admin_token": ADMIN_TOKEN,
             "allowed_hosts": ["testserver"],  # the test client's Host
         }
