@@ -1,15 +1,28 @@
-# Two commands for a fresh machine: `make run` and `make test`.
+# Two commands for a fresh machine: `make run` and `make test`. Both install exactly the
+# versions in uv.lock (https://docs.astral.sh/uv/), never whatever is newest that day.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The uv that reads and writes uv.lock; pyproject.toml's [tool.uv] required-version agrees.
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+# Every extra but bench (faiss, only for `make bench-search`).
+EXTRAS := --extra dev --extra postgres
+# Use the Python of .venv, never one that uv would download.
+export UV_PYTHON_DOWNLOADS := never
+LOCK_HINT := uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock.
 
-.PHONY: run test lint bench-accuracy bench-search clean
+.PHONY: run test lint lock bench-accuracy bench-search clean
 
-$(STAMP): pyproject.toml
+$(UV): Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	touch $(UV)
+
+$(STAMP): pyproject.toml uv.lock $(UV)
+	@$(UV) lock --check || { echo "$(LOCK_HINT)" >&2; exit 1; }
+	$(UV) sync --locked $(EXTRAS)
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -26,11 +39,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# After a change to pyproject.toml's dependencies; `make lock ARGS=--upgrade` (or
+# ARGS='--upgrade-package onnxruntime') moves pinned versions on. Commit uv.lock.
+lock: $(UV)
+	$(UV) lock $(ARGS)
+
 bench-accuracy: $(STAMP)
 	$(BIN)/python bench/accuracy.py
 
 bench-search: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(UV) sync --locked $(EXTRAS) --extra bench
 	$(BIN)/python bench/search.py
 
 clean:
