@@ -22,7 +22,7 @@ $(UV): Makefile
 
 $(STAMP): pyproject.toml uv.lock $(UV)
 	@$(UV) lock --check || { echo "$(LOCK_HINT)" >&2; exit 1; }
-	$(UV) sync --locked $(EXTRAS)
+	$(UV) sync --locked --compile-bytecode $(EXTRAS)
 	touch $(STAMP)
 
 run: $(STAMP)
