@@ -13,6 +13,9 @@ EXTRAS := --extra dev --extra postgres
 export UV_PYTHON_DOWNLOADS := never
 LOCK_HINT := uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock.
 
+# `make test PYTEST_ARGS=tests/api` runs part of the suite (.ci/run: ATTEND_CI_PYTEST_ARGS).
+PYTEST_ARGS ?=
+
 .PHONY: run test lint lock bench-accuracy bench-search clean
 
 $(UV): Makefile
@@ -32,7 +35,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
