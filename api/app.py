@@ -66,7 +66,7 @@ from api.web import (
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
-from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.db import engine_of, make_session_factory, unit_of_work
 from attendance.migrate import upgrade
 from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
@@ -103,7 +103,7 @@ def create_app(
         await run_in_threadpool(template_keys.keyset)
         if config.auto_migrate:
             await run_in_threadpool(upgrade, config.db_url, template_keys=template_keys)
-        engine = make_engine(config.db_url)
+        engine = engine_of(config)
         services = Services(
             settings=config,
             engine=engine,
@@ -281,7 +281,7 @@ def prepare_database(settings: Settings) -> None:
     if settings.auto_migrate:
         upgrade(settings.db_url, template_keys=template_keys)
     _warn_weak_admin_token(settings)
-    engine = make_engine(settings.db_url)
+    engine = engine_of(settings)
     try:
         with unit_of_work(make_session_factory(engine, template_keys=template_keys)) as session:
             token = ensure_admin_token(session, configured=settings.admin_token)

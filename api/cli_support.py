@@ -74,7 +74,7 @@ def kiosk_outbox(settings: Settings, given: Path | None) -> Path:
 def local_services(*, create: bool = True) -> Services:
     """The database and settings of this machine, migrated, without a server. With
     create=False (commands that only read) a database that does not exist is refused."""
-    from attendance.db import make_engine, make_session_factory
+    from attendance.db import engine_of, make_session_factory
     from attendance.migrate import upgrade
     from attendance.template_crypto import TemplateKeys
 
@@ -85,6 +85,6 @@ def local_services(*, create: bool = True) -> Services:
         require_database(settings)
     keys = TemplateKeys.from_settings(settings)
     upgrade(settings.db_url, template_keys=keys)
-    engine = make_engine(settings.db_url)
+    engine = engine_of(settings)
     sessions = make_session_factory(engine, template_keys=keys)
     return Services(settings=settings, engine=engine, sessions=sessions)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance import audit_chain
-from attendance.settings import get_settings
+from attendance.settings import Settings, get_settings
 from attendance.template_crypto import SESSION_INFO, TemplateKeys
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,20 @@ CHECKPOINT_TRIES = 20  # 0.1 s apart: a reader of the live board holds a snapsho
 BUSY_MS = 100
 
 
-def make_engine(url: str) -> Engine:
+def engine_of(settings: Settings) -> Engine:
+    """The engine a server worker or a command opens on the configured database, with the
+    configured connection pool (ATTEND_DB_POOL_SIZE, ATTEND_DB_MAX_OVERFLOW)."""
+    return make_engine(
+        settings.db_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+
+
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
+        )
     if parsed.database and parsed.database != ":memory:":
         private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -228,6 +228,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     # Empty: SQLite in the data folder.
     db_url: str = ""
+    # PostgreSQL connections each process keeps open, and how many more it may open at a
+    # peak: the server's max_connections must exceed workers x (both added), plus the
+    # command-line tools and a margin (docs/deployment.md). SQLite ignores both.
+    db_pool_size: int = Field(5, ge=1, le=1_000)
+    db_max_overflow: int = Field(10, ge=0, le=1_000)
     admin_token: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
