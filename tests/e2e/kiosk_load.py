@@ -120,6 +120,7 @@ class Load:
                 path = f"/api/v1/meetings/{meeting_id}/checkins"
                 key = f"load-{kiosk.index}-{meeting_id}-{person_id}"
                 body = {"person_id": person_id, "source": f"kiosk-{kiosk.index}"}
+                wait = 0.1
                 while time.monotonic() < end:
                     try:
                         answer = client.post(path, json=body | {"idempotency_key": key})
@@ -136,7 +137,9 @@ class Load:
                         raise AssertionError(f"{answer.status_code}: {answer.text}")
                     with self._lock:
                         self.failures += 1
-                    time.sleep(0.1)
+                    # As a kiosk's outbox does: a server that is down is not hammered.
+                    time.sleep(wait)
+                    wait = min(1.0, wait * 2)
                 if pause_s:
                     time.sleep(pause_s)
 
