@@ -4,20 +4,24 @@ holds besides the database (manifest.json; the keys only when asked)."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from db_backends import count_rows
+from db_backends import count_rows, sqlite_file
 from sqlalchemy import create_engine, select
 
 from attendance.audit_verify import verify_chain
 from attendance.backup import backup
 from attendance.backup_manifest import MANIFEST, Manifest
 from attendance.db import make_engine, make_session_factory, unit_of_work
-from attendance.errors import Conflict, Invalid
+from attendance.errors import Conflict, Invalid, Unavailable
 from attendance.orm import FaceTemplate
 from attendance.people import create_person
+from attendance.pg_tools import find_program
 from attendance.restore import restore
 from attendance.settings import get_settings
 from attendance.templates import QualityFigures, add_template, template_vector
@@ -155,3 +159,40 @@ def test_a_backup_from_an_unknown_revision_is_refused(
     with pytest.raises(Invalid, match="9999"):
         restore(empty_database_url, tmp_path / "b")
     assert count_rows(empty_database_url) == {}
+
+
+def test_a_restore_over_a_crashed_sqlite_database_drops_its_old_wal(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A server killed leaves its -wal beside the file: replayed onto the restored file it
+    would bring the old pages back over the new ones."""
+    path = sqlite_file(database_url)
+    fill(database_url, people=1)
+    backup(database_url, tmp_path / "b")
+    crash = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1])\n"
+        "db.execute('PRAGMA journal_mode=WAL')\n"
+        "db.execute('PRAGMA wal_autocheckpoint=0')\n"
+        "db.execute(\"UPDATE people SET full_name = 'cũ / old'\")\n"
+        "db.execute('DELETE FROM audit_log')\n"
+        "db.commit()\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=True)
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+
+    restore(database_url, tmp_path / "b", force=True)
+
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        names = db.execute("SELECT full_name FROM people").fetchall()
+    assert names == [("Nguyễn Thị Ánh 0",)]
+    engine = create_engine(database_url)
+    assert verify_chain(engine).intact
+    engine.dispose()
+
+
+def test_a_missing_or_too_old_pg_dump_is_named_with_what_to_install() -> None:
+    with pytest.raises(Unavailable, match="postgresql-client-99"):
+        find_program("pg_dump", server_major=99)
