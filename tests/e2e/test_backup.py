@@ -11,10 +11,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from db_backends import sqlite_file
 from e2e_server import StartServer, attendance_command
 from kiosk_load import Load, arrivals, cli_env
 from sqlalchemy import create_engine, text
+
+pytestmark = pytest.mark.slow
 
 TOKEN = "e2e-admin-token-0123456789abcdef"
 # Rows that would point nowhere: none in a consistent copy.

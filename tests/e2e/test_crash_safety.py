@@ -8,8 +8,11 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
+import pytest
 from e2e_server import StartServer
 from kiosk_load import Load, arrivals
+
+pytestmark = pytest.mark.slow
 
 TOKEN = "e2e-admin-token-0123456789abcdef"
 KIOSKS = 8

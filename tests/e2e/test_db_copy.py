@@ -26,10 +26,13 @@ from attendance.orm import FaceTemplate
 from attendance.template_crypto import TemplateKeys
 from attendance.templates import QualityFigures, add_template, template_vector
 
-pytestmark = pytest.mark.skipif(
-    POSTGRES_URL is None,
-    reason="needs ATTEND_TEST_POSTGRES_URL (a PostgreSQL whose role may CREATE DATABASE)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        POSTGRES_URL is None,
+        reason="needs ATTEND_TEST_POSTGRES_URL (a PostgreSQL whose role may CREATE DATABASE)",
+    ),
+]
 
 TOKEN = "e2e-admin-token-0123456789abcdef"
 QUALITY = QualityFigures(det_score=0.9, face_px=120, sharpness=200, brightness=150, yaw=0.1)
