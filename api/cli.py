@@ -15,6 +15,7 @@ from rich.table import Table
 
 from api.cli_admin import admin_app, db_app, kiosk_token_app, models_app
 from api.cli_audit import audit_app
+from api.cli_backup import backup_command, restore_command
 from api.cli_consent import Purpose, folder_consent
 from api.cli_keys import keys_app
 from api.cli_support import (
@@ -41,6 +42,8 @@ app.add_typer(kiosk_token_app, name="kiosk-token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(admin_app, name="admin")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 
 @app.command()

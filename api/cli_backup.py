@@ -1,0 +1,153 @@
+"""`attendance backup`, `attendance restore`, `attendance db copy`: the commands over
+attendance/backup.py, attendance/restore.py and attendance/db_copy.py."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli_admin import db_app
+from api.cli_support import console, database_in_use, domain_refusal, require_database, warn
+from attendance.errors import DomainError
+from attendance.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def _key_files(settings: Settings) -> tuple[Path, ...]:
+    """The key files in use (a key given in the environment itself has no file to copy)."""
+    files = []
+    if settings.key is None:
+        files.append(settings.key_file)
+    if settings.secret_key is None:
+        files.append(settings.secret_key_file)
+    return tuple(files)
+
+
+def backup_command(
+    path: Annotated[Path, typer.Argument(help="A new folder to write the backup into.")],
+    force: Annotated[bool, typer.Option(help="Replace PATH when it exists.")] = False,
+    with_keys: Annotated[
+        bool,
+        typer.Option(
+            help="Also copy the key files (templates.key, attendance.key) into PATH/keys: "
+            "whoever has the backup can then read the faces. Keep such a backup as safe as "
+            "the keys."
+        ),
+    ] = False,
+) -> None:
+    """A consistent copy of the database while the server runs (SQLite's online backup,
+    pg_dump for PostgreSQL), with manifest.json naming what it holds and the keys it needs."""
+    from attendance.backup import backup
+
+    settings = get_settings()
+    require_database(settings)
+    keys = _key_files(settings) if with_keys else ()
+    try:
+        manifest = backup(settings.db_url, path, force=force, key_files=keys)
+    except DomainError as exc:
+        raise domain_refusal(exc, settings) from exc
+    size = f"{manifest.bytes / 1e6:.1f} MB"
+    console.print(f"Đã sao lưu vào {path} ({size}). Backed up to {path} ({size}).", soft_wrap=True)
+    console.print(manifest.describe(), soft_wrap=True)
+    if manifest.keys_included:
+        names = ", ".join(manifest.keys_included)
+        warn(
+            f"Bản sao lưu này CÓ KÈM khóa ({names}): ai có nó đọc được mẫu khuôn mặt. "
+            f"This backup HOLDS the keys ({names}): whoever has it can read the face templates."
+        )
+    else:
+        console.print(
+            "Không kèm khóa: khôi phục cần tệp khóa (ATTEND_KEY_FILE) có các khóa trên, giữ "
+            "riêng. No keys included: a restore needs the key file (ATTEND_KEY_FILE) holding "
+            "the keys above, kept apart.",
+            soft_wrap=True,
+        )
+    if manifest.open_secret_polls:
+        console.print(
+            f"{manifest.open_secret_polls} cuộc biểu quyết kín đang mở: phiếu của chúng cần "
+            f"khóa ATTEND_SECRET_KEY_FILE. {manifest.open_secret_polls} secret polls are open: "
+            "their ballots need the ATTEND_SECRET_KEY_FILE key.",
+            soft_wrap=True,
+        )
+
+
+def restore_command(
+    path: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, help="A folder `backup` wrote.")
+    ],
+    force: Annotated[
+        bool, typer.Option(help="Replace a database that holds data (stop the server first).")
+    ] = False,
+) -> None:
+    """Bring a backup back into the configured database (stop the server first): refused
+    when it holds data unless --force; checked (integrity, audit chain, row counts) before
+    it replaces anything on SQLite, after pg_restore on PostgreSQL."""
+    from attendance.restore import restore
+
+    settings = get_settings()
+    try:
+        report = restore(settings.db_url, path, force=force)
+    except DomainError as exc:
+        raise domain_refusal(exc, settings) from exc
+    console.print(
+        f"Đã khôi phục {path}. Restored {path}. {database_in_use(settings)}", soft_wrap=True
+    )
+    console.print(report.manifest.describe(), soft_wrap=True)
+    console.print(
+        f"integrity_check: {report.integrity}; chuỗi nhật ký nguyên vẹn đến mục "
+        f"{report.audit_entries} / audit chain intact to entry {report.audit_entries}; "
+        f"revision {report.revision}.",
+        soft_wrap=True,
+    )
+    _warn_missing_keys(settings, set(report.manifest.template_keys), path)
+
+
+def _warn_missing_keys(settings: Settings, needed: set[str], path: Path) -> None:
+    from attendance.template_crypto import TemplateKeys
+
+    try:
+        held = set(TemplateKeys.from_settings(settings).keyset().secrets)
+    except DomainError as exc:
+        warn(exc.message)
+        return
+    missing = sorted(needed - held)
+    if missing:
+        warn(
+            f"Tệp khóa đang cấu hình không có khóa {', '.join(missing)}: mẫu khuôn mặt chưa đọc "
+            f"được cho đến khi có (bản sao tệp khóa, hoặc {path / 'keys'} nếu đã sao kèm). "
+            f"The configured key file lacks key(s) {', '.join(missing)}: face templates cannot "
+            f"be read until it has them (the key file's backup, or {path / 'keys'} if included)."
+        )
+
+
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[
+        str, typer.Option("--to", help="An empty PostgreSQL database: postgresql://user@host/db.")
+    ],
+) -> None:
+    """Copy the configured SQLite database, every table, into an empty PostgreSQL database
+    (stop the server first); then point ATTEND_DB_URL at it."""
+    from attendance.db_copy import copy_database
+    from attendance.migrate import upgrade
+
+    settings = get_settings()
+    require_database(settings)
+    try:
+        upgrade(settings.db_url)
+        report = copy_database(settings.db_url, to)
+    except DomainError as exc:
+        raise domain_refusal(exc, settings) from exc
+    rows = sum(report.rows.values())
+    tables = sum(1 for n in report.rows.values() if n)
+    console.print(
+        f"Đã chép {rows} dòng ({tables} bảng có dữ liệu), chuỗi nhật ký nguyên vẹn "
+        f"({report.audit_entries} mục), revision {report.revision}. Copied {rows} rows "
+        f"({tables} tables with data), audit chain intact ({report.audit_entries} entries). "
+        "Đặt / set ATTEND_DB_URL=postgresql+psycopg://... và khởi động lại / and restart.",
+        soft_wrap=True,
+    )

@@ -1,0 +1,171 @@
+"""`attendance backup`: a consistent copy of the database while the server runs.
+
+SQLite: the online backup API copies every page in one step inside one read transaction; in
+WAL mode writers go on meanwhile and the copy is the database as of that transaction's start.
+PostgreSQL: `pg_dump -Fc` run on a snapshot exported from a REPEATABLE READ transaction, the
+same one the manifest is read in. The backup is a folder: the database (attendance.db or
+attendance.dump), manifest.json, and the key files only when asked (README, "Backups").
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from attendance.backup_manifest import (
+    DUMP_FILE,
+    KEYS_FOLDER,
+    SQLITE_FILE,
+    Manifest,
+    file_digest,
+    gather,
+)
+from attendance.data_dir import sqlite_file
+from attendance.errors import Conflict, Invalid, NotFound
+from attendance.pg_tools import find_program, libpq_target, run_program
+
+logger = logging.getLogger(__name__)
+
+BUSY_MS = 30_000  # the copy waits this long for a writer's checkpoint, as the server does
+
+
+def backup(
+    db_url: str, folder: Path, *, force: bool = False, key_files: tuple[Path, ...] = ()
+) -> Manifest:
+    """Write the backup of `db_url` into `folder` (refused when it exists, unless `force`):
+    built beside it under another name and renamed into place once whole."""
+    folder = folder.expanduser().absolute()
+    if folder.exists() and not force:
+        raise Conflict(
+            f"{folder} đã có; thêm --force để ghi đè. {folder} exists; --force overwrites it."
+        )
+    with _draft_folder(folder) as draft:
+        if make_url(db_url).get_backend_name() == "sqlite":
+            manifest = _backup_sqlite(db_url, draft)
+        else:
+            manifest = _backup_postgres(db_url, draft)
+        manifest.bytes, manifest.sha256 = file_digest(draft / manifest.database_file)
+        manifest.keys_included = _copy_keys(key_files, draft / KEYS_FOLDER)
+        manifest.write(draft)
+        _replace(draft, folder)
+    return manifest
+
+
+@contextmanager
+def _draft_folder(folder: Path) -> Iterator[Path]:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    draft = folder.with_name(f".{folder.name}.partial-{secrets.token_hex(4)}")
+    draft.mkdir(mode=0o700)
+    try:
+        yield draft
+    finally:
+        shutil.rmtree(draft, ignore_errors=True)
+
+
+def _replace(draft: Path, folder: Path) -> None:
+    """The old backup (with --force) goes only once the new one is whole beside it."""
+    old = None
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}.old-{secrets.token_hex(4)}")
+        os.replace(folder, old)
+    os.replace(draft, folder)
+    fsync_folder(folder.parent)
+    if old is not None and old.is_dir():
+        shutil.rmtree(old)
+    elif old is not None:
+        old.unlink()
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(path: Path) -> None:
+    """A rename is durable once its folder is synced."""
+    fsync_file(path)
+
+
+def _backup_sqlite(db_url: str, draft: Path) -> Manifest:
+    source_path = sqlite_file(db_url)
+    if source_path is None or not source_path.is_file():
+        raise NotFound(
+            f"Không có cơ sở dữ liệu {source_path}. There is no database at {source_path}."
+        )
+    target = draft / SQLITE_FILE
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+    source = sqlite3.connect(source_path, timeout=BUSY_MS / 1000)
+    copy = sqlite3.connect(target)
+    try:
+        source.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        # pages=-1: every page in one step, one read transaction: one moment of the database.
+        source.backup(copy, pages=-1)
+        # One file: the copy carries no -wal beside it.
+        copy.execute("PRAGMA journal_mode=DELETE")
+        checked = copy.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        copy.close()
+        source.close()
+    if checked != [("ok",)]:
+        raise Invalid(
+            f"Bản sao không qua PRAGMA integrity_check: {checked[:5]}. "
+            f"The copy fails PRAGMA integrity_check: {checked[:5]}."
+        )
+    fsync_file(target)
+    engine = create_engine(f"sqlite:///{target}")
+    try:
+        with engine.connect() as connection:
+            return gather(connection, backend="sqlite", database_file=SQLITE_FILE)
+    finally:
+        engine.dispose()
+
+
+def _backup_postgres(db_url: str, draft: Path) -> Manifest:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            major = int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
+            connection.commit()
+            pg_dump = find_program("pg_dump", server_major=major)
+            snapshot = connection.execution_options(isolation_level="REPEATABLE READ")
+            with snapshot.begin():
+                exported = snapshot.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                manifest = gather(snapshot, backend="postgresql", database_file=DUMP_FILE)
+                target, env = libpq_target(db_url)
+                # The dump reads the very snapshot the manifest was read in, held open here.
+                command = [str(pg_dump.path), "-Fc", f"--snapshot={exported}"]
+                command += ["-f", str(draft / DUMP_FILE), target]
+                run_program(command, env, "pg_dump")
+    finally:
+        engine.dispose()
+    (draft / DUMP_FILE).chmod(0o600)
+    fsync_file(draft / DUMP_FILE)
+    return manifest
+
+
+def _copy_keys(key_files: tuple[Path, ...], folder: Path) -> list[str]:
+    """--with-keys: the key files that exist, owner-only; their names for the manifest."""
+    present = [p for p in key_files if p.is_file()]
+    if not present:
+        return []
+    folder.mkdir(mode=0o700)
+    names = []
+    for path in present:
+        target = folder / path.name
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+        shutil.copyfile(path, target)
+        fsync_file(target)
+        names.append(path.name)
+    return names

@@ -1,0 +1,125 @@
+"""What a backup holds, written beside it as manifest.json: read from the same snapshot as
+the copy (row counts, revision, the audit chain's head, the keys its data needs)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, inspect, select, text
+
+from attendance.audit_chain import AT_FORMAT, GENESIS
+from attendance.errors import Invalid
+from attendance.orm import AuditEntry, Base, FaceTemplate
+from attendance.template_keyfile import KEY_ID_BYTES
+from attendance.voting.tables import Poll
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "attendance-backup/1"
+MANIFEST = "manifest.json"
+SQLITE_FILE = "attendance.db"
+DUMP_FILE = "attendance.dump"
+KEYS_FOLDER = "keys"
+
+
+@dataclass
+class Manifest:
+    backend: str  # sqlite | postgresql
+    database_file: str  # SQLITE_FILE or DUMP_FILE, in the backup's folder
+    revision: str | None
+    rows: dict[str, int]
+    template_keys: dict[str, int]  # key id -> templates it seals
+    open_secret_polls: int
+    audit_head: dict[str, Any]  # {seq, hash, at}: restored, the chain must end here
+    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime(AT_FORMAT))
+    bytes: int = 0
+    sha256: str = ""
+    keys_included: list[str] = field(default_factory=list)
+    format: str = FORMAT
+
+    def write(self, folder: Path) -> None:
+        path = folder / MANIFEST
+        path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        path = folder / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError(f"format {data.get('format')!r}")
+            return cls(**data)
+        except (OSError, ValueError, TypeError) as exc:
+            raise Invalid(
+                f"{path} không phải bản sao lưu của attendance ({exc}). "
+                f"{path} is not an attendance backup ({exc})."
+            ) from exc
+
+    def describe(self) -> str:
+        """What it holds, in a sentence of each language."""
+        people, events = self.rows.get("people", 0), self.rows.get("attendance_events", 0)
+        entries = self.audit_head.get("seq", 0)
+        keys = ", ".join(sorted(self.template_keys)) or "-"
+        return (
+            f"{people} người, {events} lượt điểm danh, {entries} mục nhật ký, phiên bản "
+            f"{self.revision}; mẫu khuôn mặt cần khóa {keys}. "
+            f"{people} people, {events} attendance events, {entries} audit entries, revision "
+            f"{self.revision}; face templates need key(s) {keys}."
+        )
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return path.stat().st_size, digest.hexdigest()
+
+
+def revision_of(connection: Connection) -> str | None:
+    """The Alembic revision; None for a database without the table (empty, or not ours)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def row_counts(connection: Connection) -> dict[str, int]:
+    """Rows of every table of the schema (what a restore or a copy must give back)."""
+    return {
+        table.name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def gather(connection: Connection, *, backend: str, database_file: str) -> Manifest:
+    """Everything but the file's size and digest, read on `connection` (one snapshot)."""
+    key_id = func.substr(FaceTemplate.embedding, 2, KEY_ID_BYTES)
+    keys = connection.execute(select(key_id, func.count()).group_by(key_id)).all()
+    open_secret = connection.execute(
+        select(func.count()).where(Poll.state == "open", Poll.secrecy == "secret")
+    ).scalar_one()
+    head = connection.execute(
+        select(AuditEntry.seq, AuditEntry.hash, AuditEntry.at)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    audit_head: dict[str, Any] = {"seq": 0, "hash": GENESIS, "at": None}
+    if head is not None:
+        at = head.at.strftime(AT_FORMAT) if head.at is not None else None
+        audit_head = {"seq": int(head.seq), "hash": str(head.hash), "at": at}
+    return Manifest(
+        backend=backend,
+        database_file=database_file,
+        revision=revision_of(connection),
+        rows=row_counts(connection),
+        template_keys={bytes(k).hex(): int(n) for k, n in keys if k is not None},
+        open_secret_polls=int(open_secret),
+        audit_head=audit_head,
+    )

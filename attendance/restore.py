@@ -1,0 +1,178 @@
+"""`attendance restore`: a backup (attendance/backup.py) back into the configured database.
+
+Checked before anything is replaced: the manifest, the file's SHA-256, a revision this
+version knows. SQLite: the copy is written beside the database, checked (PRAGMA
+integrity_check, the audit chain ending at the manifest's head, the row counts), synced and
+renamed over it, the old WAL removed first (applied to the new file it would corrupt it).
+PostgreSQL: `pg_restore --clean --if-exists --single-transaction`, then the same checks.
+An older revision is migrated to head afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from attendance.audit_verify import verify_chain
+from attendance.backup import fsync_file, fsync_folder
+from attendance.backup_manifest import Manifest, file_digest, revision_of, row_counts
+from attendance.data_dir import sqlite_file
+from attendance.errors import Conflict, Invalid
+from attendance.migrate import alembic_config, upgrade
+from attendance.pg_tools import find_program, libpq_target, run_program
+
+logger = logging.getLogger(__name__)
+
+SEEDED = frozenset({"audit_chain_head"})  # the one row the migrations write themselves
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    manifest: Manifest
+    integrity: str  # "ok" (SQLite), or "-" where the backend has no such check
+    audit_entries: int
+    revision: str | None  # after any migration
+
+
+def restore(db_url: str, folder: Path, *, force: bool = False) -> RestoreReport:
+    manifest = Manifest.read(folder)
+    backend = make_url(db_url).get_backend_name()
+    if backend != manifest.backend:
+        raise Invalid(
+            f"Bản sao lưu là của {manifest.backend}, cơ sở dữ liệu đang cấu hình là {backend}. "
+            "Để chuyển SQLite sang PostgreSQL: khôi phục vào SQLite rồi dùng attendance db copy. "
+            f"The backup is of {manifest.backend}, the configured database is {backend}. To "
+            "move SQLite to PostgreSQL: restore into SQLite, then attendance db copy."
+        )
+    dump = folder / manifest.database_file
+    if not dump.is_file() or file_digest(dump) != (manifest.bytes, manifest.sha256):
+        raise Invalid(
+            f"{dump} bị thiếu hoặc đã thay đổi (SHA-256 khác manifest.json). "
+            f"{dump} is missing or changed (its SHA-256 differs from manifest.json)."
+        )
+    _known_revision(manifest.revision)
+    if not force:
+        _refuse_unless_empty(db_url)
+    if backend == "sqlite":
+        integrity = _restore_sqlite(db_url, dump, manifest)
+    else:
+        integrity = _restore_postgres(db_url, dump, manifest)
+    upgrade(db_url)
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            revision = revision_of(connection)
+    finally:
+        engine.dispose()
+    return RestoreReport(manifest, integrity, int(manifest.audit_head["seq"]), revision)
+
+
+def _known_revision(revision: str | None) -> None:
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    known = {script.revision for script in scripts.walk_revisions()}
+    if revision not in known:
+        raise Invalid(
+            f"Bản sao lưu ở phiên bản cơ sở dữ liệu {revision}, phiên bản phần mềm này không "
+            "biết (bản mới hơn?): hãy cài bản đã tạo ra nó. "
+            f"The backup is at database revision {revision}, which this version does not "
+            "know (a newer one?): install the version that made it."
+        )
+
+
+def _refuse_unless_empty(db_url: str) -> None:
+    path = sqlite_file(db_url)
+    if path is not None and not path.exists():
+        return
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            if revision_of(connection) is None:
+                return
+            counts = row_counts(connection)
+    finally:
+        engine.dispose()
+    held = {name: n for name, n in counts.items() if n and name not in SEEDED}
+    if held:
+        listed = ", ".join(f"{name} {n}" for name, n in sorted(held.items())[:8])
+        raise Conflict(
+            "Cơ sở dữ liệu đích đã có dữ liệu "
+            f"({listed}). Hãy dừng máy chủ, rồi chạy lại với --force để thay toàn bộ. "
+            f"The target database holds data ({listed}). Stop the server, then run again "
+            "with --force to replace all of it."
+        )
+
+
+def _check(engine: Engine, manifest: Manifest) -> None:
+    """The chain intact and ending at the manifest's head; every table's rows there."""
+    report = verify_chain(engine)
+    if report.problem is not None:
+        raise Invalid(report.problem.message)
+    head = manifest.audit_head
+    if (report.head.seq, report.head.hash) != (head["seq"], head["hash"]):
+        raise Invalid(
+            f"Nhật ký khôi phục kết thúc ở mục {report.head.seq}, manifest ghi {head['seq']}. "
+            f"The restored log ends at entry {report.head.seq}; the manifest says {head['seq']}."
+        )
+    with engine.connect() as connection:
+        counts = row_counts(connection)
+    wrong = {t: (counts.get(t), n) for t, n in manifest.rows.items() if counts.get(t) != n}
+    if wrong:
+        raise Invalid(
+            f"Số dòng khác manifest: {wrong}. Row counts differ from the manifest: {wrong}."
+        )
+
+
+def _restore_sqlite(db_url: str, dump: Path, manifest: Manifest) -> str:
+    target = sqlite_file(db_url)
+    if target is None:
+        raise Invalid("Không khôi phục vào bộ nhớ. Cannot restore into memory.")
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    draft = target.with_name(f".{target.name}.restore-{secrets.token_hex(4)}")
+    try:
+        os.close(os.open(draft, os.O_CREAT | os.O_WRONLY, 0o600))
+        shutil.copyfile(dump, draft)
+        engine = create_engine(f"sqlite:///{draft}")
+        try:
+            with engine.connect() as connection:
+                rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
+            if [tuple(r) for r in rows] != [("ok",)]:
+                raise Invalid(
+                    f"PRAGMA integrity_check: {rows[:5]}. Bản sao lưu bị hỏng. The backup is "
+                    "damaged."
+                )
+            _check(engine, manifest)
+        finally:
+            engine.dispose()
+        fsync_file(draft)
+        # The old database's WAL would be replayed onto the new file: it goes first.
+        for suffix in ("-wal", "-shm", "-journal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(draft, target)
+        fsync_folder(target.parent)
+    finally:
+        draft.unlink(missing_ok=True)
+    return "ok"
+
+
+def _restore_postgres(db_url: str, dump: Path, manifest: Manifest) -> str:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            major = int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
+        pg_restore = find_program("pg_restore", server_major=major)
+        target, env = libpq_target(db_url)
+        command = [str(pg_restore.path), "--clean", "--if-exists", "--single-transaction"]
+        command += ["--no-owner", "--no-acl", "-d", target, str(dump)]
+        run_program(command, env, "pg_restore")
+        _check(engine, manifest)
+    finally:
+        engine.dispose()
+    return "-"
