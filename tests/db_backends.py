@@ -6,8 +6,9 @@ test gets a database of its own, copied from a template migrated once per test p
 dropped afterwards. On SQLite each test gets a file copied from a template migrated once, so
 neither backend pays for the migrations in every test.
 
-`ATTEND_TEST_POSTGRES_URL` alone keeps its old meaning: the few backend tests that compare
-both backends side by side run their PostgreSQL half (tests/attendance/test_backends.py).
+`ATTEND_TEST_POSTGRES_URL` alone runs nothing on PostgreSQL: the backend tests that once
+compared both side by side (tests/attendance/test_backends.py and the races) run on this
+run's backend like every other, so their PostgreSQL half runs in the PostgreSQL pass.
 """
 
 from __future__ import annotations
