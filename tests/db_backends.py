@@ -16,11 +16,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -92,9 +94,28 @@ class PostgresDatabases:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def _create(self, name: str, template: str = "template0") -> None:
+        self._drop(name)
         with self._engine().connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+    def _drop(self, name: str) -> None:
+        """FORCE ends what a test left connected; but PostgreSQL refuses it to a role that is
+        no superuser while an autovacuum worker is in the database (after a test that wrote a
+        lot), and a plain DROP then asks that worker to leave and waits for it."""
+        for attempt in range(40):
+            try:
+                with self._engine().connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except ProgrammingError:  # InsufficientPrivilege: the autovacuum worker
+                try:
+                    with self._engine().connect() as connection:
+                        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                    return
+                except OperationalError:  # still in use: try again shortly
+                    if attempt == 39:
+                        raise
+                    time.sleep(0.25)
 
     def template(self) -> str:
         if self._template is None:
@@ -118,8 +139,8 @@ class PostgresDatabases:
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
-        with self._engine().connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        assert name is not None
+        self._drop(name)
 
     def close(self) -> None:
         if self._template is not None:

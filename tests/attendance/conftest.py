@@ -26,7 +26,8 @@ def session(database_url: str) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def racers() -> Iterator[Racers]:
-    """Six worker processes (spawned once per run) that race work on a test's database."""
+def racers(private_folders: None) -> Iterator[Racers]:
+    """Six worker processes (spawned once per run, with the tests' private folders in their
+    environment) that race work on a test's database."""
     with racing.racers(RACERS) as pool:
         yield pool
