@@ -75,17 +75,9 @@ def check_in(
             "Cần ghi lý do khi điểm danh thủ công. A reason is required for a manual check-in.",
             code="REASON_REQUIRED",
         )
-    existing = session.scalars(
-        select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
-    ).first()
+    existing = _by_key(session, key)
     if existing is not None:
-        if existing.meeting_id != meeting_id or existing.person_id != person_id:
-            raise Conflict(
-                "idempotency_key này đã dùng cho một lần điểm danh khác. "
-                "This idempotency_key was already used for a different check-in.",
-                code="IDEMPOTENCY_KEY_REUSED",
-            )
-        return CheckInResult(existing, created=False)
+        return CheckInResult(_same_check_in(existing, meeting_id, person_id), created=False)
     meeting = get_meeting(session, meeting_id=meeting_id)
     person = get_person(session, person_id=person_id)
     require_on_roster(session, meeting_id=meeting_id, person=person)
@@ -118,12 +110,12 @@ def check_in(
         with session.begin_nested():
             session.add(event)
     except IntegrityError:
-        # Another kiosk or worker wrote the same arrival between our check and insert.
+        # Another kiosk or worker wrote the same arrival, or used the same key, between our
+        # check and insert: the key's own check-in is the answer, else this person's arrival.
+        by_key = _by_key(session, key)
+        if by_key is not None:
+            return CheckInResult(_same_check_in(by_key, meeting_id, person_id), created=False)
         winner = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
-        if winner is None:
-            winner = session.scalars(
-                select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
-            ).first()
         if winner is None:
             raise  # not a duplicate: the person or meeting went meanwhile (a 409 at the edge)
         return CheckInResult(winner, created=False)
@@ -157,6 +149,24 @@ def check_in(
             source=source,
         )
     return CheckInResult(event, created=True)
+
+
+def _by_key(session: Session, key: str) -> AttendanceEvent | None:
+    return session.scalars(
+        select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
+    ).first()
+
+
+def _same_check_in(event: AttendanceEvent, meeting_id: int, person_id: int) -> AttendanceEvent:
+    """The event a key already names, when it is this check-in's; else the key is refused
+    (also when the other check-in won a race for the key a moment ago)."""
+    if event.meeting_id != meeting_id or event.person_id != person_id:
+        raise Conflict(
+            "idempotency_key này đã dùng cho một lần điểm danh khác. "
+            "This idempotency_key was already used for a different check-in.",
+            code="IDEMPOTENCY_KEY_REUSED",
+        )
+    return event
 
 
 def _first_arrival(session: Session, *, meeting_id: int, person_id: int) -> AttendanceEvent | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from attendance.errors import Forbidden, Invalid, NotFound
 from attendance.orm import MAX_ID, Meeting, Participant, Person
+from attendance.people import lock_people
 from attendance.text import clean_text
 
 
@@ -163,6 +164,25 @@ def lock_meeting(session: Session, *, meeting_id: int) -> None:
         .values(title=Meeting.title)
         .execution_options(synchronize_session=False)
     )
+
+
+def lock_meetings_then_people(
+    session: Session, *, person_ids: list[int], meetings: Callable[[], Iterable[int]]
+) -> list[int]:
+    """Hold `meetings()` (asked before and again after) and these people's rows, meetings
+    first: the order an arrival's insert takes them in (its foreign keys, meeting then
+    person). People first would deadlock with a check-in on PostgreSQL: the arrival holding
+    the meeting's key and waiting for the person, the deletion or merge the other way round.
+    The meetings held, in id order."""
+    held = sorted(set(meetings()))
+    for meeting_id in held:
+        lock_meeting(session, meeting_id=meeting_id)
+    lock_people(session, person_ids=person_ids)
+    # One made a voting member between the two reads is held now (out of order, but rare).
+    added = sorted(set(meetings()) - set(held))
+    for meeting_id in added:
+        lock_meeting(session, meeting_id=meeting_id)
+    return sorted(held + added)
 
 
 def require_on_roster(

@@ -23,9 +23,9 @@ from attendance import audit
 from attendance.consent_tables import Consent
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
-from attendance.meetings import lock_meeting
+from attendance.meetings import lock_meetings_then_people
 from attendance.orm import AttendanceEvent, Base, FaceTemplate, Participant, Person
-from attendance.people import get_person, lock_people
+from attendance.people import get_person
 from attendance.people_merge_plan import (
     duplicate_templates,
     plan_merge,
@@ -43,9 +43,11 @@ logger = logging.getLogger(__name__)
 
 def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) -> Person:
     """Merge person `person_id` into `into_id`, all or nothing; returns the person kept."""
-    lock_people(session, person_ids=[person_id, into_id])
-    for meeting_id in sorted(shared_voting(session, (person_id, into_id))):
-        lock_meeting(session, meeting_id=meeting_id)  # a poll opening there waits, or is seen
+    lock_meetings_then_people(  # a poll opening where both vote waits, or is seen
+        session,
+        person_ids=[person_id, into_id],
+        meetings=lambda: shared_voting(session, (person_id, into_id)),
+    )
     plan = plan_merge(session, person_id=person_id, into_id=into_id)
     if plan.refusals:
         raise Conflict(

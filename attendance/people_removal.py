@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
-from attendance.meetings import lock_meeting
+from attendance.meetings import lock_meetings_then_people
 from attendance.orm import Participant, Person, utcnow
-from attendance.people import erase_templates, get_person, lock_people
+from attendance.people import erase_templates, get_person
 from attendance.person_records import PersonRecords, describe_history, person_records
 from attendance.voting.tables import BallotRecord, Poll
 
@@ -39,15 +39,17 @@ class PersonDeleted:
 def delete_person(
     session: Session, *, person_id: int, actor: str, force: bool = False
 ) -> PersonDeleted:
-    lock_people(session, person_ids=[person_id])
+    # A poll opening where they vote meanwhile waits, or is seen; so does an arrival.
+    lock_meetings_then_people(
+        session,
+        person_ids=[person_id],
+        meetings=lambda: session.scalars(
+            select(Participant.meeting_id).where(
+                Participant.person_id == person_id, Participant.voting_rights.is_(True)
+            )
+        ).all(),
+    )
     person = get_person(session, person_id=person_id)
-    voting_in = session.scalars(
-        select(Participant.meeting_id)
-        .where(Participant.person_id == person_id, Participant.voting_rights.is_(True))
-        .order_by(Participant.meeting_id)
-    ).all()
-    for meeting_id in voting_in:  # a poll opening there meanwhile waits, or is seen
-        lock_meeting(session, meeting_id=meeting_id)
     refuse_while_they_may_vote(session, person)
     records = person_records(session, person_id=person_id)
     if records.history and not force:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, literal_column, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance import audit
@@ -41,7 +41,11 @@ class RotationReport:
 
 
 def _key_id() -> ColumnElement[bytes]:
-    return func.substr(FaceTemplate.embedding, 2, KEY_ID_BYTES)  # after the version byte
+    # After the version byte. Literal numbers, not bound ones: PostgreSQL matches a GROUP BY
+    # expression to the selected one only when both are written the same ($1 is not $3).
+    return func.substr(
+        FaceTemplate.embedding, literal_column("2"), literal_column(str(int(KEY_ID_BYTES)))
+    )
 
 
 def keys_in_use(session: Session) -> dict[str, int]:

@@ -6,8 +6,9 @@ test gets a database of its own, copied from a template migrated once per test p
 dropped afterwards. On SQLite each test gets a file copied from a template migrated once, so
 neither backend pays for the migrations in every test.
 
-`ATTEND_TEST_POSTGRES_URL` alone keeps its old meaning: the few backend tests that compare
-both backends side by side run their PostgreSQL half (tests/attendance/test_backends.py).
+`ATTEND_TEST_POSTGRES_URL` alone runs nothing on PostgreSQL: the backend tests that once
+compared both side by side (tests/attendance/test_backends.py and the races) run on this
+run's backend like every other, so their PostgreSQL half runs in the PostgreSQL pass.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -91,9 +94,28 @@ class PostgresDatabases:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def _create(self, name: str, template: str = "template0") -> None:
+        self._drop(name)
         with self._engine().connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+    def _drop(self, name: str) -> None:
+        """FORCE ends what a test left connected; but PostgreSQL refuses it to a role that is
+        no superuser while an autovacuum worker is in the database (after a test that wrote a
+        lot), and a plain DROP then asks that worker to leave and waits for it."""
+        for attempt in range(40):
+            try:
+                with self._engine().connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except ProgrammingError:  # InsufficientPrivilege: the autovacuum worker
+                try:
+                    with self._engine().connect() as connection:
+                        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                    return
+                except OperationalError:  # still in use: try again shortly
+                    if attempt == 39:
+                        raise
+                    time.sleep(0.25)
 
     def template(self) -> str:
         if self._template is None:
@@ -117,8 +139,8 @@ class PostgresDatabases:
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
-        with self._engine().connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        assert name is not None
+        self._drop(name)
 
     def close(self) -> None:
         if self._template is not None:

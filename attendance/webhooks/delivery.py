@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.db import unit_of_work
@@ -195,8 +196,13 @@ def delivery_job(
         return len(items)
 
     def run() -> int:
-        with unit_of_work(sessions) as session:
-            fan_out(session)
+        try:
+            with unit_of_work(sessions) as session:
+                fan_out(session)
+        except IntegrityError:
+            # Every worker runs this job: another fanned the same events out at the same
+            # moment, and its deliveries stand (one per webhook and event); claim among them.
+            logger.debug("webhook fan-out met another worker's; its deliveries stand")
         with unit_of_work(sessions) as session:
             claimed = claim_due(
                 session,

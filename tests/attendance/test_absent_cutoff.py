@@ -9,7 +9,6 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attendance.checkin import check_in
 from attendance.checkin_window import CheckinRules
 from attendance.db import make_engine, make_session_factory, unit_of_work
-from attendance.orm import AuditEntry, Base, Person
+from attendance.orm import AuditEntry, Person
 from attendance.outbound import OutboundEvent
 from attendance.schools import classes, sessions
 from attendance.schools.cutoff import run_cutoff
@@ -39,9 +38,8 @@ class Lesson:
 
 
 @pytest.fixture
-def lesson(tmp_path: Path) -> Iterator[Lesson]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'cutoff.db'}")
-    Base.metadata.create_all(engine)
+def lesson(database_url: str) -> Iterator[Lesson]:
+    engine = make_engine(database_url)
     factory = make_session_factory(engine)
     with unit_of_work(factory) as session:
         cls = classes.create_class(session, name="6A", school="THCS Ngọc Lâm", school_year="2029")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -13,7 +12,6 @@ from test_accounts import PASSWORD
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.errors import Conflict
-from attendance.migrate import upgrade
 from attendance.staff.accounts import create_account, update_account
 from attendance.staff.tables import StaffAccount
 from attendance.tokens import ADMIN, VIEWER
@@ -21,11 +19,10 @@ from attendance.tokens import ADMIN, VIEWER
 
 @pytest.mark.parametrize("change", [{"disabled": True}, {"role": VIEWER}])
 def test_two_admins_turning_each_other_off_at_once_leave_one_admin(
-    tmp_path: Path, change: dict[str, object]
+    database_url: str, change: dict[str, object]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'admins.db'}"
-    upgrade(url)
-    sessions = make_session_factory(make_engine(url))
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
     with unit_of_work(sessions) as session:
         first, second = (
             create_account(
@@ -66,4 +63,5 @@ def test_two_admins_turning_each_other_off_at_once_leave_one_admin(
                 StaffAccount.role == ADMIN, StaffAccount.disabled_at.is_(None)
             )
         ).all()
+    engine.dispose()
     assert len(admins) == 1

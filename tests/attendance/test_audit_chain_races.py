@@ -1,49 +1,36 @@
 """Writers racing on one audit chain (SQLite and, where given, PostgreSQL): every committed
 entry gets its own place, none is lost, a rolled-back one leaves no gap, the chain verifies.
 
-PostgreSQL runs when ATTEND_TEST_POSTGRES_URL names an empty database (.ci/run starts one).
+On this run's backend: SQLite, or PostgreSQL with ATTEND_TEST_BACKEND=postgresql (CI runs both).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from attendance import audit
 from attendance.audit_verify import verify_chain
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.meetings import create_meeting, set_participants
-from attendance.migrate import upgrade
 from attendance.orm import AuditEntry
 from attendance.people import create_person
 
-POSTGRES_URL = os.environ.get("ATTEND_TEST_POSTGRES_URL")
 START = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
 WRITERS = 6
 ROUNDS = 8
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'chain.db'}"
-    elif POSTGRES_URL:
-        url = POSTGRES_URL
-    else:
-        pytest.skip("set ATTEND_TEST_POSTGRES_URL to an empty PostgreSQL database to run this")
-    upgrade(url)
-    engine = make_engine(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """This run's backend (tests/db_backends.py): CI's PostgreSQL pass runs it there."""
+    engine = make_engine(database_url)
     yield engine
-    if request.param == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
 
 

@@ -1,22 +1,20 @@
-"""The same schema and check-in rules on SQLite and, where one is given, PostgreSQL.
+"""The same check-in, review and ballot rules on SQLite and PostgreSQL, raced by threads
+(tests/attendance/test_concurrency_rules.py races processes).
 
-PostgreSQL runs when ATTEND_TEST_POSTGRES_URL names an empty database (.ci/run starts one).
+On this run's backend: SQLite, or PostgreSQL with ATTEND_TEST_BACKEND=postgresql (CI runs both).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from ballot_support import open_poll_with_voters
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.checkin import check_in
@@ -24,8 +22,7 @@ from attendance.db import forget_deleted, make_engine, make_session_factory, uni
 from attendance.errors import Conflict
 from attendance.matching import Decision, FaceDecision
 from attendance.meetings import create_meeting, set_participants
-from attendance.migrate import upgrade
-from attendance.orm import AttendanceEvent, Base
+from attendance.orm import AttendanceEvent
 from attendance.people import create_person
 from attendance.review.service import confirm_review, get_review, record_review, reject_review
 from attendance.review.tables import ReviewItem
@@ -34,31 +31,15 @@ from attendance.voting.master_key import MasterKey
 from attendance.voting.polls import PollSpec, close_poll
 from attendance.voting.tables import BallotRecord, Poll, SecretBallot
 
-POSTGRES_URL = os.environ.get("ATTEND_TEST_POSTGRES_URL")
 MASTER_KEY = MasterKey(secret="a master key for the tests' secret polls only")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'backend.db'}"
-    elif POSTGRES_URL:
-        url = POSTGRES_URL
-    else:
-        pytest.skip("set ATTEND_TEST_POSTGRES_URL to an empty PostgreSQL database to run this")
-    upgrade(url)
-    engine = make_engine(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """This run's backend (tests/db_backends.py): CI's PostgreSQL pass runs it there."""
+    engine = make_engine(database_url)
     yield engine
-    if request.param == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
-
-
-def test_migrations_match_the_orm(engine: Engine) -> None:
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_racing_kiosks_record_one_arrival(engine: Engine) -> None:

@@ -3,10 +3,9 @@ recorded for them covers their old templates; withdrawal erases only what it cov
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from attendance.consent import (
@@ -73,31 +72,41 @@ def test_old_templates_come_under_the_first_meetings_consent(session: Session) -
     assert consent_statuses(session, person_ids=[person.id]) == {person.id: "given"}
 
 
-def test_the_migration_keeps_people_without_consent_and_their_templates(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_the_migration_keeps_people_without_consent_and_their_templates(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
     upgrade(url, "0010")
     engine = make_engine(url)
     with engine.begin() as db:
-        db.exec_driver_sql(
-            "INSERT INTO people (id, full_name, search_name, created_at)"
-            " VALUES (1, 'Người cũ', 'nguoi cu', '2026-01-01')"
-        )
-        for template in (1, 2):
-            db.exec_driver_sql(
-                "INSERT INTO face_templates (id, person_id, model_key, dim, embedding, det_score,"
-                " face_px, sharpness, brightness, yaw, photo_sha256, created_at) VALUES"
-                f" ({template}, 1, 'm', 1, x'00000000', 0.9, 100, 100, 100, 0, '{template}',"
-                " '2026-01-01')"
+        person = db.scalar(
+            text(
+                "INSERT INTO people (full_name, search_name, created_at)"
+                " VALUES ('Người cũ', 'nguoi cu', '2026-01-01') RETURNING id"
             )
-        db.exec_driver_sql("DELETE FROM face_templates WHERE id = 2")  # the newest, erased
+        )
+        templates = [
+            db.scalar(
+                text(
+                    "INSERT INTO face_templates (person_id, model_key, dim, embedding, det_score,"
+                    " face_px, sharpness, brightness, yaw, photo_sha256, created_at) VALUES"
+                    " (:person, 'm', 1, :blob, 0.9, 100, 100, 100, 0, :photo, '2026-01-01')"
+                    " RETURNING id"
+                ),
+                {"person": person, "blob": bytes(4), "photo": str(n)},
+            )
+            for n in (1, 2)
+        ]
+        # the newest, erased
+        db.execute(text("DELETE FROM face_templates WHERE id = :t"), {"t": templates[1]})
     engine.dispose()
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
-        assert consent_statuses(session, person_ids=[1]) == {1: "missing"}  # flagged
+        assert consent_statuses(session, person_ids=[person]) == {person: "missing"}  # flagged
         [kept] = session.query(FaceTemplate).all()
-        assert (kept.id, kept.consent_id) == (1, None)
-        new = _template(session, 1, "new")
+        assert (kept.id, kept.consent_id) == (templates[0], None)
+        new = _template(session, person, "new")
         session.commit()
     engine.dispose()
-    assert new == 3  # the erased template's id is not given again (kiosks hold ids)
+    assert new == templates[1] + 1  # the erased template's id is not given again (kiosks hold ids)

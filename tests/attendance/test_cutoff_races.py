@@ -2,31 +2,27 @@
 student who checks in at the very moment of the cut-off ends with an arrival and no absence
 mark, whichever transaction commits first, and no student is absent without a mark.
 
-PostgreSQL runs when ATTEND_TEST_POSTGRES_URL names an empty database (.ci/run starts one).
+On this run's backend: SQLite, or PostgreSQL with ATTEND_TEST_BACKEND=postgresql (CI runs both).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
-from attendance.migrate import upgrade
 from attendance.orm import AttendanceEvent, Person
 from attendance.presence import ARRIVED
 from attendance.schools import classes, sessions
 from attendance.schools.cutoff import mark_session
 from attendance.schools.tables import AbsenceMark
 
-POSTGRES_URL = os.environ.get("ATTEND_TEST_POSTGRES_URL")
 ZONE = "Asia/Ho_Chi_Minh"
 DAY = date(2030, 1, 7)
 START = datetime(2030, 1, 7, 0, 30, tzinfo=timezone.utc)  # 07:30 in Hà Nội
@@ -35,20 +31,11 @@ STUDENTS = 16
 TRIALS = 4
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'cutoff_race.db'}"
-    elif POSTGRES_URL:
-        url = POSTGRES_URL
-    else:
-        pytest.skip("set ATTEND_TEST_POSTGRES_URL to an empty PostgreSQL database to run this")
-    upgrade(url)
-    engine = make_engine(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """This run's backend (tests/db_backends.py): CI's PostgreSQL pass runs it there."""
+    engine = make_engine(database_url)
     yield engine
-    if request.param == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attendance.checkin import check_in
 from attendance.checkin_window import CheckinRules
 from attendance.db import make_engine, make_session_factory, unit_of_work
-from attendance.orm import Base, Meeting, Participant, Person
+from attendance.orm import Meeting, Participant, Person
 from attendance.outbound import OutboundEvent
 from attendance.schools import classes, sessions
 from attendance.schools.cutoff import run_cutoff
@@ -39,9 +38,8 @@ class School:
 
 
 @pytest.fixture
-def school(tmp_path: Path) -> Iterator[School]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'late.db'}")
-    Base.metadata.create_all(engine)
+def school(database_url: str) -> Iterator[School]:
+    engine = make_engine(database_url)
     factory = make_session_factory(engine)
     with unit_of_work(factory) as session:
         cls = classes.create_class(session, name="6A", school="THCS Ngọc Lâm", school_year="2029")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +19,8 @@ from attendance.people import create_person, erase_templates
 from attendance.people_removal import delete_person
 from attendance.review.service import record_review, reject_review
 from attendance.templates import QualityFigures, add_template, erase_template
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file, its WAL and shared memory
 
 
 def database(path: Path) -> tuple[Engine, sessionmaker[Session]]:

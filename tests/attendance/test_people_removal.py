@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +16,7 @@ from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.errors import Conflict, NotFound
 from attendance.meetings import create_meeting, roster_ids, set_participants
-from attendance.orm import AttendanceEvent, Base, FaceTemplate, Person, utcnow
+from attendance.orm import AttendanceEvent, FaceTemplate, Person, utcnow
 from attendance.people import create_person
 from attendance.people_removal import delete_person
 from attendance.review.tables import ERASED, ReviewItem
@@ -110,9 +109,10 @@ def test_deleting_erases_face_data_and_its_review_crops(session: Session) -> Non
     assert (item.status, item.crop_jpeg, item.runner_up_id) == (ERASED, None, None)
 
 
-def test_a_voter_is_not_deleted_while_the_poll_counts_their_ballot(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'secret.db'}")
-    Base.metadata.create_all(engine)
+def test_a_voter_is_not_deleted_while_the_poll_counts_their_ballot(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
     factory: sessionmaker[Session] = make_session_factory(engine)
     room = open_poll_with_voters(factory, voters=2)
     key = MasterKey(secret="a master key for the tests' secret polls only")

@@ -1,12 +1,11 @@
-"""Racing writes on one SQLite file, as two server threads would: what each decided on holds."""
+"""Racing writes on one database, as two server threads would: what each decided on holds."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from attendance.checkin import CheckInResult, check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.errors import DomainError
 from attendance.meetings import create_meeting, set_participants
-from attendance.orm import AttendanceEvent, Base, Participant, utcnow
+from attendance.orm import AttendanceEvent, Participant, utcnow
 from attendance.people import create_person
 from attendance.people_removal import delete_person
 from attendance.roster import remove_participant
@@ -31,10 +30,10 @@ TRIALS = 20
 
 
 @pytest.fixture
-def factory(tmp_path: Path) -> sessionmaker[Session]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'races.db'}")
-    Base.metadata.create_all(engine)
-    return make_session_factory(engine)
+def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 def a_meeting_with_one_person(factory: sessionmaker[Session], n: int) -> tuple[int, int]:

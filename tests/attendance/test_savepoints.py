@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -11,16 +10,15 @@ from sqlalchemy import func, select
 from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.meetings import create_meeting, set_participants
-from attendance.orm import AttendanceEvent, AuditEntry, Base, utcnow
+from attendance.orm import AttendanceEvent, AuditEntry, utcnow
 from attendance.people import create_person
 
 
-def test_an_arrival_is_rolled_back_with_the_request_that_wrote_it(tmp_path: Path) -> None:
+def test_an_arrival_is_rolled_back_with_the_request_that_wrote_it(database_url: str) -> None:
     # check_in writes the arrival in a savepoint (a racing kiosk's duplicate is caught there).
     # Python's sqlite3 opened no transaction before it, so the savepoint's RELEASE committed
     # the arrival on its own: a photo check-in answered 409 kept its first face checked in.
-    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
-    Base.metadata.create_all(engine)
+    engine = make_engine(database_url)
     factory = make_session_factory(engine)
     with unit_of_work(factory) as session:
         person = create_person(session, full_name="Nguyễn Văn An")

@@ -23,9 +23,8 @@ from attendance.voting.tables import Poll, SecretBallot
 CHOICES = [0, 1, 0, 2, 0, 1]  # option positions: three for, two against, one abstains
 
 
-def database(path: Path) -> tuple[Engine, sessionmaker[Session]]:
-    engine = make_engine(f"sqlite:///{path}")
-    Base.metadata.create_all(engine)
+def database(url: str) -> tuple[Engine, sessionmaker[Session]]:
+    engine = make_engine(url)
     return engine, make_session_factory(engine)
 
 
@@ -52,9 +51,11 @@ def close(factory: sessionmaker[Session], poll: tuple[int, int], key: MasterKey)
         return [o["votes"] for o in json.loads(closed.result or "{}")["options"]]
 
 
+@pytest.mark.sqlite_only  # copies the database file and its WAL as a crash leaves them
 def test_sealed_ballots_survive_a_crash_and_are_counted_after_restart(tmp_path: Path) -> None:
     key_file = tmp_path / "keys" / "attendance.key"
-    engine, factory = database(tmp_path / "data" / "attendance.db")
+    engine, factory = database(f"sqlite:///{tmp_path / 'data' / 'attendance.db'}")
+    Base.metadata.create_all(engine)
     meeting_id, poll_id, options, voters = open_poll_with_voters(factory, voters=6)
     for voter, choice in zip(voters, CHOICES, strict=True):
         vote(factory, (meeting_id, poll_id), voter, options[choice], MasterKey(path=key_file))
@@ -63,16 +64,16 @@ def test_sealed_ballots_survive_a_crash_and_are_counted_after_restart(tmp_path: 
     shutil.copytree(tmp_path / "data", tmp_path / "after-crash")
     engine.dispose()
     assert (tmp_path / "after-crash" / "attendance.db-wal").stat().st_size > 0
-    restarted, factory = database(tmp_path / "after-crash" / "attendance.db")
+    restarted, factory = database(f"sqlite:///{tmp_path / 'after-crash' / 'attendance.db'}")
     counts = close(factory, (meeting_id, poll_id), MasterKey(path=key_file))  # read anew
     restarted.dispose()
     assert counts == [3, 2, 1]
 
 
 def test_a_ballot_under_another_master_key_is_refused_before_anything_is_written(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
-    engine, factory = database(tmp_path / "attendance.db")
+    engine, factory = database(database_url)
     meeting_id, poll_id, options, voters = open_poll_with_voters(factory, voters=6)
     poll = (meeting_id, poll_id)
     first = MasterKey(secret="the key this poll was opened with, 32+ characters")
@@ -98,8 +99,8 @@ def test_a_ballot_under_another_master_key_is_refused_before_anything_is_written
     engine.dispose()
 
 
-def test_a_secret_poll_without_a_master_key_refuses_ballots(tmp_path: Path) -> None:
-    engine, factory = database(tmp_path / "attendance.db")
+def test_a_secret_poll_without_a_master_key_refuses_ballots(database_url: str) -> None:
+    engine, factory = database(database_url)
     meeting_id, poll_id, options, voters = open_poll_with_voters(factory, voters=6)
     with pytest.raises(Unavailable) as refused, unit_of_work(factory) as session:
         cast_ballot(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.db import make_engine, make_session_factory
 from attendance.errors import DomainError, Unavailable
-from attendance.orm import Base, FaceTemplate
+from attendance.orm import FaceTemplate
 from attendance.people import create_person
 from attendance.settings import Settings
 from attendance.template_crypto import OVERHEAD, TemplateKeys
@@ -39,9 +38,8 @@ def unit(seed: int) -> np.ndarray:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'faces.db'}")
-    Base.metadata.create_all(engine)
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 
@@ -69,24 +67,26 @@ def enroll(factory: sessionmaker[Session], seeds: list[int]) -> list[tuple[int, 
     return made
 
 
-def raw_column(db_file: Path) -> list[bytes]:
-    with sqlite3.connect(db_file) as db:
-        return [bytes(r[0]) for r in db.execute("SELECT embedding FROM face_templates")]
+def raw_column(engine: Engine) -> list[bytes]:
+    with engine.connect() as db:
+        rows = db.exec_driver_sql("SELECT embedding FROM face_templates ORDER BY id").all()
+    return [bytes(r[0]) for r in rows]
 
 
 def test_the_raw_column_holds_no_float32_embedding(engine: Engine, tmp_path: Path) -> None:
     keys = TemplateKeys(path=tmp_path / "keys" / "templates.key")
     enroll(factory_with(engine, keys), [1, 2, 3])
-    engine.dispose()  # everything in the database file itself, not only in the WAL
-    raw = raw_column(tmp_path / "faces.db")
+    raw = raw_column(engine)
     assert len(raw) == 3
     for seed, blob in zip([1, 2, 3], raw, strict=True):
         assert len(blob) == DIM * 4 + OVERHEAD  # not the bare vector's 512 bytes
         known = unit(seed).astype("<f4").tobytes()
         # Not the vector, nor any piece of it (4 floats) at any offset.
         assert all(known[i : i + 16] not in blob for i in range(0, len(known) - 16, 4))
-    whole = (tmp_path / "faces.db").read_bytes()
-    assert unit(1).astype("<f4").tobytes()[:16] not in whole
+    if engine.dialect.name == "sqlite":
+        engine.dispose()  # everything in the database file itself, not only in the WAL
+        whole = Path(str(engine.url.database)).read_bytes()
+        assert unit(1).astype("<f4").tobytes()[:16] not in whole
 
 
 def test_a_template_opens_again_under_its_own_key(engine: Engine, tmp_path: Path) -> None:

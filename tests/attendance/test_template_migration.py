@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from attendance.db import make_engine
 from attendance.errors import Unavailable
@@ -20,23 +21,27 @@ BEFORE = str(
 VECTORS = {1: np.array([0.5, 0.5, 0.5, 0.5], "<f4"), 2: np.array([1, 0, 0, 0], "<f4")}
 
 
-def plain_database(tmp_path: Path) -> str:
-    """A database before sealing with two people and a plain template each."""
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def plain_database(url: str) -> str:
+    """A database before sealing with two people and a plain template each (ids 1 and 2 on
+    either backend: a fresh database's first rows)."""
     upgrade(url, BEFORE)
     engine = make_engine(url)
     with engine.begin() as db:
         for person, vector in VECTORS.items():
-            db.exec_driver_sql(
-                "INSERT INTO people (id, full_name, search_name, created_at)"
-                f" VALUES ({person}, 'Người {person}', 'nguoi {person}', '2026-01-01')"
+            db.execute(
+                text(
+                    "INSERT INTO people (full_name, search_name, created_at)"
+                    " VALUES (:name, :search, '2026-01-01')"
+                ),
+                {"name": f"Người {person}", "search": f"nguoi {person}"},
             )
-            db.exec_driver_sql(
-                "INSERT INTO face_templates (id, person_id, model_key, dim, embedding, det_score,"
-                " face_px, sharpness, brightness, yaw, photo_sha256, created_at) VALUES"
-                f" ({person}, {person}, 'm', 4, ?, 0.9, 100, 100, 100, 0, '{person}',"
-                " '2026-01-01')",
-                (vector.tobytes(),),
+            db.execute(
+                text(
+                    "INSERT INTO face_templates (person_id, model_key, dim, embedding, det_score,"
+                    " face_px, sharpness, brightness, yaw, photo_sha256, created_at) VALUES"
+                    " (:person, 'm', 4, :blob, 0.9, 100, 100, 100, 0, :photo, '2026-01-01')"
+                ),
+                {"person": person, "blob": vector.tobytes(), "photo": str(person)},
             )
     engine.dispose()
     return url
@@ -51,8 +56,10 @@ def stored(url: str) -> tuple[dict[int, bytes], str]:
     return {int(k): bytes(v) for k, v in rows.items()}, str(revision)
 
 
-def test_existing_templates_are_sealed_and_a_downgrade_opens_them(tmp_path: Path) -> None:
-    url = plain_database(tmp_path)
+def test_existing_templates_are_sealed_and_a_downgrade_opens_them(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    url = plain_database(empty_database_url)
     keys = TemplateKeys(path=tmp_path / "templates.key")
     upgrade(url, template_keys=keys)
     sealed, _ = stored(url)
@@ -69,8 +76,10 @@ def test_existing_templates_are_sealed_and_a_downgrade_opens_them(tmp_path: Path
     assert plain == {t: v.tobytes() for t, v in VECTORS.items()}
 
 
-def test_without_a_key_the_upgrade_stops_before_sealing_any_row(tmp_path: Path) -> None:
-    url = plain_database(tmp_path)
+def test_without_a_key_the_upgrade_stops_before_sealing_any_row(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    url = plain_database(empty_database_url)
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     keys = TemplateKeys(path=blocker / "templates.key")  # cannot be read or created

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.audit import entries
 from attendance.db import make_engine, make_session_factory
-from attendance.orm import Base, FaceTemplate
+from attendance.orm import FaceTemplate
 from attendance.people import create_person
 from attendance.template_crypto import TemplateKeys
 from attendance.template_rotation import keys_in_use, rotate_keys
@@ -33,9 +33,8 @@ def unit(seed: int) -> np.ndarray:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'faces.db'}")
-    Base.metadata.create_all(engine)
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 
@@ -89,14 +88,12 @@ def test_rotation_seals_every_row_under_a_new_key_and_drops_the_old(
 
 
 def test_a_server_writing_while_the_key_rotates_leaves_no_row_under_the_old_key(
-    tmp_path: Path,
+    database_url: str, tmp_path: Path
 ) -> None:
     """Two processes: a server enrolling all along (its own engine and keyring on the same
-    files, re-reading the key file at most once a second) and the rotation."""
-    url = f"sqlite:///{tmp_path / 'faces.db'}"
+    database and key file, re-reading the key file at most once a second) and the rotation."""
     path = tmp_path / "templates.key"
-    rotating_engine, server_engine = make_engine(url), make_engine(url)
-    Base.metadata.create_all(rotating_engine)
+    rotating_engine, server_engine = make_engine(database_url), make_engine(database_url)
     rotating, server_keys = TemplateKeys(path=path), TemplateKeys(path=path)
     server = make_session_factory(server_engine, template_keys=server_keys)
     first = {add(server, seed) for seed in range(20)}

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from attendance import outbound
 from attendance.db import make_engine, make_session_factory, unit_of_work
-from attendance.orm import Base
 from attendance.scheduler import Job, Scheduler
 from attendance.settings import WebhookSettings
 from attendance.webhooks.delivery import delivery_job
@@ -77,9 +75,8 @@ def receiver() -> Iterator[str]:
 
 
 @pytest.fixture
-def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hooks.db'}")
-    Base.metadata.create_all(engine)
+def factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(database_url)
     yield make_session_factory(engine)
     engine.dispose()
 
