@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from attendance.settings import get_settings
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ATTEND_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+def cli_env(
+    tmp_path: Path, empty_database_url: str, model_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    monkeypatch.setenv("ATTEND_DB_URL", empty_database_url)
     monkeypatch.setenv("ATTEND_MODELS__CACHE_DIR", str(model_cache))
     monkeypatch.setenv("ATTEND_MODELS__MAX_SIDE", "1280")
     get_settings.cache_clear()
