@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, literal_column, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance import audit
@@ -41,7 +41,11 @@ class RotationReport:
 
 
 def _key_id() -> ColumnElement[bytes]:
-    return func.substr(FaceTemplate.embedding, 2, KEY_ID_BYTES)  # after the version byte
+    # After the version byte. Literal positions, not bound parameters: PostgreSQL takes
+    # `GROUP BY substr(embedding, $3, $4)` for another expression than the selected
+    # `substr(embedding, $1, $2)` and refuses the query.
+    start, length = literal_column("2"), literal_column(str(KEY_ID_BYTES))
+    return func.substr(FaceTemplate.embedding, start, length)
 
 
 def keys_in_use(session: Session) -> dict[str, int]:
