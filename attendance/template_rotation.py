@@ -44,7 +44,8 @@ def _key_id() -> ColumnElement[bytes]:
     # After the version byte. Literal positions, not bound parameters: PostgreSQL takes
     # `GROUP BY substr(embedding, $3, $4)` for another expression than the selected
     # `substr(embedding, $1, $2)` and refuses the query.
-    start, length = literal_column("2"), literal_column(str(KEY_ID_BYTES))
+    start: ColumnElement[int] = literal_column("2")
+    length: ColumnElement[int] = literal_column(str(KEY_ID_BYTES))
     return func.substr(FaceTemplate.embedding, start, length)
 
 
