@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from api_support import NAMES, T1_PATH
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -206,8 +207,12 @@ def test_export_of_an_unknown_meeting_or_format_says_why(cli_env: Path) -> None:
     assert (
         "Không có cuộc họp số 999" in missing.output and "No meeting with id 999" in missing.output
     )
-    # Which database was searched: a meeting "missing" from another folder's database.
-    database = str(cli_env / "cli.db")
+    # Which database was searched: a meeting "missing" from another folder's database (its
+    # file; on PostgreSQL its address without the password).
+    url = make_url(get_settings().db_url)
+    sqlite = url.get_backend_name() == "sqlite"
+    database = str(url.database) if sqlite else url.render_as_string(hide_password=True)
+    assert url.password is None or f":{url.password}@" not in missing.output
     assert f"Cơ sở dữ liệu đang dùng: {database}" in missing.output
     assert f"Database in use: {database}" in missing.output
     odd = runner.invoke(app, ["export", "1", "--format", "docx"], env={"COLUMNS": "200"})
