@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -79,6 +79,18 @@ CONCURRENT_DETAIL = (
 )
 
 
+UNSTORABLE_TEXT_DETAIL = (
+    "Dữ liệu gửi lên chứa ký tự NUL (mã 0), không thể lưu hay tìm. "
+    "The request holds a NUL character (code 0), which can be neither stored nor searched."
+)
+
+
+def is_unstorable_text(exc: Exception) -> bool:
+    """PostgreSQL's driver refuses any text holding NUL before it sends the query (a search,
+    a sign-in name, a URL): the caller's input, not a server fault."""
+    return "NUL (0x00)" in str(getattr(exc, "orig", None) or exc)
+
+
 # For a web page (not /api): (request, status, reason, detail) -> an HTML response.
 PageError = Callable[[Request, int, str, str], Response]
 
@@ -145,6 +157,15 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
             return page_error(request, status, "CONCURRENT_CHANGE", CONCURRENT_DETAIL)
         return JSONResponse(error_body("CONCURRENT_CHANGE", CONCURRENT_DETAIL), status_code=status)
 
+    async def unstorable_text(request: Request, exc: Exception) -> Response:
+        if not is_unstorable_text(exc):
+            return await unexpected(request, exc)
+        status = STATUS_OF_CODE["INVALID_TEXT"]
+        if is_page(request):
+            assert page_error is not None
+            return page_error(request, status, "INVALID_TEXT", UNSTORABLE_TEXT_DETAIL)
+        return JSONResponse(error_body("INVALID_TEXT", UNSTORABLE_TEXT_DETAIL), status_code=status)
+
     async def unexpected(request: Request, exc: Exception) -> Response:
         logger.exception("unexpected error", exc_info=exc)
         detail = "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged."
@@ -161,4 +182,5 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
     app.add_exception_handler(HTTPException, http_error)
     for race in (IntegrityError, StaleDataError, ObjectDeletedError):
         app.add_exception_handler(race, concurrent_change)
+    app.add_exception_handler(DataError, unstorable_text)
     app.add_exception_handler(Exception, unexpected)

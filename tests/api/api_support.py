@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import numpy as np
 from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.schools.classes import create_class, set_students, set_teachers
@@ -76,6 +76,39 @@ def nearest_face(point: NDArray[np.float64], faces: list[DetectedFace]) -> int:
     index = int(np.argmin(distances))
     assert distances[index] < faces[index].box[2] / 4, f"no t1 face near {point.tolist()}"
     return index
+
+
+def module_database(
+    databases: db_backends.SqliteDatabases | db_backends.PostgresDatabases, folder: Path
+) -> Iterator[str]:
+    """A migrated database that every test of one module shares (the ids seeded once), on
+    this run's backend; dropped after the module. A module's own `database_url` fixture
+    yields from it, so the tests still ask for `database_url` (and run on PostgreSQL)."""
+    url = databases.migrated(folder)
+    yield url
+    databases.drop(url)
+
+
+def query(db_url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """The rows of one SQL query on the database at `db_url` (either backend): what a test
+    reads straight from the tables, without going through the API."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def execute(db_url: str, sql: str, **params: Any) -> None:
+    """One SQL statement on the database at `db_url` (either backend), committed: what a test
+    does behind the server's back (a photo expired, a clock moved)."""
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql), params)
+    finally:
+        engine.dispose()
 
 
 def count_rows(db: Path | str) -> dict[str, int]:

@@ -185,7 +185,7 @@ class Seeded:
         person_id = create_people(self.client, ["Đỗ Văn Ảnh"])[0]
         return {
             "person_id": person_id,
-            "template_id": stored_template(db_path(self.db_url), person_id),
+            "template_id": stored_template(self.db_url, person_id),
         }
 
 
@@ -200,10 +200,6 @@ def seed_webhook(client: TestClient) -> int:
     )
     assert made.status_code == 201, made.text
     return int(made.json()["id"])
-
-
-def db_path(db_url: str) -> Path:
-    return Path(db_url.removeprefix("sqlite:///"))
 
 
 def account_id(db_url: str, username: str) -> int:
@@ -257,10 +253,10 @@ def sign_in(client: TestClient, token: str, label: str, *, username: str = "") -
     return cookie
 
 
-def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
+def seed(db_url: str, **settings: Any) -> Iterator[Seeded]:
     """People, today's meeting in the kiosk's room, an open poll, an agenda item, a photo, a
-    kiosk token, a board link and a voting link; accounts of every role, signed in."""
-    db_url = f"sqlite:///{tmp / 'perms.db'}"
+    kiosk token, a board link and a voting link; accounts of every role, signed in; in the
+    (migrated) database at `db_url`."""
     config = Settings(
         db_url=db_url, admin_token=ADMIN_TOKEN, allowed_hosts=["testserver"], **settings
     )
@@ -285,7 +281,7 @@ def seed(tmp: Path, **settings: Any) -> Iterator[Seeded]:
             "grantor_id": people[2],
             "poll_id": poll.json()["id"],
             "item_id": item.json()["id"],
-            "template_id": stored_template(db_path(db_url), people[0]),
+            "template_id": stored_template(db_url, people[0]),
             "token_id": kiosk.json()["id"],
             "action": "close",
             "webhook_id": seed_webhook(client),

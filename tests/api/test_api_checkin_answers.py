@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import NAMES, ClientFactory, create_meeting, create_people, enroll, jpeg, upload
+from api_support import (
+    NAMES,
+    ClientFactory,
+    create_meeting,
+    create_people,
+    enroll,
+    jpeg,
+    query,
+    upload,
+)
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -38,9 +45,8 @@ def another_shot(photo: bytes) -> bytes:
     return out.getvalue()
 
 
-def review_items(db_path: Path) -> list[tuple[int, int, str]]:
-    with sqlite3.connect(db_path) as db:
-        return db.execute("SELECT id, candidate_id, status FROM review_items").fetchall()
+def review_items(db_url: str) -> list[tuple[int, int, str]]:
+    return query(db_url, "SELECT id, candidate_id, status FROM review_items ORDER BY id")
 
 
 def post_photo(client: TestClient, meeting_id: int, data: bytes, **form: str) -> Any:
@@ -48,7 +54,7 @@ def post_photo(client: TestClient, meeting_id: int, data: bytes, **form: str) ->
 
 
 def test_a_face_sent_to_review_is_in_the_answer_and_the_same_photo_again_asks_nothing_more(
-    make_client: ClientFactory, face_photos: list[bytes], db_path: Path
+    make_client: ClientFactory, face_photos: list[bytes], database_url: str
 ) -> None:
     # Threshold 1.0: nothing is sure enough, the same person's other shot is a grey-zone face.
     client = make_client(match=MatchSettings(threshold=1.0, margin=0.0))
@@ -70,19 +76,19 @@ def test_a_face_sent_to_review_is_in_the_answer_and_the_same_photo_again_asks_no
     assert review["decision"] == "unknown" and 0.9 < review["similarity"] < 1.0
     assert "thư ký xác nhận" in face["message"] and NAMES[0] in face["message"]
     assert f"item {review['review_id']}" in face["message"]
-    assert review_items(db_path) == [(review["review_id"], person_id, "pending")]
+    assert review_items(database_url) == [(review["review_id"], person_id, "pending")]
 
     again = post_photo(client, meeting_id, photo, source="camera-hall")
     assert again.status_code == 200, again.text
     repeated = again.json()
     assert repeated["faces"] == body["faces"]
     assert repeated["reviews"] == [{**review, "created": False}]
-    assert len(review_items(db_path)) == 1
+    assert len(review_items(database_url)) == 1
 
 
 @pytest.mark.parametrize("answer", ["confirm", "reject"])
 def test_the_same_photo_after_the_secretary_answered_says_what_they_decided(
-    make_client: ClientFactory, face_photos: list[bytes], db_path: Path, answer: str
+    make_client: ClientFactory, face_photos: list[bytes], database_url: str, answer: str
 ) -> None:
     client = make_client(match=MatchSettings(threshold=1.0, margin=0.0))
     [person_id] = create_people(client, NAMES[:1])
@@ -90,7 +96,7 @@ def test_the_same_photo_after_the_secretary_answered_says_what_they_decided(
     meeting_id = create_meeting(client, [person_id], **happening_now())
     photo = another_shot(face_photos[0])
     [review] = post_photo(client, meeting_id, photo, source="camera-hall").json()["reviews"]
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     try:
         with unit_of_work(make_session_factory(engine)) as session:
             if answer == "confirm":
@@ -105,7 +111,7 @@ def test_the_same_photo_after_the_secretary_answered_says_what_they_decided(
     again = post_photo(client, meeting_id, photo, source="camera-hall").json()
     [face] = again["faces"]
     assert again["reviews"][0]["status"] == ("confirmed" if answer == "confirm" else "rejected")
-    assert len(review_items(db_path)) == 1
+    assert len(review_items(database_url)) == 1
     if answer == "confirm":
         assert face["outcome"] == "checked_in" and face["event_id"] == event_id
         assert face["message"].startswith(f"Thư ký đã xác nhận (mục số {review['review_id']})")
@@ -166,7 +172,7 @@ def test_the_openapi_document_describes_the_photo_answer(client: TestClient) -> 
 
 @pytest.mark.parametrize("caller", ["kiosk", "teacher"])
 def test_a_kiosk_s_or_teacher_s_photo_does_not_name_a_face_off_the_roster_and_the_office_s_does(
-    client: TestClient, enrolled: list[int], t1_image: Image.Image, db_path: Path, caller: str
+    client: TestClient, enrolled: list[int], t1_image: Image.Image, database_url: str, caller: str
 ) -> None:
     """An enrolled face off the roster (a child of another class, say): a kiosk or the
     meeting's teacher learns only that it is not on the list; the admin, who may read the
@@ -180,7 +186,7 @@ def test_a_kiosk_s_or_teacher_s_photo_does_not_name_a_face_off_the_roster_and_th
     if caller == "kiosk":
         headers = kiosk_headers(client)
     else:
-        db_url = f"sqlite:///{db_path}"
+        db_url = database_url
         headers = {"Authorization": f"Bearer {add_account(db_url, 'co_lan', TEACHER)}"}
         staff = {"account_ids": [account_id(db_url, "co_lan")]}
         assert client.put(f"/api/v1/meetings/{meeting_id}/staff", json=staff).status_code == 200

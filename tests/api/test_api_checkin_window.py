@@ -188,11 +188,11 @@ def test_the_gallery_carries_the_servers_window(client: TestClient) -> None:
 
 @pytest.fixture
 def narrow_client(
-    tmp_path: Path, model_cache: Path, pipeline: FacePipeline
+    database_url: str, model_cache: Path, pipeline: FacePipeline
 ) -> Iterator[TestClient]:
     """Check-in opens 10 minutes before the start; a clock may run 10 seconds ahead."""
     settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'narrow.db'}",
+        db_url=database_url,
         admin_token=ADMIN_TOKEN,
         models=ModelSettings(cache_dir=model_cache),
         checkin=CheckinSettings(opens_before_minutes=10, max_clock_skew_seconds=10),

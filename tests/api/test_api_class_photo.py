@@ -5,10 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,9 +18,11 @@ from api_support import (
     create_meeting,
     create_people,
     enroll,
+    execute,
     give_consent,
     nearest_face,
     png,
+    query,
     upload,
 )
 from fastapi.testclient import TestClient
@@ -153,12 +153,11 @@ def test_photo_of_another_meeting_or_an_unknown_id_is_404(
 
 
 def test_expired_photo_is_410_and_the_retention_job_erases_it(
-    client: TestClient, face_photos: list[bytes], db_path: Path, rows: Rows
+    client: TestClient, face_photos: list[bytes], database_url: str, rows: Rows
 ) -> None:
     meeting_id, ids = class_of_t1(client, face_photos)
     answer = send(client, meeting_id, T1_PATH.read_bytes()).json()
-    with sqlite3.connect(db_path) as db:
-        db.execute("UPDATE class_photos SET expires_at = '2020-01-01 00:00:00'")
+    execute(database_url, "UPDATE class_photos SET expires_at = '2020-01-01 00:00:00'")
     url = f"/api/v1/meetings/{meeting_id}/class-photo/{answer['photo_id']}"
     assert client.get(url).status_code == 410
     assert client.get(answer["unknown"][0]["crop_url"]).status_code == 410
@@ -168,14 +167,12 @@ def test_expired_photo_is_410_and_the_retention_job_erases_it(
     services = client.app_state["services"]  # type: ignore[attr-defined]
     with services.sessions() as session, session.begin():
         assert purge_expired(session, review_crop_days=1).class_photos == 1
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT faces_json, crops_json FROM class_photos").fetchall() == [
-            ("[]", None)
-        ]
+    stored = query(database_url, "SELECT faces_json, crops_json FROM class_photos")
+    assert stored == [("[]", None)]
 
 
 def test_bad_photos_are_clear_4xx_and_store_nothing(
-    make_client: ClientFactory, face_photos: list[bytes], db_path: Path
+    make_client: ClientFactory, face_photos: list[bytes], database_url: str
 ) -> None:
     client = make_client(max_upload_bytes=2_000_000, max_pixels=1_000_000)
     meeting_id, _ = class_of_t1(client, face_photos)
@@ -192,8 +189,7 @@ def test_bad_photos_are_clear_4xx_and_store_nothing(
         assert response.status_code == code, response.text
         assert response.json()["reason"] == reason
         assert "." in response.json()["detail"]
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT count(*) FROM class_photos").fetchone()[0] == 0
+    assert query(database_url, "SELECT count(*) FROM class_photos") == [(0,)]
 
 
 def test_a_lesson_searches_only_faces_consented_for_school_attendance(
@@ -219,14 +215,13 @@ def test_a_lesson_searches_only_faces_consented_for_school_attendance(
 
 
 def test_deleting_the_meeting_deletes_its_class_photos(
-    client: TestClient, face_photos: list[bytes], db_path: Path
+    client: TestClient, face_photos: list[bytes], database_url: str
 ) -> None:
     meeting_id, _ = class_of_t1(client, face_photos)
     assert send(client, meeting_id, T1_PATH.read_bytes()).status_code == 200
     deleted = client.delete(f"/api/v1/meetings/{meeting_id}")
     assert deleted.status_code in (200, 204), deleted.text
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT count(*) FROM class_photos").fetchone()[0] == 0
+    assert query(database_url, "SELECT count(*) FROM class_photos") == [(0,)]
 
 
 def test_two_faces_of_one_student_give_them_to_one_face_only(
@@ -260,24 +255,23 @@ def test_a_kiosk_token_reaches_only_its_own_room_photos(
 
 
 def test_unknown_faces_crops_are_sealed_at_rest(
-    client: TestClient, face_photos: list[bytes], db_path: Path
+    client: TestClient, face_photos: list[bytes], database_url: str
 ) -> None:
     meeting_id, _ = class_of_t1(client, face_photos)
     answer = send(client, meeting_id, T1_PATH.read_bytes()).json()
     served = client.get(answer["unknown"][0]["crop_url"]).content
     assert served[:2] == b"\xff\xd8"  # a JPEG, as the teacher sees it
-    with sqlite3.connect(db_path) as db:
-        (stored,) = db.execute("SELECT crops_json FROM class_photos").fetchone()
+    [(stored,)] = query(database_url, "SELECT crops_json FROM class_photos")
     for blob in json.loads(stored).values():
         data = base64.b64decode(blob)
         assert b"\xff\xd8" not in data[:32] and served not in data and b"JFIF" not in data
 
 
 def test_a_teacher_of_the_session_confirms_and_the_audit_log_names_them(
-    client: TestClient, face_photos: list[bytes], db_path: Path
+    client: TestClient, face_photos: list[bytes], database_url: str
 ) -> None:
     meeting_id, ids = class_of_t1(client, face_photos)
-    db_url = f"sqlite:///{db_path}"
+    db_url = database_url
     token = add_account(db_url, "co.lan", TEACHER)
     staff = {"account_ids": [account_id(db_url, "co.lan")]}
     assert client.put(f"/api/v1/meetings/{meeting_id}/staff", json=staff).status_code == 200

@@ -3,7 +3,6 @@ the classes they teach; bad input answered with a 4xx that names it, nothing hal
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from api_support import create_people
@@ -11,10 +10,6 @@ from fastapi.testclient import TestClient
 from permission_support import account_id, add_account
 
 CLASS = {"name": "6A1", "school": "THCS Long Biên", "school_year": "2026-2027"}
-
-
-def db_url(db_path: Path) -> str:
-    return f"sqlite:///{db_path}"
 
 
 def new_class(client: TestClient, **fields: Any) -> dict[str, Any]:
@@ -29,10 +24,10 @@ def as_(token: str) -> dict[str, str]:
 
 
 def test_a_class_is_created_with_its_teachers_and_read_back(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    add_account(db_url(db_path), "co_lan", "teacher")
-    teacher = account_id(db_url(db_path), "co_lan")
+    add_account(database_url, "co_lan", "teacher")
+    teacher = account_id(database_url, "co_lan")
     made = new_class(client, teacher_ids=[teacher])
     assert made | CLASS == made
     assert made["teacher_ids"] == [teacher] and made["student_count"] == 0
@@ -50,10 +45,10 @@ def test_a_class_is_created_with_its_teachers_and_read_back(
 
 
 def test_bad_class_input_is_named_and_nothing_is_half_written(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    add_account(db_url(db_path), "thu_ky", "secretary")
-    secretary = account_id(db_url(db_path), "thu_ky")
+    add_account(database_url, "thu_ky", "secretary")
+    secretary = account_id(database_url, "thu_ky")
     refused = client.post("/api/v1/classes", json=CLASS | {"teacher_ids": [secretary]})
     assert refused.status_code == 422 and refused.json()["reason"] == "NOT_A_TEACHER"
     assert client.get("/api/v1/classes").json() == []  # the class was not kept without them
@@ -77,11 +72,11 @@ def test_bad_class_input_is_named_and_nothing_is_half_written(
 
 
 def test_a_teacher_sees_only_the_classes_they_teach_and_their_students(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    mine = add_account(db_url(db_path), "co_mai", "teacher")
-    other = add_account(db_url(db_path), "thay_nam", "teacher")
-    teacher = account_id(db_url(db_path), "co_mai")
+    mine = add_account(database_url, "co_mai", "teacher")
+    other = add_account(database_url, "thay_nam", "teacher")
+    teacher = account_id(database_url, "co_mai")
     taught = new_class(client, teacher_ids=[teacher])
     not_taught = new_class(client, name="6B")
     [kid, stranger] = create_people(client, ["Phạm Thu Hà", "Vũ Đức Long"], consent=False)
@@ -134,10 +129,10 @@ def test_a_student_s_details_and_guardians_are_checked_and_kept(client: TestClie
 
 
 def test_a_teacher_may_add_a_student_of_their_class_to_their_meeting(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    token = add_account(db_url(db_path), "co_ha", "teacher")
-    teacher = account_id(db_url(db_path), "co_ha")
+    token = add_account(database_url, "co_ha", "teacher")
+    teacher = account_id(database_url, "co_ha")
     taught = new_class(client, teacher_ids=[teacher])
     [kid, stranger] = create_people(client, ["Ngô Thảo Vy", "Bùi Tuấn"], consent=False)
     client.put(f"/api/v1/classes/{taught['id']}/students", json={"person_ids": [kid]})

@@ -4,7 +4,6 @@ consent purpose that decides which faces a lesson or a meeting searches."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from api_support import (
@@ -33,10 +32,10 @@ SCHOOL = "THPT Long Biên"
 SCHOOL_ONLY = {"purposes": ["school_attendance"]}
 
 
-def lesson(db_path: Path, school: str, name: str, students: list[int], days: int = 0) -> int:
+def lesson(db_url: str, school: str, name: str, students: list[int], days: int = 0) -> int:
     """A class of the school with one session lasting the whole (local) day; its meeting id."""
     day = datetime.now(ZoneInfo(ZONE)).date().toordinal() + days
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db_url)
     try:
         with Session(engine) as session, session.begin():
             cls = classes.create_class(session, name=name, school=school, school_year="2026-2027")
@@ -74,7 +73,7 @@ def students(client: TestClient, names: list[str], photos: list[bytes]) -> list[
 
 def test_a_lesson_searches_school_faces_and_a_meeting_meeting_faces(
     client: TestClient,
-    db_path: Path,
+    database_url: str,
     face_photos: list[bytes],
     t1_faces: list[DetectedFace],
 ) -> None:
@@ -82,7 +81,7 @@ def test_a_lesson_searches_school_faces_and_a_meeting_meeting_faces(
     (pupil,) = students(client, [NAMES[0]], [face_photos[0]])
     (delegate,) = create_people(client, [NAMES[2]])  # consented for meetings
     assert enroll(client, delegate, face_photos[2]).status_code == 201
-    lesson_id = lesson(db_path, SCHOOL, "10A1", [pupil, delegate])
+    lesson_id = lesson(database_url, SCHOOL, "10A1", [pupil, delegate])
     meeting_id = create_meeting(
         client, [pupil, delegate], starts_at=today_at(0), ends_at=today_at(23)
     )
@@ -106,12 +105,12 @@ def test_a_lesson_searches_school_faces_and_a_meeting_meeting_faces(
 
 
 def test_a_gate_token_syncs_todays_students_of_its_school_only(
-    client: TestClient, db_path: Path, face_photos: list[bytes]
+    client: TestClient, database_url: str, face_photos: list[bytes]
 ) -> None:
     ids = students(client, list(NAMES[:4]), face_photos[:4])
-    lesson(db_path, SCHOOL, "10A1", ids[:2])
-    lesson(db_path, SCHOOL, "10A2", ids[2:3], days=1)  # tomorrow only
-    lesson(db_path, "THCS Gia Thụy", "6A", ids[3:])
+    lesson(database_url, SCHOOL, "10A1", ids[:2])
+    lesson(database_url, SCHOOL, "10A2", ids[2:3], days=1)  # tomorrow only
+    lesson(database_url, "THCS Gia Thụy", "6A", ids[3:])
     both = client.post("/api/v1/kiosk-tokens", json={"name": "x", "room": "P1", "gate": SCHOOL})
     neither = client.post("/api/v1/kiosk-tokens", json={"name": "y"})
     assert both.status_code == neither.status_code == 422, (both.text, neither.text)
@@ -135,12 +134,12 @@ def test_a_gate_token_syncs_todays_students_of_its_school_only(
 
 
 def test_gate_events_check_in_in_the_morning_and_out_in_the_afternoon(
-    make_client: ClientFactory, db_path: Path
+    make_client: ClientFactory, database_url: str
 ) -> None:
     morning = make_client(kiosk=KioskSettings(gate_checkout_after=time(23, 59)))
     mai, hoa = create_people(morning, ["Lê Thị Mai", "Vũ Hoa"])
-    mine = lesson(db_path, SCHOOL, "10A1", [mai])
-    lesson(db_path, "THCS Gia Thụy", "6A", [hoa])
+    mine = lesson(database_url, SCHOOL, "10A1", [mai])
+    lesson(database_url, "THCS Gia Thụy", "6A", [hoa])
     gate = gate_headers(morning)
     url = "/api/v1/kiosk/gate/events"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from api_support import ADMIN_TOKEN
+from api_support import ADMIN_TOKEN, module_database
+from db_backends import PostgresDatabases, SqliteDatabases
 from fastapi.testclient import TestClient
 from permission_support import app_routes
 from test_openapi_contract import FAKE
@@ -29,10 +29,17 @@ ISSUE_12 = (
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    folder: Path = tmp_path_factory.mktemp("huge")
+def database_url(
+    databases: SqliteDatabases | PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database for the module's many requests."""
+    yield from module_database(databases, tmp_path_factory.mktemp("huge"))
+
+
+@pytest.fixture(scope="module")
+def api(database_url: str) -> Iterator[TestClient]:
     settings = Settings(
-        db_url=f"sqlite:///{folder / 'huge.db'}",
+        db_url=database_url,
         admin_token=ADMIN_TOKEN,
         allowed_hosts=["testserver"],
         webhooks=WebhookSettings(period_seconds=3600),

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import base64
-import sqlite3
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from api_support import create_meeting, upload
+from api_support import create_meeting, query, upload
 from fastapi.testclient import TestClient
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -165,10 +163,9 @@ def test_admin_reading_a_gallery_must_name_the_room(client: TestClient) -> None:
     assert client.get("/api/v1/kiosk/gallery", params={"room": ROOM}).status_code == 200
 
 
-def _passes(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as db:
-        count: int = db.execute("SELECT count(*) FROM voting_passes").fetchone()[0]
-    return count
+def _passes(db_url: str) -> int:
+    [(count,)] = query(db_url, "SELECT count(*) FROM voting_passes")
+    return int(count)
 
 
 def test_kiosk_image_checkin_brings_no_voting_link_and_staff_one_does(
@@ -176,7 +173,7 @@ def test_kiosk_image_checkin_brings_no_voting_link_and_staff_one_does(
     enrolled: list[int],
     rooms: dict[str, int],
     face_photos: list[bytes],
-    db_path: Path,
+    database_url: str,
 ) -> None:
     url = f"/api/v1/meetings/{rooms['today']}/checkins"
     # Anyone's published photo held up to a kiosk: it is no proof the person is in the room.
@@ -185,12 +182,12 @@ def test_kiosk_image_checkin_brings_no_voting_link_and_staff_one_does(
     [event] = by_kiosk.json()["events"]
     assert event["person"]["id"] == enrolled[0] and event["voting_url"] is None
     assert "vp_" not in by_kiosk.text and "/vote" not in by_kiosk.text
-    assert _passes(db_path) == 0
+    assert _passes(database_url) == 0
     by_staff = client.post(url, files=upload(face_photos[1]))
     assert by_staff.status_code == 201, by_staff.text
     [event] = by_staff.json()["events"]
     assert event["person"]["id"] == enrolled[1] and "/vote#vp_" in event["voting_url"]
-    assert _passes(db_path) == 1
+    assert _passes(database_url) == 1
 
 
 def test_kiosk_sighting_of_someone_checked_out_records_their_return(

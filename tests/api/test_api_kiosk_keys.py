@@ -5,7 +5,6 @@ its key and gets it back as sent. And a gate event's `person_id` is bounded."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from api_support import create_meeting, create_people
 from fastapi.testclient import TestClient
@@ -31,10 +30,10 @@ def room_checkin(client: TestClient, meeting: int, person: int, key: str, header
     return client.post(f"/api/v1/meetings/{meeting}/checkins", json=body, headers=headers)
 
 
-def test_a_gate_cannot_take_a_room_kiosks_key(client: TestClient, db_path: Path) -> None:
+def test_a_gate_cannot_take_a_room_kiosks_key(client: TestClient, database_url: str) -> None:
     delegate, pupil = create_people(client, ["Trần Văn Biên", "Lê Thị Mai"])
     hall = open_now(client, [delegate], "Hội trường A")
-    lesson(db_path, SCHOOL, "10A1", [pupil])
+    lesson(database_url, SCHOOL, "10A1", [pupil])
     room, gate = kiosk_headers(client, room="Hội trường A", name="kH"), gate_headers(client)
     key = f"kH:{hall}:{delegate}"
     squat = client.post(GATE_URL, json={"person_id": pupil, "idempotency_key": key}, headers=gate)
@@ -48,10 +47,10 @@ def test_a_gate_cannot_take_a_room_kiosks_key(client: TestClient, db_path: Path)
     assert retry.json()["idempotency_key"] == key
 
 
-def test_a_room_kiosk_cannot_take_the_gates_key(client: TestClient, db_path: Path) -> None:
+def test_a_room_kiosk_cannot_take_the_gates_key(client: TestClient, database_url: str) -> None:
     delegate, pupil = create_people(client, ["Trần Văn Biên", "Lê Thị Mai"])
     hall = open_now(client, [delegate], "Hội trường A")
-    lesson(db_path, SCHOOL, "10A1", [pupil])
+    lesson(database_url, SCHOOL, "10A1", [pupil])
     room, gate = kiosk_headers(client, room="Hội trường A", name="kH"), gate_headers(client)
     key = f"cổng-1:gate:{datetime.now().date().isoformat()}:in:{pupil}"
     assert room_checkin(client, hall, delegate, key, room).status_code == 201
@@ -71,9 +70,9 @@ def test_staff_may_not_send_a_key_in_a_kiosks_space(client: TestClient) -> None:
     assert "kiosk" in refused.json()["detail"]
 
 
-def test_a_huge_person_id_at_the_gate_is_422_not_500(client: TestClient, db_path: Path) -> None:
+def test_a_huge_person_id_at_the_gate_is_422_not_500(client: TestClient, database_url: str) -> None:
     (pupil,) = create_people(client, ["Lê Thị Mai"])
-    lesson(db_path, SCHOOL, "10A1", [pupil])
+    lesson(database_url, SCHOOL, "10A1", [pupil])
     gate = gate_headers(client)
     for huge in (2**70, 2**63, 2**31, 0, -1):
         answer = client.post(

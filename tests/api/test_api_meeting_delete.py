@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 from typing import Any
 
-from api_support import create_meeting, create_people
+from api_support import create_meeting, create_people, query
+from db_backends import count_rows
 from fastapi.testclient import TestClient
 from polls_support import MEMBERS, Room, arrive, ballot, link, new_poll, today
 
@@ -22,17 +21,11 @@ NOT_THE_MEETINGS |= {"staff_sessions", "alembic_version", "consents"}
 NOT_THE_MEETINGS |= {"outbound_events", "webhook_deliveries"}
 
 
-def table_counts(db_path: Path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as db:
-        names = [
-            row[0]
-            for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not row[0].startswith("sqlite_")
-        ]
-        return {n: db.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+def table_counts(db_url: str) -> dict[str, int]:
+    return count_rows(db_url)  # every table (either backend)
 
 
-def busy_meeting(client: TestClient, db_path: Path, title: str) -> tuple[Room, dict[str, Any]]:
+def busy_meeting(client: TestClient, database_url: str, title: str) -> tuple[Room, dict[str, Any]]:
     """A meeting with one of everything: roster, check-ins and a check-out, agenda, a closed
     named poll with ballots, an open secret poll with a sealed ballot, opinions, a proxy,
     voting and board links, and a review item with a face crop."""
@@ -57,7 +50,7 @@ def busy_meeting(client: TestClient, db_path: Path, title: str) -> tuple[Room, d
     assert client.post(f"{base}/polls/{named['id']}/close").status_code == 200
     secret = new_poll(client, room, secrecy="secret", quorum="0")
     assert ballot(client, room, secret, links[1]).status_code == 201
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with unit_of_work(make_session_factory(engine)) as session:
         decision = FaceDecision(Decision.UNKNOWN, None, ids[3], 0.44, 0.01, runner_up_id=None)
         item = record_review(
@@ -74,13 +67,13 @@ def busy_meeting(client: TestClient, db_path: Path, title: str) -> tuple[Room, d
 
 
 def test_deleting_a_meeting_leaves_nothing_of_it_and_everything_of_another(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    kept, _ = busy_meeting(client, db_path, "Họp chi bộ")
-    before = table_counts(db_path)
-    room, secret = busy_meeting(client, db_path, "Kỳ họp thứ 7")
+    kept, _ = busy_meeting(client, database_url, "Họp chi bộ")
+    before = table_counts(database_url)
+    room, secret = busy_meeting(client, database_url, "Kỳ họp thứ 7")
     url = f"/api/v1/meetings/{room.meeting_id}"
-    during = table_counts(db_path)
+    during = table_counts(database_url)
     assert all(
         during[t] > before[t] for t in ("meeting_participants", "poll_voters", "review_items")
     )
@@ -88,7 +81,7 @@ def test_deleting_a_meeting_leaves_nothing_of_it_and_everything_of_another(
     refused = client.delete(url)
     assert refused.status_code == 409 and refused.json()["reason"] == "POLL_OPEN"
     assert secret["title"] in refused.json()["detail"]
-    assert table_counts(db_path) == during  # nothing half-deleted
+    assert table_counts(database_url) == during  # nothing half-deleted
 
     gone = client.delete(url, params={"discard_open_polls": "true"})
     assert gone.status_code == 200, gone.text
@@ -97,22 +90,22 @@ def test_deleting_a_meeting_leaves_nothing_of_it_and_everything_of_another(
     assert (answer["participants"], answer["polls"], answer["ballots"]) == (5, 2, 3)
     assert (answer["events"], answer["proxies"], answer["review_items"]) == (4, 1, 1)
 
-    after = table_counts(db_path)
+    after = table_counts(database_url)
     changed = {t for t in after if after[t] != before[t] and t not in NOT_THE_MEETINGS}
     assert changed == set(), {t: (before[t], after[t]) for t in changed}
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-        crops = db.execute("SELECT count(*) FROM review_items WHERE crop_jpeg IS NOT NULL")
-        assert crops.fetchone()[0] == 1  # the other meeting's only
+    if database_url.startswith("sqlite"):  # PostgreSQL checks every foreign key as it writes
+        assert query(database_url, "PRAGMA foreign_key_check") == []
+    crops = query(database_url, "SELECT count(*) FROM review_items WHERE crop_jpeg IS NOT NULL")
+    assert crops == [(1,)]  # the other meeting's only
     assert client.get(url).status_code == 404
     assert client.delete(url).status_code == 404
     other = client.get(f"/api/v1/meetings/{kept.meeting_id}/attendance")
     assert other.status_code == 200 and len(other.json()) == 5
 
-    with sqlite3.connect(db_path) as db:
-        logged = db.execute(
-            "SELECT actor, meeting_id, detail FROM audit_log WHERE action = 'meeting_deleted'"
-        ).fetchall()
+    logged = query(
+        database_url,
+        "SELECT actor, meeting_id, detail FROM audit_log WHERE action = 'meeting_deleted'",
+    )
     assert len(logged) == 1
     actor, meeting_id, detail = logged[0]
     assert (actor, meeting_id) == ("admin", room.meeting_id)

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from api_support import create_people
+from api_support import create_people, module_database
+from db_backends import PostgresDatabases, SqliteDatabases
 from permission_support import Caller, Seeded, seed
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
@@ -19,8 +20,16 @@ STRANGER = "Vũ Đình Khánh"  # on no roster at all
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seed(tmp_path_factory.mktemp("name-leaks"))
+def database_url(
+    databases: SqliteDatabases | PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database for the module: its tests share the callers seeded once."""
+    yield from module_database(databases, tmp_path_factory.mktemp("name-leaks"))
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> Iterator[Seeded]:
+    yield from seed(database_url)
 
 
 @pytest.fixture(scope="module")

@@ -2,48 +2,45 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from api_support import create_meeting
 from fastapi.testclient import TestClient
+from sqlalchemy import insert, update
+
+from attendance.db import make_engine
+from attendance.orm import AttendanceEvent, FaceTemplate
 
 Rows = Callable[[], dict[str, int]]
 
 
-def _stored(when: datetime) -> str:
-    return when.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
-
-
 def test_people_whose_templates_went_unused_are_listed_not_deleted(
-    client: TestClient, enrolled: list[int], db_path: Path, rows: Rows
+    client: TestClient, enrolled: list[int], database_url: str, rows: Rows
 ) -> None:
     seen_by_face, checked_in_by_hand = enrolled[0], enrolled[1]
     now = datetime.now(timezone.utc)
     meeting_id = create_meeting(client, enrolled[:2])
-    with sqlite3.connect(db_path) as db:
-        db.execute(
-            "UPDATE face_templates SET created_at = ?", (_stored(now - timedelta(days=1100)),)
-        )
+    engine = make_engine(database_url)
+    with engine.begin() as db:
+        db.execute(update(FaceTemplate).values(created_at=now - timedelta(days=1100)))
         for person_id, similarity, key in (
             (seen_by_face, 0.71, "face"),
             (checked_in_by_hand, None, "hand"),
         ):
             db.execute(
-                "INSERT INTO attendance_events (meeting_id, person_id, kind, at, source,"
-                " similarity, idempotency_key, created_at)"
-                " VALUES (?, ?, 'arrived', ?, 'kiosk', ?, ?, ?)",
-                (
-                    meeting_id,
-                    person_id,
-                    _stored(now - timedelta(days=30)),
-                    similarity,
-                    key,
-                    _stored(now),
-                ),
+                insert(AttendanceEvent).values(
+                    meeting_id=meeting_id,
+                    person_id=person_id,
+                    kind="arrived",
+                    at=now - timedelta(days=30),
+                    source="kiosk",
+                    similarity=similarity,
+                    idempotency_key=key,
+                    created_at=now,
+                )
             )
+    engine.dispose()
     listed = client.get("/api/v1/people/reconsent")
     assert listed.status_code == 200, listed.text
     people = {p["person_id"]: p for p in listed.json()}

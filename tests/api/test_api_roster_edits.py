@@ -3,10 +3,7 @@ link's owner is told before any ballot (GET /api/v1/voter)."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
-from api_support import create_meeting, create_people
+from api_support import create_meeting, create_people, query
 from fastapi.testclient import TestClient
 from polls_support import Room, arrive, ballot, link, new_poll
 
@@ -17,7 +14,7 @@ def roster(client: TestClient, meeting_id: int) -> dict[str, bool]:
     return {r["person"]["full_name"]: r["voting_rights"] for r in rows}
 
 
-def test_one_person_is_added_with_or_without_a_vote(client: TestClient, db_path: Path) -> None:
+def test_one_person_is_added_with_or_without_a_vote(client: TestClient, database_url: str) -> None:
     an, binh, chau = create_people(client, ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu"])
     meeting_id = create_meeting(client, [an])
     base = f"/api/v1/meetings/{meeting_id}/participants"
@@ -42,8 +39,7 @@ def test_one_person_is_added_with_or_without_a_vote(client: TestClient, db_path:
     assert client.post(f"/api/v1/meetings/999/participants/{binh}").status_code == 404
     bad = client.post(f"{base}/{an}", json={"voting_rights": "perhaps"})
     assert bad.status_code == 422 and set(bad.json()) == {"reason", "detail"}
-    with sqlite3.connect(db_path) as db:
-        actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
+    actions = [r[0] for r in query(database_url, "SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("participant_added") == 2
 
 

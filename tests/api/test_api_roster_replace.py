@@ -6,9 +6,8 @@ change is in the audit log."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 
+from api_support import query
 from fastapi.testclient import TestClient
 from polls_support import Room, arrive, new_poll
 
@@ -65,7 +64,7 @@ def test_a_member_with_a_proxy_keeps_their_vote(client: TestClient, room: Room) 
 
 
 def test_whoever_leaves_takes_their_proxies_and_links(
-    client: TestClient, room: Room, db_path: Path
+    client: TestClient, room: Room, database_url: str
 ) -> None:
     base = f"/api/v1/meetings/{room.meeting_id}"
     came, absent = room.people[0], room.people[4]
@@ -78,10 +77,10 @@ def test_whoever_leaves_takes_their_proxies_and_links(
     assert client.get(f"{base}/proxies").json() == []
     gone = client.get("/api/v1/voter", headers={"Authorization": f"Bearer {token}"})
     assert gone.status_code == 401
-    with sqlite3.connect(db_path) as db:
-        rows = db.execute(
-            "SELECT actor, detail FROM audit_log WHERE action = 'roster_replaced' ORDER BY id"
-        ).fetchall()
+    rows = query(
+        database_url,
+        "SELECT actor, detail FROM audit_log WHERE action = 'roster_replaced' ORDER BY id",
+    )
     detail = json.loads(rows[-1][1])
     counts = ("roster", "added", "removed", "proxies_revoked", "links_revoked")
     assert {k: detail[k] for k in counts} == {

@@ -6,7 +6,6 @@ child's date of birth, a guardian's phone or the reason of an excused absence)."
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from api_support import create_people
@@ -110,9 +109,9 @@ def test_student_codes_compare_upper_case_without_spaces_or_fullwidth_forms(
 
 
 def test_a_class_s_teachers_follow_its_past_and_running_lessons(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    url = f"sqlite:///{db_path}"
+    url = database_url
     old_token, new_token = (
         add_account(url, "co_lan", "teacher"),
         add_account(url, "thay_minh", "teacher"),
@@ -140,9 +139,9 @@ def test_a_class_s_teachers_follow_its_past_and_running_lessons(
 
 
 def test_class_and_student_changes_are_audited_without_private_values(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    url = f"sqlite:///{db_path}"
+    url = database_url
     add_account(url, "co_lan", "teacher")
     teacher = account_id(url, "co_lan")
     class_id = new_class(client, "6A1", SCHOOL_X, teacher_ids=[teacher])

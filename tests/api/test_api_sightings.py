@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
 import pytest
-from api_support import create_meeting, create_people
+from api_support import create_meeting, create_people, query
 from fastapi.testclient import TestClient
 from match_support import grey_similarity
 from PIL import Image
@@ -68,19 +66,18 @@ def meeting(client: TestClient, people: list[int]) -> int:
     )
 
 
-def queued(db_path: Path, meeting_id: int) -> list[tuple[int, int | None, str, int]]:
+def queued(db_url: str, meeting_id: int) -> list[tuple[Any, ...]]:
     """(candidate, runner-up, status, crop bytes) of the meeting's review items, in order."""
-    with sqlite3.connect(db_path) as db:
-        rows = db.execute(
-            "SELECT candidate_id, runner_up_id, status, length(crop_jpeg) FROM review_items "
-            "WHERE meeting_id = ? ORDER BY id",
-            (meeting_id,),
-        ).fetchall()
-    return [tuple(row) for row in rows]
+    return query(
+        db_url,
+        "SELECT candidate_id, runner_up_id, status, length(crop_jpeg) FROM review_items "
+        "WHERE meeting_id = :meeting ORDER BY id",
+        meeting=meeting_id,
+    )
 
 
 def test_a_kiosk_sighting_is_queued_once_per_key(
-    client: TestClient, people: list[int], meeting: int, db_path: Path
+    client: TestClient, people: list[int], meeting: int, database_url: str
 ) -> None:
     kiosk = kiosk_headers(client)
     first = post(client, meeting, sighting(people[0], runner_up_id=people[1]), kiosk)
@@ -91,7 +88,7 @@ def test_a_kiosk_sighting_is_queued_once_per_key(
     assert again.json() == {"review_id": first.json()["review_id"], "created": False}
     other = post(client, meeting, sighting(people[0], key="cửa-A:1:t2"), kiosk)
     assert other.status_code == 201 and other.json()["review_id"] != first.json()["review_id"]
-    (a, b) = queued(db_path, meeting)
+    (a, b) = queued(database_url, meeting)
     assert a[:3] == (people[0], people[1], "pending") and b[:3] == (people[0], None, "pending")
     assert 0 < a[3] < 200_000  # the crop, encoded again
     attendance = client.get(f"/api/v1/meetings/{meeting}/attendance").json()
@@ -192,7 +189,7 @@ def test_bad_fields_are_refused_with_422(
 
 
 def test_a_sighting_of_someone_already_checked_in_queues_nothing(
-    client: TestClient, people: list[int], meeting: int, db_path: Path
+    client: TestClient, people: list[int], meeting: int, database_url: str
 ) -> None:
     kiosk = kiosk_headers(client)
     checkin = {"person_id": people[0], "source": "kiosk", "idempotency_key": "k:in"}
@@ -200,7 +197,7 @@ def test_a_sighting_of_someone_already_checked_in_queues_nothing(
     assert arrived.status_code == 201, arrived.text
     response = post(client, meeting, sighting(people[0]), kiosk)
     assert response.status_code == 200 and response.json() == {"review_id": None, "created": False}
-    assert queued(db_path, meeting) == []
+    assert queued(database_url, meeting) == []
 
 
 def test_the_kiosk_client_delivers_a_sighting(

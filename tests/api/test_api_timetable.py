@@ -4,13 +4,11 @@ nothing), and that a teacher reaches only their own classes' students."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from api_support import ADMIN_TOKEN, count_rows, create_people
+from api_support import ADMIN_TOKEN, count_rows, create_people, query
 from fastapi.testclient import TestClient
 from permission_support import account_id, add_account
 from test_openapi_contract import FAKE
@@ -27,7 +25,7 @@ SCHOOL = "THCS Ngọc Lâm"
 @dataclass
 class School:
     client: TestClient
-    db: Path
+    db_url: str
     class_id: int
     kids: list[int]
     teacher: str  # a bearer token of the class's teacher
@@ -35,9 +33,8 @@ class School:
 
 
 @pytest.fixture
-def school(tmp_path: Path) -> Iterator[School]:
-    db = tmp_path / "school.db"
-    url = f"sqlite:///{db}"
+def school(database_url: str) -> Iterator[School]:
+    url = database_url
     settings = Settings(db_url=url, admin_token=ADMIN_TOKEN, allowed_hosts=["testserver"])
     app = create_app(settings, pipeline_factory=lambda _: FAKE, warm_up=False)
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -52,7 +49,7 @@ def school(tmp_path: Path) -> Iterator[School]:
             classes.set_teachers(session, class_id=cls.id, account_ids=[account_id(url, "co_lan")])
             class_id = cls.id
         engine.dispose()
-        yield School(client, db, class_id, kids, teacher, stranger)
+        yield School(client, url, class_id, kids, teacher, stranger)
 
 
 def test_a_session_is_created_with_local_times_and_is_a_meeting(school: School) -> None:
@@ -116,7 +113,7 @@ def test_a_weekly_pattern_is_all_or_nothing_and_not_made_twice(school: School) -
     assert len(again.json()["created"]) == 3 and sorted(again.json()["existing"]) == sorted(
         made.json()["created"]
     )
-    before = count_rows(school.db)
+    before = count_rows(school.db_url)
     bad = {**body, "weekly": [*weekly, {**slot, "period": 3, "start": "10:00", "end": "09:00"}]}
     refused = client.post(url, json=bad)
     assert refused.status_code == 422 and refused.json()["reason"] == "SESSION_TIMES"
@@ -129,7 +126,7 @@ def test_a_weekly_pattern_is_all_or_nothing_and_not_made_twice(school: School) -
     too_many = client.post(url, json=huge)
     assert too_many.status_code == 422 and too_many.json()["reason"] == "PATTERN_TOO_LARGE"
     assert "1000" in too_many.json()["detail"]
-    assert count_rows(school.db) == before
+    assert count_rows(school.db_url) == before
     wrong_day = client.post(url, json={**body, "weekly": [{**slot, "weekday": 8}]})
     assert wrong_day.status_code == 422
     assert client.post("/api/v1/classes/999/sessions/pattern", json=body).status_code == 404
@@ -185,8 +182,7 @@ def test_excused_absences_by_the_office_or_the_student_s_teacher(school: School)
     assert gone.status_code == 204
     assert [r["id"] for r in client.get(url).json()] == [by_teacher.json()["id"]]
     assert client.delete(f"{url}/{made.json()['id']}").status_code == 404
-    with sqlite3.connect(school.db) as db:
-        actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
+    actions = [r[0] for r in query(school.db_url, "SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("excused_absence_added") == 2
     assert actions.count("excused_absence_removed") == 1
 

@@ -4,7 +4,6 @@ a reason and writes nothing; an event published after creation shows up as a del
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from api_support import ADMIN_TOKEN, create_meeting, create_people
@@ -21,9 +20,9 @@ HOOK = {"url": "https://sms.example.vn/attendance", "events": ["late", "absent"]
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[TestClient]:
+def api(database_url: str) -> Iterator[TestClient]:
     settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'hooks.db'}",
+        db_url=database_url,
         admin_token=ADMIN_TOKEN,
         allowed_hosts=["testserver"],
         # The job stays out of the way: the test fans out itself.
@@ -80,7 +79,7 @@ def test_bad_webhooks_get_a_reason_and_nothing_is_written(api: TestClient) -> No
 
 
 def test_a_late_arrival_after_creation_becomes_a_pending_delivery(
-    api: TestClient, tmp_path: Path
+    api: TestClient, database_url: str
 ) -> None:
     people = create_people(api, ["Phạm Minh Châu", "Vũ Thị Dung"])
     meeting_id = create_meeting(api, people)  # 2026-03-02 08:00 +07:00, late after 15 min
@@ -106,7 +105,7 @@ def test_a_late_arrival_after_creation_becomes_a_pending_delivery(
         },
     )
     assert second.status_code == 201, second.text
-    engine = make_engine(f"sqlite:///{tmp_path / 'hooks.db'}")
+    engine = make_engine(database_url)
     with unit_of_work(make_session_factory(engine)) as session:
         assert fan_out(session) == 1
     engine.dispose()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from api_support import NAMES, T1_PATH
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -15,8 +17,10 @@ from attendance.settings import get_settings
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ATTEND_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+def cli_env(
+    tmp_path: Path, empty_database_url: str, model_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    monkeypatch.setenv("ATTEND_DB_URL", empty_database_url)
     monkeypatch.setenv("ATTEND_MODELS__CACHE_DIR", str(model_cache))
     monkeypatch.setenv("ATTEND_MODELS__MAX_SIDE", "1280")
     get_settings.cache_clear()
@@ -203,8 +207,12 @@ def test_export_of_an_unknown_meeting_or_format_says_why(cli_env: Path) -> None:
     assert (
         "Không có cuộc họp số 999" in missing.output and "No meeting with id 999" in missing.output
     )
-    # Which database was searched: a meeting "missing" from another folder's database.
-    database = str(cli_env / "cli.db")
+    # Which database was searched: a meeting "missing" from another folder's database (its
+    # file; on PostgreSQL its address without the password).
+    url = make_url(get_settings().db_url)
+    sqlite = url.get_backend_name() == "sqlite"
+    database = str(url.database) if sqlite else url.render_as_string(hide_password=True)
+    assert url.password is None or f":{url.password}@" not in missing.output
     assert f"Cơ sở dữ liệu đang dùng: {database}" in missing.output
     assert f"Database in use: {database}" in missing.output
     odd = runner.invoke(app, ["export", "1", "--format", "docx"], env={"COLUMNS": "200"})

@@ -17,8 +17,8 @@ PASSWORD = "mật khẩu dài đủ 10"
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def db_url(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = empty_database_url
     monkeypatch.setenv("ATTEND_DB_URL", url)
     get_settings.cache_clear()
     yield url

@@ -23,9 +23,11 @@ QUALITY = QualityFigures(det_score=0.9, face_px=120, sharpness=80, brightness=12
 
 
 @pytest.fixture
-def key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def key_file(
+    tmp_path: Path, empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     path = tmp_path / "config" / "templates.key"
-    monkeypatch.setenv("ATTEND_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("ATTEND_DB_URL", empty_database_url)
     monkeypatch.setenv("ATTEND_KEY_FILE", str(path))
     monkeypatch.setattr(template_rotation, "GRACE_SECONDS", 0.0)
     get_settings.cache_clear()

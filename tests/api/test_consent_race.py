@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +15,6 @@ from attendance.consent import record_consent, withdraw_consent
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.errors import Invalid
 from attendance.gallery_cache import GalleryCache
-from attendance.migrate import upgrade
 from attendance.orm import FaceTemplate
 from attendance.people import create_person
 from attendance.settings import Settings
@@ -39,10 +37,9 @@ class Hooked:
 
 
 def test_a_withdrawal_committed_while_the_photo_is_read_stores_nothing(
-    tmp_path: Path, pipeline: FacePipeline, face_photos: list[bytes]
+    database_url: str, pipeline: FacePipeline, face_photos: list[bytes]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'race.db'}"
-    upgrade(url)
+    url = database_url
     sessions = make_session_factory(make_engine(url))
     with unit_of_work(sessions) as session:
         person_id = create_person(session, full_name="Phạm Văn Cường").id

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import schemathesis
-from api_support import ADMIN_TOKEN, create_meeting, create_people, seed_class
+from api_support import ADMIN_TOKEN, create_meeting, create_people, module_database, seed_class
+from db_backends import PostgresDatabases, SqliteDatabases
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
@@ -78,9 +78,9 @@ class Seeded:
     ids: dict[str, int | str]  # a real id for each path parameter name
 
 
-def stored_class_photo(db_path: Path, meeting_id: int) -> str:
+def stored_class_photo(db_url: str, meeting_id: int) -> str:
     """A pending class photo with one unknown face (the fake pipeline sees no face)."""
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db_url)
     with make_session_factory(engine)() as session, session.begin():
         face = PhotoFace(box=(10.0, 10.0, 50.0, 60.0), person_id=None, similarity=None)
         photo = store_photo(
@@ -91,10 +91,10 @@ def stored_class_photo(db_path: Path, meeting_id: int) -> str:
     return photo_id
 
 
-def stored_template(db_path: Path, person_id: int) -> int:
+def stored_template(db_url: str, person_id: int) -> int:
     """A face template with its crop, written as enrollment would (the fake pipeline sees no
     face, so none can be enrolled through the API)."""
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db_url)
     figures = QualityFigures(det_score=0.9, face_px=120, sharpness=100, brightness=120, yaw=0.1)
     with make_session_factory(engine)() as session:
         template = add_template(
@@ -112,9 +112,9 @@ def stored_template(db_path: Path, person_id: int) -> int:
     return template_id
 
 
-def seed_report_class(db_path: Path, students: list[int]) -> int:
+def seed_report_class(db_url: str, students: list[int]) -> int:
     """A class of these students with a lesson today: a `{class_id}` whose report has marks."""
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db_url)
     with make_session_factory(engine)() as session:
         cls = create_class(session, name="8A", school="THCS Ngọc Thụy", school_year="2026-2027")
         set_students(session, class_id=cls.id, person_ids=students)
@@ -134,13 +134,20 @@ def seed_report_class(db_path: Path, students: list[int]) -> int:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+def database_url(
+    databases: SqliteDatabases | PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database for the module: every test uses the ids seeded once."""
+    yield from module_database(databases, tmp_path_factory.mktemp("contract"))
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> Iterator[Seeded]:
     """People, a meeting today with them on the roster, members present, an agenda item, an
     open and a draft poll, a proxy, a kiosk token and a staff account: ids that exist, for
     the path parameters."""
-    db_path: Path = tmp_path_factory.mktemp("contract") / "a.db"
     config = Settings(
-        db_url=f"sqlite:///{db_path}",
+        db_url=database_url,
         admin_token=ADMIN_TOKEN,
         allowed_hosts=["testserver", "localhost"],  # the test clients' Host
     )
@@ -158,7 +165,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         poll = new_poll(client, room)
         new_poll(client, room, open_it=False)
         kiosk = client.post("/api/v1/kiosk-tokens", json={"name": "Cửa A", "room": "P.101"})
-        template_id = stored_template(db_path, people[1])
+        template_id = stored_template(database_url, people[1])
         consents = client.get(f"/api/v1/people/{people[1]}/consents").json()
         account = {"username": "thu.nt", "role": "secretary", "password": "mật khẩu dài đủ 10"}
         account_id = client.post("/api/v1/accounts", json=account).json()["id"]
@@ -175,11 +182,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "consent_id": consents[0]["id"],
             "account_id": account_id,
             "webhook_id": webhook_id,
-            "photo_id": stored_class_photo(db_path, meeting_id),
+            "photo_id": stored_class_photo(database_url, meeting_id),
             "face": 0,
         }
-        ids.update(seed_class(f"sqlite:///{db_path}", person_id=people[1], teacher_ids=[]))
-        ids["class_id"] = seed_report_class(db_path, people[:3])  # a lesson today: marks
+        ids.update(seed_class(database_url, person_id=people[1], teacher_ids=[]))
+        ids["class_id"] = seed_report_class(database_url, people[:3])  # a lesson today: marks
         excused = {"starts_on": "2030-01-07", "ends_on": "2030-01-08", "reason": "Ốm"}
         made = client.post(f"/api/v1/people/{people[1]}/excused-absences", json=excused)
         ids["excused_id"] = made.json()["id"]

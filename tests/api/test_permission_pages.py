@@ -3,21 +3,26 @@ and the meeting page assigns teachers and viewers."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+from api_support import module_database
+from db_backends import PostgresDatabases, SqliteDatabases
 from permission_support import ORIGIN, Caller, Seeded, account_id, seed
-
-from attendance.settings import StreamSettings
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seed(tmp_path_factory.mktemp("permission-pages"))
+def database_url(
+    databases: SqliteDatabases | PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database for the module: its tests share the callers seeded once."""
+    yield from module_database(databases, tmp_path_factory.mktemp("permission-pages"))
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> Iterator[Seeded]:
+    yield from seed(database_url)
 
 
 def as_caller(
@@ -90,34 +95,6 @@ def test_the_meeting_page_assigns_teachers_and_viewers(seeded: Seeded) -> None:
     assert bad.status_code == 422 and "No account with id 999999" in bad.text
     listed = seeded.client.get(f"/api/v1/meetings/{meeting_id}/staff").json()["accounts"]
     assert {a["id"] for a in listed} == {teacher, other}
-
-
-@pytest.fixture
-def rechecking(tmp_path: Path) -> Iterator[Seeded]:
-    """Open board streams check their caller again every 0.2 s (the default is 5)."""
-    yield from seed(tmp_path, streams=StreamSettings(recheck_seconds=0.2))
-
-
-def test_a_viewer_s_open_board_stream_ends_when_the_assignment_does(rechecking: Seeded) -> None:
-    meeting_id = rechecking.values["meeting_id"]
-    viewer = caller(rechecking, "người_xem")
-    answers: list[httpx.Response] = []
-
-    def watch() -> None:
-        answers.append(as_caller(rechecking, viewer, "GET", f"/board/{meeting_id}/stream"))
-
-    stream = threading.Thread(target=watch, daemon=True)
-    stream.start()
-    streams = rechecking.client.app_state["services"].streams
-    deadline = time.monotonic() + 5
-    while streams.open_count() != 1:
-        assert time.monotonic() < deadline, "the stream did not open"
-        time.sleep(0.02)
-    teacher = account_id(rechecking.db_url, "giáo_viên")
-    url = f"/api/v1/meetings/{meeting_id}/staff"
-    assert rechecking.client.put(url, json={"account_ids": [teacher]}).status_code == 200
-    stream.join(timeout=10)
-    assert answers and answers[0].status_code == 200, "the stream is still open"
 
 
 def test_a_secretary_is_not_offered_the_admins_erasure_buttons(seeded: Seeded) -> None:

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from api_support import module_database
+from db_backends import PostgresDatabases, SqliteDatabases
 from permission_support import (
     DOC,
     Caller,
@@ -51,8 +53,16 @@ ALLOWED, REFUSED, HIDDEN = "allowed", "refused", "hidden"
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seed(tmp_path_factory.mktemp("permissions"))
+def database_url(
+    databases: SqliteDatabases | PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database for the module: its tests share the callers seeded once."""
+    yield from module_database(databases, tmp_path_factory.mktemp("permissions"))
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> Iterator[Seeded]:
+    yield from seed(database_url)
 
 
 def expected(caller: Caller, row: Row, page: bool) -> str:

@@ -4,7 +4,6 @@ the audit log, nothing at all once the account is disabled."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from permission_support import Seeded, account_id, seed
@@ -15,8 +14,8 @@ from attendance.staff.tables import StaffAccount
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Iterator[Seeded]:
-    yield from seed(tmp_path)
+def seeded(database_url: str) -> Iterator[Seeded]:
+    yield from seed(database_url)
 
 
 def change_account(db_url: str, username: str, **fields: object) -> None:

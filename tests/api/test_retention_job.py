@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -58,8 +57,8 @@ def _seed(url: str) -> tuple[int, int]:
     return ids[0], ids[1]
 
 
-def test_old_review_crops_are_purged_by_the_server_without_any_request(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'a.db'}"
+def test_old_review_crops_are_purged_by_the_server_without_any_request(database_url: str) -> None:
+    url = database_url
     old_id, new_id = _seed(url)
     settings = Settings(
         db_url=url,

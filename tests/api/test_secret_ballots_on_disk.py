@@ -64,6 +64,7 @@ def copy_data(data_dir: Path, target: Path) -> Path:
     return target
 
 
+@pytest.mark.sqlite_only  # the attacker reads SQLite's own files (database, WAL, backup)
 def test_a_file_reader_cannot_tie_a_secret_ballot_to_its_voter(
     client: TestClient, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -150,12 +151,10 @@ def test_a_file_reader_cannot_tie_a_secret_ballot_to_its_voter(
 
 
 def test_a_server_restarted_with_another_master_key_refuses_secret_ballots(
-    data_dir: Path,
+    database_url: str,
 ) -> None:
     def server(secret: str) -> TestClient:
-        settings = Settings(
-            db_url=f"sqlite:///{data_dir / DB}", admin_token=ADMIN_TOKEN, secret_key=secret
-        )
+        settings = Settings(db_url=database_url, admin_token=ADMIN_TOKEN, secret_key=secret)
         app = create_app(settings, pipeline_factory=_no_models, warm_up=False)
         headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         return TestClient(

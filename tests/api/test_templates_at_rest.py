@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-from pathlib import Path
 
 import numpy as np
-from api_support import create_meeting
+from api_support import create_meeting, query
+from db_backends import sqlite_file
 from fastapi.testclient import TestClient
 from test_api_kiosk import ROOM, kiosk_headers, today_at
 
@@ -15,7 +15,7 @@ from test_api_kiosk import ROOM, kiosk_headers, today_at
 def test_the_template_column_read_raw_holds_no_float32_embedding(
     client: TestClient,
     enrolled: list[int],
-    db_path: Path,
+    database_url: str,
 ) -> None:
     create_meeting(client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23))
     headers = kiosk_headers(client)
@@ -29,14 +29,17 @@ def test_the_template_column_read_raw_holds_no_float32_embedding(
     assert vectors.shape == (3, 128)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     client.__exit__(None, None, None)  # the server stops: everything is in the file now
-    with sqlite3.connect(db_path) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        raw = [bytes(r[0]) for r in db.execute("SELECT embedding FROM face_templates")]
+    raw = [bytes(r[0]) for r in query(database_url, "SELECT embedding FROM face_templates")]
     assert len(raw) == len(enrolled) == 6
     for blob in raw:
         assert len(blob) != 128 * 4
         if len(blob) % 4 == 0:  # whatever 4-byte-aligned reading of it is no unit vector
             assert abs(float(np.linalg.norm(np.frombuffer(blob, "<f4")[:128])) - 1) > 1e-2
-    whole = db_path.read_bytes()
+    if not database_url.startswith("sqlite"):
+        return  # PostgreSQL's own files are not read here; the column above is what it stores
+    path = sqlite_file(database_url)
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    whole = path.read_bytes()
     for piece in wire:  # no run of 4 floats of any embedding, anywhere in the file
         assert not any(piece[i : i + 16] in whole for i in range(0, len(piece) - 16, 4))
