@@ -61,6 +61,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app, prepare_database
+    from api.metrics import prepare_multiprocess_dir
 
     settings = get_settings()
     # The address it listens on is also where voting links point, unless ATTEND_PUBLIC_URL says.
@@ -90,6 +91,9 @@ def serve(
     os.environ["ATTEND_HOST"] = settings.host
     os.environ["ATTEND_PORT"] = str(settings.port)
     os.environ["ATTEND_AUTO_MIGRATE"] = "false"
+    # Each worker writes its metrics there; a scrape of any worker sums them (docs/metrics.md).
+    # One folder per port: two servers on one data folder do not empty each other's.
+    prepare_multiprocess_dir(settings.data_dir / "metrics" / str(settings.port))
     uvicorn.run(
         "api.app:create_app",
         factory=True,
