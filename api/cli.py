@@ -31,6 +31,7 @@ from attendance.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+WORKER_HEALTHCHECK_SECONDS = 60
 
 app = typer.Typer(
     help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
@@ -100,6 +101,10 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=workers,
+        # A worker answers the parent's health check only once its interpreter has started and
+        # imported the app; on a busy machine that took more than uvicorn's 5 s, and every
+        # worker was killed and started again, forever.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **common,
     )
 
