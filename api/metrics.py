@@ -128,8 +128,11 @@ class Metrics:
         try:
             yield
         except DomainError as error:
-            self.checkins.labels(source_label(source), error.code).inc()
+            self.checkin_refused(source, error.code)
             raise
+
+    def checkin_refused(self, source: str, code: str) -> None:
+        self.checkins.labels(source_label(source), code).inc()
 
     def recognized(self, seconds: float) -> None:
         self.recognition.observe(seconds)
