@@ -18,7 +18,9 @@ from api.docs_pages import install_docs
 from api.errors import install_error_handlers
 from api.headers import AllowedHosts, SecurityHeaders
 from api.limits import BodyLimit
+from api.metrics import process_ended
 from api.openapi import DocumentedAPI
+from api.request_metrics import RequestMetrics
 from api.routes import (
     accounts,
     assignments,
@@ -31,6 +33,7 @@ from api.routes import (
     identify,
     kiosk,
     meetings,
+    metrics,
     people,
     polls,
     presence,
@@ -139,6 +142,7 @@ def create_app(
         finally:
             await run_in_threadpool(scheduler.stop)
             engine.dispose()
+            process_ended()
 
     app = DocumentedAPI(
         title="Attendance",
@@ -153,6 +157,7 @@ def create_app(
 
     app.add_middleware(BodyLimit, page_error=page_error)
     app.add_middleware(AllowedHosts)
+    app.add_middleware(RequestMetrics)  # counts what the inner ones refuse too
     app.add_middleware(SecurityHeaders)  # outermost: a refused Host gets the headers too
 
     # On the event loop, not the thread pool: uploads waiting there for a decode slot must
@@ -211,6 +216,7 @@ def create_app(
     # A personal token is made with the account's password (HTTP Basic), not with a token.
     app.include_router(tokens.basic, prefix="/api/v1")
     app.include_router(vote_page.router)
+    app.include_router(metrics.router)  # GET /metrics: Prometheus (docs/metrics.md)
     # The secretary's pages and the live board: signed-in staff, each page its permission.
     web = (
         auth_pages,

@@ -32,6 +32,7 @@ from attendance.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+WORKER_HEALTHCHECK_SECONDS = 60
 
 app = typer.Typer(
     help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
@@ -64,6 +65,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app, prepare_database
+    from api.metrics import prepare_multiprocess_dir
 
     settings = get_settings()
     # The address it listens on is also where voting links point, unless ATTEND_PUBLIC_URL says.
@@ -93,12 +95,19 @@ def serve(
     os.environ["ATTEND_HOST"] = settings.host
     os.environ["ATTEND_PORT"] = str(settings.port)
     os.environ["ATTEND_AUTO_MIGRATE"] = "false"
+    # Each worker writes its metrics there; a scrape of any worker sums them (docs/metrics.md).
+    # One folder per port: two servers on one data folder do not empty each other's.
+    prepare_multiprocess_dir(settings.data_dir / "metrics" / str(settings.port))
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
         workers=workers,
+        # A worker answers the parent's health check only once its interpreter has started and
+        # imported the app; on a busy machine that took more than uvicorn's 5 s, and every
+        # worker was killed and started again, forever.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **common,
     )
 

@@ -43,6 +43,22 @@ FRAMEWORK_VI = {
 }
 
 
+# Paths whose errors are JSON ({reason, detail}), not pages: the API and the metrics a
+# Prometheus scrapes (api/routes/metrics.py).
+JSON_PATHS = ("/api/", "/metrics")
+
+
+def answers_json(path: str) -> bool:
+    return path.startswith(JSON_PATHS)
+
+
+def count_rate_limited(request: Request, code: str) -> None:
+    """A 429 (too many failed attempts, streams, analyses): the metric by its code."""
+    services = getattr(request.state, "services", None)
+    if services is not None:
+        services.metrics.refused(code)
+
+
 def invalid_request_detail(errors: Sequence[Any]) -> str:
     """What was wrong with a request's fields, one clause each, without library links."""
     problems = "; ".join(
@@ -97,11 +113,13 @@ PageError = Callable[[Request, int, str, str], Response]
 
 def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None) -> None:
     def is_page(request: Request) -> bool:
-        return page_error is not None and not request.url.path.startswith("/api/")
+        return page_error is not None and not answers_json(request.url.path)
 
     async def domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError | ImageRejected)
         detail = exc.message if isinstance(exc, DomainError) else exc.detail
+        if status_for(exc) == HTTPStatus.TOO_MANY_REQUESTS:
+            count_rate_limited(request, exc.code)
         if is_page(request):
             assert page_error is not None
             page = page_error(request, status_for(exc), exc.code, detail)

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import PageError, error_body
+from api.errors import PageError, answers_json, error_body
 from attendance.errors import STATUS_OF_CODE
 from models.images import format_bytes
 
@@ -51,6 +51,6 @@ class BodyLimit:
     def _refuse(self, scope: Scope, detail: str) -> Response:
         request = Request(scope)
         status = STATUS_OF_CODE["IMAGE_TOO_LARGE"]
-        if not request.url.path.startswith("/api/"):
+        if not answers_json(request.url.path):
             return self.page_error(request, status, "IMAGE_TOO_LARGE", detail)
         return JSONResponse(error_body("IMAGE_TOO_LARGE", detail), status_code=status)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.metrics import Metrics
 from api.web.held_links import HeldLinks
 from api.web.pending_photos import PendingPhotos
 from attendance.class_photo.slots import AnalysisSlots
@@ -42,6 +43,8 @@ class Services:
     pending_photos: PendingPhotos = field(default_factory=PendingPhotos)
     # Voting links a page just issued, shown once after its redirect (api/web/voting_links).
     held_links: HeldLinks = field(default_factory=HeldLinks)
+    # Prometheus metrics (GET /metrics, docs/metrics.md): this app's own registry.
+    metrics: Metrics = field(default_factory=Metrics)
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
     _master_key: MasterKey | None = None
@@ -71,7 +74,9 @@ class Services:
     def gallery(self) -> GalleryCache:
         if self._gallery is None:
             identity = self.pipeline.identity
-            self._gallery = GalleryCache(model_key=identity.key, dim=identity.dim)
+            self._gallery = GalleryCache(
+                model_key=identity.key, dim=identity.dim, on_load=self.metrics.gallery_loaded
+            )
         return self._gallery
 
     @property
@@ -100,4 +105,5 @@ class Services:
             policy=self.policy,
             top_k=self.settings.match.top_k,
             max_faces=self.settings.limits.max_faces_per_photo,
+            timed=self.metrics.recognized,
         )

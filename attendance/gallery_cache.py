@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -23,9 +24,13 @@ class GalleryCache:
     The version lives in the database, so a CLI enrollment or a second API worker is seen too.
     """
 
-    def __init__(self, *, model_key: str, dim: int) -> None:
+    def __init__(
+        self, *, model_key: str, dim: int, on_load: Callable[[str, int], None] | None = None
+    ) -> None:
         self.model_key = model_key
         self.dim = dim
+        # Told (purpose, people) at each load: the server's gallery-size gauge.
+        self._on_load = on_load
         self._galleries: dict[str, Gallery] = {}
         self._lock = threading.Lock()
 
@@ -46,4 +51,6 @@ class GalleryCache:
                 logger.info(
                     "gallery %s (%s) loaded: %d people", self.model_key, purpose, len(current)
                 )
+                if self._on_load is not None:
+                    self._on_load(purpose, len(current))
         return current

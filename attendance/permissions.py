@@ -55,6 +55,8 @@ class Permission(str, Enum):
     EXCUSE_ABSENCES = "excuse_absences"
     # Webhooks that tell other systems (a parents' SMS gateway, a city platform) what happened.
     MANAGE_WEBHOOKS = "manage_webhooks"
+    # The server's Prometheus metrics (GET /metrics; also its own token or allowed addresses).
+    READ_METRICS = "read_metrics"
 
 
 P = Permission

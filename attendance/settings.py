@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from attendance.data_dir import (
 # Shorter, or with fewer distinct characters, an admin token can be guessed or remembered.
 ADMIN_TOKEN_MIN_LENGTH = 24
 ADMIN_TOKEN_MIN_DISTINCT = 8
+METRICS_ALLOW_DEFAULT = ("127.0.0.0/8", "::1")
 
 
 class MatchSettings(BaseModel):
@@ -243,6 +245,13 @@ class Settings(BaseSettings):
     # ATTEND_PUBLIC_URL and ATTEND_HOST (api/headers.py). "*" answers to any.
     allowed_hosts: Annotated[list[str] | None, NoDecode] = None
     auto_migrate: bool = True
+    # GET /metrics (docs/metrics.md): readable with the admin token, with this token of its own
+    # (for a Prometheus elsewhere), or from these client addresses (IPs or CIDRs, comma-
+    # separated; by default this machine only, where a Prometheus usually runs; empty: none).
+    metrics_token: SecretStr | None = None
+    metrics_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(METRICS_ALLOW_DEFAULT)
+    )
     # Secret ballots are sealed under this master key while their poll is open. It must not
     # live in the data folder: a copy of that folder alone then holds no readable ballot.
     # Either the key itself (at least 32 characters) or a file, created 0600 if missing;
@@ -273,6 +282,22 @@ class Settings(BaseSettings):
             return [h.strip().lower() for h in value.split(",") if h.strip()] or None
         return value
 
+    @field_validator("metrics_allow", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [n.strip() for n in value.split(",") if n.strip()]
+        if isinstance(value, list):
+            for network in value:
+                try:
+                    ipaddress.ip_network(str(network), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"ATTEND_METRICS_ALLOW: {str(network)[:50]!r} is no IP address or "
+                        "network (e.g. 10.0.0.7 or 10.0.0.0/24)."
+                    ) from None
+        return value
+
     @field_validator("data_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -301,6 +326,12 @@ class Settings(BaseSettings):
                 f"ATTEND_ADMIN_TOKEN is too weak for a production deployment ({weakness}): "
                 f"use at least {ADMIN_TOKEN_MIN_LENGTH} random characters "
                 "(python -c 'import secrets; print(secrets.token_urlsafe())')."
+            )
+        metrics = self.metrics_token.get_secret_value() if self.metrics_token else None
+        if self.env != "development" and metrics is not None and weak_admin_token(metrics):
+            raise ValueError(
+                f"ATTEND_METRICS_TOKEN is too weak for a production deployment: use at least "
+                f"{ADMIN_TOKEN_MIN_LENGTH} random characters."
             )
         threshold = self.match.threshold
         if self.match.margin > 0 and threshold is not None and threshold + self.match.margin > 1:

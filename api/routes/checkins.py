@@ -103,17 +103,22 @@ async def checkins(
         source = str(form.get("source") or "upload")
         key = str(form.get("idempotency_key") or "")
         file = upload if isinstance(upload, UploadFile) else None
-        result = await run_in_threadpool(
-            _image_checkin, services, token, actor, meeting_id, file, source, key
-        )
+        with services.metrics.refusals(source):
+            result = await run_in_threadpool(
+                _image_checkin, services, token, actor, meeting_id, file, source, key
+            )
         await form.close()
+        for made in result.events:
+            services.metrics.checked_in(source, created=made.created)
         response.status_code = 201 if any(e.created for e in result.events) else 200
         return result
     try:
         body = CheckinCreate.model_validate_json(await request.body())
     except ValidationError as exc:
         raise Invalid(invalid_request_detail(exc.errors()), code="INVALID_REQUEST") from exc
-    event = await run_in_threadpool(_json_checkin, services, token, actor, meeting_id, body)
+    with services.metrics.refusals(body.source):
+        event = await run_in_threadpool(_json_checkin, services, token, actor, meeting_id, body)
+    services.metrics.checked_in(body.source, created=event.created)
     response.status_code = 201 if event.created else 200
     return event
 

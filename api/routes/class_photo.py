@@ -30,6 +30,7 @@ from attendance.orm import utcnow
 from attendance.permissions import Permission, Principal
 from attendance.tokens import KIOSK
 from models.images import DecodedImage, decode_upright
+from usecases.class_photo import SOURCE as CLASS_PHOTO
 from usecases.class_photo import (
     ConfirmedPerson,
     PhotoView,
@@ -106,16 +107,19 @@ def confirm(
     `class_photo`, at the photo's time; confirming again records nothing new."""
     _own_room(session, token, meeting_id, services.settings.checkin.rules())
     zone = services.settings.timezone
-    done = confirm_class_photo(
-        session,
-        meeting_id=meeting_id,
-        photo_id=photo_id,
-        person_ids=body.person_ids,
-        role=token.role,
-        by=actor,
-        rules=services.settings.checkin.rules(),
-        zone=zone,
-    )
+    with services.metrics.refusals(CLASS_PHOTO):
+        done = confirm_class_photo(
+            session,
+            meeting_id=meeting_id,
+            photo_id=photo_id,
+            person_ids=body.person_ids,
+            role=token.role,
+            by=actor,
+            rules=services.settings.checkin.rules(),
+            zone=zone,
+        )
+    for confirmed in done:
+        services.metrics.checked_in(CLASS_PHOTO, created=confirmed.recorded)
     return ClassPhotoConfirmed(
         photo_id=photo_id,
         recorded=[_confirmed(c, zone) for c in done if c.recorded],

@@ -13,7 +13,7 @@ from api.kiosk_keys import scoped_key, sent_key
 from attendance.errors import Forbidden
 from attendance.orm import utcnow
 from attendance.permissions import Permission
-from attendance.schools.gate import record_gate_sighting
+from attendance.schools.gate import GATE, record_gate_sighting
 from attendance.tokens import KIOSK
 from wire.kiosk import GateEventCreate, GateEventRead
 
@@ -49,20 +49,22 @@ def gate_event(
         )
     zone = services.settings.timezone
     now = utcnow()
-    done = record_gate_sighting(
-        session,
-        school=token.gate,
-        person_id=body.person_id,
-        at=as_utc(body.at, zone) if body.at else now,
-        now=now,
-        zone=zone,
-        checkout_after=services.settings.kiosk.gate_checkout_after,
-        idempotency_key=scoped_key(token, body.idempotency_key),
-        by=token.name,
-        rules=services.settings.checkin.rules(),
-        similarity=body.similarity,
-        margin=body.margin,
-    )
+    with services.metrics.refusals(GATE):
+        done = record_gate_sighting(
+            session,
+            school=token.gate,
+            person_id=body.person_id,
+            at=as_utc(body.at, zone) if body.at else now,
+            now=now,
+            zone=zone,
+            checkout_after=services.settings.kiosk.gate_checkout_after,
+            idempotency_key=scoped_key(token, body.idempotency_key),
+            by=token.name,
+            rules=services.settings.checkin.rules(),
+            similarity=body.similarity,
+            margin=body.margin,
+        )
+    services.metrics.checked_in(GATE, created=done.created)
     event = done.event
     if not done.created:
         response.status_code = status.HTTP_200_OK

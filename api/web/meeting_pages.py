@@ -239,8 +239,10 @@ def manual_checkin(
         )
     except DomainError as exc:
         session.rollback()
+        services.metrics.checkin_refused("manual", exc.code)
         return meeting_view(request, session, zone, staff, meeting_id, exc)
     result = arrival.result
+    services.metrics.checked_in("manual", created=result.created)
     if arrival.voting_token is not None or arrival.voting_link_held:
         # Principal checked a voting member in: the link is theirs to hand over, shown once after
         # the redirect; or the link issued earlier still works, and the page says so.

@@ -31,10 +31,11 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
         env_extra: dict[str, str] | None = None,
         settings: dict[str, str] | None = None,
         workers: int | None = None,
+        startup_seconds: float = STARTUP_SECONDS,
     ) -> Server:
         """`db`: the `database_url` fixture's URL (either backend), or an SQLite file's path.
         `settings` / `env_extra`: more ATTEND_ variables for this server (timings, say).
-        `workers`: `attendance serve --workers N`."""
+        `workers`: `attendance serve --workers N` (each loads the models: give them longer)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
         env |= {
             "ATTEND_DB_URL": db if isinstance(db, str) else f"sqlite:///{db}",
@@ -61,7 +62,7 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
             )
         server = Server(f"http://127.0.0.1:{port}", process, stdout_path)
         servers.append(server)
-        deadline = time.monotonic() + STARTUP_SECONDS
+        deadline = time.monotonic() + startup_seconds
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 log = stderr_path.read_text(errors="replace")[-3000:]
@@ -72,7 +73,7 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        pytest.fail(f"server did not answer /healthz within {STARTUP_SECONDS} s")
+        pytest.fail(f"server did not answer /healthz within {startup_seconds} s")
 
     yield start
     for server in servers:
