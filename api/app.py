@@ -67,6 +67,7 @@ from api.web import (
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
 from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.job_leases import JobLeases
 from attendance.migrate import upgrade
 from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
@@ -256,7 +257,9 @@ def _scheduler(services: Services) -> Scheduler:
             ),
             Job("webhooks", deliver, hooks.period_seconds),
             Job("outbox_purge", purge_job(services.sessions, keep_days=hooks.keep_days), 3600, 60),
-        ]
+        ],
+        # Several workers on one database: each job runs on one of them per turn.
+        leases=JobLeases(services.sessions),
     )
 
 
