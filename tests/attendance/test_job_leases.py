@@ -83,9 +83,9 @@ def test_three_schedulers_on_one_database_run_a_job_once_per_turn(
 def test_a_dead_workers_job_is_taken_over_once_its_lease_runs_out(
     workers: list[sessionmaker[Session]],
 ) -> None:
+    until = time.monotonic() + 1.0
     with unit_of_work(workers[0]) as session:  # a worker killed mid-lease left this row
         take_lease(session, name="webhooks", holder="dead", seconds=1.0)
-    until = time.monotonic() + 1.0
     ran = threading.Event()
     first: list[float] = []
 
