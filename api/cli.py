@@ -43,6 +43,9 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(admin_app, name="admin")
 
 
+WORKER_HEALTHCHECK_SECONDS = 120
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
@@ -96,6 +99,10 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=workers,
+        # uvicorn pings each worker and restarts one silent for this long. Its default, 5 s,
+        # is shorter than a worker's start on a busy machine (imports, the models folded and
+        # loaded with the GIL held): the workers were killed and restarted without end.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **common,
     )
 
