@@ -71,8 +71,9 @@ class Throttle:
         self._lock = threading.Lock()
         self._unnamed = itertools.count()
 
-    def check(self, *, client: str, kind: str) -> None:
-        """Raises TooManyAttempts while this address is blocked for this kind."""
+    def check(self, *, client: str, kind: str, session: object = None) -> None:
+        """Raises TooManyAttempts while this address is blocked for this kind (`session`:
+        unused here; the database-backed throttle reads with it)."""
         now = self.clock()
         with self._lock:
             recent = self._recent((client, kind), now)
