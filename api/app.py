@@ -69,16 +69,17 @@ from api.web import (
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
-from attendance.db import engine_of, make_session_factory, unit_of_work
+from attendance.db import engine_of, make_engine, make_session_factory, unit_of_work
+from attendance.job_leases import JobLeases
 from attendance.migrate import upgrade
 from attendance.retention import retention_job
 from attendance.review.retention import purge_stale_reviews
 from attendance.scheduler import Job, Scheduler
 from attendance.schools.cutoff import cutoff_job
 from attendance.settings import ADMIN_TOKEN_MIN_LENGTH, Settings, get_settings, weak_admin_token
-from attendance.staff.lockout import AccountLocks
+from attendance.shared_throttle import SharedAccountLocks, SharedThrottle
 from attendance.template_crypto import TemplateKeys
-from attendance.throttle import StreamSlots, Throttle
+from attendance.throttle import StreamSlots
 from attendance.tokens import ensure_admin_token
 from attendance.webhooks.delivery import delivery_job
 from attendance.webhooks.purge import purge_job
@@ -92,10 +93,11 @@ def create_app(
     pipeline_factory: PipelineFactory = load_pipeline,
     warm_up: bool = True,
     on_admin_token: Callable[[str], None] | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = time.time,
 ) -> FastAPI:
     """Build the app; nothing touches the database or the models until it starts.
-    `clock` drives the failed-attempt throttle (tests pass one they can move)."""
+    `clock` drives the failed-attempt throttle and the account locks (seconds, the same on
+    every worker; tests pass one they can move)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
@@ -107,22 +109,27 @@ def create_app(
         if config.auto_migrate:
             await run_in_threadpool(upgrade, config.db_url, template_keys=template_keys)
         engine = engine_of(config)
+        sessions = make_session_factory(engine, template_keys=template_keys)
+        limits = config.throttle
         services = Services(
             settings=config,
             engine=engine,
-            sessions=make_session_factory(engine, template_keys=template_keys),
+            sessions=sessions,
             pipeline_factory=pipeline_factory,
-            throttle=Throttle(
-                failures=config.throttle.failures,
-                window_seconds=config.throttle.window_seconds,
+            # Counted in the database: every worker on it refuses together.
+            throttle=SharedThrottle(
+                sessions,
+                failures=limits.failures,
+                window_seconds=limits.window_seconds,
                 clock=clock,
             ),
             streams=StreamSlots(per_key=config.streams.per_key, total=config.streams.total),
-            account_locks=AccountLocks(
-                failures=config.throttle.account_failures,
-                window_seconds=config.throttle.account_window_seconds,
-                lock_seconds=config.throttle.account_lock_seconds,
-                max_lock_seconds=config.throttle.account_max_lock_seconds,
+            account_locks=SharedAccountLocks(
+                sessions,
+                failures=limits.account_failures,
+                window_seconds=limits.account_window_seconds,
+                lock_seconds=limits.account_lock_seconds,
+                max_lock_seconds=limits.account_max_lock_seconds,
                 clock=clock,
             ),
         )
@@ -262,7 +269,9 @@ def _scheduler(services: Services) -> Scheduler:
             ),
             Job("webhooks", deliver, hooks.period_seconds),
             Job("outbox_purge", purge_job(services.sessions, keep_days=hooks.keep_days), 3600, 60),
-        ]
+        ],
+        # Several workers on one database: each job runs on one of them per turn.
+        leases=JobLeases(services.sessions),
     )
 
 

@@ -32,7 +32,6 @@ from attendance.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-WORKER_HEALTHCHECK_SECONDS = 60
 
 app = typer.Typer(
     help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
@@ -45,6 +44,9 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(admin_app, name="admin")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+
+
+WORKER_HEALTHCHECK_SECONDS = 120
 
 
 @app.command()
@@ -104,9 +106,9 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=workers,
-        # A worker answers the parent's health check only once its interpreter has started and
-        # imported the app; on a busy machine that took more than uvicorn's 5 s, and every
-        # worker was killed and started again, forever.
+        # uvicorn pings each worker and restarts one silent for this long. Its default, 5 s,
+        # is shorter than a worker's start on a busy machine (imports, the models folded and
+        # loaded with the GIL held): the workers were killed and restarted without end.
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **common,
     )

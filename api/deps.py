@@ -62,11 +62,12 @@ def attempt(
     *,
     credential: str | None,
     failures: tuple[type[DomainError], ...] = (Unauthorized,),
+    session: Session | None = None,
 ) -> Iterator[None]:
     """The guard around every check of a presented credential: refused (429) while this
     address has failed with too many different ones of this kind; a success counts nothing."""
     client = client_address(request)
-    services.throttle.check(client=client, kind=kind)
+    services.throttle.check(client=client, kind=kind, session=session)
     try:
         yield
     except failures:
@@ -184,7 +185,7 @@ def _credential(
     key = session_key(request) if token is None else None
     with services.sessions() as session:
         if key is not None:
-            with attempt(request, services, SESSION, credential=key):
+            with attempt(request, services, SESSION, credential=key, session=session):
                 staff = staff_for(session, key=key)
             require_same_origin(request)
             return Principal(
@@ -196,7 +197,7 @@ def _credential(
                 session_id=staff.session_id,
             )
         if token and token.startswith(PASS_PREFIX):
-            with attempt(request, services, VOTING_LINK, credential=token):
+            with attempt(request, services, VOTING_LINK, credential=token, session=session):
                 voter = authenticate_pass(session, token=token)
             if not voting_link:
                 raise Forbidden(
@@ -214,7 +215,7 @@ def _credential(
             if page:
                 raise Unauthorized("Cần đăng nhập. Please sign in.", code="SIGN_IN_REQUIRED")
             authenticate(session, token=None)  # 401, nothing to count
-        with attempt(request, services, TOKEN, credential=token):
+        with attempt(request, services, TOKEN, credential=token, session=session):
             row = authenticate(session, token=token)
             account = _account_in_use(session, row)
         return Principal(

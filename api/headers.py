@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -43,12 +44,17 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARDS = frozenset({"0.0.0.0", "::", ""})
 
 
+WORKER_HEADER = "X-Attendance-Worker"
+
+
 class SecurityHeaders:
     """Adds the headers to every response that does not set its own (the voting page's
-    stricter Referrer-Policy stays)."""
+    stricter Referrer-Policy stays), and which worker process answered (its pid: with
+    `attendance serve --workers N` a log line or a test can tell the workers apart)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.worker = str(os.getpid())  # built in the worker that serves: its own pid
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,6 +68,7 @@ class SecurityHeaders:
                 headers.setdefault("Content-Security-Policy", policy)
                 for name, value in HEADERS:
                     headers.setdefault(name, value)
+                headers[WORKER_HEADER] = self.worker
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

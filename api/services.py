@@ -16,6 +16,7 @@ from attendance.class_photo.slots import AnalysisSlots
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
 from attendance.settings import Settings
+from attendance.shared_throttle import SharedAccountLocks, SharedThrottle
 from attendance.staff.lockout import AccountLocks
 from attendance.throttle import StreamSlots, Throttle
 from attendance.voting.master_key import MasterKey
@@ -34,11 +35,13 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     pipeline_factory: PipelineFactory = load_pipeline
-    # Held here, not in module globals: each app (and each test's) counts on its own.
-    throttle: Throttle = field(default_factory=Throttle)
+    # Held here, not in module globals: each app (and each test's) counts on its own. The
+    # server's are kept in the database (SharedThrottle, SharedAccountLocks): N workers
+    # count every failure; stream slots bound this process's own load.
+    throttle: Throttle | SharedThrottle = field(default_factory=Throttle)
     streams: StreamSlots = field(default_factory=StreamSlots)
-    # Wrong passwords per username, from any address (in memory: one server process).
-    account_locks: AccountLocks = field(default_factory=AccountLocks)
+    # Wrong passwords per username, from any address.
+    account_locks: AccountLocks | SharedAccountLocks = field(default_factory=AccountLocks)
     # Photos with several faces, while a secretary clicks one (the person page).
     pending_photos: PendingPhotos = field(default_factory=PendingPhotos)
     # Voting links a page just issued, shown once after its redirect (api/web/voting_links).

@@ -29,7 +29,7 @@ def check_password(
     password for a disabled account."""
     client = client_address(request)
     # Refused unread while throttled: a flood of these writes nothing (the lock is logged).
-    services.throttle.check(client=client, kind=SIGN_IN)
+    services.throttle.check(client=client, kind=SIGN_IN, session=session)
     known = find_account(session, username=username)
     changed = known.password_changed_at if known is not None else None
     services.account_locks.check(username, password_changed_at=changed)

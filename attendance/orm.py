@@ -251,6 +251,7 @@ class BoardLink(Base):
 # out of them.
 from attendance import consent_tables as _consent_tables  # noqa: E402, F401
 from attendance import outbound as _outbound  # noqa: E402, F401
+from attendance import worker_tables as _worker_tables  # noqa: E402, F401
 from attendance.class_photo import tables as _class_photo_tables  # noqa: E402, F401
 from attendance.review import tables as _review_tables  # noqa: E402, F401
 from attendance.schools import tables as _school_tables  # noqa: E402, F401

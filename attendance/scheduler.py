@@ -4,11 +4,11 @@ Reusable: a job is a name, a function and a period (retention purges, the school
 cut-off, webhook deliveries). Each job has a thread of its own, so a slow job (a webhook
 receiver that hangs) never delays another, and a job never runs twice at once (its one
 thread runs it, then waits its period). A job that raises is logged and runs again at its
-next turn. With several server workers every worker runs every job; the jobs here are
-idempotent, so that only costs repeated reads. To run a job once across workers, take a
-lease first: a row per job holding (holder, expires_at), taken with an UPDATE ... WHERE
-expires_at < now inside the job's own transaction (PostgreSQL and SQLite both serialise
-that write).
+next turn. With several server workers on one database, give the
+scheduler `leases` (attendance/job_leases.py): before each turn a worker takes the job's
+lease, held for two periods, and skips the turn when another worker holds it, so each job
+runs on one worker per turn; the holder renews it at each turn and after each run, and a
+worker that died hands its jobs over when its leases run out; one that stops releases them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -30,15 +31,35 @@ class Job:
     first_after_seconds: float = 0.0
 
 
+class Leases(Protocol):
+    def take(self, name: str, seconds: float) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+def lease_seconds(job: Job) -> float:
+    # Two periods: the holder's next turn comes one period after its run ends, well inside.
+    return 2 * max(job.period_seconds, 0.01)
+
+
 class Scheduler:
     """Runs each of `jobs` on a daemon thread of its own from `start()` until `stop()`."""
 
-    def __init__(self, jobs: Sequence[Job], *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        jobs: Sequence[Job],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        leases: Leases | None = None,
+    ) -> None:
         self.jobs = tuple(jobs)
         self._clock = clock
+        self._leases = leases
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.runs: dict[str, int] = {job.name: 0 for job in self.jobs}
+        # Turns left to another worker that held the job's lease.
+        self.skipped: dict[str, int] = {job.name: 0 for job in self.jobs}
 
     def start(self) -> None:
         if self._threads or not self.jobs:
@@ -60,6 +81,11 @@ class Scheduler:
             if thread.is_alive():
                 logger.warning("scheduled job thread %s did not end in time", thread.name)
         self._threads = []
+        if self._leases is not None:
+            try:
+                self._leases.release()  # a restarted server need not wait out its own leases
+            except Exception:  # stopping anyway: the leases run out on their own
+                logger.exception("job leases could not be released")
 
     def _loop(self, job: Job) -> None:
         if self._stop.wait(max(0.0, job.first_after_seconds)):
@@ -69,8 +95,21 @@ class Scheduler:
             self._stop.wait(max(0.01, job.period_seconds))
 
     def _run(self, job: Job) -> None:
+        if not self._leased(job):
+            self.skipped[job.name] += 1
+            return
         try:
             job.run()
         except Exception:  # the top of a long-running loop: log and go on
             logger.exception("scheduled job %s failed; it runs again at its next turn", job.name)
         self.runs[job.name] += 1
+        self._leased(job)  # renewed from the run's end: a long run keeps its lease
+
+    def _leased(self, job: Job) -> bool:
+        if self._leases is None:
+            return True
+        try:
+            return self._leases.take(job.name, lease_seconds(job))
+        except Exception:  # the database is away: this turn is skipped, the next one tries
+            logger.exception("scheduled job %s: its lease could not be taken", job.name)
+            return False

@@ -1,4 +1,9 @@
-"""Failed credentials counted per client address and kind, and a cap on open streams."""
+"""Failed credentials counted per client address and kind, and a cap on open streams.
+
+`Throttle` counts in this process's memory (the rules, and tests of them); the server counts
+in the database with the same rules (attendance/shared_throttle.py), so that N workers
+refuse together. Stream slots stay per process: they bound this process's own load.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,19 @@ SESSION = "session"
 # Enough for every address of a large campus at once; past it the oldest are forgotten,
 # so a flood of spoofed sources cannot grow the memory without bound.
 MAX_TRACKED = 50_000
+
+
+def too_many_attempts(wait: int) -> TooManyAttempts:
+    """The refusal while an address is blocked for a kind of credential (429)."""
+    return TooManyAttempts(
+        f"Quá nhiều lần thử không đúng; hãy thử lại sau {wait} giây. "
+        f"Too many failed attempts; try again in {wait} seconds.",
+        retry_after=wait,
+    )
+
+
+def credential_digest(credential: str) -> str:
+    return hashlib.sha256(credential.encode("utf-8")).hexdigest()
 
 
 class Throttle:
@@ -53,26 +71,23 @@ class Throttle:
         self._lock = threading.Lock()
         self._unnamed = itertools.count()
 
-    def check(self, *, client: str, kind: str) -> None:
-        """Raises TooManyAttempts while this address is blocked for this kind."""
+    def check(self, *, client: str, kind: str, session: object = None) -> None:
+        """Raises TooManyAttempts while this address is blocked for this kind (`session`:
+        unused here; the database-backed throttle reads with it)."""
         now = self.clock()
         with self._lock:
             recent = self._recent((client, kind), now)
             if recent is None or len(recent) < self.failures:
                 return
             wait = math.ceil(min(recent.values()) + self.window - now)
-        raise TooManyAttempts(
-            f"Quá nhiều lần thử không đúng; hãy thử lại sau {wait} giây. "
-            f"Too many failed attempts; try again in {wait} seconds.",
-            retry_after=wait,
-        )
+        raise too_many_attempts(wait)
 
     def failed(self, *, client: str, kind: str, credential: str | None = None) -> None:
         """Count a failure; `credential` (what was presented) makes a repeat no new guess."""
         now = self.clock()
         # Unnamed failures are each a guess of their own.
         named = credential if credential is not None else f"unnamed:{next(self._unnamed)}"
-        digest = hashlib.sha256(named.encode("utf-8")).hexdigest()
+        digest = credential_digest(named)
         with self._lock:
             key = (client, kind)
             recent = self._recent(key, now)

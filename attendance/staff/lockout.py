@@ -1,6 +1,7 @@
 """Failed passwords counted per username, from any address: a temporary lock that doubles.
 
-Held in the server's memory (one process; several workers would each count their own).
+`AccountLocks` holds them in this process's memory; the server keeps them in the database
+with the same rules (attendance/shared_throttle.py), so N workers count every failure.
 A lock is never permanent, so an attacker cannot lock an admin out for good, and a password
 set since the lock began (`attendance admin reset-password`, from another process) lifts it.
 """
@@ -22,6 +23,21 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 MAX_TRACKED = 50_000
+
+
+def account_locked(wait: int) -> TooManyAttempts:
+    """The refusal while a username is locked (429, ACCOUNT_LOCKED)."""
+    return TooManyAttempts(
+        f"Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần; hãy thử lại sau {wait} giây. "
+        f"Too many wrong passwords for this account; try again in {wait} seconds.",
+        retry_after=wait,
+        code="ACCOUNT_LOCKED",
+    )
+
+
+def lock_seconds_after(locks: int, *, lock_seconds: float, max_lock_seconds: float) -> float:
+    """How long the next lock lasts after `locks` locks in a row: doubling, capped."""
+    return float(min(lock_seconds * 2**locks, max_lock_seconds))
 
 
 @dataclass
@@ -60,7 +76,7 @@ class AccountLocks:
         """Raises TooManyAttempts (429, ACCOUNT_LOCKED) while this username is locked."""
         now = self.clock()
         with self._lock:
-            state = self._names.get(_key(username))
+            state = self._names.get(username_key(username))
             if state is None or state.locked_until <= now:
                 return
             if (
@@ -68,19 +84,14 @@ class AccountLocks:
                 and state.locked_at is not None
                 and password_changed_at > state.locked_at
             ):
-                del self._names[_key(username)]  # a new password was set: the lock is moot
+                del self._names[username_key(username)]  # a new password was set: the lock is moot
                 return
             wait = math.ceil(state.locked_until - now)
-        raise TooManyAttempts(
-            f"Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần; hãy thử lại sau {wait} giây. "
-            f"Too many wrong passwords for this account; try again in {wait} seconds.",
-            retry_after=wait,
-            code="ACCOUNT_LOCKED",
-        )
+        raise account_locked(wait)
 
     def failed(self, username: str) -> None:
         now = self.clock()
-        key = _key(username)
+        key = username_key(username)
         with self._lock:
             state = self._names.get(key)
             if state is None:
@@ -92,7 +103,9 @@ class AccountLocks:
             state.failures = [at for at in state.failures if at > now - self.window]
             state.failures.append(now)
             if len(state.failures) >= self.failures:
-                seconds = min(self.lock_seconds * 2**state.locks, self.max_lock)
+                seconds = lock_seconds_after(
+                    state.locks, lock_seconds=self.lock_seconds, max_lock_seconds=self.max_lock
+                )
                 state.locked_until = now + seconds
                 state.locked_at = utcnow()
                 state.locks += 1
@@ -101,7 +114,7 @@ class AccountLocks:
 
     def succeeded(self, username: str) -> None:
         with self._lock:
-            self._names.pop(_key(username), None)
+            self._names.pop(username_key(username), None)
 
     def _forget(self, now: float) -> None:
         for key in [k for k, s in self._names.items() if self._idle(s, now)]:
@@ -114,5 +127,5 @@ class AccountLocks:
         return quiet and state.locked_until <= now
 
 
-def _key(username: str) -> str:
+def username_key(username: str) -> str:
     return username.strip().lower()[:64]

@@ -62,7 +62,9 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
             )
         server = Server(f"http://127.0.0.1:{port}", process, stdout_path)
         servers.append(server)
-        deadline = time.monotonic() + startup_seconds
+        # Each worker imports the app and loads the models on its own: on a busy machine the
+        # last one answers later.
+        deadline = time.monotonic() + startup_seconds * (workers or 1)
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 log = stderr_path.read_text(errors="replace")[-3000:]
@@ -73,7 +75,7 @@ def start_server(tmp_path: Path, model_cache: Path) -> Iterator[StartServer]:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        pytest.fail(f"server did not answer /healthz within {startup_seconds} s")
+        pytest.fail(f"server did not answer /healthz within {startup_seconds * (workers or 1)} s")
 
     yield start
     for server in servers:

@@ -3,6 +3,7 @@ the same-origin check with its scheme, and board keys kept out of sign-in addres
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -38,6 +39,8 @@ def test_every_answer_carries_the_security_headers(client: TestClient, url: str)
     assert "unsafe-inline" not in csp
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
+    # Which worker answered (attendance serve --workers N): this process, in the test.
+    assert response.headers["x-attendance-worker"] == str(os.getpid())
     assert response.headers["referrer-policy"] in ("same-origin", "no-referrer")
 
 
