@@ -69,7 +69,7 @@ from api.web import (
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
-from attendance.db import engine_of, make_engine, make_session_factory, unit_of_work
+from attendance.db import engine_of, make_session_factory, unit_of_work
 from attendance.job_leases import JobLeases
 from attendance.migrate import upgrade
 from attendance.retention import retention_job
