@@ -113,18 +113,19 @@ async def checkins(
         body = CheckinCreate.model_validate_json(await request.body())
     except ValidationError as exc:
         raise Invalid(invalid_request_detail(exc.errors()), code="INVALID_REQUEST") from exc
-    event = await run_in_threadpool(_json_checkin, services, token, actor, meeting_id, body)
+    event = await run_in_threadpool(json_checkin, services, token, actor, meeting_id, body)
     response.status_code = 201 if event.created else 200
     return event
 
 
-def _json_checkin(
+def json_checkin(
     services: Services, token: Principal, actor: str, meeting_id: int, body: CheckinCreate
 ) -> EventRead:
+    """One check-in by person id, in its own transaction (the batch route calls it per event)."""
     zone = services.settings.timezone
     now = utcnow()
     at = as_utc(body.at, zone) if body.at else now
-    with services.sessions() as session, session.begin():
+    with services.check_in_turn(), services.sessions() as session, session.begin():
         _authorise(session, services, token, meeting_id, now, body.source, body.note)
         arrival = record_arrival(
             session,
