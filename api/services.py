@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -47,7 +46,6 @@ class Services:
     _gallery: GalleryCache | None = None
     _master_key: MasterKey | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _check_in_lock: threading.Lock = field(default_factory=threading.Lock)
     # One per server: its bound on decodes at once holds across every route that decodes.
     decoder: ImageDecoder = field(init=False)
     # Whole-photo analyses (class photos) at once, server-wide.
@@ -84,13 +82,6 @@ class Services:
                 if self._master_key is None:
                     self._master_key = MasterKey.from_settings(self.settings)
         return self._master_key
-
-    def check_in_turn(self) -> AbstractContextManager[object]:
-        """Held around a JSON check-in's transaction. On SQLite one writer at a time is the rule
-        anyway: threads that queue here are woken as the lock is released, where inside SQLite
-        they would sleep in its busy handler (up to 100 ms a try) and leave it idle; this made
-        the p99 of 20 kiosks seconds long. PostgreSQL writes side by side: no turn."""
-        return self._check_in_lock if self.engine.dialect.name == "sqlite" else nullcontext()
 
     @property
     def policy(self) -> MatchPolicy:

@@ -29,7 +29,7 @@ from attendance.presence import ARRIVED
 from attendance.tokens import create_kiosk_token
 
 ROOM = "Hội trường tải"
-STARTUP_SECONDS = 120
+STARTUP_SECONDS = 300  # N workers each load the models; on a busy machine that takes minutes
 
 
 @dataclass(frozen=True)

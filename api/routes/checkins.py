@@ -125,7 +125,7 @@ def json_checkin(
     zone = services.settings.timezone
     now = utcnow()
     at = as_utc(body.at, zone) if body.at else now
-    with services.check_in_turn(), services.sessions() as session, session.begin():
+    with services.sessions() as session, session.begin():
         _authorise(session, services, token, meeting_id, now, body.source, body.note)
         arrival = record_arrival(
             session,
