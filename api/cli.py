@@ -43,6 +43,9 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(admin_app, name="admin")
 
 
+WORKER_PING_SECONDS = 120
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
@@ -96,6 +99,10 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=workers,
+        # uvicorn kills a worker that does not answer its ping within this (default 5 s): on
+        # a busy machine a worker still importing or loading the models missed it, and was
+        # killed and restarted forever (bench/load.py --workers 2 never came up).
+        timeout_worker_healthcheck=WORKER_PING_SECONDS,
         **common,
     )
 
