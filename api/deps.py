@@ -29,7 +29,9 @@ from attendance.voting.passes import authenticate_pass
 logger = logging.getLogger(__name__)
 
 
-def get_services(request: Request) -> Services:
+# The small dependencies are coroutines: FastAPI runs a plain function in its thread pool, a
+# hop that costs more than the function on the check-in path (docs/benchmarks.md).
+async def get_services(request: Request) -> Services:
     services: Services = request.state.services
     return services
 
@@ -250,7 +252,7 @@ def _board_link(request: Request, services: Services, meeting_id: int | None) ->
     return Principal(role="", actor="board", kind=kinds.BOARD_LINK, meeting_id=meeting_id)
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     """The caller `need` let through (a route's `dependencies=[need(...)]` runs first)."""
     principal: Principal = request.state.principal
     return principal
@@ -259,7 +261,7 @@ def current_principal(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def current_actor(principal: PrincipalDep) -> str:
+async def current_actor(principal: PrincipalDep) -> str:
     """Who to name in the audit log: the signed-in person, else the token's name."""
     return principal.actor
 

@@ -101,6 +101,15 @@ class CheckinCreate(BaseModel):
     note: str | None = Field(None, max_length=500)
 
 
+MAX_BATCH = 100  # events in one POST .../checkins/batch
+
+
+class CheckinBatchCreate(BaseModel):
+    """A kiosk outbox's waiting check-ins in one request, each with its own key and answer."""
+
+    events: list[CheckinCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
 class GateEventCreate(BaseModel):
     """A student a school gate's kiosk recognised; the server decides in or out by the
     student's state and `at`."""

@@ -26,7 +26,7 @@ from attendance.checkin_window import ensure_kiosk_may_check_in
 from attendance.errors import Invalid
 from attendance.kiosk_sync import invited_today
 from attendance.meetings import get_meeting, roster_ids
-from attendance.orm import utcnow
+from attendance.orm import Meeting, utcnow
 from attendance.permissions import Permission, Principal, is_scoped, may
 from attendance.tokens import KIOSK
 from models.crops import MAX_CROP_BYTES
@@ -45,14 +45,17 @@ def _authorise(
     now: datetime,
     source: str,
     note: str | None = None,
-) -> None:
-    """A kiosk: its room, the window open now by this server's clock, its camera's word only."""
+) -> Meeting:
+    """A kiosk: its room, the window open now by this server's clock, its camera's word only.
+    Returns the meeting: whoever holds it keeps it in the session's (weak) identity map, so
+    the check-in's own lookup of it is not a second query."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     if token.role == KIOSK:
         rules = services.settings.checkin.rules()
         ensure_kiosk_may_check_in(
             meeting, room=token.room, now=now, rules=rules, source=source, note=note
         )
+    return meeting
 
 
 @router.post(
@@ -117,20 +120,21 @@ async def checkins(
     except ValidationError as exc:
         raise Invalid(invalid_request_detail(exc.errors()), code="INVALID_REQUEST") from exc
     with services.metrics.refusals(body.source):
-        event = await run_in_threadpool(_json_checkin, services, token, actor, meeting_id, body)
+        event = await run_in_threadpool(json_checkin, services, token, actor, meeting_id, body)
     services.metrics.checked_in(body.source, created=event.created)
     response.status_code = 201 if event.created else 200
     return event
 
 
-def _json_checkin(
+def json_checkin(
     services: Services, token: Principal, actor: str, meeting_id: int, body: CheckinCreate
 ) -> EventRead:
+    """One check-in by person id, in its own transaction (the batch route calls it per event)."""
     zone = services.settings.timezone
     now = utcnow()
     at = as_utc(body.at, zone) if body.at else now
     with services.sessions() as session, session.begin():
-        _authorise(session, services, token, meeting_id, now, body.source, body.note)
+        meeting = _authorise(session, services, token, meeting_id, now, body.source, body.note)
         arrival = record_arrival(
             session,
             role=token.role,
@@ -153,6 +157,7 @@ def _json_checkin(
         # token could vote as anyone (the rule: attendance/voting/passes.py).
         read = arrival_read(services.settings, arrival)
         read.idempotency_key = sent_key(token, read.idempotency_key)
+        del meeting  # held until here (see _authorise)
         return read
 
 

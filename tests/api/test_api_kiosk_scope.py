@@ -21,6 +21,8 @@ KIOSK_ROUTES = {
     ("GET", "/api/v1/kiosk/arrivals"),
     ("POST", "/api/v1/kiosk/templates"),
     ("POST", "/api/v1/meetings/{meeting_id}/checkins"),
+    # Its outbox's check-ins at once: each event's room and window checked as above.
+    ("POST", "/api/v1/meetings/{meeting_id}/checkins/batch"),
     ("POST", "/api/v1/meetings/{meeting_id}/reviews"),
     # The class photo of its room's meeting open now (api/routes/class_photo.py).
     ("POST", "/api/v1/meetings/{meeting_id}/class-photo"),
