@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from web_support import ORIGIN, give_consent, post, text_of
@@ -93,7 +92,7 @@ def test_the_people_list_flags_and_filters_those_without_consent(client: TestCli
 
 
 def test_templates_unused_for_long_are_listed_for_reconsent(
-    client: TestClient, portraits: list[bytes], db_path: Path
+    client: TestClient, portraits: list[bytes], database_url: str
 ) -> None:
     person_id = _create(client, "Đặng Thị Giang")
     give_consent(client, person_id)
@@ -101,7 +100,7 @@ def test_templates_unused_for_long_are_listed_for_reconsent(
     client.post(f"/people/{person_id}/photos", files=files, headers={"Origin": ORIGIN})
     assert 'id="reconsent"' not in client.get("/people").text
     three_years_ago = datetime.now(timezone.utc) - timedelta(days=3 * 365)
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with engine.begin() as db:
         db.exec_driver_sql(
             "UPDATE face_templates SET created_at = ?",
