@@ -7,9 +7,11 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from web_support import ORIGIN, give_consent, post, text_of
 
 from attendance.db import make_engine
+from attendance.orm import FaceTemplate
 
 
 def _create(client: TestClient, name: str) -> int:
@@ -102,10 +104,7 @@ def test_templates_unused_for_long_are_listed_for_reconsent(
     three_years_ago = datetime.now(timezone.utc) - timedelta(days=3 * 365)
     engine = make_engine(database_url)
     with engine.begin() as db:
-        db.exec_driver_sql(
-            "UPDATE face_templates SET created_at = ?",
-            (three_years_ago.replace(tzinfo=None).isoformat(sep=" "),),
-        )
+        db.execute(update(FaceTemplate).values(created_at=three_years_ago))
     engine.dispose()
     page = client.get("/people").text
     assert 'id="reconsent"' in page and "Cần xin lại sự đồng ý" in page
