@@ -23,9 +23,9 @@ def browser() -> Iterator[Any]:
 
 
 def test_a_secretary_signs_in_with_a_password_and_out_again(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "accounts.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     body = {"username": "thu.nt", "display_name": "Nguyễn Thị Thu", "role": "secretary"}
     made = api.post("/api/v1/accounts", json={**body, "password": PASSWORD})

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from browser_support import launch_chromium
+from db_backends import PostgresDatabases, SqliteDatabases
 from e2e_server import STARTUP_SECONDS, Server, attendance_command, free_port
 
 pytestmark = pytest.mark.slow
@@ -48,12 +49,23 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def database_url(
+    databases: SqliteDatabases | PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database for the module's one server, on this run's backend (in place of the
+    per-test one of tests/conftest.py)."""
+    url = databases.migrated(tmp_path_factory.mktemp("answers-db"))
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One `attendance serve` for the module (the page checks only read what it set up)."""
     folder = tmp_path_factory.mktemp("answers")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
     env |= {
-        "ATTEND_DB_URL": f"sqlite:///{folder / 'answers.db'}",
+        "ATTEND_DB_URL": database_url,
         "ATTEND_MODELS__CACHE_DIR": str(tmp_path_factory.getbasetemp() / "model-cache"),
         "ATTEND_ADMIN_TOKEN": TOKEN,
     }

@@ -35,9 +35,9 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def test_the_import_is_logged_and_the_whole_log_reaches_what_was_deleted(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "audit.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     ok(api.post("/api/v1/people", json={"full_name": "Trần Thị Bình"}), 201)  # no unit
     binh = ok(

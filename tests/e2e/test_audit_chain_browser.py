@@ -4,7 +4,6 @@ server process (system Chromium)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,6 +13,7 @@ import httpx
 import pytest
 from browser_support import launch_chromium
 from e2e_server import StartServer
+from sql_support import execute
 
 pytestmark = pytest.mark.slow
 
@@ -31,10 +31,9 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def test_filters_by_actor_and_person_and_the_chain_check_page(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    db_path = tmp_path / "chain.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     now = datetime.now(timezone.utc)
     meeting = {
@@ -83,8 +82,7 @@ def test_filters_by_actor_and_person_and_the_chain_check_page(
     page.click("#audit-chain-link a")
     page.wait_for_url("**/audit/verify")
     assert "Chuỗi nguyên vẹn" in page.inner_text("#audit-chain-intact")
-    with sqlite3.connect(db_path) as db:
-        db.execute("UPDATE audit_log SET detail = '{}' WHERE seq = 1")
+    execute(database_url, "UPDATE audit_log SET detail = '{}' WHERE seq = 1")
     page.goto(f"{server.url}/audit/verify?lang=en")
     broken = page.inner_text("#audit-chain-broken")
     assert "The chain is broken:" in broken and "Entry seq 1" in broken

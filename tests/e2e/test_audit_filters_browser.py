@@ -29,9 +29,9 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def test_one_picks_a_meeting_and_types_a_name(
-    browser: Any, start_server: StartServer, tmp_path: Any
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Any
 ) -> None:
-    server = start_server(tmp_path / "filters.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     now = datetime.now(timezone.utc)
     meetings = []

@@ -69,9 +69,9 @@ def a_class(api: httpx.Client) -> tuple[int, dict[str, int]]:
 
 
 def test_teacher_uploads_corrects_and_confirms_a_class_photo(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "class-photo.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(
         base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
     )
@@ -137,9 +137,9 @@ def test_teacher_uploads_corrects_and_confirms_a_class_photo(
 
 
 def test_the_page_speaks_english_when_asked(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "class-photo-en.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     meeting = api.post(
         "/api/v1/meetings",

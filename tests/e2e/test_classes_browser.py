@@ -25,9 +25,9 @@ def browser() -> Iterator[Any]:
 
 
 def test_the_office_creates_a_class_and_imports_its_list(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "classes.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     sheet = tmp_path / "lop-6a1.xlsx"
     sheet.write_bytes(class_list_xlsx())

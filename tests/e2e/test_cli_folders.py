@@ -12,7 +12,8 @@ from e2e_server import StartServer, attendance_command
 
 from attendance.data_dir import sqlite_file
 
-pytestmark = pytest.mark.slow
+# The default data folder and the database file in it: the layout of an SQLite install.
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

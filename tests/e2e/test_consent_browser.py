@@ -27,9 +27,9 @@ def browser() -> Iterator[Any]:
 
 
 def test_a_guardians_consent_opens_the_upload_and_its_withdrawal_erases(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "consent.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(
         base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from e2e_server import attendance_command
 
-pytestmark = pytest.mark.slow
+# The demo makes its own SQLite database in a temporary folder: no server database to choose.
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 INVITED = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Minh Dũng", "Đặng Thị Giang")
 OUTSIDER = "Võ Quốc Hùng"

@@ -55,9 +55,9 @@ class OfflinePage:
 
 
 def test_swagger_ui_and_redoc_render_with_no_network(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "docs.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
     operations = sum(len(methods) for methods in paths.values())
     offline = OfflinePage(browser)

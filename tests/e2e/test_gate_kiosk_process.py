@@ -3,7 +3,6 @@ students walk in (arrivals on their session, source `gate`), and out after the s
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from datetime import datetime, time
 from pathlib import Path
@@ -13,6 +12,7 @@ import httpx
 import pytest
 from e2e_server import StartServer
 from PIL import Image
+from sql_support import fetch
 from sqlalchemy.orm import Session
 from test_kiosk_process import KIOSK_SECONDS, kiosk_command, kiosk_env, walk_in_video
 from test_server_process import NAMES, T1_PATH, TOKEN, jpeg, ok
@@ -49,8 +49,8 @@ def enroll_students(api: httpx.Client) -> list[int]:
     return ids
 
 
-def whole_day_lesson(db_path: Path, students: list[int]) -> int:
-    engine = make_engine(f"sqlite:///{db_path}")
+def whole_day_lesson(database_url: str, students: list[int]) -> int:
+    engine = make_engine(database_url)
     try:
         with Session(engine) as session, session.begin():
             cls = classes.create_class(session, name="10A1", school=SCHOOL, school_year="2026-27")
@@ -67,26 +67,26 @@ def whole_day_lesson(db_path: Path, students: list[int]) -> int:
         engine.dispose()
 
 
-def events(db_path: Path, meeting_id: int, kind: str) -> list[int]:
-    with sqlite3.connect(db_path) as db:
-        rows = db.execute(
-            "SELECT person_id FROM attendance_events WHERE meeting_id = ? AND kind = ? "
-            "AND source = 'gate'",
-            (meeting_id, kind),
-        ).fetchall()
+def events(database_url: str, meeting_id: int, kind: str) -> list[int]:
+    rows = fetch(
+        database_url,
+        "SELECT person_id FROM attendance_events WHERE meeting_id = :meeting AND kind = :kind "
+        "AND source = 'gate'",
+        meeting=meeting_id,
+        kind=kind,
+    )
     return sorted(int(r[0]) for r in rows)
 
 
 def test_a_gate_kiosk_checks_a_class_in_and_later_out(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
     morning = {"ATTEND_KIOSK__GATE_CHECKOUT_AFTER": "23:59"}
-    server = start_server(db_path, TOKEN, settings=morning)
+    server = start_server(database_url, TOKEN, settings=morning)
     headers = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=60) as api:
         ids = enroll_students(api)
-        meeting_id = whole_day_lesson(db_path, ids[:5])  # the sixth is no student here
+        meeting_id = whole_day_lesson(database_url, ids[:5])  # the sixth is no student here
         body = {"name": "cổng-1", "gate": SCHOOL}
         token = ok(api.post("/api/v1/kiosk-tokens", json=body), 201)["token"]
     video = tmp_path / "walk-in.avi"
@@ -97,15 +97,17 @@ def test_a_gate_kiosk_checks_a_class_in_and_later_out(
         command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=KIOSK_SECONDS
     )
     assert came.returncode == 0, came.stderr[-3000:]
-    assert events(db_path, meeting_id, "arrived") == sorted(ids[:5]), came.stderr[-3000:]
+    assert events(database_url, meeting_id, "arrived") == sorted(ids[:5]), came.stderr[-3000:]
 
     # After the school's midday (here: any time), the same faces at the gate leave.
     server.stop()
-    server = start_server(db_path, TOKEN, settings={"ATTEND_KIOSK__GATE_CHECKOUT_AFTER": "00:00"})
+    server = start_server(
+        database_url, TOKEN, settings={"ATTEND_KIOSK__GATE_CHECKOUT_AFTER": "00:00"}
+    )
     command = kiosk_command(server.url, token, video, tmp_path / "outbox.sqlite")
     went = subprocess.run(
         command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=KIOSK_SECONDS
     )
     assert went.returncode == 0, went.stderr[-3000:]
-    assert events(db_path, meeting_id, "left") == sorted(ids[:5]), went.stderr[-3000:]
-    assert events(db_path, meeting_id, "arrived") == sorted(ids[:5])
+    assert events(database_url, meeting_id, "left") == sorted(ids[:5]), went.stderr[-3000:]
+    assert events(database_url, meeting_id, "arrived") == sorted(ids[:5])

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from e2e_server import StartServer, free_port
+from sql_support import fetch
 from test_kiosk_process import (
     KIOSK_SECONDS,
     kiosk_command,
@@ -48,21 +49,20 @@ def watch_events(url: str, stop: threading.Event, seen: dict[int, dict[str, Any]
             stop.wait(0.2)
 
 
-def events(db_path: Path, meeting_id: int) -> dict[int, tuple[str, str]]:
-    with sqlite3.connect(db_path) as db:
-        rows = db.execute(
-            "SELECT person_id, source, at FROM attendance_events "
-            "WHERE kind = 'arrived' AND meeting_id = ?",
-            (meeting_id,),
-        ).fetchall()
+def events(database_url: str, meeting_id: int) -> dict[int, tuple[str, str]]:
+    rows = fetch(
+        database_url,
+        "SELECT person_id, source, at FROM attendance_events "
+        "WHERE kind = 'arrived' AND meeting_id = :meeting",
+        meeting=meeting_id,
+    )
     return {int(p): (str(source), str(at)) for p, source, at in rows}
 
 
 def test_a_delegate_checked_in_by_hand_is_greeted_with_that_time_and_not_checked_in_again(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)  # the kiosk token is named "cửa-1"
     at_desk = room.roster[1]
     by_hand_at = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=2)
@@ -107,7 +107,7 @@ def test_a_delegate_checked_in_by_hand_is_greeted_with_that_time_and_not_checked
     assert shown == by_hand_at and shown.utcoffset() == timedelta(hours=7)  # the server's zone
     assert cards[0]["status_vi"] == f"Đã điểm danh lúc {shown:%H:%M}"
 
-    arrived = events(db_path, room.meeting_id)
+    arrived = events(database_url, room.meeting_id)
     assert sorted(arrived) == sorted(room.roster)
     assert arrived[at_desk][0] == "manual"  # the desk's arrival stands
     # Without --name: the token's name, in the source and in every idempotency key.
@@ -121,9 +121,9 @@ def test_a_delegate_checked_in_by_hand_is_greeted_with_that_time_and_not_checked
 
 
 def test_a_token_revoked_while_nobody_passes_stops_the_kiosk_within_seconds(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    server = start_server(tmp_path / "attendance.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     video = empty_video(tmp_path / "empty.avi", frames=300)  # a minute of empty room
     command = kiosk_command(server.url, room.kiosk_token, video, tmp_path / "outbox.sqlite")

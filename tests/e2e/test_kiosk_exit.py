@@ -46,9 +46,9 @@ def watch(url: str, stop: threading.Event) -> None:
 
 
 def test_a_kiosk_whose_input_ends_exits_zero_every_time_while_its_screen_is_watched(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    server = start_server(tmp_path / "attendance.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     folder = noisy_folder(tmp_path / "frames")
     statuses = []

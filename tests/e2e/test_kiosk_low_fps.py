@@ -32,10 +32,9 @@ def at_the_door(patch: np.ndarray) -> np.ndarray:
 
 
 def test_a_second_delegate_in_the_same_spot_a_second_later_is_checked_in_at_two_fps(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     headers = {"Authorization": f"Bearer {TOKEN}"}
     found = ok(
@@ -70,6 +69,6 @@ def test_a_second_delegate_in_the_same_spot_a_second_later_is_checked_in_at_two_
         timeout=KIOSK_SECONDS,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert arrivals(db_path, room.meeting_id) == sorted([room.roster[0], room.roster[2]]), (
+    assert arrivals(database_url, room.meeting_id) == sorted([room.roster[0], room.roster[2]]), (
         done.stderr[-3000:]
     )

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from e2e_server import StartServer, attendance_command
 from PIL import Image
+from sql_support import fetch
 from test_server_process import T1_PATH, TOKEN, enroll_t1_people, ok
 
 pytestmark = pytest.mark.slow
@@ -45,12 +46,12 @@ def walk_in_video(path: Path, *, empty_before: int = 2, empty_after: int = 0) ->
     write_video(path, frames)
 
 
-def arrivals(db_path: Path, meeting_id: int) -> list[int]:
-    with sqlite3.connect(db_path) as db:
-        rows = db.execute(
-            "SELECT person_id FROM attendance_events WHERE kind = 'arrived' AND meeting_id = ?",
-            (meeting_id,),
-        ).fetchall()
+def arrivals(database_url: str, meeting_id: int) -> list[int]:
+    rows = fetch(
+        database_url,
+        "SELECT person_id FROM attendance_events WHERE kind = 'arrived' AND meeting_id = :meeting",
+        meeting=meeting_id,
+    )
     return sorted(int(r[0]) for r in rows)
 
 
@@ -119,10 +120,9 @@ def outbox_states(outbox: Path) -> dict[str, int]:
 
 
 def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     meeting_id, roster, outsider = room.meeting_id, room.roster, room.outsider
     video = tmp_path / "walk-in.avi"
@@ -134,8 +134,8 @@ def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
     )
     (tmp_path / "kiosk-stderr.txt").write_text(done.stderr)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert arrivals(db_path, meeting_id) == sorted(roster), done.stderr[-3000:]
-    assert outsider not in arrivals(db_path, meeting_id)
+    assert arrivals(database_url, meeting_id) == sorted(roster), done.stderr[-3000:]
+    assert outsider not in arrivals(database_url, meeting_id)
     assert outbox_states(tmp_path / "outbox.sqlite") == {"sent": 5}
 
     # The same video again: the outbox and the server both know these keys; nothing new.
@@ -143,4 +143,4 @@ def test_kiosk_checks_in_the_roster_from_a_video_once_each_and_nobody_else(
         command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=KIOSK_SECONDS
     )
     assert again.returncode == 0, again.stderr[-3000:]
-    assert arrivals(db_path, meeting_id) == sorted(roster)
+    assert arrivals(database_url, meeting_id) == sorted(roster)

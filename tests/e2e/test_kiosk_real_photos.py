@@ -156,14 +156,13 @@ def not_open_today(now: datetime, meeting: dict[str, str]) -> dict[str, str]:
 
 
 def test_kiosk_checks_in_exactly_the_invited_people_from_real_photos(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
     if not PEOPLE_DIR.is_dir():
         pytest.skip(f"no real photos: {PEOPLE_DIR} is absent")
     everyone = (*INVITED, NOT_INVITED, *STRANGERS)
     chosen = {name: photos(name) for name in everyone}
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     headers = {"Authorization": f"Bearer {TOKEN}"}
     heads: dict[str, Head] = {}
     ids: dict[str, int] = {}
@@ -226,10 +225,10 @@ def test_kiosk_checks_in_exactly_the_invited_people_from_real_photos(
     )
     (tmp_path / "kiosk-stderr.txt").write_text(done.stderr)
     assert done.returncode == 0, done.stderr[-3000:]
-    arrived = arrivals(db_path, meeting_id)
+    arrived = arrivals(database_url, meeting_id)
     assert arrived == roster, done.stderr[-3000:]  # once each: arrivals lists every event
     assert ids[NOT_INVITED] not in arrived
-    assert arrived_events(db_path) == 3  # nobody else, in any meeting
+    assert arrived_events(database_url) == 3  # nobody else, in any meeting
     assert outbox_states(outbox) == {"sent": 3}
     # Invited to the other meeting only: told she is not on this one's list, not checked in.
     assert f"person {ids[NOT_INVITED]} is on no open meeting's list" in done.stderr

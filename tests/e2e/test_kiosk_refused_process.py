@@ -36,10 +36,9 @@ def empty_video(path: Path, frames: int = 3) -> Path:
 
 
 def test_a_token_revoked_while_the_kiosk_runs_ends_it_and_its_check_ins_wait(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     video = tmp_path / "walk-in.avi"
     walk_in_video(video, empty_before=40)  # 8 s of empty room at 5 frames a second
@@ -76,7 +75,7 @@ def test_a_token_revoked_while_the_kiosk_runs_ends_it_and_its_check_ins_wait(
     assert "stay in the outbox" in log()
     waiting = outbox_states(outbox)
     assert set(waiting) == {"pending"} and 1 <= waiting["pending"] <= len(room.roster), waiting
-    assert arrivals(db_path, room.meeting_id) == []
+    assert arrivals(database_url, room.meeting_id) == []
 
     # Started again with a new token: what waited is delivered, once each.
     new_token = ok(
@@ -97,14 +96,14 @@ def test_a_token_revoked_while_the_kiosk_runs_ends_it_and_its_check_ins_wait(
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert outbox_states(outbox) == {"sent": waiting["pending"]}
-    delivered = arrivals(db_path, room.meeting_id)
+    delivered = arrivals(database_url, room.meeting_id)
     assert len(delivered) == waiting["pending"] and set(delivered) <= set(room.roster)
 
 
 def test_a_wrong_room_or_an_admin_token_without_a_room_ends_the_kiosk_at_once(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    server = start_server(tmp_path / "attendance.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     video = empty_video(tmp_path / "empty.avi")
     wrong_room = [

@@ -40,10 +40,9 @@ def wait_for(what: str, condition: Callable[[], bool], *, timeout_s: float) -> N
 
 
 def test_check_ins_decided_while_the_server_is_down_arrive_once_after_it_restarts(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     video = tmp_path / "walk-in.avi"
     walk_in_video(video, empty_before=EMPTY_BEFORE, empty_after=EMPTY_AFTER)
@@ -83,7 +82,7 @@ def test_check_ins_decided_while_the_server_is_down_arrive_once_after_it_restart
         assert int(health["kiosk_frames_total"]) > EMPTY_BEFORE
         assert float(health["kiosk_detect_ms_avg"]) > 0
         port = urlsplit(server.url).port
-        start_server(db_path, TOKEN, port=port)
+        start_server(database_url, TOKEN, port=port)
 
         assert kiosk.wait(timeout=KIOSK_SECONDS) == 0, log()[-3000:]
     finally:
@@ -92,5 +91,5 @@ def test_check_ins_decided_while_the_server_is_down_arrive_once_after_it_restart
             kiosk.wait(timeout=15)
     assert "delivery failed" in log()
     assert outbox_states(outbox) == {"sent": 5}, log()[-3000:]
-    assert arrivals(db_path, room.meeting_id) == sorted(room.roster)
-    assert room.outsider not in arrivals(db_path, room.meeting_id)
+    assert arrivals(database_url, room.meeting_id) == sorted(room.roster)
+    assert room.outsider not in arrivals(database_url, room.meeting_id)

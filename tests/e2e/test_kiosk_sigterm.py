@@ -48,10 +48,9 @@ def decided(outbox: Path) -> dict[str, tuple[int, str]]:
 
 
 def test_sigterm_exits_zero_quickly_and_the_next_run_sends_what_was_pending_once(
-    start_server: StartServer, tmp_path: Path, model_cache: Path
+    database_url: str, start_server: StartServer, tmp_path: Path, model_cache: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     room = set_up_room(server.url)
     video = tmp_path / "walk-in.avi"
     walk_in_video(video, empty_before=EMPTY_BEFORE, empty_after=EMPTY_AFTER)
@@ -94,11 +93,11 @@ def test_sigterm_exits_zero_quickly_and_the_next_run_sends_what_was_pending_once
     assert {state for _, state in before.values()} <= {"pending", "sent"}, before
     sent = sorted(person for person, state in before.values() if state == "sent")
     pending = sorted(person for person, state in before.values() if state == "pending")
-    assert arrivals(db_path, room.meeting_id) == sent  # sent: on the server, once each
+    assert arrivals(database_url, room.meeting_id) == sent  # sent: on the server, once each
     assert set(sent + pending) <= set(room.roster)
 
     assert pending, "the server was down: nothing could be sent"
-    start_server(db_path, TOKEN, port=urlsplit(server.url).port)
+    start_server(database_url, TOKEN, port=urlsplit(server.url).port)
 
     # A short empty-room video: the next run delivers what was pending, and only that.
     empty = tmp_path / "empty.avi"
@@ -112,5 +111,5 @@ def test_sigterm_exits_zero_quickly_and_the_next_run_sends_what_was_pending_once
         timeout=KIOSK_SECONDS,
     )
     assert again.returncode == 0, again.stderr[-3000:]
-    assert arrivals(db_path, room.meeting_id) == sorted(sent + pending), again.stderr[-3000:]
+    assert arrivals(database_url, room.meeting_id) == sorted(sent + pending), again.stderr[-3000:]
     assert outbox_states(outbox) == {"sent": len(before)}

@@ -25,9 +25,9 @@ def browser() -> Iterator[Any]:
 
 
 def test_not_arrived_until_the_start_then_absent(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "not-arrived.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     ids = [
         api.post("/api/v1/people", json={"full_name": name}).json()["id"]

@@ -51,9 +51,9 @@ def _sheet(path: Path) -> Path:
 
 
 def test_a_secretary_orders_imports_merges_and_deletes_people(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "people.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     ids = {}
     for name in PEOPLE:

@@ -32,9 +32,9 @@ def centre(box: list[float]) -> np.ndarray:
 
 
 def test_a_secretary_clicks_the_face_then_deletes_one_photo(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "photos.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(
         base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
     )

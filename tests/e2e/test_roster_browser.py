@@ -30,9 +30,9 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def test_a_secretary_edits_the_roster_records_a_proxy_and_deletes_the_meeting(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "roster.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     ids = {
         name: ok(api.post("/api/v1/people", json={"full_name": name, "unit": unit}), 201)["id"]

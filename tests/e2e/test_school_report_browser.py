@@ -27,11 +27,10 @@ def browser() -> Iterator[Any]:
 
 
 def test_the_report_page_picks_a_month_and_downloads_the_xlsx(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    db_path = tmp_path / "school.db"
-    server = start_server(db_path, TOKEN)  # its start migrates the database
-    engine = make_engine(f"sqlite:///{db_path}")
+    server = start_server(database_url, TOKEN)  # its start migrates the database
+    engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         class_id = seed_class(session, name="6A", year=2025).class_id
         session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import insightface
 import pytest
 from e2e_server import StartServer
 from PIL import Image, ImageEnhance, ImageOps
+from sql_support import fetch, scalar
 
 pytestmark = pytest.mark.slow
 
@@ -48,12 +48,10 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-def arrived_events(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as db:
-        count: int = db.execute(
-            "SELECT count(*) FROM attendance_events WHERE kind = 'arrived'"
-        ).fetchone()[0]
-        return count
+def arrived_events(database_url: str) -> int:
+    return int(
+        scalar(database_url, "SELECT count(*) FROM attendance_events WHERE kind = 'arrived'")
+    )
 
 
 def enroll_t1_people(api: httpx.Client, t1: Image.Image) -> list[int]:
@@ -76,10 +74,9 @@ def enroll_t1_people(api: httpx.Client, t1: Image.Image) -> list[int]:
 
 
 def test_served_app_checks_in_six_people_from_an_altered_group_photo_once(
-    start_server: StartServer, tmp_path: Path
+    database_url: str, start_server: StartServer, tmp_path: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     t1 = Image.open(T1_PATH).convert("RGB")
     headers = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=60) as api:
@@ -102,14 +99,14 @@ def test_served_app_checks_in_six_people_from_an_altered_group_photo_once(
         assert {r["person"]["full_name"]: r["status"] for r in board} == dict.fromkeys(
             NAMES, "present"
         )
-        assert arrived_events(db_path) == 6
+        assert arrived_events(database_url) == 6
 
         other = altered(t1, mirror=False, brightness=0.8, scale=0.9)
         for image in (group, other):
             again = ok(api.post(url, files={"file": ("g.jpg", image, "image/jpeg")}))
             assert len(again["events"]) == 6
             assert not any(e["created"] for e in again["events"])
-        assert arrived_events(db_path) == 6
+        assert arrived_events(database_url) == 6
         assert ok(api.get(f"/api/v1/meetings/{meeting_id}/attendance")) == board
 
 
@@ -119,10 +116,10 @@ def people_status(url: str, token: str) -> int:
 
 
 def test_generated_admin_token_is_printed_once_and_survives_a_restart(
-    start_server: StartServer, tmp_path: Path
+    empty_database_url: str, start_server: StartServer, tmp_path: Path
 ) -> None:
-    db_path = tmp_path / "attendance.db"
-    first = start_server(db_path, None)
+    database_url = empty_database_url  # a first start: the server makes the tables itself
+    first = start_server(database_url, None)
     printed = TOKEN_LINE.findall(first.stdout)
     assert len(printed) == 1, first.stdout
     token = printed[0]
@@ -130,11 +127,10 @@ def test_generated_admin_token_is_printed_once_and_survives_a_restart(
     assert people_status(first.url, token) == 200
     assert people_status(first.url, "not-the-token") == 401
     first.stop()
-    with sqlite3.connect(db_path) as db:
-        stored = db.execute("SELECT token_sha256 FROM api_tokens").fetchall()
+    stored = fetch(database_url, "SELECT token_sha256 FROM api_tokens")
     assert len(stored) == 1 and token not in stored[0][0]
 
-    second = start_server(db_path, None)
+    second = start_server(database_url, None)
     assert "Admin token" not in second.stdout
     assert token not in second.stdout
     assert people_status(second.url, token) == 200

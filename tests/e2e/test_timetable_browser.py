@@ -26,13 +26,12 @@ def browser() -> Iterator[Any]:
 
 
 def test_the_timetable_page_in_a_browser(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    db_path = tmp_path / "timetable.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     kid = api.post("/api/v1/people", json={"full_name": "Phạm Gia Bảo"}).json()["id"]
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with unit_of_work(make_session_factory(engine)) as session:
         cls = create_class(session, name="8C", school="THCS Gia Thụy", school_year="2026-2027")
         set_students(session, class_id=cls.id, person_ids=[kid])

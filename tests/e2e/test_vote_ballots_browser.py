@@ -84,9 +84,9 @@ def poll_section(poll: Any, person_id: int) -> str:
 
 
 def test_a_link_handed_out_before_arrival_survives_the_check_in_and_ballots_can_change(
-    browser: Any, start_server: StartServer, tmp_path: Any
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Any
 ) -> None:
-    room = Room(start_server(tmp_path / "ballots.db", TOKEN))
+    room = Room(start_server(database_url, TOKEN))
     page = browser.new_page()
     page.set_default_timeout(10_000)
 
@@ -173,9 +173,9 @@ def test_a_link_handed_out_before_arrival_survives_the_check_in_and_ballots_can_
 
 
 def test_opinions_are_not_a_vote_and_a_checked_out_member_is_told_who_voted_for_him(
-    browser: Any, start_server: StartServer, tmp_path: Any
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Any
 ) -> None:
-    room = Room(start_server(tmp_path / "opinions.db", TOKEN))
+    room = Room(start_server(database_url, TOKEN))
     for name in ("Nguyễn Văn An", "Trịnh Văn Minh"):
         room.check_in(name)
     out = {"person_id": room.ids["Trịnh Văn Minh"], "reason": "Đi công tác"}
@@ -219,9 +219,9 @@ def test_opinions_are_not_a_vote_and_a_checked_out_member_is_told_who_voted_for_
 
 
 def test_the_poll_page_shows_a_new_link_once_with_whose_it_is(
-    browser: Any, start_server: StartServer, tmp_path: Any
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Any
 ) -> None:
-    server = start_server(tmp_path / "links.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     room = Room(server)
     page = browser.new_page()
     page.set_default_timeout(10_000)

@@ -29,9 +29,9 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def test_delegate_votes_from_the_link_and_sees_the_result(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "vote.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     admin = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     person = ok(admin.post("/api/v1/people", json={"full_name": "Trương Thị Mỹ Duyên"}), 201)
     day = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))

@@ -77,9 +77,9 @@ class Meeting:
 
 
 def test_absent_members_and_observers_are_told_before_any_ballot(
-    browser: Any, start_server: StartServer, tmp_path: Any
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Any
 ) -> None:
-    server = start_server(tmp_path / "standing.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     room = Meeting(
         server,
         voting=["Trương Thị Mỹ Duyên", "Ngô Bảo Châu", "Đỗ Văn Ủy"],
@@ -143,9 +143,9 @@ def test_absent_members_and_observers_are_told_before_any_ballot(
 
 
 def test_a_second_voting_link_in_the_same_tab_switches_the_delegate(
-    browser: Any, start_server: StartServer, tmp_path: Any
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Any
 ) -> None:
-    server = start_server(tmp_path / "switch.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     room = Meeting(server, voting=["Lê Văn Tám", "Đinh Thị Hoa"], observers=[])
     for name in ("Lê Văn Tám", "Đinh Thị Hoa"):
         room.check_in(name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from e2e_server import StartServer
+from sql_support import scalar
 
 pytestmark = pytest.mark.slow
 
@@ -28,10 +28,9 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def test_two_hundred_members_casting_at_once_count_exactly_two_hundred(
-    start_server: StartServer, tmp_path: Path
+    database_url: str, start_server: StartServer, tmp_path: Path
 ) -> None:
-    db_path = tmp_path / "votes.db"
-    server = start_server(db_path, TOKEN)
+    server = start_server(database_url, TOKEN)
     admin = httpx.Client(
         base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
     )
@@ -93,7 +92,6 @@ def test_two_hundred_members_casting_at_once_count_exactly_two_hundred(
     result = ok(admin.get(f"{polls}/{poll['id']}/results"))
     assert result["ballots"] == VOTERS
     assert sum(o["votes"] for o in result["options"]) == VOTERS
-    with sqlite3.connect(db_path) as db:
-        voters = db.execute("SELECT count(DISTINCT person_id) FROM poll_voters").fetchone()[0]
-        counted = db.execute("SELECT sum(votes) FROM poll_secret_counts").fetchone()[0]
+    voters = scalar(database_url, "SELECT count(DISTINCT person_id) FROM poll_voters")
+    counted = scalar(database_url, "SELECT sum(votes) FROM poll_secret_counts")
     assert (voters, counted) == (VOTERS, VOTERS)

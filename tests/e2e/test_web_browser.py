@@ -41,11 +41,12 @@ def roster_xlsx(path: Path) -> Path:
 
 
 def test_a_secretary_prepares_a_meeting_and_watches_arrivals(
+    database_url: str,
     browser,
     start_server: StartServer,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    server = start_server(tmp_path / "web.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     context = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = context.new_page()

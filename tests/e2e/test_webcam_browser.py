@@ -54,9 +54,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def test_a_photo_taken_with_the_browsers_camera_is_enrolled(
-    browser: Any, start_server: StartServer, tmp_path: Path
+    database_url: str, browser: Any, start_server: StartServer, tmp_path: Path
 ) -> None:
-    server = start_server(tmp_path / "webcam.db", TOKEN)
+    server = start_server(database_url, TOKEN)
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
     person = api.post("/api/v1/people", json={"full_name": "Phan Thị Kim Liên"}).json()
     consent = {"given_by": "Phan Thị Kim Liên", "relation": "self", "purposes": ["meetings"]}

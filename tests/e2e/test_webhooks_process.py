@@ -151,13 +151,14 @@ def publish_four_events(api: httpx.Client) -> dict[str, int]:
 
 
 def test_events_survive_failures_and_a_restart_and_are_processed_once(
+    database_url: str,
     start_server: StartServer,
     receiver: tuple[Receiver, str],
     browser: Any,
     tmp_path: Path,
 ) -> None:
     got, url = receiver
-    db = tmp_path / "hooks.db"
+    db = database_url
     server = start_server(db, TOKEN, settings=SETTINGS)
     api = httpx.Client(
         base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30

@@ -13,7 +13,6 @@ from attendance.consent import record_consent
 from attendance.db import make_engine, make_session_factory
 from attendance.errors import PhotoRejected
 from attendance.gallery_cache import GalleryCache
-from attendance.orm import Base
 from attendance.people import create_person
 from attendance.settings import Settings
 from attendance.templates import template_vector
@@ -40,9 +39,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> FacePipeline:
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    Base.metadata.create_all(engine)
+def session(database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
     with make_session_factory(engine)() as db:
         yield db
     engine.dispose()

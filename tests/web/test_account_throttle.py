@@ -85,7 +85,7 @@ def test_one_address_trying_many_usernames_is_blocked(app_client: TestClient) ->
 
 
 def test_a_password_reset_on_the_command_line_lifts_the_lock(
-    app_client: TestClient, db_path: object, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+    app_client: TestClient, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: object
 ) -> None:
     from pathlib import Path
 
@@ -97,7 +97,7 @@ def test_a_password_reset_on_the_command_line_lifts_the_lock(
     assert sign_in_as(app_client, "thu.nt", PASSWORD).status_code == 429
     secret = Path(str(tmp_path)) / "password.txt"
     secret.write_text("một mật khẩu mới\n", encoding="utf-8")
-    monkeypatch.setenv("ATTEND_DB_URL", f"sqlite:///{db_path}")
+    monkeypatch.setenv("ATTEND_DB_URL", database_url)
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(

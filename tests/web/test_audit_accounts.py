@@ -5,11 +5,10 @@ the token, the teachers assigned, and why a sign-in failed; in Vietnamese and En
 from __future__ import annotations
 
 import re
-import sqlite3
-from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
+from sql_support import execute
 from web_support import ADMIN_TOKEN, create_meeting, post, text_of
 
 PASSWORD = "mật khẩu dài đủ 10"
@@ -72,13 +71,13 @@ def test_account_entries_name_the_account_and_say_what_changed(client: TestClien
 
 
 def test_a_wrong_admin_token_and_a_removed_account_are_still_readable(
-    anonymous: TestClient, db_path: Path
+    anonymous: TestClient, database_url: str
 ) -> None:
     assert post(anonymous, "/signin", {"token": "sai", "next": "/meetings"}).status_code == 401
     post(anonymous, "/signin", {"token": ADMIN_TOKEN, "next": "/meetings"})
     tam = _account(anonymous, "tam.nv", "Nguyễn Văn Tâm", "teacher")
-    with sqlite3.connect(db_path) as db:  # an account gone (not possible in the product yet)
-        db.execute("DELETE FROM staff_accounts WHERE id = ?", (tam,))
+    # An account gone (not possible in the product yet).
+    execute(database_url, "DELETE FROM staff_accounts WHERE id = :id", id=tam)
     vi = _rows(anonymous, "lang=vi")
     assert "bằng mã quản trị" in vi["Đăng nhập không thành công"][0]
     assert "sai tên đăng nhập hoặc mật khẩu (hoặc mã)" in vi["Đăng nhập không thành công"][0]

@@ -4,15 +4,14 @@ and the chain's check on the page and over the API, which a tampered row fails."
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import datetime
 from html import unescape
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi.testclient import TestClient
+from sql_support import execute
 from web_support import ADMIN_TOKEN, create_meeting, text_of
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -89,7 +88,7 @@ def test_the_page_filters_by_person_and_actor_and_names_them(client: TestClient)
 
 
 def test_the_chain_check_on_the_page_and_the_api_names_a_tampered_entry(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
     _two_meetings(client)
     intact = client.get("/api/v1/audit/verify", headers=BEARER).json()
@@ -97,8 +96,7 @@ def test_the_chain_check_on_the_page_and_the_api_names_a_tampered_entry(
     assert intact["head"]["seq"] == intact["entries"] and len(intact["head"]["hash"]) == 64
     page = text_of(client.get("/audit/verify?lang=vi").text)
     assert f"Chuỗi nguyên vẹn: {intact['entries']} mục." in page
-    with sqlite3.connect(db_path) as db:
-        db.execute("UPDATE audit_log SET actor = 'Người khác' WHERE seq = 2")
+    execute(database_url, "UPDATE audit_log SET actor = 'Người khác' WHERE seq = 2")
     broken = client.get("/api/v1/audit/verify", headers=BEARER).json()
     assert broken["intact"] is False
     assert broken["problem"]["kind"] == "changed" and broken["problem"]["seq"] == 2

@@ -6,11 +6,10 @@ from __future__ import annotations
 import html
 import json
 import re
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sql_support import execute
 from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, followed, post, text_of, xlsx
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -113,7 +112,9 @@ def test_a_json_check_in_by_api_names_the_token(client: TestClient) -> None:
     assert issued["actor"] == "admin" and issued["actor_text"] == "admin"
 
 
-def test_an_old_entry_by_check_in_is_explained_in_words(client: TestClient, db_path: Path) -> None:
+def test_an_old_entry_by_check_in_is_explained_in_words(
+    client: TestClient, database_url: str
+) -> None:
     meeting_id = create_meeting(client)
     person_id = _person(client, "Lê Văn Cường")
     client.put(
@@ -126,15 +127,17 @@ def test_an_old_entry_by_check_in_is_explained_in_words(client: TestClient, db_p
         json={"person_id": person_id},
         headers=BEARER,
     )
-    with sqlite3.connect(db_path) as db:  # as the log was written before this was fixed
-        db.execute("UPDATE audit_log SET actor = 'check-in' WHERE action = 'voting_pass_issued'")
+    # As the log was written before this was fixed.
+    execute(
+        database_url, "UPDATE audit_log SET actor = 'check-in' WHERE action = 'voting_pass_issued'"
+    )
     [issued] = [e for e in _log(client, meeting_id) if e["action"] == "voting_pass_issued"]
     assert issued["actor_text"].startswith("hệ thống, khi điểm danh")
     page = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
     assert "the system, at check-in" in page
 
 
-def test_a_person_deleted_later_keeps_their_name(client: TestClient, db_path: Path) -> None:
+def test_a_person_deleted_later_keeps_their_name(client: TestClient, database_url: str) -> None:
     meeting_id = create_meeting(client)
     gone = _person(client, "Phan Văn Tài")
     kept_by_name_only = _person(client, "Hồ Thị Lan")
@@ -142,11 +145,13 @@ def test_a_person_deleted_later_keeps_their_name(client: TestClient, db_path: Pa
         url = f"/api/v1/meetings/{meeting_id}/participants/{person_id}"
         assert client.post(url, headers=BEARER).status_code == 201
         assert client.delete(url, headers=BEARER).status_code in (200, 204)
-    with sqlite3.connect(db_path) as db:  # an entry written before names were kept with it
-        db.execute(
-            "UPDATE audit_log SET detail = ? WHERE subject = ? AND action = 'participant_added'",
-            (json.dumps({"voting_rights": True}), f"person:{kept_by_name_only}"),
-        )
+    execute(  # an entry written before names were kept with it
+        database_url,
+        "UPDATE audit_log SET detail = :detail WHERE subject = :subject"
+        " AND action = 'participant_added'",
+        detail=json.dumps({"voting_rights": True}),
+        subject=f"person:{kept_by_name_only}",
+    )
     for person_id in (gone, kept_by_name_only):
         response = client.delete(f"/api/v1/people/{person_id}", headers=BEARER)
         assert response.status_code == 200, response.text

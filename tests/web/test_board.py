@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -19,7 +18,6 @@ from attendance.checkin import check_in
 from attendance.db import make_engine, make_session_factory
 from attendance.meetings import create_meeting as new_meeting
 from attendance.meetings import set_participants, update_meeting
-from attendance.orm import Base
 from attendance.people import create_person, update_person
 from attendance.presence import check_out
 
@@ -121,10 +119,9 @@ def test_someone_who_left_is_counted_as_left_not_present_and_marked(client: Test
 
 
 def test_the_board_version_changes_when_a_shown_name_or_the_meeting_is_edited(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path}/board.db")
-    Base.metadata.create_all(engine)
+    engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         _edits_change_the_version(session)
     engine.dispose()

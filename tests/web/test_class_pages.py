@@ -8,7 +8,6 @@ import html
 import re
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,9 +42,9 @@ def person(client: TestClient, name: str) -> int:
     return int(made.json()["id"])
 
 
-def old_template(db_path: Path, person_id: int, days: int) -> None:
+def old_template(database_url: str, person_id: int, days: int) -> None:
     """A face template stored `days` ago (written as enrollment would, then dated back)."""
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     figures = QualityFigures(det_score=0.9, face_px=120, sharpness=100, brightness=120, yaw=0.1)
     with make_session_factory(engine)() as session:
         template = add_template(
@@ -64,8 +63,8 @@ def old_template(db_path: Path, person_id: int, days: int) -> None:
     engine.dispose()
 
 
-def today_session(db_path: Path, class_id: int) -> int:
-    engine = make_engine(f"sqlite:///{db_path}")
+def today_session(database_url: str, class_id: int) -> int:
+    engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         row = create_session(
             session,
@@ -84,7 +83,7 @@ def today_session(db_path: Path, class_id: int) -> int:
 
 
 def test_a_class_is_created_on_the_list_page_and_shows_its_students(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
     teacher = make_account(client, "co.lan", role="teacher")
     class_id = new_class(client, teacher_ids=str(teacher))
@@ -133,7 +132,7 @@ def test_a_bad_class_form_is_shown_again_with_the_reason(client: TestClient) -> 
 
 
 def test_old_faces_are_flagged_for_re_enrollment_with_a_count(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
     class_id = new_class(client)
     old, fresh, none = (person(client, n) for n in ("Lê Gia Bảo", "Trần Bảo Châu", "Vũ Hà"))
@@ -142,8 +141,8 @@ def test_old_faces_are_flagged_for_re_enrollment_with_a_count(
         json={"person_ids": [old, fresh, none]},
         headers=BEARER,
     )
-    old_template(db_path, old, days=400)
-    old_template(db_path, fresh, days=30)
+    old_template(database_url, old, days=400)
+    old_template(database_url, fresh, days=30)
     page = client.get(f"/classes/{class_id}").text
     assert "1 học sinh cần chụp lại ảnh" in text_of(page)
     flagged = re.findall(r'data-person="(\d+)".*?</tr>', page, re.S)
@@ -154,9 +153,11 @@ def test_old_faces_are_flagged_for_re_enrollment_with_a_count(
     assert {s["id"]: s["needs_reenrollment"] for s in api} == {old: True, fresh: False, none: False}
 
 
-def test_today_s_sessions_link_to_their_meeting_pages(client: TestClient, db_path: Path) -> None:
+def test_today_s_sessions_link_to_their_meeting_pages(
+    client: TestClient, database_url: str
+) -> None:
     class_id = new_class(client)
-    meeting_id = today_session(db_path, class_id)
+    meeting_id = today_session(database_url, class_id)
     page = client.get(f"/classes/{class_id}").text
     assert f'href="/meetings/{meeting_id}"' in page
     assert "07:30–08:15 · Tiết 1 · Toán" in text_of(page)
@@ -205,13 +206,13 @@ def test_a_teacher_sees_only_their_classes(client: TestClient) -> None:
 
 
 def test_the_re_enrollment_age_is_a_setting(
-    make_client: Callable[..., TestClient], db_path: Path
+    make_client: Callable[..., TestClient], database_url: str
 ) -> None:
     client = make_client(enroll=EnrollSettings(reenroll_after_days=20))
     sign_in(client)
     class_id = new_class(client)
     kid = person(client, "Đinh Quang Minh")
     client.put(f"/api/v1/classes/{class_id}/students", json={"person_ids": [kid]}, headers=BEARER)
-    old_template(db_path, kid, days=30)
+    old_template(database_url, kid, days=30)
     page = text_of(client.get(f"/classes/{class_id}?lang=en").text)
     assert "Needs re-enrollment: 1 student(s) (their newest face photo is over 20 days old)" in page

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from web_support import ORIGIN, give_consent, post, text_of
 
 from attendance.db import make_engine
+from attendance.orm import FaceTemplate
 
 
 def _create(client: TestClient, name: str) -> int:
@@ -93,7 +94,7 @@ def test_the_people_list_flags_and_filters_those_without_consent(client: TestCli
 
 
 def test_templates_unused_for_long_are_listed_for_reconsent(
-    client: TestClient, portraits: list[bytes], db_path: Path
+    client: TestClient, portraits: list[bytes], database_url: str
 ) -> None:
     person_id = _create(client, "Đặng Thị Giang")
     give_consent(client, person_id)
@@ -101,12 +102,9 @@ def test_templates_unused_for_long_are_listed_for_reconsent(
     client.post(f"/people/{person_id}/photos", files=files, headers={"Origin": ORIGIN})
     assert 'id="reconsent"' not in client.get("/people").text
     three_years_ago = datetime.now(timezone.utc) - timedelta(days=3 * 365)
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with engine.begin() as db:
-        db.exec_driver_sql(
-            "UPDATE face_templates SET created_at = ?",
-            (three_years_ago.replace(tzinfo=None).isoformat(sep=" "),),
-        )
+        db.execute(update(FaceTemplate).values(created_at=three_years_ago))
     engine.dispose()
     page = client.get("/people").text
     assert 'id="reconsent"' in page and "Cần xin lại sự đồng ý" in page

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -31,8 +30,8 @@ class Lesson:
 
 
 @pytest.fixture
-def lesson(client: TestClient, db_path: Path) -> Lesson:
-    engine = make_engine(f"sqlite:///{db_path}")
+def lesson(client: TestClient, database_url: str) -> Lesson:
+    engine = make_engine(database_url)
     with unit_of_work(make_session_factory(engine)) as session:
         kids = [
             Person(full_name="Nguyễn Thị Hoa", search_name="nguyen thi hoa"),
@@ -88,9 +87,9 @@ def test_a_lesson_page_speaks_of_students_not_delegates(client: TestClient, less
 
 
 def test_a_lesson_entered_after_its_cut_off_says_not_recorded_not_absent(
-    client: TestClient, lesson: Lesson, db_path: Path
+    client: TestClient, lesson: Lesson, database_url: str
 ) -> None:
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with unit_of_work(make_session_factory(engine)) as session:
         meeting = session.get(Meeting, lesson.meeting_id)
         assert meeting is not None

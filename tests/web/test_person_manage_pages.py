@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from web_support import ADMIN_TOKEN, create_meeting, post, text_of
@@ -59,11 +58,11 @@ def test_merging_shows_what_moves_then_moves_it(client: TestClient) -> None:
 
 
 def test_a_merge_that_would_break_a_rule_is_explained_and_not_offered(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
     first = _person(client, "Võ Văn Em")
     second = _person(client, "Võ Văn Em")
-    _both_vote(db_path, [first, second])
+    _both_vote(database_url, [first, second])
     page = client.get(f"/people/{second}/merge", params={"into_id": first})
     assert "Không thể gộp" in text_of(page.text) and "Both people voted" in page.text
     assert f'method="post" action="/people/{second}/merge"' not in page.text
@@ -99,8 +98,8 @@ def test_someone_who_came_needs_the_second_yes(client: TestClient) -> None:
     assert client.get(f"/api/v1/people/{person}", headers=BEARER).status_code == 404
 
 
-def _both_vote(db_path: Path, people: list[int]) -> None:
-    engine = make_engine(f"sqlite:///{db_path}")
+def _both_vote(database_url: str, people: list[int]) -> None:
+    engine = make_engine(database_url)
     start = utcnow() - timedelta(hours=1)
     with unit_of_work(make_session_factory(engine)) as session:
         meeting = new_meeting(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import secrets
 from datetime import date, time
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,9 +23,9 @@ MONTH = "2025-12"  # every lesson of the seeded month is past its cut-off by the
 
 
 @pytest.fixture
-def seeded(client: TestClient, db_path: Path) -> tuple[SeededClass, SeededClass]:
+def seeded(client: TestClient, database_url: str) -> tuple[SeededClass, SeededClass]:
     """Classes 6A and 6B of December 2025; the app's lifespan made the schema."""
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         classes = (
             seed_class(session, name="6A", year=2025),
@@ -37,10 +36,10 @@ def seeded(client: TestClient, db_path: Path) -> tuple[SeededClass, SeededClass]
     return classes
 
 
-def teacher_of(db_path: Path, class_id: int) -> dict[str, str]:
+def teacher_of(database_url: str, class_id: int) -> dict[str, str]:
     """A teacher of that class, with a bearer token."""
     token = secrets.token_urlsafe(24)
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         account = create_account(
             session,
@@ -140,10 +139,10 @@ def test_a_student_s_history_and_the_school_s_rates(
 
 
 def test_a_teacher_reaches_only_the_class_they_teach(
-    client: TestClient, db_path: Path, seeded: tuple[SeededClass, SeededClass]
+    client: TestClient, database_url: str, seeded: tuple[SeededClass, SeededClass]
 ) -> None:
     a6, b6 = seeded
-    mine = teacher_of(db_path, a6.class_id)
+    mine = teacher_of(database_url, a6.class_id)
     assert client.get(f"/api/v1/classes/{a6.class_id}/report", headers=mine).status_code == 200
     assert client.get(f"/api/v1/classes/{b6.class_id}/report", headers=mine).status_code == 404
     rates = client.get(f"/api/v1/schools/report?month={MONTH}", headers=mine).json()
@@ -180,9 +179,9 @@ def test_pages_need_a_sign_in(anonymous: TestClient) -> None:
 
 
 def test_a_day_still_to_come_is_blank_in_the_class_total_not_0_of_0(
-    client: TestClient, db_path: Path
+    client: TestClient, database_url: str
 ) -> None:
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         cls = create_class(session, name="9C", school="THCS A", school_year="2099-2100")
         kid = Person(full_name="Lê An", search_name="le an")

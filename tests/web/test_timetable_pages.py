@@ -5,11 +5,10 @@ and excused absences registered and removed."""
 from __future__ import annotations
 
 import re
-import sqlite3
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sql_support import scalar
 from web_support import followed, post, text_of
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
@@ -18,8 +17,8 @@ from attendance.schools import classes
 
 
 @pytest.fixture
-def class_id(client: TestClient, db_path: Path) -> int:
-    engine = make_engine(f"sqlite:///{db_path}")
+def class_id(client: TestClient, database_url: str) -> int:
+    engine = make_engine(database_url)
     with unit_of_work(make_session_factory(engine)) as session:
         kid = Person(full_name="Nguyễn Thị Hoa", search_name="nguyen thi hoa")
         session.add(kid)
@@ -70,7 +69,7 @@ def test_the_page_adds_lessons_and_shows_the_week(client: TestClient, class_id: 
 
 
 def test_rules_and_excused_absences_on_the_page(
-    client: TestClient, class_id: int, db_path: Path
+    client: TestClient, class_id: int, database_url: str
 ) -> None:
     page = f"/classes/{class_id}/timetable"
     saved = followed(
@@ -93,8 +92,7 @@ def test_rules_and_excused_absences_on_the_page(
     assert found is not None
     removed = followed(client, post(client, f"{page}/excused/{found.group(1)}/delete", {}))
     assert "Đã xóa đơn xin phép." in text_of(removed.text) and "Ốm sốt" not in removed.text
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT count(*) FROM excused_absences").fetchone()[0] == 0
+    assert scalar(database_url, "SELECT count(*) FROM excused_absences") == 0
 
 
 def test_a_pattern_entered_after_the_fact_says_how_many_were_already_past(
@@ -120,9 +118,9 @@ def test_a_pattern_entered_after_the_fact_says_how_many_were_already_past(
 
 
 def test_the_excused_student_list_is_in_vietnamese_name_order(
-    client: TestClient, class_id: int, db_path: Path
+    client: TestClient, class_id: int, database_url: str
 ) -> None:
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(database_url)
     with unit_of_work(make_session_factory(engine)) as session:
         kids = [
             Person(full_name=name, search_name=name)
