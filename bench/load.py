@@ -163,12 +163,18 @@ def main() -> None:
     exact = not tally.failures and tally.created == arrivals == audited == people
     for failure in tally.failures[:5]:
         print(f"failed: {failure}", file=sys.stderr)
+    # Against --url the server is someone else's: its workers and CPU are not known here.
+    server = "a running server" if args.url else f"{args.workers} worker(s)"
+    cpu_text = (
+        f"{cpu * 1000 / (args.kiosks * args.events):.2f} ms per event"
+        if pid
+        else "not measured (--url)"
+    )
     print(
         f"{args.kiosks} kiosks x {args.events} events, batch {args.batch or '-'}, "
-        f"{args.workers} worker(s), {db_url.split(':')[0]}: {people} people, "
+        f"{server}, {db_url.split(':')[0]}: {people} people, "
         f"{tally.created} created, {arrivals} arrivals, {audited} audited, "
-        f"{len(tally.failures)} failed, {elapsed:.1f} s; server CPU "
-        f"{cpu * 1000 / (args.kiosks * args.events):.2f} ms per event; "
+        f"{len(tally.failures)} failed, {elapsed:.1f} s; server CPU {cpu_text}; "
         f"load average {os.getloadavg()[0]:.1f}",
         file=sys.stderr,
     )
