@@ -7,8 +7,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -28,7 +30,8 @@ SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema', 'pg_toast')"
 
 def refuse_if_server_running(db_url: str) -> None:
     """A server's workers renew their job leases while they run: a lease not yet expired,
-    whose holder is not a process known dead on this machine, is a live server."""
+    whose holder is not a process known dead on this machine, is a live server. SQLite: so
+    is a file another process holds open."""
     path = sqlite_file(db_url)
     if path is not None and not path.exists():
         return
@@ -43,15 +46,33 @@ def refuse_if_server_running(db_url: str) -> None:
             live = sorted({h for h in holders if _may_be_alive(h)})
     finally:
         engine.dispose()
+    if not live and path is not None and _open_elsewhere(path):
+        live = ["?"]
     if live:
         raise Conflict(
             f"Máy chủ đang chạy trên cơ sở dữ liệu này (tiến trình {', '.join(live[:4])} còn "
-            "giữ việc định kỳ): hãy dừng máy chủ trước khi khôi phục, kể cả khi có --force; "
-            "lượt điểm danh ghi sau khi khôi phục sẽ mất. "
+            "giữ việc định kỳ hoặc mở tệp): hãy dừng máy chủ trước khi khôi phục, kể cả khi "
+            "có --force; lượt điểm danh ghi sau khi khôi phục sẽ mất. "
             f"A server is running on this database (worker(s) {', '.join(live[:4])} hold live "
-            "job leases): stop the server before restoring, even with --force; check-ins "
-            "written after the restore would be lost."
+            "job leases or the open file): stop the server before restoring, even with "
+            "--force; check-ins written after the restore would be lost."
         )
+
+
+def _open_elsewhere(path: Path) -> bool:
+    """SQLite: another process holds the file open (in WAL mode each connection keeps a
+    shared lock): an exclusive lock cannot be had within a moment."""
+    probe = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+    try:
+        probe.execute("PRAGMA locking_mode=EXCLUSIVE")
+        probe.execute("BEGIN EXCLUSIVE")
+        probe.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        probe.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+    return False
 
 
 def _may_be_alive(holder: str) -> bool:

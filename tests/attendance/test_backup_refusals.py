@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from db_backends import count_rows
+from db_backends import count_rows, sqlite_file
 from sqlalchemy import create_engine, select
 
 from attendance.backup import backup, signing_key
@@ -230,3 +230,34 @@ def test_a_truncated_database_file_is_refused_in_words(database_url: str, tmp_pa
         restore(database_url, tmp_path / "b", force=True)
     assert ". " in refused.value.message  # the bilingual message, not a traceback
     assert names(database_url) == ["Nguyễn Văn An", "Trần Thị Bình"]
+
+
+@pytest.mark.sqlite_only
+def test_restore_is_refused_while_another_process_holds_the_sqlite_file_open(
+    database_url: str, tmp_path: Path
+) -> None:
+    backup(database_url, tmp_path / "b")
+    add_person(database_url, "Người đang họp")
+    path = sqlite_file(database_url)
+    holding = (
+        "import sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1])\n"
+        "db.execute('SELECT count(*) FROM people').fetchall()\n"
+        "print('open', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", holding, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None and server.stdout.readline() == "open\n"
+        with pytest.raises(Conflict, match="stop the server"):
+            restore(database_url, tmp_path / "b", force=True)
+        assert names(database_url) == ["Người đang họp"]
+    finally:
+        server.communicate("")
+    restore(database_url, tmp_path / "b", force=True)
+    assert names(database_url) == []
