@@ -35,27 +35,32 @@ def refuse_if_server_running(db_url: str) -> None:
     path = sqlite_file(db_url)
     if path is not None and not path.exists():
         return
+    live: dict[str, str] = {}
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
-            if not inspect(connection).has_table(JobLease.__tablename__):
-                return
-            holders = connection.execute(
-                select(JobLease.holder).where(JobLease.expires_at > utcnow())
-            ).scalars()
-            live = sorted({h for h in holders if _may_be_alive(h)})
+            if inspect(connection).has_table(JobLease.__tablename__):
+                leases = connection.execute(
+                    select(JobLease.holder, JobLease.expires_at).where(
+                        JobLease.expires_at > utcnow()
+                    )
+                ).all()
+                live = {h: f"{at:%Y-%m-%d %H:%M} UTC" for h, at in leases if _may_be_alive(h)}
     finally:
         engine.dispose()
     if not live and path is not None and _open_elsewhere(path):
-        live = ["?"]
+        live = {"?": "-"}
     if live:
+        who, until = ", ".join(sorted(live)[:4]), max(live.values())
         raise Conflict(
-            f"Máy chủ đang chạy trên cơ sở dữ liệu này (tiến trình {', '.join(live[:4])} còn "
-            "giữ việc định kỳ hoặc mở tệp): hãy dừng máy chủ trước khi khôi phục, kể cả khi "
-            "có --force; lượt điểm danh ghi sau khi khôi phục sẽ mất. "
-            f"A server is running on this database (worker(s) {', '.join(live[:4])} hold live "
-            "job leases or the open file): stop the server before restoring, even with "
-            "--force; check-ins written after the restore would be lost."
+            f"Máy chủ đang chạy trên cơ sở dữ liệu này (tiến trình {who} còn giữ việc định kỳ "
+            "hoặc mở tệp): hãy dừng máy chủ trước khi khôi phục, kể cả khi có --force; lượt "
+            "điểm danh ghi sau khi khôi phục sẽ mất. Máy chủ đã bị tắt ngang trên máy khác: "
+            f"chờ đến {until}. "
+            f"A server is running on this database (worker(s) {who} hold live job leases or "
+            "the open file): stop the server before restoring, even with --force; check-ins "
+            "written after the restore would be lost. A server killed on another machine: "
+            f"wait until {until}."
         )
 
 
