@@ -77,9 +77,17 @@ def restore(
             f"{dump} is missing or changed (its SHA-256 differs from manifest.json)."
         )
     _known_revision(manifest.revision)
-    refuse_if_server_running(db_url)
-    if not force:
-        _refuse_unless_empty(db_url)
+    try:
+        refuse_if_server_running(db_url)
+        if not force:
+            _refuse_unless_empty(db_url)
+    except DBAPIError as exc:
+        raise Invalid(
+            f"Không đọc được cơ sở dữ liệu đích ({exc.orig}); nếu nó hỏng, dừng máy chủ và "
+            "chạy lại với --force để thay. "
+            f"The target database cannot be read ({exc.orig}); if it is damaged, stop the "
+            "server and run again with --force to replace it."
+        ) from exc
     try:
         if backend == "sqlite":
             integrity = _restore_sqlite(db_url, dump, manifest)

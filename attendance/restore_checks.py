@@ -46,6 +46,10 @@ def refuse_if_server_running(db_url: str) -> None:
                     )
                 ).all()
                 live = {h: f"{at:%Y-%m-%d %H:%M} UTC" for h, at in leases if _may_be_alive(h)}
+    except DBAPIError as exc:
+        if path is None:  # PostgreSQL: a database that cannot be read is not restored into
+            raise
+        logger.warning("the target's job leases cannot be read (%s): damaged?", exc.orig)
     finally:
         engine.dispose()
     if not live and path is not None and _open_elsewhere(path):
@@ -73,8 +77,10 @@ def _open_elsewhere(path: Path) -> bool:
         probe.execute("BEGIN EXCLUSIVE")
         probe.execute("SELECT count(*) FROM sqlite_master").fetchall()
         probe.execute("ROLLBACK")
-    except sqlite3.OperationalError:
-        return True
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc)
+    except sqlite3.DatabaseError:  # not a database (damaged): nobody uses it
+        return False
     finally:
         probe.close()
     return False

@@ -261,3 +261,18 @@ def test_restore_is_refused_while_another_process_holds_the_sqlite_file_open(
         server.communicate("")
     restore(database_url, tmp_path / "b", force=True)
     assert names(database_url) == []
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_sqlite_target_is_refused_in_words_and_replaced_with_force(
+    database_url: str, tmp_path: Path
+) -> None:
+    add_person(database_url, "Nguyễn Văn An")
+    backup(database_url, tmp_path / "b")
+    path = sqlite_file(database_url)
+    path.write_bytes(b"not a database " * 500)
+
+    with pytest.raises(Invalid, match="cannot be read"):
+        restore(database_url, tmp_path / "b")
+    restore(database_url, tmp_path / "b", force=True)
+    assert names(database_url) == ["Nguyễn Văn An"]
