@@ -29,7 +29,10 @@ def _key_files(settings: Settings) -> tuple[Path, ...]:
 
 def backup_command(
     path: Annotated[Path, typer.Argument(help="A new folder to write the backup into.")],
-    force: Annotated[bool, typer.Option(help="Replace PATH when it exists.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Replace PATH when it exists and is a backup (never another folder)."),
+    ] = False,
     with_keys: Annotated[
         bool,
         typer.Option(
@@ -82,15 +85,29 @@ def restore_command(
     force: Annotated[
         bool, typer.Option(help="Replace a database that holds data (stop the server first).")
     ] = False,
+    trust_unsigned: Annotated[
+        bool,
+        typer.Option(
+            help="Restore a backup this installation's secret key did not sign (another "
+            "installation's): only one you trust, its content is not checked for tampering."
+        ),
+    ] = False,
 ) -> None:
-    """Bring a backup back into the configured database (stop the server first): refused
-    when it holds data unless --force; checked (integrity, audit chain, row counts) before
-    it replaces anything on SQLite, after pg_restore on PostgreSQL."""
+    """Bring a backup back into the configured database (stop the server first; refused while
+    one runs): refused when it holds data unless --force, or when this installation did not
+    sign it unless --trust-unsigned; checked (integrity, audit chain, row counts, schema)
+    before it replaces anything."""
     from attendance.restore import restore
 
     settings = get_settings()
+    if trust_unsigned:
+        warn(
+            "--trust-unsigned: chữ ký của manifest.json không được kiểm tra; chỉ dùng với bản "
+            "sao lưu chắc chắn đáng tin. The manifest's signature is not checked; use only "
+            "with a backup you surely trust."
+        )
     try:
-        report = restore(settings.db_url, path, force=force)
+        report = restore(settings.db_url, path, force=force, trust_unsigned=trust_unsigned)
     except DomainError as exc:
         raise domain_refusal(exc, settings) from exc
     console.print(

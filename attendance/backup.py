@@ -9,6 +9,8 @@ attendance.dump), manifest.json, and the key files only when asked (README, "Bac
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -28,10 +30,13 @@ from attendance.backup_manifest import (
     Manifest,
     file_digest,
     gather,
+    is_backup_folder,
 )
 from attendance.data_dir import sqlite_file
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.pg_tools import find_program, libpq_target, run_program
+from attendance.settings import get_settings
+from attendance.voting.master_key import MasterKey
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +49,12 @@ def backup(
     """Write the backup of `db_url` into `folder` (refused when it exists, unless `force`):
     built beside it under another name and renamed into place once whole."""
     folder = folder.expanduser().absolute()
-    if folder.exists() and not force:
-        raise Conflict(
-            f"{folder} đã có; thêm --force để ghi đè. {folder} exists; --force overwrites it."
-        )
+    if folder.exists() or folder.is_symlink():
+        if not force:
+            raise Conflict(
+                f"{folder} đã có; thêm --force để ghi đè. {folder} exists; --force overwrites it."
+            )
+        _refuse_unless_a_backup(folder)
     with _draft_folder(folder) as draft:
         if make_url(db_url).get_backend_name() == "sqlite":
             manifest = _backup_sqlite(db_url, draft)
@@ -55,9 +62,29 @@ def backup(
             manifest = _backup_postgres(db_url, draft)
         manifest.bytes, manifest.sha256 = file_digest(draft / manifest.database_file)
         manifest.keys_included = _copy_keys(key_files, draft / KEYS_FOLDER)
+        manifest.sign(signing_key())
         manifest.write(draft)
         _replace(draft, folder)
     return manifest
+
+
+def signing_key() -> bytes:
+    """The manifest's HMAC key: derived from the installation's secret key (the one of
+    secret ballots, ATTEND_SECRET_KEY / ATTEND_SECRET_KEY_FILE), never stored anywhere."""
+    master = MasterKey.from_settings(get_settings()).key
+    return hmac.new(master, b"attendance backup manifest v1", hashlib.sha256).digest()
+
+
+def _refuse_unless_a_backup(folder: Path) -> None:
+    """--force replaces a backup of ours, never another folder (a data folder, a home)."""
+    if folder.is_dir() and not folder.is_symlink() and is_backup_folder(folder):
+        return
+    raise Conflict(
+        f"{folder} không phải bản sao lưu của attendance (không có manifest.json hợp lệ): "
+        "kể cả với --force, chỉ thay được một bản sao lưu; hãy chọn thư mục mới. "
+        f"{folder} is not an attendance backup (no valid manifest.json): even with --force "
+        "only a backup is replaced; choose a new folder."
+    )
 
 
 @contextmanager

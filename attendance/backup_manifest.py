@@ -4,6 +4,7 @@ the copy (row counts, revision, the audit chain's head, the keys its data needs)
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,7 @@ MANIFEST = "manifest.json"
 SQLITE_FILE = "attendance.db"
 DUMP_FILE = "attendance.dump"
 KEYS_FOLDER = "keys"
+SigningKey = bytes  # a field of Manifest is named `bytes`
 
 
 @dataclass
@@ -42,6 +44,18 @@ class Manifest:
     sha256: str = ""
     keys_included: list[str] = field(default_factory=list)
     format: str = FORMAT
+    signature: str = ""  # HMAC-SHA256 of the rest under the installation's key (sign())
+
+    def sign(self, key: SigningKey) -> None:
+        self.signature = self._mac(key)
+
+    def signed_by(self, key: SigningKey) -> bool:
+        return bool(self.signature) and hmac.compare_digest(self.signature, self._mac(key))
+
+    def _mac(self, key: SigningKey) -> str:
+        fields = {k: v for k, v in asdict(self).items() if k != "signature"}
+        body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def write(self, folder: Path) -> None:
         path = folder / MANIFEST
@@ -52,10 +66,12 @@ class Manifest:
         path = folder / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                raise ValueError(f"format {data.get('format')!r}")
-            return cls(**data)
-        except (OSError, ValueError, TypeError) as exc:
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                raise ValueError("format")
+            manifest = cls(**data)
+            _validate(manifest)
+            return manifest
+        except (OSError, ValueError, TypeError, UnicodeDecodeError) as exc:
             raise Invalid(
                 f"{path} không phải bản sao lưu của attendance ({exc}). "
                 f"{path} is not an attendance backup ({exc})."
@@ -72,6 +88,42 @@ class Manifest:
             f"{people} people, {events} attendance events, {entries} audit entries, revision "
             f"{self.revision}; face templates need key(s) {keys}."
         )
+
+
+def is_backup_folder(folder: Path) -> bool:
+    """Whether `folder` holds a manifest.json of ours that reads whole."""
+    try:
+        Manifest.read(folder)
+    except Invalid:
+        return False
+    return True
+
+
+def _validate(m: Manifest) -> None:
+    """Every field of the type the restore relies on; the database a plain known name."""
+    expected = {"sqlite": SQLITE_FILE, "postgresql": DUMP_FILE}
+    if m.backend not in expected or m.database_file != expected[m.backend]:
+        raise ValueError(f"backend {m.backend!r}, database_file {m.database_file!r}")
+    if m.revision is not None and not isinstance(m.revision, str):
+        raise ValueError("revision")
+    for name, value in (("rows", m.rows), ("template_keys", m.template_keys)):
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and type(v) is int for k, v in value.items()
+        ):
+            raise ValueError(name)
+    head = m.audit_head
+    if (
+        not isinstance(head, dict)
+        or type(head.get("seq")) is not int
+        or not isinstance(head.get("hash"), str)
+    ):
+        raise ValueError("audit_head")
+    if type(m.bytes) is not int or not isinstance(m.sha256, str):
+        raise ValueError("bytes, sha256")
+    if type(m.open_secret_polls) is not int or not isinstance(m.signature, str):
+        raise ValueError("open_secret_polls, signature")
+    if not isinstance(m.keys_included, list) or not isinstance(m.created_at, str):
+        raise ValueError("keys_included, created_at")
 
 
 def file_digest(path: Path) -> tuple[int, str]:

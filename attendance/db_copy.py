@@ -1,7 +1,8 @@
 """`attendance db copy --to postgresql://...`: an SQLite installation moved to PostgreSQL.
 
 Every table of the schema, parents before children, in primary-key order and in batches,
-into an empty PostgreSQL database migrated to the same revision, all in one transaction:
+into a PostgreSQL database without any table (checked before anything is written), migrated
+to the same revision, all in one transaction:
 the target holds the whole copy or nothing. Values pass through the ORM's column types
 (times stay UTC, sealed templates and ballots stay the same bytes); each sequence then
 starts past the highest id SQLite ever gave (ids are never reused, migration 0009). The row
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, Table, create_engine, func, select, text
+from sqlalchemy import Connection, Engine, Integer, Table, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -52,7 +53,7 @@ def postgres_url(url: str) -> str:
 
 def copy_database(source_url: str, target_url: str) -> CopyReport:
     """Copy the (migrated) SQLite database at `source_url` into the PostgreSQL database at
-    `target_url`, which must hold no rows; it is migrated to head first."""
+    `target_url`, which must hold no table at all; it is migrated to head first."""
     if make_url(source_url).get_backend_name() != "sqlite":
         raise Invalid(
             "Cơ sở dữ liệu đang cấu hình không phải SQLite. The configured database is not SQLite."
@@ -64,6 +65,7 @@ def copy_database(source_url: str, target_url: str) -> CopyReport:
         source_chain = verify_chain(source)
         if source_chain.problem is not None:
             raise Invalid(source_chain.problem.message)
+        _refuse_unless_bare(target)
         upgrade(target_url)
         with source.connect() as reading, target.connect() as writing:
             # One snapshot of the source: a deferred BEGIN holds it from the first read.
@@ -91,6 +93,29 @@ def copy_database(source_url: str, target_url: str) -> CopyReport:
     finally:
         source.dispose()
         target.dispose()
+
+
+def _refuse_unless_bare(target: Engine) -> None:
+    """Before anything is written (the migrations included): no table at all, in any schema
+    the role can see, ours (alembic_version too) or another application's."""
+    with target.connect() as connection:
+        tables = (
+            connection.exec_driver_sql(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') "
+                "ORDER BY 1 LIMIT 8"
+            )
+            .scalars()
+            .all()
+        )
+    if tables:
+        listed = ", ".join(tables)
+        raise Conflict(
+            f"Cơ sở dữ liệu đích đã có bảng ({listed}): cần một cơ sở dữ liệu mới, trống "
+            "(CREATE DATABASE); không ghi gì vào nó. "
+            f"The target database already has tables ({listed}): a new, empty database is "
+            "needed (CREATE DATABASE); nothing was written to it."
+        )
 
 
 def _copy_all(reading: Connection, writing: Connection) -> dict[str, int]:

@@ -1,11 +1,13 @@
 """`attendance restore`: a backup (attendance/backup.py) back into the configured database.
 
-Checked before anything is replaced: the manifest, the file's SHA-256, a revision this
-version knows. SQLite: the copy is written beside the database, checked (PRAGMA
-integrity_check, the audit chain ending at the manifest's head, the row counts), synced and
-renamed over it, the old WAL removed first (applied to the new file it would corrupt it).
-PostgreSQL: `pg_restore --clean --if-exists --single-transaction`, then the same checks.
-An older revision is migrated to head afterwards.
+Checked before anything is replaced: no server running on the target (restore_checks), the
+manifest's signature (HMAC under the installation's secret key), the file's SHA-256, a
+revision this version knows. SQLite: the copy is written beside the database, checked
+(PRAGMA integrity_check, the audit chain ending at the manifest's head, the row counts),
+migrated to head, its schema compared with the migrations', synced and renamed over it, the
+old WAL removed first (applied to the new file it would corrupt it). PostgreSQL: the same
+checks in a scratch database `<target>_restore_check_<pid>` (dropped after), then
+`pg_restore --clean --if-exists --single-transaction` into the target.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from attendance.audit_verify import verify_chain
-from attendance.backup import fsync_file, fsync_folder
+from attendance.backup import fsync_file, fsync_folder, signing_key
 from attendance.backup_manifest import Manifest, file_digest, revision_of, row_counts
 from attendance.data_dir import sqlite_file
 from attendance.errors import Conflict, Invalid
 from attendance.migrate import alembic_config, upgrade
 from attendance.pg_tools import find_program, libpq_target, run_program
+from attendance.restore_checks import check_schema, refuse_if_server_running, scratch_database
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +46,22 @@ class RestoreReport:
     revision: str | None  # after any migration
 
 
-def restore(db_url: str, folder: Path, *, force: bool = False) -> RestoreReport:
+def restore(
+    db_url: str, folder: Path, *, force: bool = False, trust_unsigned: bool = False
+) -> RestoreReport:
+    """`trust_unsigned`: restore a backup whose manifest this installation did not sign
+    (another installation's, or one changed since): its content is then only as safe as
+    wherever it came from."""
     manifest = Manifest.read(folder)
+    if not trust_unsigned and not manifest.signed_by(signing_key()):
+        raise Invalid(
+            "manifest.json không có chữ ký đúng của cài đặt này (khóa ATTEND_SECRET_KEY_FILE "
+            "khác, hoặc bản sao lưu đã bị sửa): không khôi phục. Chỉ khi chắc chắn bản sao lưu "
+            "đáng tin, chạy lại với --trust-unsigned. "
+            "manifest.json is not signed by this installation (another ATTEND_SECRET_KEY_FILE "
+            "key, or the backup was changed): not restored. Only if the backup is surely "
+            "trustworthy, run again with --trust-unsigned."
+        )
     backend = make_url(db_url).get_backend_name()
     if backend != manifest.backend:
         raise Invalid(
@@ -59,12 +77,27 @@ def restore(db_url: str, folder: Path, *, force: bool = False) -> RestoreReport:
             f"{dump} is missing or changed (its SHA-256 differs from manifest.json)."
         )
     _known_revision(manifest.revision)
-    if not force:
-        _refuse_unless_empty(db_url)
-    if backend == "sqlite":
-        integrity = _restore_sqlite(db_url, dump, manifest)
-    else:
-        integrity = _restore_postgres(db_url, dump, manifest)
+    try:
+        refuse_if_server_running(db_url)
+        if not force:
+            _refuse_unless_empty(db_url)
+    except DBAPIError as exc:
+        raise Invalid(
+            f"Không đọc được cơ sở dữ liệu đích ({exc.orig}); nếu nó hỏng, dừng máy chủ và "
+            "chạy lại với --force để thay. "
+            f"The target database cannot be read ({exc.orig}); if it is damaged, stop the "
+            "server and run again with --force to replace it."
+        ) from exc
+    try:
+        if backend == "sqlite":
+            integrity = _restore_sqlite(db_url, dump, manifest)
+        else:
+            integrity = _restore_postgres(db_url, dump, manifest, force=force)
+    except DBAPIError as exc:
+        raise Invalid(
+            f"Bản sao lưu bị hỏng hoặc không đọc được ({exc.orig}). "
+            f"The backup is damaged or unreadable ({exc.orig})."
+        ) from exc
     upgrade(db_url)
     engine = create_engine(db_url)
     try:
@@ -151,6 +184,12 @@ def _restore_sqlite(db_url: str, dump: Path, manifest: Manifest) -> str:
             _check(engine, manifest)
         finally:
             engine.dispose()
+        upgrade(f"sqlite:///{draft}")
+        engine = create_engine(f"sqlite:///{draft}")
+        try:
+            check_schema(engine)
+        finally:
+            engine.dispose()
         fsync_file(draft)
         # The old database's WAL would be replayed onto the new file: it goes first.
         for suffix in ("-wal", "-shm", "-journal"):
@@ -158,21 +197,38 @@ def _restore_sqlite(db_url: str, dump: Path, manifest: Manifest) -> str:
         os.replace(draft, target)
         fsync_folder(target.parent)
     finally:
-        draft.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            draft.with_name(draft.name + suffix).unlink(missing_ok=True)
     return "ok"
 
 
-def _restore_postgres(db_url: str, dump: Path, manifest: Manifest) -> str:
+def _restore_postgres(db_url: str, dump: Path, manifest: Manifest, *, force: bool) -> str:
+    """Checked whole in a scratch database first: the target is replaced only by a dump that
+    passed, in one transaction."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
             major = int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
         pg_restore = find_program("pg_restore", server_major=major)
-        target, env = libpq_target(db_url)
-        command = [str(pg_restore.path), "--clean", "--if-exists", "--single-transaction"]
-        command += ["--no-owner", "--no-acl", "-d", target, str(dump)]
-        run_program(command, env, "pg_restore")
+        with scratch_database(db_url, force=force) as scratch_url:
+            if scratch_url is not None:
+                _pg_restore(pg_restore.path, scratch_url, dump)
+                scratch = create_engine(scratch_url)
+                try:
+                    _check(scratch, manifest)
+                    upgrade(scratch_url)
+                    check_schema(scratch)
+                finally:
+                    scratch.dispose()
+        _pg_restore(pg_restore.path, db_url, dump)
         _check(engine, manifest)
     finally:
         engine.dispose()
     return "-"
+
+
+def _pg_restore(program: Path, db_url: str, dump: Path) -> None:
+    target, env = libpq_target(db_url)
+    command = [str(program), "--clean", "--if-exists", "--single-transaction"]
+    command += ["--no-owner", "--no-acl", "-d", target, str(dump)]
+    run_program(command, env, "pg_restore")
