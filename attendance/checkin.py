@@ -139,17 +139,6 @@ def check_in(
     resolve_on_arrival(session, meeting_id=meeting_id, person_id=person_id)
     if kind == ARRIVED:
         clear_absence(session, meeting_id=meeting_id, person_id=person_id)  # late, not absent
-    detail: dict[str, object] = {"event_id": event.id, "kind": kind, "source": source}
-    if actor is not None:
-        detail["reason"] = note
-    audit.record(
-        session,
-        actor=actor or by or source,
-        action="check_in",
-        meeting_id=meeting_id,
-        subject=f"person:{person_id}",
-        detail=detail,
-    )
     if kind == ARRIVED:  # a return after a check-out tells no one (docs/webhooks.md)
         late = event.at > late_after(meeting.starts_at, meeting.late_after_minutes)
         publish_person_event(
@@ -159,7 +148,22 @@ def check_in(
             person_id=person_id,
             at=event.at,
             source=source,
+            flush=False,
         )
+    detail: dict[str, object] = {"event_id": event.id, "kind": kind, "source": source}
+    if actor is not None:
+        detail["reason"] = note
+    # Not flushed here: the outbox row and the audit entry go in one flush, at the latest
+    # the commit's (the audit chain's), each flush a unit of work of its own.
+    audit.record(
+        session,
+        actor=actor or by or source,
+        action="check_in",
+        meeting_id=meeting_id,
+        subject=f"person:{person_id}",
+        detail=detail,
+        flush=False,
+    )
     return CheckInResult(event, created=True)
 
 

@@ -13,6 +13,7 @@ from api_support import NAMES, create_meeting, create_people
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from test_api_kiosk import ROOM, kiosk_headers
 
 # 22 before: the token's own session, the key and the first arrival read apart, the person
@@ -33,6 +34,21 @@ def statements() -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", log)
+
+
+@contextmanager
+def flushes() -> Iterator[list[int]]:
+    """How many objects each flush of any session of this process wrote meanwhile."""
+    seen: list[int] = []
+
+    def log(session: Session, _context: Any) -> None:
+        seen.append(len(session.new) + len(session.dirty))
+
+    event.listen(Session, "after_flush", log)
+    try:
+        yield seen
+    finally:
+        event.remove(Session, "after_flush", log)
 
 
 def open_meeting(client: TestClient) -> tuple[int, list[int]]:
@@ -69,6 +85,25 @@ def test_a_new_kiosk_check_in_reads_the_person_and_the_events_once(client: TestC
     assert len(reads_of(seen, "attendance_events")) == 1, listing
     assert len(reads_of(seen, "api_tokens")) == 1, listing
     assert len(seen) <= MOST_STATEMENTS, listing
+
+
+def test_a_new_kiosk_check_in_writes_its_audit_entry_and_outbox_row_in_one_flush(
+    client: TestClient,
+) -> None:
+    """The arrival (in its savepoint), then the audit entry and the outbox row together: a
+    flush is a unit of work of its own, once three (the chain's updates are Core)."""
+    meeting_id, ids = open_meeting(client)
+    headers = kiosk_headers(client)
+    assert post(client, headers, meeting_id, ids[0]) == 201
+    with flushes() as seen, statements() as run:
+        assert post(client, headers, meeting_id, ids[1]) == 201
+    inserts = [s.split(" (")[0] for s in run if s.startswith("INSERT")]
+    assert sorted(inserts) == [
+        "INSERT INTO attendance_events",
+        "INSERT INTO audit_log",
+        "INSERT INTO outbound_events",
+    ]
+    assert len(seen) == 2, seen
 
 
 def test_a_retried_kiosk_check_in_stops_at_its_key(client: TestClient) -> None:
