@@ -195,13 +195,15 @@ def create_app(
     # and board links open only their own routes.
     v1 = APIRouter(prefix="/api/v1")
     for api_router in (
+        # First: a request is matched against the routes in order (twice, at each level),
+        # and the kiosks' check-ins are most of them. No other route has their paths.
+        checkins.router,
+        checkin_batch.router,
         consents.router,  # before people's /people/{id}: /people/reconsent is not an id
         people.router,
         meetings.router,
         assignments.router,
         identify.router,
-        checkins.router,
-        checkin_batch.router,
         checkins.sightings,
         class_photo.router,
         kiosk.admin,

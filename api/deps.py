@@ -109,20 +109,24 @@ def need(
         meeting_id = _meeting_id(request)
         class_id = _path_id(request, "class_id")
         student_id = _path_id(request, "person_id") if student else None
-        if board_link and request.query_params.get("key"):
-            principal = _board_link(request, services, meeting_id)
-        else:
-            principal = _credential(request, services, page=page, voting_link=voting_link)
-        if principal.kind == kinds.VOTING_LINK:
-            pass  # the voting routes check its meeting (api/routes/voting.py)
-        elif permission is None:
-            raise Forbidden(
-                "Cần liên kết bỏ phiếu cá nhân của đại biểu. "
-                "A delegate's personal voting link is needed.",
-                code="VOTER_REQUIRED",
-            )
-        elif principal.kind != kinds.BOARD_LINK:
-            with services.sessions() as session:
+        # One session (read only, rolled back at the end) for the credential and the
+        # permission: a second one cost a connection check-out per request.
+        with services.sessions() as session:
+            if board_link and request.query_params.get("key"):
+                principal = _board_link(request, services, session, meeting_id)
+            else:
+                principal = _credential(
+                    request, services, session, page=page, voting_link=voting_link
+                )
+            if principal.kind == kinds.VOTING_LINK:
+                pass  # the voting routes check its meeting (api/routes/voting.py)
+            elif permission is None:
+                raise Forbidden(
+                    "Cần liên kết bỏ phiếu cá nhân của đại biểu. "
+                    "A delegate's personal voting link is needed.",
+                    code="VOTER_REQUIRED",
+                )
+            elif principal.kind != kinds.BOARD_LINK:
                 authorize(
                     session,
                     principal,
@@ -181,56 +185,55 @@ def _path_id(request: Request, name: str) -> int | None:
 
 
 def _credential(
-    request: Request, services: Services, *, page: bool, voting_link: bool
+    request: Request, services: Services, session: Session, *, page: bool, voting_link: bool
 ) -> Principal:
     token = None if page else bearer_token(request)
     key = session_key(request) if token is None else None
-    with services.sessions() as session:
-        if key is not None:
-            with attempt(request, services, SESSION, credential=key, session=session):
-                staff = staff_for(session, key=key)
-            require_same_origin(request)
-            return Principal(
-                role=staff.role,
-                actor=staff.actor,
-                kind=kinds.SESSION,
-                token_id=staff.token_id,
-                account_id=staff.account_id,
-                session_id=staff.session_id,
-            )
-        if token and token.startswith(PASS_PREFIX):
-            with attempt(request, services, VOTING_LINK, credential=token, session=session):
-                voter = authenticate_pass(session, token=token)
-            if not voting_link:
-                raise Forbidden(
-                    "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
-                    "A voting link can only vote and give opinions.",
-                )
-            return Principal(
-                role="",
-                actor=f"person:{voter.person_id}",
-                kind=kinds.VOTING_LINK,
-                voter=voter,
-                meeting_id=voter.meeting_id,
-            )
-        if token is None:
-            if page:
-                raise Unauthorized("Cần đăng nhập. Please sign in.", code="SIGN_IN_REQUIRED")
-            authenticate(session, token=None)  # 401, nothing to count
-        with attempt(request, services, TOKEN, credential=token, session=session):
-            row = authenticate(session, token=token)
-            account = _account_in_use(session, row)
+    if key is not None:
+        with attempt(request, services, SESSION, credential=key, session=session):
+            staff = staff_for(session, key=key)
+        require_same_origin(request)
         return Principal(
-            role=account.role if account is not None else row.role,
-            # The audit log names the person behind a personal token, not the token.
-            actor=account.display_name[:100] if account is not None else row.name,
-            kind=kinds.KIOSK_TOKEN if row.role == KIOSK else kinds.TOKEN,
-            token_id=row.id,
-            account_id=row.account_id,
-            name=row.name,
-            room=row.room,
-            gate=row.gate,
+            role=staff.role,
+            actor=staff.actor,
+            kind=kinds.SESSION,
+            token_id=staff.token_id,
+            account_id=staff.account_id,
+            session_id=staff.session_id,
         )
+    if token and token.startswith(PASS_PREFIX):
+        with attempt(request, services, VOTING_LINK, credential=token, session=session):
+            voter = authenticate_pass(session, token=token)
+        if not voting_link:
+            raise Forbidden(
+                "Liên kết bỏ phiếu chỉ dùng để bỏ phiếu và gửi ý kiến. "
+                "A voting link can only vote and give opinions.",
+            )
+        return Principal(
+            role="",
+            actor=f"person:{voter.person_id}",
+            kind=kinds.VOTING_LINK,
+            voter=voter,
+            meeting_id=voter.meeting_id,
+        )
+    if token is None:
+        if page:
+            raise Unauthorized("Cần đăng nhập. Please sign in.", code="SIGN_IN_REQUIRED")
+        authenticate(session, token=None)  # 401, nothing to count
+    with attempt(request, services, TOKEN, credential=token, session=session):
+        row = authenticate(session, token=token)
+        account = _account_in_use(session, row)
+    return Principal(
+        role=account.role if account is not None else row.role,
+        # The audit log names the person behind a personal token, not the token.
+        actor=account.display_name[:100] if account is not None else row.name,
+        kind=kinds.KIOSK_TOKEN if row.role == KIOSK else kinds.TOKEN,
+        token_id=row.id,
+        account_id=row.account_id,
+        name=row.name,
+        room=row.room,
+        gate=row.gate,
+    )
 
 
 def _account_in_use(session: Session, token: ApiToken) -> StaffAccount | None:
@@ -242,11 +245,12 @@ def _account_in_use(session: Session, token: ApiToken) -> StaffAccount | None:
     return account
 
 
-def _board_link(request: Request, services: Services, meeting_id: int | None) -> Principal:
+def _board_link(
+    request: Request, services: Services, session: Session, meeting_id: int | None
+) -> Principal:
     key = request.query_params["key"]
-    with (
-        services.sessions() as session,
-        attempt(request, services, BOARD_KEY, credential=key, failures=(Forbidden,)),
+    with attempt(
+        request, services, BOARD_KEY, credential=key, failures=(Forbidden,), session=session
     ):
         check_board_link(session, meeting_id=meeting_id or 0, key=key)
     return Principal(role="", actor="board", kind=kinds.BOARD_LINK, meeting_id=meeting_id)

@@ -39,8 +39,10 @@ def record(
     meeting_id: int | None = None,
     subject: str | None = None,
     detail: dict[str, Any] | None = None,
+    flush: bool = True,
 ) -> AuditEntry:
-    """Write one entry; the names of the people it refers to go into its detail with it."""
+    """Write one entry; the names of the people it refers to go into its detail with it.
+    `flush=False`: written with the session's next flush (the commit's at the latest)."""
     entry = AuditEntry(
         at=utcnow(),
         actor=actor[:100],
@@ -50,7 +52,8 @@ def record(
         detail=json.dumps(_with_names(session, actor, subject, detail or {}), **_JSON),
     )
     session.add(entry)
-    session.flush()
+    if flush:
+        session.flush()
     remember(session, entry)
     return entry
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -75,7 +75,12 @@ def check_in(
             "Cần ghi lý do khi điểm danh thủ công. A reason is required for a manual check-in.",
             code="REASON_REQUIRED",
         )
-    existing = _by_key(session, key)
+    # The key's event and this person's arrival in one read (a retry is answered by the
+    # first; the arrival is only used once the roster and the window have been checked).
+    known = session.scalars(
+        _KEY_OR_ARRIVAL, {"key": key, "meeting_id": meeting_id, "person_id": person_id}
+    ).all()
+    existing = next((e for e in known if e.idempotency_key == key), None)
     if existing is not None:
         return CheckInResult(_same_check_in(existing, meeting_id, person_id), created=False)
     meeting = get_meeting(session, meeting_id=meeting_id)
@@ -86,7 +91,11 @@ def check_in(
     if when.tzinfo is None:
         raise Invalid("Thời điểm 'at' phải có múi giờ. 'at' must include a time zone offset.")
     ensure_checkin_time(meeting, at=when, now=now, rules=rules, zone=zone)
-    arrived = _first_arrival(session, meeting_id=meeting_id, person_id=person_id)
+    arrived = min(
+        (e for e in known if _arrival_of(e, meeting_id, person_id)),
+        key=lambda e: e.at,
+        default=None,
+    )
     kind = ARRIVED
     if arrived is not None:
         # One person's last event, not the meeting's: a door camera repeats this all day.
@@ -97,6 +106,9 @@ def check_in(
     event = AttendanceEvent(
         meeting_id=meeting_id,
         person_id=person_id,
+        # Held by the event: the answer names the person without reading them again (the
+        # session's identity map keeps objects weakly, `person` goes out of scope first).
+        person=person,
         kind=kind,
         at=when.astimezone(timezone.utc),
         source=source,
@@ -127,17 +139,6 @@ def check_in(
     resolve_on_arrival(session, meeting_id=meeting_id, person_id=person_id)
     if kind == ARRIVED:
         clear_absence(session, meeting_id=meeting_id, person_id=person_id)  # late, not absent
-    detail: dict[str, object] = {"event_id": event.id, "kind": kind, "source": source}
-    if actor is not None:
-        detail["reason"] = note
-    audit.record(
-        session,
-        actor=actor or by or source,
-        action="check_in",
-        meeting_id=meeting_id,
-        subject=f"person:{person_id}",
-        detail=detail,
-    )
     if kind == ARRIVED:  # a return after a check-out tells no one (docs/webhooks.md)
         late = event.at > late_after(meeting.starts_at, meeting.late_after_minutes)
         publish_person_event(
@@ -147,14 +148,54 @@ def check_in(
             person_id=person_id,
             at=event.at,
             source=source,
+            flush=False,
         )
+    detail: dict[str, object] = {"event_id": event.id, "kind": kind, "source": source}
+    if actor is not None:
+        detail["reason"] = note
+    # Not flushed here: the outbox row and the audit entry go in one flush, at the latest
+    # the commit's (the audit chain's), each flush a unit of work of its own.
+    audit.record(
+        session,
+        actor=actor or by or source,
+        action="check_in",
+        meeting_id=meeting_id,
+        subject=f"person:{person_id}",
+        detail=detail,
+        flush=False,
+    )
     return CheckInResult(event, created=True)
 
 
+# Built once: building and cache-keying an ORM select cost more than running it.
+_BY_KEY = select(AttendanceEvent).where(AttendanceEvent.idempotency_key == bindparam("key"))
+_FIRST_ARRIVAL = (
+    select(AttendanceEvent)
+    .where(
+        AttendanceEvent.meeting_id == bindparam("meeting_id"),
+        AttendanceEvent.person_id == bindparam("person_id"),
+        AttendanceEvent.kind == ARRIVED,
+    )
+    .order_by(AttendanceEvent.at)
+)
+_KEY_OR_ARRIVAL = select(AttendanceEvent).where(
+    or_(
+        AttendanceEvent.idempotency_key == bindparam("key"),
+        and_(
+            AttendanceEvent.meeting_id == bindparam("meeting_id"),
+            AttendanceEvent.person_id == bindparam("person_id"),
+            AttendanceEvent.kind == ARRIVED,
+        ),
+    )
+)
+
+
+def _arrival_of(event: AttendanceEvent, meeting_id: int, person_id: int) -> bool:
+    return event.meeting_id == meeting_id and event.person_id == person_id and event.kind == ARRIVED
+
+
 def _by_key(session: Session, key: str) -> AttendanceEvent | None:
-    return session.scalars(
-        select(AttendanceEvent).where(AttendanceEvent.idempotency_key == key)
-    ).first()
+    return session.scalars(_BY_KEY, {"key": key}).first()
 
 
 def _same_check_in(event: AttendanceEvent, meeting_id: int, person_id: int) -> AttendanceEvent:
@@ -171,13 +212,7 @@ def _same_check_in(event: AttendanceEvent, meeting_id: int, person_id: int) -> A
 
 def _first_arrival(session: Session, *, meeting_id: int, person_id: int) -> AttendanceEvent | None:
     return session.scalars(
-        select(AttendanceEvent)
-        .where(
-            AttendanceEvent.meeting_id == meeting_id,
-            AttendanceEvent.person_id == person_id,
-            AttendanceEvent.kind == ARRIVED,
-        )
-        .order_by(AttendanceEvent.at)
+        _FIRST_ARRIVAL, {"meeting_id": meeting_id, "person_id": person_id}
     ).first()
 
 

@@ -39,10 +39,15 @@ class OutboundEvent(Base):
 
 
 def publish(
-    session: Session, *, event: str, data: dict[str, object], at: datetime | None = None
+    session: Session,
+    *,
+    event: str,
+    data: dict[str, object],
+    at: datetime | None = None,
+    flush: bool = True,
 ) -> OutboundEvent:
-    """Record `event` with its `data` (JSON-able) in the caller's transaction; flushed, never
-    committed here."""
+    """Record `event` with its `data` (JSON-able) in the caller's transaction; flushed (unless
+    `flush=False`: with the session's next flush), never committed here."""
     if event not in EVENTS:
         raise ValueError(f"unknown outbound event {event!r}")
     row = OutboundEvent(
@@ -52,7 +57,8 @@ def publish(
         data=json.dumps(data, ensure_ascii=False, sort_keys=True, default=str),
     )
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 

@@ -58,12 +58,13 @@ def publish_person_event(
     person_id: int,
     at: datetime,
     source: str | None,
+    flush: bool = True,
 ) -> outbound.OutboundEvent:
     """Publish one of `arrived`, `late`, `absent`, `left` in the caller's transaction."""
     data = person_event_data(
         session, meeting_id=meeting_id, person_id=person_id, at=at, source=source
     )
-    return outbound.publish(session, event=event, data=data, at=at)
+    return outbound.publish(session, event=event, data=data, at=at, flush=flush)
 
 
 def publish_poll_closed(

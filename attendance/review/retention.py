@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from attendance.db import forget_after_commit
@@ -22,16 +22,21 @@ STALE_AFTER = timedelta(hours=24)
 SYSTEM = "system"
 
 
+# Built once: every check-in asks it (building an ORM select cost more than running it).
+_PENDING_OF_CANDIDATE = select(ReviewItem.id).where(
+    ReviewItem.status == PENDING,
+    ReviewItem.meeting_id == bindparam("meeting_id"),
+    ReviewItem.candidate_id == bindparam("person_id"),
+)
+
+
 def resolve_on_arrival(session: Session, *, meeting_id: int, person_id: int) -> int:
     """The candidate checked in by another path (kiosk, staff): their items are moot."""
-    return _close(
-        session,
-        [
-            ReviewItem.meeting_id == meeting_id,
-            ReviewItem.candidate_id == person_id,
-        ],
-        status=ARRIVED,
-        note="Đã điểm danh theo cách khác. Checked in another way.",
+    ids = list(
+        session.scalars(_PENDING_OF_CANDIDATE, {"meeting_id": meeting_id, "person_id": person_id})
+    )
+    return _close_ids(
+        session, ids, status=ARRIVED, note="Đã điểm danh theo cách khác. Checked in another way."
     )
 
 
@@ -85,6 +90,11 @@ def _close(
     ids = list(
         session.scalars(select(ReviewItem.id).where(ReviewItem.status == PENDING, *conditions))
     )
+    return _close_ids(session, ids, status=status, note=note)
+
+
+def _close_ids(session: Session, ids: list[int], *, status: str, note: str) -> int:
+    """Close these items if still pending (what _close found)."""
     if not ids:
         return 0
     result = session.execute(

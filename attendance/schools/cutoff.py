@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -153,13 +153,22 @@ def cutoff_job(sessions: sessionmaker[Session]) -> Callable[[], int]:
     return lambda: run_cutoff(sessions)
 
 
+# Built once: every check-in runs it.
+_CLEAR_MARK = (
+    delete(AbsenceMark)
+    .where(
+        AbsenceMark.meeting_id == bindparam("meeting_id"),
+        AbsenceMark.person_id == bindparam("person_id"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def clear_absence(session: Session, *, meeting_id: int, person_id: int) -> bool:
     """A student who arrives after the cut-off is late, not absent: their mark goes (the
     `absent` already published stays published; the arrival's own event follows it)."""
     gone: CursorResult[object] = session.execute(  # type: ignore[assignment]
-        delete(AbsenceMark)
-        .where(AbsenceMark.meeting_id == meeting_id, AbsenceMark.person_id == person_id)
-        .execution_options(synchronize_session=False)
+        _CLEAR_MARK, {"meeting_id": meeting_id, "person_id": person_id}
     )
     if gone.rowcount:
         logger.info("session %s: an absence mark cleared by a later arrival", meeting_id)
