@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 ACCOUNT = "account"  # the kind of a wrong password counted against its username
+# A guess reserved before its check (attendance/sign_in_guard.py) until it proves wrong; a hex
+# digest never starts so.
+PENDING = "p"
 _FAILED = FailedAttempt.__table__.c
 # Built once, on the table (not the ORM class): every authenticated request reads it, and
 # building an ORM select each time cost several times the read itself.
@@ -163,7 +166,11 @@ class SharedAccountLocks:
         """Lock `key` (a username_key) once it holds `failures` wrong passwords; they are
         then forgotten (the lock counts them)."""
         now = self.clock()
-        counted = (FailedAttempt.kind == ACCOUNT, FailedAttempt.subject == key)
+        counted = (
+            FailedAttempt.kind == ACCOUNT,
+            FailedAttempt.subject == key,
+            FailedAttempt.digest.not_like(f"{PENDING}%"),  # not those still being checked
+        )
         recent = session.scalar(select(func.count()).select_from(FailedAttempt).where(*counted))
         if (recent or 0) < self.failures:
             return

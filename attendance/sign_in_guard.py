@@ -17,15 +17,16 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from attendance.db import unit_of_work
-from attendance.shared_throttle import ACCOUNT, SharedAccountLocks, SharedThrottle
+from attendance.errors import TooManyAttempts
+from attendance.shared_throttle import ACCOUNT, PENDING, SharedAccountLocks, SharedThrottle
 from attendance.staff.accounts import find_account
 from attendance.staff.lockout import account_locked, username_key
 from attendance.staff.sign_in_log import record_failed_sign_in
-from attendance.throttle import credential_digest
+from attendance.throttle import credential_digest, too_many_attempts
 from attendance.worker_tables import AccountLock, FailedAttempt
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Reserved:
     client: str
     key: str  # the username_key
     rows: tuple[int, int]  # the FailedAttempt rows: the address's, the username's
+    digest: str  # the address's row's digest once the guess proves wrong
     account_id: int | None
     password_hash: str | None
     disabled: bool
@@ -59,7 +61,14 @@ class SignInGuard:
         with unit_of_work(self.throttle.sessions) as session:
             serialise(session, f"{kind}\n{subject}", f"{ACCOUNT}\n{key}")
             self._begin_writing(session)
-            self.throttle.check(client=subject, kind=kind, session=session)
+            try:
+                self.throttle.check(client=subject, kind=kind, session=session)
+            except TooManyAttempts:
+                if self._settled(session, kind, subject) < self.throttle.failures:
+                    # Blocked by guesses still being checked (sign-ins behind one school
+                    # address at 8 o'clock): they end within seconds, so may the wait.
+                    raise too_many_attempts(IN_FLIGHT_WAIT) from None
+                raise
             known = find_account(session, username=username)
             changed = known.password_changed_at if known is not None else None
             self.locks.check(username, password_changed_at=changed, session=session)
@@ -71,16 +80,18 @@ class SignInGuard:
             if (in_flight or 0) >= self.locks.failures:
                 raise account_locked(IN_FLIGHT_WAIT)
             now = self.throttle.clock()
-            address = FailedAttempt(
-                kind=kind, subject=subject, digest=credential_digest(credential), at=now
+            digest = PENDING + credential_digest(credential)[len(PENDING) :]
+            address = FailedAttempt(kind=kind, subject=subject, digest=digest, at=now)
+            account = FailedAttempt(
+                kind=ACCOUNT, subject=key, digest=PENDING + uuid.uuid4().hex[1:], at=now
             )
-            account = FailedAttempt(kind=ACCOUNT, subject=key, digest=uuid.uuid4().hex, at=now)
             session.add_all([address, account])
             session.flush()
             return Reserved(
                 client=client,
                 key=key,
                 rows=(address.id, account.id),
+                digest=credential_digest(credential),
                 account_id=known.id if known is not None else None,
                 password_hash=known.password_hash if known is not None else None,
                 disabled=known is not None and known.disabled_at is not None,
@@ -92,7 +103,17 @@ class SignInGuard:
         with unit_of_work(self.throttle.sessions) as session:
             serialise(session, f"{ACCOUNT}\n{held.key}")
             self._begin_writing(session)
-            if guess:
+            if guess:  # the address's reservation becomes its failure
+                session.execute(
+                    update(FailedAttempt)
+                    .where(FailedAttempt.id == held.rows[0])
+                    .values(digest=held.digest)
+                )
+                session.execute(
+                    update(FailedAttempt)
+                    .where(FailedAttempt.id == held.rows[1])
+                    .values(digest=uuid.uuid4().hex)
+                )
                 self.locks.lock_if_due(session, held.key)
             else:
                 session.execute(delete(FailedAttempt).where(FailedAttempt.id.in_(held.rows)))
@@ -103,13 +124,31 @@ class SignInGuard:
         with unit_of_work(self.throttle.sessions) as session:
             serialise(session, f"{ACCOUNT}\n{held.key}")
             self._begin_writing(session)
-            session.execute(delete(FailedAttempt).where(FailedAttempt.id == held.rows[0]))
+            session.execute(delete(FailedAttempt).where(FailedAttempt.id.in_(held.rows)))
+            # The username's wrong passwords are forgotten; those still being checked are not.
             session.execute(
                 delete(FailedAttempt).where(
-                    FailedAttempt.kind == ACCOUNT, FailedAttempt.subject == held.key
+                    FailedAttempt.kind == ACCOUNT,
+                    FailedAttempt.subject == held.key,
+                    FailedAttempt.digest.not_like(f"{PENDING}%"),
                 )
             )
             session.execute(delete(AccountLock).where(AccountLock.username == held.key))
+
+    def _settled(self, session: Session, kind: str, subject: str) -> int:
+        """The address's different wrong credentials in the window, those in flight left out."""
+        since = self.throttle.clock() - self.throttle.window
+        return int(
+            session.scalar(
+                select(func.count(func.distinct(FailedAttempt.digest))).where(
+                    FailedAttempt.kind == kind,
+                    FailedAttempt.subject == subject,
+                    FailedAttempt.at > since,
+                    FailedAttempt.digest.not_like(f"{PENDING}%"),
+                )
+            )
+            or 0
+        )
 
     def _begin_writing(self, session: Session) -> None:
         # Those past their window count no more (the table stays small). The first statement

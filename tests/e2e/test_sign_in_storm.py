@@ -46,7 +46,8 @@ def kiosk_setup(admin: httpx.Client) -> tuple[int, list[int], str]:
         201,
     )["id"]
     ok(admin.put(f"/api/v1/meetings/{meeting}/participants", json={"person_ids": ids}))
-    kiosk = ok(admin.post("/api/v1/kiosk-tokens", json={"name": "cửa A", "room": "P1"}), 201)["token"]
+    made = admin.post("/api/v1/kiosk-tokens", json={"name": "cửa A", "room": "P1"})
+    kiosk = ok(made, 201)["token"]
     return meeting, ids, kiosk
 
 
