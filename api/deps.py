@@ -67,12 +67,17 @@ def attempt(
     session: Session | None = None,
 ) -> Iterator[None]:
     """The guard around every check of a presented credential: refused (429) while this
-    address has failed with too many different ones of this kind; a success counts nothing."""
+    address has failed with too many different ones of this kind; a success counts nothing.
+    `session`: the caller's, read with; rolled back when the credential is refused."""
     client = client_address(request)
     services.throttle.check(client=client, kind=kind, session=session)
     try:
         yield
     except failures:
+        if session is not None:
+            # The refused request's transaction is over: its connection goes back to the pool
+            # before the failure takes one (holding one while awaiting another starves it).
+            session.rollback()
         services.throttle.failed(client=client, kind=kind, credential=credential)
         raise
 

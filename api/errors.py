@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -26,6 +27,11 @@ from models.images import ImageRejected
 from models.packs import ModelPackError
 
 logger = logging.getLogger(__name__)
+
+POOL_BUSY_DETAIL = (
+    "Máy chủ đang bận, thử lại sau giây lát. The server is busy; try again in a moment."
+)
+POOL_RETRY_AFTER = 5
 
 
 def error_body(
@@ -184,6 +190,13 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
             return page_error(request, status, "INVALID_TEXT", UNSTORABLE_TEXT_DETAIL)
         return JSONResponse(error_body("INVALID_TEXT", UNSTORABLE_TEXT_DETAIL), status_code=status)
 
+    async def pool_timeout(request: Request, exc: Exception) -> Response:
+        # Every pooled connection stayed busy for the pool's whole timeout: a load to wait
+        # out, not a fault of this request (attack report 13, F2).
+        logger.warning("no database connection came free in time: %s", str(exc)[:200])
+        busy = Busy(POOL_BUSY_DETAIL, retry_after=POOL_RETRY_AFTER)
+        return await domain_error(request, busy)
+
     async def unexpected(request: Request, exc: Exception) -> Response:
         logger.exception("unexpected error", exc_info=exc)
         detail = "Lỗi máy chủ; đã ghi nhật ký. Internal server error; it has been logged."
@@ -201,4 +214,5 @@ def install_error_handlers(app: FastAPI, *, page_error: PageError | None = None)
     for race in (IntegrityError, StaleDataError, ObjectDeletedError):
         app.add_exception_handler(race, concurrent_change)
     app.add_exception_handler(DataError, unstorable_text)
+    app.add_exception_handler(PoolTimeout, pool_timeout)
     app.add_exception_handler(Exception, unexpected)

@@ -37,6 +37,19 @@ RECORDED, DUPLICATE = "recorded", "duplicate"
 RECOGNITION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
+# The methods a label names; any other (h11 takes any token as a method) is "other", so that
+# no caller can add series by inventing methods (attack report 13, F1).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
+def status_label(status: int) -> str:
+    return str(status) if 100 <= status <= 599 else "other"
+
+
 def source_label(source: str) -> str:
     found = LEADING_WORD.match(source.strip().lower())
     name = found.group(0) if found else ""
@@ -107,12 +120,13 @@ class Metrics:
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         # The labelled pair kept per (route, method, status): labels() validates and locks,
         # half the cost of a request's metrics (bench/metrics_overhead.py). Routes are templates,
-        # so the dict stays as small as the app's routes.
+        # so the dict stays as small as the app's routes; methods and statuses are bounded too.
+        method = method_label(method)
         key = (route, method, status)
         pair = self._per_request.get(key)
         if pair is None:
             pair = (
-                self.requests.labels(route, method, str(status)),
+                self.requests.labels(route, method, status_label(status)),
                 self.latency.labels(route, method),
             )
             self._per_request[key] = pair

@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 ACCOUNT = "account"  # the kind of a wrong password counted against its username
+# A guess reserved before its check (attendance/sign_in_guard.py) until it proves wrong; a hex
+# digest never starts so.
+PENDING = "p"
 _FAILED = FailedAttempt.__table__.c
 # Built once, on the table (not the ORM class): every authenticated request reads it, and
 # building an ORM select each time cost several times the read itself.
@@ -119,18 +122,27 @@ class SharedAccountLocks:
         self.max_lock = max_lock_seconds
         self.clock = clock
 
-    def check(self, username: str, *, password_changed_at: datetime | None = None) -> None:
-        """Raises TooManyAttempts (429, ACCOUNT_LOCKED) while this username is locked."""
+    def check(
+        self,
+        username: str,
+        *,
+        password_changed_at: datetime | None = None,
+        session: Session | None = None,
+    ) -> None:
+        """Raises TooManyAttempts (429, ACCOUNT_LOCKED) while this username is locked.
+        `session`: an open one to read (and lift a moot lock) in, else a transaction of its own."""
+        if session is None:
+            with unit_of_work(self.sessions) as own:
+                self.check(username, password_changed_at=password_changed_at, session=own)
+            return
         now = self.clock()
-        with unit_of_work(self.sessions) as session:
-            lock = session.get(AccountLock, username_key(username))
-            if lock is None or lock.locked_until <= now:
-                return
-            if password_changed_at is not None and password_changed_at > lock.locked_at:
-                session.delete(lock)  # a new password was set: the lock is moot
-                return
-            wait = math.ceil(lock.locked_until - now)
-        raise account_locked(wait)
+        lock = session.get(AccountLock, username_key(username))
+        if lock is None or lock.locked_until <= now:
+            return
+        if password_changed_at is not None and password_changed_at > lock.locked_at:
+            session.delete(lock)  # a new password was set: the lock is moot
+            return
+        raise account_locked(math.ceil(lock.locked_until - now))
 
     def failed(self, username: str) -> None:
         try:
@@ -140,7 +152,6 @@ class SharedAccountLocks:
 
     def _failed(self, key: str) -> None:
         now = self.clock()
-        counted = (FailedAttempt.kind == ACCOUNT, FailedAttempt.subject == key)
         with unit_of_work(self.sessions) as session:
             session.execute(
                 delete(FailedAttempt).where(
@@ -149,23 +160,34 @@ class SharedAccountLocks:
             )
             session.add(FailedAttempt(kind=ACCOUNT, subject=key, digest=uuid.uuid4().hex, at=now))
             session.flush()
-            recent = session.scalar(select(func.count()).select_from(FailedAttempt).where(*counted))
-            if (recent or 0) < self.failures:
-                return
-            lock = session.get(AccountLock, key)
-            if lock is None:
-                lock = AccountLock(username=key, locked_until=now, locked_at=utcnow(), locks=0)
-                session.add(lock)
-            elif now - lock.locked_until > 2 * self.max_lock:
-                lock.locks = 0  # long quiet since the last lock: start again at the first
-            seconds = lock_seconds_after(
-                lock.locks, lock_seconds=self.lock_seconds, max_lock_seconds=self.max_lock
-            )
-            lock.locked_until = now + seconds
-            lock.locked_at = utcnow()
-            lock.locks += 1
-            session.execute(delete(FailedAttempt).where(*counted))
-            logger.warning("a username locked for %d s after wrong passwords", seconds)
+            self.lock_if_due(session, key)
+
+    def lock_if_due(self, session: Session, key: str) -> None:
+        """Lock `key` (a username_key) once it holds `failures` wrong passwords; they are
+        then forgotten (the lock counts them)."""
+        now = self.clock()
+        counted = (
+            FailedAttempt.kind == ACCOUNT,
+            FailedAttempt.subject == key,
+            FailedAttempt.digest.not_like(f"{PENDING}%"),  # not those still being checked
+        )
+        recent = session.scalar(select(func.count()).select_from(FailedAttempt).where(*counted))
+        if (recent or 0) < self.failures:
+            return
+        lock = session.get(AccountLock, key)
+        if lock is None:
+            lock = AccountLock(username=key, locked_until=now, locked_at=utcnow(), locks=0)
+            session.add(lock)
+        elif now - lock.locked_until > 2 * self.max_lock:
+            lock.locks = 0  # long quiet since the last lock: start again at the first
+        seconds = lock_seconds_after(
+            lock.locks, lock_seconds=self.lock_seconds, max_lock_seconds=self.max_lock
+        )
+        lock.locked_until = now + seconds
+        lock.locked_at = utcnow()
+        lock.locks += 1
+        session.execute(delete(FailedAttempt).where(*counted))
+        logger.warning("a username locked for %d s after wrong passwords", seconds)
 
     def succeeded(self, username: str) -> None:
         key = username_key(username)

@@ -67,7 +67,7 @@ def signin(
     try:
         if by_token:
             try:
-                with attempt(request, services, SIGN_IN, credential=token):
+                with attempt(request, services, SIGN_IN, credential=token, session=session):
                     key, _staff = sign_in(
                         session, token=token, label=label, address=client_address(request)
                     )

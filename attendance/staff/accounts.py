@@ -202,15 +202,19 @@ def verify_credentials(session: Session, *, username: str, password: str) -> Sta
     assert account is not None
     if account.disabled_at is not None:
         # Told only to whoever knows the password: nobody else learns the account exists.
-        raise Forbidden(
-            "Tài khoản này đã bị khóa; hãy hỏi quản trị viên. "
-            "This account is disabled; ask an administrator.",
-            code="ACCOUNT_DISABLED",
-        )
+        raise account_disabled()
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)  # the same password, today's cost
         session.flush()
     return account
+
+
+def account_disabled() -> Forbidden:
+    return Forbidden(
+        "Tài khoản này đã bị khóa; hãy hỏi quản trị viên. "
+        "This account is disabled; ask an administrator.",
+        code="ACCOUNT_DISABLED",
+    )
 
 
 def end_account_sessions(session: Session, *, account_id: int) -> int:

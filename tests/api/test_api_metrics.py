@@ -88,6 +88,25 @@ def test_checkins_are_counted_by_source_and_decision_and_requests_by_route(
     assert {"/api/v1/people", "/api/v1/meetings/{meeting_id}/participants"} <= routes
 
 
+def test_invented_methods_add_no_series(client: TestClient) -> None:
+    # h11 takes any token as a method: each new one must not become a label value (F1).
+    assert client.request("GET", "/x").status_code == 404
+    scrape(client)  # the scrape's own series, before the count
+    before = scrape(client)
+    for n in range(30):
+        client.request(f"M{n:06d}XYZ", "/x")
+        client.request("Q" * 2000 + str(n), "/api/v1/meetings")
+    after = scrape(client)
+    added = set(after) - set(before)
+    methods = {dict(labels).get("method") for (_, labels) in after} - {None}
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
+    # The first invented method adds the "other" series of its two routes, no more.
+    assert {dict(labels)["method"] for (_, labels) in added} == {"other"}
+    assert len(added) <= 2 * 25, sorted(added)  # ~20 series a (route, method, status)
+    requests = "attendance_http_requests_total"
+    assert value(after, requests, route="unmatched", method="other", status="404") == 30
+
+
 def test_refusals_with_429_are_counted_by_code(database_url: str) -> None:
     throttle = ThrottleSettings(failures=2, window_seconds=60)
     # From this machine: the scrape needs no token, the wrong ones do not stop it.
