@@ -20,7 +20,7 @@ from attendance import audit
 from attendance.db import forget_after_commit
 from attendance.errors import Conflict
 from attendance.meetings import lock_meetings_then_people
-from attendance.orm import Participant, Person, utcnow
+from attendance.orm import MAX_ID, Participant, Person, utcnow
 from attendance.people import erase_templates, get_person
 from attendance.person_records import PersonRecords, describe_history, person_records
 from attendance.voting.tables import BallotRecord, Poll
@@ -39,6 +39,8 @@ class PersonDeleted:
 def delete_person(
     session: Session, *, person_id: int, actor: str, force: bool = False
 ) -> PersonDeleted:
+    if not 0 < person_id <= MAX_ID:  # 404 before any query names an id the database cannot hold
+        get_person(session, person_id=person_id)
     # A poll opening where they vote meanwhile waits, or is seen; so does an arrival.
     lock_meetings_then_people(
         session,
