@@ -11,10 +11,11 @@ import db_backends
 import httpx
 import insightface
 import numpy as np
+import sql_support
 from fastapi.testclient import TestClient
 from numpy.typing import NDArray
 from PIL import Image
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.schools.classes import create_class, set_students, set_teachers
@@ -92,23 +93,13 @@ def module_database(
 def query(db_url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     """The rows of one SQL query on the database at `db_url` (either backend): what a test
     reads straight from the tables, without going through the API."""
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
+    return sql_support.fetch(db_url, sql, **params)
 
 
 def execute(db_url: str, sql: str, **params: Any) -> None:
     """One SQL statement on the database at `db_url` (either backend), committed: what a test
     does behind the server's back (a photo expired, a clock moved)."""
-    engine = make_engine(db_url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(sql), params)
-    finally:
-        engine.dispose()
+    sql_support.execute(db_url, sql, **params)
 
 
 def count_rows(db: Path | str) -> dict[str, int]:
