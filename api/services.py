@@ -13,6 +13,7 @@ from api.metrics import Metrics
 from api.web.held_links import HeldLinks
 from api.web.pending_photos import PendingPhotos
 from attendance.class_photo.slots import AnalysisSlots
+from attendance.documents.store import DocumentStore
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
 from attendance.settings import Settings
@@ -63,6 +64,11 @@ class Services:
         self.analyses = AnalysisSlots(
             count=limits.analysis_concurrency, wait_seconds=limits.analysis_wait_seconds
         )
+
+    @property
+    def documents(self) -> DocumentStore:
+        """The folder of meeting documents' files (settings.documents.dir)."""
+        return DocumentStore(self.settings.documents.dir)
 
     @property
     def pipeline(self) -> FacePipeline:

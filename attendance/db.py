@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance import audit_chain
+from attendance.documents import store
 from attendance.settings import Settings, get_settings
 from attendance.template_crypto import SESSION_INFO, TemplateKeys
 
@@ -89,6 +90,9 @@ def make_session_factory(
     factory = sessionmaker(bind=engine, expire_on_commit=False, info={SESSION_INFO: keys})
     event.listen(factory, "after_commit", _forget_if_asked)
     event.listen(factory, "after_rollback", lambda session: session.info.pop(FORGET, None))
+    # A meeting's document files leave the documents folder once their rows' deletion commits.
+    event.listen(factory, "after_commit", store.erase_if_asked)
+    event.listen(factory, "after_rollback", store.forget_erase)
     audit_chain.install(factory)  # audit entries are hash-chained as their transaction commits
     return factory
 

@@ -133,6 +133,8 @@ class Participant(Base):
     )
     # Observers and guests attend without a vote.
     voting_rights: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Why they stay away, when they sent word (vắng có lý do): the conclusion notice says it.
+    absence_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class AttendanceEvent(Base):
@@ -253,6 +255,8 @@ from attendance import consent_tables as _consent_tables  # noqa: E402, F401
 from attendance import outbound as _outbound  # noqa: E402, F401
 from attendance import worker_tables as _worker_tables  # noqa: E402, F401
 from attendance.class_photo import tables as _class_photo_tables  # noqa: E402, F401
+from attendance.documents import tables as _document_tables  # noqa: E402, F401
+from attendance.notices import tables as _notice_tables  # noqa: E402, F401
 from attendance.review import tables as _review_tables  # noqa: E402, F401
 from attendance.schools import tables as _school_tables  # noqa: E402, F401
 from attendance.staff import tables as _staff_tables  # noqa: E402, F401

@@ -57,6 +57,8 @@ class Permission(str, Enum):
     MANAGE_WEBHOOKS = "manage_webhooks"
     # The server's Prometheus metrics (GET /metrics; also its own token or allowed addresses).
     READ_METRICS = "read_metrics"
+    # A meeting's documents (upload, order, replace, remove) and its conclusion notice's draft.
+    MANAGE_DOCUMENTS = "manage_documents"
 
 
 P = Permission
@@ -79,6 +81,7 @@ _SECRETARY = frozenset(
         P.MANAGE_CLASSES,
         P.READ_CLASSES,
         P.EXCUSE_ABSENCES,
+        P.MANAGE_DOCUMENTS,
     }
 )
 # A kiosk's camera is no proof that a person is in the room (there is no liveness check), so

@@ -74,6 +74,18 @@ class LimitSettings(BaseModel):
     class_photo_pending: int = Field(10, ge=1, le=1000)
 
 
+class DocumentSettings(BaseModel):
+    """A meeting's documents (attendance/documents/): where the files lie and how big."""
+
+    # Unless given, "documents" in the data folder (Settings._place_in_data_dir).
+    dir: Path = Path("documents")
+    # One file, and all the files of one meeting with every version, in MiB.
+    max_file_mb: int = Field(50, ge=1, le=2048)
+    max_meeting_mb: int = Field(500, ge=1, le=1_000_000)
+    # A PDF with more pages is refused (each page is drawn for a phone on request).
+    max_pdf_pages: int = Field(2000, ge=1, le=100_000)
+
+
 class KioskSettings(BaseModel):
     # A kiosk holds the faces of the people invited to today's meetings in its room. With
     # this above 0 it also gets everyone else enrolled (when they are at most this many), so
@@ -274,6 +286,7 @@ class Settings(BaseSettings):
     retention: RetentionSettings = RetentionSettings()
     cutoff: CutoffSettings = CutoffSettings()
     webhooks: WebhookSettings = WebhookSettings()
+    documents: DocumentSettings = DocumentSettings()
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
@@ -316,6 +329,8 @@ class Settings(BaseSettings):
         }
         if placed:
             self.models = self.models.model_copy(update=placed)
+        if "dir" not in self.documents.model_fields_set:
+            self.documents = self.documents.model_copy(update={"dir": self.data_dir / "documents"})
         return self
 
     @model_validator(mode="after")

@@ -181,3 +181,5 @@ class Opinion(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(Text)
+    # agree, object or other (attendance/voting/opinions.py STANCES); None: not said (older).
+    stance: Mapped[str | None] = mapped_column(String(16))

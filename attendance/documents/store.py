@@ -1,0 +1,167 @@
+"""The documents folder: each file once, named by the SHA-256 of its bytes.
+
+A version's row names its file by that hash. A file is written (to a temporary name, synced,
+then renamed) before the row that names it commits, so a committed row always finds its file;
+a file whose row never committed, or whose rows were deleted, is an orphan: it is unlinked
+after the deleting transaction commits (`erase_after_commit`), and `sweep` removes any left by
+a crash. Files and folders are the owner's only (0600/0700), like the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+logger = logging.getLogger(__name__)
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+TEMP = ".incoming"  # files being written; never named by a row
+ERASE = "attendance.documents.erase"  # session.info: (root, hashes) to unlink after commit
+# A file younger than this is not swept: its row may be about to commit.
+SWEEP_GRACE_SECONDS = 3600.0
+
+
+class DocumentStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        if not SHA256.match(sha256):
+            raise ValueError(f"not a SHA-256: {sha256[:80]!r}")
+        return self.root / sha256[:2] / sha256
+
+    def put(self, data: bytes) -> str:
+        """Keep these bytes (once, whoever else kept the same); their SHA-256."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path(sha256)
+        if target.exists() and target.stat().st_size == len(data):
+            os.utime(target)  # young again: a sweep racing this upload leaves it
+            return sha256
+        temp_dir = self.root / TEMP
+        for folder in (self.root, temp_dir, target.parent):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temp = temp_dir / f"{sha256}.{os.getpid()}.{time.monotonic_ns()}"
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        _fsync_folder(target.parent)
+        return sha256
+
+    def read(self, sha256: str) -> bytes:
+        """The file's bytes; FileNotFoundError if it is gone (a row whose file was lost)."""
+        return self.path(sha256).read_bytes()
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def unlink(self, hashes: Iterable[str]) -> int:
+        removed = 0
+        for sha256 in hashes:
+            try:
+                self.path(sha256).unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
+
+    def hashes(self) -> set[str]:
+        """Every file kept (not those being written)."""
+        if not self.root.is_dir():
+            return set()
+        return {
+            path.name
+            for folder in self.root.iterdir()
+            if folder.is_dir() and folder.name != TEMP
+            for path in folder.iterdir()
+            if SHA256.match(path.name)
+        }
+
+    def sweep(self, referenced: set[str], *, grace_seconds: float = SWEEP_GRACE_SECONDS) -> int:
+        """Unlink the files no row names (older than the grace, so an upload whose row is
+        about to commit keeps its file), and leftovers of interrupted writes."""
+        now = time.time()
+        removed = 0
+        for sha256 in self.hashes() - referenced:
+            path = self.path(sha256)
+            try:
+                if now - path.stat().st_mtime >= grace_seconds:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        temp_dir = self.root / TEMP
+        if temp_dir.is_dir():
+            for path in temp_dir.iterdir():
+                try:
+                    if now - path.stat().st_mtime >= grace_seconds:
+                        path.unlink()
+                        removed += 1
+                except FileNotFoundError:
+                    pass
+        return removed
+
+
+def referenced_hashes(session: Session) -> set[str]:
+    from attendance.documents.tables import DocumentVersion
+
+    return set(session.scalars(select(DocumentVersion.sha256).distinct()))
+
+
+def erase_after_commit(session: Session, root: Path, hashes: Iterable[str]) -> None:
+    """Once this transaction commits, unlink those of these files no remaining row names (a
+    rollback keeps them all). Call it with the hashes of the versions the transaction
+    deletes; attendance/db.py runs it after the commit."""
+    pending = session.info.setdefault(ERASE, {})
+    pending.setdefault(root, set()).update(hashes)
+
+
+def erase_if_asked(session: Session) -> None:
+    """After a commit: unlink what `erase_after_commit` asked for, unless a row still names
+    it (the same file uploaded to another document). Best effort: a failure is logged, and
+    the sweep removes the file later."""
+    pending: dict[Path, set[str]] = session.info.pop(ERASE, {})
+    if not pending:
+        return
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    try:
+        from attendance.documents.tables import DocumentVersion
+
+        with engine.connect() as connection:
+            for root, hashes in pending.items():
+                still = set(
+                    connection.scalars(
+                        select(DocumentVersion.sha256).where(DocumentVersion.sha256.in_(hashes))
+                    )
+                )
+                DocumentStore(root).unlink(hashes - still)
+    except Exception:
+        logger.exception("documents not erased after commit; the sweep will remove them")
+
+
+def forget_erase(session: Session) -> None:
+    session.info.pop(ERASE, None)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,1 @@
+"""The conclusion notice (thông báo kết luận) drafted from a meeting's data (issue 14)."""
