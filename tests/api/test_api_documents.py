@@ -19,6 +19,7 @@ from fpdf import FPDF
 from openpyxl import Workbook, load_workbook
 from permission_support import account_id, add_account
 from PIL import Image
+from pypdf import PdfReader
 from test_openapi_contract import FAKE
 
 from api.app import create_app
@@ -402,3 +403,22 @@ def test_the_files_leave_the_folder_with_their_document_and_with_their_meeting(
     assert gone.json()["documents"] == 1
     assert stored(folder) == set()
     assert rows(database_url) == (0, 0, 0)
+
+
+def test_a_delegate_s_copy_of_a_watermarked_pdf_carries_their_name_on_every_page(
+    client: TestClient,
+) -> None:
+    people = create_people(client, ["Nguyễn Thị Diệp"])
+    meeting_id = meeting(client, people)
+    base = f"/api/v1/meetings/{meeting_id}/documents"
+    original = pdf_bytes(3, "Noi dung mat")
+    made = upload(client, meeting_id, "Mật.pdf", original, watermark="true").json()
+    assert made["watermark"] is True
+    copy = client.get(f"{base}/{made['id']}", headers=voting_link(client, meeting_id, people[0]))
+    assert copy.status_code == 200, copy.text
+    assert copy.content != original
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(copy.content)).pages]
+    assert len(texts) == 3
+    for n, text in enumerate(texts, start=1):
+        assert "Nguyễn Thị Diệp" in text and f"Noi dung mat, trang {n}" in text
+    assert client.get(f"{base}/{made['id']}").content == original  # staff: the file as kept
