@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.agenda import get_agenda_item
+from attendance.db import forget_after_commit
 from attendance.documents.access import ReadView, readable, reads, record_read
 from attendance.documents.content import KINDS
 from attendance.documents.store import DocumentStore, erase_after_commit
@@ -263,6 +264,8 @@ def delete_document(
     session.delete(document)
     session.flush()
     erase_after_commit(session, root, hashes)
+    # Who read it was in these rows: gone from the database's logs too (SQLite's WAL).
+    forget_after_commit(session)
     audit.record(
         session,
         actor=actor,
