@@ -9,5 +9,4 @@ DOCUMENTS_OPS_TEXTS: dict[str, tuple[str, str]] = {
         "{count} documents (every version, file and read)",
     ),
     "board_documents": ("Tài liệu công khai", "Public documents"),
-    "board_documents_none": ("Chưa có tài liệu công khai.", "No public documents yet."),
 }

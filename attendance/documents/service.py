@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.agenda import get_agenda_item
+from attendance.db import forget_after_commit
 from attendance.documents.access import ReadView, readable, reads, record_read
 from attendance.documents.content import KINDS, clean_filename, sniff
 from attendance.documents.store import DocumentStore, erase_after_commit
@@ -264,6 +265,8 @@ def delete_document(
     session.delete(document)
     session.flush()
     erase_after_commit(session, root, hashes)
+    # Who read it was in these rows: gone from the database's logs too (SQLite's WAL).
+    forget_after_commit(session)
     audit.record(
         session,
         actor=actor,

@@ -14,6 +14,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.documents.service import Upload, delete_document
+from attendance.documents.service import add_document as add_document_by_service
 from attendance.documents.store import DocumentStore
 from attendance.documents.tables import (
     FILE,
@@ -27,6 +29,7 @@ from attendance.orm import AuditEntry, Base
 from attendance.people import create_person
 from attendance.people_merge import merge_people
 from attendance.people_removal import delete_person
+from attendance.settings import DocumentSettings
 
 
 def read_by(session: Session, *, meeting_id: int, document_id: int, person_id: int) -> None:
@@ -160,4 +163,44 @@ def test_a_deleted_meetings_document_titles_and_readers_leave_the_sqlite_files(
     assert reader.encode() not in on_disk()
     assert (tmp_path / "attendance.db-wal").stat().st_size == 0
     assert DocumentStore(root).hashes() == set()
+    engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_deleted_documents_file_and_readers_leave_the_folder_and_the_sqlite_files(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'attendance.db'}")
+    Base.metadata.create_all(engine)
+    factory = make_session_factory(engine)
+    root = tmp_path / "documents"
+    reader = f"voting-pass:{secrets.token_hex(8)}"
+    with unit_of_work(factory) as session:
+        meeting_id = meeting(session)
+        person = create_person(session, full_name="Vũ Văn Giang")
+        view = add_document_by_service(
+            session,
+            DocumentStore(root),
+            DocumentSettings(dir=root),
+            meeting_id=meeting_id,
+            title="Tờ trình",
+            upload=Upload(filename="tờ trình.pdf", data=pdf_bytes("to trinh")),
+            actor="Thư ký Lê",
+        )
+        read_by(session, meeting_id=meeting_id, document_id=view.document.id, person_id=person.id)
+        session.execute(update(DocumentRead).values(actor=reader))
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in sorted(tmp_path.iterdir()) if p.is_file())
+
+    assert reader.encode() in on_disk() and DocumentStore(root).exists(view.version.sha256)
+    with unit_of_work(factory) as session:
+        delete_document(
+            session, root, meeting_id=meeting_id, document_id=view.document.id, actor="Thư ký Lê"
+        )
+    assert reader.encode() not in on_disk()
+    assert (tmp_path / "attendance.db-wal").stat().st_size == 0
+    assert DocumentStore(root).hashes() == set()
+    with factory() as session:
+        assert count(session, DocumentVersion) == count(session, DocumentRead) == 0
     engine.dispose()
