@@ -51,8 +51,9 @@
     }
   }
 
-  // Public documents: the list is read again every minute (a document made public during
-  // the meeting appears without reloading the screen); a failed read keeps the list shown.
+  // Public documents: the list is read again whenever the board changes and every minute (a
+  // document made public during the meeting appears without reloading the screen); a failed
+  // read keeps the list shown.
   const documents = document.getElementById("documents");
   const key = new URLSearchParams(location.search).get("key");
   const withKey = (path) => (key ? path + "?key=" + encodeURIComponent(key) : path);
@@ -87,7 +88,11 @@
   }
 
   const source = new EventSource(body.dataset.stream);
-  source.onmessage = (event) => { offline.hidden = true; draw(JSON.parse(event.data)); };
+  source.onmessage = (event) => {
+    offline.hidden = true;
+    draw(JSON.parse(event.data));
+    refreshDocuments();
+  };
   // EventSource reconnects by itself; say so on screen while it does.
   source.onerror = () => { offline.hidden = false; };
   tick();
