@@ -84,17 +84,19 @@ def check_backup_files(folder: Path, listed: dict[str, int]) -> None:
         )
 
 
-def put_back(folder: Path, listed: Iterable[str], root: Path) -> int:
+def put_back(folder: Path, listed: Iterable[str], root: Path) -> set[str]:
     """Write each listed file of the backup into the documents folder `root`, fresh (an
-    existing file of the same name is replaced, not trusted); the number written."""
+    existing file of the same name is replaced, not trusted); those that were not there
+    before (to take back if the database's restore fails)."""
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     root.chmod(0o700)
     source, store = DocumentStore(folder / FOLDER), DocumentStore(root)
-    written = 0
+    new: set[str] = set()
     for sha256 in sorted(listed):
+        if not store.exists(sha256):
+            new.add(sha256)
         write_checked(source.path(sha256), store.path(sha256), sha256, temp_dir=root / TEMP)
-        written += 1
-    return written
+    return new
 
 
 def remove_unnamed(root: Path, named: set[str]) -> int:

@@ -32,6 +32,7 @@ from attendance.backup import fsync_file, fsync_folder, signing_key
 from attendance.backup_documents import check_backup_files, named_files, put_back, remove_unnamed
 from attendance.backup_manifest import Manifest, file_digest, revision_of, row_counts
 from attendance.data_dir import sqlite_file
+from attendance.documents.store import DocumentStore
 from attendance.errors import Conflict, Invalid
 from attendance.migrate import alembic_config, upgrade
 from attendance.pg_tools import find_program, libpq_target, run_program
@@ -106,19 +107,16 @@ def restore(
             f"The target database cannot be read ({exc.orig}); if it is damaged, stop the "
             "server and run again with --force to replace it."
         ) from exc
-    written = 0
+    added: set[str] = set()
     if documents_dir is not None:
-        written = put_back(folder, manifest.documents, documents_dir)
+        added = put_back(folder, manifest.documents, documents_dir)
     try:
-        if backend == "sqlite":
-            integrity = _restore_sqlite(db_url, dump, manifest)
-        else:
-            integrity = _restore_postgres(db_url, dump, manifest, force=force)
-    except DBAPIError as exc:
-        raise Invalid(
-            f"Bản sao lưu bị hỏng hoặc không đọc được ({exc.orig}). "
-            f"The backup is damaged or unreadable ({exc.orig})."
-        ) from exc
+        integrity = _restore_database(db_url, dump, manifest, force=force)
+    except BaseException:
+        # The old database stays: so does its folder, without the files brought for the new.
+        if documents_dir is not None:
+            DocumentStore(documents_dir).unlink(added)
+        raise
     upgrade(db_url)
     engine = create_engine(db_url)
     try:
@@ -129,7 +127,20 @@ def restore(
         engine.dispose()
     removed = remove_unnamed(documents_dir, named) if documents_dir is not None else 0
     seq = int(manifest.audit_head["seq"])
+    written = len(manifest.documents)
     return RestoreReport(manifest, integrity, seq, revision, written, removed)
+
+
+def _restore_database(db_url: str, dump: Path, manifest: Manifest, *, force: bool) -> str:
+    try:
+        if make_url(db_url).get_backend_name() == "sqlite":
+            return _restore_sqlite(db_url, dump, manifest)
+        return _restore_postgres(db_url, dump, manifest, force=force)
+    except DBAPIError as exc:
+        raise Invalid(
+            f"Bản sao lưu bị hỏng hoặc không đọc được ({exc.orig}). "
+            f"The backup is damaged or unreadable ({exc.orig})."
+        ) from exc
 
 
 def _known_revision(revision: str | None) -> None:

@@ -13,7 +13,7 @@ from document_rows_support import add_document, add_version, meeting, pdf_bytes
 from sqlalchemy import delete, select
 
 import attendance.backup as backup_module
-from attendance.backup import backup
+from attendance.backup import backup, signing_key
 from attendance.backup_documents import FOLDER
 from attendance.backup_manifest import MANIFEST, Manifest
 from attendance.db import make_engine, make_session_factory, unit_of_work
@@ -117,6 +117,27 @@ def test_a_tampered_or_missing_file_refuses_the_restore_and_replaces_nothing(
     assert ("có 1 tệp đã bị thay đổi" in message) == (damage == "altered")
     assert count_rows(database_url) == rows
     assert folder_state(source) == folder
+
+
+def test_a_restore_whose_database_checks_fail_takes_back_the_files_it_brought(
+    database_url: str, empty_database_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "documents"
+    fill(database_url, source)
+    manifest = backup(database_url, tmp_path / "b", documents_dir=source)
+    # Signed again, claiming a person the copy lacks: refused after the file checks pass.
+    manifest.rows = {**manifest.rows, "people": manifest.rows["people"] + 1}
+    manifest.sign(signing_key())
+    manifest.write(tmp_path / "b")
+    target = tmp_path / "target-documents"
+    kept = DocumentStore(target).put(b"the running installation's own file")
+    before = folder_state(target)
+
+    with pytest.raises(Invalid, match="Row counts differ"):
+        restore(empty_database_url, tmp_path / "b", documents_dir=target)
+
+    assert folder_state(target) == before
+    assert DocumentStore(target).hashes() == {kept}
 
 
 def test_an_old_backup_without_documents_still_restores(
