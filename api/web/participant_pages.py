@@ -158,8 +158,8 @@ def delete(
     meeting_id: int,
     request: Request,
     session: SessionDep,
-    staff: PrincipalDep,
     services: ServicesDep,
+    staff: PrincipalDep,
     discard_open_polls: Text = "",
 ) -> Response:
     try:
