@@ -53,12 +53,17 @@ def copy_out(hashes: Iterable[str], source: Path, draft: Path) -> dict[str, int]
     sizes: dict[str, int] = {}
     gone: set[str] = set()
     for sha256 in sorted(hashes):
+        path = target.path(sha256)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
-            sizes[sha256] = write_checked(store.path(sha256), target.path(sha256), sha256)
+            sizes[sha256] = copy_checked(store.path(sha256), path, sha256)
         except FileNotFoundError:
             gone.add(sha256)
     if gone:
         raise FilesGone(gone)
+    # One sync for all (a sync per file costs ~5 ms: half a minute for 5,000 files); the
+    # draft folder is renamed into place only after this.
+    os.sync()
     return sizes
 
 
@@ -87,15 +92,30 @@ def check_backup_files(folder: Path, listed: dict[str, int]) -> None:
 def put_back(folder: Path, listed: Iterable[str], root: Path) -> set[str]:
     """Write each listed file of the backup into the documents folder `root`, fresh (an
     existing file of the same name is replaced, not trusted); those that were not there
-    before (to take back if the database's restore fails)."""
+    before (to take back if the database's restore fails). Every file is written and synced
+    under a temporary name first, then all renamed into place: a crash never leaves a
+    file half-written under a hash's name."""
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     root.chmod(0o700)
+    temp_dir = root / TEMP
+    temp_dir.mkdir(mode=0o700, exist_ok=True)
     source, store = DocumentStore(folder / FOLDER), DocumentStore(root)
-    new: set[str] = set()
-    for sha256 in sorted(listed):
-        if not store.exists(sha256):
-            new.add(sha256)
-        write_checked(source.path(sha256), store.path(sha256), sha256, temp_dir=root / TEMP)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for sha256 in sorted(listed):
+            temp = temp_dir / f"{sha256}.{os.getpid()}.{secrets.token_hex(4)}"
+            written.append((temp, store.path(sha256)))
+            copy_checked(source.path(sha256), temp, sha256)
+        os.sync()
+        new = {target.name for _, target in written if not target.exists()}
+        for temp, target in written:
+            target.parent.mkdir(mode=0o700, exist_ok=True)
+            os.replace(temp, target)
+        for parent in {target.parent for _, target in written} | {root}:
+            _fsync_folder(parent)
+    finally:
+        for temp, _ in written:
+            temp.unlink(missing_ok=True)
     return new
 
 
@@ -113,37 +133,39 @@ def remove_unnamed(root: Path, named: set[str]) -> int:
     return removed
 
 
-def write_checked(source: Path, target: Path, sha256: str, *, temp_dir: Path | None = None) -> int:
-    """Copy `source` to `target` through a synced temporary file renamed into place, owner
-    only; refused when its bytes are not `sha256` (a damaged file is never spread)."""
+def copy_checked(source: Path, target: Path, sha256: str) -> int:
+    """Copy `source` into the new file `target`, owner only (not yet synced); refused, and
+    nothing left, when its bytes are not `sha256` (a damaged file is never spread)."""
     if not SHA256.match(sha256):
         raise ValueError(f"not a SHA-256: {sha256[:80]!r}")
-    temp_dir = temp_dir or target.parent
-    for made in (target.parent.parent, target.parent, temp_dir):
-        made.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temp = temp_dir / f"{sha256}.{os.getpid()}.{secrets.token_hex(4)}"
     digest = hashlib.sha256()
     size = 0
-    try:
-        with source.open("rb") as reading:
-            fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with source.open("rb") as reading:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
             with os.fdopen(fd, "wb") as writing:
                 for block in iter(lambda: reading.read(BLOCK), b""):
                     digest.update(block)
                     writing.write(block)
                     size += len(block)
-                writing.flush()
-                os.fsync(writing.fileno())
-        if digest.hexdigest() != sha256:
-            raise Invalid(
-                f"Tệp tài liệu {source} không khớp SHA-256 của tên nó (hỏng trên đĩa). "
-                f"The document file {source} does not match the SHA-256 it is named by "
-                "(damaged on disk)."
-            )
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+            if digest.hexdigest() != sha256:
+                raise Invalid(
+                    f"Tệp tài liệu {source} không khớp SHA-256 của tên nó (hỏng trên đĩa). "
+                    f"The document file {source} does not match the SHA-256 it is named by "
+                    "(damaged on disk)."
+                )
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
     return size
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _digest(path: Path) -> str:
