@@ -72,6 +72,7 @@ from api.web import (
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
 from attendance.db import engine_of, make_session_factory, unit_of_work
+from attendance.documents import sweeping
 from attendance.job_leases import JobLeases
 from attendance.migrate import upgrade
 from attendance.retention import retention_job
@@ -254,7 +255,8 @@ def create_app(
 
 def _scheduler(services: Services) -> Scheduler:
     """The server's periodic jobs: the retention purge (docs/consent.md), the schools'
-    absent cut-off (attendance/schools/cutoff.py) and webhook deliveries (docs/webhooks.md)."""
+    absent cut-off (attendance/schools/cutoff.py), webhook deliveries (docs/webhooks.md) and
+    the documents folder's sweep (docs/documents-operations.md)."""
     retention = services.settings.retention
     purge = retention_job(
         services.sessions,
@@ -275,6 +277,12 @@ def _scheduler(services: Services) -> Scheduler:
             ),
             Job("webhooks", deliver, hooks.period_seconds),
             Job("outbox_purge", purge_job(services.sessions, keep_days=hooks.keep_days), 3600, 60),
+            # Hourly, and at once when the server starts (first_after 0).
+            Job(
+                "documents_sweep",
+                sweeping.sweep_job(services.sessions, services.documents.root),
+                sweeping.PERIOD_SECONDS,
+            ),
         ],
         # Several workers on one database: each job runs on one of them per turn.
         leases=JobLeases(services.sessions),

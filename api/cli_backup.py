@@ -50,7 +50,13 @@ def backup_command(
     require_database(settings)
     keys = _key_files(settings) if with_keys else ()
     try:
-        manifest = backup(settings.db_url, path, force=force, key_files=keys)
+        manifest = backup(
+            settings.db_url,
+            path,
+            force=force,
+            key_files=keys,
+            documents_dir=settings.documents.dir,
+        )
     except DomainError as exc:
         raise domain_refusal(exc, settings) from exc
     size = f"{manifest.bytes / 1e6:.1f} MB"
@@ -107,7 +113,13 @@ def restore_command(
             "with a backup you surely trust."
         )
     try:
-        report = restore(settings.db_url, path, force=force, trust_unsigned=trust_unsigned)
+        report = restore(
+            settings.db_url,
+            path,
+            force=force,
+            trust_unsigned=trust_unsigned,
+            documents_dir=settings.documents.dir,
+        )
     except DomainError as exc:
         raise domain_refusal(exc, settings) from exc
     console.print(
@@ -118,6 +130,13 @@ def restore_command(
         f"integrity_check: {report.integrity}; chuỗi nhật ký nguyên vẹn đến mục "
         f"{report.audit_entries} / audit chain intact to entry {report.audit_entries}; "
         f"revision {report.revision}.",
+        soft_wrap=True,
+    )
+    console.print(
+        f"Tài liệu: {report.documents} tệp ghi vào {settings.documents.dir}, "
+        f"{report.documents_removed} tệp cũ không còn dùng đã xóa. Documents: "
+        f"{report.documents} files written into {settings.documents.dir}, "
+        f"{report.documents_removed} old unused files removed.",
         soft_wrap=True,
     )
     _warn_missing_keys(settings, set(report.manifest.template_keys), path)
@@ -148,7 +167,8 @@ def db_copy(
     ],
 ) -> None:
     """Copy the configured SQLite database, every table, into an empty PostgreSQL database
-    (stop the server first); then point ATTEND_DB_URL at it."""
+    (stop the server first); then point ATTEND_DB_URL at it. The documents folder is not
+    copied: its files stay where they are (ATTEND_DOCUMENTS__DIR, in the data folder)."""
     from attendance.db_copy import copy_database
     from attendance.migrate import upgrade
 
@@ -166,5 +186,16 @@ def db_copy(
         f"({report.audit_entries} mục), revision {report.revision}. Copied {rows} rows "
         f"({tables} tables with data), audit chain intact ({report.audit_entries} entries). "
         "Đặt / set ATTEND_DB_URL=postgresql+psycopg://... và khởi động lại / and restart.",
+        soft_wrap=True,
+    )
+    folder = settings.documents.dir
+    console.print(
+        f"Tệp tài liệu ({report.documents} tệp) KHÔNG được chép: chúng ở nguyên {folder}, "
+        "máy chủ dùng PostgreSQL vẫn đọc chúng ở đó (cùng thư mục dữ liệu). Nếu máy chủ chạy "
+        "trên máy khác, hoặc nhiều máy: chép thư mục này sang, mọi máy dùng cùng một thư mục. "
+        f"Document files ({report.documents}) were NOT copied: they stay in {folder}, where "
+        "the server on PostgreSQL reads them (the same data folder). If the server runs on "
+        "another machine, or on several: move this folder along; every machine uses the same "
+        "folder.",
         soft_wrap=True,
     )

@@ -4,7 +4,9 @@ SQLite: the online backup API copies every page in one step inside one read tran
 WAL mode writers go on meanwhile and the copy is the database as of that transaction's start.
 PostgreSQL: `pg_dump -Fc` run on a snapshot exported from a REPEATABLE READ transaction, the
 same one the manifest is read in. The backup is a folder: the database (attendance.db or
-attendance.dump), manifest.json, and the key files only when asked (README, "Backups").
+attendance.dump), manifest.json, the document files the database names (documents/, see
+attendance/backup_documents.py for the race with a deletion), and the key files only when
+asked (README, "Backups").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from attendance.backup_documents import FilesGone, copy_out, named_files
 from attendance.backup_manifest import (
     DUMP_FILE,
     KEYS_FOLDER,
@@ -41,13 +44,23 @@ from attendance.voting.master_key import MasterKey
 logger = logging.getLogger(__name__)
 
 BUSY_MS = 30_000  # the copy waits this long for a writer's checkpoint, as the server does
+# A document deleted between the snapshot and the copy of its file: the backup is taken again
+# (a fresh snapshot no longer names it). Only a deletion at each of these turns exhausts them.
+TRIES = 3
 
 
 def backup(
-    db_url: str, folder: Path, *, force: bool = False, key_files: tuple[Path, ...] = ()
+    db_url: str,
+    folder: Path,
+    *,
+    force: bool = False,
+    key_files: tuple[Path, ...] = (),
+    documents_dir: Path | None = None,
 ) -> Manifest:
     """Write the backup of `db_url` into `folder` (refused when it exists, unless `force`):
-    built beside it under another name and renamed into place once whole."""
+    built beside it under another name and renamed into place once whole. `documents_dir`:
+    the documents folder, whose files the database names are copied into it (None: no
+    files, for a database without documents)."""
     folder = folder.expanduser().absolute()
     if folder.exists() or folder.is_symlink():
         if not force:
@@ -55,17 +68,40 @@ def backup(
                 f"{folder} đã có; thêm --force để ghi đè. {folder} exists; --force overwrites it."
             )
         _refuse_unless_a_backup(folder)
-    with _draft_folder(folder) as draft:
-        if make_url(db_url).get_backend_name() == "sqlite":
-            manifest = _backup_sqlite(db_url, draft)
-        else:
-            manifest = _backup_postgres(db_url, draft)
-        manifest.bytes, manifest.sha256 = file_digest(draft / manifest.database_file)
-        manifest.keys_included = _copy_keys(key_files, draft / KEYS_FOLDER)
-        manifest.sign(signing_key())
-        manifest.write(draft)
-        _replace(draft, folder)
-    return manifest
+    for turn in range(1, TRIES + 1):
+        with _draft_folder(folder) as draft:
+            try:
+                manifest = _snapshot(db_url, draft, documents_dir)
+            except FilesGone as gone:
+                if turn == TRIES:
+                    raise _files_lost(gone, documents_dir) from gone
+                logger.info("backup taken again: %s", gone)
+                continue
+            manifest.bytes, manifest.sha256 = file_digest(draft / manifest.database_file)
+            manifest.keys_included = _copy_keys(key_files, draft / KEYS_FOLDER)
+            manifest.sign(signing_key())
+            manifest.write(draft)
+            _replace(draft, folder)
+            return manifest
+    raise AssertionError("unreachable")
+
+
+def _snapshot(db_url: str, draft: Path, documents_dir: Path | None) -> Manifest:
+    if make_url(db_url).get_backend_name() == "sqlite":
+        return _backup_sqlite(db_url, draft, documents_dir)
+    return _backup_postgres(db_url, draft, documents_dir)
+
+
+def _files_lost(gone: FilesGone, documents_dir: Path | None) -> Invalid:
+    names = ", ".join(sorted(h[:12] for h in gone.hashes)[:5])
+    return Invalid(
+        f"Cơ sở dữ liệu nêu {len(gone.hashes)} tệp tài liệu mà thư mục {documents_dir} không "
+        f"có ({names}…), sau {TRIES} lần thử: tệp đã mất (ATTEND_DOCUMENTS__DIR trỏ sai thư "
+        "mục, hoặc tệp bị xóa tay). Không tạo bản sao lưu. "
+        f"The database names {len(gone.hashes)} document file(s) the folder {documents_dir} "
+        f"lacks ({names}…), after {TRIES} tries: the files are lost (ATTEND_DOCUMENTS__DIR "
+        "names the wrong folder, or they were deleted by hand). No backup was made."
+    )
 
 
 def signing_key() -> bytes:
@@ -125,7 +161,7 @@ def fsync_folder(path: Path) -> None:
     fsync_file(path)
 
 
-def _backup_sqlite(db_url: str, draft: Path) -> Manifest:
+def _backup_sqlite(db_url: str, draft: Path, documents_dir: Path | None) -> Manifest:
     source_path = sqlite_file(db_url)
     if source_path is None or not source_path.is_file():
         raise NotFound(
@@ -154,12 +190,23 @@ def _backup_sqlite(db_url: str, draft: Path) -> Manifest:
     engine = create_engine(f"sqlite:///{target}")
     try:
         with engine.connect() as connection:
-            return gather(connection, backend="sqlite", database_file=SQLITE_FILE)
+            manifest = gather(connection, backend="sqlite", database_file=SQLITE_FILE)
+            named = named_files(connection)
     finally:
         engine.dispose()
+    manifest.documents = _copy_documents(named, documents_dir, draft)
+    return manifest
 
 
-def _backup_postgres(db_url: str, draft: Path) -> Manifest:
+def _copy_documents(named: set[str], documents_dir: Path | None, draft: Path) -> dict[str, int]:
+    if not named:
+        return {}
+    if documents_dir is None:  # a caller that forgot the folder: no backup without the files
+        raise _files_lost(FilesGone(named), documents_dir)
+    return copy_out(named, documents_dir, draft)
+
+
+def _backup_postgres(db_url: str, draft: Path, documents_dir: Path | None) -> Manifest:
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
@@ -170,6 +217,10 @@ def _backup_postgres(db_url: str, draft: Path) -> Manifest:
             with snapshot.begin():
                 exported = snapshot.execute(text("SELECT pg_export_snapshot()")).scalar_one()
                 manifest = gather(snapshot, backend="postgresql", database_file=DUMP_FILE)
+                # Copied at once, while the snapshot is held: the window for a deletion to
+                # unlink one of them first is the copy's own length.
+                named = named_files(snapshot)
+                manifest.documents = _copy_documents(named, documents_dir, draft)
                 target, env = libpq_target(db_url)
                 # The dump reads the very snapshot the manifest was read in, held open here.
                 command = [str(pg_dump.path), "-Fc", f"--snapshot={exported}"]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, inspect, select, text
 
 from attendance.audit_chain import AT_FORMAT, GENESIS
+from attendance.documents.store import SHA256
 from attendance.errors import Invalid
 from attendance.orm import AuditEntry, Base, FaceTemplate
 from attendance.template_keyfile import KEY_ID_BYTES
@@ -43,6 +44,8 @@ class Manifest:
     bytes: int = 0
     sha256: str = ""
     keys_included: list[str] = field(default_factory=list)
+    # The documents folder's files the database names (backup_documents.py): SHA-256 -> size.
+    documents: dict[str, int] = field(default_factory=dict)
     format: str = FORMAT
     signature: str = ""  # HMAC-SHA256 of the rest under the installation's key (sign())
 
@@ -54,6 +57,9 @@ class Manifest:
 
     def _mac(self, key: SigningKey) -> str:
         fields = {k: v for k, v in asdict(self).items() if k != "signature"}
+        if not self.documents:
+            # Signed as before documents existed: older backups' signatures still hold.
+            del fields["documents"]
         body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -82,11 +88,13 @@ class Manifest:
         people, events = self.rows.get("people", 0), self.rows.get("attendance_events", 0)
         entries = self.audit_head.get("seq", 0)
         keys = ", ".join(sorted(self.template_keys)) or "-"
+        files, size = len(self.documents), sum(self.documents.values()) / 1e6
         return (
-            f"{people} người, {events} lượt điểm danh, {entries} mục nhật ký, phiên bản "
-            f"{self.revision}; mẫu khuôn mặt cần khóa {keys}. "
-            f"{people} people, {events} attendance events, {entries} audit entries, revision "
-            f"{self.revision}; face templates need key(s) {keys}."
+            f"{people} người, {events} lượt điểm danh, {entries} mục nhật ký, {files} tệp tài "
+            f"liệu ({size:.1f} MB), phiên bản {self.revision}; mẫu khuôn mặt cần khóa {keys}. "
+            f"{people} people, {events} attendance events, {entries} audit entries, {files} "
+            f"document files ({size:.1f} MB), revision {self.revision}; face templates need "
+            f"key(s) {keys}."
         )
 
 
@@ -124,6 +132,11 @@ def _validate(m: Manifest) -> None:
         raise ValueError("open_secret_polls, signature")
     if not isinstance(m.keys_included, list) or not isinstance(m.created_at, str):
         raise ValueError("keys_included, created_at")
+    if not isinstance(m.documents, dict) or not all(
+        isinstance(k, str) and SHA256.match(k) and type(v) is int and v >= 0
+        for k, v in m.documents.items()
+    ):
+        raise ValueError("documents")
 
 
 def file_digest(path: Path) -> tuple[int, str]:

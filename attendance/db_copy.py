@@ -7,6 +7,10 @@ the target holds the whole copy or nothing. Values pass through the ORM's column
 (times stay UTC, sealed templates and ballots stay the same bytes); each sequence then
 starts past the highest id SQLite ever gave (ids are never reused, migration 0009). The row
 counts are compared inside the transaction, the audit chain walked after it.
+
+The documents folder is not copied and need not be: its files are named by their SHA-256,
+which the copied rows keep, so the server on PostgreSQL finds them where they are (the same
+data folder, ATTEND_DOCUMENTS__DIR). Another machine, or several, need that same folder.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from attendance.audit_verify import verify_chain
+from attendance.backup_documents import named_files
 from attendance.backup_manifest import revision_of, row_counts
 from attendance.errors import Conflict, Invalid
 from attendance.migrate import upgrade
@@ -35,6 +40,7 @@ class CopyReport:
     rows: dict[str, int]
     audit_entries: int
     revision: str | None
+    documents: int = 0  # files the copied rows name, left in the documents folder
 
 
 def postgres_url(url: str) -> str:
@@ -77,6 +83,7 @@ def copy_database(source_url: str, target_url: str) -> CopyReport:
                             "Hai cơ sở dữ liệu khác phiên bản. The two databases' revisions differ."
                         )
                     rows = _copy_all(reading, writing)
+                    documents = len(named_files(reading))
             finally:
                 reading.exec_driver_sql("ROLLBACK")
         copied = verify_chain(target)
@@ -89,7 +96,7 @@ def copy_database(source_url: str, target_url: str) -> CopyReport:
             )
         with target.connect() as connection:
             revision = revision_of(connection)
-        return CopyReport(rows, copied.entries, revision)
+        return CopyReport(rows, copied.entries, revision, documents)
     finally:
         source.dispose()
         target.dispose()

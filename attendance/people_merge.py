@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from attendance import audit
 from attendance.consent_tables import Consent
 from attendance.db import forget_after_commit
+from attendance.documents.tables import DocumentRead
 from attendance.errors import Conflict
 from attendance.meetings import lock_meetings_then_people
 from attendance.orm import AttendanceEvent, Base, FaceTemplate, Participant, Person
@@ -74,6 +75,8 @@ def merge_people(session: Session, *, person_id: int, into_id: int, actor: str) 
     _move(session, Proxy.holder_id, pair)
     _move(session, VotingPass.person_id, pair)
     _move(session, Opinion.person_id, pair)
+    # Who read which document stays on record under the person kept, not cascaded away.
+    _move(session, DocumentRead.person_id, pair)
     _move(session, ReviewItem.candidate_id, pair)
     _move(session, ReviewItem.runner_up_id, pair)
     merge_school_records(session, from_id=source.id, into_id=target.id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.db import forget_after_commit
+from attendance.documents.tables import DocumentRead
 from attendance.errors import Conflict
 from attendance.meetings import lock_meetings_then_people
 from attendance.orm import MAX_ID, Participant, Person, utcnow
@@ -81,6 +82,12 @@ def delete_person(
             "templates_erased": erased,
             "erased_at": erased_at.isoformat(),
         },
+    )
+    # Which documents they read, and when: said outright, not left to the cascade.
+    session.execute(
+        delete(DocumentRead)
+        .where(DocumentRead.person_id == person_id)
+        .execution_options(synchronize_session=False)
     )
     # The database's cascades take their roster entries, events, ballots and the rest.
     session.execute(delete(Person).where(Person.id == person_id))

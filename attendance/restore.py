@@ -7,7 +7,10 @@ revision this version knows. SQLite: the copy is written beside the database, ch
 migrated to head, its schema compared with the migrations', synced and renamed over it, the
 old WAL removed first (applied to the new file it would corrupt it). PostgreSQL: the same
 checks in a scratch database `<target>_restore_check_<pid>` (dropped after), then
-`pg_restore --clean --if-exists --single-transaction` into the target.
+`pg_restore --clean --if-exists --single-transaction` into the target. The document files
+the manifest lists are checked (size, SHA-256) before anything is replaced, written into the
+documents folder before the database (extra files harm nothing; a database naming files not
+yet there would), and the folder's files the restored database does not name removed after.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from sqlalchemy.exc import DBAPIError
 
 from attendance.audit_verify import verify_chain
 from attendance.backup import fsync_file, fsync_folder, signing_key
+from attendance.backup_documents import check_backup_files, named_files, put_back, remove_unnamed
 from attendance.backup_manifest import Manifest, file_digest, revision_of, row_counts
 from attendance.data_dir import sqlite_file
+from attendance.documents.store import DocumentStore
 from attendance.errors import Conflict, Invalid
 from attendance.migrate import alembic_config, upgrade
 from attendance.pg_tools import find_program, libpq_target, run_program
@@ -44,14 +49,21 @@ class RestoreReport:
     integrity: str  # "ok" (SQLite), or "-" where the backend has no such check
     audit_entries: int
     revision: str | None  # after any migration
+    documents: int = 0  # files written into the documents folder
+    documents_removed: int = 0  # files there the restored database does not name
 
 
 def restore(
-    db_url: str, folder: Path, *, force: bool = False, trust_unsigned: bool = False
+    db_url: str,
+    folder: Path,
+    *,
+    force: bool = False,
+    trust_unsigned: bool = False,
+    documents_dir: Path | None = None,
 ) -> RestoreReport:
     """`trust_unsigned`: restore a backup whose manifest this installation did not sign
     (another installation's, or one changed since): its content is then only as safe as
-    wherever it came from."""
+    wherever it came from. `documents_dir`: the documents folder the files go back into."""
     manifest = Manifest.read(folder)
     if not trust_unsigned and not manifest.signed_by(signing_key()):
         raise Invalid(
@@ -77,6 +89,13 @@ def restore(
             f"{dump} is missing or changed (its SHA-256 differs from manifest.json)."
         )
     _known_revision(manifest.revision)
+    check_backup_files(folder, manifest.documents)
+    if manifest.documents and documents_dir is None:
+        raise Invalid(
+            "Bản sao lưu có tệp tài liệu nhưng không có thư mục tài liệu để khôi phục vào. "
+            "The backup holds document files but no documents folder was given to restore "
+            "them into."
+        )
     try:
         refuse_if_server_running(db_url)
         if not force:
@@ -88,24 +107,40 @@ def restore(
             f"The target database cannot be read ({exc.orig}); if it is damaged, stop the "
             "server and run again with --force to replace it."
         ) from exc
+    added: set[str] = set()
+    if documents_dir is not None:
+        added = put_back(folder, manifest.documents, documents_dir)
     try:
-        if backend == "sqlite":
-            integrity = _restore_sqlite(db_url, dump, manifest)
-        else:
-            integrity = _restore_postgres(db_url, dump, manifest, force=force)
-    except DBAPIError as exc:
-        raise Invalid(
-            f"Bản sao lưu bị hỏng hoặc không đọc được ({exc.orig}). "
-            f"The backup is damaged or unreadable ({exc.orig})."
-        ) from exc
+        integrity = _restore_database(db_url, dump, manifest, force=force)
+    except BaseException:
+        # The old database stays: so does its folder, without the files brought for the new.
+        if documents_dir is not None:
+            DocumentStore(documents_dir).unlink(added)
+        raise
     upgrade(db_url)
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
             revision = revision_of(connection)
+            named = named_files(connection)
     finally:
         engine.dispose()
-    return RestoreReport(manifest, integrity, int(manifest.audit_head["seq"]), revision)
+    removed = remove_unnamed(documents_dir, named) if documents_dir is not None else 0
+    seq = int(manifest.audit_head["seq"])
+    written = len(manifest.documents)
+    return RestoreReport(manifest, integrity, seq, revision, written, removed)
+
+
+def _restore_database(db_url: str, dump: Path, manifest: Manifest, *, force: bool) -> str:
+    try:
+        if make_url(db_url).get_backend_name() == "sqlite":
+            return _restore_sqlite(db_url, dump, manifest)
+        return _restore_postgres(db_url, dump, manifest, force=force)
+    except DBAPIError as exc:
+        raise Invalid(
+            f"Bản sao lưu bị hỏng hoặc không đọc được ({exc.orig}). "
+            f"The backup is damaged or unreadable ({exc.orig})."
+        ) from exc
 
 
 def _known_revision(revision: str | None) -> None:

@@ -17,6 +17,8 @@ from api.web.live import SlotStream, board_events, snapshot_json
 from api.web.render import render
 from attendance.board import board_snapshot, board_version
 from attendance.board_links import check_board_link, issue_board_link
+from attendance.documents.service import documents
+from attendance.documents.views import AUDIENCE_PUBLIC
 from attendance.errors import DomainError
 from attendance.meetings import get_meeting
 from attendance.permissions import BOARD_LINK, SESSION, Permission, Principal, authorize
@@ -43,7 +45,18 @@ def board_page(
     snapshot = board_snapshot(session, meeting_id=meeting_id)
     zone = services.settings.timezone
     key = request.query_params.get("key")
-    return render(request, "board.html", staff=staff, zone=zone, snapshot=snapshot, board_key=key)
+    # The room sees the public ones only, whoever opened the screen (staff too: it is shown
+    # to the hall). Listing is no read: only a download is recorded.
+    public = documents(session, meeting_id=meeting_id, audience=AUDIENCE_PUBLIC)
+    return render(
+        request,
+        "board.html",
+        staff=staff,
+        zone=zone,
+        snapshot=snapshot,
+        board_key=key,
+        public_documents=public,
+    )
 
 
 @router.post(

@@ -51,10 +51,51 @@
     }
   }
 
+  // Public documents: the list is read again whenever the board changes and every minute (a
+  // document made public during the meeting appears without reloading the screen); a failed
+  // read keeps the list shown.
+  const documents = document.getElementById("documents");
+  const key = new URLSearchParams(location.search).get("key");
+  const withKey = (path) => (key ? path + "?key=" + encodeURIComponent(key) : path);
+
+  function drawDocuments(items) {
+    const list = document.getElementById("document-list");
+    list.replaceChildren();
+    for (const d of items) {
+      const li = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = withKey(documents.dataset.api + "/" + d.id);
+      link.setAttribute("download", "");
+      link.textContent = d.title;
+      const kind = document.createElement("span");
+      kind.textContent = d.version.kind.toUpperCase();
+      li.append(link, kind);
+      list.append(li);
+    }
+    documents.hidden = !items.length;
+  }
+
+  async function refreshDocuments() {
+    try {
+      const answer = await fetch(withKey(documents.dataset.api), { credentials: "same-origin" });
+      if (answer.ok) {
+        const items = (await answer.json()).documents.filter((d) => d.visibility === "public");
+        drawDocuments(items);
+      }
+    } catch (error) {
+      // Offline for a moment: the stream's notice says so; the list stays as it was.
+    }
+  }
+
   const source = new EventSource(body.dataset.stream);
-  source.onmessage = (event) => { offline.hidden = true; draw(JSON.parse(event.data)); };
+  source.onmessage = (event) => {
+    offline.hidden = true;
+    draw(JSON.parse(event.data));
+    refreshDocuments();
+  };
   // EventSource reconnects by itself; say so on screen while it does.
   source.onerror = () => { offline.hidden = false; };
   tick();
   setInterval(tick, 1000);
+  setInterval(refreshDocuments, 60000);
 })();

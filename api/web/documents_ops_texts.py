@@ -1,0 +1,12 @@
+"""Texts of the documents' place in operations: the room's board's public documents, and
+what deleting a meeting takes with it. Vietnamese and English."""
+
+from __future__ import annotations
+
+DOCUMENTS_OPS_TEXTS: dict[str, tuple[str, str]] = {
+    "gone_documents": (
+        "{count} tài liệu (mọi phiên bản, tệp và lượt đọc)",
+        "{count} documents (every version, file and read)",
+    ),
+    "board_documents": ("Tài liệu công khai", "Public documents"),
+}
