@@ -84,7 +84,8 @@ def test_an_upload_is_listed_under_its_agenda_item_with_its_details(
     meeting_page = secretary.get(f"/meetings/{meeting_id}").text
     assert f'href="/meetings/{meeting_id}/documents"' in meeting_page
 
-    first = upload(secretary, meeting_id, pdf("Trang 1", "Trang 2"), title="Giấy mời họp")
+    invitation = pdf("Trang 1", "Trang 2")
+    first = upload(secretary, meeting_id, invitation, title="Giấy mời họp")
     assert first.status_code == 303, text_of(first.text)
     done = followed(secretary, first)
     assert "Đã thêm tài liệu." in done.text
@@ -117,7 +118,7 @@ def test_an_upload_is_listed_under_its_agenda_item_with_its_details(
     link = f"/api/v1/meetings/{meeting_id}/documents/{first_id}"
     assert f'href="{link}"' in page.text
     got = secretary.get(link)
-    assert got.status_code == 200 and got.content == pdf("Trang 1", "Trang 2")
+    assert got.status_code == 200 and got.content == invitation
     assert "B%C3%A1o%20c%C3%A1o" in got.headers["content-disposition"]
 
 
@@ -125,7 +126,8 @@ def test_a_new_version_replaces_the_shown_file_and_the_earlier_stays_downloadabl
     secretary: TestClient,
 ) -> None:
     meeting_id = create_meeting(secretary)
-    assert upload(secretary, meeting_id, pdf("Ban 1"), title="Tờ trình").status_code == 303
+    older = pdf("Ban 1")
+    assert upload(secretary, meeting_id, older, title="Tờ trình").status_code == 303
     document_id = listed(secretary, meeting_id)[0]["id"]
     url = f"/meetings/{meeting_id}/documents/{document_id}/versions"
     newer = pdf("Ban 2", "Phu luc")
@@ -143,7 +145,7 @@ def test_a_new_version_replaces_the_shown_file_and_the_earlier_stays_downloadabl
     assert "Các bản trước (1)" in text
     earlier = f"/api/v1/meetings/{meeting_id}/documents/{document_id}?version=1"
     assert html.escape(earlier) in page or earlier in page
-    assert secretary.get(earlier).content == pdf("Ban 1")
+    assert secretary.get(earlier).content == older
     api = f"/api/v1/meetings/{meeting_id}/documents/{document_id}"
     assert secretary.get(api).content == newer
 
@@ -153,7 +155,7 @@ def test_documents_move_up_and_down_within_their_group_once_per_click(
 ) -> None:
     meeting_id = create_meeting(secretary)
     for title in ("Một", "Hai", "Ba"):
-        assert upload(secretary, meeting_id, pdf(title), title=title).status_code == 303
+        assert upload(secretary, meeting_id, pdf("Trang"), title=title).status_code == 303
     one, two, three = (d["id"] for d in listed(secretary, meeting_id))
     page = secretary.get(f"/meetings/{meeting_id}/documents").text
     assert rows_in_order(page) == [one, two, three]
@@ -265,7 +267,8 @@ def test_a_viewer_reads_and_downloads_but_cannot_change_anything(
     secretary: TestClient,
 ) -> None:
     meeting_id = create_meeting(secretary)
-    assert upload(secretary, meeting_id, pdf("Doc"), title="Báo cáo").status_code == 303
+    report = pdf("Doc")
+    assert upload(secretary, meeting_id, report, title="Báo cáo").status_code == 303
     document_id = listed(secretary, meeting_id)[0]["id"]
     viewer = make_account(secretary, "xem.tailieu", role="viewer")
     staff = {"account_ids": [viewer]}
@@ -278,7 +281,7 @@ def test_a_viewer_reads_and_downloads_but_cannot_change_anything(
     assert 'id="upload-form"' not in page.text and "/remove" not in page.text
     assert "/move" not in page.text and "/versions" not in page.text and "/reads" not in page.text
     got = secretary.get(f"/api/v1/meetings/{meeting_id}/documents/{document_id}")
-    assert got.status_code == 200 and got.content == pdf("Doc")
+    assert got.status_code == 200 and got.content == report
     base = f"/meetings/{meeting_id}/documents"
     attempts = [
         upload(secretary, meeting_id, pdf("Khac")),
