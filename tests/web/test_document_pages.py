@@ -15,7 +15,7 @@ from fpdf import FPDF
 from test_account_pages import make_account, sign_in_as
 from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, followed, post, sign_in, text_of
 
-from attendance.settings import DocumentSettings
+from attendance.settings import DocumentSettings, LimitSettings
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -263,6 +263,23 @@ def test_refused_files_are_explained_on_the_page_and_nothing_is_kept(
     assert not [p for p in documents_dir.rglob("*") if p.is_file() and ".incoming" not in p.parts]
     limits = text_of(client.get(f"/meetings/{meeting_id}/documents").text)
     assert "Tối đa 1 MB một tệp, 500 MB cho mọi tệp của cuộc họp" in limits
+
+
+def test_a_body_past_the_servers_limit_is_refused_with_a_page_too(
+    make_client: Callable[..., TestClient], documents_dir: Path
+) -> None:
+    """Refused before the form is read (api/limits.py): still a page in both languages."""
+    client = make_client(
+        documents=DocumentSettings(dir=documents_dir, max_file_mb=1),
+        limits=LimitSettings(max_upload_bytes=1024 * 1024),
+    )
+    sign_in(client)
+    meeting_id = create_meeting(client)
+    huge = upload(client, meeting_id, pdf("x") + b"%" + bytes(2 * 1024 * 1024), filename="Lớn.pdf")
+    assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html")
+    words = text_of(html.unescape(huge.text))
+    assert "Tệp quá lớn" in words and "The file is too large" in words
+    assert listed(client, meeting_id) == []
 
 
 def test_a_viewer_reads_and_downloads_but_cannot_change_anything(
