@@ -12,13 +12,12 @@ from starlette.responses import RedirectResponse, Response
 
 from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
-from api.web.document_view import MIB, document_groups, limits_text, size_text
-from api.web.forms import Text, parse_id
+from api.web.document_forms import item_id_of, moved_order, upload_of, visibility_of
+from api.web.document_view import document_groups, limits_text, size_text
+from api.web.forms import Text
 from api.web.render import render
 from attendance.agenda import agenda
 from attendance.documents.service import (
-    DocumentView,
-    Upload,
     add_document,
     add_version,
     delete_document,
@@ -28,8 +27,8 @@ from attendance.documents.service import (
     reorder,
     update_document,
 )
-from attendance.documents.tables import MEMBERS, VISIBILITIES
-from attendance.errors import DomainError, Invalid
+from attendance.documents.tables import MEMBERS
+from attendance.errors import DomainError
 from attendance.meetings import get_meeting
 from attendance.permissions import Permission, Principal
 
@@ -101,7 +100,7 @@ def upload(
         "watermark": watermark,
     }
     try:
-        sent = _upload(file, services)
+        sent = upload_of(file, services.settings)
         add_document(
             session,
             services.documents,
@@ -110,8 +109,8 @@ def upload(
             title=title.strip() or PurePath(sent.filename).stem,
             upload=sent,
             actor=staff.actor,
-            agenda_item_id=_item_id(agenda_item_id),
-            visibility=_visibility(visibility),
+            agenda_item_id=item_id_of(agenda_item_id),
+            visibility=visibility_of(visibility),
             watermark=bool(watermark),
         )
     except DomainError as exc:
@@ -140,7 +139,7 @@ def new_version(
             services.settings.documents,
             meeting_id=meeting_id,
             document_id=doc_id,
-            upload=_upload(file, services),
+            upload=upload_of(file, services.settings),
             actor=staff.actor,
         )
     except DomainError as exc:
@@ -172,8 +171,8 @@ def details(
             document_id=doc_id,
             actor=staff.actor,
             title=title,
-            agenda_item_id=_item_id(agenda_item_id),
-            visibility=_visibility(visibility),
+            agenda_item_id=item_id_of(agenda_item_id),
+            visibility=visibility_of(visibility),
             watermark=bool(watermark),
         )
     except DomainError as exc:
@@ -201,7 +200,7 @@ def move(
     again) finds it moved already and does nothing."""
     try:
         views = documents(session, meeting_id=meeting_id, audience=STAFF)
-        ids = _moved([v.document.id for v in views], views, doc_id, direction, position)
+        ids = moved_order([v.document.id for v in views], views, doc_id, direction, position)
         if ids is not None:
             reorder(session, meeting_id=meeting_id, document_ids=ids, actor=staff.actor)
     except DomainError as exc:
@@ -279,47 +278,3 @@ def after_post(meeting_id: int, doc_id: int, staff: PrincipalDep) -> Response:
 def _back(meeting_id: int, doc_id: int, done: str) -> Response:
     anchor = f"#document-{doc_id}"
     return RedirectResponse(f"/meetings/{meeting_id}/documents?ok={done}{anchor}", status_code=303)
-
-
-def _upload(file: UploadFile | None, services: ServicesDep) -> Upload:
-    if file is None or not file.filename:
-        raise Invalid("Chưa chọn tệp. No file was chosen.", code="INVALID_REQUEST")
-    # The body limit (api/limits.py) has already bounded the request; a byte past the limit
-    # is enough for the service to refuse the file as too large.
-    limit = services.settings.documents.max_file_mb * MIB
-    return Upload(filename=file.filename, data=file.file.read(limit + 1))
-
-
-def _item_id(text: str) -> int | None:
-    return parse_id(text) if text.strip() else None
-
-
-def _visibility(text: str) -> str:
-    if text not in VISIBILITIES:
-        raise Invalid(
-            "Chọn ai được xem: chỉ đại biểu hoặc công khai. "
-            "Choose who may read it: members only or public.",
-            code="INVALID_REQUEST",
-        )
-    return text
-
-
-def _moved(
-    ids: list[int], views: list[DocumentView], document_id: int, direction: str, position: str
-) -> list[int] | None:
-    """The order with the document swapped with its neighbour in its own group; None when
-    there is nothing to move (the first one up, or it moved already)."""
-    by_id = {v.document.id: v for v in views}
-    view = by_id.get(document_id)
-    if view is None:
-        return None
-    if position.strip() and position.strip() != str(view.document.position):
-        return None
-    group = [i for i in ids if by_id[i].document.agenda_item_id == view.document.agenda_item_id]
-    at = group.index(document_id)
-    other = at - 1 if direction == "up" else at + 1 if direction == "down" else at
-    if other == at or not 0 <= other < len(group):
-        return None
-    a, b = ids.index(document_id), ids.index(group[other])
-    ids[a], ids[b] = ids[b], ids[a]
-    return ids
