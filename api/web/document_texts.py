@@ -82,10 +82,4 @@ DOCUMENT_TEXTS: dict[str, tuple[str, str]] = {
     "ok_document_saved": ("Đã lưu thông tin tài liệu.", "The document's details were saved."),
     "ok_document_moved": ("Đã đổi thứ tự.", "The order was changed."),
     "ok_document_removed": ("Đã xóa tài liệu.", "The document was removed."),
-    # The meeting's audit log names what the documents service recorded.
-    "action_document_uploaded": ("Thêm tài liệu", "Document added"),
-    "action_document_version_added": ("Thay bản mới của tài liệu", "New version of a document"),
-    "action_document_updated": ("Sửa thông tin tài liệu", "Document details changed"),
-    "action_documents_reordered": ("Đổi thứ tự tài liệu", "Documents reordered"),
-    "action_document_deleted": ("Xóa tài liệu", "Document removed"),
 }

@@ -225,7 +225,7 @@ def test_removing_a_document_takes_it_and_its_file_away(
     files = [p for p in documents_dir.rglob("*") if p.is_file() and ".incoming" not in p.parts]
     assert len(files) == 1  # the removed one's file is erased, the other's kept
     audit = text_of(secretary.get(f"/meetings/{meeting_id}/audit").text)
-    assert "Thêm tài liệu" in audit and "Xóa tài liệu" in audit  # not the service's codes
+    assert "Tải lên tài liệu" in audit and "Xóa tài liệu" in audit  # not the service's codes
     again = post(secretary, f"/meetings/{meeting_id}/documents/{gone}/remove", {})
     assert again.status_code == 404 and "<html" in again.text
 
