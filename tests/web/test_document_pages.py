@@ -159,6 +159,9 @@ def test_documents_move_up_and_down_within_their_group_once_per_click(
     one, two, three = (d["id"] for d in listed(secretary, meeting_id))
     page = secretary.get(f"/meetings/{meeting_id}/documents").text
     assert rows_in_order(page) == [one, two, three]
+    move = f'action="/meetings/{meeting_id}/documents/{{}}/move" class="inline move-{{}}"'
+    assert move.format(one, "up") not in page and move.format(one, "down") in page
+    assert move.format(three, "down") not in page and move.format(three, "up") in page
     position = re.search(
         rf'action="/meetings/{meeting_id}/documents/{three}/move".*?name="position" value="(\d+)"',
         page,
