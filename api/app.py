@@ -55,6 +55,7 @@ from api.web import (
     class_pages,
     class_photo_pages,
     consent_pages,
+    document_pages,
     meeting_pages,
     participant_pages,
     people_pages,
@@ -248,6 +249,7 @@ def create_app(
     for pages in (*web, *more, class_pages, student_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
+    app.include_router(document_pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

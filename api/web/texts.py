@@ -11,6 +11,7 @@ from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
 from api.web.document_audit_texts import DOCUMENT_AUDIT_TEXTS
 from api.web.documents_ops_texts import DOCUMENTS_OPS_TEXTS
+from api.web.document_texts import DOCUMENT_TEXTS
 from api.web.lesson_texts import LESSON_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
@@ -246,6 +247,7 @@ TEXTS.update(CLASS_PHOTO_TEXTS)
 TEXTS.update(LESSON_TEXTS)
 TEXTS.update(DOCUMENT_AUDIT_TEXTS)
 TEXTS.update(DOCUMENTS_OPS_TEXTS)
+TEXTS.update(DOCUMENT_TEXTS)
 
 
 class Translator:

@@ -49,6 +49,7 @@ FRESH = {
     ("DELETE", "/api/v1/webhooks/{webhook_id}"): "webhook",
     ("POST", "/webhooks/{webhook_id}/delete"): "webhook",
     ("DELETE", "/api/v1/meetings/{meeting_id}/documents/{doc_id}"): "document",
+    ("POST", "/meetings/{meeting_id}/documents/{doc_id}/remove"): "document",
 }
 ALLOWED, REFUSED, HIDDEN = "allowed", "refused", "hidden"
 
