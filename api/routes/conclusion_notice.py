@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
 from api.convert import local
 from api.deps import ActorDep, ServicesDep, SessionDep, need
@@ -64,7 +65,7 @@ def write_draft(
     return _draft_read(session, draft, services.settings.timezone)
 
 
-def _draft_read(session: SessionDep, draft: DraftView, zone: str) -> NoticeDraftRead:
+def _draft_read(session: Session, draft: DraftView, zone: str) -> NoticeDraftRead:
     items = item_parts(session, meeting_id=draft.meeting_id, conclusions=draft.conclusions or {})
     return NoticeDraftRead(
         meeting_id=draft.meeting_id,
