@@ -55,6 +55,7 @@ from api.web import (
     class_photo_pages,
     consent_pages,
     meeting_pages,
+    notice_pages,
     participant_pages,
     people_pages,
     person_manage_pages,
@@ -245,6 +246,7 @@ def create_app(
     for pages in (*web, *more, class_pages, student_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
+    app.include_router(notice_pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app
