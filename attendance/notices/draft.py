@@ -112,9 +112,11 @@ def save_draft(
     recipients: str | Unset | None = UNSET,
     signer_title: str | Unset | None = UNSET,
     signer_name: str | Unset | None = UNSET,
-    conclusions: dict[int, str | None] | Unset = UNSET,
+    conclusions: dict[int, str | None] | Unset | None = UNSET,
 ) -> DraftView:
-    """A partial update: a field left out (UNSET) is kept, None or blank text clears it.
+    """A partial update: a field left out (UNSET) is kept, None or blank text clears it;
+    `conclusions` names the items it changes (None or blank text removes one), or is None to
+    remove them all.
 
     Everything is checked before anything is written, so a refused request changes nothing.
     """
@@ -142,6 +144,8 @@ def save_draft(
             _require_participant(session, meeting_id=meeting_id, person_id=chair_person_id)
         changes["chair_person_id"] = chair_person_id
     items: dict[int, str | None] = {}
+    if conclusions is None:
+        conclusions = dict.fromkeys(get_draft(session, meeting_id=meeting_id).conclusions or {})
     if conclusions is not UNSET:
         for item_id, text in conclusions.items():
             _require_item(session, meeting_id=meeting_id, agenda_item_id=item_id)
