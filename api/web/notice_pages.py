@@ -1,5 +1,5 @@
 """The conclusion notice page: the draft's fields, and per agenda item what was decided and
-said next to the secretary's conclusion."""
+said (as the notice will print it) next to the secretary's conclusion."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from api.web.render import lang_param, render
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
+from attendance.notices.agenda_parts import item_parts
 from attendance.notices.draft import TEXT_FIELDS, DraftView, get_draft, save_draft
 from attendance.permissions import Permission, Principal
-from attendance.voting.discussion import discussion
 
 router = APIRouter(include_in_schema=False)
 
@@ -156,5 +156,6 @@ def _page(
         form=typed,
         draft=draft,
         roster=[row.person for row in meeting_attendance(session, meeting_id=meeting_id)],
-        items=discussion(session, meeting_id=meeting_id),
+        # The notice's own parts: the page shows what the notice will say of each item.
+        items=item_parts(session, meeting_id=meeting_id, conclusions={}),
     )

@@ -46,12 +46,12 @@ NOTICE_TEXTS: dict[str, tuple[str, str]] = {
         "Cuộc họp chưa có nội dung chương trình nào.",
         "The meeting has no agenda items yet.",
     ),
-    "notice_loose": (
-        "Biểu quyết và ý kiến không thuộc nội dung nào",
-        "Polls and opinions on no agenda item",
-    ),
+    "notice_loose": ("Nội dung khác", "Other matters (on no agenda item)"),
     "notice_polls": ("Biểu quyết", "Polls"),
-    "notice_poll_not_closed": ("Chưa kết thúc, chưa có kết quả.", "Not closed: no result yet."),
+    "notice_polls_closed_only": (
+        "Chỉ biểu quyết đã kết thúc mới có kết quả để đưa vào thông báo.",
+        "Only closed polls have a result to put in the notice.",
+    ),
     "notice_opinions": ("Ý kiến ({count})", "Opinions ({count})"),
     "notice_no_opinions": ("Chưa có ý kiến nào.", "No opinions yet."),
     "stance_agree": ("Đồng ý", "Agree"),

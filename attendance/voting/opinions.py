@@ -24,7 +24,6 @@ MAX_OPINION = 5000
 # What the opinion says of the matter (đồng ý / không đồng ý / ý kiến khác): the conclusion
 # notice counts them per agenda item. "other" when the delegate does not say.
 STANCES = ("agree", "object", "other")
-STANCE_LABELS = {"agree": "Đồng ý", "object": "Không đồng ý", "other": "Ý kiến khác"}
 
 
 def check_stance(stance: str | None) -> str:
