@@ -20,6 +20,7 @@ class Discussed:
     budget: int  # agenda item ids
     streets: int
     poll_id: int  # the named motion on the budget, closed: 2 for, 1 against
+    tokens: list[str]  # the voting links of the three who came (An, Bình, Châu)
 
 
 def ok(response: Any, status: int = 200) -> Any:
@@ -44,12 +45,13 @@ def meeting_with_discussion(api: Any, headers: dict[str, str] | None = None) -> 
     ok(api.put(f"{base}/participants", json={"person_ids": people}, headers=h))
     budget = ok(api.post(f"{base}/agenda", json={"title": BUDGET}, headers=h), 201)["id"]
     streets = ok(api.post(f"{base}/agenda", json={"title": STREETS}, headers=h), 201)["id"]
-    links = []
+    links, tokens = [], []
     for person_id in people[:3]:
         arrival = {"person_id": person_id, "source": "kiosk-A", "idempotency_key": f"k{person_id}"}
         checkin = api.post(f"{base}/checkins", json=arrival, headers=h)
         assert checkin.status_code in (200, 201), checkin.text
         token = checkin.json()["voting_url"].split("#", 1)[1]
+        tokens.append(token)
         links.append({"Authorization": f"Bearer {token}"})
     said = f"{base}/agenda/{budget}/opinions"
     ok(
@@ -76,4 +78,4 @@ def meeting_with_discussion(api: Any, headers: dict[str, str] | None = None) -> 
     ok(api.post(f"{base}/polls/{asked['id']}/open", headers=h))
     anonymous = {"text": "Cần thêm cây xanh.", "stance": "agree"}
     ok(api.post(f"{base}/polls/{asked['id']}/opinions", json=anonymous, headers=links[0]), 201)
-    return Discussed(meeting_id, people, budget, streets, poll["id"])
+    return Discussed(meeting_id, people, budget, streets, poll["id"], tokens)
