@@ -29,6 +29,7 @@ from api.routes import (
     checkins,
     class_photo,
     classes,
+    conclusion_notice,
     consents,
     gate,
     identify,
@@ -222,6 +223,7 @@ def create_app(
         webhooks.router,
         classes.router,
         students.router,
+        conclusion_notice.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)

@@ -63,12 +63,12 @@ def _attendance(content: NoticeContent) -> list[Block]:
                 ),
             ),
         ),
-        Block(LABEL, f"Đại biểu có mặt ({len(content.attendees)}):"),
+        Block(LABEL, f"Danh sách có mặt ({len(content.attendees)}):"),
     ]
     blocks += [Block(LINE, f"- {_attendee(p)};") for p in content.attendees] or [
         Block(LINE, "- Không có.")
     ]
-    blocks.append(Block(LABEL, f"Đại biểu vắng mặt ({len(content.absentees)}):"))
+    blocks.append(Block(LABEL, f"Danh sách vắng mặt ({len(content.absentees)}):"))
     blocks += [Block(LINE, f"- {_absentee(p)};") for p in content.absentees] or [
         Block(LINE, "- Không có.")
     ]

@@ -33,12 +33,16 @@ def _header(pdf: ReportPdf, content: NoticeContent) -> None:
     right = pdf.epw - left
     if content.parent_body:
         pdf.set_font(FAMILY, "", 10.5)
-        pdf.multi_cell(left, 5, nfc(content.parent_body.upper()), align="C")
+        pdf.multi_cell(
+            left, 5, nfc(content.parent_body.upper()), align="C", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.set_font(FAMILY, "B", 10.5)
-    pdf.multi_cell(left, 5, nfc(content.issuing_body.upper()), align="C")
-    pdf.ln(1)
+    pdf.multi_cell(
+        left, 5, nfc(content.issuing_body.upper()), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(2)
     pdf.set_font(FAMILY, "", 10.5)
-    pdf.multi_cell(left, 5, nfc(content.number), align="C")
+    pdf.multi_cell(left, 5, nfc(content.number), align="C", new_x="LMARGIN", new_y="NEXT")
     below_left = pdf.get_y()
     pdf.set_xy(pdf.l_margin + left, top)
     pdf.set_font(FAMILY, "B", 10.5)
@@ -68,6 +72,7 @@ def _block(pdf: ReportPdf, block: Block) -> None:
     # text_columns, not markdown: a bold label beside the typed text, which is printed as
     # typed (markdown would read "**" or "--" in a conclusion as emphasis).
     indent = INDENT_MM if block.kind == LINE else 0
+    pdf.set_x(pdf.l_margin)  # text_columns leaves x where its last line ended
     text = nfc(block.text)
     head, colon, rest = text.partition(":") if block.kind == LABEL else ("", "", text)
     with (

@@ -16,6 +16,7 @@ from notice_support import (
     CHAIR,
     CONCLUSIONS,
     ITEMS,
+    MASTER_KEY,
     NAMED_MOTION,
     OBJECT_TEXT,
     OBSERVER,
@@ -35,6 +36,8 @@ from attendance.notices.content import DOTS, notice_content, place_and_date
 from attendance.notices.docx_file import render_docx
 from attendance.notices.pdf_file import render_notice_pdf
 from attendance.orm import utcnow
+from attendance.voting.opinions import give_opinion
+from attendance.voting.polls import PollSpec, close_poll, create_poll, open_poll
 
 
 def docx_text(data: bytes) -> str:
@@ -151,3 +154,32 @@ def test_an_empty_meeting_still_gives_a_notice_with_blanks_to_fill(session: Sess
 def test_the_date_line_pads_the_day_and_the_first_two_months() -> None:
     assert place_and_date("Long Biên", date(2026, 2, 5)) == "Long Biên, ngày 05 tháng 02 năm 2026"
     assert place_and_date("Hà Nội", date(2026, 11, 30)) == "Hà Nội, ngày 30 tháng 11 năm 2026"
+
+
+def test_what_belongs_to_no_item_comes_last_and_anonymous_opinions_stay_unnamed(
+    session: Session,
+) -> None:
+    made = notice_meeting(session)
+    spec = PollSpec(title="Góp ý chung", kind="opinion", secrecy="secret", quorum="0")
+    poll = create_poll(session, meeting_id=made.meeting_id, spec=spec, actor="admin")
+    open_poll(session, meeting_id=made.meeting_id, poll_id=poll.id, actor="admin")
+    typed = "Đề nghị **in đậm** -- và __gạch__ giữ nguyên"  # printed as typed, no markdown
+    opinion = give_opinion(
+        session,
+        meeting_id=made.meeting_id,
+        person_id=made.people[CHAIR],
+        text=typed,
+        poll_id=poll.id,
+    )
+    opinion.stance = "object"
+    close_poll(
+        session, meeting_id=made.meeting_id, poll_id=poll.id, actor="admin", master_key=MASTER_KEY
+    )
+    content = notice_content(session, meeting_id=made.meeting_id, tz=ZONE)
+    other = content.items[-1]
+    assert (other.number, other.title, other.agenda_item_id) == (3, "Nội dung khác", None)
+    assert other.polls == ()  # an opinion collection is counted with the opinions, not a vote
+    assert [(o.name, o.text) for o in other.stances[1].opinions] == [("", typed)]
+    for text in (docx_text(render_docx(content)), pdf_words(render_notice_pdf(content))):
+        assert f"- {typed}" in text
+        assert f"{CHAIR}: {typed}" not in text
