@@ -4,9 +4,11 @@ the opinions grouped by stance and counted, and who may save."""
 from __future__ import annotations
 
 import html
+import io
 import re
 from typing import Any
 
+import docx
 import httpx
 from fastapi.testclient import TestClient
 from notice_page_support import BUDGET, MEMBERS, STREETS, Discussed, meeting_with_discussion
@@ -134,6 +136,24 @@ def test_the_draft_is_saved_and_shown_again_after_a_reload(
     assert _textarea(page, f"conclusion-{meeting.streets}") == "Giao phòng Quản lý đô thị khảo sát."
     audit = text_of(client.get(f"/meetings/{meeting.meeting_id}/audit?lang=en").text)
     assert "Notice draft saved" in audit
+
+
+def test_the_pages_word_link_gives_the_notice_with_the_saved_conclusion(
+    client: TestClient,
+) -> None:
+    meeting = meeting_with_discussion(client, BEARER)
+    assert _save(client, meeting).status_code == 303
+    page = client.get(f"/meetings/{meeting.meeting_id}/conclusions").text
+    link = re.search(r'id="notice-docx" href="([^"]+)"', page)
+    assert link and link.group(1).endswith("format=docx")
+    assert 'id="notice-pdf"' in page
+    # The signed-in page's cookie is enough, as for the minutes' exports.
+    word = client.get(html.unescape(link.group(1)))
+    assert word.status_code == 200, word.text
+    document = docx.Document(io.BytesIO(word.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Thống nhất thông qua dự toán." in text and "125/TB-UBND" in text
 
 
 def test_a_refused_save_changes_nothing_and_keeps_what_was_typed(
