@@ -208,3 +208,29 @@ def test_the_meeting_page_links_to_the_conclusions(client: TestClient) -> None:
     page = client.get(f"/meetings/{meeting.meeting_id}").text
     assert f'href="/meetings/{meeting.meeting_id}/conclusions"' in page
     assert client.get("/meetings/999999/conclusions").status_code == 404
+
+
+def test_a_meeting_without_an_agenda_still_saves_its_draft(client: TestClient) -> None:
+    created = client.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Họp giao ban",
+            "starts_at": "2026-03-02T08:00:00+07:00",
+            "ends_at": "2026-03-02T11:00:00+07:00",
+        },
+        headers=BEARER,
+    )
+    meeting_id = created.json()["id"]
+    page = client.get(f"/meetings/{meeting_id}/conclusions")
+    assert "Cuộc họp chưa có nội dung chương trình nào." in text_of(page.text)
+    form = {"number": "7/TB-UBND", "closing": "Giao Văn phòng theo dõi."}
+    saved = client.post(
+        f"/meetings/{meeting_id}/conclusions",
+        data=form,
+        headers={"Origin": ORIGIN},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, text_of(saved.text)
+    again = client.get(f"/meetings/{meeting_id}/conclusions").text
+    assert _value(again, "number") == "7/TB-UBND"
+    assert _textarea(again, "closing") == "Giao Văn phòng theo dõi."
