@@ -58,6 +58,7 @@ from api.web import (
     consent_pages,
     document_pages,
     meeting_pages,
+    notice_pages,
     participant_pages,
     people_pages,
     person_manage_pages,
@@ -252,6 +253,7 @@ def create_app(
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
     app.include_router(document_pages.router)
+    app.include_router(notice_pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

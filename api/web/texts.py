@@ -13,6 +13,7 @@ from api.web.document_audit_texts import DOCUMENT_AUDIT_TEXTS
 from api.web.documents_ops_texts import DOCUMENTS_OPS_TEXTS
 from api.web.document_texts import DOCUMENT_TEXTS
 from api.web.lesson_texts import LESSON_TEXTS
+from api.web.notice_texts import NOTICE_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
@@ -248,6 +249,7 @@ TEXTS.update(LESSON_TEXTS)
 TEXTS.update(DOCUMENT_AUDIT_TEXTS)
 TEXTS.update(DOCUMENTS_OPS_TEXTS)
 TEXTS.update(DOCUMENT_TEXTS)
+TEXTS.update(NOTICE_TEXTS)
 
 
 class Translator:

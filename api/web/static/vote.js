@@ -102,15 +102,23 @@ function opinionForm(d, poll, card) {
   const text = el("textarea", {maxlength: "5000"});
   const box = el("p", {class: "message"});
   const button = el("button", {type: "button"}, T.send);
+  // Agree, object or other: the conclusion notice counts the opinions by it.
+  const stances = el("fieldset", {class: "stances"}, el("legend", {}, T.stance));
+  for (const s of ["agree", "object", "other"]) {
+    const radio = el("input", {type: "radio", name: "stance-" + poll.id, value: s});
+    if (s === "other") radio.checked = true;
+    stances.append(el("label", {class: "stance"}, radio, " " + T["stance_" + s]));
+  }
   button.addEventListener("click", async () => {
     if (!live(d) || !text.value.trim()) return;
+    const stance = stances.querySelector("input:checked").value;
     const r = await api(d, d.base + "/polls/" + poll.id + "/opinions", {method: "POST",
-      body: JSON.stringify({text: text.value})});
+      body: JSON.stringify({text: text.value, stance})});
     if (!live(d)) return;
     if (r.ok) { text.value = ""; say(box, T.sent, true); }
     else say(box, r.body ? r.body.detail : "HTTP error", false);
   });
-  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), text, button, box));
+  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), stances, text, button, box));
 }
 function showStanding(me) {
   const standing = document.getElementById("standing");
