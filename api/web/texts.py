@@ -10,8 +10,8 @@ from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
 from api.web.document_audit_texts import DOCUMENT_AUDIT_TEXTS
-from api.web.documents_ops_texts import DOCUMENTS_OPS_TEXTS
 from api.web.document_texts import DOCUMENT_TEXTS
+from api.web.documents_ops_texts import DOCUMENTS_OPS_TEXTS
 from api.web.lesson_texts import LESSON_TEXTS
 from api.web.notice_texts import NOTICE_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
