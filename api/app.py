@@ -30,6 +30,7 @@ from api.routes import (
     class_photo,
     classes,
     consents,
+    document_pages,
     gate,
     identify,
     kiosk,
@@ -221,6 +222,7 @@ def create_app(
         webhooks.router,
         classes.router,
         students.router,
+        document_pages.router,  # the phone page's viewer: next to the documents' routes
     ):
         v1.include_router(api_router)
     app.include_router(v1)

@@ -287,6 +287,8 @@ def seed(db_url: str, **settings: Any) -> Iterator[Seeded]:
             "webhook_id": seed_webhook(client),
             "photo_id": "no-such-photo",  # a class photo: 404 past the permission check
             "face": 0,
+            "doc_id": 1,  # a document's page: 404 past the permission check (none uploaded)
+            "n": 1,
         }
         consents = client.get(f"/api/v1/people/{people[0]}/consents").json()
         values["consent_id"] = consents[0]["id"]

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from numpy.typing import NDArray
+from page_pdfs import text_pdf
 from polls_support import MEMBERS, Room, arrive, new_poll, today
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
 from api.app import create_app
 from attendance.class_photo.service import PhotoFace, store_photo
 from attendance.db import make_engine, make_session_factory
+from attendance.documents.service import Upload, add_document
+from attendance.documents.store import DocumentStore
 from attendance.schools.classes import create_class, set_students
 from attendance.schools.sessions import create_session
 from attendance.settings import Settings
@@ -89,6 +92,24 @@ def stored_class_photo(db_url: str, meeting_id: int) -> str:
         photo_id = photo.id
     engine.dispose()
     return photo_id
+
+
+def stored_document(config: Settings, meeting_id: int) -> int:
+    """A two-page PDF among the meeting's documents, stored as the upload route stores it."""
+    engine = make_engine(config.db_url)
+    with make_session_factory(engine)() as session, session.begin():
+        view = add_document(
+            session,
+            DocumentStore(config.documents.dir),
+            config.documents,
+            meeting_id=meeting_id,
+            title="Tờ trình dự toán",
+            upload=Upload(filename="Tờ trình.pdf", data=text_pdf(2, lines_per_page=3)),
+            actor="t",
+        )
+        document_id = view.document.id
+    engine.dispose()
+    return document_id
 
 
 def stored_template(db_url: str, person_id: int) -> int:
@@ -190,6 +211,8 @@ def seeded(database_url: str) -> Iterator[Seeded]:
         excused = {"starts_on": "2030-01-07", "ends_on": "2030-01-08", "reason": "Ốm"}
         made = client.post(f"/api/v1/people/{people[1]}/excused-absences", json=excused)
         ids["excused_id"] = made.json()["id"]
+        ids["doc_id"] = stored_document(config, meeting_id)
+        ids["n"] = 1
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
 
