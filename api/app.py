@@ -31,6 +31,7 @@ from api.routes import (
     classes,
     consents,
     document_pages,
+    documents,
     gate,
     identify,
     kiosk,
@@ -215,6 +216,8 @@ def create_app(
         audit.router,
         voting.router,
         voting.voter,
+        documents.router,
+        document_pages.router,  # the phone page's viewer
         accounts.router,
         tokens.router,
         school_reports.router,
@@ -222,7 +225,6 @@ def create_app(
         webhooks.router,
         classes.router,
         students.router,
-        document_pages.router,  # the phone page's viewer: next to the documents' routes
     ):
         v1.include_router(api_router)
     app.include_router(v1)

@@ -77,16 +77,22 @@ def remove(
     meeting_id: int,
     session: SessionDep,
     actor: ActorDep,
+    services: ServicesDep,
     discard_open_polls: Annotated[
         bool, Query(description="Delete even while a poll is open; its ballots are lost.")
     ] = False,
 ) -> MeetingDeletedRead:
     """Delete the meeting with its roster, check-ins, polls, ballots, opinions, proxies,
-    voting and board links and review items; 409 while a poll is open, unless
-    discard_open_polls. People and their faces stay; the audit log records it."""
+    voting and board links, review items and documents (their files too); 409 while a poll
+    is open, unless discard_open_polls. People and their faces stay; the audit log records
+    it."""
     title = get_meeting(session, meeting_id=meeting_id).title
     gone = delete_meeting(
-        session, meeting_id=meeting_id, actor=actor, discard_open_polls=discard_open_polls
+        session,
+        meeting_id=meeting_id,
+        actor=actor,
+        discard_open_polls=discard_open_polls,
+        documents_root=services.documents.root,
     )
     return MeetingDeletedRead(
         meeting_id=meeting_id,

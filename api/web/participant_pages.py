@@ -159,6 +159,7 @@ def delete(
     request: Request,
     session: SessionDep,
     staff: PrincipalDep,
+    services: ServicesDep,
     discard_open_polls: Text = "",
 ) -> Response:
     try:
@@ -167,6 +168,7 @@ def delete(
             meeting_id=meeting_id,
             actor=staff.actor,
             discard_open_polls=discard_open_polls == "yes",
+            documents_root=services.documents.root,
         )
     except DomainError as exc:
         session.rollback()

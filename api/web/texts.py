@@ -9,6 +9,7 @@ from api.web.audit_texts import AUDIT_TEXTS
 from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
+from api.web.document_audit_texts import DOCUMENT_AUDIT_TEXTS
 from api.web.lesson_texts import LESSON_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
@@ -242,6 +243,7 @@ TEXTS.update(WEBHOOK_TEXTS)
 TEXTS.update(CLASS_TEXTS)
 TEXTS.update(CLASS_PHOTO_TEXTS)
 TEXTS.update(LESSON_TEXTS)
+TEXTS.update(DOCUMENT_AUDIT_TEXTS)
 
 
 class Translator:

@@ -66,11 +66,10 @@ def views_of(session: Session, rows: Sequence[MeetingDocument]) -> list[Document
     item_ids = {row.agenda_item_id for row in rows if row.agenda_item_id is not None}
     titles: dict[int, str] = {}
     if item_ids:
-        titles = dict(
-            session.execute(
-                select(AgendaItem.id, AgendaItem.title).where(AgendaItem.id.in_(item_ids))
-            )
+        found = session.execute(
+            select(AgendaItem.id, AgendaItem.title).where(AgendaItem.id.in_(item_ids))
         )
+        titles = {item_id: title for item_id, title in found}
     views = []
     for row in rows:
         kept = versions[row.id]

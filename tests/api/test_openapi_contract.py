@@ -15,9 +15,9 @@ from api_support import ADMIN_TOKEN, create_meeting, create_people, module_datab
 from db_backends import PostgresDatabases, SqliteDatabases
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from fpdf import FPDF
 from hypothesis import HealthCheck, Phase, given, settings
 from numpy.typing import NDArray
-from page_pdfs import text_pdf
 from polls_support import MEMBERS, Room, arrive, new_poll, today
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,8 +29,6 @@ from schemathesis.specs.openapi.checks import (
 from api.app import create_app
 from attendance.class_photo.service import PhotoFace, store_photo
 from attendance.db import make_engine, make_session_factory
-from attendance.documents.service import Upload, add_document
-from attendance.documents.store import DocumentStore
 from attendance.schools.classes import create_class, set_students
 from attendance.schools.sessions import create_session
 from attendance.settings import Settings
@@ -94,22 +92,19 @@ def stored_class_photo(db_url: str, meeting_id: int) -> str:
     return photo_id
 
 
-def stored_document(config: Settings, meeting_id: int) -> int:
-    """A two-page PDF among the meeting's documents, stored as the upload route stores it."""
-    engine = make_engine(config.db_url)
-    with make_session_factory(engine)() as session, session.begin():
-        view = add_document(
-            session,
-            DocumentStore(config.documents.dir),
-            config.documents,
-            meeting_id=meeting_id,
-            title="Tờ trình dự toán",
-            upload=Upload(filename="Tờ trình.pdf", data=text_pdf(2, lines_per_page=3)),
-            actor="t",
-        )
-        document_id = view.document.id
-    engine.dispose()
-    return document_id
+def seed_document(client: TestClient, meeting_id: int) -> int:
+    """A one-page PDF, public: a `{doc_id}` every reader reaches."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Tai lieu hop")
+    made = client.post(
+        f"/api/v1/meetings/{meeting_id}/documents",
+        data={"title": "Tài liệu họp", "visibility": "public"},
+        files={"file": ("tài-liệu.pdf", bytes(pdf.output()), "application/pdf")},
+    )
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
 
 
 def stored_template(db_url: str, person_id: int) -> int:
@@ -211,8 +206,8 @@ def seeded(database_url: str) -> Iterator[Seeded]:
         excused = {"starts_on": "2030-01-07", "ends_on": "2030-01-08", "reason": "Ốm"}
         made = client.post(f"/api/v1/people/{people[1]}/excused-absences", json=excused)
         ids["excused_id"] = made.json()["id"]
-        ids["doc_id"] = stored_document(config, meeting_id)
-        ids["n"] = 1
+        ids["doc_id"] = seed_document(client, meeting_id)
+        ids["n"] = 1  # a page of it
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
 

@@ -357,3 +357,27 @@ def test_a_link_reads_its_own_meeting_and_what_it_may_see(
         "file",
         2,
     )
+
+
+def test_a_deleted_document_s_files_go_only_when_the_deletion_commits(
+    session: Session, store: DocumentStore, limits: DocumentSettings
+) -> None:
+    meeting_id = meeting(session)
+    view = add_document(
+        session,
+        store,
+        limits,
+        meeting_id=meeting_id,
+        title="Báo cáo",
+        upload=Upload("bao-cao.pdf", pdf_bytes(1)),
+        actor="a",
+    )
+    document_id, sha256 = view.document.id, view.version.sha256
+    session.commit()
+    delete_document(session, store.root, meeting_id=meeting_id, document_id=document_id, actor="a")
+    session.rollback()
+    assert store.exists(sha256)  # the rows are back, and so is nothing lost
+    delete_document(session, store.root, meeting_id=meeting_id, document_id=document_id, actor="a")
+    session.commit()
+    assert not store.exists(sha256)
+    assert session.scalar(select(func.count()).select_from(MeetingDocument)) == 0
