@@ -31,6 +31,7 @@ from api.routes import (
     classes,
     conclusion_notice,
     consents,
+    document_pages,
     documents,
     gate,
     identify,
@@ -220,6 +221,7 @@ def create_app(
         voting.router,
         voting.voter,
         documents.router,
+        document_pages.router,  # the phone page's viewer
         accounts.router,
         tokens.router,
         school_reports.router,

@@ -15,6 +15,7 @@ back: that is how a copy is traced to its reader). A page shown rotated (/Rotate
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import math
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import as_file, files
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
@@ -40,7 +42,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from attendance.errors import Invalid
+from attendance.errors import Invalid, NotFound
 from attendance.exports.pdf_document import FAMILY, FONT_FILES, FONT_LOGGERS, FONT_PACKAGE, nfc
 
 logger = logging.getLogger(__name__)
@@ -98,26 +100,49 @@ def stamp_lines(name: str, at: datetime, *, zone: str) -> list[str]:
     return [name, f"{local:%H:%M} ngày {local:%d/%m/%Y}"]
 
 
-def stamp(pdf: bytes, *, lines: Sequence[str]) -> bytes:
+def stamp(pdf: bytes | Path, *, lines: Sequence[str]) -> bytes:
     """The PDF with `lines` (the reader's name, the time) on every page; Invalid
     (DOCUMENT_STAMP_FAILED) when the file cannot be read or written back."""
+    return _stamped(pdf, lines, page=None)
+
+
+def stamp_page(pdf: bytes | Path, number: int, *, lines: Sequence[str]) -> bytes:
+    """Page `number` (1-based, within the document) alone, stamped as `stamp` stamps every
+    page: what the phone page's viewer draws for one page of a delegate's copy, at a cost
+    that does not grow with the document."""
+    return _stamped(pdf, lines, page=number)
+
+
+def _stamped(pdf: bytes | Path, lines: Sequence[str], *, page: int | None) -> bytes:
     lines = [nfc(line.strip()) for line in lines if line.strip()]
     if not lines:
         raise ValueError("a stamp needs at least one line")
     try:
-        reader = PdfReader(io.BytesIO(pdf), strict=False)
+        reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise PyPdfError("encrypted with a user password")
-        writer = PdfWriter(clone_from=reader)
-        shown = [_shown(page) for page in writer.pages]
+        if page is None:
+            writer = PdfWriter(clone_from=reader)
+        else:
+            count = len(reader.pages)
+            if not 1 <= page <= count:
+                raise NotFound(
+                    f"Tài liệu có {count} trang, không có trang {page}. "
+                    f"The document has {count} pages; there is no page {page}.",
+                    code="DOCUMENT_PAGE_NOT_FOUND",
+                )
+            writer = PdfWriter()
+            writer.add_page(reader.pages[page - 1])
+        shown = [_shown(each) for each in writer.pages]
         sizes = list(dict.fromkeys(s.size for s in shown))
-        forms = _forms(writer, _draw(sizes, lines), sizes)
+        forms = _forms(writer, _draw(tuple(sizes), tuple(lines)), sizes)
         streams: dict[bytes, IndirectObject] = {}  # the same wrapping shared by like pages
-        for page, where in zip(writer.pages, shown, strict=True):
-            _place(writer, page, forms[where.size], where, streams)
+        for each, where in zip(writer.pages, shown, strict=True):
+            _place(writer, each, forms[where.size], where, streams)
         out = io.BytesIO()
         writer.write(out)
     except (
+        OSError,
         PyPdfError,
         FPDFException,
         ValueError,
@@ -146,7 +171,12 @@ def _shown(page: PageObject) -> Shown:
     )
 
 
-def _draw(sizes: Sequence[tuple[float, float]], lines: Sequence[str]) -> bytes:
+# Loading and subsetting the font is most of a stamp's cost (some 40 ms): a delegate leafing
+# through a watermarked PDF gets the same lines (name, minute) for each page drawn, so the
+# drawn stamps are kept, a few dozen of some 30 kB each. Same lines, same stamp: a delegate
+# is never given anything drawn for other lines.
+@functools.lru_cache(maxsize=32)
+def _draw(sizes: tuple[tuple[float, float], ...], lines: tuple[str, ...]) -> bytes:
     """One stamp page per size, upright, in points."""
     for name in FONT_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -20,8 +20,14 @@ from page_pdfs import (
 )
 from pypdf import PdfReader
 
-from attendance.documents.watermark import FOOTER_SIZE, STAMP_NAME, stamp, stamp_lines
-from attendance.errors import STATUS_OF_CODE, Invalid
+from attendance.documents.watermark import (
+    FOOTER_SIZE,
+    STAMP_NAME,
+    stamp,
+    stamp_lines,
+    stamp_page,
+)
+from attendance.errors import STATUS_OF_CODE, Invalid, NotFound
 
 NAME = "Nguyễn Thị Hồng Ngọc"
 WHEN = "14:30 ngày 07/12/2026"
@@ -126,6 +132,21 @@ def test_the_stamp_is_drawn_once_per_page_size_not_per_page() -> None:
         if name.startswith(STAMP_NAME)
     }
     assert len(forms) == 3  # A4, A3 and A4 shown landscape
+
+
+def test_one_page_alone_is_stamped_as_the_whole_copy_stamps_it() -> None:
+    """The phone page's viewer stamps only the page it draws: the same stamp, in the same
+    place, as that page of the whole copy."""
+    pdf = mixed_pdf()
+    alone = stamp_page(pdf, 3, lines=LINES)
+    assert len(PdfReader(io.BytesIO(alone)).pages) == 1
+    [text] = page_texts(alone)
+    assert MIXED_TEXTS[2] in text and NAME in text
+    assert np.array_equal(drawn(alone, 0, scale=1), drawn(stamp(pdf, lines=LINES), 2, scale=1))
+    for number in (0, 4):
+        with pytest.raises(NotFound) as caught:
+            stamp_page(pdf, number, lines=LINES)
+        assert caught.value.code == "DOCUMENT_PAGE_NOT_FOUND"
 
 
 def test_the_copy_grows_by_kilobytes_not_by_a_font_per_page() -> None:
