@@ -57,7 +57,6 @@ from api.web import (
     class_pages,
     class_photo_pages,
     consent_pages,
-    document_pages,
     meeting_pages,
     notice_pages,
     participant_pages,
@@ -72,6 +71,9 @@ from api.web import (
     student_pages,
     timetable_pages,
     webhook_pages,
+)
+from api.web import (
+    document_pages as document_web_pages,
 )
 from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
@@ -254,7 +256,7 @@ def create_app(
     for pages in (*web, *more, class_pages, student_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
-    app.include_router(document_pages.router)
+    app.include_router(document_web_pages.router)
     app.include_router(notice_pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
