@@ -1,5 +1,6 @@
 // The delegate's voting page (api/vote_page.py): the token is after "#", never sent in the
 // address; the page's texts come in the JSON block #vote-config (no inline script: the CSP).
+// The "Tài liệu" tab is vote_documents.js, loaded before this file.
 // One delegate at a time: opening another voting link in this tab changes only the "#", so
 // the page hears "hashchange" and starts over as the new link's delegate. Everything of the
 // previous one (its timer, its forms, answers still on their way) is dropped; nothing is kept
@@ -98,19 +99,37 @@ function ballotForm(d, poll, b) {
   });
   return form;
 }
+function stanceChoice(poll) {
+  // Agree / object / other, for the conclusion notice's count of opinions per agenda item.
+  // Optional: an opinion without one is still taken (and a server without the field ignores it).
+  const choice = el("fieldset", {class: "stance"}, el("legend", {}, T.phone_stance_label));
+  for (const stance of ["agree", "object", "other"]) {
+    const input = el("input", {type: "radio", name: "stance-" + poll.id, value: stance});
+    choice.append(el("label", {class: "option"}, input, " " + T["phone_stance_" + stance]));
+  }
+  return choice;
+}
 function opinionForm(d, poll, card) {
   const text = el("textarea", {maxlength: "5000"});
+  const stance = stanceChoice(poll);
   const box = el("p", {class: "message"});
   const button = el("button", {type: "button"}, T.send);
   button.addEventListener("click", async () => {
     if (!live(d) || !text.value.trim()) return;
+    const body = {text: text.value};
+    const chosen = stance.querySelector("input:checked");
+    if (chosen) body.stance = chosen.value;
     const r = await api(d, d.base + "/polls/" + poll.id + "/opinions", {method: "POST",
-      body: JSON.stringify({text: text.value})});
+      body: JSON.stringify(body)});
     if (!live(d)) return;
-    if (r.ok) { text.value = ""; say(box, T.sent, true); }
-    else say(box, r.body ? r.body.detail : "HTTP error", false);
+    if (r.ok) {
+      text.value = "";
+      if (chosen) chosen.checked = false;
+      say(box, T.sent, true);
+    } else say(box, r.body ? r.body.detail : "HTTP error", false);
   });
-  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), text, button, box));
+  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), stance,
+    text, button, box));
 }
 function showStanding(me) {
   const standing = document.getElementById("standing");
@@ -168,6 +187,7 @@ async function pollCard(d, me, poll) {
 }
 function replaced(d) {
   clearInterval(d.timer);
+  docsReset(); // the documents go with the polls: the link no longer opens either
   document.getElementById("standing").hidden = true;
   document.getElementById("polls").replaceChildren();
   document.getElementById("bad").hidden = false;
@@ -179,6 +199,7 @@ function reset() {
   document.getElementById("bad").hidden = true;
   document.getElementById("standing").hidden = true;
   document.getElementById("polls").replaceChildren();
+  docsReset();
   LANG_LINK.setAttribute("href", LANG_HREF + location.hash);
 }
 async function open() {
@@ -194,6 +215,7 @@ async function open() {
   document.getElementById("meeting").textContent = me.body.meeting_title;
   document.getElementById("delegate").textContent = me.body.person.full_name;
   document.getElementById("who").hidden = false;
+  docsStart(d);
   d.timer = setInterval(() => refresh(d), REFRESH_MS);
   refresh(d);
 }
