@@ -209,14 +209,21 @@ function docsOpen(d, doc) {
     loader.observe(page);
     tracker.observe(page);
   }
-  back.addEventListener("click", () => {
-    docsClose();
-    list.hidden = false;
-    const card = document.getElementById("doc-" + doc.id);
-    if (card) card.scrollIntoView({block: "center"});
-  });
+  // An entry in the history of its own: the phone's back gesture closes the viewer, as the
+  // button does, instead of leaving the page.
+  history.pushState({docsViewer: doc.id}, "");
+  back.addEventListener("click", () => history.back());
   window.scrollTo(0, 0);
 }
+function docsBackToList() {
+  if (!docs || !docs.viewer) return;
+  const id = docs.viewer.doc.id;
+  docsClose();
+  document.getElementById("docs-list").hidden = false;
+  const card = document.getElementById("doc-" + id);
+  if (card) card.scrollIntoView({block: "center"});
+}
+window.addEventListener("popstate", docsBackToList);
 async function docsLoadPage(d, state, page) {
   const n = Number(page.dataset.n);
   const caption = el("figcaption", {}, docsFill(T.phone_docs_page_of, {n, total: state.total}));
