@@ -147,6 +147,7 @@ async function refresh(d) {
     me.proxies_for.map(p => p.id), r.body.map(p => [p.id, p.state, p.your_ballots])]);
   if (signature === d.shown) return;
   d.shown = signature;
+  docsNotePolls();
   showStanding(me);
   const cards = r.body.length ? [] : [el("p", {}, T.none)];
   for (const poll of [...r.body].reverse()) {

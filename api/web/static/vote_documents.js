@@ -62,8 +62,14 @@ function docsFacts(doc) {
   return facts.join(" · ");
 }
 
+function docsNotePolls() {
+  // Called by vote.js when the polls changed: a delegate reading a document sees a dot on
+  // "Biểu quyết" (a vote may have opened) without being taken away from the page they read.
+  if (!document.getElementById("docs-panel").hidden) TAB_VOTE.classList.add("news");
+}
 function docsShowTab(which) {
   const onDocs = which === "docs";
+  if (!onDocs) TAB_VOTE.classList.remove("news");
   TAB_VOTE.setAttribute("aria-selected", String(!onDocs));
   TAB_DOCS.setAttribute("aria-selected", String(onDocs));
   document.getElementById("vote-panel").hidden = onDocs;
@@ -84,6 +90,7 @@ function docsReset() {
   document.getElementById("tabs").hidden = true;
   document.getElementById("docs-list").replaceChildren();
   TAB_VOTE.setAttribute("aria-selected", "true");
+  TAB_VOTE.classList.remove("news");
   TAB_DOCS.setAttribute("aria-selected", "false");
   document.getElementById("vote-panel").hidden = false;
   document.getElementById("docs-panel").hidden = true;
