@@ -9,10 +9,11 @@ from fastapi import Response
 from attendance.exports.service import ExportFile
 
 
-def content_disposition(filename: str, ascii_filename: str) -> str:
-    """RFC 6266: an ASCII `filename` for old clients, `filename*` (RFC 5987) in UTF-8."""
+def content_disposition(filename: str, ascii_filename: str, *, kind: str = "attachment") -> str:
+    """RFC 6266: an ASCII `filename` for old clients, `filename*` (RFC 5987) in UTF-8.
+    `kind`: "attachment" (saved) or "inline" (shown in the browser)."""
     fallback = ascii_filename.replace("\\", "_").replace('"', "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def download(exported: ExportFile) -> Response:

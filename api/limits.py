@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PageError, answers_json, error_body
+from attendance.documents.service import too_large
 from attendance.errors import STATUS_OF_CODE
+from attendance.settings import Settings
 from models.images import format_bytes
 
 UPLOAD_SLACK = 64 * 1024  # multipart headers and form fields around the file
+# A meeting's documents (the API's and the pages'): their own, larger, limit per file.
+DOCUMENTS = re.compile(r"^(/api/v1)?/meetings/[^/]+/documents(/|$)")
 
 
 class BodyLimit:
@@ -27,13 +33,13 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        allowed = scope["state"]["services"].settings.limits.max_upload_bytes
+        settings = scope["state"]["services"].settings
+        documents = DOCUMENTS.match(scope["path"]) is not None
+        allowed, detail = _limit(settings, documents=documents)
         limit = allowed + UPLOAD_SLACK
-        size = format_bytes(allowed)  # the configured limit, not the slack for form fields
-        detail = f"Tệp gửi lên vượt quá {size}. The upload exceeds {size}."
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
-            await self._refuse(scope, detail)(scope, receive, send)
+            await self._refuse(scope, detail, documents=documents)(scope, receive, send)
             return
         received = 0
 
@@ -48,9 +54,23 @@ class BodyLimit:
 
         await self.app(scope, counted, send)
 
-    def _refuse(self, scope: Scope, detail: str) -> Response:
+    def _refuse(self, scope: Scope, detail: str, *, documents: bool) -> Response:
         request = Request(scope)
-        status = STATUS_OF_CODE["IMAGE_TOO_LARGE"]
+        code = "DOCUMENT_TOO_LARGE" if documents else "IMAGE_TOO_LARGE"
+        status = STATUS_OF_CODE[code]
         if not answers_json(request.url.path):
-            return self.page_error(request, status, "IMAGE_TOO_LARGE", detail)
-        return JSONResponse(error_body("IMAGE_TOO_LARGE", detail), status_code=status)
+            return self.page_error(
+                request, status, "DOCUMENT_TOO_LARGE" if documents else "IMAGE_TOO_LARGE", detail
+            )
+        body = error_body("DOCUMENT_TOO_LARGE" if documents else "IMAGE_TOO_LARGE", detail)
+        return JSONResponse(body, status_code=status)
+
+
+def _limit(settings: Settings, *, documents: bool) -> tuple[int, str]:
+    """The bytes a request may send (besides the slack), and the message of its refusal."""
+    if documents:
+        allowed = settings.documents.max_file_mb * 1024 * 1024
+        return allowed, too_large(None, settings.documents).message
+    allowed = settings.limits.max_upload_bytes
+    size = format_bytes(allowed)  # the configured limit, not the slack for form fields
+    return allowed, f"Tệp gửi lên vượt quá {size}. The upload exceeds {size}."

@@ -151,6 +151,10 @@ STATUS_OF_CODE: dict[str, int] = {
     "GATE_NOTHING_TO_RECORD": 409,
     # 413: more than the limits allow.
     "IMAGE_TOO_LARGE": 413,
+    "DOCUMENT_TOO_LARGE": 413,  # a meeting document over max_file_mb (or max_pdf_pages)
+    "MEETING_DOCUMENTS_FULL": 413,  # the meeting's documents over max_meeting_mb
+    # 415: a file that is none of the kinds taken, by its content (a renamed EXE).
+    "DOCUMENT_TYPE": 415,
     # 422: the content cannot be used.
     "INVALID": 422,
     "INVALID_REQUEST": 422,
@@ -167,6 +171,8 @@ STATUS_OF_CODE: dict[str, int] = {
     "TOO_LONG": 422,
     "REASON_REQUIRED": 422,
     "UNKNOWN_EXPORT_FORMAT": 422,
+    "DOCUMENT_BROKEN": 422,  # a PDF (or DOCX/XLSX) that cannot be parsed, or an encrypted one
+    "DOCUMENT_EMPTY": 422,
     "ROSTER_EMPTY": 422,
     "ROSTER_MODE": 422,
     "ROSTER_CHOICE": 422,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.class_photo.tables import ClassPhoto
 from attendance.db import forget_after_commit
+from attendance.documents.store import erase_after_commit
+from attendance.documents.tables import DocumentRead, DocumentVersion, MeetingDocument
 from attendance.errors import Conflict
 from attendance.meetings import get_meeting, lock_meeting
 from attendance.orm import AgendaItem, AttendanceEvent, BoardLink, Participant
@@ -44,6 +47,7 @@ class MeetingContents:
     board_links: int
     review_items: int  # with their face crops
     agenda_items: int
+    documents: int  # with every version, and their files
     open_polls: tuple[str, ...]  # titles of the polls still open
 
 
@@ -71,17 +75,25 @@ def meeting_contents(session: Session, *, meeting_id: int) -> MeetingContents:
         board_links=rows(BoardLink, BoardLink.meeting_id == meeting_id),
         review_items=rows(ReviewItem, ReviewItem.meeting_id == meeting_id),
         agenda_items=rows(AgendaItem, AgendaItem.meeting_id == meeting_id),
+        documents=rows(MeetingDocument, MeetingDocument.meeting_id == meeting_id),
         open_polls=tuple(open_polls),
     )
 
 
 def delete_meeting(
-    session: Session, *, meeting_id: int, actor: str, discard_open_polls: bool = False
+    session: Session,
+    *,
+    meeting_id: int,
+    actor: str,
+    discard_open_polls: bool = False,
+    documents_root: Path | None = None,
 ) -> MeetingContents:
     """Delete the meeting, its roster, check-ins, polls, ballots, opinions, proxies, voting
-    and board links, review items (face crops) and agenda. A meeting with a poll still open
-    is refused unless `discard_open_polls`: those ballots are lost, never counted. People and
-    their face data stay; the audit log keeps what was done to the meeting, and this."""
+    and board links, review items (face crops), documents and agenda. A meeting with a poll
+    still open is refused unless `discard_open_polls`: those ballots are lost, never counted.
+    People and their face data stay; the audit log keeps what was done to the meeting, and
+    this. `documents_root`: the documents folder, whose files of this meeting are unlinked
+    once this commits (None: they are left to the sweep)."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     lock_meeting(session, meeting_id=meeting_id)  # a poll opening or a ballot meanwhile is seen
     contents = meeting_contents(session, meeting_id=meeting_id)
@@ -99,6 +111,14 @@ def delete_meeting(
     # is left if a table's cascade was ever missed).
     polls = select(Poll.id).where(Poll.meeting_id == meeting_id).scalar_subquery()
     voters = select(BallotRecord.id).where(BallotRecord.poll_id.in_(polls)).scalar_subquery()
+    documents = (
+        select(MeetingDocument.id).where(MeetingDocument.meeting_id == meeting_id).scalar_subquery()
+    )
+    hashes = set(
+        session.scalars(
+            select(DocumentVersion.sha256).where(DocumentVersion.document_id.in_(documents))
+        )
+    )
     for statement in (
         delete(NamedChoice).where(NamedChoice.voter_id.in_(voters)),
         delete(SecretBallot).where(SecretBallot.poll_id.in_(polls)),
@@ -112,6 +132,9 @@ def delete_meeting(
         delete(ReviewItem).where(ReviewItem.meeting_id == meeting_id),
         delete(ClassPhoto).where(ClassPhoto.meeting_id == meeting_id),
         delete(BoardLink).where(BoardLink.meeting_id == meeting_id),
+        delete(DocumentRead).where(DocumentRead.meeting_id == meeting_id),
+        delete(DocumentVersion).where(DocumentVersion.document_id.in_(documents)),
+        delete(MeetingDocument).where(MeetingDocument.meeting_id == meeting_id),
         delete(AgendaItem).where(AgendaItem.meeting_id == meeting_id),
         delete(AttendanceEvent).where(AttendanceEvent.meeting_id == meeting_id),
         delete(Participant).where(Participant.meeting_id == meeting_id),
@@ -119,6 +142,10 @@ def delete_meeting(
         session.execute(statement.execution_options(synchronize_session=False))
     session.delete(meeting)
     session.flush()
+    if documents_root is not None:
+        erase_after_commit(session, documents_root, hashes)
+    elif hashes:
+        logger.warning("meeting %s: its documents' files are left to the sweep", meeting_id)
     audit.record(
         session,
         actor=actor,

@@ -76,17 +76,23 @@ def read(meeting_id: int, session: SessionDep, services: ServicesDep) -> Meeting
 def remove(
     meeting_id: int,
     session: SessionDep,
+    services: ServicesDep,
     actor: ActorDep,
     discard_open_polls: Annotated[
         bool, Query(description="Delete even while a poll is open; its ballots are lost.")
     ] = False,
 ) -> MeetingDeletedRead:
     """Delete the meeting with its roster, check-ins, polls, ballots, opinions, proxies,
-    voting and board links and review items; 409 while a poll is open, unless
-    discard_open_polls. People and their faces stay; the audit log records it."""
+    voting and board links, review items and documents (their files too); 409 while a poll
+    is open, unless discard_open_polls. People and their faces stay; the audit log records
+    it."""
     title = get_meeting(session, meeting_id=meeting_id).title
     gone = delete_meeting(
-        session, meeting_id=meeting_id, actor=actor, discard_open_polls=discard_open_polls
+        session,
+        meeting_id=meeting_id,
+        actor=actor,
+        discard_open_polls=discard_open_polls,
+        documents_root=services.documents.root,
     )
     return MeetingDeletedRead(
         meeting_id=meeting_id,
@@ -101,6 +107,7 @@ def remove(
         board_links=gone.board_links,
         review_items=gone.review_items,
         agenda_items=gone.agenda_items,
+        documents=gone.documents,
         open_polls_discarded=list(gone.open_polls),
     )
 

@@ -163,7 +163,9 @@ def index(
     dependencies=[need(Permission.MANAGE_CLASSES)],
     status_code=status.HTTP_204_NO_CONTENT,
 )
-def remove(class_id: int, meeting_id: int, session: SessionDep, actor: ActorDep) -> Response:
+def remove(
+    class_id: int, meeting_id: int, session: SessionDep, services: ServicesDep, actor: ActorDep
+) -> Response:
     """Delete one session: the meeting with its roster and check-ins (as DELETE of a meeting;
     409 while a poll of it is open)."""
     lesson = class_session(session, meeting_id=meeting_id) if 0 < meeting_id <= MAX_ID else None
@@ -172,7 +174,9 @@ def remove(class_id: int, meeting_id: int, session: SessionDep, actor: ActorDep)
             f"Lớp không có buổi học số {meeting_id}. The class has no session {meeting_id}.",
             code="UNKNOWN_SESSION",
         )
-    delete_meeting(session, meeting_id=meeting_id, actor=actor)
+    delete_meeting(
+        session, meeting_id=meeting_id, actor=actor, documents_root=services.documents.root
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -158,6 +158,7 @@ def delete(
     meeting_id: int,
     request: Request,
     session: SessionDep,
+    services: ServicesDep,
     staff: PrincipalDep,
     discard_open_polls: Text = "",
 ) -> Response:
@@ -167,6 +168,7 @@ def delete(
             meeting_id=meeting_id,
             actor=staff.actor,
             discard_open_polls=discard_open_polls == "yes",
+            documents_root=services.documents.root,
         )
     except DomainError as exc:
         session.rollback()

@@ -16,7 +16,7 @@ from api_support import ADMIN_TOKEN, create_meeting, create_people, seed_class
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_api_kiosk import ROOM, today_at
-from test_openapi_contract import FAKE, stored_template
+from test_openapi_contract import FAKE, seed_document, stored_template
 
 from api.app import create_app
 from api.cookies import SESSION_COOKIE
@@ -181,6 +181,8 @@ class Seeded:
             return {"excused_id": made.json()["id"]}
         if kind == "webhook":
             return {"webhook_id": seed_webhook(self.client)}
+        if kind == "document":
+            return {"doc_id": seed_document(self.client, int(self.values["meeting_id"]))}
         assert kind == "template"
         person_id = create_people(self.client, ["Đỗ Văn Ảnh"])[0]
         return {
@@ -285,6 +287,7 @@ def seed(db_url: str, **settings: Any) -> Iterator[Seeded]:
             "token_id": kiosk.json()["id"],
             "action": "close",
             "webhook_id": seed_webhook(client),
+            "doc_id": seed_document(client, meeting_id),
             "photo_id": "no-such-photo",  # a class photo: 404 past the permission check
             "face": 0,
         }

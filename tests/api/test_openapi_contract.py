@@ -15,6 +15,7 @@ from api_support import ADMIN_TOKEN, create_meeting, create_people, module_datab
 from db_backends import PostgresDatabases, SqliteDatabases
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from fpdf import FPDF
 from hypothesis import HealthCheck, Phase, given, settings
 from numpy.typing import NDArray
 from polls_support import MEMBERS, Room, arrive, new_poll, today
@@ -89,6 +90,21 @@ def stored_class_photo(db_url: str, meeting_id: int) -> str:
         photo_id = photo.id
     engine.dispose()
     return photo_id
+
+
+def seed_document(client: TestClient, meeting_id: int) -> int:
+    """A one-page PDF, public: a `{doc_id}` every reader reaches."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Tai lieu hop")
+    made = client.post(
+        f"/api/v1/meetings/{meeting_id}/documents",
+        data={"title": "Tài liệu họp", "visibility": "public"},
+        files={"file": ("tài-liệu.pdf", bytes(pdf.output()), "application/pdf")},
+    )
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
 
 
 def stored_template(db_url: str, person_id: int) -> int:
@@ -190,6 +206,7 @@ def seeded(database_url: str) -> Iterator[Seeded]:
         excused = {"starts_on": "2030-01-07", "ends_on": "2030-01-08", "reason": "Ốm"}
         made = client.post(f"/api/v1/people/{people[1]}/excused-absences", json=excused)
         ids["excused_id"] = made.json()["id"]
+        ids["doc_id"] = seed_document(client, meeting_id)
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
 

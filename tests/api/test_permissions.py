@@ -48,6 +48,7 @@ FRESH = {
     ("POST", "/classes/{class_id}/students/{person_id}"): "class",
     ("DELETE", "/api/v1/webhooks/{webhook_id}"): "webhook",
     ("POST", "/webhooks/{webhook_id}/delete"): "webhook",
+    ("DELETE", "/api/v1/meetings/{meeting_id}/documents/{doc_id}"): "document",
 }
 ALLOWED, REFUSED, HIDDEN = "allowed", "refused", "hidden"
 
