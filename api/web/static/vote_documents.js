@@ -29,11 +29,10 @@ async function docsFetch(d, path) {
     return {ok: false, status: 0, response: null};
   }
 }
-async function docsProblem(d, r, missing) {
+async function docsProblem(d, r) {
   // What a person can act on, in both languages; never an empty box.
   if (r.status === 0) return T.phone_docs_error_network;
   if (r.status === 401) { replaced(d); return T.phone_docs_error_revoked; }
-  if (r.status === 404 && missing) return T.phone_docs_error_missing;
   let detail = null;
   try { detail = (await r.response.json()).detail; } catch (e) {}
   if (r.status < 500 && typeof detail === "string" && detail) return detail;
@@ -96,7 +95,14 @@ function docsReset() {
   document.getElementById("docs-panel").hidden = true;
 }
 
-async function docsLoad(d, notice) {
+async function docsGone(d, doc, r) {
+  // A 404 for a listed file: the list is loaded again. Not in it any more: the secretary
+  // removed it. Still there: the server lost its file, and its own message says what to do.
+  docsClose();
+  const detail = await docsProblem(d, r);
+  docsLoad(d, body => (body.documents.some(f => f.id === doc.id) ? detail : T.phone_docs_error_missing));
+}
+async function docsLoad(d, noticeFor) {
   const list = document.getElementById("docs-list");
   list.hidden = false;
   list.replaceChildren(el("p", {class: "message"}, T.phone_docs_loading));
@@ -104,8 +110,8 @@ async function docsLoad(d, notice) {
   if (!live(d) || !docs || docs.d !== d) return;
   let body = null;
   if (r.ok) { try { body = await r.response.json(); } catch (e) { r.status = 0; } }
-  if (!body) return list.replaceChildren(docsError(await docsProblem(d, r, false), () => docsLoad(d)));
-  const shown = notice ? [docsError(notice, null)] : [];
+  if (!body) return list.replaceChildren(docsError(await docsProblem(d, r), () => docsLoad(d)));
+  const shown = noticeFor ? [docsError(noticeFor(body), null)] : [];
   list.replaceChildren(...shown, ...docsSections(d, body));
 }
 function docsSections(d, body) {
@@ -163,9 +169,8 @@ async function docsDownload(d, doc, button, box) {
   if (!live(d)) return;
   button.disabled = false;
   if (!blob) {
-    const problem = await docsProblem(d, r, true);
-    if (r.status === 404) return docsLoad(d, problem); // gone: the list as it now is
-    return say(box, problem, false);
+    if (r.status === 404) return docsGone(d, doc, r);
+    return say(box, await docsProblem(d, r), false);
   }
   const name = docsFilename(r.response.headers.get("Content-Disposition")) || doc.version.filename;
   const url = URL.createObjectURL(blob);
@@ -245,7 +250,8 @@ async function docsLoadPage(d, state, page) {
     const text = docsFill(T.phone_docs_error_page, {n}) + " " + problem;
     page.replaceChildren(docsError(text, () => docsLoadPage(d, state, page)), caption);
   };
-  if (!blob) return failed(await docsProblem(d, r, true));
+  if (!blob && r.status === 404) return docsGone(d, state.doc, r);
+  if (!blob) return failed(await docsProblem(d, r));
   const url = URL.createObjectURL(blob);
   state.urls.push(url);
   const image = el("img", {alt: docsFill(T.phone_docs_page_of, {n, total: state.total})});
