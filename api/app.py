@@ -29,6 +29,7 @@ from api.routes import (
     checkins,
     class_photo,
     classes,
+    conclusion_notice,
     consents,
     documents,
     gate,
@@ -56,6 +57,7 @@ from api.web import (
     class_photo_pages,
     consent_pages,
     meeting_pages,
+    notice_pages,
     participant_pages,
     people_pages,
     person_manage_pages,
@@ -223,6 +225,7 @@ def create_app(
         webhooks.router,
         classes.router,
         students.router,
+        conclusion_notice.router,
     ):
         v1.include_router(api_router)
     app.include_router(v1)
@@ -247,6 +250,7 @@ def create_app(
     for pages in (*web, *more, class_pages, student_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
+    app.include_router(notice_pages.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

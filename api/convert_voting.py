@@ -113,6 +113,7 @@ def opinion_read(session: Session, opinion: Opinion, zone: str) -> OpinionRead:
         person=None if opinion.person_id is None else brief(session, opinion.person_id),
         at=None if opinion.at is None else local(opinion.at, zone),
         text=opinion.text,
+        stance=opinion.stance or "other",
     )
 
 

@@ -152,13 +152,18 @@ class ParticipantCreate(BaseModel):
 
 
 class ParticipantUpdate(BaseModel):
-    voting_rights: bool
+    """Fields left out are kept; `absence_reason` null (or blank) clears it."""
+
+    voting_rights: bool | None = None
+    # Why they stay away, as they sent word (≤ 300 characters; the domain says so when longer).
+    absence_reason: str | None = Field(None, max_length=5000)
 
 
 class ParticipantRead(BaseModel):
     meeting_id: int
     person: PersonBrief
     voting_rights: bool
+    absence_reason: str | None = None
 
 
 class MeetingDeletedRead(BaseModel):

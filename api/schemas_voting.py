@@ -154,6 +154,8 @@ class BallotRead(BaseModel):
 
 class OpinionCreate(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
+    # agree | object | other (left out: other); checked by the domain, whose 422 says which.
+    stance: str | None = Field(None, max_length=40)
 
 
 class OpinionRead(BaseModel):
@@ -163,6 +165,7 @@ class OpinionRead(BaseModel):
     person: PersonBrief | None  # None: anonymous
     at: datetime | None
     text: str
+    stance: str  # agree | object | other (an opinion from before stances were asked: other)
 
 
 class AgendaItemCreate(BaseModel):

@@ -1,4 +1,5 @@
-"""One person at a time on a meeting's roster: add, take off, change voting rights (audited).
+"""One person at a time on a meeting's roster: add, take off, change voting rights, note why
+they stay away (audited).
 The whole list at once, under the same rules: `attendance.roster_replace`."""
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.errors import Conflict, NotFound
+from attendance.errors import Conflict, Invalid, NotFound
 from attendance.meetings import get_meeting, lock_meeting
 from attendance.names import name_sort_key
 from attendance.orm import AttendanceEvent, Participant, Person
 from attendance.people import get_person, search_people
+from attendance.text import clean_text
 from attendance.voting.passes import revoke_passes
 from attendance.voting.tables import Poll, Proxy
 
 logger = logging.getLogger(__name__)
+
+MAX_ABSENCE_REASON = 300  # the column's width (attendance/orm.py Participant.absence_reason)
 
 
 def roster_rights(session: Session, *, meeting_id: int) -> dict[int, bool]:
@@ -167,6 +171,45 @@ def set_voting_rights(
         detail={"voting_rights": voting_rights},
     )
     return participant
+
+
+def set_absence_reason(
+    session: Session, *, meeting_id: int, person_id: int, reason: str | None, actor: str
+) -> Participant:
+    """Why a participant stays away (vắng có lý do), as they sent word; None or blank clears
+    it. Taken at any time: word often comes before the meeting, and the notice only names
+    it for someone who did not come."""
+    participant, _ = _participant(session, meeting_id=meeting_id, person_id=person_id)
+    text = clean_text(reason, field="absence_reason") if reason is not None else ""
+    if len(text) > MAX_ABSENCE_REASON:
+        raise Invalid(
+            f"Lý do vắng dài tối đa {MAX_ABSENCE_REASON} ký tự (đang có {len(text)}). "
+            f"An absence reason is at most {MAX_ABSENCE_REASON} characters ({len(text)} given).",
+            code="TOO_LONG",
+        )
+    new = text or None
+    if participant.absence_reason == new:
+        return participant
+    participant.absence_reason = new
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="absence_reason_set" if new else "absence_reason_cleared",
+        meeting_id=meeting_id,
+        subject=f"person:{person_id}",
+    )
+    return participant
+
+
+def absence_reasons(session: Session, *, meeting_id: int) -> dict[int, str]:
+    """person id -> the reason they gave for staying away, for those who gave one."""
+    rows = session.execute(
+        select(Participant.person_id, Participant.absence_reason).where(
+            Participant.meeting_id == meeting_id, Participant.absence_reason.is_not(None)
+        )
+    )
+    return {int(person_id): str(reason) for person_id, reason in rows}
 
 
 def _participant(

@@ -23,6 +23,7 @@ from api.schemas import (
     PersonBrief,
 )
 from attendance.checkin import meeting_attendance
+from attendance.errors import Invalid
 from attendance.exports.service import export_meeting
 from attendance.meeting_removal import delete_meeting
 from attendance.meetings import create_meeting, get_meeting, list_meetings
@@ -30,8 +31,10 @@ from attendance.orm import Participant
 from attendance.people import get_person
 from attendance.permissions import Permission, require_person_in_view, visible_meetings
 from attendance.roster import (
+    absence_reasons,
     add_participant,
     remove_participant,
+    set_absence_reason,
     set_voting_rights,
 )
 from attendance.roster_replace import replace_roster
@@ -114,14 +117,17 @@ def remove(
 
 @router.get("/{meeting_id}/participants", dependencies=[need(Permission.READ_MEETINGS)])
 def roster(meeting_id: int, session: SessionDep) -> list[ParticipantRead]:
-    """The roster with each one's voting rights, in Vietnamese name order."""
+    """The roster with each one's voting rights and absence reason, in Vietnamese name order."""
+    rows = meeting_attendance(session, meeting_id=meeting_id)
+    reasons = absence_reasons(session, meeting_id=meeting_id)
     return [
         ParticipantRead(
             meeting_id=meeting_id,
             person=PersonBrief(id=row.person.id, full_name=row.person.full_name),
             voting_rights=row.voting,
+            absence_reason=reasons.get(row.person.id),
         )
-        for row in meeting_attendance(session, meeting_id=meeting_id)
+        for row in rows
     ]
 
 
@@ -150,22 +156,40 @@ def add_one(
 
 
 @router.patch("/{meeting_id}/participants/{person_id}", dependencies=[need(Permission.EDIT_ROSTER)])
-def change_rights(
+def change_participant(
     meeting_id: int,
     person_id: int,
     body: ParticipantUpdate,
     session: SessionDep,
     actor: ActorDep,
 ) -> ParticipantRead:
-    """Voting member or observer; 409 while a poll is open or while they are in a proxy."""
-    changed = set_voting_rights(
-        session,
-        meeting_id=meeting_id,
-        person_id=person_id,
-        voting_rights=body.voting_rights,
-        actor=actor,
-    )
-    return _participant(session, changed)
+    """Voting member or observer (409 while a poll is open or while they are in a proxy), and
+    why they stay away; a field left out is kept, a null absence_reason clears it."""
+    given = body.model_fields_set
+    if body.voting_rights is None and "absence_reason" not in given:
+        raise Invalid(
+            "Hãy gửi voting_rights hoặc absence_reason. Send voting_rights or absence_reason.",
+            code="INVALID_REQUEST",
+        )
+    participant = None
+    if body.voting_rights is not None:
+        participant = set_voting_rights(
+            session,
+            meeting_id=meeting_id,
+            person_id=person_id,
+            voting_rights=body.voting_rights,
+            actor=actor,
+        )
+    if "absence_reason" in given:
+        participant = set_absence_reason(
+            session,
+            meeting_id=meeting_id,
+            person_id=person_id,
+            reason=body.absence_reason,
+            actor=actor,
+        )
+    assert participant is not None
+    return _participant(session, participant)
 
 
 @router.delete(
@@ -186,6 +210,7 @@ def _participant(session: Session, participant: Participant) -> ParticipantRead:
         meeting_id=participant.meeting_id,
         person=PersonBrief(id=person.id, full_name=person.full_name),
         voting_rights=participant.voting_rights,
+        absence_reason=participant.absence_reason,
     )
 
 

@@ -295,5 +295,6 @@ def _opinion(
             text=body.text,
             poll_id=poll_id,
             agenda_item_id=agenda_item_id,
+            stance=body.stance,
         )
         return opinion_read(session, opinion, services.settings.timezone)

@@ -30,7 +30,7 @@ from attendance.orm import utcnow
 from attendance.permissions import Permission, Principal, visible_meetings
 from attendance.presence import check_out
 from attendance.review.service import count_pending
-from attendance.roster import roster_candidates
+from attendance.roster import absence_reasons, roster_candidates
 from attendance.staff.assignments import assignable_accounts, meeting_staff
 from usecases.checkins import record_arrival
 
@@ -137,6 +137,7 @@ def meeting_view(
         lesson=lesson_view(session, meeting_id=meeting_id),
         rows=rows,
         counts=count_statuses(rows),
+        absences=absence_reasons(session, meeting_id=meeting_id),
         started=has_started(meeting, now=now),
         pending=count_pending(session, meeting_id=meeting_id),
         issued=issued,

@@ -16,7 +16,12 @@ from attendance.meeting_removal import delete_meeting, meeting_contents
 from attendance.meetings import get_meeting
 from attendance.people import create_person
 from attendance.permissions import Permission, Principal, require_person_in_view
-from attendance.roster import add_participant, remove_participant, set_voting_rights
+from attendance.roster import (
+    add_participant,
+    remove_participant,
+    set_absence_reason,
+    set_voting_rights,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -119,6 +124,34 @@ def change_rights(
         session.rollback()
         return meeting_view(request, session, services.settings.timezone, staff, meeting_id, exc)
     return _done(meeting_id, "rights_changed", person_id)
+
+
+@router.post(
+    "/meetings/{meeting_id}/participants/{person_id}/absence-reason",
+    dependencies=[need(Permission.EDIT_ROSTER, page=True)],
+)
+def change_absence_reason(
+    meeting_id: int,
+    person_id: int,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    staff: PrincipalDep,
+    absence_reason: Text = "",
+) -> Response:
+    """Why someone stays away, typed in their roster row; an empty box clears it."""
+    try:
+        set_absence_reason(
+            session,
+            meeting_id=meeting_id,
+            person_id=person_id,
+            reason=absence_reason,
+            actor=staff.actor,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return meeting_view(request, session, services.settings.timezone, staff, meeting_id, exc)
+    return _done(meeting_id, "absence_reason_saved", person_id)
 
 
 @router.post(

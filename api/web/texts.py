@@ -10,6 +10,7 @@ from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
 from api.web.lesson_texts import LESSON_TEXTS
+from api.web.notice_texts import NOTICE_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
 from api.web.photo_texts import PHOTO_TEXTS
 from api.web.poll_texts import POLL_TEXTS
@@ -242,6 +243,7 @@ TEXTS.update(WEBHOOK_TEXTS)
 TEXTS.update(CLASS_TEXTS)
 TEXTS.update(CLASS_PHOTO_TEXTS)
 TEXTS.update(LESSON_TEXTS)
+TEXTS.update(NOTICE_TEXTS)
 
 
 class Translator:

@@ -1,4 +1,4 @@
-"""The phone page's "Tài liệu" tab and opinion stance (api/vote_page.py), in both languages."""
+"""The phone page's "Tài liệu" tab (api/vote_page.py), in both languages."""
 
 from __future__ import annotations
 
@@ -26,10 +26,6 @@ VOTE_DOCUMENT_TEXTS: dict[str, tuple[str, str]] = {
         "Bản của đồng chí mang tên đồng chí trên mỗi trang.",
         "Your copy carries your name on every page.",
     ),
-    "phone_stance_label": ("Ý kiến của đồng chí là", "Your opinion is"),
-    "phone_stance_agree": ("Đồng ý", "Agree"),
-    "phone_stance_object": ("Không đồng ý", "Object"),
-    "phone_stance_other": ("Ý kiến khác", "Other"),
 }
 
 # Errors read in both languages whichever the page shows (the delegate may have switched by

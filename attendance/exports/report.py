@@ -50,6 +50,7 @@ class OpinionLine:
 
     text: str
     full_name: str = ""  # "" on a secret one: its opinions have no author
+    stance: str = "other"  # agree, object or other (attendance/voting/opinions.py STANCES)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,22 @@ from attendance.voting.polls import get_poll, not_in_state
 from attendance.voting.tables import Opinion
 
 MAX_OPINION = 5000
+# What the opinion says of the matter (đồng ý / không đồng ý / ý kiến khác): the conclusion
+# notice counts them per agenda item. "other" when the delegate does not say.
+STANCES = ("agree", "object", "other")
+
+
+def check_stance(stance: str | None) -> str:
+    """The stance as stored; nothing given is "other", anything not in STANCES a 422."""
+    if stance is None or stance == "":
+        return "other"
+    if stance not in STANCES:
+        raise Invalid(
+            f"Quan điểm '{stance[:40]}' không hợp lệ; hãy chọn agree (đồng ý), object (không "
+            "đồng ý) hoặc other (ý kiến khác). The stance must be agree, object or other.",
+            code="INVALID_STANCE",
+        )
+    return stance
 
 
 def give_opinion(
@@ -31,8 +47,10 @@ def give_opinion(
     text: str,
     poll_id: int | None = None,
     agenda_item_id: int | None = None,
+    stance: str | None = "other",
 ) -> Opinion:
     """A present member's opinion. On a secret poll it is anonymous: no name, no time."""
+    stance = check_stance(stance)
     anonymous = False
     if poll_id is not None:
         poll = get_poll(session, meeting_id=meeting_id, poll_id=poll_id)
@@ -69,6 +87,7 @@ def give_opinion(
         person_id=None if anonymous else person_id,
         at=None if anonymous else utcnow(),
         text=body,
+        stance=stance,
     )
     session.add(opinion)
     session.flush()
@@ -106,18 +125,28 @@ class AuthoredOpinion:
     text: str
     at: datetime | None
     person: Person | None  # None: anonymous (a secret poll's opinions have no author)
+    stance: str = "other"  # STANCES; an opinion stored before stances were asked is "other"
 
 
 def authored_opinions(
-    session: Session, *, meeting_id: int, poll_id: int | None = None
+    session: Session,
+    *,
+    meeting_id: int,
+    poll_id: int | None = None,
+    agenda_item_id: int | None = None,
 ) -> list[AuthoredOpinion]:
     """The opinions as pages show them: a named poll's with who gave them."""
-    found = opinions(session, meeting_id=meeting_id, poll_id=poll_id)
+    found = opinions(session, meeting_id=meeting_id, poll_id=poll_id, agenda_item_id=agenda_item_id)
     ids = {o.person_id for o in found if o.person_id is not None}
     people = (
         {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
     )
     return [
-        AuthoredOpinion(o.text, o.at, None if o.person_id is None else people.get(o.person_id))
+        AuthoredOpinion(
+            o.text,
+            o.at,
+            None if o.person_id is None else people.get(o.person_id),
+            o.stance or "other",
+        )
         for o in found
     ]

@@ -82,7 +82,8 @@ def _opinion_summary(session: Session, poll: Poll) -> PollSummary:
     """An opinion collection decides nothing: what was said, by whom on a named one."""
     given = authored_opinions(session, meeting_id=poll.meeting_id, poll_id=poll.id)
     lines = tuple(
-        OpinionLine(text=o.text, full_name=o.person.full_name if o.person else "") for o in given
+        OpinionLine(text=o.text, full_name=o.person.full_name if o.person else "", stance=o.stance)
+        for o in given
     )
     kind = "ý kiến không ghi tên" if poll.secrecy == "secret" else "ý kiến ghi tên"
     outcome = f"Lấy ý kiến, không biểu quyết ({kind}, {len(lines)} ý kiến)"

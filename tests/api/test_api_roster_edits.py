@@ -24,6 +24,7 @@ def test_one_person_is_added_with_or_without_a_vote(client: TestClient, database
         "meeting_id": meeting_id,
         "person": {"id": binh, "full_name": "Trần Thị Bình"},
         "voting_rights": True,
+        "absence_reason": None,
     }
     observer = client.post(f"{base}/{chau}", json={"voting_rights": False})
     assert observer.status_code == 201 and observer.json()["voting_rights"] is False

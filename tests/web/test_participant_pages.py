@@ -96,3 +96,30 @@ def test_deleting_a_meeting_names_what_goes_and_asks_more_while_a_poll_is_open(
     listed = text_of(client.get("/meetings?ok=meeting_deleted").text)
     assert "Đã xóa cuộc họp." in listed and "Kỳ họp thứ 7" not in listed
     assert client.get(f"/meetings/{meeting_id}").status_code == 404
+
+
+def test_an_absence_reason_is_typed_in_the_roster_row_and_shown_again(
+    client: TestClient,
+) -> None:
+    meeting_id = create_meeting(client)
+    binh = _person(client, "Trần Thị Bình")
+    post(client, f"/meetings/{meeting_id}/participants", {"person_id": str(binh)})
+    url = f"/meetings/{meeting_id}/participants/{binh}/absence-reason"
+    saved = post(client, url, {"absence_reason": "Đi công tác Đà Nẵng"})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == (
+        f"/meetings/{meeting_id}?ok=absence_reason_saved#person-{binh}"
+    )
+    page = client.get(f"/meetings/{meeting_id}?ok=absence_reason_saved").text
+    assert 'name="absence_reason" value="Đi công tác Đà Nẵng"' in page
+    assert "Đã lưu lý do vắng." in text_of(page)
+    rows = client.get(f"/api/v1/meetings/{meeting_id}/participants", headers=BEARER).json()
+    assert rows[0]["absence_reason"] == "Đi công tác Đà Nẵng"
+    too_long = post(client, url, {"absence_reason": "x" * 301})
+    assert too_long.status_code == 422 and "Lý do vắng dài tối đa 300" in text_of(too_long.text)
+    cleared = post(client, url, {"absence_reason": ""})
+    assert cleared.status_code == 303
+    rows = client.get(f"/api/v1/meetings/{meeting_id}/participants", headers=BEARER).json()
+    assert rows[0]["absence_reason"] is None
+    audit = text_of(client.get(f"/meetings/{meeting_id}/audit?lang=en").text)
+    assert "Absence reason noted" in audit and "Absence reason cleared" in audit

@@ -1,5 +1,5 @@
-"""The phone page's documents tab and stance choice: every text its scripts use is defined
-in both languages, and said to a delegate as "đồng chí"."""
+"""The phone page's documents tab: every text its script uses is defined in both languages,
+and said to a delegate as "đồng chí"."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ def test_every_text_the_documents_tab_uses_is_on_the_page_in_both_languages() ->
     script = (STATIC / "vote_documents.js").read_text(encoding="utf-8")
     script += (STATIC / "vote.js").read_text(encoding="utf-8")
     used = set(re.findall(r"\bT\.(phone_\w+)", script))
-    used |= {f"phone_stance_{s}" for s in ("agree", "object", "other")}  # T["phone_stance_" + s]
     assert len(used) > 20
     for lang in ("vi", "en"):
         assert sorted(used - set(TEXTS[lang])) == []
@@ -32,6 +31,5 @@ def test_the_tab_keeps_the_voting_pages_words_and_errors_read_in_both_languages(
     assert TEXTS["vi"]["phone_docs_error_network"] == f"{vi} / {en}"
     assert TEXTS["en"]["phone_docs_error_network"] == f"{en} / {vi}"
     assert TEXTS["vi"]["phone_docs_tab_documents"] == "Tài liệu"
-    assert TEXTS["vi"]["phone_stance_object"] == "Không đồng ý"
     words = [vi for vi, _ in [*VOTE_DOCUMENT_TEXTS.values(), *VOTE_DOCUMENT_ERRORS.values()]]
     assert [w for w in words if re.search(r"\bbạn\b", w, re.I)] == []

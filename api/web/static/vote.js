@@ -99,37 +99,27 @@ function ballotForm(d, poll, b) {
   });
   return form;
 }
-function stanceChoice(poll) {
-  // Agree / object / other, for the conclusion notice's count of opinions per agenda item.
-  // Optional: an opinion without one is still taken (and a server without the field ignores it).
-  const choice = el("fieldset", {class: "stance"}, el("legend", {}, T.phone_stance_label));
-  for (const stance of ["agree", "object", "other"]) {
-    const input = el("input", {type: "radio", name: "stance-" + poll.id, value: stance});
-    choice.append(el("label", {class: "option"}, input, " " + T["phone_stance_" + stance]));
-  }
-  return choice;
-}
 function opinionForm(d, poll, card) {
   const text = el("textarea", {maxlength: "5000"});
-  const stance = stanceChoice(poll);
   const box = el("p", {class: "message"});
   const button = el("button", {type: "button"}, T.send);
+  // Agree, object or other: the conclusion notice counts the opinions by it.
+  const stances = el("fieldset", {class: "stances"}, el("legend", {}, T.stance));
+  for (const s of ["agree", "object", "other"]) {
+    const radio = el("input", {type: "radio", name: "stance-" + poll.id, value: s});
+    if (s === "other") radio.checked = true;
+    stances.append(el("label", {class: "stance"}, radio, " " + T["stance_" + s]));
+  }
   button.addEventListener("click", async () => {
     if (!live(d) || !text.value.trim()) return;
-    const body = {text: text.value};
-    const chosen = stance.querySelector("input:checked");
-    if (chosen) body.stance = chosen.value;
+    const stance = stances.querySelector("input:checked").value;
     const r = await api(d, d.base + "/polls/" + poll.id + "/opinions", {method: "POST",
-      body: JSON.stringify(body)});
+      body: JSON.stringify({text: text.value, stance})});
     if (!live(d)) return;
-    if (r.ok) {
-      text.value = "";
-      if (chosen) chosen.checked = false;
-      say(box, T.sent, true);
-    } else say(box, r.body ? r.body.detail : "HTTP error", false);
+    if (r.ok) { text.value = ""; say(box, T.sent, true); }
+    else say(box, r.body ? r.body.detail : "HTTP error", false);
   });
-  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), stance,
-    text, button, box));
+  card.append(el("div", {class: "opinion"}, el("p", {}, el("strong", {}, T.opinion)), stances, text, button, box));
 }
 function showStanding(me) {
   const standing = document.getElementById("standing");
