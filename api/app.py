@@ -31,6 +31,7 @@ from api.routes import (
     classes,
     conclusion_notice,
     consents,
+    document_pages,
     documents,
     gate,
     identify,
@@ -226,6 +227,7 @@ def create_app(
         classes.router,
         students.router,
         conclusion_notice.router,
+        document_pages.router,  # the phone page's viewer: next to the documents' routes
     ):
         v1.include_router(api_router)
     app.include_router(v1)

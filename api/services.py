@@ -13,6 +13,7 @@ from api.metrics import Metrics
 from api.web.held_links import HeldLinks
 from api.web.pending_photos import PendingPhotos
 from attendance.class_photo.slots import AnalysisSlots
+from attendance.documents.pages import PageImages
 from attendance.documents.store import DocumentStore
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
@@ -49,6 +50,8 @@ class Services:
     held_links: HeldLinks = field(default_factory=HeldLinks)
     # Prometheus metrics (GET /metrics, docs/metrics.md): this app's own registry.
     metrics: Metrics = field(default_factory=Metrics)
+    # Pages of stored PDFs drawn for the phone page's viewer (never a delegate's stamped copy).
+    page_images: PageImages = field(default_factory=PageImages)
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
     _master_key: MasterKey | None = None

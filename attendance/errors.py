@@ -239,6 +239,12 @@ STATUS_OF_CODE: dict[str, int] = {
     # photo than a meeting may hold (usecases/class_photo.py).
     "TOO_MANY_FACES": 422,
     "TOO_MANY_PENDING_PHOTOS": 409,
+    # Meeting documents: a page past the last one (or of a file not a PDF), and a PDF the
+    # upload accepted that cannot be stamped with its reader's name or drawn as images
+    # (attendance/documents/watermark.py, pages.py): the secretary re-saves it as a new version.
+    "DOCUMENT_PAGE_NOT_FOUND": 404,
+    "DOCUMENT_STAMP_FAILED": 422,
+    "DOCUMENT_NOT_DRAWN": 422,
     # 5xx: the server's side ("ERROR": a DomainError raised without a kind).
     "ERROR": 500,
     "INTERNAL_ERROR": 500,

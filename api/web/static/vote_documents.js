@@ -9,10 +9,11 @@
 // A page image is fetched when it comes within one and a half screens: scrolling on 4G stays
 // smooth, and a 300-page PDF is never fetched whole by a delegate who reads three pages.
 const DOCS_AHEAD = "150% 0px";
-// Widths are asked in steps of 100 px (phones of nearly the same width share the server's
-// rendering) and never above what any phone screen needs.
-const DOCS_WIDTH_STEP = 100;
-const DOCS_WIDTH_MAX = 2000;
+// The server draws pages 320..1600 px wide in steps of 80 (api/routes/document_pages.py) and
+// keeps each drawing: asked in the same steps, phones of nearly the same width share one.
+const DOCS_WIDTH_STEP = 80;
+const DOCS_WIDTH_MIN = 320;
+const DOCS_WIDTH_MAX = 1600;
 const TAB_VOTE = document.getElementById("tab-vote");
 const TAB_DOCS = document.getElementById("tab-docs");
 let docs = null; // {d, viewer}: the delegate whose documents are shown; viewer: the open PDF
@@ -185,7 +186,8 @@ async function docsDownload(d, doc, button, box) {
 
 function docsPageWidth(pages) {
   const wanted = pages.clientWidth * (window.devicePixelRatio || 1);
-  return Math.min(DOCS_WIDTH_MAX, Math.ceil(wanted / DOCS_WIDTH_STEP) * DOCS_WIDTH_STEP);
+  const stepped = Math.ceil(wanted / DOCS_WIDTH_STEP) * DOCS_WIDTH_STEP;
+  return Math.min(DOCS_WIDTH_MAX, Math.max(DOCS_WIDTH_MIN, stepped));
 }
 function docsOpen(d, doc) {
   docsClose();

@@ -1,0 +1,137 @@
+"""A PDF's pages drawn as PNG images (PDFium, through pypdfium2), for the phone page's viewer:
+a delegate reads a PDF without a PDF app, and without the file itself on the phone."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from attendance.errors import Invalid, NotFound
+
+logger = logging.getLogger(__name__)
+
+# PDFium keeps global state and is not thread-safe: two requests drawing at once in the
+# server's thread pool can crash the process. Every call into it, anywhere in the process,
+# holds this one lock (it is the library's, hence module level, not per app).
+PDFIUM_LOCK = threading.Lock()
+
+MIN_WIDTH, MAX_WIDTH = 320, 1600  # px: a small phone's screen to a tablet's at 2x
+DEFAULT_WIDTH = 800
+WIDTH_STEP = 80
+# A page 100 pt wide and 14 400 pt tall (PDF allows it) drawn 1600 px wide would be some
+# 700 MB of pixels: its height is capped instead, so no page costs more than this many.
+MAX_PIXELS = MAX_WIDTH * MAX_WIDTH * 2
+PNG_LEVEL = 3  # zlib level: 6 (Pillow's default) costs twice the time for ~5 % fewer bytes
+
+NOT_DRAWN = (
+    "Không hiển thị được các trang của tệp PDF này; hãy tải tệp về để đọc, hoặc báo thư ký "
+    "lưu lại tệp thành PDF mới và tải lên làm phiên bản mới. / The pages of this PDF cannot "
+    "be shown; download the file to read it, or ask the secretary to re-save it as a new PDF "
+    "and upload it as a new version."
+)
+
+
+def clamp_width(width: int | None) -> int:
+    """The width asked for, kept within what a phone or tablet can use, rounded up to a
+    multiple of WIDTH_STEP: phones a few pixels apart then share the images cached."""
+    if width is None:
+        return DEFAULT_WIDTH
+    width = min(max(width, MIN_WIDTH), MAX_WIDTH)
+    return min(-(-width // WIDTH_STEP) * WIDTH_STEP, MAX_WIDTH)
+
+
+def page_count(pdf: bytes | Path) -> int:
+    """How many pages PDFium finds in the PDF; Invalid (DOCUMENT_NOT_DRAWN) when it cannot
+    open it."""
+    with _opened(pdf) as document:
+        return len(document)
+
+
+def render_page(pdf: bytes | Path, number: int, *, width: int) -> bytes:
+    """Page `number` (1-based) as a PNG `width` pixels wide (clamped to MIN..MAX_WIDTH; less
+    for a page so tall that it would pass MAX_PIXELS), turned as the page is shown, on white.
+    NotFound (DOCUMENT_PAGE_NOT_FOUND) for a page the PDF does not have."""
+    width = clamp_width(width)
+    with _opened(pdf) as document:
+        count = len(document)
+        if not 1 <= number <= count:
+            raise NotFound(
+                f"Tài liệu có {count} trang, không có trang {number}. "
+                f"The document has {count} pages; there is no page {number}.",
+                code="DOCUMENT_PAGE_NOT_FOUND",
+            )
+        page = document[number - 1]
+        try:
+            shown_width, shown_height = page.get_size()  # points, as shown (/Rotate applied)
+            scale = width / max(shown_width, 1.0)
+            if shown_width * shown_height * scale * scale > MAX_PIXELS:
+                scale = (MAX_PIXELS / max(shown_width * shown_height, 1.0)) ** 0.5
+            bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True)
+            try:
+                # A copy of the pixels: the bitmap's buffer is PDFium's, freed below.
+                image = bitmap.to_pil().convert("RGB")
+            finally:
+                bitmap.close()
+        except pdfium.PdfiumError as exc:
+            logger.warning("page %s of a PDF could not be drawn: %s", number, exc)
+            raise Invalid(NOT_DRAWN, code="DOCUMENT_NOT_DRAWN") from exc
+        finally:
+            page.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=PNG_LEVEL)  # outside the lock: Pillow's own
+    return out.getvalue()
+
+
+@contextmanager
+def _opened(pdf: bytes | Path) -> Iterator[pdfium.PdfDocument]:
+    """The PDF opened by PDFium under the lock, closed before the lock is let go (pypdfium2
+    would otherwise close it from a finalizer, in any thread, outside the lock). A path is
+    read by PDFium as it needs: a page of a 50 MB file does not read the 50 MB."""
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except pdfium.PdfiumError as exc:
+            logger.warning("a PDF could not be opened to draw its pages: %s", exc)
+            raise Invalid(NOT_DRAWN, code="DOCUMENT_NOT_DRAWN") from exc
+        try:
+            yield document
+        finally:
+            document.close()
+
+
+class PageImages:
+    """Pages drawn recently, by (file SHA-256, page, width), up to `max_bytes` (least
+    recently used first out). Only the file as stored is cached: a delegate's stamped copy
+    is drawn for each request and never kept, so no delegate can be given another's."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._images: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, int]) -> bytes | None:
+        with self._lock:
+            image = self._images.get(key)
+            if image is not None:
+                self._images.move_to_end(key)
+            return image
+
+    def put(self, key: tuple[str, int, int], image: bytes) -> None:
+        if len(image) > self.max_bytes // 4:
+            return  # one huge page would push out everything else
+        with self._lock:
+            old = self._images.pop(key, None)
+            self._bytes -= len(old) if old is not None else 0
+            self._images[key] = image
+            self._bytes += len(image)
+            while self._bytes > self.max_bytes:
+                _, dropped = self._images.popitem(last=False)
+                self._bytes -= len(dropped)
