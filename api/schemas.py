@@ -181,7 +181,6 @@ class MeetingDeletedRead(BaseModel):
     board_links: int
     review_items: int
     agenda_items: int
-    documents: int  # with every version; their files leave the documents folder
     open_polls_discarded: list[str]
 
 

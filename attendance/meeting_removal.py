@@ -16,6 +16,7 @@ from attendance.documents.store import erase_after_commit
 from attendance.documents.tables import DocumentRead, DocumentVersion, MeetingDocument
 from attendance.errors import Conflict
 from attendance.meetings import get_meeting, lock_meeting
+from attendance.notices.tables import AgendaConclusion, ConclusionNotice
 from attendance.orm import AgendaItem, AttendanceEvent, BoardLink, Participant
 from attendance.review.tables import ReviewItem
 from attendance.voting.tables import (
@@ -47,8 +48,8 @@ class MeetingContents:
     board_links: int
     review_items: int  # with their face crops
     agenda_items: int
-    documents: int  # with every version, and their files
     open_polls: tuple[str, ...]  # titles of the polls still open
+    documents: int = 0  # with every version's file and every record of who read them
 
 
 def meeting_contents(session: Session, *, meeting_id: int) -> MeetingContents:
@@ -75,8 +76,8 @@ def meeting_contents(session: Session, *, meeting_id: int) -> MeetingContents:
         board_links=rows(BoardLink, BoardLink.meeting_id == meeting_id),
         review_items=rows(ReviewItem, ReviewItem.meeting_id == meeting_id),
         agenda_items=rows(AgendaItem, AgendaItem.meeting_id == meeting_id),
-        documents=rows(MeetingDocument, MeetingDocument.meeting_id == meeting_id),
         open_polls=tuple(open_polls),
+        documents=rows(MeetingDocument, MeetingDocument.meeting_id == meeting_id),
     )
 
 
@@ -89,11 +90,11 @@ def delete_meeting(
     documents_root: Path | None = None,
 ) -> MeetingContents:
     """Delete the meeting, its roster, check-ins, polls, ballots, opinions, proxies, voting
-    and board links, review items (face crops), documents and agenda. A meeting with a poll
-    still open is refused unless `discard_open_polls`: those ballots are lost, never counted.
-    People and their face data stay; the audit log keeps what was done to the meeting, and
-    this. `documents_root`: the documents folder, whose files of this meeting are unlinked
-    once this commits (None: they are left to the sweep)."""
+    and board links, review items (face crops), agenda, documents (who read them, and their
+    files in `documents_root` once this commits; None leaves the files to the hourly sweep)
+    and conclusion notice. A meeting with a poll still open is refused unless
+    `discard_open_polls`: those ballots are lost, never counted. People and their face data
+    stay; the audit log keeps what was done to the meeting, and this."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     lock_meeting(session, meeting_id=meeting_id)  # a poll opening or a ballot meanwhile is seen
     contents = meeting_contents(session, meeting_id=meeting_id)
@@ -111,15 +112,18 @@ def delete_meeting(
     # is left if a table's cascade was ever missed).
     polls = select(Poll.id).where(Poll.meeting_id == meeting_id).scalar_subquery()
     voters = select(BallotRecord.id).where(BallotRecord.poll_id.in_(polls)).scalar_subquery()
-    documents = (
-        select(MeetingDocument.id).where(MeetingDocument.meeting_id == meeting_id).scalar_subquery()
-    )
-    hashes = set(
+    documents = select(MeetingDocument.id).where(MeetingDocument.meeting_id == meeting_id)
+    files = set(
         session.scalars(
             select(DocumentVersion.sha256).where(DocumentVersion.document_id.in_(documents))
         )
     )
     for statement in (
+        delete(DocumentRead).where(DocumentRead.meeting_id == meeting_id),
+        delete(DocumentVersion).where(DocumentVersion.document_id.in_(documents.scalar_subquery())),
+        delete(MeetingDocument).where(MeetingDocument.meeting_id == meeting_id),
+        delete(AgendaConclusion).where(AgendaConclusion.meeting_id == meeting_id),
+        delete(ConclusionNotice).where(ConclusionNotice.meeting_id == meeting_id),
         delete(NamedChoice).where(NamedChoice.voter_id.in_(voters)),
         delete(SecretBallot).where(SecretBallot.poll_id.in_(polls)),
         delete(SecretCount).where(SecretCount.poll_id.in_(polls)),
@@ -132,9 +136,6 @@ def delete_meeting(
         delete(ReviewItem).where(ReviewItem.meeting_id == meeting_id),
         delete(ClassPhoto).where(ClassPhoto.meeting_id == meeting_id),
         delete(BoardLink).where(BoardLink.meeting_id == meeting_id),
-        delete(DocumentRead).where(DocumentRead.meeting_id == meeting_id),
-        delete(DocumentVersion).where(DocumentVersion.document_id.in_(documents)),
-        delete(MeetingDocument).where(MeetingDocument.meeting_id == meeting_id),
         delete(AgendaItem).where(AgendaItem.meeting_id == meeting_id),
         delete(AttendanceEvent).where(AttendanceEvent.meeting_id == meeting_id),
         delete(Participant).where(Participant.meeting_id == meeting_id),
@@ -142,10 +143,6 @@ def delete_meeting(
         session.execute(statement.execution_options(synchronize_session=False))
     session.delete(meeting)
     session.flush()
-    if documents_root is not None:
-        erase_after_commit(session, documents_root, hashes)
-    elif hashes:
-        logger.warning("meeting %s: its documents' files are left to the sweep", meeting_id)
     audit.record(
         session,
         actor=actor,
@@ -154,8 +151,10 @@ def delete_meeting(
         subject=f"meeting:{meeting_id}",
         detail={"title": title, **asdict(contents)},
     )
-    # Face crops and sealed ballots were in these rows: gone from the logs too, not only
-    # from the tables.
+    # Face crops, sealed ballots, documents' titles and who read them were in these rows:
+    # gone from the logs too, not only from the tables; the files leave the folder.
     forget_after_commit(session)
+    if documents_root is not None and files:
+        erase_after_commit(session, documents_root, files)
     logger.info("meeting %s deleted by request", meeting_id)
     return contents

@@ -5,6 +5,7 @@ voting link and the room's board (public ones) read them. The rules are the doma
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
@@ -27,6 +28,7 @@ from attendance import permissions as kinds
 from attendance.agenda import agenda
 from attendance.documents.service import (
     UNSET,
+    DocumentView,
     Upload,
     add_document,
     add_version,
@@ -40,8 +42,11 @@ from attendance.documents.service import (
     update_document,
 )
 from attendance.documents.tables import FILE
+from attendance.documents.watermark import stamp, stamp_lines
 from attendance.errors import Invalid, NotFound
 from attendance.meetings import get_meeting
+from attendance.orm import utcnow
+from attendance.people import get_person
 from attendance.permissions import Permission, Principal
 
 logger = logging.getLogger(__name__)
@@ -138,7 +143,8 @@ def download(
 ) -> Response:
     """The file of the current version (`?version=N`: an earlier one, staff only), saved
     under its Vietnamese name; `?inline=true` shows a PDF or an image in the browser. A
-    delegate's and the board's reads are recorded."""
+    delegate's and the board's reads are recorded; a delegate's copy of a `watermark` PDF
+    carries their name and the time on every page."""
     view = readable(session, caller, meeting_id=meeting_id, document_id=doc_id, version=version)
     shown = view.version
     path = services.documents.path(shown.sha256)
@@ -149,8 +155,6 @@ def download(
             "cần khôi phục từ bản sao lưu. This document's file is missing from the server's "
             "documents folder; an administrator needs to restore it from a backup."
         )
-    if caller.kind in (kinds.VOTING_LINK, kinds.BOARD_LINK):
-        record_read(session, caller, view, what=FILE)
     kind = "inline" if inline and shown.kind in INLINE_KINDS else "attachment"
     headers = {
         "Content-Disposition": content_disposition(
@@ -160,6 +164,11 @@ def download(
         # keeps a copy.
         "Cache-Control": "private, no-store",
     }
+    stamped = _delegate_copy(session, services, caller, view, path.read_bytes)
+    if caller.kind in (kinds.VOTING_LINK, kinds.BOARD_LINK):
+        record_read(session, caller, view, what=FILE)
+    if stamped is not None:
+        return Response(stamped, media_type=shown.media_type, headers=headers)
     return FileResponse(path, media_type=shown.media_type, headers=headers)
 
 
@@ -237,6 +246,22 @@ def document_reads(
     zone = services.settings.timezone
     found = reads(session, meeting_id=meeting_id, document_id=doc_id)
     return ReadList(reads=[read_entry(r, zone) for r in found])
+
+
+def _delegate_copy(
+    session: Session,
+    services: Services,
+    caller: Principal,
+    view: DocumentView,
+    read: Callable[[], bytes],
+) -> bytes | None:
+    """A delegate's copy of a `watermark` PDF, with their name and the time on every page
+    (None: the file is sent as it is kept)."""
+    if caller.voter is None or not view.document.watermark or view.version.kind != "pdf":
+        return None
+    name = get_person(session, person_id=caller.voter.person_id).full_name
+    lines = stamp_lines(name, utcnow(), zone=services.settings.timezone)
+    return stamp(read(), lines=lines)
 
 
 def _audience(session: Session, caller: Principal, meeting_id: int) -> str:

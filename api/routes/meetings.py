@@ -79,8 +79,8 @@ def read(meeting_id: int, session: SessionDep, services: ServicesDep) -> Meeting
 def remove(
     meeting_id: int,
     session: SessionDep,
-    services: ServicesDep,
     actor: ActorDep,
+    services: ServicesDep,
     discard_open_polls: Annotated[
         bool, Query(description="Delete even while a poll is open; its ballots are lost.")
     ] = False,
@@ -110,7 +110,6 @@ def remove(
         board_links=gone.board_links,
         review_items=gone.review_items,
         agenda_items=gone.agenda_items,
-        documents=gone.documents,
         open_polls_discarded=list(gone.open_polls),
     )
 

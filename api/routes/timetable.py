@@ -164,7 +164,7 @@ def index(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def remove(
-    class_id: int, meeting_id: int, session: SessionDep, services: ServicesDep, actor: ActorDep
+    class_id: int, meeting_id: int, session: SessionDep, actor: ActorDep, services: ServicesDep
 ) -> Response:
     """Delete one session: the meeting with its roster and check-ins (as DELETE of a meeting;
     409 while a poll of it is open)."""

@@ -191,8 +191,8 @@ def delete(
     meeting_id: int,
     request: Request,
     session: SessionDep,
-    services: ServicesDep,
     staff: PrincipalDep,
+    services: ServicesDep,
     discard_open_polls: Text = "",
 ) -> Response:
     try:

@@ -9,6 +9,7 @@ from api.web.audit_texts import AUDIT_TEXTS
 from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.class_texts import CLASS_TEXTS
 from api.web.consent_texts import CONSENT_TEXTS
+from api.web.document_audit_texts import DOCUMENT_AUDIT_TEXTS
 from api.web.lesson_texts import LESSON_TEXTS
 from api.web.notice_texts import NOTICE_TEXTS
 from api.web.people_texts import PEOPLE_TEXTS
@@ -244,6 +245,7 @@ TEXTS.update(CLASS_TEXTS)
 TEXTS.update(CLASS_PHOTO_TEXTS)
 TEXTS.update(LESSON_TEXTS)
 TEXTS.update(NOTICE_TEXTS)
+TEXTS.update(DOCUMENT_AUDIT_TEXTS)
 
 
 class Translator:

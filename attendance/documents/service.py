@@ -7,9 +7,7 @@ deleting transaction commits (store.erase_after_commit)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -18,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.agenda import get_agenda_item
+from attendance.db import forget_after_commit
 from attendance.documents.access import ReadView, readable, reads, record_read
-from attendance.documents.content import KINDS, clean_filename, sniff
+from attendance.documents.content import KINDS
 from attendance.documents.store import DocumentStore, erase_after_commit
 from attendance.documents.tables import (
     MEMBERS,
@@ -27,6 +26,13 @@ from attendance.documents.tables import (
     DocumentRead,
     DocumentVersion,
     MeetingDocument,
+)
+from attendance.documents.uploads import (
+    Upload,
+    check_meeting_room,
+    checked_version,
+    keep,
+    too_large,
 )
 from attendance.documents.views import (
     SEEN_BY,
@@ -54,12 +60,12 @@ __all__ = [
     "reads",
     "record_read",
     "reorder",
+    "too_large",
     "update_document",
 ]
 
 logger = logging.getLogger(__name__)
 
-MIB = 1024 * 1024
 MAX_TITLE = 300  # the column's size
 
 
@@ -68,12 +74,6 @@ class _Unset(Enum):
 
 
 UNSET = _Unset.UNSET  # "leave it as it is", where None means "none" (agenda_item_id)
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    data: bytes
 
 
 def add_document(
@@ -95,9 +95,9 @@ def add_document(
     _check_visibility(visibility)
     if agenda_item_id is not None:
         get_agenda_item(session, meeting_id=meeting_id, item_id=agenda_item_id)
-    version = _checked_version(upload, limits)
+    version = checked_version(upload, limits)
     lock_meeting(session, meeting_id=meeting_id)  # two uploads at once: one limit, one order
-    _check_meeting_room(session, limits, meeting_id=meeting_id, size=version.size)
+    check_meeting_room(session, limits, meeting_id=meeting_id, size=version.size)
     last = session.scalar(
         select(func.max(MeetingDocument.position)).where(MeetingDocument.meeting_id == meeting_id)
     )
@@ -112,7 +112,7 @@ def add_document(
     )
     session.add(document)
     session.flush()
-    kept = _keep(session, store, document, version, upload.data, number=1, actor=actor)
+    kept = keep(session, store, document, version, upload.data, number=1, actor=actor)
     audit.record(
         session,
         actor=actor,
@@ -146,14 +146,14 @@ def add_version(
     """A new version becomes the one shown; the earlier ones stay, for staff."""
     get_meeting(session, meeting_id=meeting_id)
     document = get_document(session, meeting_id=meeting_id, document_id=document_id)
-    version = _checked_version(upload, limits)
+    version = checked_version(upload, limits)
     lock_meeting(session, meeting_id=meeting_id)
-    _check_meeting_room(session, limits, meeting_id=meeting_id, size=version.size)
+    check_meeting_room(session, limits, meeting_id=meeting_id, size=version.size)
     last = session.scalar(
         select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == document.id)
     )
     number = (last or 0) + 1
-    kept = _keep(session, store, document, version, upload.data, number=number, actor=actor)
+    kept = keep(session, store, document, version, upload.data, number=number, actor=actor)
     audit.record(
         session,
         actor=actor,
@@ -264,6 +264,8 @@ def delete_document(
     session.delete(document)
     session.flush()
     erase_after_commit(session, root, hashes)
+    # Who read it was in these rows: gone from the database's logs too (SQLite's WAL).
+    forget_after_commit(session)
     audit.record(
         session,
         actor=actor,
@@ -292,97 +294,6 @@ def _ordered(session: Session, meeting_id: int) -> list[MeetingDocument]:
             .order_by(MeetingDocument.position, MeetingDocument.id)
         )
     )
-
-
-@dataclass(frozen=True)
-class _Checked:
-    filename: str
-    kind: str
-    size: int
-    pages: int | None
-
-
-def _checked_version(upload: Upload, limits: DocumentSettings) -> _Checked:
-    size = len(upload.data)
-    if size > limits.max_file_mb * MIB:
-        raise too_large(size, limits)
-    found = sniff(upload.data, max_pdf_pages=limits.max_pdf_pages)
-    return _Checked(
-        filename=clean_filename(upload.filename, kind=found.kind),
-        kind=found.kind,
-        size=size,
-        pages=found.pages,
-    )
-
-
-def too_large(size: int | None, limits: DocumentSettings) -> Invalid:
-    """A file over the per-file limit (`size` None: not known yet, the body was too long)."""
-    got = f" ({size / MIB:.1f} MB)" if size is not None else ""
-    return Invalid(
-        f"Tệp quá lớn{got}: mỗi tệp tối đa {limits.max_file_mb} MB. Hãy nén hoặc tách tệp. "
-        f"The file is too large{got}: at most {limits.max_file_mb} MB per file. Compress it "
-        "or split it.",
-        code="DOCUMENT_TOO_LARGE",
-    )
-
-
-def _check_meeting_room(
-    session: Session, limits: DocumentSettings, *, meeting_id: int, size: int
-) -> None:
-    """Every version of every document of the meeting counts, the earlier ones too."""
-    used = session.scalar(
-        select(func.coalesce(func.sum(DocumentVersion.size), 0))
-        .join(MeetingDocument, MeetingDocument.id == DocumentVersion.document_id)
-        .where(MeetingDocument.meeting_id == meeting_id)
-    )
-    used = int(used or 0)
-    if used + size > limits.max_meeting_mb * MIB:
-        raise Invalid(
-            f"Tài liệu của cuộc họp đã dùng {used / MIB:.1f} MB; thêm tệp này "
-            f"({size / MIB:.1f} MB) sẽ vượt mức {limits.max_meeting_mb} MB cho một cuộc họp. "
-            "Hãy xoá tài liệu hoặc phiên bản cũ không cần nữa. The meeting's documents use "
-            f"{used / MIB:.1f} MB; this file ({size / MIB:.1f} MB) would pass the "
-            f"{limits.max_meeting_mb} MB a meeting may hold. Remove documents or old versions "
-            "no longer needed.",
-            code="MEETING_DOCUMENTS_FULL",
-        )
-
-
-def _keep(
-    session: Session,
-    store: DocumentStore,
-    document: MeetingDocument,
-    checked: _Checked,
-    data: bytes,
-    *,
-    number: int,
-    actor: str,
-) -> DocumentVersion:
-    """The file into the folder first, then its row: a committed row always finds its file.
-    A flush that fails takes a file this upload brought with it (a rollback later leaves it
-    to the sweep)."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    was_there = store.exists(sha256)
-    store.put(data)
-    version = DocumentVersion(
-        document_id=document.id,
-        number=number,
-        filename=checked.filename,
-        kind=checked.kind,
-        media_type=KINDS[checked.kind],
-        size=checked.size,
-        sha256=sha256,
-        pages=checked.pages,
-        uploaded_by=actor[:100],
-    )
-    session.add(version)
-    try:
-        session.flush()
-    except Exception:
-        if not was_there:
-            store.unlink([sha256])
-        raise
-    return version
 
 
 def _title(title: str) -> str:

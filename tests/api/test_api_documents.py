@@ -19,6 +19,7 @@ from fpdf import FPDF
 from openpyxl import Workbook, load_workbook
 from permission_support import account_id, add_account
 from PIL import Image
+from pypdf import PdfReader
 from test_openapi_contract import FAKE
 
 from api.app import create_app
@@ -236,7 +237,8 @@ def test_a_delegate_reads_members_documents_through_their_link_and_each_read_is_
     other_id = meeting(client, people, title="Họp khác")
     base = f"/api/v1/meetings/{meeting_id}/documents"
     secret = upload(client, meeting_id, "Dự thảo mật.pdf", pdf_bytes(1, "v1")).json()
-    client.post(f"{base}/{secret['id']}/versions", files={"file": ("v2.pdf", pdf_bytes(2, "v2"))})
+    second = pdf_bytes(2, "v2")  # fpdf2 stamps the time it was made: made once
+    client.post(f"{base}/{secret['id']}/versions", files={"file": ("v2.pdf", second)})
     public = upload(client, meeting_id, "Chương trình.pdf", pdf_bytes(1), visibility="public")
     an = voting_link(client, meeting_id, people[0])
 
@@ -246,7 +248,7 @@ def test_a_delegate_reads_members_documents_through_their_link_and_each_read_is_
     assert [d["id"] for d in shown] == [secret["id"], public.json()["id"]]
     assert all(d["versions"] == [] for d in shown)  # earlier versions are the staff's
     got = client.get(f"{base}/{secret['id']}", headers=an)
-    assert got.status_code == 200 and got.content == pdf_bytes(2, "v2")
+    assert got.status_code == 200 and got.content == second
     assert got.headers["cache-control"] == "private, no-store"
     earlier = client.get(f"{base}/{secret['id']}", params={"version": 1}, headers=an)
     assert earlier.status_code == 403
@@ -399,6 +401,24 @@ def test_the_files_leave_the_folder_with_their_document_and_with_their_meeting(
 
     gone = client.delete(f"/api/v1/meetings/{meeting_id}")
     assert gone.status_code == 200, gone.text
-    assert gone.json()["documents"] == 1
     assert stored(folder) == set()
     assert rows(database_url) == (0, 0, 0)
+
+
+def test_a_delegate_s_copy_of_a_watermarked_pdf_carries_their_name_on_every_page(
+    client: TestClient,
+) -> None:
+    people = create_people(client, ["Nguyễn Thị Diệp"])
+    meeting_id = meeting(client, people)
+    base = f"/api/v1/meetings/{meeting_id}/documents"
+    original = pdf_bytes(3, "Noi dung mat")
+    made = upload(client, meeting_id, "Mật.pdf", original, watermark="true").json()
+    assert made["watermark"] is True
+    copy = client.get(f"{base}/{made['id']}", headers=voting_link(client, meeting_id, people[0]))
+    assert copy.status_code == 200, copy.text
+    assert copy.content != original
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(copy.content)).pages]
+    assert len(texts) == 3
+    for n, text in enumerate(texts, start=1):
+        assert "Nguyễn Thị Diệp" in text and f"Noi dung mat, trang {n}" in text
+    assert client.get(f"{base}/{made['id']}").content == original  # staff: the file as kept
