@@ -67,7 +67,7 @@ def upload(
     actor: ActorDep,
     file: FileField = None,
     title: Annotated[str, Form(max_length=300)] = "",
-    agenda_item_id: Annotated[int | None, Form()] = None,
+    agenda_item_id: Annotated[str, Form(max_length=20, description="empty: the meeting")] = "",
     visibility: Annotated[Literal["members", "public"], Form()] = "members",
     watermark: Annotated[bool, Form()] = False,
 ) -> DocumentRead:
@@ -83,7 +83,7 @@ def upload(
         title=title.strip() or _stem(sent.filename),
         upload=sent,
         actor=actor,
-        agenda_item_id=agenda_item_id,
+        agenda_item_id=_item_id(agenda_item_id),
         visibility=visibility,
         watermark=watermark,
     )
@@ -287,6 +287,20 @@ def _upload(services: Services, file: UploadFile | None) -> Upload:
     if len(data) > most:
         raise too_large(None, limits)
     return Upload(filename=file.filename or "", data=data)
+
+
+def _item_id(raw: str) -> int | None:
+    """A form's agenda item: empty (a form's "none" choice) is the meeting as a whole."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdecimal():
+        raise Invalid(
+            f"Mục chương trình '{raw}' không hợp lệ: cần số của mục, hoặc để trống. "
+            f"The agenda item '{raw}' is not valid: give the item's number, or leave it empty.",
+            code="INVALID",
+        )
+    return int(raw)
 
 
 def _stem(filename: str) -> str:

@@ -422,3 +422,15 @@ def test_a_delegate_s_copy_of_a_watermarked_pdf_carries_their_name_on_every_page
     for n, text in enumerate(texts, start=1):
         assert "Nguyễn Thị Diệp" in text and f"Noi dung mat, trang {n}" in text
     assert client.get(f"{base}/{made['id']}").content == original  # staff: the file as kept
+
+
+def test_a_form_s_empty_agenda_item_is_the_meeting_and_a_wrong_one_is_refused(
+    client: TestClient, folder: Path
+) -> None:
+    meeting_id = meeting(client)
+    whole = upload(client, meeting_id, "Chung.pdf", pdf_bytes(1), agenda_item_id="")
+    assert whole.status_code == 201 and whole.json()["agenda_item_id"] is None
+    for wrong, status in (("abc", 422), ("999999", 404)):
+        answer = upload(client, meeting_id, "Sai.png", image_bytes("PNG"), agenda_item_id=wrong)
+        assert answer.status_code == status, answer.text
+    assert len(stored(folder)) == 1  # the refused ones left no file
