@@ -219,6 +219,7 @@ def create_app(
         voting.router,
         voting.voter,
         documents.router,
+        document_pages.router,  # the phone page's viewer
         accounts.router,
         tokens.router,
         school_reports.router,
@@ -227,7 +228,6 @@ def create_app(
         classes.router,
         students.router,
         conclusion_notice.router,
-        document_pages.router,  # the phone page's viewer: next to the documents' routes
     ):
         v1.include_router(api_router)
     app.include_router(v1)

@@ -1,5 +1,5 @@
 """What the phone page's viewer draws a document's page from, and the record of a delegate
-viewing it: once per version per ten minutes, not once per page image."""
+(or the board) viewing it: once per version per ten minutes, not once per page image."""
 
 from __future__ import annotations
 
@@ -63,11 +63,13 @@ def page_source(
             code="DOCUMENT_PAGE_NOT_FOUND",
         )
     lines = None
-    if principal.kind == kinds.VOTING_LINK and principal.voter is not None:
-        if view.document.watermark:
-            person = session.get(Person, principal.voter.person_id)
-            name = person.full_name if person is not None else principal.actor
-            lines = stamp_lines(name, now, zone=zone)
+    voter = principal.voter if principal.kind == kinds.VOTING_LINK else None
+    if voter is not None and view.document.watermark:
+        person = session.get(Person, voter.person_id)
+        name = person.full_name if person is not None else principal.actor
+        lines = stamp_lines(name, now, zone=zone)
+    if principal.kind in (kinds.VOTING_LINK, kinds.BOARD_LINK):
+        # Staff reading are not recorded (as for the file itself): the audit log has theirs.
         record_view(session, principal, view, now=now)
     return PageSource(sha256=version.sha256, pages=version.pages, stamp=lines)
 
@@ -75,15 +77,16 @@ def page_source(
 def record_view(
     session: Session, principal: Principal, view: DocumentView, *, now: datetime
 ) -> bool:
-    """Record that a delegate is viewing this version, unless they were recorded viewing it
-    within VIEW_RECORD_EVERY; whether it was recorded. Two first pages asked for at the same
-    instant may both be recorded: a duplicate line in the reads, never a missing one."""
-    assert principal.voter is not None
+    """Record that a delegate (or the board) is viewing this version, unless they were
+    recorded viewing it within VIEW_RECORD_EVERY; whether it was recorded. Two first pages
+    asked for at the same instant may both be recorded: a duplicate line in the reads, never
+    a missing one."""
     recent = session.scalar(
         select(DocumentRead.id)
         .where(
+            DocumentRead.document_id == view.document.id,  # indexed
             DocumentRead.version_id == view.version.id,
-            DocumentRead.person_id == principal.voter.person_id,
+            DocumentRead.actor == principal.actor[:100],  # as record_read writes it
             DocumentRead.what == VIEW,
             DocumentRead.at > now - VIEW_RECORD_EVERY,
         )

@@ -15,6 +15,7 @@ back: that is how a copy is traced to its reader). A page shown rotated (/Rotate
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import math
@@ -134,7 +135,7 @@ def _stamped(pdf: bytes | Path, lines: Sequence[str], *, page: int | None) -> by
             writer.add_page(reader.pages[page - 1])
         shown = [_shown(each) for each in writer.pages]
         sizes = list(dict.fromkeys(s.size for s in shown))
-        forms = _forms(writer, _draw(sizes, lines), sizes)
+        forms = _forms(writer, _draw(tuple(sizes), tuple(lines)), sizes)
         streams: dict[bytes, IndirectObject] = {}  # the same wrapping shared by like pages
         for each, where in zip(writer.pages, shown, strict=True):
             _place(writer, each, forms[where.size], where, streams)
@@ -170,7 +171,12 @@ def _shown(page: PageObject) -> Shown:
     )
 
 
-def _draw(sizes: Sequence[tuple[float, float]], lines: Sequence[str]) -> bytes:
+# Loading and subsetting the font is most of a stamp's cost (some 40 ms): a delegate leafing
+# through a watermarked PDF gets the same lines (name, minute) for each page drawn, so the
+# drawn stamps are kept, a few dozen of some 30 kB each. Same lines, same stamp: a delegate
+# is never given anything drawn for other lines.
+@functools.lru_cache(maxsize=32)
+def _draw(sizes: tuple[tuple[float, float], ...], lines: tuple[str, ...]) -> bytes:
     """One stamp page per size, upright, in points."""
     for name in FONT_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -290,7 +290,7 @@ def seed(db_url: str, **settings: Any) -> Iterator[Seeded]:
             "doc_id": seed_document(client, meeting_id),
             "photo_id": "no-such-photo",  # a class photo: 404 past the permission check
             "face": 0,
-            "n": 1,
+            "n": 1,  # page 1 of that document
         }
         consents = client.get(f"/api/v1/people/{people[0]}/consents").json()
         values["consent_id"] = consents[0]["id"]

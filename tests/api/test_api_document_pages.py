@@ -21,7 +21,7 @@ from api.services import Services
 from attendance.board_links import issue_board_link
 from attendance.db import unit_of_work
 from attendance.documents.pages import render_page
-from attendance.documents.service import Upload, add_document, reads
+from attendance.documents.service import reads
 from attendance.documents.tables import MEMBERS, PUBLIC, VIEW
 from attendance.documents.watermark import stamp_lines, stamp_page
 
@@ -62,21 +62,18 @@ def add(
     visibility: str = MEMBERS,
     watermark: bool = False,
 ) -> int:
-    """A document as the upload route stores it (the documents service, the app's folder)."""
-    services = services_of(client)
-    with unit_of_work(services.sessions) as session:
-        view = add_document(
-            session,
-            services.documents,
-            services.settings.documents,
-            meeting_id=meeting_id,
-            title="Tờ trình dự toán ngân sách",
-            upload=Upload(filename=filename, data=data),
-            actor="Thư ký",
-            visibility=visibility,
-            watermark=watermark,
-        )
-        return view.document.id
+    """A document uploaded by the secretary (the admin token)."""
+    made = client.post(
+        f"/api/v1/meetings/{meeting_id}/documents",
+        data={
+            "title": "Tờ trình dự toán ngân sách",
+            "visibility": visibility,
+            "watermark": "true" if watermark else "false",
+        },
+        files={"file": (filename, data, "application/octet-stream")},
+    )
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
 
 
 def page_url(meeting_id: int, doc_id: int, n: int) -> str:
@@ -161,7 +158,7 @@ def test_a_delegate_reads_their_own_meeting_s_pages_and_no_other_s(client: TestC
     assert unknown.status_code == 401
 
 
-def test_the_board_shows_public_documents_only(client: TestClient) -> None:
+def test_the_board_shows_public_documents_only(client: TestClient, database_url: str) -> None:
     meeting, other = open_meeting(client), open_meeting(client, ["Phạm Văn Bảng"])
     public = add(client, meeting.id, text_pdf(1, lines_per_page=2), visibility=PUBLIC)
     members = add(client, meeting.id, text_pdf(1, lines_per_page=3), visibility=MEMBERS)
@@ -177,6 +174,9 @@ def test_the_board_shows_public_documents_only(client: TestClient) -> None:
     assert hidden.status_code == 404
     wrong = client.get(page_url(meeting.id, public, 1), params={"key": other_key}, headers=bare)
     assert wrong.status_code == 403
+    again = client.get(page_url(meeting.id, public, 1), params={"key": key}, headers=bare)
+    assert again.content == shown.content
+    assert view_reads(database_url, public) == [(None, "board")]  # once in ten minutes
 
 
 def test_a_delegate_s_copy_of_a_watermarked_pdf_is_stamped_with_their_name(

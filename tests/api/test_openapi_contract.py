@@ -207,7 +207,7 @@ def seeded(database_url: str) -> Iterator[Seeded]:
         made = client.post(f"/api/v1/people/{people[1]}/excused-absences", json=excused)
         ids["excused_id"] = made.json()["id"]
         ids["doc_id"] = seed_document(client, meeting_id)
-        ids["n"] = 1
+        ids["n"] = 1  # a page of it
     yield Seeded(app, ids)
     schemathesis.python.asgi.shutdown_lifespans()
 

@@ -112,3 +112,19 @@ def test_the_cache_keeps_the_recently_used_images_within_its_bytes() -> None:
     cache.put(("b", 7, 320), b"w" * 200)
     assert cache.get(("b", 3, 320)) is None
     assert sum(cache.get(("b", n, 320)) is not None for n in range(4, 8)) == 4
+
+
+def test_a_page_in_colour_keeps_its_colour_and_a_grey_one_is_written_grey() -> None:
+    """Grey pages (most text) are written as one channel: smaller and faster to write; a
+    page with colour keeps it."""
+    document = ReportPdf(title="Biểu đồ")
+    document.add_page()
+    document.set_fill_color(200, 30, 30)
+    document.rect(20, 20, 100, 60, style="F")
+    coloured = render_page(bytes(document.output()), 1, width=400)
+    with Image.open(io.BytesIO(coloured)) as image:
+        assert image.mode == "RGB"
+        red, green, blue = image.getpixel((100, 60))
+        assert red > 150 and green < 80 and blue < 80
+    with Image.open(io.BytesIO(render_page(text_pdf(1, lines_per_page=3), 1, width=400))) as image:
+        assert image.mode == "L"
