@@ -11,7 +11,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
-from docx.table import _Cell
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from attendance.notices.body import HEADING, LABEL, NOTE, TABLE, Block, body_blocks
@@ -65,8 +65,7 @@ def _header(document: DocxDocument, content: NoticeContent) -> None:
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(HEADER_LEFT_CM), Cm(HEADER_RIGHT_CM)
+    left, right = _widths(table, HEADER_LEFT_CM, HEADER_RIGHT_CM)
     first = left.paragraphs[0]
     if content.parent_body:
         _run(first, content.parent_body.upper(), size=SMALL_PT)
@@ -131,8 +130,7 @@ def _footer(document: DocxDocument, content: NoticeContent) -> None:
     """ "Nơi nhận" bottom-left, the signer bottom-right, again a table without borders."""
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(8.5)
+    left, right = _widths(table, 7.5, 8.5)
     _recipients(left, content.recipients)
     _run(_centred(right.paragraphs[0]), content.signer_title.upper(), bold=True)
     for _ in range(3):  # room to sign and stamp
@@ -146,6 +144,14 @@ def _recipients(cell: _Cell, lines: tuple[str, ...]) -> None:
         paragraph = cell.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
         _run(paragraph, line, size=RECIPIENTS_PT)
+
+
+def _widths(table: Table, left_cm: float, right_cm: float) -> tuple[_Cell, _Cell]:
+    """Both the grid's columns and the cells: Word reads the cells', LibreOffice the grid's."""
+    left, right = table.rows[0].cells
+    for column, cell, width in zip(table.columns, (left, right), (left_cm, right_cm), strict=True):
+        column.width = cell.width = Cm(width)
+    return left, right
 
 
 def _centred(paragraph: Paragraph) -> Paragraph:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import Invalid
-from attendance.meetings import get_meeting
+from attendance.meetings import get_meeting, lock_meeting
 from attendance.notices.tables import AgendaConclusion, ConclusionNotice
 from attendance.orm import MAX_ID, AgendaItem, Participant, utcnow
 from attendance.text import clean_text
@@ -121,6 +121,9 @@ def save_draft(
     Everything is checked before anything is written, so a refused request changes nothing.
     """
     get_meeting(session, meeting_id=meeting_id)
+    # Two first saves at once would both insert the draft's row (one answered with a 500):
+    # holding the meeting's row makes them take turns.
+    lock_meeting(session, meeting_id=meeting_id)
     texts = {
         "parent_body": parent_body,
         "issuing_body": issuing_body,
@@ -178,6 +181,7 @@ def set_conclusion(
 ) -> DraftView:
     """The secretary's conclusion on one agenda item; blank or None removes it."""
     get_meeting(session, meeting_id=meeting_id)
+    lock_meeting(session, meeting_id=meeting_id)  # as save_draft: one insert of the item's row
     _require_item(session, meeting_id=meeting_id, agenda_item_id=agenda_item_id)
     cleaned = _conclusion_text(text)
     _write_conclusion(

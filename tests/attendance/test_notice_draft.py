@@ -3,18 +3,23 @@ nothing, conclusions per agenda item, the audit entry."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.agenda import add_agenda_item
+from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.errors import Invalid
 from attendance.meetings import create_meeting, set_participants
 from attendance.notices.draft import get_draft, save_draft, set_conclusion
 from attendance.orm import AuditEntry, utcnow
 from attendance.people import create_person
+
+TRIALS = 10
 
 
 def _meeting(session: Session) -> tuple[int, int, int]:
@@ -108,3 +113,44 @@ def test_an_item_of_another_meeting_takes_no_conclusion(session: Session) -> Non
         set_conclusion(
             session, meeting_id=meeting_id, agenda_item_id=other_item, text="x", actor="a"
         )
+
+
+def test_two_first_saves_at_once_both_go_through(database_url: str) -> None:
+    """Two secretaries saving a meeting's first draft at the same moment: the second waits
+    for the first (no duplicate insert of the draft's row, no 500), and both fields stay."""
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    for n in range(TRIALS):
+        with unit_of_work(factory) as session:
+            meeting_id, _, item_id = _meeting(session)
+        works = ({"number": "1/TB"}, {"place": "Long Biên", "conclusions": {item_id: "Xong."}})
+        errors = _save_together(factory, meeting_id, works)
+        assert errors == [], (n, errors)
+        with factory() as session:
+            draft = get_draft(session, meeting_id=meeting_id)
+        saved = (draft.number, draft.place, draft.conclusion(item_id))
+        assert saved == ("1/TB", "Long Biên", "Xong."), n
+    engine.dispose()
+
+
+def _save_together(
+    factory: sessionmaker[Session], meeting_id: int, works: tuple[dict[str, Any], ...]
+) -> list[BaseException]:
+    """Each save in its own thread and unit of work, released at once; what each raised."""
+    barrier = threading.Barrier(len(works))
+    errors: list[BaseException] = []
+
+    def save(fields: dict[str, Any]) -> None:
+        barrier.wait()
+        try:
+            with unit_of_work(factory) as session:
+                save_draft(session, meeting_id=meeting_id, actor="tk", **fields)
+        except Exception as exc:  # handed back to the test, which fails on it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(w,)) for w in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

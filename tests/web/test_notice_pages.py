@@ -4,9 +4,11 @@ the opinions grouped by stance and counted, and who may save."""
 from __future__ import annotations
 
 import html
+import io
 import re
 from typing import Any
 
+import docx
 import httpx
 from fastapi.testclient import TestClient
 from notice_page_support import BUDGET, MEMBERS, STREETS, Discussed, meeting_with_discussion
@@ -136,6 +138,24 @@ def test_the_draft_is_saved_and_shown_again_after_a_reload(
     assert "Notice draft saved" in audit
 
 
+def test_the_pages_word_link_gives_the_notice_with_the_saved_conclusion(
+    client: TestClient,
+) -> None:
+    meeting = meeting_with_discussion(client, BEARER)
+    assert _save(client, meeting).status_code == 303
+    page = client.get(f"/meetings/{meeting.meeting_id}/conclusions").text
+    link = re.search(r'id="notice-docx" href="([^"]+)"', page)
+    assert link and link.group(1).endswith("format=docx")
+    assert 'id="notice-pdf"' in page
+    # The signed-in page's cookie is enough, as for the minutes' exports.
+    word = client.get(html.unescape(link.group(1)))
+    assert word.status_code == 200, word.text
+    document = docx.Document(io.BytesIO(word.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Thống nhất thông qua dự toán." in text and "125/TB-UBND" in text
+
+
 def test_a_refused_save_changes_nothing_and_keeps_what_was_typed(
     client: TestClient, database_url: str
 ) -> None:
@@ -188,3 +208,29 @@ def test_the_meeting_page_links_to_the_conclusions(client: TestClient) -> None:
     page = client.get(f"/meetings/{meeting.meeting_id}").text
     assert f'href="/meetings/{meeting.meeting_id}/conclusions"' in page
     assert client.get("/meetings/999999/conclusions").status_code == 404
+
+
+def test_a_meeting_without_an_agenda_still_saves_its_draft(client: TestClient) -> None:
+    created = client.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Họp giao ban",
+            "starts_at": "2026-03-02T08:00:00+07:00",
+            "ends_at": "2026-03-02T11:00:00+07:00",
+        },
+        headers=BEARER,
+    )
+    meeting_id = created.json()["id"]
+    page = client.get(f"/meetings/{meeting_id}/conclusions")
+    assert "Cuộc họp chưa có nội dung chương trình nào." in text_of(page.text)
+    form = {"number": "7/TB-UBND", "closing": "Giao Văn phòng theo dõi."}
+    saved = client.post(
+        f"/meetings/{meeting_id}/conclusions",
+        data=form,
+        headers={"Origin": ORIGIN},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, text_of(saved.text)
+    again = client.get(f"/meetings/{meeting_id}/conclusions").text
+    assert _value(again, "number") == "7/TB-UBND"
+    assert _textarea(again, "closing") == "Giao Văn phòng theo dõi."
