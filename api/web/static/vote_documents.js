@@ -227,7 +227,8 @@ function docsOpen(d, doc) {
   // button does, instead of leaving the page.
   history.pushState({docsViewer: doc.id}, "");
   back.addEventListener("click", () => history.back());
-  window.scrollTo(0, 0);
+  // The meeting's title and the tabs above take half a phone's screen: the pages start at the top.
+  viewer.scrollIntoView({block: "start"});
 }
 function docsBackToList() {
   if (!docs || !docs.viewer) return;
