@@ -1,4 +1,5 @@
-"""The delegate's voting page, opened from the personal link: open polls, ballots, opinions."""
+"""The delegate's voting page, opened from the personal link: open polls, ballots, opinions,
+and the meeting's documents (the "Tài liệu" tab)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import json
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from api.web.vote_documents_texts import vote_document_texts
+
 router = APIRouter(include_in_schema=False)
 
-TEXTS = {
+_OWN_TEXTS = {
     "vi": {
         "title": "Biểu quyết",
         "hello": "Đại biểu",
@@ -105,14 +108,21 @@ TEXTS = {
     },
 }
 
+# The documents tab's texts live in api/web/ beside the other pages' tables (one key, one
+# place: tests/web/test_texts.py).
+TEXTS = {lang: own | vote_document_texts(lang) for lang, own in _OWN_TEXTS.items()}
+
 
 def _page(lang: str, body: str) -> str:
     t = TEXTS[lang]
     # "<" is escaped so no text can close the script.
     data = json.dumps({"lang": lang, "texts": t}, ensure_ascii=False).replace("<", "\\u003c")
-    # A data block, not a script: the CSP lets only /static/vote.js run.
+    # A data block, not a script: the CSP lets only the server's own /static scripts run.
     config = f'<script type="application/json" id="vote-config">{data}</script>'
-    script = '<script src="/static/vote.js"></script>'
+    # The documents tab's functions first: vote.js calls them once it knows the delegate.
+    script = (
+        '<script src="/static/vote_documents.js"></script><script src="/static/vote.js"></script>'
+    )
     other = "?lang=en" if lang == "vi" else "?lang=vi"  # the script keeps the #token
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
@@ -137,7 +147,15 @@ def vote_page(lang: str = "vi") -> HTMLResponse:
         '<h1 id="meeting"></h1>'
         f'<p id="who" hidden>{t["hello"]}: <strong id="delegate"></strong></p>'
         f'<p id="bad" class="message error" hidden>{t["bad"]}</p>'
+        '<nav id="tabs" class="tabs" role="tablist" hidden>'
+        '<button type="button" id="tab-vote" role="tab" aria-controls="vote-panel" '
+        f'aria-selected="true">{t["phone_docs_tab_vote"]}</button>'
+        '<button type="button" id="tab-docs" role="tab" aria-controls="docs-panel" '
+        f'aria-selected="false">{t["phone_docs_tab_documents"]}</button></nav>'
+        '<section id="vote-panel" role="tabpanel">'
         '<p id="standing" class="message notice" role="status" hidden></p>'
-        '<div id="polls"></div>'
+        '<div id="polls"></div></section>'
+        '<section id="docs-panel" role="tabpanel" hidden>'
+        '<div id="docs-list"></div><div id="viewer" hidden></div></section>'
     )
     return HTMLResponse(_page(lang, body), headers=headers)

@@ -1,5 +1,6 @@
 // The delegate's voting page (api/vote_page.py): the token is after "#", never sent in the
 // address; the page's texts come in the JSON block #vote-config (no inline script: the CSP).
+// The "Tài liệu" tab is vote_documents.js, loaded before this file.
 // One delegate at a time: opening another voting link in this tab changes only the "#", so
 // the page hears "hashchange" and starts over as the new link's delegate. Everything of the
 // previous one (its timer, its forms, answers still on their way) is dropped; nothing is kept
@@ -136,6 +137,7 @@ async function refresh(d) {
     me.proxies_for.map(p => p.id), r.body.map(p => [p.id, p.state, p.your_ballots])]);
   if (signature === d.shown) return;
   d.shown = signature;
+  docsNotePolls();
   showStanding(me);
   const cards = r.body.length ? [] : [el("p", {}, T.none)];
   for (const poll of [...r.body].reverse()) {
@@ -176,6 +178,7 @@ async function pollCard(d, me, poll) {
 }
 function replaced(d) {
   clearInterval(d.timer);
+  docsReset(); // the documents go with the polls: the link no longer opens either
   document.getElementById("standing").hidden = true;
   document.getElementById("polls").replaceChildren();
   document.getElementById("bad").hidden = false;
@@ -187,6 +190,7 @@ function reset() {
   document.getElementById("bad").hidden = true;
   document.getElementById("standing").hidden = true;
   document.getElementById("polls").replaceChildren();
+  docsReset();
   LANG_LINK.setAttribute("href", LANG_HREF + location.hash);
 }
 async function open() {
@@ -202,6 +206,7 @@ async function open() {
   document.getElementById("meeting").textContent = me.body.meeting_title;
   document.getElementById("delegate").textContent = me.body.person.full_name;
   document.getElementById("who").hidden = false;
+  docsStart(d);
   d.timer = setInterval(() => refresh(d), REFRESH_MS);
   refresh(d);
 }
