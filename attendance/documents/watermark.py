@@ -93,11 +93,15 @@ class Shown:
 
 
 def stamp_lines(name: str, at: datetime, *, zone: str) -> list[str]:
-    """What a delegate's copy says: their name, and when the copy was made (local time).
-    The file route and the page route both stamp with these, so a copy reads the same way
-    however it was opened."""
+    """What a delegate's copy says: whose it is, and when it was made (local time), so a
+    leaked copy names its reader to whoever finds it, in both languages. The file route and
+    the page route both stamp with these, so a copy reads the same way however it was
+    opened."""
     local = at.astimezone(ZoneInfo(zone))
-    return [name, f"{local:%H:%M} ngày {local:%d/%m/%Y}"]
+    return [
+        f"Bản của đại biểu / Copy of: {name}",
+        f"{local:%H:%M} ngày {local:%d/%m/%Y} — không chia sẻ / not to be shared",
+    ]
 
 
 def stamp(pdf: bytes | Path, *, lines: Sequence[str]) -> bytes:

@@ -164,7 +164,10 @@ def test_a_name_written_decomposed_comes_back_precomposed() -> None:
 
 def test_the_stamp_lines_are_the_name_and_the_local_time() -> None:
     at = datetime(2026, 12, 7, 7, 30, tzinfo=UTC)
-    assert stamp_lines(NAME, at, zone="Asia/Ho_Chi_Minh") == [NAME, WHEN]
+    assert stamp_lines(NAME, at, zone="Asia/Ho_Chi_Minh") == [
+        f"Bản của đại biểu / Copy of: {NAME}",
+        f"{WHEN} — không chia sẻ / not to be shared",
+    ]
 
 
 @pytest.mark.parametrize(
