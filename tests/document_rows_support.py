@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from attendance.documents.store import DocumentStore
@@ -14,16 +13,6 @@ from attendance.documents.tables import MEMBERS, DocumentVersion, MeetingDocumen
 from attendance.meetings import create_meeting
 
 STARTS = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
-
-
-def pdf_bytes(text: str, pages: int = 1) -> bytes:
-    """A real PDF (fpdf2's core font: the words are kept ASCII)."""
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=14)
-    for page in range(pages):
-        pdf.add_page()
-        pdf.cell(0, 10, f"{text} - page {page + 1}")
-    return bytes(pdf.output())
 
 
 def meeting(session: Session, title: str = "Họp giao ban quận Long Biên") -> int:

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 from api_support import create_meeting, create_people, execute, query
+from document_files import image_bytes, mixed_pdf, text_pdf
 from fastapi.testclient import TestClient
-from page_pdfs import mixed_pdf, text_pdf
 from PIL import Image
 from polls_support import today
 
@@ -129,9 +129,7 @@ def test_a_page_the_document_lacks_is_not_found(client: TestClient, n: int) -> N
 
 def test_a_file_not_a_pdf_has_no_pages_to_show(client: TestClient) -> None:
     meeting = open_meeting(client)
-    image = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(image, format="PNG")
-    doc_id = add(client, meeting.id, image.getvalue(), filename="Sơ đồ phòng họp.png")
+    doc_id = add(client, meeting.id, image_bytes("PNG"), filename="Sơ đồ phòng họp.png")
     answer = client.get(page_url(meeting.id, doc_id, 1))
     assert answer.status_code == 404
     assert answer.json()["reason"] == "DOCUMENT_PAGE_NOT_FOUND"

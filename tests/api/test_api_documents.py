@@ -13,12 +13,10 @@ from urllib.parse import quote
 
 import pytest
 from api_support import ADMIN_TOKEN, create_meeting, create_people, query
-from docx import Document as WordDocument
+from document_files import docx_bytes, image_bytes, numbered_pdf, xlsx_bytes
 from fastapi.testclient import TestClient
-from fpdf import FPDF
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from permission_support import account_id, add_account
-from PIL import Image
 from pypdf import PdfReader
 from test_openapi_contract import FAKE
 
@@ -28,40 +26,6 @@ from attendance.db import make_engine, make_session_factory
 from attendance.settings import DocumentSettings, Settings
 
 MIB = 1024 * 1024
-
-
-def pdf_bytes(pages: int = 2, text: str = "Tai lieu hop") -> bytes:
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=14)
-    for n in range(pages):
-        pdf.add_page()
-        pdf.cell(text=f"{text}, trang {n + 1}")
-    return bytes(pdf.output())
-
-
-def docx_bytes() -> bytes:
-    document = WordDocument()
-    document.add_paragraph("Tờ trình về kế hoạch đầu tư công năm 2027")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def xlsx_bytes() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["Chỉ tiêu", "Kế hoạch", "Thực hiện"])
-    sheet.append(["Thu ngân sách", 1200, 1250])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def image_bytes(kind: str) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format=kind)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -149,7 +113,7 @@ def test_staff_upload_each_kind_replace_order_change_and_download_the_exact_byte
     base = f"/api/v1/meetings/{meeting_id}/documents"
     item = client.post(f"/api/v1/meetings/{meeting_id}/agenda", json={"title": "Kinh tế"})
     files = {
-        "Báo cáo tổng kết năm.pdf": pdf_bytes(3),
+        "Báo cáo tổng kết năm.pdf": numbered_pdf(3),
         "Tờ trình đầu tư.docx": docx_bytes(),
         "Số liệu thu chi.xlsx": xlsx_bytes(),
         "Ảnh hiện trường.jpg": image_bytes("JPEG"),
@@ -183,7 +147,7 @@ def test_staff_upload_each_kind_replace_order_change_and_download_the_exact_byte
     assert load_workbook(io.BytesIO(sheet.content)).active["A2"].value == "Thu ngân sách"  # type: ignore[index]
 
     # A new version is shown; the earlier one stays for staff.
-    newer = pdf_bytes(4, "Ban sua doi")
+    newer = numbered_pdf(4, "Ban sua doi")
     replaced = client.post(
         f"{base}/{report['id']}/versions", files={"file": ("Báo cáo (sửa).pdf", newer)}
     )
@@ -236,10 +200,10 @@ def test_a_delegate_reads_members_documents_through_their_link_and_each_read_is_
     meeting_id = meeting(client, people)
     other_id = meeting(client, people, title="Họp khác")
     base = f"/api/v1/meetings/{meeting_id}/documents"
-    secret = upload(client, meeting_id, "Dự thảo mật.pdf", pdf_bytes(1, "v1")).json()
-    second = pdf_bytes(2, "v2")  # fpdf2 stamps the time it was made: made once
+    secret = upload(client, meeting_id, "Dự thảo mật.pdf", numbered_pdf(1, "v1")).json()
+    second = numbered_pdf(2, "v2")  # fpdf2 stamps the time it was made: made once
     client.post(f"{base}/{secret['id']}/versions", files={"file": ("v2.pdf", second)})
-    public = upload(client, meeting_id, "Chương trình.pdf", pdf_bytes(1), visibility="public")
+    public = upload(client, meeting_id, "Chương trình.pdf", numbered_pdf(1), visibility="public")
     an = voting_link(client, meeting_id, people[0])
 
     listed = client.get(base, headers=an)
@@ -280,7 +244,7 @@ def test_a_delegate_reads_members_documents_through_their_link_and_each_read_is_
 def test_a_board_link_sees_the_public_documents_only(client: TestClient, database_url: str) -> None:
     meeting_id = meeting(client)
     base = f"/api/v1/meetings/{meeting_id}/documents"
-    members = upload(client, meeting_id, "Nội bộ.pdf", pdf_bytes(1)).json()
+    members = upload(client, meeting_id, "Nội bộ.pdf", numbered_pdf(1)).json()
     public = upload(client, meeting_id, "Công khai.png", image_bytes("PNG"), visibility="public")
     key = {"key": board_key(database_url, meeting_id)}
     no_token = {"Authorization": ""}
@@ -298,7 +262,7 @@ def test_a_board_link_sees_the_public_documents_only(client: TestClient, databas
     [
         ("bien-ban.pdf", b"MZ\x90\x00\x03" + bytes(2000), 415, "DOCUMENT_TYPE"),
         ("hong.pdf", b"%PDF-1.7\n" + b"\x00junk\xff" * 300, 422, "DOCUMENT_BROKEN"),
-        ("cut.pdf", pdf_bytes(3)[:1500], 422, "DOCUMENT_BROKEN"),
+        ("cut.pdf", numbered_pdf(3)[:1500], 422, "DOCUMENT_BROKEN"),
         ("rong.pdf", b"", 422, "DOCUMENT_EMPTY"),
         ("lon.png", b"\x89PNG\r\n\x1a\n" + bytes(MIB), 413, "DOCUMENT_TOO_LARGE"),
     ],
@@ -361,7 +325,7 @@ def test_staff_reach_follows_the_permission_table(client: TestClient, database_u
     secretary = {"Authorization": f"Bearer {add_account(database_url, 'thu_ky', 'secretary')}"}
     viewer = {"Authorization": f"Bearer {add_account(database_url, 'nguoi_xem', 'viewer')}"}
     teacher = {"Authorization": f"Bearer {add_account(database_url, 'giao_vien', 'teacher')}"}
-    made = upload(client, meeting_id, "Kế hoạch.pdf", pdf_bytes(1), headers=secretary)
+    made = upload(client, meeting_id, "Kế hoạch.pdf", numbered_pdf(1), headers=secretary)
     assert made.status_code == 201, made.text
     doc = f"{base}/{made.json()['id']}"
     for caller in (viewer, teacher):  # not assigned: the meeting is not theirs to know
@@ -372,7 +336,7 @@ def test_staff_reach_follows_the_permission_table(client: TestClient, database_u
         json={"account_ids": [account_id(database_url, "nguoi_xem")]},
     )
     assert client.get(doc, headers=viewer).status_code == 200
-    refused = upload(client, meeting_id, "Khác.pdf", pdf_bytes(1), headers=viewer)
+    refused = upload(client, meeting_id, "Khác.pdf", numbered_pdf(1), headers=viewer)
     assert refused.status_code == 403
     assert client.get(f"{doc}/reads", headers=viewer).status_code == 403
     assert client.delete(doc, headers=secretary).status_code == 204
@@ -384,7 +348,7 @@ def test_the_files_leave_the_folder_with_their_document_and_with_their_meeting(
     people = create_people(client, ["Lê Văn Cường"])
     meeting_id = meeting(client, people)
     base = f"/api/v1/meetings/{meeting_id}/documents"
-    shared = pdf_bytes(1, "chung")
+    shared = numbered_pdf(1, "chung")
     one = upload(client, meeting_id, "Một.pdf", shared).json()
     two = upload(client, meeting_id, "Hai.pdf", shared).json()  # the same file: kept once
     three = upload(client, meeting_id, "Ba.docx", docx_bytes()).json()
@@ -411,7 +375,7 @@ def test_a_delegate_s_copy_of_a_watermarked_pdf_carries_their_name_on_every_page
     people = create_people(client, ["Nguyễn Thị Diệp"])
     meeting_id = meeting(client, people)
     base = f"/api/v1/meetings/{meeting_id}/documents"
-    original = pdf_bytes(3, "Noi dung mat")
+    original = numbered_pdf(3, "Noi dung mat")
     made = upload(client, meeting_id, "Mật.pdf", original, watermark="true").json()
     assert made["watermark"] is True
     copy = client.get(f"{base}/{made['id']}", headers=voting_link(client, meeting_id, people[0]))
@@ -428,7 +392,7 @@ def test_a_form_s_empty_agenda_item_is_the_meeting_and_a_wrong_one_is_refused(
     client: TestClient, folder: Path
 ) -> None:
     meeting_id = meeting(client)
-    whole = upload(client, meeting_id, "Chung.pdf", pdf_bytes(1), agenda_item_id="")
+    whole = upload(client, meeting_id, "Chung.pdf", numbered_pdf(1), agenda_item_id="")
     assert whole.status_code == 201 and whole.json()["agenda_item_id"] is None
     for wrong, status in (("abc", 422), ("999999", 404)):
         answer = upload(client, meeting_id, "Sai.png", image_bytes("PNG"), agenda_item_id=wrong)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from db_backends import POSTGRES_URL, count_rows
-from document_rows_support import add_document, meeting, pdf_bytes
+from document_files import pdf_bytes
+from document_rows_support import add_document, meeting
 from typer.testing import CliRunner
 
 from api.cli import app

@@ -13,9 +13,9 @@ import pytest
 import schemathesis
 from api_support import ADMIN_TOKEN, create_meeting, create_people, module_database, seed_class
 from db_backends import PostgresDatabases, SqliteDatabases
+from document_files import pdf_bytes
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from fpdf import FPDF
 from hypothesis import HealthCheck, Phase, given, settings
 from numpy.typing import NDArray
 from polls_support import MEMBERS, Room, arrive, new_poll, today
@@ -94,14 +94,10 @@ def stored_class_photo(db_url: str, meeting_id: int) -> str:
 
 def seed_document(client: TestClient, meeting_id: int) -> int:
     """A one-page PDF, public: a `{doc_id}` every reader reaches."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text="Tai lieu hop")
     made = client.post(
         f"/api/v1/meetings/{meeting_id}/documents",
         data={"title": "Tài liệu họp", "visibility": "public"},
-        files={"file": ("tài-liệu.pdf", bytes(pdf.output()), "application/pdf")},
+        files={"file": ("tài-liệu.pdf", pdf_bytes("Tai lieu hop"), "application/pdf")},
     )
     assert made.status_code == 201, made.text
     return int(made.json()["id"])

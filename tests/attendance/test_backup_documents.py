@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from db_backends import count_rows
-from document_rows_support import add_document, add_version, meeting, pdf_bytes
+from document_files import numbered_pdf, pdf_bytes
+from document_rows_support import add_document, add_version, meeting
 from sqlalchemy import delete, select
 
 import attendance.backup as backup_module
@@ -35,7 +36,7 @@ def fill(url: str, root: Path) -> dict[str, bytes]:
             session, root, meeting_id=meeting_id, title="Tờ trình số 12", data=first
         )
         files[sha] = first
-        second = pdf_bytes("To trinh so 12, ban sua", pages=2)
+        second = numbered_pdf(2, "To trinh so 12, ban sua")
         files[
             add_version(session, root, document_id=document_id, data=second, filename="b.pdf")
         ] = second

@@ -7,7 +7,7 @@ import io
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
-from page_pdfs import mixed_pdf, text_pdf
+from document_files import mixed_pdf, text_pdf
 from PIL import Image
 
 from attendance.documents.pages import (

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from page_pdfs import (
+from document_files import (
     MIXED_TEXTS,
     drawn,
     mixed_pdf,

@@ -9,7 +9,8 @@ import secrets
 from pathlib import Path
 
 import pytest
-from document_rows_support import add_document, add_version, meeting, pdf_bytes
+from document_files import pdf_bytes
+from document_rows_support import add_document, add_version, meeting
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 

@@ -9,9 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from docx import Document as WordDocument
-from fpdf import FPDF
-from openpyxl import Workbook
+from document_files import docx_bytes, image_bytes, numbered_pdf, xlsx_bytes
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -43,38 +41,6 @@ from attendance.voting.passes import authenticate_pass, issue_pass
 STAFF = Principal(role="secretary", actor="Thư ký Lê", kind=kinds.TOKEN)
 
 
-def pdf_bytes(pages: int = 2, text: str = "Tai lieu") -> bytes:
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=14)
-    for n in range(pages):
-        pdf.add_page()
-        pdf.cell(text=f"{text} {n + 1}")
-    return bytes(pdf.output())
-
-
-def docx_bytes() -> bytes:
-    document = WordDocument()
-    document.add_paragraph("Báo cáo tình hình kinh tế - xã hội")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def xlsx_bytes() -> bytes:
-    book = Workbook()
-    book.active.append(["Chỉ tiêu", "Kết quả"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
-    b"\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> DocumentStore:
     return DocumentStore(tmp_path / "documents")
@@ -103,10 +69,10 @@ def test_each_kind_is_told_by_its_content_and_the_name_is_kept_clean(
 ) -> None:
     meeting_id = meeting(session)
     uploads = [
-        ("C:\\Users\\thu ky\\Báo cáo quý.pdf", pdf_bytes(3), "pdf", 3),
+        ("C:\\Users\\thu ky\\Báo cáo quý.pdf", numbered_pdf(3), "pdf", 3),
         ("Tờ trình.docx", docx_bytes(), "docx", None),
         ("Số liệu.xlsx", xlsx_bytes(), "xlsx", None),
-        ("anh.bin", PNG, "png", None),
+        ("anh.bin", image_bytes("PNG"), "png", None),
         ("../../ảnh\u202ehp.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64, "jpeg", None),
     ]
     for name, data, kind, pages in uploads:
@@ -134,8 +100,8 @@ def test_each_kind_is_told_by_its_content_and_the_name_is_kept_clean(
     [
         (b"MZ\x90\x00" + b"\0" * 100, "DOCUMENT_TYPE"),
         (b"%PDF-1.7\n" + b"junk " * 100, "DOCUMENT_BROKEN"),
-        (pdf_bytes(2)[:900], "DOCUMENT_BROKEN"),
-        (pdf_bytes(6), "DOCUMENT_TOO_LARGE"),  # over max_pdf_pages
+        (numbered_pdf(2)[:900], "DOCUMENT_BROKEN"),
+        (numbered_pdf(6), "DOCUMENT_TOO_LARGE"),  # over max_pdf_pages
         (b"", "DOCUMENT_EMPTY"),
         (b"\0" * (1024 * 1024 + 1), "DOCUMENT_TOO_LARGE"),
     ],
@@ -170,7 +136,7 @@ def test_a_plain_zip_and_an_encrypted_pdf_are_refused(
     with zipfile.ZipFile(plain, "w") as archive:
         archive.writestr("readme.txt", "hello")
     writer = PdfWriter()
-    writer.append(io.BytesIO(pdf_bytes(1)))
+    writer.append(io.BytesIO(numbered_pdf(1)))
     writer.encrypt("mat-khau")
     encrypted = io.BytesIO()
     writer.write(encrypted)
@@ -203,7 +169,7 @@ def test_versions_order_limits_and_removal(
         limits,
         meeting_id=meeting_id,
         title="Dự thảo",
-        upload=Upload("du-thao.pdf", pdf_bytes(1, "v1")),
+        upload=Upload("du-thao.pdf", numbered_pdf(1, "v1")),
         actor="a",
     )
     second = add_document(
@@ -212,7 +178,7 @@ def test_versions_order_limits_and_removal(
         limits,
         meeting_id=meeting_id,
         title="Phụ lục",
-        upload=Upload("phu-luc.png", PNG),
+        upload=Upload("phu-luc.png", image_bytes("PNG")),
         actor="a",
         visibility=PUBLIC,
     )
@@ -222,7 +188,7 @@ def test_versions_order_limits_and_removal(
         limits,
         meeting_id=meeting_id,
         document_id=first.document.id,
-        upload=Upload("du-thao-2.pdf", pdf_bytes(2, "v2")),
+        upload=Upload("du-thao-2.pdf", numbered_pdf(2, "v2")),
         actor="a",
     )
     assert [v.number for v in newer.versions] == [2, 1] and newer.version.pages == 2
@@ -307,7 +273,7 @@ def test_a_link_reads_its_own_meeting_and_what_it_may_see(
         limits,
         meeting_id=meeting_id,
         title="Mật",
-        upload=Upload("mat.pdf", pdf_bytes(1)),
+        upload=Upload("mat.pdf", numbered_pdf(1)),
         actor="a",
     )
     add_version(
@@ -316,7 +282,7 @@ def test_a_link_reads_its_own_meeting_and_what_it_may_see(
         limits,
         meeting_id=meeting_id,
         document_id=members.document.id,
-        upload=Upload("mat-2.pdf", pdf_bytes(2)),
+        upload=Upload("mat-2.pdf", numbered_pdf(2)),
         actor="a",
     )
 
@@ -369,7 +335,7 @@ def test_a_deleted_document_s_files_go_only_when_the_deletion_commits(
         limits,
         meeting_id=meeting_id,
         title="Báo cáo",
-        upload=Upload("bao-cao.pdf", pdf_bytes(1)),
+        upload=Upload("bao-cao.pdf", numbered_pdf(1)),
         actor="a",
     )
     document_id, sha256 = view.document.id, view.version.sha256

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from document_rows_support import add_document, meeting, pdf_bytes
+from document_files import pdf_bytes
+from document_rows_support import add_document, meeting
 
 from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.documents.store import TEMP, DocumentStore

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from browser_support import launch_chromium, wait_until
-from document_rows_support import pdf_bytes
+from document_files import numbered_pdf, pdf_bytes
 from e2e_server import StartServer
 
 from attendance.board_links import issue_board_link
@@ -49,7 +49,7 @@ def test_the_rooms_screen_lists_and_downloads_public_documents(
         },
     ).json()["id"]
     api.put(f"/api/v1/meetings/{meeting_id}/participants", json={"person_ids": [person]})
-    agenda = pdf_bytes("Chuong trinh ky hop", pages=2)
+    agenda = numbered_pdf(2, "Chuong trinh ky hop")
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     limits = DocumentSettings(dir=folder)

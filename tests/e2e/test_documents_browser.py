@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from browser_support import launch_chromium
+from document_files import pdf_bytes
 from e2e_server import StartServer
-from fpdf import FPDF
 
 pytestmark = pytest.mark.slow
 
@@ -30,13 +30,8 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def pdf_file(folder: Path, name: str, *pages: str) -> Path:
-    document = FPDF()
-    document.set_font("helvetica", size=14)
-    for text in pages:
-        document.add_page()
-        document.cell(text=text)
     path = folder / name
-    path.write_bytes(bytes(document.output()))
+    path.write_bytes(pdf_bytes(*pages))
     return path
 
 

@@ -9,7 +9,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
-from document_rows_support import pdf_bytes
+from document_files import pdf_bytes
 from fastapi.testclient import TestClient
 from web_support import create_meeting, post, sign_in
 

@@ -10,24 +10,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from document_files import pdf_bytes
 from fastapi.testclient import TestClient
-from fpdf import FPDF
 from test_account_pages import make_account, sign_in_as
 from web_support import ADMIN_TOKEN, ORIGIN, create_meeting, followed, post, sign_in, text_of
 
 from attendance.settings import DocumentSettings, LimitSettings
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-def pdf(*pages: str) -> bytes:
-    """A real PDF, one page per text (fpdf2; the core font: the texts are ASCII)."""
-    document = FPDF()
-    document.set_font("helvetica", size=14)
-    for text in pages:
-        document.add_page()
-        document.cell(text=text)
-    return bytes(document.output())
 
 
 @pytest.fixture
@@ -84,7 +74,7 @@ def test_an_upload_is_listed_under_its_agenda_item_with_its_details(
     meeting_page = secretary.get(f"/meetings/{meeting_id}").text
     assert f'href="/meetings/{meeting_id}/documents"' in meeting_page
 
-    invitation = pdf("Trang 1", "Trang 2")
+    invitation = pdf_bytes("Trang 1", "Trang 2")
     first = upload(secretary, meeting_id, invitation, title="Giấy mời họp")
     assert first.status_code == 303, text_of(first.text)
     done = followed(secretary, first)
@@ -92,7 +82,7 @@ def test_an_upload_is_listed_under_its_agenda_item_with_its_details(
     second = upload(
         secretary,
         meeting_id,
-        pdf("Du thao"),
+        pdf_bytes("Du thao"),
         filename="Dự thảo kế hoạch.pdf",
         agenda_item_id=str(item),
         visibility="public",
@@ -126,11 +116,11 @@ def test_a_new_version_replaces_the_shown_file_and_the_earlier_stays_downloadabl
     secretary: TestClient,
 ) -> None:
     meeting_id = create_meeting(secretary)
-    older = pdf("Ban 1")
+    older = pdf_bytes("Ban 1")
     assert upload(secretary, meeting_id, older, title="Tờ trình").status_code == 303
     document_id = listed(secretary, meeting_id)[0]["id"]
     url = f"/meetings/{meeting_id}/documents/{document_id}/versions"
-    newer = pdf("Ban 2", "Phu luc")
+    newer = pdf_bytes("Ban 2", "Phu luc")
     sent = secretary.post(
         url,
         files={"file": ("Tờ trình (sửa).pdf", newer)},
@@ -155,7 +145,7 @@ def test_documents_move_up_and_down_within_their_group_once_per_click(
 ) -> None:
     meeting_id = create_meeting(secretary)
     for title in ("Một", "Hai", "Ba"):
-        assert upload(secretary, meeting_id, pdf("Trang"), title=title).status_code == 303
+        assert upload(secretary, meeting_id, pdf_bytes("Trang"), title=title).status_code == 303
     one, two, three = (d["id"] for d in listed(secretary, meeting_id))
     page = secretary.get(f"/meetings/{meeting_id}/documents").text
     assert rows_in_order(page) == [one, two, three]
@@ -185,7 +175,7 @@ def test_documents_move_up_and_down_within_their_group_once_per_click(
 def test_details_change_the_title_item_visibility_and_watermark(secretary: TestClient) -> None:
     meeting_id = create_meeting(secretary)
     item = agenda_item(secretary, meeting_id, "Công tác cán bộ")
-    assert upload(secretary, meeting_id, pdf("Mat")).status_code == 303
+    assert upload(secretary, meeting_id, pdf_bytes("Mat")).status_code == 303
     document_id = listed(secretary, meeting_id)[0]["id"]
     url = f"/meetings/{meeting_id}/documents/{document_id}/details"
     form = {
@@ -214,8 +204,8 @@ def test_removing_a_document_takes_it_and_its_file_away(
     secretary: TestClient, documents_dir: Path
 ) -> None:
     meeting_id = create_meeting(secretary)
-    assert upload(secretary, meeting_id, pdf("Xoa"), title="Bỏ đi").status_code == 303
-    assert upload(secretary, meeting_id, pdf("Giu"), title="Giữ lại").status_code == 303
+    assert upload(secretary, meeting_id, pdf_bytes("Xoa"), title="Bỏ đi").status_code == 303
+    assert upload(secretary, meeting_id, pdf_bytes("Giu"), title="Giữ lại").status_code == 303
     gone, kept = (d["id"] for d in listed(secretary, meeting_id))
     page = secretary.get(f"/meetings/{meeting_id}/documents").text
     confirm = re.search(rf'action="/meetings/{meeting_id}/documents/{gone}/remove"[^>]*>', page)
@@ -248,7 +238,8 @@ def test_refused_files_are_explained_on_the_page_and_nothing_is_kept(
     assert 'value="Tệp lạ"' in page  # what was typed stays in the form
     broken = upload(client, meeting_id, b"%PDF-1.7\n1 0 obj garbage", filename="Hỏng.pdf")
     assert broken.status_code == 422 and 'class="flash error"' in broken.text
-    big = upload(client, meeting_id, pdf("x") + b"%" + bytes(1024 * 1024 + 10), filename="Lớn.pdf")
+    padded = pdf_bytes("x") + b"%" + bytes(1024 * 1024 + 10)
+    big = upload(client, meeting_id, padded, filename="Lớn.pdf")
     assert big.status_code == 413 and 'class="flash error"' in big.text
     none = client.post(
         f"/meetings/{meeting_id}/documents",
@@ -278,7 +269,8 @@ def test_a_body_past_the_servers_limit_is_refused_with_a_page_too(
     )
     sign_in(client)
     meeting_id = create_meeting(client)
-    huge = upload(client, meeting_id, pdf("x") + b"%" + bytes(2 * 1024 * 1024), filename="Lớn.pdf")
+    padded = pdf_bytes("x") + b"%" + bytes(2 * 1024 * 1024)
+    huge = upload(client, meeting_id, padded, filename="Lớn.pdf")
     assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html")
     words = text_of(html.unescape(huge.text))
     assert "Tệp quá lớn" in words and "The file is too large" in words
@@ -289,7 +281,7 @@ def test_a_viewer_reads_and_downloads_but_cannot_change_anything(
     secretary: TestClient,
 ) -> None:
     meeting_id = create_meeting(secretary)
-    report = pdf("Doc")
+    report = pdf_bytes("Doc")
     assert upload(secretary, meeting_id, report, title="Báo cáo").status_code == 303
     document_id = listed(secretary, meeting_id)[0]["id"]
     viewer = make_account(secretary, "xem.tailieu", role="viewer")
@@ -306,13 +298,13 @@ def test_a_viewer_reads_and_downloads_but_cannot_change_anything(
     assert got.status_code == 200 and got.content == report
     base = f"/meetings/{meeting_id}/documents"
     attempts = [
-        upload(secretary, meeting_id, pdf("Khac")),
+        upload(secretary, meeting_id, pdf_bytes("Khac")),
         post(secretary, f"{base}/{document_id}/remove", {}),
         post(secretary, f"{base}/{document_id}/move", {"direction": "down"}),
         post(secretary, f"{base}/{document_id}/details", {"title": "Đổi", "visibility": "public"}),
         secretary.post(
             f"{base}/{document_id}/versions",
-            files={"file": ("b.pdf", pdf("B"))},
+            files={"file": ("b.pdf", pdf_bytes("B"))},
             headers={"Origin": ORIGIN},
         ),
         secretary.get(f"{base}/{document_id}/reads"),
@@ -334,7 +326,7 @@ def test_who_read_it_lists_each_delegate_read(secretary: TestClient) -> None:
     roster = {"person_ids": [person]}
     base = f"/api/v1/meetings/{meeting_id}"
     assert secretary.put(f"{base}/participants", json=roster, headers=BEARER).status_code == 200
-    assert upload(secretary, meeting_id, pdf("Doc"), title="Báo cáo").status_code == 303
+    assert upload(secretary, meeting_id, pdf_bytes("Doc"), title="Báo cáo").status_code == 303
     document_id = listed(secretary, meeting_id)[0]["id"]
     reads_url = f"/meetings/{meeting_id}/documents/{document_id}/reads"
     empty = secretary.get(reads_url)
@@ -363,7 +355,7 @@ def test_the_page_in_english_and_a_post_address_opened_again(secretary: TestClie
     page = text_of(secretary.get(f"/meetings/{meeting_id}/documents?lang=en").text)
     assert "This meeting has no documents yet." in page and "Add a document" in page
     assert "the type is checked by content" in page
-    assert upload(secretary, meeting_id, pdf("x"), title="Một").status_code == 303
+    assert upload(secretary, meeting_id, pdf_bytes("x"), title="Một").status_code == 303
     document_id = listed(secretary, meeting_id)[0]["id"]
     for action in ("versions", "details", "move", "remove"):
         opened = secretary.get(

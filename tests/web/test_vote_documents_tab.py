@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from document_files import numbered_pdf
 from e2e.browser_support import launch_chromium, wait_until
 from e2e.e2e_server import STARTUP_SECONDS, Server, attendance_command, free_port
-from fpdf import FPDF
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -82,15 +82,6 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-def pdf(pages: int, label: str) -> bytes:
-    document = FPDF()
-    document.set_font("helvetica", size=24)
-    for n in range(1, pages + 1):
-        document.add_page()
-        document.cell(text=f"{label} - page {n}")
-    return bytes(document.output())
-
-
 class Meeting:
     """A meeting today with one delegate checked in (so they have a voting link)."""
 
@@ -145,7 +136,7 @@ def test_delegate_reads_and_downloads_the_meetings_documents_on_a_phone(
     meeting = Meeting(server, "Kỳ họp thứ 7 HĐND phường Bến Nghé")
     budget = meeting.agenda_item("Dự toán ngân sách năm 2027")
     meeting.agenda_item("Chương trình giám sát")
-    report = pdf(PAGES, "Bao cao quy IV")
+    report = numbered_pdf(PAGES, "Bao cao quy IV")
     listed = meeting.upload(
         "Báo cáo tình hình kinh tế - xã hội",
         REPORT_NAME,
@@ -156,13 +147,13 @@ def test_delegate_reads_and_downloads_the_meetings_documents_on_a_phone(
     meeting.upload(
         "Dự thảo nghị quyết (mật)",
         "Dự thảo nghị quyết.pdf",
-        pdf(2, "Du thao"),
+        numbered_pdf(2, "Du thao"),
         agenda_item_id=str(budget),
         watermark="true",
     )
-    meeting.upload("Chương trình kỳ họp", "Chương trình.pdf", pdf(1, "Chuong trinh"))
+    meeting.upload("Chương trình kỳ họp", "Chương trình.pdf", numbered_pdf(1, "Chuong trinh"))
     elsewhere = Meeting(server, "Cuộc họp giao ban tuần")
-    other = elsewhere.upload("Tài liệu của cuộc họp khác", "khác.pdf", pdf(1, "Khac"))
+    other = elsewhere.upload("Tài liệu của cuộc họp khác", "khác.pdf", numbered_pdf(1, "Khac"))
     # The link opens its own meeting's documents only: another meeting's file is missing to it.
     foreign = httpx.get(
         f"{server.url}{elsewhere.url}/documents/{other['id']}",
@@ -264,7 +255,7 @@ def test_documents_tab_says_why_when_a_file_is_gone_the_server_down_or_the_link_
     server: Server, browser: Any
 ) -> None:
     meeting = Meeting(server, "Họp Ban Thường vụ")
-    gone = meeting.upload("Tờ trình số 12", "Tờ trình 12.pdf", pdf(1, "To trinh"))
+    gone = meeting.upload("Tờ trình số 12", "Tờ trình 12.pdf", numbered_pdf(1, "To trinh"))
     page = phone(browser)
     page.goto(meeting.link)
     page.get_by_role("tab", name="Tài liệu").click()
@@ -283,7 +274,7 @@ def test_documents_tab_says_why_when_a_file_is_gone_the_server_down_or_the_link_
     page.close()
 
     fresh = Meeting(server, "Họp giao ban")
-    fresh.upload("Báo cáo tuần", "Báo cáo tuần.pdf", pdf(1, "Bao cao"))
+    fresh.upload("Báo cáo tuần", "Báo cáo tuần.pdf", numbered_pdf(1, "Bao cao"))
     page = phone(browser)
     page.goto(fresh.link + "x")  # a link that was never issued
     page.get_by_text("Liên kết bỏ phiếu không hợp lệ").wait_for()

@@ -1,18 +1,75 @@
-"""Real PDFs for the watermark and page tests, made with fpdf2 (and turned with pypdf)."""
+"""Real files for the documents tests, one place for all of them: PDFs made with fpdf2 (and
+turned with pypdf), Word and Excel files made with python-docx and openpyxl, images with
+Pillow."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
+from docx import Document as WordDocument
+from fpdf import FPDF
 from numpy.typing import NDArray
+from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from attendance.exports.pdf_document import ReportPdf
+
+# What xlsx_bytes writes when told nothing: a header row and one row of figures.
+BUDGET_ROWS: tuple[tuple[object, ...], ...] = (
+    ("Chỉ tiêu", "Kế hoạch", "Thực hiện"),
+    ("Thu ngân sách", 1200, 1250),
+)
+
+
+def pdf_bytes(*pages: str) -> bytes:
+    """A real PDF, one page per text (fpdf2's core font: the texts are kept ASCII). fpdf2
+    stamps the second it was made, so two calls a second apart give different files."""
+    document = FPDF()
+    document.set_font("helvetica", size=14)
+    for text in pages:
+        document.add_page()
+        document.cell(text=text)
+    return bytes(document.output())
+
+
+def numbered_pdf(pages: int, label: str = "Tai lieu hop") -> bytes:
+    """A PDF of `pages` pages, each saying `<label>, trang <n>`."""
+    return pdf_bytes(*(f"{label}, trang {n}" for n in range(1, pages + 1)))
+
+
+def docx_bytes(text: str = "Tờ trình về kế hoạch đầu tư công năm 2027") -> bytes:
+    """A Word file of one paragraph."""
+    document = WordDocument()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def xlsx_bytes(rows: Sequence[Sequence[object]] = BUDGET_ROWS) -> bytes:
+    """An Excel workbook, the rows on its first sheet."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def image_bytes(kind: str) -> bytes:
+    """A small red picture in Pillow's format `kind` ("PNG", "JPEG")."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format=kind)
+    return out.getvalue()
+
 
 # The pages of mixed_pdf, as they are shown: A4 upright, A3 upright, and an A4 page kept
 # upright in the file but shown turned a quarter clockwise (/Rotate 90), so landscape.
