@@ -89,9 +89,14 @@ def get_draft(session: Session, *, meeting_id: int) -> DraftView:
     return DraftView(meeting_id=meeting_id, conclusions=conclusions, **values)
 
 
-_ROW_FIELDS = tuple(
-    f.name for f in fields(DraftView) if f.name not in ("meeting_id", "conclusions")
+# The fields the secretary types (DraftView's, in its order): the one list the API's schemas
+# and the page's form are filled from and read back by. The row keeps them and who saved last.
+DRAFT_FIELDS = tuple(
+    f.name
+    for f in fields(DraftView)
+    if f.name not in ("meeting_id", "conclusions", "updated_at", "updated_by")
 )
+_ROW_FIELDS = (*DRAFT_FIELDS, "updated_at", "updated_by")
 
 
 def save_draft(
@@ -120,10 +125,7 @@ def save_draft(
 
     Everything is checked before anything is written, so a refused request changes nothing.
     """
-    get_meeting(session, meeting_id=meeting_id)
-    # Two first saves at once would both insert the draft's row (one answered with a 500):
-    # holding the meeting's row makes them take turns.
-    lock_meeting(session, meeting_id=meeting_id)
+    _hold_meeting(session, meeting_id=meeting_id)
     texts = {
         "parent_body": parent_body,
         "issuing_body": issuing_body,
@@ -161,6 +163,44 @@ def save_draft(
         setattr(row, name, value)
     row.updated_at = utcnow()
     row.updated_by = actor[:100]
+    return _saved(session, meeting_id=meeting_id, actor=actor, changed=changes, items=items)
+
+
+def set_conclusion(
+    session: Session, *, meeting_id: int, agenda_item_id: int, text: str | None, actor: str
+) -> DraftView:
+    """The secretary's conclusion on one agenda item; blank or None removes it."""
+    _hold_meeting(session, meeting_id=meeting_id)
+    _require_item(session, meeting_id=meeting_id, agenda_item_id=agenda_item_id)
+    return _saved(
+        session,
+        meeting_id=meeting_id,
+        actor=actor,
+        changed={},
+        items={agenda_item_id: _conclusion_text(text)},
+        subject=f"agenda:{agenda_item_id}",
+    )
+
+
+def _hold_meeting(session: Session, *, meeting_id: int) -> None:
+    """The meeting (NotFound when there is none), its row held to the end of the
+    transaction: two first saves at once would both insert the draft's or an item's row (one
+    answered with a 500); holding the meeting's row makes them take turns."""
+    get_meeting(session, meeting_id=meeting_id)
+    lock_meeting(session, meeting_id=meeting_id)
+
+
+def _saved(
+    session: Session,
+    *,
+    meeting_id: int,
+    actor: str,
+    changed: dict[str, object],
+    items: dict[int, str | None],
+    subject: str | None = None,
+) -> DraftView:
+    """The checked conclusions written (the draft's own fields are already on its row), one
+    audit entry naming what changed, and the draft as it now stands."""
     for item_id, text in items.items():
         _write_conclusion(
             session, meeting_id=meeting_id, agenda_item_id=item_id, text=text, actor=actor
@@ -171,30 +211,8 @@ def save_draft(
         actor=actor,
         action="conclusion_notice_saved",
         meeting_id=meeting_id,
-        detail={"fields": sorted(changes), "conclusions": sorted(items)},
-    )
-    return get_draft(session, meeting_id=meeting_id)
-
-
-def set_conclusion(
-    session: Session, *, meeting_id: int, agenda_item_id: int, text: str | None, actor: str
-) -> DraftView:
-    """The secretary's conclusion on one agenda item; blank or None removes it."""
-    get_meeting(session, meeting_id=meeting_id)
-    lock_meeting(session, meeting_id=meeting_id)  # as save_draft: one insert of the item's row
-    _require_item(session, meeting_id=meeting_id, agenda_item_id=agenda_item_id)
-    cleaned = _conclusion_text(text)
-    _write_conclusion(
-        session, meeting_id=meeting_id, agenda_item_id=agenda_item_id, text=cleaned, actor=actor
-    )
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="conclusion_notice_saved",
-        meeting_id=meeting_id,
-        subject=f"agenda:{agenda_item_id}",
-        detail={"fields": [], "conclusions": [agenda_item_id]},
+        subject=subject,
+        detail={"fields": sorted(changed), "conclusions": sorted(items)},
     )
     return get_draft(session, meeting_id=meeting_id)
 
@@ -219,7 +237,12 @@ def _checked(name: str, value: str | None) -> str | None:
     """Cleaned text (line breaks kept where a field has paragraphs), or None when blank."""
     if value is None:
         return None
-    limit, vi, en, paragraphs = TEXT_FIELDS[name]
+    return _limited(value, name, *TEXT_FIELDS[name])
+
+
+def _limited(value: str, name: str, limit: int, vi: str, en: str, paragraphs: bool) -> str | None:
+    """`value` cleaned, refused (TOO_LONG, naming the field in both languages) when over
+    `limit` characters; None when blank."""
     clean = paragraph_text if paragraphs else clean_text
     cleaned = clean(value, field=name)
     if len(cleaned) > limit:
@@ -241,14 +264,7 @@ def paragraph_text(value: str, *, field: str) -> str:
 def _conclusion_text(text: str | None) -> str | None:
     if text is None:
         return None
-    cleaned = paragraph_text(text, field="conclusion")
-    if len(cleaned) > MAX_PARAGRAPHS:
-        raise Invalid(
-            f"Kết luận quá dài ({len(cleaned)} ký tự, tối đa {MAX_PARAGRAPHS}). "
-            f"The conclusion is too long ({len(cleaned)} characters, {MAX_PARAGRAPHS} at most).",
-            code="TOO_LONG",
-        )
-    return cleaned or None
+    return _limited(text, "conclusion", MAX_PARAGRAPHS, "Kết luận", "The conclusion", True)
 
 
 def _require_participant(session: Session, *, meeting_id: int, person_id: int) -> None:
