@@ -9,13 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from wire.dates import ApiDateTime
 
 
-class NoticeDraftWrite(BaseModel):
-    """Every field optional: one left out is kept, null (or blank text) clears it. The
-    lengths are checked by the domain, which says which field and its limit in both
-    languages."""
-
-    # A misspelt field would otherwise be dropped silently and the secretary's text lost.
-    model_config = ConfigDict(extra="forbid")
+class NoticeDraftFields(BaseModel):
+    """The fields the secretary types, as attendance.notices.draft.DraftView has them
+    (DRAFT_FIELDS): written by NoticeDraftWrite, read back by NoticeDraftRead."""
 
     parent_body: str | None = None
     issuing_body: str | None = None
@@ -30,6 +26,16 @@ class NoticeDraftWrite(BaseModel):
     recipients: str | None = None
     signer_title: str | None = None
     signer_name: str | None = None
+
+
+class NoticeDraftWrite(NoticeDraftFields):
+    """Every field optional: one left out is kept, null (or blank text) clears it. The
+    lengths are checked by the domain, which says which field and its limit in both
+    languages."""
+
+    # A misspelt field would otherwise be dropped silently and the secretary's text lost.
+    model_config = ConfigDict(extra="forbid")
+
     # agenda item id -> the conclusion; null or "" removes that item's; null for the whole
     # map removes them all.
     conclusions: dict[int, str | None] | None = Field(None, max_length=1000)
@@ -54,21 +60,11 @@ class NoticeItemRead(BaseModel):
     conclusion: str | None
 
 
-class NoticeDraftRead(BaseModel):
+class NoticeDraftRead(NoticeDraftFields):
+    # Every field is in every answer (null when untyped): the schema says so.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     meeting_id: int
-    parent_body: str | None
-    issuing_body: str | None
-    number: str | None
-    place: str | None
-    issued_on: date | None
-    chair_person_id: int | None
-    chair: str | None
-    subject: str | None
-    opening: str | None
-    closing: str | None
-    recipients: str | None
-    signer_title: str | None
-    signer_name: str | None
     conclusions: dict[int, str]
     updated_at: ApiDateTime | None
     updated_by: str | None

@@ -17,7 +17,7 @@ from api.schemas_notice import (
     StanceGroupRead,
 )
 from attendance.notices.agenda_parts import ItemPart, item_parts
-from attendance.notices.draft import DraftView, get_draft, save_draft
+from attendance.notices.draft import DRAFT_FIELDS, DraftView, get_draft, save_draft
 from attendance.notices.service import notice_file
 from attendance.permissions import Permission
 
@@ -67,21 +67,10 @@ def write_draft(
 
 def _draft_read(session: Session, draft: DraftView, zone: str) -> NoticeDraftRead:
     items = item_parts(session, meeting_id=draft.meeting_id, conclusions=draft.conclusions or {})
+    typed: dict[str, Any] = {name: getattr(draft, name) for name in DRAFT_FIELDS}
     return NoticeDraftRead(
         meeting_id=draft.meeting_id,
-        parent_body=draft.parent_body,
-        issuing_body=draft.issuing_body,
-        number=draft.number,
-        place=draft.place,
-        issued_on=draft.issued_on,
-        chair_person_id=draft.chair_person_id,
-        chair=draft.chair,
-        subject=draft.subject,
-        opening=draft.opening,
-        closing=draft.closing,
-        recipients=draft.recipients,
-        signer_title=draft.signer_title,
-        signer_name=draft.signer_name,
+        **typed,
         conclusions=draft.conclusions or {},
         updated_at=None if draft.updated_at is None else local(draft.updated_at, zone),
         updated_by=draft.updated_by,

@@ -4,21 +4,27 @@ said (as the notice will print it) next to the secretary's conclusion."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import PrincipalDep, SessionDep, need
 from api.errors import status_for
-from api.web.forms import Text, parse_id
+from api.web.forms import parse_id
 from api.web.render import lang_param, render
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError, Invalid
 from attendance.meetings import get_meeting
 from attendance.notices.agenda_parts import item_parts
-from attendance.notices.draft import TEXT_FIELDS, DraftView, get_draft, save_draft
+from attendance.notices.draft import (
+    DRAFT_FIELDS,
+    TEXT_FIELDS,
+    DraftView,
+    get_draft,
+    save_draft,
+)
 from attendance.permissions import Permission, Principal
 
 router = APIRouter(include_in_schema=False)
@@ -26,6 +32,17 @@ router = APIRouter(include_in_schema=False)
 # What the form sends back as typed, to show again when a save is refused.
 Typed = dict[str, str]
 Many = Annotated[list[str], Form()]
+
+
+async def draft_boxes(request: Request) -> Typed:
+    """The form's box for each of the draft's fields (DRAFT_FIELDS), as typed; a box not
+    sent is blank."""
+    form = await request.form()
+    boxes = {name: form.get(name, "") for name in DRAFT_FIELDS}
+    return {name: value if isinstance(value, str) else "" for name, value in boxes.items()}
+
+
+BoxesDep = Annotated[Typed, Depends(draft_boxes)]
 
 
 @router.get(
@@ -47,38 +64,12 @@ def save(
     request: Request,
     session: SessionDep,
     staff: PrincipalDep,
-    parent_body: Text = "",
-    issuing_body: Text = "",
-    number: Text = "",
-    place: Text = "",
-    issued_on: Text = "",
-    chair_person_id: Text = "",
-    chair: Text = "",
-    subject: Text = "",
-    opening: Text = "",
-    closing: Text = "",
-    recipients: Text = "",
-    signer_title: Text = "",
-    signer_name: Text = "",
+    boxes: BoxesDep,
     conclusion_item: Many = [],  # noqa: B006 (FastAPI copies a default; nothing shared)
     conclusion: Many = [],  # noqa: B006
 ) -> Response:
     """The whole form at once: a blank box clears its field (it prints as dots)."""
-    typed: Typed = {
-        "parent_body": parent_body,
-        "issuing_body": issuing_body,
-        "number": number,
-        "place": place,
-        "chair": chair,
-        "subject": subject,
-        "opening": opening,
-        "closing": closing,
-        "recipients": recipients,
-        "signer_title": signer_title,
-        "signer_name": signer_name,
-        "issued_on": issued_on,
-        "chair_person_id": chair_person_id,
-    }
+    typed = dict(boxes)
     typed.update({f"conclusion_{i}": text for i, text in zip(conclusion_item, conclusion)})
     try:
         if len(conclusion_item) != len(conclusion):
@@ -86,24 +77,16 @@ def save(
                 "Biểu mẫu gửi lên không đủ; hãy tải lại trang và lưu lại. "
                 "The form arrived incomplete; reload the page and save again.",
             )
+        chair_person_id = boxes["chair_person_id"]
+        texts: dict[str, Any] = {name: boxes[name] for name in TEXT_FIELDS}
         save_draft(
             session,
             meeting_id=meeting_id,
             actor=staff.actor,
-            issued_on=_date(issued_on),
+            issued_on=_date(boxes["issued_on"]),
             chair_person_id=parse_id(chair_person_id) if chair_person_id.strip() else None,
             conclusions={parse_id(i): text for i, text in zip(conclusion_item, conclusion)},
-            parent_body=parent_body,
-            issuing_body=issuing_body,
-            number=number,
-            place=place,
-            chair=chair,
-            subject=subject,
-            opening=opening,
-            closing=closing,
-            recipients=recipients,
-            signer_title=signer_title,
-            signer_name=signer_name,
+            **texts,
         )
     except DomainError as exc:
         session.rollback()
