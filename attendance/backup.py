@@ -36,6 +36,7 @@ from attendance.backup_manifest import (
     is_backup_folder,
 )
 from attendance.data_dir import sqlite_file
+from attendance.durable import fsync_file, fsync_folder
 from attendance.errors import Conflict, Invalid, NotFound
 from attendance.pg_tools import find_program, libpq_target, run_program
 from attendance.settings import get_settings
@@ -146,19 +147,6 @@ def _replace(draft: Path, folder: Path) -> None:
         shutil.rmtree(old)
     elif old is not None:
         old.unlink()
-
-
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_folder(path: Path) -> None:
-    """A rename is durable once its folder is synced."""
-    fsync_file(path)
 
 
 def _backup_sqlite(db_url: str, draft: Path, documents_dir: Path | None) -> Manifest:

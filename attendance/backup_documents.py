@@ -23,6 +23,7 @@ from sqlalchemy import Connection, inspect, select
 
 from attendance.documents.store import SHA256, TEMP, DocumentStore
 from attendance.documents.tables import DocumentVersion
+from attendance.durable import fsync_folder
 from attendance.errors import Invalid
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def put_back(folder: Path, listed: Iterable[str], root: Path) -> set[str]:
             target.parent.mkdir(mode=0o700, exist_ok=True)
             os.replace(temp, target)
         for parent in {target.parent for _, target in written} | {root}:
-            _fsync_folder(parent)
+            fsync_folder(parent)
     finally:
         for temp, _ in written:
             temp.unlink(missing_ok=True)
@@ -158,14 +159,6 @@ def copy_checked(source: Path, target: Path, sha256: str) -> int:
             target.unlink(missing_ok=True)
             raise
     return size
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _digest(path: Path) -> str:

@@ -28,11 +28,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from attendance.audit_verify import verify_chain
-from attendance.backup import fsync_file, fsync_folder, signing_key
+from attendance.backup import signing_key
 from attendance.backup_documents import check_backup_files, named_files, put_back, remove_unnamed
 from attendance.backup_manifest import Manifest, file_digest, revision_of, row_counts
 from attendance.data_dir import sqlite_file
 from attendance.documents.store import DocumentStore
+from attendance.durable import fsync_file, fsync_folder
 from attendance.errors import Conflict, Invalid
 from attendance.migrate import alembic_config, upgrade
 from attendance.pg_tools import find_program, libpq_target, run_program

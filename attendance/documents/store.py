@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from attendance.durable import fsync_folder
+
 logger = logging.getLogger(__name__)
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -60,7 +62,7 @@ class DocumentStore:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
         return sha256
 
     def read(self, sha256: str) -> bytes:
@@ -157,11 +159,3 @@ def erase_if_asked(session: Session) -> None:
 
 def forget_erase(session: Session) -> None:
     session.info.pop(ERASE, None)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
