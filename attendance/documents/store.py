@@ -97,26 +97,23 @@ class DocumentStore:
     def sweep(self, referenced: set[str], *, grace_seconds: float = SWEEP_GRACE_SECONDS) -> int:
         """Unlink the files no row names (older than the grace, so an upload whose row is
         about to commit keeps its file), and leftovers of interrupted writes."""
-        now = time.time()
-        removed = 0
-        for sha256 in self.hashes() - referenced:
-            path = self.path(sha256)
-            try:
-                if now - path.stat().st_mtime >= grace_seconds:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                pass
+        old_before = time.time() - grace_seconds
+        unnamed = [self.path(sha256) for sha256 in self.hashes() - referenced]
         temp_dir = self.root / TEMP
-        if temp_dir.is_dir():
-            for path in temp_dir.iterdir():
-                try:
-                    if now - path.stat().st_mtime >= grace_seconds:
-                        path.unlink()
-                        removed += 1
-                except FileNotFoundError:
-                    pass
-        return removed
+        leftovers = list(temp_dir.iterdir()) if temp_dir.is_dir() else []
+        return sum(_unlink_if_older(path, old_before) for path in unnamed + leftovers)
+
+
+def _unlink_if_older(path: Path, old_before: float) -> bool:
+    """Unlinked when last written before `old_before` (a time.time()); a file already gone
+    (another sweep, an erasure) is not an error."""
+    try:
+        if path.stat().st_mtime <= old_before:
+            path.unlink()
+            return True
+    except FileNotFoundError:
+        pass
+    return False
 
 
 def referenced_hashes(session: Session) -> set[str]:
