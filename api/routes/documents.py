@@ -99,15 +99,7 @@ def list_documents(
     public ones."""
     audience = _audience(session, caller, meeting_id)
     views = documents(session, meeting_id=meeting_id, audience=audience)
-    zone = services.settings.timezone
-    return DocumentList(
-        meeting_id=meeting_id,
-        agenda=[
-            AgendaEntry(id=item.id, position=item.position, title=item.title)
-            for item in agenda(session, meeting_id=meeting_id)
-        ],
-        documents=[document_read(v, zone, staff=audience == "staff") for v in views],
-    )
+    return _listing(session, services, meeting_id, views, staff=audience == "staff")
 
 
 @router.put("/order", dependencies=[MANAGE])
@@ -120,6 +112,13 @@ def order(
 ) -> DocumentList:
     """Every document of the meeting, each once, in the new order."""
     views = reorder(session, meeting_id=meeting_id, document_ids=body.document_ids, actor=actor)
+    return _listing(session, services, meeting_id, views, staff=True)
+
+
+def _listing(
+    session: Session, services: Services, meeting_id: int, views: list[DocumentView], *, staff: bool
+) -> DocumentList:
+    """The meeting's agenda with `views` in their order (with every version for staff)."""
     zone = services.settings.timezone
     return DocumentList(
         meeting_id=meeting_id,
@@ -127,7 +126,7 @@ def order(
             AgendaEntry(id=item.id, position=item.position, title=item.title)
             for item in agenda(session, meeting_id=meeting_id)
         ],
-        documents=[document_read(v, zone, staff=True) for v in views],
+        documents=[document_read(v, zone, staff=staff) for v in views],
     )
 
 
