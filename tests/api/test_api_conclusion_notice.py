@@ -21,7 +21,9 @@ from notice_support import (
 from permission_support import account_id, add_account
 from pypdf import PdfReader
 
+from api.schemas_notice import NoticeDraftFields
 from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.notices.draft import DRAFT_FIELDS
 from attendance.orm import AuditEntry
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -131,6 +133,13 @@ def test_the_draft_is_saved_partially_and_read_back(
         actions = session.query(AuditEntry.action).filter_by(meeting_id=made.meeting_id).all()
     engine.dispose()
     assert ("conclusion_notice_saved",) in actions
+
+
+def test_the_api_writes_and_reads_the_fields_the_draft_has() -> None:
+    # The schemas type the draft's fields themselves (for the OpenAPI document); the answer
+    # is filled from DRAFT_FIELDS: a field added to the draft and not to the API, or the other
+    # way round, fails here rather than a request later.
+    assert tuple(NoticeDraftFields.model_fields) == DRAFT_FIELDS
 
 
 @pytest.mark.parametrize(
