@@ -9,17 +9,19 @@ from attendance.documents.tables import DocumentVersion
 from attendance.exports.service import ascii_slug
 
 
-def version_read(version: DocumentVersion, zone: str) -> VersionRead:
+def version_read(version: DocumentVersion, zone: str, *, staff: bool = True) -> VersionRead:
+    """A link (not `staff`) is not told the file's hash nor who uploaded it (staff's
+    usernames)."""
     return VersionRead(
         number=version.number,
         filename=version.filename,
         kind=version.kind,
         media_type=version.media_type,
         size=version.size,
-        sha256=version.sha256,
+        sha256=version.sha256 if staff else None,
         pages=version.pages,
         uploaded_at=local(version.uploaded_at, zone),
-        uploaded_by=version.uploaded_by,
+        uploaded_by=version.uploaded_by if staff else None,
     )
 
 
@@ -35,7 +37,7 @@ def document_read(view: DocumentView, zone: str, *, staff: bool) -> DocumentRead
         position=document.position,
         visibility=document.visibility,
         watermark=document.watermark,
-        version=version_read(view.version, zone),
+        version=version_read(view.version, zone, staff=staff),
         versions=[version_read(v, zone) for v in view.versions] if staff else [],
     )
 

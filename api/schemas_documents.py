@@ -14,10 +14,10 @@ class VersionRead(BaseModel):
     kind: Literal["pdf", "docx", "xlsx", "jpeg", "png"]
     media_type: str
     size: int  # bytes
-    sha256: str
+    sha256: str | None  # staff only (null for a voting link or the board)
     pages: int | None  # a PDF's
     uploaded_at: datetime
-    uploaded_by: str
+    uploaded_by: str | None  # staff only (null for a voting link or the board)
 
 
 class DocumentRead(BaseModel):

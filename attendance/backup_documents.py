@@ -6,7 +6,10 @@ The race with a deletion: the files are copied after the database's snapshot, fr
 folder. A file is unlinked only after the transaction deleting its last row commits (or by the
 sweep, which removes only files no row names), so a file the snapshot names that is missing
 when copied proves its deletion committed after the snapshot: the whole backup is then taken
-again from a fresh snapshot, which no longer names it (attendance/backup.py). A file added
+again from a fresh snapshot, which no longer names it (attendance/backup.py). The one other
+way a named file is missing for a moment: a deletion's erase unlinked the bytes an upload's row
+names before that upload's commit, and the upload writes them back just after it (store.py,
+under the folder's lock, within milliseconds); the fresh snapshot then finds them. A file added
 after the snapshot is not copied: the copied database does not name it.
 """
 

@@ -92,6 +92,8 @@ def make_session_factory(
     event.listen(factory, "after_rollback", lambda session: session.info.pop(FORGET, None))
     # A meeting's document files leave the documents folder once their rows' deletion commits.
     event.listen(factory, "after_commit", store.erase_if_asked)
+    # An upload whose file a racing deletion's erase unlinked writes it back (store.py).
+    event.listen(factory, "after_commit", store.put_back_if_gone)
     event.listen(factory, "after_rollback", store.forget_erase)
     audit_chain.install(factory)  # audit entries are hash-chained as their transaction commits
     return factory

@@ -26,6 +26,7 @@ from api.schemas_documents import (
 from api.services import Services
 from attendance import permissions as kinds
 from attendance.agenda import agenda
+from attendance.documents.content import with_extension
 from attendance.documents.service import (
     UNSET,
     DocumentView,
@@ -80,7 +81,7 @@ def upload(
         services.documents,
         services.settings.documents,
         meeting_id=meeting_id,
-        title=title.strip() or _stem(sent.filename),
+        title=title,  # empty: the cleaned file name (the domain's)
         upload=sent,
         actor=actor,
         agenda_item_id=_item_id(agenda_item_id),
@@ -155,10 +156,9 @@ def download(
             "documents folder; an administrator needs to restore it from a backup."
         )
     kind = "inline" if inline and shown.kind in INLINE_KINDS else "attachment"
+    named = with_extension(shown.filename, shown.kind)  # one kept before names were made so
     headers = {
-        "Content-Disposition": content_disposition(
-            shown.filename, download_name(shown.filename), kind=kind
-        ),
+        "Content-Disposition": content_disposition(named, download_name(named), kind=kind),
         # A link's reads are each recorded, and a document can be confidential: no cache
         # keeps a copy.
         "Cache-Control": "private, no-store",
@@ -300,8 +300,3 @@ def _item_id(raw: str) -> int | None:
             code="INVALID",
         )
     return int(raw)
-
-
-def _stem(filename: str) -> str:
-    stem, dot, _ = filename.rpartition(".")
-    return (stem if dot and stem else filename).strip() or "Tài liệu"

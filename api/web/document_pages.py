@@ -3,7 +3,6 @@ order, details and removal, and who among the delegates read each one."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -106,7 +105,7 @@ def upload(
             services.documents,
             services.settings.documents,
             meeting_id=meeting_id,
-            title=title.strip() or PurePath(sent.filename).stem,
+            title=title,  # empty: the cleaned file name (the domain's)
             upload=sent,
             actor=staff.actor,
             agenda_item_id=item_id_of(agenda_item_id),

@@ -27,9 +27,14 @@ MAX_FILENAME = 255  # the column's size, and most file systems' limit
 # [Content_Types].xml is a few kilobytes; one larger than this is not read (a ZIP bomb would
 # be decompressed by reading it).
 MAX_CONTENT_TYPES = 256 * 1024
-# A PDF's header may follow a little junk (some scanners write a preamble); readers look for
-# it within the first kilobyte.
-PDF_HEADER_WITHIN = 1024
+# The extensions a file of each kind may keep; any other is followed by the kind's own.
+OWN_EXTENSIONS = {
+    "pdf": (".pdf",),
+    "docx": (".docx",),
+    "xlsx": (".xlsx",),
+    "jpeg": (".jpg", ".jpeg"),
+    "png": (".png",),
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,9 @@ def sniff(data: bytes, *, max_pdf_pages: int) -> Sniffed:
     """The kind of these bytes (and a PDF's page count), or the reason they are refused."""
     if not data:
         raise Invalid("Tệp rỗng (0 byte). The file is empty (0 bytes).", code="DOCUMENT_EMPTY")
-    if b"%PDF-" in data[:PDF_HEADER_WITHIN]:
+    # At byte 0 only: readers accept the header anywhere in the first kilobyte, so a file
+    # can be a program (MZ...), a web page or an SVG before it and a PDF after (a polyglot).
+    if data.startswith(b"%PDF-"):
         return Sniffed("pdf", _pdf_pages(data, max_pdf_pages=max_pdf_pages))
     if data.startswith(b"PK\x03\x04"):
         return Sniffed(_office_kind(data), None)
@@ -137,13 +144,15 @@ _FORMAT = frozenset(["Cf", "Cc", "Cs", "Cn", "Zl", "Zp"])
 def clean_filename(raw: str, *, kind: str) -> str:
     """The name as uploaded, safe to store and to send back: the last path part only (a
     browser may send C:\\Users\\...\\x.pdf), control and invisible characters removed, NFC
-    (Vietnamese kept), at most 255 characters with the extension kept. Empty: 'tai-lieu'
-    with the kind's extension."""
+    (Vietnamese kept), ending in the kind's extension (a PDF sent as 'x.exe' is 'x.exe.pdf':
+    a phone never saves it as a program or a web page), at most 255 characters with the
+    extension kept. Empty: 'tai-lieu' with the kind's extension."""
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if unicodedata.category(c) not in _FORMAT)
     name = " ".join(unicodedata.normalize("NFC", name).split()).strip(" .")
     if not name:
         name = "tai-lieu" + EXTENSIONS[kind]
+    name = with_extension(name, kind)
     if len(name) > MAX_FILENAME:
         stem, dot, extension = name.rpartition(".")
         if dot and 0 < len(extension) <= 10:
@@ -151,3 +160,10 @@ def clean_filename(raw: str, *, kind: str) -> str:
         else:
             name = name[:MAX_FILENAME]
     return name
+
+
+def with_extension(name: str, kind: str) -> str:
+    """The name, ending in one of the kind's extensions ('x.exe' of a PDF: 'x.exe.pdf')."""
+    if name.lower().endswith(OWN_EXTENSIONS[kind]):
+        return name
+    return name + EXTENSIONS[kind]

@@ -22,6 +22,7 @@ from attendance.documents.content import KINDS
 from attendance.documents.store import DocumentStore, erase_after_commit
 from attendance.documents.tables import (
     MEMBERS,
+    PUBLIC,
     VISIBILITIES,
     DocumentRead,
     DocumentVersion,
@@ -89,13 +90,16 @@ def add_document(
     visibility: str = MEMBERS,
     watermark: bool = False,
 ) -> DocumentView:
-    """A new document with its first version, last in the meeting's order."""
+    """A new document with its first version, last in the meeting's order. An empty `title`:
+    the cleaned file name without its extension."""
     get_meeting(session, meeting_id=meeting_id)
-    title = _title(title)
+    title = _title(title) if title.strip() else ""
     _check_visibility(visibility)
+    _check_public_watermark(visibility=visibility, watermark=watermark)
     if agenda_item_id is not None:
         get_agenda_item(session, meeting_id=meeting_id, item_id=agenda_item_id)
     version = checked_version(upload, limits)
+    title = title or title_of(version.filename)
     lock_meeting(session, meeting_id=meeting_id)  # two uploads at once: one limit, one order
     check_meeting_room(session, limits, meeting_id=meeting_id, size=version.size)
     last = session.scalar(
@@ -186,6 +190,10 @@ def update_document(
     """Change what is given; `agenda_item_id=None` moves it to the meeting as a whole."""
     get_meeting(session, meeting_id=meeting_id)
     document = get_document(session, meeting_id=meeting_id, document_id=document_id)
+    _check_public_watermark(
+        visibility=document.visibility if visibility is None else visibility,
+        watermark=document.watermark if watermark is None else watermark,
+    )
     changed: dict[str, object] = {}
     if title is not None and _title(title) != document.title:
         document.title = changed["title"] = _title(title)
@@ -307,6 +315,28 @@ def _title(title: str) -> str:
             code="INVALID",
         )
     return cleaned
+
+
+def title_of(filename: str) -> str:
+    """A title from a cleaned file name (no path parts, no invisible characters): without its
+    extension, shortened to the title's limit."""
+    stem, dot, _ = filename.rpartition(".")
+    title = " ".join((stem if dot and stem else filename).split())
+    return title[:MAX_TITLE].rstrip() or "Tài liệu"
+
+
+def _check_public_watermark(*, visibility: str, watermark: bool) -> None:
+    """The board gets a public document as it was kept, with no name to stamp: a public
+    document with a watermark would go out unstamped, so the two are not allowed together."""
+    if visibility == PUBLIC and watermark:
+        raise Invalid(
+            "Tài liệu công khai (hiện trên màn hình phòng họp) không thể đóng dấu tên người "
+            "đọc: màn hình phòng họp nhận bản gốc không dấu. Hãy bỏ đóng dấu, hoặc để tài liệu "
+            "ở phạm vi 'members' (chỉ thành viên cuộc họp). A public document (shown on the "
+            "room's board) cannot be watermarked: the board gets the original, unstamped. "
+            "Turn the watermark off, or keep the document 'members' only.",
+            code="INVALID",
+        )
 
 
 def _check_visibility(visibility: str) -> None:

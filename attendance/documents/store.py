@@ -5,16 +5,26 @@ then renamed) before the row that names it commits, so a committed row always fi
 a file whose row never committed, or whose rows were deleted, is an orphan: it is unlinked
 after the deleting transaction commits (`erase_after_commit`), and `sweep` removes any left by
 a crash. Files and folders are the owner's only (0600/0700), like the database.
+
+Files are shared by hash, so a deletion's erase can meet an upload of the same bytes whose
+row is flushed but not committed: the erase, seeing only committed rows, unlinks the file the
+upload is about to name. The two take turns on the folder's lock file (`folder_lock`): the
+erase holds it while it reads the rows and unlinks, and the upload, once its transaction has
+committed, takes it and writes its bytes back if they are gone (`keep_after_commit`). Either
+the erase reads the upload's committed row and keeps the file, or it unlinks before the
+upload's check, which then finds the file gone and puts it back.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,6 +38,8 @@ logger = logging.getLogger(__name__)
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 TEMP = ".incoming"  # files being written; never named by a row
 ERASE = "attendance.documents.erase"  # session.info: (root, hashes) to unlink after commit
+KEEP = "attendance.documents.keep"  # session.info: (root, hash -> bytes) to check after commit
+LOCK = ".lock"  # in the folder: erases and uploads' checks after commit take turns on it
 # A file younger than this is not swept: its row may be about to commit.
 SWEEP_GRACE_SECONDS = 3600.0
 
@@ -130,6 +142,26 @@ def erase_after_commit(session: Session, root: Path, hashes: Iterable[str]) -> N
     pending.setdefault(root, set()).update(hashes)
 
 
+def keep_after_commit(session: Session, root: Path, sha256: str, data: bytes) -> None:
+    """Once this transaction commits, write these bytes back if an erase racing it unlinked
+    them (see the module's docstring). The bytes stay in the session until then: the request
+    holds them anyway."""
+    session.info.setdefault(KEEP, {}).setdefault(root, {})[sha256] = data
+
+
+@contextmanager
+def folder_lock(root: Path) -> Iterator[None]:
+    """The documents folder's lock, held exclusively: between processes and between threads
+    (each holder opens its own descriptor, and flock locks belong to the open file)."""
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def erase_if_asked(session: Session) -> None:
     """After a commit: unlink what `erase_after_commit` asked for, unless a row still names
     it (the same file uploaded to another document). Best effort: a failure is logged, and
@@ -142,8 +174,10 @@ def erase_if_asked(session: Session) -> None:
     try:
         from attendance.documents.tables import DocumentVersion
 
-        with engine.connect() as connection:
-            for root, hashes in pending.items():
+        for root, hashes in pending.items():
+            # Read the rows and unlink under the lock: an upload of the same bytes that
+            # commits meanwhile checks its file only after this (`put_back_if_gone`).
+            with folder_lock(root), engine.connect() as connection:
                 still = set(
                     connection.scalars(
                         select(DocumentVersion.sha256).where(DocumentVersion.sha256.in_(hashes))
@@ -154,5 +188,21 @@ def erase_if_asked(session: Session) -> None:
         logger.exception("documents not erased after commit; the sweep will remove them")
 
 
+def put_back_if_gone(session: Session) -> None:
+    """After an upload's commit: its file is there, or an erase that did not see its row
+    unlinked it, and it is written again (under the lock, after any such erase)."""
+    pending: dict[Path, dict[str, bytes]] = session.info.pop(KEEP, {})
+    for root, files in pending.items():
+        store = DocumentStore(root)
+        with folder_lock(root):
+            for sha256, data in files.items():
+                if not store.exists(sha256):
+                    logger.warning(
+                        "document file %s erased by a racing deletion; written back", sha256[:12]
+                    )
+                    store.put(data)
+
+
 def forget_erase(session: Session) -> None:
     session.info.pop(ERASE, None)
+    session.info.pop(KEEP, None)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance.documents.content import KINDS, clean_filename, sniff
-from attendance.documents.store import DocumentStore
+from attendance.documents.store import DocumentStore, keep_after_commit
 from attendance.documents.tables import DocumentVersion, MeetingDocument
 from attendance.errors import Invalid
 from attendance.settings import DocumentSettings
@@ -112,4 +112,5 @@ def keep(
         if not was_there:
             store.unlink([sha256])
         raise
+    keep_after_commit(session, store.root, sha256, data)
     return version

@@ -180,8 +180,11 @@ def test_staff_upload_each_kind_replace_order_change_and_download_the_exact_byte
         None,
         "public",
     )
+    # A public document cannot be watermarked (the board gets it unstamped): members first.
+    kept = client.patch(f"{base}/{report['id']}", json={"visibility": "members"}).json()
     kept = client.patch(f"{base}/{report['id']}", json={"watermark": True}).json()
-    assert kept["visibility"] == "public" and kept["watermark"] is True  # the rest kept
+    assert kept["visibility"] == "members" and kept["watermark"] is True  # the rest kept
+    assert kept["title"] == "Báo cáo tổng kết"
     bad = client.patch(f"{base}/{report['id']}", json={"visibility": "everyone"})
     assert bad.status_code == 422
     elsewhere = client.patch(f"{base}/{report['id']}", json={"agenda_item_id": 999_999})

@@ -90,7 +90,7 @@ def test_each_kind_is_told_by_its_content_and_the_name_is_kept_clean(
     names = [
         v.version.filename for v in documents(session, meeting_id=meeting_id, audience="staff")
     ]
-    assert names == ["Báo cáo quý.pdf", "Tờ trình.docx", "Số liệu.xlsx", "anh.bin", "ảnhhp.jpg"]
+    assert names == ["Báo cáo quý.pdf", "Tờ trình.docx", "Số liệu.xlsx", "anh.bin.png", "ảnhhp.jpg"]
     assert clean_filename("x" * 300 + ".pdf", kind="pdf") == "x" * 251 + ".pdf"
     assert clean_filename(" / ", kind="docx") == "tai-lieu.docx"
 

@@ -66,6 +66,11 @@ def rows_in_order(page: str) -> list[int]:
     return [int(n) for n in re.findall(r'<tr id="document-(\d+)" class="document">', page)]
 
 
+def kept_files(documents_dir: Path) -> list[Path]:
+    """The documents' files: not those being written, nor the folder's lock file."""
+    return [p for p in documents_dir.glob("*/*") if p.is_file() and p.parent.name != ".incoming"]
+
+
 def test_an_upload_is_listed_under_its_agenda_item_with_its_details(
     secretary: TestClient,
 ) -> None:
@@ -85,7 +90,7 @@ def test_an_upload_is_listed_under_its_agenda_item_with_its_details(
         pdf_bytes("Du thao"),
         filename="Dự thảo kế hoạch.pdf",
         agenda_item_id=str(item),
-        visibility="public",
+        visibility="members",  # public with a watermark is refused
         watermark="on",
     )
     assert second.status_code == 303, text_of(second.text)
@@ -215,7 +220,7 @@ def test_removing_a_document_takes_it_and_its_file_away(
     text = text_of(followed(secretary, removed).text)
     assert "Đã xóa tài liệu." in text and "Bỏ đi" not in text and "Giữ lại" in text
     assert [d["id"] for d in listed(secretary, meeting_id)] == [kept]
-    files = [p for p in documents_dir.rglob("*") if p.is_file() and ".incoming" not in p.parts]
+    files = kept_files(documents_dir)
     assert len(files) == 1  # the removed one's file is erased, the other's kept
     audit = text_of(secretary.get(f"/meetings/{meeting_id}/audit").text)
     assert "Tải lên tài liệu" in audit and "Xóa tài liệu" in audit  # not the service's codes
@@ -254,7 +259,7 @@ def test_refused_files_are_explained_on_the_page_and_nothing_is_kept(
         assert re.search(r"[ăâđêôơưạảãáàệếềểễọỏõóòộốồổỗởờớợỡụủũúùứừửữựịỉĩíìỵỷỹýỳ]", words)
         assert re.search(r"\b(the|a|an|is|was|not|no)\b", words, re.I), words
     assert listed(client, meeting_id) == []
-    assert not [p for p in documents_dir.rglob("*") if p.is_file() and ".incoming" not in p.parts]
+    assert not kept_files(documents_dir)
     limits = text_of(client.get(f"/meetings/{meeting_id}/documents").text)
     assert "Tối đa 1 MB một tệp, 500 MB cho mọi tệp của cuộc họp" in limits
 
