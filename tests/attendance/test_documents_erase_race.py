@@ -8,7 +8,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from document_rows_support import meeting, pdf_bytes
+from document_files import pdf_bytes
+from document_rows_support import meeting
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
