@@ -76,7 +76,7 @@ def _attendance(content: NoticeContent) -> list[Block]:
     if guests_came or guests_away:
         count = len(guests_came) + len(guests_away)
         blocks.append(
-            Block(LABEL, f"Khách mời, không biểu quyết ({count}; có mặt: {len(guests_came)}):")
+            Block(LABEL, f"Khách mời, không biểu quyết ({count}, có mặt {len(guests_came)}):")
         )
         blocks += [Block(LINE, f"- {p.described()};") for p in guests_came]
         blocks += [Block(LINE, f"- {_absentee(p)};") for p in guests_away]

@@ -65,7 +65,7 @@ def expected_phrases() -> list[str]:
         "Long Biên, ngày 07 tháng 12 năm 2026",
         "Số đại biểu được triệu tập: 5; có mặt: 3; vắng mặt: 2; khách mời (không biểu quyết): 1.",
         "Danh sách có mặt (3):",
-        "Khách mời, không biểu quyết (1; có mặt: 1):",
+        "Khách mời, không biểu quyết (1, có mặt 1):",
         f"- {OBSERVER};",
         f"{ABSENT_WITH_REASON} \u2013 vắng có lý do: {REASON}",
         f"{ABSENT_NO_REASON} \u2013 không có lý do",

@@ -76,7 +76,7 @@ def test_the_lists_count_what_the_figures_count_and_guests_come_apart(
     docx = "\n".join(p.text for p in Document(io.BytesIO(render_docx(content))).paragraphs)
     assert "có mặt: 3;" in docx and "Danh sách có mặt (3):" in docx
     assert "Danh sách vắng mặt (2):" in docx
-    assert "Khách mời, không biểu quyết (1; có mặt: 1):" in docx
+    assert "Khách mời, không biểu quyết (1, có mặt 1):" in docx
     present_list = docx.split("Danh sách có mặt (3):")[1].split("Danh sách vắng mặt")[0]
     assert OBSERVER not in present_list and all(name in present_list for name in PRESENT)
     assert f"- {OBSERVER};" in docx.split("Khách mời, không biểu quyết")[1]
