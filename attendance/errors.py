@@ -239,6 +239,7 @@ STATUS_OF_CODE: dict[str, int] = {
     # photo than a meeting may hold (usecases/class_photo.py).
     "TOO_MANY_FACES": 422,
     "TOO_MANY_PENDING_PHOTOS": 409,
+    "TOO_MANY_OPINIONS": 409,  # a member's share of opinions on one poll or item is used up
     # Meeting documents: a page past the last one (or of a file not a PDF), and a PDF the
     # upload accepted that cannot be stamped with its reader's name or drawn as images
     # (attendance/documents/watermark.py, pages.py): the secretary re-saves it as a new version.

@@ -62,7 +62,10 @@ NOTICE_TEXTS: dict[str, tuple[str, str]] = {
     "notice_closing": ("Phần kết luận chung", "Closing (the meeting as a whole)"),
     "notice_signing": ("Nơi nhận và người ký", "Recipients and signer"),
     "notice_recipients": ("Nơi nhận (mỗi dòng một nơi)", "Recipients (one per line)"),
-    "notice_signer_title": ("Chức vụ người ký", "Signer's title"),
+    "notice_signer_title": (
+        "Chức vụ người ký (mỗi dòng một dòng in: thẩm quyền ký như TL. CHỦ TỊCH, rồi chức vụ)",
+        "Signer's title (one printed line each: the authority, e.g. TL. CHỦ TỊCH, then the title)",
+    ),
     "notice_signer_name": ("Họ tên người ký", "Signer's name"),
     "notice_save": ("Lưu bản nháp", "Save draft"),
     "notice_download_docx": ("Tải Word (.docx)", "Download Word (.docx)"),

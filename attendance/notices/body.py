@@ -14,7 +14,6 @@ LINE = "line"  # a dash line under a paragraph: "- Nguyễn Văn An, ..."
 TABLE = "table"  # rows of cells, the first the heading
 NOTE = "note"  # italic: a poll's rule
 LABEL = "label"  # a paragraph whose words up to the first colon are bold ("Kết luận: ...")
-OBSERVER_MARK = " (khách mời, không biểu quyết)"
 
 
 @dataclass(frozen=True)
@@ -63,25 +62,33 @@ def _attendance(content: NoticeContent) -> list[Block]:
                 ),
             ),
         ),
-        Block(LABEL, f"Danh sách có mặt ({len(content.attendees)}):"),
     ]
-    blocks += [Block(LINE, f"- {_attendee(p)};") for p in content.attendees] or [
-        Block(LINE, "- Không có.")
-    ]
-    blocks.append(Block(LABEL, f"Danh sách vắng mặt ({len(content.absentees)}):"))
-    blocks += [Block(LINE, f"- {_absentee(p)};") for p in content.absentees] or [
-        Block(LINE, "- Không có.")
-    ]
+    # The lists count what the figures above count: voting members; guests come apart, as
+    # the minutes give them, so "có mặt: 4" is never followed by a list of 5.
+    came = [p for p in content.attendees if not p.observer]
+    away = [p for p in content.absentees if not p.observer]
+    guests_came = [p for p in content.attendees if p.observer]
+    guests_away = [p for p in content.absentees if p.observer]
+    blocks.append(Block(LABEL, f"Danh sách có mặt ({len(came)}):"))
+    blocks += [Block(LINE, f"- {p.described()};") for p in came] or [Block(LINE, "- Không có.")]
+    blocks.append(Block(LABEL, f"Danh sách vắng mặt ({len(away)}):"))
+    blocks += [Block(LINE, f"- {_absentee(p)};") for p in away] or [Block(LINE, "- Không có.")]
+    if guests_came or guests_away:
+        count = len(guests_came) + len(guests_away)
+        blocks.append(
+            Block(LABEL, f"Khách mời, không biểu quyết ({count}, có mặt {len(guests_came)}):")
+        )
+        blocks += [Block(LINE, f"- {p.described()};") for p in guests_came]
+        blocks += [Block(LINE, f"- {_absentee(p)};") for p in guests_away]
     return blocks
 
 
-def _attendee(person: PersonLine) -> str:
-    return person.described() + (OBSERVER_MARK if person.observer else "")
-
-
 def _absentee(person: PersonLine) -> str:
-    reason = f"vắng có lý do: {person.absence_reason}" if person.absence_reason else NO_REASON
-    return f"{_attendee(person)} \u2013 {reason}"
+    if person.observer:  # a guest owes no reason: only that they did not come
+        reason = f"vắng mặt: {person.absence_reason}" if person.absence_reason else "vắng mặt"
+    else:
+        reason = f"vắng có lý do: {person.absence_reason}" if person.absence_reason else NO_REASON
+    return f"{person.described()} \u2013 {reason}"
 
 
 def _item(item: ItemPart) -> list[Block]:

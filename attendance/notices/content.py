@@ -62,7 +62,7 @@ class NoticeContent:
     items: tuple[ItemPart, ...]
     closing: tuple[str, ...]  # paragraphs
     recipients: tuple[str, ...]  # "- Như trên;", ..., "- Lưu: VT."
-    signer_title: str
+    signer_title: str  # one line, or the authority and the title on lines of their own
     signer_name: str
 
 
@@ -75,9 +75,10 @@ def notice_content(session: Session, *, meeting_id: int, tz: str) -> NoticeConte
     chair = _chair(session, draft)
     issuing_body = draft.issuing_body or DOTS
     when_where = f"Vào lúc {vietnamese_datetime(report.starts_at)}, tại {report.room or DOTS}"
-    subject = draft.subject or f"Kết luận của {chair} tại cuộc họp {meeting.title}"
+    name = meeting_name(meeting.title)
+    subject = draft.subject or f"Kết luận của {chair} tại {name}"
     opening = _lines(draft.opening) or (
-        f"{when_where}, {chair} đã chủ trì cuộc họp {meeting.title}. "
+        f"{when_where}, {chair} đã chủ trì {name}. "
         f"Sau khi nghe báo cáo và ý kiến của các đại biểu dự họp, {chair} kết luận như sau:",
     )
     closing = _lines(draft.closing) or (
@@ -108,6 +109,23 @@ def notice_content(session: Session, *, meeting_id: int, tz: str) -> NoticeConte
         signer_title=draft.signer_title or DOTS,
         signer_name=draft.signer_name or DOTS,
     )
+
+
+# Titles that already name the kind of gathering: "tại Hội nghị ...", never "tại cuộc họp Hội
+# nghị ...". A title beginning "Họp"/"Cuộc họp" reads "tại cuộc họp giao ban ...".
+GATHERINGS = ("Hội nghị", "Hội thảo", "Phiên họp", "Kỳ họp", "Buổi họp", "Buổi làm việc", "Đại hội")
+
+
+def meeting_name(title: str) -> str:
+    """How the notice names the meeting after "tại" or "chủ trì": 'cuộc họp giao ban tháng 12'
+    from "Họp giao ban tháng 12" (the word "họp" said once), 'Hội nghị ...' as it is."""
+    title = title.strip()
+    for lead in ("Cuộc họp ", "Họp "):
+        if title[: len(lead)].casefold() == lead.casefold():
+            return f"cuộc họp {title[len(lead) :]}"
+    if title.casefold().startswith(tuple(g.casefold() for g in GATHERINGS)):
+        return title
+    return f"cuộc họp {title}"
 
 
 def place_and_date(place: str | None, issued_on: date | None) -> str:
@@ -154,6 +172,13 @@ def _people(
         )
         (attendees if came else absentees).append(line)
     return tuple(attendees), tuple(absentees)
+
+
+def signer_lines(signer_title: str) -> tuple[str, ...]:
+    """The signer's block above the name, upper case, a line each as typed: the authority
+    ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH") over the title ("CHÁNH VĂN
+    PHÒNG"), as Nghị định 30 sets them."""
+    return tuple(line.strip().upper() for line in _lines(signer_title)) or (DOTS,)
 
 
 def _lines(text: str | None) -> tuple[str, ...]:

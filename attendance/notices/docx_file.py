@@ -9,13 +9,14 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from attendance.notices.body import HEADING, LABEL, NOTE, TABLE, Block, body_blocks
-from attendance.notices.content import MOTTO, NATION, NoticeContent
+from attendance.notices.content import MOTTO, NATION, NoticeContent, signer_lines
 
 FONT = "Times New Roman"
 BODY_PT = 14  # Nghị định 30: the body in 13 or 14 pt
@@ -31,8 +32,12 @@ def render_docx(content: NoticeContent) -> bytes:
     _page(document)
     _header(document, content)
     _title(document, content)
-    for block in body_blocks(content):
-        _block(document, block)
+    blocks = body_blocks(content)
+    for index, block in enumerate(blocks):
+        paragraph = _block(document, block)
+        if paragraph is not None and index + 1 < len(blocks) and blocks[index + 1].kind == TABLE:
+            # A poll's result sentence stays on the page of its count table.
+            paragraph.paragraph_format.keep_with_next = True
     _footer(document, content)
     document.core_properties.title = content.subject
     document.core_properties.author = "attendance"
@@ -49,6 +54,11 @@ def _page(document: DocxDocument) -> None:
     section.bottom_margin = Mm(MARGINS_MM["bottom"])
     section.left_margin = Mm(MARGINS_MM["left"])
     section.right_margin = Mm(MARGINS_MM["right"])
+    # Page numbers top centre from the second page (Nghị định 30): a PAGE field in the
+    # header, and a first page with a header of its own, left empty.
+    section.different_first_page_header_footer = True
+    number = _centred(section.header.paragraphs[0])
+    _page_field(number)
     normal = document.styles["Normal"]
     font = normal.font
     font.name = FONT
@@ -57,6 +67,27 @@ def _page(document: DocxDocument) -> None:
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
+
+
+def _page_field(paragraph: Paragraph) -> None:
+    """{ PAGE }: Word and LibreOffice put the page's number there."""
+    run = paragraph.add_run()
+    run.font.size = Pt(SMALL_PT)
+    for kind, text in (
+        ("begin", None),
+        (None, "PAGE"),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text == "PAGE" else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
 
 
 def _header(document: DocxDocument, content: NoticeContent) -> None:
@@ -91,10 +122,10 @@ def _title(document: DocxDocument, content: NoticeContent) -> None:
     _run(subject, content.subject, bold=True)
 
 
-def _block(document: DocxDocument, block: Block) -> None:
+def _block(document: DocxDocument, block: Block) -> Paragraph | None:
     if block.kind == TABLE:
         _table(document, block.rows)
-        return
+        return None
     paragraph = document.add_paragraph()
     style = paragraph.paragraph_format
     style.space_after = Pt(6)
@@ -103,7 +134,7 @@ def _block(document: DocxDocument, block: Block) -> None:
         style.keep_with_next = True
         style.space_before = Pt(6)
         _run(paragraph, block.text, bold=True)
-        return
+        return paragraph
     style.first_line_indent = Cm(1)
     if block.kind == LABEL:
         head, colon, rest = block.text.partition(":")
@@ -111,6 +142,7 @@ def _block(document: DocxDocument, block: Block) -> None:
         _run(paragraph, rest)
     else:
         _run(paragraph, block.text, italic=block.kind == NOTE)
+    return paragraph
 
 
 def _table(document: DocxDocument, rows: tuple[tuple[str, ...], ...]) -> None:
@@ -122,6 +154,8 @@ def _table(document: DocxDocument, rows: tuple[tuple[str, ...], ...]) -> None:
         for cell, text in zip(row, cells, strict=True):
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if text.isdigit() or not index else None
+            # Rows keep together on one page, so the table does not leave its heading behind.
+            paragraph.paragraph_format.keep_with_next = index < len(rows) - 1
             _run(paragraph, text, size=SMALL_PT, bold=index == 0)
     document.add_paragraph().paragraph_format.space_after = Pt(0)
 
@@ -132,7 +166,11 @@ def _footer(document: DocxDocument, content: NoticeContent) -> None:
     table.autofit = False
     left, right = _widths(table, 7.5, 8.5)
     _recipients(left, content.recipients)
-    _run(_centred(right.paragraphs[0]), content.signer_title.upper(), bold=True)
+    # "TL. CHỦ TỊCH" over "CHÁNH VĂN PHÒNG": a centred bold line each.
+    first, *more = signer_lines(content.signer_title)
+    _run(_centred(right.paragraphs[0]), first, bold=True)
+    for line in more:
+        _run(_centred(right.add_paragraph()), line, bold=True)
     for _ in range(3):  # room to sign and stamp
         right.add_paragraph()
     _run(_centred(right.add_paragraph()), content.signer_name, bold=True)

@@ -39,7 +39,8 @@ TEXT_FIELDS: dict[str, tuple[int, str, str, bool]] = {
     "opening": (MAX_PARAGRAPHS, "Phần mở đầu", "Opening", True),
     "closing": (MAX_PARAGRAPHS, "Phần kết luận chung", "Closing", True),
     "recipients": (MAX_PARAGRAPHS, "Nơi nhận", "Recipients", True),
-    "signer_title": (200, "Chức vụ người ký", "Signer's title", False),
+    # Several lines: the signing authority ("TL. CHỦ TỊCH") over the title, within the column.
+    "signer_title": (200, "Chức vụ người ký", "Signer's title", True),
     "signer_name": (200, "Họ tên người ký", "Signer's name", False),
 }
 

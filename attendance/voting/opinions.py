@@ -6,14 +6,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.agenda import get_agenda_item
-from attendance.errors import Invalid
+from attendance.errors import Conflict, Invalid
 from attendance.meetings import require_on_roster
-from attendance.orm import Person, utcnow
+from attendance.orm import Participant, Person, utcnow
 from attendance.people import get_person
 from attendance.presence import require_present
 from attendance.text import clean_text
@@ -21,6 +21,11 @@ from attendance.voting.polls import get_poll, not_in_state
 from attendance.voting.tables import Opinion
 
 MAX_OPINION = 5000
+# Opinions one member may give on one poll or agenda item: enough to add to what they said,
+# and no flood (300 opinions of 5,000 characters made the notice 28 s and a hundred pages).
+# A secret poll's opinions name nobody, so nothing counts them per member: there the poll
+# takes at most this many for each person on the roster, all together.
+MAX_OPINIONS_EACH = 5
 # What the opinion says of the matter (đồng ý / không đồng ý / ý kiến khác): the conclusion
 # notice counts them per agenda item. "other" when the delegate does not say.
 STANCES = ("agree", "object", "other")
@@ -79,6 +84,14 @@ def give_opinion(
         message="Chỉ đại biểu đang có mặt mới gửi được ý kiến. "
         "Only members present may give opinions.",
     )
+    _require_room(
+        session,
+        meeting_id=meeting_id,
+        person_id=person_id,
+        poll_id=poll_id,
+        agenda_item_id=agenda_item_id,
+        anonymous=anonymous,
+    )
     opinion = Opinion(
         id=secrets.token_hex(16),
         meeting_id=meeting_id,
@@ -100,6 +113,48 @@ def give_opinion(
             subject=f"poll:{poll_id}" if poll_id else f"agenda:{agenda_item_id}",
         )
     return opinion
+
+
+def _require_room(
+    session: Session,
+    *,
+    meeting_id: int,
+    person_id: int,
+    poll_id: int | None,
+    agenda_item_id: int | None,
+    anonymous: bool,
+) -> None:
+    """409 TOO_MANY_OPINIONS once the member's MAX_OPINIONS_EACH are given (a secret poll:
+    once the poll holds MAX_OPINIONS_EACH for each person on the roster)."""
+    given = select(func.count()).select_from(Opinion).where(Opinion.meeting_id == meeting_id)
+    given = given.where(
+        Opinion.poll_id == poll_id
+        if poll_id is not None
+        else Opinion.agenda_item_id == agenda_item_id
+    )
+    if anonymous:
+        roster = session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.meeting_id == meeting_id)
+        )
+        limit = MAX_OPINIONS_EACH * (roster or 0)
+        if (session.scalar(given) or 0) >= limit:
+            raise Conflict(
+                f"Biểu quyết kín này đã nhận đủ {limit} ý kiến (tối đa {MAX_OPINIONS_EACH} ý "
+                f"kiến cho mỗi đại biểu); không nhận thêm. This secret poll already holds "
+                f"{limit} opinions ({MAX_OPINIONS_EACH} for each member); no more are taken.",
+                code="TOO_MANY_OPINIONS",
+            )
+        return
+    if (session.scalar(given.where(Opinion.person_id == person_id)) or 0) >= MAX_OPINIONS_EACH:
+        raise Conflict(
+            f"Mỗi đại biểu gửi tối đa {MAX_OPINIONS_EACH} ý kiến cho một nội dung; bạn đã gửi "
+            "đủ; điều muốn nói thêm, xin phát biểu trực tiếp tại cuộc họp. A member may give "
+            f"at most {MAX_OPINIONS_EACH} opinions on one poll or agenda item; you have given "
+            "them all: say anything further in the meeting.",
+            code="TOO_MANY_OPINIONS",
+        )
 
 
 def opinions(

@@ -59,11 +59,14 @@ def pdf_words(data: bytes) -> str:
 def expected_phrases() -> list[str]:
     return [
         "THÔNG BÁO",
-        f"Kết luận của đồng chí {CHAIR} tại cuộc họp {TITLE}",
+        # The title begins "Họp": the word is not said twice ("tại cuộc họp Họp giao ban").
+        f"Kết luận của đồng chí {CHAIR} tại cuộc họp {TITLE.removeprefix('Họp ')}",
         "Số: 125/TB-UBND",
         "Long Biên, ngày 07 tháng 12 năm 2026",
         "Số đại biểu được triệu tập: 5; có mặt: 3; vắng mặt: 2; khách mời (không biểu quyết): 1.",
-        f"{OBSERVER} (khách mời, không biểu quyết)",
+        "Danh sách có mặt (3):",
+        "Khách mời, không biểu quyết (1, có mặt 1):",
+        f"- {OBSERVER};",
         f"{ABSENT_WITH_REASON} \u2013 vắng có lý do: {REASON}",
         f"{ABSENT_NO_REASON} \u2013 không có lý do",
         "Ý kiến của đại biểu: 3 ý kiến (Đồng ý: 1; Không đồng ý: 1; Ý kiến khác: 1).",
@@ -145,10 +148,10 @@ def test_an_empty_meeting_still_gives_a_notice_with_blanks_to_fill(session: Sess
     assert content.items == () and content.issuing_body == DOTS
     assert content.recipients == ("- Như trên;", "- Lưu: VT.")
     text = docx_text(render_docx(content))
-    assert f"Kết luận của {DOTS} tại cuộc họp Họp chưa có ai" in text
+    assert f"Kết luận của {DOTS} tại cuộc họp chưa có ai" in text
     assert f"ngày {DOTS} tháng {DOTS} năm {DOTS}" in text
     assert "Số đại biểu được triệu tập: 0; có mặt: 0; vắng mặt: 0." in text
-    assert "Họp chưa có ai" in pdf_words(render_notice_pdf(content))
+    assert "tại cuộc họp chưa có ai" in pdf_words(render_notice_pdf(content))
 
 
 def test_the_date_line_pads_the_day_and_the_first_two_months() -> None:
