@@ -51,6 +51,7 @@ from api.routes import (
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
     account_pages,
+    agenda_pages,
     audit_pages,
     auth_pages,
     board_pages,
@@ -252,7 +253,7 @@ def create_app(
         board_pages,
         class_photo_pages,
     )
-    more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
+    more = (poll_pages, agenda_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
     for pages in (*web, *more, class_pages, student_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)
