@@ -51,6 +51,7 @@ from api.routes import (
 from api.services import PipelineFactory, Services, load_pipeline
 from api.web import (
     account_pages,
+    agenda_pages,
     audit_pages,
     auth_pages,
     board_pages,
@@ -75,7 +76,6 @@ from api.web import (
 from api.web import (
     document_pages as document_web_pages,
 )
-from api.web.errors import page_error
 from api.web.render import HERE as WEB_DIR
 from attendance.db import engine_of, make_session_factory, unit_of_work
 from attendance.documents import sweeping
@@ -169,9 +169,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    install_error_handlers(app, page_error=page_error)
+    # An upload too large from the documents page goes back to that page (refused_upload).
+    install_error_handlers(app, page_error=document_web_pages.refused_upload)
 
-    app.add_middleware(BodyLimit, page_error=page_error)
+    app.add_middleware(BodyLimit, page_error=document_web_pages.refused_upload)
     app.add_middleware(AllowedHosts)
     app.add_middleware(RequestMetrics)  # counts what the inner ones refuse too
     app.add_middleware(SecurityHeaders)  # outermost: a refused Host gets the headers too
@@ -252,7 +253,7 @@ def create_app(
         board_pages,
         class_photo_pages,
     )
-    more = (poll_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
+    more = (poll_pages, agenda_pages, proxy_pages, person_manage_pages, consent_pages, staff_pages)
     for pages in (*web, *more, class_pages, student_pages, timetable_pages, webhook_pages):
         app.include_router(pages.router)
     app.include_router(school_report_pages.router)

@@ -63,6 +63,8 @@ def copy_out(hashes: Iterable[str], source: Path, draft: Path) -> dict[str, int]
             sizes[sha256] = copy_checked(store.path(sha256), path, sha256)
         except FileNotFoundError:
             gone.add(sha256)
+    if target.root.exists():  # mkdir(parents=True) made it with the umask's mode
+        target.root.chmod(0o700)
     if gone:
         raise FilesGone(gone)
     # One sync for all (a sync per file costs ~5 ms: half a minute for 5,000 files); the

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -65,6 +66,8 @@ class Manifest:
 
     def write(self, folder: Path) -> None:
         path = folder / MANIFEST
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # owner-only, as the copy
+        path.chmod(0o600)
         path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", "utf-8")
 
     @classmethod

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -38,6 +38,7 @@ from attendance.errors import Conflict, Invalid
 from attendance.migrate import alembic_config, upgrade
 from attendance.pg_tools import find_program, libpq_target, run_program
 from attendance.restore_checks import check_schema, refuse_if_server_running, scratch_database
+from attendance.worker_tables import JobLease
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +122,13 @@ def restore(
     upgrade(db_url)
     engine = create_engine(db_url)
     try:
-        with engine.connect() as connection:
+        with engine.begin() as connection:
             revision = revision_of(connection)
             named = named_files(connection)
+            # The backed-up server's job leases came back with its rows; that server is
+            # gone (no server runs: checked above), so the next one's hourly jobs need not
+            # wait for leases nobody holds.
+            connection.execute(delete(JobLease))
     finally:
         engine.dispose()
     removed = remove_unnamed(documents_dir, named) if documents_dir is not None else 0

@@ -102,7 +102,12 @@ def create_key_file(path: Path) -> KeySet:
             draft.unlink(missing_ok=True)
     except OSError as exc:
         raise key_unavailable(f"{path}: {exc.strerror}") from exc
-    logger.warning("created the face template key at %s: back it up apart from data/", path)
+    logger.warning(
+        "Đã tạo khóa mã hóa mẫu khuôn mặt tại %s: hãy sao lưu nó riêng, ngoài thư mục dữ liệu. "
+        "Created the face template key at %s: back it up apart from data/.",
+        path,
+        path,
+    )
     return keyset_of(secret, [secret])
 
 

@@ -3,6 +3,7 @@ order, details and removal, and who among the delegates read each one."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -13,6 +14,7 @@ from api.deps import PrincipalDep, ServicesDep, SessionDep, need
 from api.errors import status_for
 from api.web.document_forms import item_id_of, moved_order, upload_of, visibility_of
 from api.web.document_view import document_groups, limits_text, size_text
+from api.web.errors import page_error
 from api.web.forms import Text
 from api.web.render import render
 from attendance.agenda import agenda
@@ -27,6 +29,7 @@ from attendance.documents.service import (
     update_document,
 )
 from attendance.documents.tables import MEMBERS
+from attendance.documents.uploads import too_large
 from attendance.errors import DomainError
 from attendance.meetings import get_meeting
 from attendance.permissions import Permission, Principal
@@ -34,6 +37,9 @@ from attendance.permissions import Permission, Principal
 router = APIRouter(include_in_schema=False)
 FileField = Annotated[UploadFile | None, File()]
 STAFF = "staff"  # the audience that sees every document (documents(..., audience=))
+# The pages' uploads: a new document, a new version.
+UPLOAD_POSTS = re.compile(r"^/meetings/(\d+)/documents(?:/\d+/versions)?$")
+TOO_LARGE = "too_large"  # ?refused=: the body limit turned the upload away (refused_upload)
 
 
 @router.get(
@@ -46,7 +52,23 @@ def documents_page(
     services: ServicesDep,
     staff: PrincipalDep,
 ) -> Response:
-    return _page(request, session, services, staff, meeting_id)
+    refused = None
+    if request.query_params.get("refused") == TOO_LARGE:
+        refused = too_large(None, services.settings.documents)
+    return _page(request, session, services, staff, meeting_id, refused, status_code=200)
+
+
+def refused_upload(request: Request, status: int, reason: str, detail: str) -> Response:
+    """The pages' answer to a request refused before any route ran (`api.web.errors.
+    page_error`), except an upload from the documents page too large for the body limit
+    (api/limits.py): that one goes back to the documents page, with its menu and the limits,
+    which says why. The body was not read, so what was typed cannot come back; the page's
+    file field refuses such a file before it is sent (data-max-bytes, static/app.js)."""
+    found = UPLOAD_POSTS.match(request.url.path)
+    if status == 413 and request.method == "POST" and found is not None:
+        target = f"/meetings/{found.group(1)}/documents?refused={TOO_LARGE}#upload"
+        return RedirectResponse(target, status_code=303)
+    return page_error(request, status, reason, detail)
 
 
 def _page(
@@ -57,6 +79,7 @@ def _page(
     meeting_id: int,
     error: DomainError | None = None,
     form: dict[str, str] | None = None,
+    status_code: int | None = None,
 ) -> Response:
     meeting = get_meeting(session, meeting_id=meeting_id)
     items = agenda(session, meeting_id=meeting_id)
@@ -65,10 +88,12 @@ def _page(
         request,
         "documents.html",
         staff=staff,
-        status_code=status_for(error) if error else 200,
+        status_code=status_code or (status_for(error) if error else 200),
         error=error.message if error else None,
         meeting=meeting,
         items=items,
+        max_bytes=services.settings.documents.max_file_mb * 1024 * 1024,
+        too_large=too_large(None, services.settings.documents).message,
         groups=document_groups(views, items),
         limits=limits_text(services.settings, views),
         size=size_text,

@@ -8,5 +8,9 @@ DOCUMENTS_OPS_TEXTS: dict[str, tuple[str, str]] = {
         "{count} tài liệu (mọi phiên bản, tệp và lượt đọc)",
         "{count} documents (every version, file and read)",
     ),
+    "gone_notice_draft": (
+        "bản nháp thông báo kết luận và các kết luận đã ghi (nếu có)",
+        "the conclusion notice's draft and the conclusions written (if any)",
+    ),
     "board_documents": ("Tài liệu công khai", "Public documents"),
 }

@@ -17,6 +17,7 @@ from api.web.forms import parse_id
 from api.web.held_links import HeldLink
 from api.web.render import render
 from api.web.voting_links import held_for_page
+from attendance.agenda import agenda
 from attendance.checkin import meeting_attendance
 from attendance.errors import DomainError
 from attendance.meetings import get_meeting
@@ -51,6 +52,7 @@ class PollForm(BaseModel):
     quorum: str = "1/2"
     max_choices: str = "1"
     allow_change: str = ""
+    agenda_item_id: str = ""
 
     def spec(self) -> PollSpec:
         lines = [line.strip() for line in self.options.splitlines() if line.strip()]
@@ -67,6 +69,7 @@ class PollForm(BaseModel):
             quorum=self.quorum,
             max_choices=parse_id(self.max_choices),
             allow_change=bool(self.allow_change),
+            agenda_item_id=parse_id(self.agenda_item_id) if self.agenda_item_id.strip() else None,
         )
 
 
@@ -86,11 +89,11 @@ def polls_page(
 ) -> Response:
     issued, gone = held_for_page(request, services, staff, meeting_id=meeting_id)
     zone = services.settings.timezone
-    page = _polls(request, session, zone, staff, meeting_id, BLANK, issued=issued, gone=gone)
+    page = polls_view(request, session, zone, staff, meeting_id, BLANK, issued=issued, gone=gone)
     return page  # render() marks every page no-store: the link shown is not kept
 
 
-def _polls(
+def polls_view(
     request: Request,
     session: Session,
     zone: str,
@@ -100,7 +103,10 @@ def _polls(
     error: DomainError | None = None,
     issued: HeldLink | None = None,
     gone: bool = False,
+    agenda_title: str = "",
 ) -> Response:
+    """The polls page; `agenda_title`: what was typed in the agenda card's add form, kept
+    when it is refused (api/web/agenda_pages.py)."""
     meeting = get_meeting(session, meeting_id=meeting_id)
     rows = meeting_attendance(session, meeting_id=meeting_id)
     names = {row.person.id: row.person.full_name for row in rows}
@@ -126,6 +132,8 @@ def _polls(
         form=form,
         issued=issued,
         issued_gone=gone,
+        items=agenda(session, meeting_id=meeting_id),
+        agenda_title=agenda_title,
     )
 
 
@@ -142,7 +150,9 @@ def create(
         poll = create_poll(session, meeting_id=meeting_id, spec=form.spec(), actor=staff.actor)
     except DomainError as exc:
         session.rollback()
-        return _polls(request, session, services.settings.timezone, staff, meeting_id, form, exc)
+        return polls_view(
+            request, session, services.settings.timezone, staff, meeting_id, form, exc
+        )
     return RedirectResponse(f"/meetings/{meeting_id}/polls/{poll.id}?ok=created", status_code=303)
 
 
@@ -248,4 +258,4 @@ def polls_refused(
 ) -> Response:
     """The polls page again, saying why a form on it was refused."""
     zone = services.settings.timezone
-    return _polls(request, session, zone, staff, meeting_id, BLANK, error)
+    return polls_view(request, session, zone, staff, meeting_id, BLANK, error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.account_texts import ACCOUNT_TEXTS
+from api.web.agenda_texts import AGENDA_TEXTS
 from api.web.audit_texts import AUDIT_TEXTS
 from api.web.class_photo_texts import CLASS_PHOTO_TEXTS
 from api.web.class_texts import CLASS_TEXTS
@@ -250,6 +251,7 @@ TEXTS.update(DOCUMENT_AUDIT_TEXTS)
 TEXTS.update(DOCUMENTS_OPS_TEXTS)
 TEXTS.update(DOCUMENT_TEXTS)
 TEXTS.update(NOTICE_TEXTS)
+TEXTS.update(AGENDA_TEXTS)
 
 
 class Translator:

@@ -96,7 +96,10 @@ def _create(path: Path) -> str:
     finally:
         draft.unlink(missing_ok=True)
     logger.warning(
-        "created the master key for secret ballots at %s: back it up apart from data/", path
+        "Đã tạo khóa chính cho phiếu kín tại %s: hãy sao lưu nó riêng, ngoài thư mục dữ liệu. "
+        "Created the master key for secret ballots at %s: back it up apart from data/.",
+        path,
+        path,
     )
     return secret
 

@@ -267,19 +267,51 @@ def test_refused_files_are_explained_on_the_page_and_nothing_is_kept(
 def test_a_body_past_the_servers_limit_is_refused_with_a_page_too(
     make_client: Callable[..., TestClient], documents_dir: Path
 ) -> None:
-    """Refused before the form is read (api/limits.py): still a page in both languages."""
+    """Refused before the form is read (api/limits.py): back on the documents page itself,
+    with its menu, the upload form and why, in both languages (usertest 14, finding 4)."""
     client = make_client(
         documents=DocumentSettings(dir=documents_dir, max_file_mb=1),
         limits=LimitSettings(max_upload_bytes=1024 * 1024),
     )
     sign_in(client)
     meeting_id = create_meeting(client)
-    padded = pdf_bytes("x") + b"%" + bytes(2 * 1024 * 1024)
-    huge = upload(client, meeting_id, padded, filename="Lớn.pdf")
-    assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html")
-    words = text_of(html.unescape(huge.text))
-    assert "Tệp quá lớn" in words and "The file is too large" in words
+    huge = upload(
+        client, meeting_id, pdf_bytes("x") + b"%" + bytes(2 * 1024 * 1024), filename="Lớn.pdf"
+    )
+    assert huge.status_code == 303, huge.text
+    target = f"/meetings/{meeting_id}/documents?refused=too_large#upload"
+    assert huge.headers["location"] == target
+    page = client.get(target)
+    assert page.status_code == 200 and 'id="upload-form"' in page.text
+    assert 'class="flash error"' in page.text and 'href="/meetings"' in page.text
+    words = text_of(html.unescape(page.text))
+    assert "Tệp quá lớn: mỗi tệp tối đa 1 MB" in words and "The file is too large" in words
+    # The file field refuses such a file before it is sent (static/app.js).
+    assert f'data-max-bytes="{1024 * 1024}"' in page.text
     assert listed(client, meeting_id) == []
+    # A new version too large: the same; the API still answers JSON.
+    report = upload(client, meeting_id, pdf_bytes("Doc"))
+    assert report.status_code == 303, report.text
+    document_id = listed(client, meeting_id)[0]["id"]
+    version = client.post(
+        f"/meetings/{meeting_id}/documents/{document_id}/versions",
+        files={"file": ("Lớn.pdf", bytes(2 * 1024 * 1024))},
+        headers={"Origin": ORIGIN},
+        follow_redirects=False,
+    )
+    assert version.status_code == 303 and version.headers["location"] == target
+    api = client.post(
+        f"/api/v1/meetings/{meeting_id}/documents",
+        files={"file": ("Lớn.pdf", bytes(2 * 1024 * 1024))},
+        data={"title": "Lớn"},
+        headers=BEARER,
+    )
+    assert api.status_code == 413 and api.json()["reason"] == "DOCUMENT_TOO_LARGE"
+    # Another page's upload past the limit still gets the error page.
+    photo = client.post(
+        "/people", files={"photo": ("a.jpg", bytes(2 * 1024 * 1024))}, headers={"Origin": ORIGIN}
+    )
+    assert photo.status_code == 413 and "/documents" not in photo.headers.get("location", "")
 
 
 def test_a_viewer_reads_and_downloads_but_cannot_change_anything(

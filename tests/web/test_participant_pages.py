@@ -88,6 +88,9 @@ def test_deleting_a_meeting_names_what_goes_and_asks_more_while_a_poll_is_open(
     assert "Xóa vĩnh viễn cuộc họp này?" in page and "Kỳ họp thứ 7" in page
     assert "1 người trong danh sách" in page and "1 nội dung biểu quyết" in page
     assert "Đang có biểu quyết mở: Thông qua" in page
+    # The documents and the conclusion notice's draft go too (usertest 14, finding 12).
+    assert "0 tài liệu (mọi phiên bản, tệp và lượt đọc)" in page
+    assert "bản nháp thông báo kết luận và các kết luận đã ghi (nếu có)" in page
     refused = post(client, f"/meetings/{meeting_id}/delete", {})
     assert refused.status_code == 409 and "đang mở" in refused.text
     assert client.get(f"/api/v1/meetings/{meeting_id}").status_code == 200

@@ -142,7 +142,7 @@ function docsCard(d, doc) {
   if (doc.watermark && doc.version.kind === "pdf") card.append(el("p", {class: "facts"}, T.phone_docs_watermark));
   const actions = el("p", {class: "actions"});
   const box = el("p", {class: "message", role: "status"});
-  if (doc.version.kind === "pdf" && doc.version.pages) {
+  if ((doc.version.kind === "pdf" && doc.version.pages) || docsImage(doc)) {
     const read = el("button", {type: "button", class: "read"}, T.phone_docs_read);
     read.addEventListener("click", () => docsOpen(d, doc));
     actions.append(read);
@@ -152,6 +152,11 @@ function docsCard(d, doc) {
   actions.append(download);
   card.append(actions, box);
   return card;
+}
+
+// A photo or a scan (JPEG, PNG) is shown in the viewer as it is, as its one page.
+function docsImage(doc) {
+  return doc.version.kind === "jpeg" || doc.version.kind === "png";
 }
 
 function docsFilename(header) {
@@ -193,7 +198,7 @@ function docsOpen(d, doc) {
   docsClose();
   const list = document.getElementById("docs-list");
   const viewer = document.getElementById("viewer");
-  const total = doc.version.pages;
+  const total = docsImage(doc) ? 1 : doc.version.pages;
   const where = el("span", {class: "page-of", id: "page-of", "aria-live": "polite"},
     docsFill(T.phone_docs_page_of, {n: 1, total}));
   const back = el("button", {type: "button", class: "back"}, T.phone_docs_back);
@@ -244,7 +249,8 @@ async function docsLoadPage(d, state, page) {
   const caption = el("figcaption", {}, docsFill(T.phone_docs_page_of, {n, total: state.total}));
   page.classList.add("loading");
   page.replaceChildren(el("p", {class: "page-wait"}, docsFill(T.phone_docs_page_loading, {n})), caption);
-  const path = d.base + "/documents/" + state.doc.id + "/pages/" + n + "?width=" + state.width;
+  const file = d.base + "/documents/" + state.doc.id;
+  const path = docsImage(state.doc) ? file + "?inline=true" : file + "/pages/" + n + "?width=" + state.width;
   const r = await docsFetch(d, path);
   let blob = null;
   if (r.ok) { try { blob = await r.response.blob(); } catch (e) { r.status = 0; } }
