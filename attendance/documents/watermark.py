@@ -92,14 +92,15 @@ class Shown:
         return (cos, sin, -sin, cos, e, f)
 
 
-def stamp_lines(name: str, at: datetime, *, zone: str) -> list[str]:
+def stamp_lines(name: str, person_id: int, at: datetime, *, zone: str) -> list[str]:
     """What a delegate's copy says: whose it is, and when it was made (local time), so a
-    leaked copy names its reader to whoever finds it, in both languages. The file route and
-    the page route both stamp with these, so a copy reads the same way however it was
-    opened."""
+    leaked copy names its reader to whoever finds it, in both languages. The delegate's
+    number (their person id) stands beside the name: two delegates of the same name (common)
+    get copies that tell them apart. The file route and the page route both stamp with these,
+    so a copy reads the same way however it was opened."""
     local = at.astimezone(ZoneInfo(zone))
     return [
-        f"Bản của đại biểu / Copy of: {name}",
+        f"Bản của đại biểu / Copy of: {name} — ĐB số / delegate no. {person_id}",
         f"{local:%H:%M} ngày {local:%d/%m/%Y} — không chia sẻ / not to be shared",
     ]
 
