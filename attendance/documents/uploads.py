@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance.documents.content import KINDS, clean_filename, sniff
-from attendance.documents.pages import MAX_ASPECT, MIN_SIDE, drawable
 from attendance.documents.store import DocumentStore
 from attendance.documents.tables import DocumentVersion, MeetingDocument
 from attendance.errors import Invalid
@@ -58,6 +57,9 @@ def check_page_shapes(data: bytes) -> None:
     gigabytes to draw. pypdf reads only each page's box here, not its content."""
     from pypdf import PdfReader  # as content.sniff: imported only when a PDF comes
     from pypdf.errors import PyPdfError
+
+    # The viewer's rule (pages.py loads PDFium and numpy: only when a PDF comes, too).
+    from attendance.documents.pages import MAX_ASPECT, MIN_SIDE, drawable
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
