@@ -11,13 +11,20 @@ from api.deps import PrincipalDep, ServicesDep, need
 from api.services import Services
 from attendance import permissions as kinds
 from attendance.db import unit_of_work
-from attendance.documents.pages import clamp_width, render_page
+from attendance.documents.pages import PageImages, clamp_width, render_page
 from attendance.documents.viewing import page_source
 from attendance.documents.watermark import stamp_page
 from attendance.errors import NotFound
 from attendance.permissions import Permission
 
 router = APIRouter(prefix="/meetings/{meeting_id}/documents", tags=["documents"])
+
+# A delegate's stamped pages, kept a short while in this process: leafing back and forth
+# through a watermarked PDF asks for the same page again within the minute, and stamping
+# and drawing it again cost some 150 ms each time (docs/benchmarks.md). The key holds the
+# stamp's very lines (the delegate's name and number, the minute), so an image is only ever
+# given for the stamp it carries; the next minute asks for new ones and these age out.
+STAMPED_PAGES = PageImages(max_bytes=16 * 1024 * 1024)
 
 
 @router.get(
@@ -56,9 +63,13 @@ def page_image(
         )
     size = clamp_width(width)
     if source.stamp is not None:
-        # A delegate's own copy: drawn for this request only, never cached.
-        one_page = stamp_page(store.path(source.sha256), n, lines=source.stamp)
-        image = render_page(one_page, 1, width=size)
+        # A delegate's own copy: never in the shared cache, only in theirs (STAMPED_PAGES).
+        key = ("\n".join([source.sha256, *source.stamp]), n, size)
+        image = STAMPED_PAGES.get(key)
+        if image is None:
+            one_page = stamp_page(store.path(source.sha256), n, lines=source.stamp)
+            image = render_page(one_page, 1, width=size)
+            STAMPED_PAGES.put(key, image)
     else:
         image = _stored_page(services, source.sha256, n, size)
     link = caller.kind in (kinds.VOTING_LINK, kinds.BOARD_LINK)

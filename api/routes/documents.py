@@ -258,8 +258,9 @@ def _delegate_copy(
     (None: the file is sent as it is kept)."""
     if caller.voter is None or not view.document.watermark or view.version.kind != "pdf":
         return None
-    name = get_person(session, person_id=caller.voter.person_id).full_name
-    lines = stamp_lines(name, utcnow(), zone=services.settings.timezone)
+    person_id = caller.voter.person_id
+    name = get_person(session, person_id=person_id).full_name
+    lines = stamp_lines(name, person_id, utcnow(), zone=services.settings.timezone)
     return stamp(read(), lines=lines)
 
 

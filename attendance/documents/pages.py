@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -31,6 +32,12 @@ WIDTH_STEP = 80
 # A page 100 pt wide and 14 400 pt tall (PDF allows it) drawn 1600 px wide would be some
 # 700 MB of pixels: its height is capped instead, so no page costs more than this many.
 MAX_PIXELS = MAX_WIDTH * MAX_WIDTH * 2
+# A page's shape, in points as shown: PDF itself allows sides of 3 to 14 400 units. A side
+# thinner than that, or one side more than MAX_ASPECT times the other, is no page a person
+# reads (a 0.000001 pt by 500 000 pt "page" asked PDFium for a 1 x 800 000 000 bitmap): it is
+# refused at upload (uploads.py) and never drawn.
+MIN_SIDE = 3.0
+MAX_ASPECT = 100.0
 PNG_LEVEL = 3  # zlib: 6 (Pillow's default) took up to twice the time for at most 10 % less
 
 NOT_DRAWN = (
@@ -50,6 +57,26 @@ def clamp_width(width: int | None) -> int:
     return min(-(-width // WIDTH_STEP) * WIDTH_STEP, MAX_WIDTH)
 
 
+def drawable(width: float, height: float) -> bool:
+    """Whether a page this size (points, as shown) has a shape worth drawing."""
+    if not (math.isfinite(width) and math.isfinite(height)):
+        return False
+    short, long = sorted((abs(width), abs(height)))
+    return short >= MIN_SIDE and long <= short * MAX_ASPECT
+
+
+def fitted_scale(width: float, height: float, *, pixels_wide: int) -> float:
+    """Points to pixels for a page `width` x `height` pt drawn `pixels_wide` across, less
+    when the bitmap PDFium makes (each side rounded up to whole pixels) would pass
+    MAX_PIXELS."""
+    scale = pixels_wide / width
+    if math.ceil(width * scale) * math.ceil(height * scale) > MAX_PIXELS:
+        scale = math.sqrt(MAX_PIXELS / (width * height))
+        while math.ceil(width * scale) * math.ceil(height * scale) > MAX_PIXELS:
+            scale *= 0.99  # the rounding up added a row or a column: a few steps at most
+    return scale
+
+
 def page_count(pdf: bytes | Path) -> int:
     """How many pages PDFium finds in the PDF; Invalid (DOCUMENT_NOT_DRAWN) when it cannot
     open it."""
@@ -60,7 +87,8 @@ def page_count(pdf: bytes | Path) -> int:
 def render_page(pdf: bytes | Path, number: int, *, width: int) -> bytes:
     """Page `number` (1-based) as a PNG `width` pixels wide (clamped to MIN..MAX_WIDTH; less
     for a page so tall that it would pass MAX_PIXELS), turned as the page is shown, on white.
-    NotFound (DOCUMENT_PAGE_NOT_FOUND) for a page the PDF does not have."""
+    NotFound (DOCUMENT_PAGE_NOT_FOUND) for a page the PDF does not have; Invalid
+    (DOCUMENT_NOT_DRAWN) for one of absurd shape (`drawable`)."""
     width = clamp_width(width)
     with _opened(pdf) as document:
         count = len(document)
@@ -73,9 +101,12 @@ def render_page(pdf: bytes | Path, number: int, *, width: int) -> bytes:
         page = document[number - 1]
         try:
             shown_width, shown_height = page.get_size()  # points, as shown (/Rotate applied)
-            scale = width / max(shown_width, 1.0)
-            if shown_width * shown_height * scale * scale > MAX_PIXELS:
-                scale = (MAX_PIXELS / max(shown_width * shown_height, 1.0)) ** 0.5
+            if not drawable(shown_width, shown_height):
+                logger.warning(
+                    "page %s is %s x %s pt: not drawn", number, shown_width, shown_height
+                )
+                raise Invalid(NOT_DRAWN, code="DOCUMENT_NOT_DRAWN")
+            scale = fitted_scale(shown_width, shown_height, pixels_wide=width)
             bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True)
             try:
                 # A copy of the pixels: the bitmap's buffer is PDFium's, freed below.

@@ -4,6 +4,8 @@ room) and its keeping: the file into the folder first, then the version's row.""
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,6 +18,8 @@ from attendance.errors import Invalid
 from attendance.settings import DocumentSettings
 
 MIB = 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,54 @@ def checked_version(upload: Upload, limits: DocumentSettings) -> Checked:
     if size > limits.max_file_mb * MIB:
         raise too_large(size, limits)
     found = sniff(upload.data, max_pdf_pages=limits.max_pdf_pages)
+    if found.kind == "pdf":
+        check_page_shapes(upload.data)
     return Checked(
         filename=clean_filename(upload.filename, kind=found.kind),
         kind=found.kind,
         size=size,
         pages=found.pages,
     )
+
+
+def check_page_shapes(data: bytes) -> None:
+    """Invalid (DOCUMENT_BROKEN) for a PDF with a page of absurd shape (pages.drawable: a
+    sliver 0.000001 pt wide), which no one can read and which would cost the page viewer
+    gigabytes to draw. pypdf reads only each page's box here, not its content."""
+    from pypdf import PdfReader  # as content.sniff: imported only when a PDF comes
+    from pypdf.errors import PyPdfError
+
+    # The viewer's rule (pages.py loads PDFium and numpy: only when a PDF comes, too).
+    from attendance.documents.pages import MAX_ASPECT, MIN_SIDE, drawable
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        boxes = [
+            (number, abs(float(page.cropbox.width)), abs(float(page.cropbox.height)))
+            for number, page in enumerate(reader.pages, 1)
+        ]
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        # sniff read this file: a box pypdf cannot read here is left to the viewer, which
+        # checks the shape PDFium finds before drawing.
+        logger.warning("the page boxes of a PDF could not be read: %s", exc)
+        return
+    for number, width, height in boxes:
+        if not drawable(width, height):
+            size = f"{_points(width)} × {_points(height)}"
+            raise Invalid(
+                f"Trang {number} của tệp PDF có khổ bất thường ({size} điểm): "
+                f"mỗi cạnh cần từ {MIN_SIDE:g} điểm, cạnh dài không quá {MAX_ASPECT:g} lần "
+                "cạnh ngắn. Hãy in lại tệp ra PDF khổ thường (A4) rồi tải lên. "
+                f"Page {number} of this PDF has an absurd size ({size} pt): "
+                f"each side must be at least {MIN_SIDE:g} pt and the long side at most "
+                f"{MAX_ASPECT:g} times the short one. Print it again to a PDF of a usual size "
+                "(A4) and upload that.",
+                code="DOCUMENT_BROKEN",
+            )
+
+
+def _points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def too_large(size: int | None, limits: DocumentSettings) -> Invalid:

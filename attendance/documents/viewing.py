@@ -67,7 +67,7 @@ def page_source(
     if voter is not None and view.document.watermark:
         person = session.get(Person, voter.person_id)
         name = person.full_name if person is not None else principal.actor
-        lines = stamp_lines(name, now, zone=zone)
+        lines = stamp_lines(name, voter.person_id, now, zone=zone)
     if principal.kind in (kinds.VOTING_LINK, kinds.BOARD_LINK):
         # Staff reading are not recorded (as for the file itself): the audit log has theirs.
         record_view(session, principal, view, now=now)

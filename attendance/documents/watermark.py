@@ -1,11 +1,13 @@
 """A delegate's copy of a confidential PDF: their name and the time stamped on every page.
 
 The stamp is drawn with fpdf2 in the embedded Be Vietnam Pro font, once per distinct visible
-page size, and kept in the copy as one Form XObject per size; each page's content is wrapped
-in q/Q (whatever state it leaves, the stamp starts clean) and followed by one
-`q <matrix> cm /Stamp Do Q`. Nothing of the original content is parsed or rewritten, so a
-scanned 300-page PDF costs little more than a short one, and the file grows by a few kB, not
-by a copy of the font per page.
+page size, and kept in the copy as one Form XObject per size. Each page's content is moved,
+as it is, into a Form XObject of its own, and the page then draws `q /Page Do Q` followed by
+`q <matrix> cm /Stamp Do Q`: a form is read in its own context, so nothing the content leaves
+behind (an extra Q and a clip, a string never closed) can hide the stamp. A page whose
+annotations draw also gets the stamp as its last annotation, drawn over them. The content
+is copied, never parsed, so a scanned 300-page PDF costs little more than a short one, and
+the file grows by a few kB, not by a copy of the font per page.
 
 Two parts: a light diagonal across the page (seen at a glance on a photo of a leaked page)
 and a footer line (horizontal as the page is shown, so that pypdf's extract_text reads it
@@ -48,6 +50,7 @@ from attendance.exports.pdf_document import FAMILY, FONT_FILES, FONT_LOGGERS, FO
 logger = logging.getLogger(__name__)
 
 STAMP_NAME = "/AttendanceStamp"  # + the size's index; a name no producer uses
+CONTENT_NAME = "/AttendancePage"  # the page's own content, moved into a form
 GREY = (120, 120, 120)
 DIAGONAL_OPACITY = 0.16  # light: the page stays readable under it
 FOOTER_OPACITY = 0.75
@@ -92,14 +95,15 @@ class Shown:
         return (cos, sin, -sin, cos, e, f)
 
 
-def stamp_lines(name: str, at: datetime, *, zone: str) -> list[str]:
+def stamp_lines(name: str, person_id: int, at: datetime, *, zone: str) -> list[str]:
     """What a delegate's copy says: whose it is, and when it was made (local time), so a
-    leaked copy names its reader to whoever finds it, in both languages. The file route and
-    the page route both stamp with these, so a copy reads the same way however it was
-    opened."""
+    leaked copy names its reader to whoever finds it, in both languages. The delegate's
+    number (their person id) stands beside the name: two delegates of the same name (common)
+    get copies that tell them apart. The file route and the page route both stamp with these,
+    so a copy reads the same way however it was opened."""
     local = at.astimezone(ZoneInfo(zone))
     return [
-        f"Bản của đại biểu / Copy of: {name}",
+        f"Bản của đại biểu / Copy of: {name} — ĐB số / delegate no. {person_id}",
         f"{local:%H:%M} ngày {local:%d/%m/%Y} — không chia sẻ / not to be shared",
     ]
 
@@ -263,29 +267,115 @@ def _place(
     where: Shown,
     streams: dict[bytes, IndirectObject],
 ) -> None:
-    """Wrap the page's content in q/Q and draw the form over it. The page gets its own
-    /Resources and /XObject dictionaries (shallow copies): one shared with other pages, or
-    inherited from the page tree, is left as it was."""
+    """Draw the form over the page's content. The content is moved into a Form XObject of
+    its own, drawn first: a content stream is read in its own context, so whatever it leaves
+    behind (one Q too many with a clip after it, a string never closed that would swallow
+    what follows: attack14 #6) cannot reach the stamp drawn after it. A page whose
+    annotations draw something (which PDF readers draw over the content) also gets the stamp
+    as its last annotation, over them. The page gets its own /Resources and /XObject
+    dictionaries (shallow copies): one shared with other pages, or inherited from the page
+    tree, is left as it was."""
     name = f"{STAMP_NAME}{form.idnum}"
     resources = page.get("/Resources")
     own = DictionaryObject(resources.get_object().items() if resources else ())
     xobjects = own.get("/XObject")
     own_xobjects = DictionaryObject(xobjects.get_object().items() if xobjects else ())
     own_xobjects[NameObject(name)] = form
-    own[NameObject("/XObject")] = own_xobjects
-    page[NameObject("/Resources")] = own
 
-    matrix = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in where.matrix())
-    before = _stream(writer, b"q\n", streams)
-    after = _stream(writer, f"\nQ\nq {matrix} cm {name} Do Q\n".encode("ascii"), streams)
     contents = page.get("/Contents")
     if contents is None:
         parts: list[PdfObject] = []
     elif isinstance(contents.get_object(), ArrayObject):
         parts = list(contents.get_object())
     else:
-        parts = [contents if isinstance(contents, IndirectObject) else writer._add_object(contents)]
-    page[NameObject("/Contents")] = ArrayObject([before, *parts, after])
+        parts = [contents]
+    box = ArrayObject(
+        FloatObject(v)
+        for v in (where.left, where.bottom, where.left + where.width, where.bottom + where.height)
+    )
+    first = ""
+    if parts:
+        own_xobjects[NameObject(CONTENT_NAME)] = _content_form(writer, parts, resources, box)
+        first = f"q {CONTENT_NAME} Do Q\n"
+    own[NameObject("/XObject")] = own_xobjects
+    page[NameObject("/Resources")] = own
+
+    matrix = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in where.matrix())
+    drawing = f"q {matrix} cm {name} Do Q\n"
+    page[NameObject("/Contents")] = _stream(writer, (first + drawing).encode("ascii"), streams)
+    if _annotations_draw(page):
+        _add_annotation(writer, page, drawing, name, form, box)
+
+
+def _content_form(
+    writer: PdfWriter, parts: list[PdfObject], resources: PdfObject | None, box: ArrayObject
+) -> IndirectObject:
+    """The page's content streams as one Form XObject, with the page's resources."""
+    data = []
+    for part in parts:
+        stream = part.get_object()
+        if isinstance(stream, StreamObject):  # a missing one (null) draws nothing anyway
+            data.append(stream.get_data())
+    content = DecodedStreamObject()
+    content.set_data(b"\n".join(data))
+    content.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): box,
+            NameObject("/Resources"): resources if resources is not None else DictionaryObject(),
+        }
+    )
+    return writer._add_object(content.flate_encode())
+
+
+def _annotations_draw(page: DictionaryObject) -> bool:
+    """Whether any of the page's annotations has an appearance to draw (links do not)."""
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return False
+    for annotation in annotations.get_object():
+        annotation = annotation.get_object()
+        if isinstance(annotation, DictionaryObject) and "/AP" in annotation:
+            return True
+    return False
+
+
+def _add_annotation(
+    writer: PdfWriter,
+    page: DictionaryObject,
+    drawing: str,
+    name: str,
+    form: IndirectObject,
+    box: ArrayObject,
+) -> None:
+    """The stamp as the page's last annotation (drawn after the others), printed, read-only
+    and locked, its appearance the same drawing as in the content."""
+    appearance = DecodedStreamObject()
+    appearance.set_data(drawing.encode("ascii"))
+    appearance.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): box,
+            NameObject("/Resources"): DictionaryObject(
+                {NameObject("/XObject"): DictionaryObject({NameObject(name): form})}
+            ),
+        }
+    )
+    annotation = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Stamp"),
+            NameObject("/Rect"): box,
+            NameObject("/F"): NumberObject(4 | 64 | 128),  # print, read-only, locked
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+        }
+    )
+    earlier = page.get("/Annots")  # there: _annotations_draw found it
+    page[NameObject("/Annots")] = ArrayObject(
+        [*(earlier.get_object() if earlier is not None else ()), writer._add_object(annotation)]
+    )
 
 
 def _stream(writer: PdfWriter, data: bytes, streams: dict[bytes, IndirectObject]) -> IndirectObject:

@@ -189,13 +189,15 @@ def test_a_delegate_s_copy_of_a_watermarked_pdf_is_stamped_with_their_name(
     zone = services_of(client).settings.timezone
     url, width = page_url(meeting.id, doc_id, 3), {"width": 480}
     copies = []
-    for name, headers in zip(DELEGATES, meeting.links, strict=True):
+    for name, person_id, headers in zip(DELEGATES, meeting.people, meeting.links, strict=True):
         before = datetime.now(UTC)
         answer = client.get(url, params=width, headers=headers)
         after = datetime.now(UTC)
         assert answer.status_code == 200, answer.text
         expected = {  # either side of a minute's turn
-            render_page(stamp_page(pdf, 3, lines=stamp_lines(name, at, zone=zone)), 1, width=480)
+            render_page(
+                stamp_page(pdf, 3, lines=stamp_lines(name, person_id, at, zone=zone)), 1, width=480
+            )
             for at in (before, after)
         }
         assert answer.content in expected, f"{name}'s page is not stamped with their name"

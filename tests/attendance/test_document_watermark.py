@@ -162,10 +162,10 @@ def test_a_name_written_decomposed_comes_back_precomposed() -> None:
     assert NAME in text
 
 
-def test_the_stamp_lines_are_the_name_and_the_local_time() -> None:
+def test_the_stamp_lines_are_the_name_the_delegate_s_number_and_the_local_time() -> None:
     at = datetime(2026, 12, 7, 7, 30, tzinfo=UTC)
-    assert stamp_lines(NAME, at, zone="Asia/Ho_Chi_Minh") == [
-        f"Bản của đại biểu / Copy of: {NAME}",
+    assert stamp_lines(NAME, 42, at, zone="Asia/Ho_Chi_Minh") == [
+        f"Bản của đại biểu / Copy of: {NAME} — ĐB số / delegate no. 42",
         f"{WHEN} — không chia sẻ / not to be shared",
     ]
 
