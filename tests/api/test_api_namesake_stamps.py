@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import io
 
+from document_files import text_pdf
 from fastapi.testclient import TestClient
-from page_pdfs import text_pdf
 from pypdf import PdfReader
 from test_api_document_pages import add, open_meeting, page_url
 

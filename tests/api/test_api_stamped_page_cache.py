@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from document_files import text_pdf
 from fastapi.testclient import TestClient
-from page_pdfs import text_pdf
 from test_api_document_pages import add, open_meeting, page_url
 
 import api.routes.document_pages as route

@@ -9,9 +9,9 @@ import hashlib
 import time
 
 from api_support import execute, query
+from document_files import text_pdf
 from fastapi.testclient import TestClient
 from hostile_pdfs import THIN
-from page_pdfs import text_pdf
 from test_api_document_pages import add, open_meeting, page_url, services_of
 
 from attendance.board_links import issue_board_link

@@ -7,7 +7,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from document_rows_support import add_document, meeting, pdf_bytes
+from document_files import pdf_bytes
+from document_rows_support import add_document, meeting
 from sqlalchemy import select
 
 from attendance.backup import backup

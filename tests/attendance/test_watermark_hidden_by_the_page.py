@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from document_files import drawn, page_texts
 from hostile_pdfs import COVERING_ANNOTATION, EXTRA_Q, OPEN_STRING, PLAIN_PAGE
-from page_pdfs import drawn, page_texts
 
 from attendance.documents.pages import render_page
 from attendance.documents.watermark import stamp, stamp_page
