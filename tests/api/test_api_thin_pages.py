@@ -44,9 +44,8 @@ def test_a_thin_page_kept_before_the_check_is_never_drawn(
 ) -> None:
     meeting = open_meeting(client)
     plain = add(client, meeting.id, text_pdf(1, lines_per_page=2), visibility=PUBLIC)
-    stamped = add(
-        client, meeting.id, text_pdf(1, lines_per_page=3), visibility=PUBLIC, watermark=True
-    )
+    # Members only: a public document cannot be watermarked (the board gets no stamp).
+    stamped = add(client, meeting.id, text_pdf(1, lines_per_page=3), watermark=True)
     services = services_of(client)
     sha256 = services.documents.put(THIN)  # as an upload before this check kept it
     for doc_id in (plain, stamped):
@@ -63,8 +62,8 @@ def test_a_thin_page_kept_before_the_check_is_never_drawn(
         (meeting.links[0], {}),  # a delegate: the watermarked one is stamped, then drawn
         ({"Authorization": ""}, {"key": key}),  # the board
     ]
-    for doc_id in (plain, stamped):
-        for headers, params in askers:
+    for doc_id, who in ((plain, askers), (stamped, askers[:2])):
+        for headers, params in who:
             started = time.monotonic()
             answer = client.get(
                 page_url(meeting.id, doc_id, 1),
