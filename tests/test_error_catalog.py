@@ -31,7 +31,12 @@ CODE_ARGUMENT = {"error_body": 0, "page_error": 2}
 # own code passed on, the enrollment gate's reasons (checked from the enum below), and the
 # framework's own errors (an unknown route, a wrong method) named after their HTTP status.
 COMPUTED_ELSEWHERE = ("exc.code", ".reason.value")
-FRAMEWORK_NAMED = {("api/errors.py", "name"), ("api/errors.py", "HTTPStatus(exc.status_code).name")}
+FRAMEWORK_NAMED = {
+    ("api/errors.py", "name"),
+    ("api/errors.py", "HTTPStatus(exc.status_code).name"),
+    # The documents page's wrapper of page_error hands on the reason it was given.
+    ("api/web/document_pages.py", "reason"),
+}
 
 
 def literals(node: ast.AST) -> list[str] | None:

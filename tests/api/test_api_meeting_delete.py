@@ -37,7 +37,7 @@ def busy_meeting(client: TestClient, database_url: str, title: str) -> tuple[Roo
     named poll with ballots, an open secret poll with a sealed ballot, opinions, a proxy,
     voting and board links, and a review item with a face crop."""
     ids = create_people(client, [f"{name} {title}" for name in MEMBERS])
-    meeting_id = create_meeting(client, ids, title=title, starts_at=today(0), ends_at=today(23))
+    meeting_id = create_meeting(client, ids, title=title, starts_at=today(0), ends_at=today(23, 59))
     room = Room(meeting_id, ids)
     base = f"/api/v1/meetings/{meeting_id}"
     links = [link(arrive(client, room, p, key=f"{title}-{p}")) for p in ids[:3]]

@@ -128,7 +128,7 @@ def test_poll_does_not_open_without_quorum(client: TestClient, room: Room) -> No
 def test_voting_link_reaches_only_its_own_meetings_voting(client: TestClient, room: Room) -> None:
     headers = present(client, room)
     poll = new_poll(client, room)
-    other = create_meeting(client, room.people[:5], starts_at=today(0), ends_at=today(23))
+    other = create_meeting(client, room.people[:5], starts_at=today(0), ends_at=today(23, 59))
     assert client.get("/api/v1/people", headers=headers[0]).status_code == 403
     tally = f"/api/v1/meetings/{room.meeting_id}/polls/{poll['id']}/tally"
     assert client.get(tally, headers=headers[0]).status_code == 403
