@@ -268,7 +268,7 @@ def seed(db_url: str, **settings: Any) -> Iterator[Seeded]:
     with TestClient(app, raise_server_exceptions=False, headers=admin) as client:
         people = create_people(client, ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"])
         meeting_id = create_meeting(
-            client, people, room=ROOM, starts_at=today_at(0), ends_at=today_at(23)
+            client, people, room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
         )
         base = f"/api/v1/meetings/{meeting_id}"
         poll = client.post(f"{base}/polls", json={"title": "Biên bản", "quorum": "0"})

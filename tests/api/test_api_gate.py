@@ -83,7 +83,7 @@ def test_a_lesson_searches_school_faces_and_a_meeting_meeting_faces(
     assert enroll(client, delegate, face_photos[2]).status_code == 201
     lesson_id = lesson(database_url, SCHOOL, "10A1", [pupil, delegate])
     meeting_id = create_meeting(
-        client, [pupil, delegate], starts_at=today_at(0), ends_at=today_at(23)
+        client, [pupil, delegate], starts_at=today_at(0), ends_at=today_at(23, minute=59)
     )
 
     def decided(meeting: int) -> dict[int, int | None]:

@@ -15,10 +15,10 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOM = "Phòng họp số 1"
 
 
-def today_at(hour: int, days: int = 0) -> str:
+def today_at(hour: int, days: int = 0, minute: int = 0) -> str:
     now = datetime.now(ZONE)
     return (
-        now.replace(hour=hour, minute=0, second=0, microsecond=0) + timedelta(days=days)
+        now.replace(hour=hour, minute=minute, second=0, microsecond=0) + timedelta(days=days)
     ).isoformat()
 
 
@@ -35,10 +35,14 @@ def rooms(client: TestClient, enrolled: list[int]) -> dict[str, int]:
     """Today in ROOM: people 0-2; today in another room: 3-4; tomorrow in ROOM: 5."""
     return {
         "today": create_meeting(
-            client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23)
+            client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
         ),
         "other_room": create_meeting(
-            client, enrolled[3:5], room="Hội trường", starts_at=today_at(0), ends_at=today_at(23)
+            client,
+            enrolled[3:5],
+            room="Hội trường",
+            starts_at=today_at(0),
+            ends_at=today_at(23, minute=59),
         ),
         "tomorrow": create_meeting(
             client, enrolled[5:], room=ROOM, starts_at=today_at(8, 1), ends_at=today_at(11, 1)

@@ -18,10 +18,14 @@ def rooms(client: TestClient, enrolled: list[int]) -> dict[str, int]:
     """Today in ROOM: people 0-2; today in another room: 3-4."""
     return {
         "today": create_meeting(
-            client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23)
+            client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
         ),
         "other_room": create_meeting(
-            client, enrolled[3:5], room="Hội trường", starts_at=today_at(0), ends_at=today_at(23)
+            client,
+            enrolled[3:5],
+            room="Hội trường",
+            starts_at=today_at(0),
+            ends_at=today_at(23, minute=59),
         ),
     }
 

@@ -67,7 +67,9 @@ def test_a_token_revoked_while_running_stops_delivery_and_keeps_the_check_in(
     client: TestClient, tmp_path: Path
 ) -> None:
     people = create_people(client, ["Nguyễn Văn An"])
-    meeting = create_meeting(client, people, room=ROOM, starts_at=today_at(0), ends_at=today_at(23))
+    meeting = create_meeting(
+        client, people, room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
+    )
     created = client.post("/api/v1/kiosk-tokens", json={"name": "cửa-B", "room": ROOM}).json()
     kiosk = kiosk_client(client, created["token"])
     assert kiosk.gallery(model="m", etag=None) is not None
@@ -86,7 +88,7 @@ def test_a_token_revoked_while_running_stops_delivery_and_keeps_the_check_in(
 def test_a_refused_check_in_is_that_events_refusal_only(client: TestClient) -> None:
     people = create_people(client, ["Nguyễn Văn An", "Trần Thị Bình"])
     meeting = create_meeting(
-        client, people[:1], room=ROOM, starts_at=today_at(0), ends_at=today_at(23)
+        client, people[:1], room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
     )
     kiosk = kiosk_client(client, kiosk_token(client))
     stranger = CheckinEvent("cửa-A:1:2", meeting, people[1], seen_now())

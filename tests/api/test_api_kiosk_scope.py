@@ -64,7 +64,9 @@ def refused(response: httpx.Response) -> bool:
 
 def test_a_kiosk_token_reaches_its_gallery_and_check_ins_only(client: TestClient) -> None:
     ids = create_people(client, ["Nguyễn Văn An", "Trần Thị Bình"])
-    meeting_id = create_meeting(client, ids, room=ROOM, starts_at=today_at(0), ends_at=today_at(23))
+    meeting_id = create_meeting(
+        client, ids, room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
+    )
     base = f"/api/v1/meetings/{meeting_id}"
     poll = client.post(f"{base}/polls", json={"title": "Thông qua biên bản", "quorum": "0"})
     item = client.post(f"{base}/agenda", json={"title": "Báo cáo tình hình"})

@@ -62,7 +62,7 @@ def people(client: TestClient) -> list[int]:
 def meeting(client: TestClient, people: list[int]) -> int:
     """Today in the kiosk's room, with the first two people invited."""
     return create_meeting(
-        client, people[:2], room=ROOM, starts_at=today_at(0), ends_at=today_at(23)
+        client, people[:2], room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
     )
 
 
@@ -108,7 +108,11 @@ def test_a_sighting_for_another_rooms_or_days_meeting_is_refused(
     client: TestClient, people: list[int]
 ) -> None:
     elsewhere = create_meeting(
-        client, people[:2], room="Hội trường", starts_at=today_at(0), ends_at=today_at(23)
+        client,
+        people[:2],
+        room="Hội trường",
+        starts_at=today_at(0),
+        ends_at=today_at(23, minute=59),
     )
     tomorrow = create_meeting(
         client, people[:2], room=ROOM, starts_at=today_at(8, 1), ends_at=today_at(11, 1)

@@ -32,7 +32,9 @@ def _delete(client: TestClient, person_id: int) -> None:
 def test_the_kiosks_next_sync_drops_the_erased_templates(
     client: TestClient, enrolled: list[int], pipeline: FacePipeline, erase: object
 ) -> None:
-    create_meeting(client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23))
+    create_meeting(
+        client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
+    )
     token = kiosk_headers(client)["Authorization"].removeprefix("Bearer ")
     kiosk = KioskClient("http://testserver", token, room=ROOM, transport=client._transport)
     sync = GallerySync(kiosk, model_key=pipeline.identity.key, dim=pipeline.identity.dim)

@@ -17,7 +17,9 @@ def test_the_template_column_read_raw_holds_no_float32_embedding(
     enrolled: list[int],
     database_url: str,
 ) -> None:
-    create_meeting(client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23))
+    create_meeting(
+        client, enrolled[:3], room=ROOM, starts_at=today_at(0), ends_at=today_at(23, minute=59)
+    )
     headers = kiosk_headers(client)
     ids = [
         t["id"] for t in client.get("/api/v1/kiosk/gallery", headers=headers).json()["templates"]
