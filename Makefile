@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 # The uv that reads and writes uv.lock; pyproject.toml's [tool.uv] required-version agrees.
 UV_VERSION := 0.13.9
 UV := $(BIN)/uv
-# Every extra but bench (faiss, only for `make bench-search`).
-EXTRAS := --extra dev --extra postgres
+# Every extra but bench (faiss, only for `make bench-search`); `accurate` is the second
+# opinion on close calls (README, "A second opinion").
+EXTRAS := --extra dev --extra postgres --extra accurate
 # Use the Python of .venv, never one that uv would download.
 export UV_PYTHON_DOWNLOADS := never
 LOCK_HINT := uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock.

@@ -96,6 +96,11 @@ class FaceTemplate(Base):
     consent_id: Mapped[int | None] = mapped_column(
         ForeignKey("consents.id", ondelete="SET NULL"), index=True
     )
+    # A second model's template (attendance/fusion.py) of the same face points at the primary
+    # template it was made with, and is erased with it (0022). None for primary templates.
+    companion_of: Mapped[int | None] = mapped_column(
+        ForeignKey("face_templates.id", ondelete="CASCADE"), index=True
+    )
 
     person: Mapped[Person] = relationship(back_populates="templates")
 

@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attendance.fusion import SecondOpinion, with_second_opinion
 from attendance.gallery import Gallery
 from attendance.matching import Decision, FaceDecision, MatchPolicy, decide
 from attendance.meetings import get_meeting, roster_ids
@@ -34,18 +35,31 @@ def identify_faces(
     policy: MatchPolicy,
     meeting_id: int | None = None,
     top_k: int = 5,
+    second: SecondOpinion | None = None,
 ) -> list[IdentifiedFace]:
     """Search the whole gallery, then judge each face against the meeting's roster.
 
     Searching everyone (not only the roster) is what lets a face of someone enrolled but not
     invited be reported as 'not on this roster' instead of as a weak match to an invitee.
+    With `second`, the faces whose decision was close are searched again with the second
+    model's scores fused in (attendance/fusion.py) and decided on those.
     """
     roster = None
     if meeting_id is not None:
         get_meeting(session, meeting_id=meeting_id)
         roster = roster_ids(session, meeting_id=meeting_id)
     result = gallery.search(embeddings, k=top_k)
-    decisions = decide(result, policy, roster=roster, gallery_size=len(gallery.people))
+    size = len(gallery.people)
+    decisions = decide(result, policy, roster=roster, gallery_size=size)
+    if second is not None:
+        fallback = policy.threshold_for(size)
+        result = with_second_opinion(
+            result,
+            thresholds=[fallback if d.threshold is None else d.threshold for d in decisions],
+            policy_margin=policy.margin,
+            second=second,
+        )
+        decisions = decide(result, policy, roster=roster, gallery_size=size)
     wanted = {d.candidate_id for d in decisions if d.candidate_id is not None}
     people = (
         {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}

@@ -6,7 +6,7 @@ import ipaddress
 from datetime import time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,6 +51,11 @@ class ModelSettings(BaseModel):
     flip: bool = False  # mirror averaging: better at FPIR 1%, worse at 0.1%, 1.5x slower
     refine_size: int = Field(192, ge=0, le=1024)  # 0: no second look at small faces
     threads: int = Field(0, ge=0, le=256)
+    # A second recognizer (dlib, public domain) asked only on close calls and fused with the
+    # first (attendance/fusion.py, docs/benchmarks.md, a second opinion). "auto": used when
+    # its packages are installed (the `accurate` extra, which `make` installs); "on": refuse
+    # to start without them; "off": never.
+    second_opinion: Literal["auto", "on", "off"] = "auto"
 
 
 class LimitSettings(BaseModel):

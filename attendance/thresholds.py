@@ -55,6 +55,19 @@ class ImpostorScores:
         part = (high - math.log10(share)) / (high - low)
         return self.scores[i - 1] + part * (self.scores[i] - self.scores[i - 1])
 
+    def share_at(self, score: float) -> float:
+        """The share of comparisons that reach `score` (the inverse of `score_at`; below the
+        first grid score, the first share)."""
+        if score <= self.scores[0]:
+            return self.exceed[0]
+        if score >= self.scores[-1]:
+            return self.exceed[-1] * 10 ** (self.tail_slope * (score - self.scores[-1]))
+        i = bisect.bisect_right(self.scores, score)
+        low, high = self.scores[i - 1], self.scores[i]
+        part = (score - low) / (high - low)
+        upper, lower = math.log10(self.exceed[i - 1]), math.log10(self.exceed[i])
+        return float(10 ** (upper + part * (lower - upper)))
+
     @classmethod
     def from_json(cls, text: str) -> ImpostorScores:
         data = json.loads(text)
@@ -103,7 +116,7 @@ def _calibrated(calibration: ImpostorScores, fpir: float, n: int) -> float:
 def calibration_for(model_key: str) -> ImpostorScores | None:
     """The calibration shipped for this model identity, if any."""
     for entry in resources.files(CALIBRATION_PACKAGE).iterdir():
-        if entry.name.endswith(".json"):
+        if entry.name.endswith(".json") and not entry.name.startswith("fusion-"):
             calibration = ImpostorScores.from_json(entry.read_text(encoding="utf-8"))
             if calibration.model_key == model_key:
                 return calibration

