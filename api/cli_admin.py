@@ -51,7 +51,7 @@ def models_verify(
 ) -> None:
     """Check the pack's file hashes, load it, and run it once on a test image."""
     from models.packs import ModelPackError, describe_pack_files, verify_file
-    from usecases.pipeline import load_pipeline, pack_options
+    from usecases.pipeline import load_pipeline, pack_options, second_opinion_state
 
     settings = get_settings()
     if pack:
@@ -74,6 +74,7 @@ def models_verify(
         console.print(f"[red]{exc}")
         raise typer.Exit(1) from exc
     console.print(f"loaded {pipeline.identity.key}")
+    console.print(second_opinion_state(settings, pipeline).text, soft_wrap=True, markup=False)
     if not ok:
         raise typer.Exit(1)
 

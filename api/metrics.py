@@ -35,6 +35,8 @@ LEADING_WORD = re.compile(r"[a-z_]+")
 RECORDED, DUPLICATE = "recorded", "duplicate"
 # Detect + embed + search of one photo: tens of milliseconds for a face, seconds for a hall.
 RECOGNITION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# One call of the second model on a photo's close calls: ~75 ms a face on two cores.
+SECOND_OPINION_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 # The methods a label names; any other (h11 takes any token as a method) is "other", so that
@@ -109,6 +111,18 @@ class Metrics:
             registry=r,
             multiprocess_mode="livemostrecent",
         )
+        self.second_faces = Counter(
+            "attendance_second_opinion_faces",
+            "Faces searched with a second opinion on, by whether the second model was asked.",
+            ["asked"],
+            registry=r,
+        )
+        self.second_seconds = Histogram(
+            "attendance_second_opinion_seconds",
+            "The second model's embedding of one photo's close calls.",
+            buckets=SECOND_OPINION_BUCKETS,
+            registry=r,
+        )
         self.rate_limited = Counter(
             "attendance_rate_limited",
             "Requests refused with 429, by the refusal's code.",
@@ -150,6 +164,13 @@ class Metrics:
 
     def recognized(self, seconds: float) -> None:
         self.recognition.observe(seconds)
+
+    def second_opinion_counted(self, asked: int, searched: int) -> None:
+        self.second_faces.labels("yes").inc(asked)
+        self.second_faces.labels("no").inc(searched - asked)
+
+    def second_opinion_timed(self, seconds: float) -> None:
+        self.second_seconds.observe(seconds)
 
     def gallery_loaded(self, purpose: str, size: int) -> None:
         self.gallery.labels(purpose).set(size)

@@ -15,6 +15,7 @@ from api.web.pending_photos import PendingPhotos
 from attendance.class_photo.slots import AnalysisSlots
 from attendance.documents.pages import PageImages
 from attendance.documents.store import DocumentStore
+from attendance.fusion import FusionRule, fusion_rule_for
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
 from attendance.settings import Settings
@@ -25,7 +26,7 @@ from attendance.voting.master_key import MasterKey
 from models.images import ImageDecoder
 from models.packs import FacePipeline
 from usecases.decoding import image_decoder
-from usecases.pipeline import PipelineFactory, load_pipeline
+from usecases.pipeline import PipelineFactory, load_pipeline, second_opinion_state
 from usecases.recognition import Recognizer
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Services:
     page_images: PageImages = field(default_factory=PageImages)
     _pipeline: FacePipeline | None = None
     _gallery: GalleryCache | None = None
+    _second_gallery: GalleryCache | None = None
     _master_key: MasterKey | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # One per server: its bound on decodes at once holds across every route that decodes.
@@ -80,6 +82,7 @@ class Services:
                 if self._pipeline is None:
                     self._pipeline = self.pipeline_factory(self.settings)
                     logger.info("model pack %s loaded", self._pipeline.identity.key)
+                    logger.info(second_opinion_state(self.settings, self._pipeline).text)
         return self._pipeline
 
     @property
@@ -90,6 +93,27 @@ class Services:
                 model_key=identity.key, dim=identity.dim, on_load=self.metrics.gallery_loaded
             )
         return self._gallery
+
+    @property
+    def second_gallery(self) -> GalleryCache | None:
+        """The second model's templates (attendance/fusion.py), when the pipeline has one."""
+        second = self.pipeline.second
+        if second is None:
+            return None
+        if self._second_gallery is None:
+            self._second_gallery = GalleryCache(
+                model_key=second.identity.key, dim=second.identity.dim
+            )
+        return self._second_gallery
+
+    @property
+    def fusion(self) -> FusionRule | None:
+        """The calibrated fusion of the pipeline's two models; None without a second model or
+        without a calibration for the pair (then nothing is fused, as before issue 15)."""
+        second = self.pipeline.second
+        if second is None:
+            return None
+        return fusion_rule_for(self.pipeline.identity.key, second.identity.key)
 
     @property
     def master_key(self) -> MasterKey:
@@ -118,4 +142,8 @@ class Services:
             top_k=self.settings.match.top_k,
             max_faces=self.settings.limits.max_faces_per_photo,
             timed=self.metrics.recognized,
+            fusion=self.fusion,
+            second_gallery=self.second_gallery,
+            second_counted=self.metrics.second_opinion_counted,
+            second_timed=self.metrics.second_opinion_timed,
         )

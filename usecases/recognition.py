@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Collection, Sized
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from attendance.consent_tables import MEETINGS
 from attendance.errors import Invalid
+from attendance.fusion import FusionRule, SecondOpinion
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.recognition import IdentifiedFace, identify_faces
 from attendance.schools.sessions import meeting_purpose
 from models.images import DecodedImage
 from models.packs import FacePipeline
+from models.types import DetectedFace
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,23 @@ class Recognizer:
     max_faces: int = 120  # faces one photo may have; more is 422 TOO_MANY_FACES
     # Told the seconds each photo's recognition took (the server's recognition histogram).
     timed: Callable[[float], None] | None = None
+    # The second opinion on close calls (attendance/fusion.py): the calibrated fusion of the
+    # pipeline's two models and the gallery of the second model's templates. Both or neither:
+    # without them (no second model, or no calibration for the pair) nothing is fused.
+    fusion: FusionRule | None = None
+    second_gallery: GalleryCache | None = None
+    # Told (faces asked, faces searched) after each search, and the seconds each call of the
+    # second model took: how often the cascade runs and what it costs (docs/metrics.md).
+    second_counted: Callable[[int, int], None] | None = None
+    second_timed: Callable[[float], None] | None = None
+
+    @property
+    def has_second_opinion(self) -> bool:
+        return (
+            self.pipeline.second is not None
+            and self.fusion is not None
+            and self.second_gallery is not None
+        )
 
 
 def ensure_few_enough_faces(faces: Sized, *, max_faces: int) -> None:
@@ -74,4 +95,46 @@ def _recognize(
         policy=recognizer.policy,
         meeting_id=meeting_id,
         top_k=recognizer.top_k,
+        second=second_opinion(
+            session, recognizer=recognizer, pixels=image.pixels, faces=faces, purpose=purpose
+        ),
+    )
+
+
+def second_opinion(
+    session: Session,
+    *,
+    recognizer: Recognizer,
+    pixels: NDArray[np.uint8],
+    faces: list[DetectedFace],
+    purpose: str,
+    roster: Collection[int] | None = None,
+) -> SecondOpinion | None:
+    """What identify_faces needs to ask the second model about this photo's close calls, or
+    None when the recognizer has no second opinion. `roster`: the search is of those people
+    only (a class photo), so the second model's gallery is the same subset. The statistics
+    that z-normalise each model's scores are always the whole gallery's."""
+    rule, cache, pipeline = recognizer.fusion, recognizer.second_gallery, recognizer.pipeline
+    if rule is None or cache is None or pipeline.second is None:
+        return None
+    gallery = cache.get(session, purpose=purpose)
+    if roster is not None:
+        gallery = gallery.subset(roster)
+    timed = recognizer.second_timed
+
+    def embed(rows: list[int]) -> NDArray[np.float32]:
+        # Only the asked faces: dlib costs ~75 ms a face where SFace costs ~9.
+        start = time.perf_counter()
+        embeddings = pipeline.embed_second(pixels, [faces[r] for r in rows])
+        if timed is not None:
+            timed(time.perf_counter() - start)
+        return embeddings
+
+    return SecondOpinion(
+        rule=rule,
+        gallery=gallery,
+        embed=embed,
+        primary_stats=rule.stats(recognizer.gallery.stats(session, purpose=purpose), second=False),
+        second_stats=rule.stats(cache.stats(session, purpose=purpose), second=True),
+        counted=recognizer.second_counted,
     )
