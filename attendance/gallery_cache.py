@@ -58,12 +58,12 @@ class GalleryCache:
                     self._on_load(purpose, len(current))
         return current
 
-    def stats(self, session: Session, *, purpose: str = MEETINGS) -> ScoreStats | None:
+    def stats(self, gallery: Gallery, *, purpose: str = MEETINGS) -> ScoreStats | None:
         """How this model scores different enrolled people of `purpose` against each other
         (attendance.fusion.impostor_stats, None under two people): the z-normalisation of a
-        second opinion. Taken on the whole gallery, never a roster, once per gallery version:
-        it is a product of up to 2,000 people with each other, too dear for every request."""
-        gallery = self.get(session, purpose=purpose)
+        second opinion. `gallery`: what `get` just gave for `purpose` (the whole gallery,
+        never a roster's subset). Taken once per gallery version: it is a product of up to
+        2,000 people with each other, too dear for every request."""
         taken = self._stats.get(purpose)
         if taken is not None and taken[0] == gallery.version:
             return taken[1]

@@ -81,7 +81,8 @@ def analyse_class_photo(
     ensure_few_enough_faces(faces, max_faces=recognizer.max_faces)
     roster = roster_ids(session, meeting_id=meeting_id)
     purpose = meeting_purpose(session, meeting_id=meeting_id)
-    gallery = recognizer.gallery.get(session, purpose=purpose).subset(roster)
+    everyone = recognizer.gallery.get(session, purpose=purpose)
+    gallery = everyone.subset(roster)
     identified = identify_faces(
         session,
         gallery=gallery,
@@ -97,6 +98,7 @@ def analyse_class_photo(
             pixels=image.pixels,
             faces=faces,
             purpose=purpose,
+            primary=everyone,
             roster=roster,
         ),
     )

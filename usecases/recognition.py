@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from attendance.consent_tables import MEETINGS
 from attendance.errors import Invalid
 from attendance.fusion import FusionRule, SecondOpinion
+from attendance.gallery import Gallery
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy
 from attendance.recognition import IdentifiedFace, identify_faces
@@ -96,7 +97,12 @@ def _recognize(
         meeting_id=meeting_id,
         top_k=recognizer.top_k,
         second=second_opinion(
-            session, recognizer=recognizer, pixels=image.pixels, faces=faces, purpose=purpose
+            session,
+            recognizer=recognizer,
+            pixels=image.pixels,
+            faces=faces,
+            purpose=purpose,
+            primary=gallery,
         ),
     )
 
@@ -108,18 +114,19 @@ def second_opinion(
     pixels: NDArray[np.uint8],
     faces: list[DetectedFace],
     purpose: str,
+    primary: Gallery,
     roster: Collection[int] | None = None,
 ) -> SecondOpinion | None:
     """What identify_faces needs to ask the second model about this photo's close calls, or
-    None when the recognizer has no second opinion. `roster`: the search is of those people
-    only (a class photo), so the second model's gallery is the same subset. The statistics
-    that z-normalise each model's scores are always the whole gallery's."""
+    None when the recognizer has no second opinion. `primary`: the whole gallery of
+    `purpose` (from recognizer.gallery). `roster`: the search is of those people only (a
+    class photo), so the second model's gallery is the same subset; the statistics that
+    z-normalise each model's scores are always the whole gallery's."""
     rule, cache, pipeline = recognizer.fusion, recognizer.second_gallery, recognizer.pipeline
     if rule is None or cache is None or pipeline.second is None:
         return None
-    gallery = cache.get(session, purpose=purpose)
-    if roster is not None:
-        gallery = gallery.subset(roster)
+    whole = cache.get(session, purpose=purpose)
+    gallery = whole if roster is None else whole.subset(roster)
     timed = recognizer.second_timed
 
     def embed(rows: list[int]) -> NDArray[np.float32]:
@@ -134,7 +141,7 @@ def second_opinion(
         rule=rule,
         gallery=gallery,
         embed=embed,
-        primary_stats=rule.stats(recognizer.gallery.stats(session, purpose=purpose), second=False),
-        second_stats=rule.stats(cache.stats(session, purpose=purpose), second=True),
+        primary_stats=rule.stats(recognizer.gallery.stats(primary, purpose=purpose), second=False),
+        second_stats=rule.stats(cache.stats(whole, purpose=purpose), second=True),
         counted=recognizer.second_counted,
     )
