@@ -118,6 +118,7 @@ def test_models_list_verify_and_db_upgrade(cli_env: Path) -> None:
     verified = runner.invoke(app, ["models", "verify"], env={"COLUMNS": "200"})
     assert verified.exit_code == 0, verified.output
     assert "mismatch" not in verified.output and "loaded sface:" in verified.output
+    assert "second opinion: " in verified.output  # on, or off and why (usecases/pipeline.py)
     missing = runner.invoke(app, ["models", "verify", "buffalo_l"], env={"COLUMNS": "200"})
     assert missing.exit_code == 1
     assert "non-commercial" in " ".join(missing.output.split())

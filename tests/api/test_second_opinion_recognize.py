@@ -27,6 +27,7 @@ from attendance.gallery_cache import GalleryCache
 from attendance.matching import Decision, match_policy
 from attendance.recognition import IdentifiedFace
 from attendance.settings import MatchSettings, ModelSettings, Settings
+from models import dlib_embedder
 from models.images import DecodedImage
 from models.packs import FacePipeline
 from usecases.pipeline import second_opinion_state
@@ -164,3 +165,13 @@ def test_second_opinion_state_says_what_is_on(both: FacePipeline) -> None:
     else:
         assert state.on and both.second.identity.key in state.text
         assert "public domain" in state.text and "Boost" in state.text
+
+
+def test_second_opinion_state_says_what_to_install(
+    both: FacePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dlib_embedder, "available", lambda: False)
+    state = second_opinion_state(Settings(db_url="sqlite://"), replace(both, second=None))
+    assert not state.on
+    assert "packages not installed: pip install -e '.[accurate]'" in state.text
+    assert state.text.startswith("ý kiến thứ hai: tắt")  # Vietnamese first
