@@ -129,3 +129,20 @@ def test_nothing_is_counted_without_a_fusion_calibration(
     assert value(samples, "attendance_second_opinion_faces_total", asked="yes") == 0
     assert value(samples, "attendance_second_opinion_faces_total", asked="no") == 0
     assert np.isfinite(response.json()["faces"][0]["similarity"])
+
+
+def test_a_photo_check_in_asks_the_second_model_about_its_close_call(
+    client: TestClient, people: dict[str, int], fused: Callable[[bool], None]
+) -> None:
+    fused(True)
+    roster = [people["Saddam_Hussein"], people["Tariq_Aziz"]]
+    meeting_id = create_meeting(client, roster, **happening_now())
+    response = client.post(
+        f"/api/v1/meetings/{meeting_id}/checkins", files=upload(photo()), data={"source": "photo"}
+    )
+    assert response.status_code == 201, response.text
+    events = response.json()["events"]
+    assert people["Tariq_Aziz"] in {e["person"]["id"] for e in events}
+    samples = scrape(client)
+    assert value(samples, "attendance_second_opinion_faces_total", asked="yes") == 1
+    assert value(samples, "attendance_second_opinion_faces_total", asked="no") == 1
