@@ -30,7 +30,9 @@ def people(second_client: TestClient, face_photos: list[bytes]) -> list[int]:
 
 def companions(database_url: str) -> dict[int, int]:
     """Each dlib template's id and its person."""
-    rows = query(database_url, "SELECT id, person_id FROM face_templates WHERE companion_of IS NOT NULL")
+    rows = query(
+        database_url, "SELECT id, person_id FROM face_templates WHERE companion_of IS NOT NULL"
+    )
     return {int(t): int(p) for t, p in rows}
 
 
