@@ -5,10 +5,19 @@ an erased face gone from both at the next sync (real models, either backend)."""
 from __future__ import annotations
 
 import pytest
-from api_support import NAMES, create_meeting, create_people, enroll, query
+from api_support import (
+    NAMES,
+    ClientFactory,
+    create_meeting,
+    create_people,
+    enroll,
+    execute,
+    query,
+)
 from fastapi.testclient import TestClient
 from test_api_kiosk import ROOM, kiosk_headers, today_at
 
+from attendance.settings import KioskSettings
 from kiosk.client import KioskClient
 from kiosk.sync import GallerySync
 from models.packs import FacePipeline
@@ -110,5 +119,37 @@ def test_a_withdrawn_consent_takes_the_face_out_of_the_second_models_gallery(
         assert withdrawn.status_code == 200 and withdrawn.json()["templates_erased"] == 1
         assert second.sync()
         assert second.current.gallery.people.tolist() == people[1:3]
+    finally:
+        kiosk.close()
+
+
+def test_both_galleries_hold_the_same_others_whether_or_not_each_has_a_second_template(
+    make_client: ClientFactory,
+    second_pipeline: FacePipeline,
+    face_photos: list[bytes],
+    database_url: str,
+) -> None:
+    """With `others_limit`, the enrolled people invited elsewhere come too, all or none: a
+    face enrolled before the second model (no dlib template yet) counts for both galleries."""
+    assert second_pipeline.second is not None
+    client = make_client(kiosk=KioskSettings(others_limit=1), pipeline_of_app=second_pipeline)
+    ids = create_people(client, NAMES[:5])
+    for person_id, data in zip(ids, face_photos):
+        assert enroll(client, person_id, data).status_code == 201
+    execute(
+        database_url,
+        "DELETE FROM face_templates WHERE companion_of IS NOT NULL AND person_id = :p",
+        p=ids[4],
+    )
+    today = {"starts_at": today_at(0), "ends_at": today_at(23, minute=59)}
+    create_meeting(client, ids[:3], room=ROOM, **today)
+    token = kiosk_headers(client)["Authorization"].removeprefix("Bearer ")
+    kiosk = KioskClient("http://testserver", token, room=ROOM, transport=client._transport)
+    try:
+        sface = kiosk.gallery(model=second_pipeline.identity.key, etag=None)
+        dlib = kiosk.gallery(model=second_pipeline.second.identity.key, etag=None)
+        assert sface is not None and dlib is not None
+        # Two others for a limit of one: neither gallery takes any.
+        assert [p.id for p in dlib.people] == [p.id for p in sface.people] == ids[:3]
     finally:
         kiosk.close()
