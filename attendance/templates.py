@@ -105,7 +105,8 @@ def add_template(
     audit.record(
         session,
         actor=actor,
-        action="template_added",
+        # Not a second photo in the person's log: the second model's template of the same face.
+        action="template_added" if companion_of is None else "second_template_added",
         subject=f"person:{person_id}",
         detail={
             "template_id": template.id,

@@ -75,6 +75,8 @@ def test_an_enrolled_photo_stores_both_templates_of_the_same_face(
     stored = template_vector(session, session.get_one(FaceTemplate, companion[0]))
     assert float(stored @ expected) > 0.999
     assert gallery_version(session, model_key=dlib_key(second_pipeline)) == 1
+    actions = query(database_url, "SELECT action FROM audit_log WHERE action LIKE '%template%'")
+    assert sorted(a for (a,) in actions) == ["second_template_added", "template_added"]
 
     # Listed and counted as one face, marked as held by the second model too.
     [listed] = second_client.get(f"/api/v1/people/{an}/templates").json()
