@@ -86,11 +86,18 @@ class CountingSecondModel:
 
 class TwoModelServer(MemoryServer):
     """Both models' templates of the room's people (template ids: person, person + 100);
-    `erase` removes a person from both, as the server's erasure does."""
+    `erase` removes a person from both, as the server's erasure does. `vectors`: each
+    model key's template of each person (else person p's is the p-th axis of 4)."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        vectors: dict[str, dict[int, NDArray[np.float32]]] | None = None,
+        primary_key: str = IDENTITY.key,
+    ) -> None:
         super().__init__()
         self.people = {AN: "Nguyễn Văn An", BINH: "Trần Thị Bình"}
+        self.vectors = vectors
+        self.primary_key = primary_key
         self.score_stats: dict[str, dict[str, float]] | None = None
         self.asked: list[str] = []
 
@@ -103,7 +110,7 @@ class TwoModelServer(MemoryServer):
         tag = f"{model}:{sorted(self.people)}"
         if etag == tag:
             return None
-        offset = 0 if model == IDENTITY.key else 100
+        offset = 0 if model == self.primary_key else 100
         people = [
             {"id": p, "full_name": n, "title": None, "unit": None} for p, n in self.people.items()
         ]
@@ -117,9 +124,13 @@ class TwoModelServer(MemoryServer):
         data = []
         for t in ids:
             person = t % 100
-            vector = np.eye(4, dtype="<f4")[person - 1]
+            vector = (
+                np.eye(4, dtype="<f4")[person - 1]
+                if self.vectors is None
+                else self.vectors[model][person].astype("<f4")
+            )
             data.append(
-                {"id": t, "person_id": person, "dim": 4}
+                {"id": t, "person_id": person, "dim": len(vector)}
                 | {"embedding": base64.b64encode(vector.tobytes()).decode()}
             )
         return TemplatesRead.model_validate({"model": model, "templates": data})
