@@ -26,12 +26,14 @@ HEAD = 0.2  # the grid starts where at most this share is above: no threshold si
 TAIL_FROM = 1e-3  # the tail is fitted from this share down
 
 
-def survival(scores: NDArray[np.float32]) -> tuple[list[float], list[float], float]:
+def survival(
+    scores: NDArray[np.float32], step: float = STEP
+) -> tuple[list[float], list[float], float]:
     """(grid scores, share at or above each, fitted log10 slope of the tail)."""
     ranked = np.sort(scores.ravel())[::-1]
     total = ranked.size
     grid, shares = [], []
-    value = float(np.floor(ranked[-1] / STEP) * STEP)
+    value = float(np.floor(ranked[-1] / step) * step)
     while True:
         count = int(np.searchsorted(-ranked, -value, side="right"))
         if count < MIN_COUNT:
@@ -39,7 +41,7 @@ def survival(scores: NDArray[np.float32]) -> tuple[list[float], list[float], flo
         if count <= HEAD * total:
             grid.append(round(value, 4))
             shares.append(count / total)
-        value += STEP
+        value += step
     tail = [(s, e) for s, e in zip(grid, shares) if e <= TAIL_FROM]
     slope, _ = np.polyfit([s for s, _ in tail], [np.log10(e) for _, e in tail], 1)
     return grid, shares, float(slope)
