@@ -3,6 +3,7 @@ decisions benchmark's walk videos, and the frame rate, plain vs. with the second
 the same run, three new faces that are all close calls included.
 
     PYTHONPATH=. python -m bench.kiosk_second [--seeds 7,8,9,10] [--frames 75] [--trials 4]
+        [--only new|walk]
 
 `--rule FILE`: a fusion rule (FusionRule.to_json) instead of the calibrated one that ships.
 """
@@ -17,7 +18,7 @@ import platform
 import random
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -179,44 +180,62 @@ def new_faces_runs(
         other /= np.linalg.norm(other)
         templates[f"p{i}"] = (target * vector + math.sqrt(1 - target**2) * other).astype(np.float32)
         seconds[f"p{i}"] = second_own[i]
-    runs = []
-    for label, background in (("plain", None), ("second, worker", True), ("second, inline", False)):
-        times: list[float] = []
-        first_s: list[float] = []
-        tracks = looks = sightings = second_runs = waited = confirmed = 0
-        for _ in range(trials):
+    modes = (("plain", None), ("second, worker", True), ("second, inline", False))
+    tallies = {label: Tally() for label, _ in modes}
+    for _ in range(trials):  # the modes by turns: the shared CPUs' load hits all alike
+        for label, background in modes:
             look = None if background is None else look_for(pipeline, rule, background=background)
-            loop = fresh_loop(pipeline, templates, seconds, look)
-            for index, image in enumerate(images):
-                started = time.perf_counter()
-                confirmed += len(loop.process(Frame(index, image, index / 25.0)))
-                times.append((time.perf_counter() - started) * 1000)
-                if index < 25:
-                    first_s.append(times[-1])
-            tracks += loop.tracker._next_id - 1
-            looks += loop.stats.embedded
-            sightings += loop.stats.faces
-            if look is not None:
-                second_runs += look.counts.runs
-                waited += look.counts.waited_looks
-                look.close()
-        fps = len(times) / (sum(times) / 1000)
-        runs.append(
-            Run(
-                f"{faces} new faces, {'close calls' if close else 'clear'}, {label}",
-                fps,
-                len(first_s) / (sum(first_s) / 1000),
-                float(np.percentile(times, 95)),
-                max(times),
-                tracks,
-                looks,
-                sightings,
-                second_runs,
-                waited,
-                f"{confirmed} of {faces * trials}",
-            )
+            tallies[label].trial(fresh_loop(pipeline, templates, seconds, look), images, look)
+    kind = "close calls" if close else "clear"
+    return [
+        t.run(f"{faces} new faces, {kind}, {label}", faces * trials) for label, t in tallies.items()
+    ]
+
+
+@dataclass
+class Tally:
+    """The new-faces trials of one mode, added up."""
+
+    times: list[float] = field(default_factory=list)
+    first_s: list[float] = field(default_factory=list)
+    tracks: int = 0
+    looks: int = 0
+    sightings: int = 0
+    second_runs: int = 0
+    waited: int = 0
+    confirmed: int = 0
+
+    def trial(
+        self, loop: KioskLoop, images: list[NDArray[np.uint8]], look: SecondLook | None
+    ) -> None:
+        for index, image in enumerate(images):
+            started = time.perf_counter()
+            self.confirmed += len(loop.process(Frame(index, image, index / 25.0)))
+            self.times.append((time.perf_counter() - started) * 1000)
+            if index < 25:
+                self.first_s.append(self.times[-1])
+        self.tracks += loop.tracker._next_id - 1
+        self.looks += loop.stats.embedded
+        self.sightings += loop.stats.faces
+        if look is not None:
+            self.second_runs += look.counts.runs
+            self.waited += look.counts.waited_looks
+            look.close()
+
+    def run(self, label: str, people: int) -> Run:
+        return Run(
+            label,
+            len(self.times) / (sum(self.times) / 1000),
+            len(self.first_s) / (sum(self.first_s) / 1000),
+            float(np.percentile(self.times, 95)),
+            max(self.times),
+            self.tracks,
+            self.looks,
+            self.sightings,
+            self.second_runs,
+            self.waited,
+            f"{self.confirmed} of {people}",
         )
-    return runs
 
 
 def fresh_loop(
@@ -254,7 +273,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="7,8,9,10")
     parser.add_argument("--frames", type=int, default=75, help="frames per new-faces trial")
     parser.add_argument("--trials", type=int, default=4)
+    parser.add_argument("--faces", default="1,3", help="new faces walking in together")
     parser.add_argument("--rule", type=Path, help="a fusion rule file instead of the shipped")
+    parser.add_argument("--only", choices=("new", "walk"), help="only new faces, or the videos")
     args = parser.parse_args()
     pipeline = load_pipeline(get_settings())
     if pipeline.second is None:
@@ -276,11 +297,11 @@ def main() -> None:
         f"(band -{rule.band_below:g}/+{rule.band_above:g}, margin +{rule.margin_band:g})"
     )
     print(HEADER)
-    for faces in (1, 3):
+    for faces in (int(n) for n in args.faces.split(",")) if args.only != "walk" else ():
         for close in (False, True):
             for run in new_faces_runs(pipeline, rule, faces, args.frames, args.trials, close):
                 print(run.row(), flush=True)
-    for seed in (int(s) for s in args.seeds.split(",")):
+    for seed in (int(s) for s in args.seeds.split(",")) if args.only != "new" else ():
         for run in walk_runs(pipeline, rule, seed):
             print(run.row(), flush=True)
 
