@@ -44,10 +44,12 @@ class SecondLookCounts:
 class SecondLook:
     """Asks the second model about a track once, when a look at it is a close call.
 
-    The second model (dlib, ~75 ms a face on 2 cores) is too slow for the frame loop, which
-    must keep 25 fps: with `background` it runs on one worker thread, one face at a time, and
-    the track's looks are set aside until its answer comes (a few frames at 25 fps). Without
-    it (tests, a benchmark of the cost) the frame computes it, at most one a frame.
+    The second model (dlib, 75-200 ms a face on 2 cores) costs several frames at 25 fps, so
+    a frame runs it at most once; the other close calls of that frame wait for a later one
+    (their looks are set aside meanwhile). With `background` it runs on one worker thread
+    instead, and the track's looks wait for its answer. On 2 cores the worker did not help:
+    dlib and ONNX Runtime's threads share the same two cores, and frames took as long or
+    longer (docs/benchmarks.md, "Second opinion at the kiosk"), so the kiosk runs it inline.
     """
 
     def __init__(
@@ -57,7 +59,7 @@ class SecondLook:
         embed: SecondEmbed,
         second_key: str,
         dim: int,
-        background: bool = True,
+        background: bool = False,
     ) -> None:
         self.rule = rule
         self.second_key = second_key
@@ -174,7 +176,7 @@ class SecondLook:
                 logger.exception("second opinion failed for track %d", track_id)
 
 
-def second_look_for(pipeline: FacePipeline, *, background: bool = True) -> SecondLook | None:
+def second_look_for(pipeline: FacePipeline, *, background: bool = False) -> SecondLook | None:
     """The kiosk's second opinion: None without a second model or a fusion calibrated for the
     pair (the kiosk then works on the first model alone, as before)."""
     second = pipeline.second

@@ -11,17 +11,23 @@ import numpy as np
 from numpy.typing import NDArray
 from second_look_support import (
     NOT_AN,
+    SECOND_KEY,
     SURE_AN,
     CountingSecondModel,
+    averaging_rule,
     face_frame,
     second_opinion_loop,
 )
-from test_sightings import AN, BINH, GREY, MATCH, STRANGER, FakeSender, make_loop
+from test_sightings import AN, BINH, GREY, MATCH, POLICY, STRANGER, FakeSender, make_loop
 
+from attendance.gallery import Gallery, SearchResult
+from attendance.matching import decide
 from kiosk.capture import Frame
 from kiosk.loop import KioskLoop
-from kiosk.second_look import second_look_for
+from kiosk.second_look import SecondLook, second_look_for
+from kiosk.sync import SecondGallery
 from models.packs import FacePipeline
+from models.types import DetectedFace
 
 FPS = 5.0
 
@@ -136,3 +142,38 @@ def test_a_second_model_without_a_calibrated_fusion_is_not_asked(tmp_path: Path)
         second=Second(),  # type: ignore[arg-type]
     )
     assert second_look_for(pipeline) is None
+
+
+def test_three_close_calls_in_one_frame_cost_one_second_run_a_frame() -> None:
+    model = CountingSecondModel()
+    look = SecondLook(rule=averaging_rule(), embed=model.embed, second_key=SECOND_KEY, dim=4)
+    second = SecondGallery(Gallery.of_people(np.eye(4, dtype=np.float32)[:2], np.array([AN, BINH])))
+    # Three faces each at 0.46 with An (threshold 0.5): three close calls.
+    result = SearchResult(
+        person_ids=np.array([[AN, BINH]] * 3, dtype=np.int64),
+        scores=np.array([[0.46, 0.1]] * 3, dtype=np.float32),
+    )
+    decisions = decide(result, POLICY)
+    faces = [DetectedFace((10.0 * i, 0.0, 100.0, 100.0), 0.9, np.zeros((5, 2))) for i in range(3)]
+    frame = face_frame(1, GREY, SURE_AN)
+    waited = []
+    for _ in range(3):
+        verdict = look.judge(
+            image=frame,
+            faces=faces,
+            track_ids=[7, 8, 9],
+            undecided=[0, 1, 2],
+            result=result,
+            decisions=decisions,
+            fallback_threshold=POLICY.threshold,
+            policy_margin=POLICY.margin,
+            second=second,
+        )
+        waited.append(sorted(verdict.waiting))
+    assert model.runs == 3
+    assert waited == [[1, 2], [2], []]
+    assert sorted(verdict.fused) == [0, 1, 2]
+    # Each face on its fused score: An's clears the threshold (one face per person is then
+    # decide's business, as for any search).
+    assert verdict.result.person_ids[:, 0].tolist() == [AN] * 3
+    assert (verdict.result.scores[:, 0] > POLICY.threshold).all()
