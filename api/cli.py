@@ -26,6 +26,7 @@ from api.cli_support import (
     local_services,
     setup_logging,
 )
+from api.cli_templates import templates_app
 from attendance.leftovers import kiosk_leftovers, server_leftovers
 from attendance.settings import Settings, get_settings
 
@@ -42,6 +43,7 @@ app.add_typer(kiosk_token_app, name="kiosk-token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(admin_app, name="admin")
+app.add_typer(templates_app, name="templates")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 

@@ -78,6 +78,8 @@ class TemplateRead(BaseModel):
     photo_name: str | None
     created_at: datetime
     crop_url: str | None  # null for templates enrolled before crops were kept
+    # The second model (dlib) holds its own template of this face too: erased with this one.
+    second_model: bool = False
 
 
 class TemplatesErased(BaseModel):

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from attendance.consent_tables import MEETINGS, SCHOOL_ATTENDANCE, serves
 from attendance.errors import Forbidden
@@ -210,10 +210,25 @@ def _others(session: Session, model_key: str, invited: set[int], limit: int) -> 
     if limit <= 0:
         return set()
     enrolled = select(FaceTemplate.person_id).where(
-        FaceTemplate.model_key == model_key, serves(MEETINGS)
+        FaceTemplate.model_key.in_(_people_key(session, model_key)), serves(MEETINGS)
     )
     others = set(session.scalars(enrolled.distinct().limit(limit + len(invited) + 1))) - invited
     return others if len(others) <= limit else set()
+
+
+def _people_key(session: Session, model_key: str) -> list[str]:
+    """The model whose enrolled people a gallery's "others" are chosen from: a second model's
+    gallery (its templates are companions of another model's) takes its primary's people, so
+    both galleries hold the same people under the same limit, whether or not each face has
+    its second template yet."""
+    primary, companion = aliased(FaceTemplate), aliased(FaceTemplate)
+    found = session.scalar(
+        select(primary.model_key)
+        .join(companion, companion.companion_of == primary.id)
+        .where(companion.model_key == model_key)
+        .limit(1)
+    )
+    return [found] if found is not None else [model_key]
 
 
 def _etag(

@@ -150,29 +150,42 @@ def erase_templates(session: Session, *, person_id: int, consent_id: int | None 
     under one consent (it was withdrawn); returns how many.
 
     The face crops of review items naming them (as candidate or runner-up) go too: a crop is
-    of the person, whichever consent their templates were stored under.
+    of the person, whichever consent their templates were stored under. A second model's
+    template goes with its primary (same person, same consent); the count is of faces.
     """
     get_person(session, person_id=person_id)
     which = FaceTemplate.person_id == person_id
     if consent_id is not None:
         which = and_(which, FaceTemplate.consent_id == consent_id)
     keys = set(session.scalars(select(FaceTemplate.model_key).where(which).distinct()))
-    result = session.execute(delete(FaceTemplate).where(which))
+    faces = session.scalar(
+        select(func.count())
+        .select_from(FaceTemplate)
+        .where(which, FaceTemplate.companion_of.is_(None))
+    )
+    # The second-model templates of the faces going, first and explicitly (whatever consent
+    # they name): the foreign key's cascade holds only where the connection enforces it.
+    going = select(FaceTemplate.id).where(which).scalar_subquery()
+    companion = FaceTemplate.companion_of.in_(going)
+    keys |= set(session.scalars(select(FaceTemplate.model_key).where(companion).distinct()))
+    session.execute(delete(FaceTemplate).where(companion))
+    session.execute(delete(FaceTemplate).where(which))
     for key in keys:
         bump_gallery_version(session, model_key=key)
     forget_person_reviews(session, person_id=person_id)
     session.flush()
     forget_after_commit(session)  # erased means gone from the WAL and freed pages too
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(faces or 0)
 
 
 def template_counts(session: Session, *, person_ids: list[int]) -> dict[int, int]:
-    """How many face templates each person has, in one query."""
+    """How many faces each person has enrolled (a second model's template of a face is not
+    another face), in one query."""
     if not person_ids:
         return {}
     rows = session.execute(
         select(FaceTemplate.person_id, func.count())
-        .where(FaceTemplate.person_id.in_(person_ids))
+        .where(FaceTemplate.person_id.in_(person_ids), FaceTemplate.companion_of.is_(None))
         .group_by(FaceTemplate.person_id)
     ).all()
     return {int(p): int(n) for p, n in rows}

@@ -36,7 +36,7 @@ from attendance.people_merge_plan import (
 from attendance.people_timeline import merge_timelines
 from attendance.review.tables import ReviewItem
 from attendance.schools.merge import merge_school_records
-from attendance.templates import bump_gallery_version, move_templates
+from attendance.templates import bump_gallery_version, companions_of, move_templates
 from attendance.voting.tables import BallotRecord, Opinion, Proxy, VotingPass
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,11 @@ def _move_templates(session: Session, pair: tuple[int, int]) -> None:
         )
     )
     duplicates = duplicate_templates(session, pair)
+    # A duplicate's second-model template goes with it, explicitly: the foreign key's
+    # cascade holds only where the connection enforces foreign keys.
+    duplicates += [
+        c for ids in companions_of(session, template_ids=duplicates).values() for c in ids
+    ]
     if duplicates:
         _delete(session, FaceTemplate, FaceTemplate.id.in_(duplicates))
         forget_after_commit(session)  # face data: gone from the WAL too

@@ -152,7 +152,8 @@ def _open_polls(session: Session, pair: tuple[int, int]) -> list[tuple[int, str]
 
 
 def duplicate_templates(session: Session, pair: tuple[int, int]) -> list[int]:
-    """The source's templates of a photo the target has enrolled with the same model."""
+    """The source's faces (primary templates) of a photo the target has enrolled with the
+    same model; their second-model templates go with them (people_merge)."""
     source_id, target_id = pair
     photo = (FaceTemplate.id, FaceTemplate.model_key, FaceTemplate.photo_sha256)
     target = session.execute(select(*photo).where(FaceTemplate.person_id == target_id))
@@ -160,7 +161,9 @@ def duplicate_templates(session: Session, pair: tuple[int, int]) -> list[int]:
     return [
         template_id
         for template_id, key, sha in session.execute(
-            select(*photo).where(FaceTemplate.person_id == source_id)
+            select(*photo).where(
+                FaceTemplate.person_id == source_id, FaceTemplate.companion_of.is_(None)
+            )
         )
         if (key, sha) in theirs
     ]

@@ -34,7 +34,11 @@ def person_records(session: Session, *, person_id: int) -> PersonRecords:
         return int(session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0)
 
     return PersonRecords(
-        templates=count(FaceTemplate, FaceTemplate.person_id == person_id),
+        templates=count(  # faces: a second model's template of one is not another
+            FaceTemplate,
+            FaceTemplate.person_id == person_id,
+            FaceTemplate.companion_of.is_(None),
+        ),
         meetings=count(Participant, Participant.person_id == person_id),
         events=count(AttendanceEvent, AttendanceEvent.person_id == person_id),
         ballots=count(

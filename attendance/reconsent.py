@@ -39,14 +39,16 @@ def unused_templates(
     cutoff = (now or utcnow()) - timedelta(days=unused_days)
     enrolled = dict(
         session.execute(
-            select(FaceTemplate.person_id, func.max(FaceTemplate.created_at)).group_by(
-                FaceTemplate.person_id
-            )
+            select(FaceTemplate.person_id, func.max(FaceTemplate.created_at))
+            .where(FaceTemplate.companion_of.is_(None))  # a later second-model one: no photo
+            .group_by(FaceTemplate.person_id)
         ).all()
     )
     counts = dict(
         session.execute(
-            select(FaceTemplate.person_id, func.count()).group_by(FaceTemplate.person_id)
+            select(FaceTemplate.person_id, func.count())
+            .where(FaceTemplate.companion_of.is_(None))  # faces, not each model's template
+            .group_by(FaceTemplate.person_id)
         ).all()
     )
     seen: dict[int, datetime] = {}

@@ -73,8 +73,13 @@ def add_template(
     photo_name: str | None = None,
     actor: str = "system",
     consent_id: int | None = None,
+    companion_of: int | None = None,
 ) -> FaceTemplate:
-    """Store one face template; the audit log says who enrolled which photo (not the face)."""
+    """Store one face template; the audit log says who enrolled which photo (not the face).
+
+    `companion_of`: the id of the primary (SFace) template of the same face, when this one is
+    the second model's (dlib) of it: it lives and is erased with its primary, keeps no crop
+    of its own, and listings count the face once."""
     vector = np.asarray(embedding, dtype=np.float32).ravel()
     template = FaceTemplate(
         person_id=person_id,
@@ -90,6 +95,7 @@ def add_template(
         crop_jpeg=crop_jpeg,
         photo_name=photo_name,
         consent_id=consent_id,
+        companion_of=companion_of,
     )
     session.add(template)
     session.flush()
@@ -99,11 +105,32 @@ def add_template(
     audit.record(
         session,
         actor=actor,
-        action="template_added",
+        # Not a second photo in the person's log: the second model's template of the same face.
+        action="template_added" if companion_of is None else "second_template_added",
         subject=f"person:{person_id}",
-        detail={"template_id": template.id, "model_key": model_key, "photo_name": photo_name},
+        detail={
+            "template_id": template.id,
+            "model_key": model_key,
+            "photo_name": photo_name,
+            **({"companion_of": companion_of} if companion_of is not None else {}),
+        },
     )
     return template
+
+
+def companions_of(session: Session, *, template_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The second-model templates of each of these primary templates (most have none or one)."""
+    if not template_ids:
+        return {}
+    found: dict[int, list[int]] = {}
+    for template_id, primary in session.execute(
+        select(FaceTemplate.id, FaceTemplate.companion_of)
+        .where(FaceTemplate.companion_of.in_(list(template_ids)))
+        .order_by(FaceTemplate.id)
+    ):
+        if primary is not None:  # always, by the where clause; for the type checker
+            found.setdefault(int(primary), []).append(int(template_id))
+    return found
 
 
 def template_vector(session: Session, template: FaceTemplate) -> NDArray[np.float32]:
@@ -152,10 +179,11 @@ def move_templates(session: Session, *, from_id: int, to_id: int) -> int:
 def person_templates(
     session: Session, *, person_id: int, with_crops: bool = False
 ) -> list[FaceTemplate]:
-    """A person's templates, oldest first (their crops are loaded only when asked for)."""
+    """A person's faces, oldest first: their primary templates (a second model's template of
+    the same face is part of it, not a face of its own); crops are loaded only when asked."""
     statement = (
         select(FaceTemplate)
-        .where(FaceTemplate.person_id == person_id)
+        .where(FaceTemplate.person_id == person_id, FaceTemplate.companion_of.is_(None))
         .order_by(FaceTemplate.created_at, FaceTemplate.id)
     )
     if with_crops:
@@ -169,7 +197,11 @@ def enrolled_faces(session: Session, *, person_ids: list[int]) -> dict[int, int]
         return {}
     rows = session.execute(
         select(FaceTemplate.person_id, func.min(FaceTemplate.id))
-        .where(FaceTemplate.person_id.in_(person_ids), FaceTemplate.crop_jpeg.is_not(None))
+        .where(
+            FaceTemplate.person_id.in_(person_ids),
+            FaceTemplate.companion_of.is_(None),
+            FaceTemplate.crop_jpeg.is_not(None),
+        )
         .group_by(FaceTemplate.person_id)
     ).all()
     return {int(person): int(template) for person, template in rows}
@@ -178,9 +210,12 @@ def enrolled_faces(session: Session, *, person_ids: list[int]) -> dict[int, int]
 def get_template(
     session: Session, *, person_id: int, template_id: int, with_crop: bool = False
 ) -> FaceTemplate:
-    """One template of one person; another person's template is not found here either."""
+    """One face template of one person; another person's template is not found here either,
+    nor a second model's template (it is part of its primary's face, erased with it)."""
     statement = select(FaceTemplate).where(
-        FaceTemplate.id == template_id, FaceTemplate.person_id == person_id
+        FaceTemplate.id == template_id,
+        FaceTemplate.person_id == person_id,
+        FaceTemplate.companion_of.is_(None),
     )
     if with_crop:
         statement = statement.options(undefer(FaceTemplate.crop_jpeg))
@@ -197,10 +232,19 @@ def get_template(
 def erase_template(
     session: Session, *, person_id: int, template_id: int, actor: str = "system"
 ) -> None:
-    """Delete one face template (its embedding and its crop), gone from the files too; the
-    audit log keeps that it was erased, and by whom."""
+    """Delete one face template (its embedding and its crop) and the second model's template
+    of the same face, gone from the files too; the audit log keeps that it was erased, and by
+    whom. The companions are deleted here, not left to the foreign key's cascade: that one
+    holds only where the connection enforces foreign keys."""
     template = get_template(session, person_id=person_id, template_id=template_id)
     model_key = template.model_key
+    companions = list(
+        session.scalars(select(FaceTemplate).where(FaceTemplate.companion_of == template.id))
+    )
+    companion_keys = sorted({c.model_key for c in companions})
+    for companion in companions:
+        session.delete(companion)
+    session.flush()
     session.delete(template)
     session.flush()
     audit.record(
@@ -212,10 +256,12 @@ def erase_template(
             "template_id": template_id,
             "model_key": model_key,
             "templates_erased": 1,
+            "companions_erased": len(companions),
             "erased_at": utcnow().isoformat(),
         },
     )
-    bump_gallery_version(session, model_key=model_key)
+    for key in sorted({model_key, *companion_keys}):  # kiosks drop both at their next sync
+        bump_gallery_version(session, model_key=key)
     forget_after_commit(session)  # erased means gone from the WAL and freed pages too
 
 

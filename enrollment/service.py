@@ -133,6 +133,21 @@ def enroll_photo(
         actor=actor,
         consent_id=consent.id,
     )
+    if pipeline.second is not None:
+        # The second model's template of the same face, in the same transaction: both are
+        # stored, or neither; it keeps no crop (its primary's is the face's).
+        add_template(
+            session,
+            person_id=person.id,
+            model_key=pipeline.second.identity.key,
+            embedding=pipeline.embed_second(image, [chosen.face])[0],
+            quality=figures,
+            photo_sha256=photo_sha256,
+            photo_name=template.photo_name,
+            actor=actor,
+            consent_id=consent.id,
+            companion_of=template.id,
+        )
     box = decoded.to_original(chosen.face.box)
     return EnrollOutcome(template, figures, created=True, box=box, face_index=chosen.index)
 

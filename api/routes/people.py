@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
-from sqlalchemy import func, select
 
 from api.convert import person_read
 from api.deps import ActorDep, ServicesDep, SessionDep, need
@@ -25,12 +24,11 @@ from api.upload import read_upload
 from attendance.consent import consent_filter, consent_statuses, default_purpose
 from attendance.erasure import erase_face_data, erase_one_template
 from attendance.errors import NotFound
-from attendance.orm import FaceTemplate
-from attendance.people import create_person, get_person, search_people
+from attendance.people import create_person, get_person, search_people, template_counts
 from attendance.people_merge import merge_people
 from attendance.people_removal import delete_person
 from attendance.permissions import Permission
-from attendance.templates import get_template, person_templates
+from attendance.templates import companions_of, get_template, person_templates
 from enrollment.service import enroll_photo
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -57,13 +55,7 @@ def search(
     where = consent_filter(consent) if consent else None
     people = search_people(session, query=q, limit=limit, where=where)
     statuses = consent_statuses(session, person_ids=[p.id for p in people])
-    counts = dict(
-        session.execute(
-            select(FaceTemplate.person_id, func.count())
-            .where(FaceTemplate.person_id.in_([p.id for p in people]))
-            .group_by(FaceTemplate.person_id)
-        ).all()
-    )
+    counts = template_counts(session, person_ids=[p.id for p in people])
     return [person_read(p, counts.get(p.id, 0), statuses[p.id]) for p in people]
 
 
@@ -71,7 +63,7 @@ def search(
 def read(person_id: int, session: SessionDep) -> PersonRead:
     person = get_person(session, person_id=person_id)
     status = consent_statuses(session, person_ids=[person.id])[person.id]
-    return person_read(person, len(person.templates), status)
+    return person_read(person, _faces(session, person.id), status)
 
 
 @router.post(
@@ -130,6 +122,8 @@ def add_photo(
 def templates(person_id: int, session: SessionDep) -> list[TemplateRead]:
     """A person's enrolled photos: each face template with its quality and its face crop."""
     get_person(session, person_id=person_id)
+    faces = person_templates(session, person_id=person_id, with_crops=True)
+    companions = companions_of(session, template_ids=[t.id for t in faces])
     return [
         TemplateRead(
             template_id=t.id,
@@ -139,8 +133,9 @@ def templates(person_id: int, session: SessionDep) -> list[TemplateRead]:
             photo_name=t.photo_name,
             created_at=t.created_at,
             crop_url=crop_url(person_id, t.id) if t.crop_jpeg is not None else None,
+            second_model=t.id in companions,
         )
-        for t in person_templates(session, person_id=person_id, with_crops=True)
+        for t in faces
     ]
 
 
@@ -215,4 +210,9 @@ def merge(person_id: int, body: PersonMerge, session: SessionDep, actor: ActorDe
     links, opinions and review items follow; this person is deleted. 409 when both voted in
     one poll or both gave a proxy in one meeting."""
     person = merge_people(session, person_id=person_id, into_id=body.into_id, actor=actor)
-    return person_read(person, len(person.templates))
+    return person_read(person, _faces(session, person.id))
+
+
+def _faces(session: SessionDep, person_id: int) -> int:
+    """How many faces a person has enrolled (a second model's template is not another)."""
+    return template_counts(session, person_ids=[person_id]).get(person_id, 0)

@@ -23,6 +23,10 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
     "audit_show_all": ("Xem tất cả", "Show all"),
     "action_template_added": ("Thêm ảnh khuôn mặt", "Face photo enrolled"),
     "action_template_erased": ("Xóa một ảnh khuôn mặt", "Face photo erased"),
+    "action_second_template_added": (
+        "Thêm mẫu của mô hình thứ hai cho ảnh khuôn mặt",
+        "Second-model template added to a face photo",
+    ),
     "audit_filter_actor": ("Người thực hiện", "Done by"),
     "audit_all_actors": ("Tất cả", "Anyone"),
     "audit_their_log": ("Nhật ký về người này", "The log about this person"),

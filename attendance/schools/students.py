@@ -225,7 +225,8 @@ def needs_reenrollment(
     limit = (now or utcnow()) - timedelta(days=days)
     rows = session.execute(
         select(FaceTemplate.person_id, func.max(FaceTemplate.created_at))
-        .where(FaceTemplate.person_id.in_(person_ids))
+        # A second model's template added later (templates add-second) is no newer photo.
+        .where(FaceTemplate.person_id.in_(person_ids), FaceTemplate.companion_of.is_(None))
         .group_by(FaceTemplate.person_id)
     ).all()
     return {person_id for person_id, newest in rows if _aware(newest) < limit}

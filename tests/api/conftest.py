@@ -33,6 +33,7 @@ from attendance.settings import (
     Settings,
     ThrottleSettings,
 )
+from models import dlib_embedder
 from models.packs import FacePipeline
 from models.types import DetectedFace
 from usecases.pipeline import load_pipeline
@@ -45,9 +46,19 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pipeline(model_cache: Path) -> FacePipeline:
-    return load_pipeline(
-        Settings(db_url="sqlite://", models=ModelSettings(cache_dir=model_cache, max_side=1280))
-    )
+    """SFace alone, the pack the suite's tests were written for (a face, one template); the
+    second model's are tested with `second_pipeline`."""
+    models = ModelSettings(cache_dir=model_cache, max_side=1280, second_opinion="off")
+    return load_pipeline(Settings(db_url="sqlite://", models=models))
+
+
+@pytest.fixture(scope="session")
+def second_pipeline(model_cache: Path) -> FacePipeline:
+    """SFace with dlib's second opinion, as a server with the `accurate` extra runs it."""
+    if not dlib_embedder.available():
+        pytest.skip("dlib-bin and face-recognition-models are not installed (the accurate extra)")
+    models = ModelSettings(cache_dir=model_cache, max_side=1280, second_opinion="on")
+    return load_pipeline(Settings(db_url="sqlite://", models=models))
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +100,7 @@ def make_client(
         throttle: ThrottleSettings | None = None,
         match: MatchSettings | None = None,
         kiosk: KioskSettings | None = None,
+        pipeline_of_app: FacePipeline | None = None,
         **limits: int,
     ) -> TestClient:
         settings = Settings(
@@ -101,7 +113,8 @@ def make_client(
             kiosk=kiosk or KioskSettings(),
             allowed_hosts=["testserver"],  # the test client's Host
         )
-        app = create_app(settings, pipeline_factory=lambda _s: pipeline)
+        chosen = pipeline_of_app or pipeline
+        app = create_app(settings, pipeline_factory=lambda _s: chosen)
         client = TestClient(
             app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
         )
@@ -116,6 +129,12 @@ def make_client(
 @pytest.fixture
 def client(make_client: ClientFactory) -> TestClient:
     return make_client()
+
+
+@pytest.fixture
+def second_client(make_client: ClientFactory, second_pipeline: FacePipeline) -> TestClient:
+    """The app with dlib's second model: each enrolled photo stores both templates."""
+    return make_client(pipeline_of_app=second_pipeline)
 
 
 @pytest.fixture

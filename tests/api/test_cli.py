@@ -23,6 +23,9 @@ def cli_env(
     monkeypatch.setenv("ATTEND_DB_URL", empty_database_url)
     monkeypatch.setenv("ATTEND_MODELS__CACHE_DIR", str(model_cache))
     monkeypatch.setenv("ATTEND_MODELS__MAX_SIDE", "1280")
+    # SFace alone, as the api tests' pipeline (a face, one template): the second model's
+    # templates are tested in test_cli_second_templates.py.
+    monkeypatch.setenv("ATTEND_MODELS__SECOND_OPINION", "off")
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
