@@ -6,7 +6,7 @@ import base64
 import datetime
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,19 +30,32 @@ from kiosk.capture import Frame
 from kiosk.decider import Confirmation, Observation, TrackDecider
 from kiosk.loop import KioskLoop, KioskOptions
 from kiosk.outbox import CheckinEvent, Outbox, SendResult
+from kiosk.second_look import SecondLook
 from kiosk.sync import GallerySync
 from models.packs import FacePipeline
 from models.quality import measure_quality
 from wire.kiosk import KioskGalleryRead, TemplatesRead
 
+SECOND_IDS = 100_000  # the second model's template ids: the person's id plus this
+
 
 class MemoryServer:
     """The kiosk's gallery endpoints, in memory: one open meeting with every enrolled person."""
 
-    def __init__(self, model: str, templates: dict[str, NDArray[np.float32]]) -> None:
+    def __init__(
+        self,
+        model: str,
+        templates: dict[str, NDArray[np.float32]],
+        second: tuple[str, dict[str, NDArray[np.float32]]] | None = None,
+    ) -> None:
+        """`second`: a second model's key and templates (of the same people, by name)."""
         self.model = model
         self.names = sorted(templates)
         self.vectors = [templates[name] for name in self.names]
+        self.second_model, second_of = second if second is not None else ("", {})
+        self.second_vectors = {
+            i + 1: second_of[name] for i, name in enumerate(self.names) if name in second_of
+        }
         now = datetime.datetime.now(datetime.timezone.utc)
         self.meeting = {
             "id": 1,
@@ -61,12 +74,16 @@ class MemoryServer:
             for i, name in enumerate(self.names)
         ]
         templates = [{"id": i + 1, "person_id": i + 1} for i in range(len(self.names))]
+        if model == self.second_model and model != self.model:
+            templates = [{"id": p + SECOND_IDS, "person_id": p} for p in self.second_vectors]
         return KioskGalleryRead.model_validate(
-            {"room": "bench", "model": self.model, "etag": "1", "meetings": [self.meeting]}
+            {"room": "bench", "model": model, "etag": "1", "meetings": [self.meeting]}
             | {"people": people, "templates": templates}
         )
 
     def templates(self, ids: list[int], *, model: str) -> TemplatesRead:
+        if model == self.second_model and model != self.model:
+            return self._second_templates(ids)
         data = [
             {
                 "id": t,
@@ -77,6 +94,16 @@ class MemoryServer:
             for t in ids
         ]
         return TemplatesRead.model_validate({"model": self.model, "templates": data})
+
+    def _second_templates(self, ids: list[int]) -> TemplatesRead:
+        data = []
+        for t in ids:
+            vector = self.second_vectors[t - SECOND_IDS].astype("<f4")
+            data.append(
+                {"id": t, "person_id": t - SECOND_IDS, "dim": len(vector)}
+                | {"embedding": base64.b64encode(vector.tobytes()).decode()}
+            )
+        return TemplatesRead.model_validate({"model": self.second_model, "templates": data})
 
 
 class RecordingDecider(TrackDecider):
@@ -130,12 +157,27 @@ def our_check_ins(
     templates: dict[str, NDArray[np.float32]],
     video: WalkVideo,
     fpir: float | None = None,
+    second: tuple[SecondLook, dict[str, NDArray[np.float32]]] | None = None,
+    frame_ms: list[float] | None = None,
+    on_loop: Callable[[KioskLoop], None] | None = None,
 ) -> tuple[list[CheckIn], list[Judged], float]:
     """The real KioskLoop, fed every frame in order: check-ins, faces judged, frames/s. The
-    kiosk's rate of false accepts per look is the settings' (`ATTEND_KIOSK__FPIR`) or `fpir`."""
+    kiosk's rate of false accepts per look is the settings' (`ATTEND_KIOSK__FPIR`) or `fpir`.
+    `second`: a second opinion and its model's templates; `frame_ms` gets each frame's time;
+    `on_loop` sees the loop after the last frame (its counts)."""
     settings = get_settings()
-    server = MemoryServer(pipeline.identity.key, templates)
-    sync = GallerySync(server, model_key=pipeline.identity.key, dim=pipeline.identity.dim)
+    look, second_templates = second if second is not None else (None, {})
+    server = MemoryServer(
+        pipeline.identity.key,
+        templates,
+        second=(look.second_key, second_templates) if look is not None else None,
+    )
+    sync = GallerySync(
+        server,
+        model_key=pipeline.identity.key,
+        dim=pipeline.identity.dim,
+        second=GallerySync(server, model_key=look.second_key, dim=look.dim) if look else None,
+    )
     with tempfile.TemporaryDirectory() as workdir:
         loop = KioskLoop(
             pipeline=pipeline,
@@ -149,6 +191,7 @@ def our_check_ins(
                 fpir=settings.kiosk.fpir if fpir is None else fpir,
             ),
             options=KioskOptions(name="bench"),
+            second_look=look,
         )
         loop.decider = decider = RecordingDecider(loop.options)
         loop.warm_up()
@@ -161,7 +204,11 @@ def our_check_ins(
         started = time.perf_counter()
         for index, image in enumerate(video.frames):
             decider.frame = []
-            for confirmation in loop.process(Frame(index, image, index / FPS)):
+            frame_started = time.perf_counter()
+            confirmed = loop.process(Frame(index, image, index / FPS))
+            if frame_ms is not None:
+                frame_ms.append((time.perf_counter() - frame_started) * 1000)
+            for confirmation in confirmed:
                 as_name = server.names[confirmation.person_id - 1]
                 check_ins.append(CheckIn(index, shown(confirmation.track_id), as_name))
             for o in decider.frame:
@@ -171,4 +218,6 @@ def our_check_ins(
                     Judged(shown(o.track_id), nearest, o.decision.similarity or 0, accepted)
                 )
         fps = len(video.frames) / (time.perf_counter() - started)
+        if on_loop is not None:
+            on_loop(loop)
     return check_ins, judged, fps

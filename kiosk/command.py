@@ -18,6 +18,7 @@ from kiosk.metrics import prometheus_text
 from kiosk.outbox import Outbox
 from kiosk.screen import ScreenLog
 from kiosk.screen_page import screen_routes
+from kiosk.second_look import second_look_for
 from kiosk.sighting_outbox import SightingOutbox
 from kiosk.sync import GallerySync
 from kiosk.web import DEFAULT_LISTEN, KioskWebServer, Reply, Route, parse_listen
@@ -48,6 +49,7 @@ def run_kiosk(
     frames = open_source(source)
     pipeline = load_pipeline(settings)
     logger.info("model pack %s loaded", pipeline.identity.key)
+    second_look = second_look_for(pipeline)
     client = KioskClient(server, token, room=room, source=f"kiosk:{name or host_name}")
     stop_event = threading.Event()
 
@@ -65,6 +67,11 @@ def run_kiosk(
                 model_key=pipeline.identity.key,
                 dim=pipeline.identity.dim,
                 zone=settings.timezone,
+                second=(
+                    GallerySync(client, model_key=second_look.second_key, dim=second_look.dim)
+                    if second_look is not None
+                    else None
+                ),
             ),
             outbox=Outbox(outbox_path),
             sender=client,
@@ -81,6 +88,7 @@ def run_kiosk(
             screen=screen or ScreenLog(card_seconds=settings.kiosk.card_seconds),
             sightings=(SightingOutbox(outbox_path), client),
             arrivals=ArrivalBook(client),
+            second_look=second_look,
         )
         if address is not None:
             web = KioskWebServer(address, kiosk_routes(loop), stop_event)

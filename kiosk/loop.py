@@ -19,6 +19,7 @@ from kiosk.metrics import HealthSnapshot, KioskMetrics, summary
 from kiosk.options import KioskOptions, LoopStats, Named
 from kiosk.outbox import PENDING, Outbox, Sender
 from kiosk.screen import COME_CLOSER_PX, ScreenLog, ShownFace
+from kiosk.second_look import SecondLook
 from kiosk.sighting_outbox import SightingOutbox, SightingSender
 from kiosk.sightings import SightingReporter
 from kiosk.startup import first_sync, say_refused, warm_up
@@ -48,7 +49,10 @@ class KioskLoop:
         screen: ScreenLog | None = None,
         sightings: tuple[SightingOutbox, SightingSender] | None = None,
         arrivals: ArrivalBook | None = None,
+        second_look: SecondLook | None = None,
     ) -> None:
+        """`second_look`: a second opinion on close calls (its sync must carry the second
+        model's gallery: `GallerySync(second=...)`); None, the first model alone."""
         self.pipeline = pipeline
         self.sync = sync
         self.outbox = outbox
@@ -84,6 +88,7 @@ class KioskLoop:
             outbox=outbox, screen=self.screen, name=self.name, arrivals=self.arrivals
         )
         self.looks = LookPlanner(max_per_frame=options.max_embeds_per_frame)
+        self.second_look = second_look
 
     def run(self) -> int:
         """0 when the input ended or the kiosk was stopped; 2 when it cannot work at all (a
@@ -147,6 +152,8 @@ class KioskLoop:
             courier_stop.set()
             courier.wake.set()
             courier.join(timeout=15)
+            if self.second_look is not None:
+                self.second_look.close()
             logger.info("kiosk stopped: %s; outbox %s", self.stats, self.outbox.counts())
         if courier.refused is not None:
             say_refused(courier.refused, self.outbox)
@@ -219,6 +226,8 @@ class KioskLoop:
             self.reporter.forget(track_ids)
         self.looks.forget(track_ids)
         self.greeter.forget(track_ids)
+        if self.second_look is not None:
+            self.second_look.forget(track_ids)
 
     def _judge(
         self, frame: Frame, faces: list[DetectedFace], update: TrackUpdate, detect_ms: float
@@ -244,12 +253,30 @@ class KioskLoop:
         self.metrics.frame(detect_ms=detect_ms, embed_ms=(time.perf_counter() - started) * 1000)
         stats.embedded += len(chosen)
         result = snapshot.gallery.search(embeddings, k=self.options.top_k)
-        decisions = decide(
-            result, self.policy, roster=roster, gallery_size=len(snapshot.gallery.people)
-        )
+        size = len(snapshot.gallery.people)
+        decisions = decide(result, self.policy, roster=roster, gallery_size=size)
+        waiting: frozenset[int] = frozenset()
+        if self.second_look is not None and snapshot.second is not None:
+            verdict = self.second_look.judge(
+                image=frame.image,
+                faces=chosen,
+                track_ids=[update.track_ids[i] for i in plan.faces],
+                undecided=[row for row, i in enumerate(plan.faces) if i not in plan.checks],
+                result=result,
+                decisions=decisions,
+                fallback_threshold=self.policy.threshold_for(size),
+                policy_margin=self.policy.margin,
+                second=snapshot.second,
+            )
+            waiting = verdict.waiting
+            if verdict.fused:
+                decisions = decide(verdict.result, self.policy, roster=roster, gallery_size=size)
         observations = []
-        for i, face, decision in zip(plan.faces, chosen, decisions):
+        for row, (i, face, decision) in enumerate(zip(plan.faces, chosen, decisions)):
             track_id = update.track_ids[i]
+            if row in waiting:  # a close call: the track waits for its second opinion
+                self.looks.looked(track_id, index=frame.index, captured_at=frame.captured_at)
+                continue
             if i in plan.checks:  # a decided face, looked at again
                 if decision.candidate_id == self.decider.decided_person(track_id):
                     self.looks.looked(track_id, index=frame.index, captured_at=frame.captured_at)

@@ -27,6 +27,8 @@ def warm_up(pipeline: FacePipeline) -> None:
     )
     face = DetectedFace(box=(260.0, 180.0, 120.0, 150.0), score=1.0, landmarks=landmarks)
     pipeline.embed(blank, [face])
+    if pipeline.second is not None:
+        pipeline.embed_second(blank, [face])
 
 
 def first_sync(sync: GallerySync, metrics: KioskMetrics, stop_event: threading.Event) -> bool:

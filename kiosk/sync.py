@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 from numpy.typing import NDArray
 
+from attendance.fusion import ScoreStats
 from attendance.gallery import Gallery
 from wire.kiosk import KioskGalleryRead, TemplatesRead
 
@@ -44,6 +45,16 @@ class RoomMeeting:
 
 
 @dataclass(frozen=True)
+class SecondGallery:
+    """The second model's templates of the primary gallery's people (kiosk/second_look.py),
+    and the server's statistics of both models' scores (None: the calibration's priors)."""
+
+    gallery: Gallery
+    primary_stats: ScoreStats | None = None
+    second_stats: ScoreStats | None = None
+
+
+@dataclass(frozen=True)
 class KioskGallery:
     """What the frame loop reads: replaced whole on each change, never mutated."""
 
@@ -57,6 +68,8 @@ class KioskGallery:
     # A school gate's kiosk: its school, and the local time from which a student seen leaves.
     gate: str | None = None
     checkout_after: time | None = None
+    # The second opinion's gallery; None without one (or no second model at the kiosk).
+    second: SecondGallery | None = None
 
     def open_meetings(self, now: datetime) -> list[RoomMeeting]:
         """Meetings one can check in to now, by the window the server sent; at a school's gate
@@ -75,10 +88,19 @@ class GallerySync:
     """Fetches only what changed: the manifest by ETag, then the templates not held yet."""
 
     def __init__(
-        self, server: GalleryServer, *, model_key: str, dim: int, zone: str = DEFAULT_ZONE
+        self,
+        server: GalleryServer,
+        *,
+        model_key: str,
+        dim: int,
+        zone: str = DEFAULT_ZONE,
+        second: GallerySync | None = None,
     ) -> None:
-        """`zone`: the kiosk's own setting, used until a server says its own."""
+        """`zone`: the kiosk's own setting, used until a server says its own. `second`: the
+        sync of the second model's templates (a second opinion), run after this one's."""
         self.server = server
+        self.second = second
+        self.score_stats: ScoreStats | None = None  # the server's, of this model's scores
         self.model_key = model_key
         self.dim = dim
         self.etag: str | None = None
@@ -88,7 +110,34 @@ class GallerySync:
         self._templates: dict[int, tuple[int, NDArray[np.float32]]] = {}
 
     def sync(self) -> bool:
-        """Bring the local gallery up to date; True when it changed."""
+        """Bring the local gallery up to date (and the second model's, when there is one);
+        True when either changed."""
+        changed = self._sync_own(quiet=False)
+        if self.second is not None:
+            try:
+                changed = self.second._sync_own(quiet=True) or changed
+            except ModelMismatch as exc:  # an older server: go on without a second opinion
+                logger.warning("no second opinion: %s", exc)
+                self.second = None
+                changed = True
+        if changed:
+            self.current = replace(self.current, second=self._second_gallery())
+        return changed
+
+    def _second_gallery(self) -> SecondGallery | None:
+        """The second model's templates of this gallery's people only: someone erased (or
+        not in the room any more) is gone from both, whichever manifest said so first."""
+        if self.second is None:
+            return None
+        return SecondGallery(
+            self.second.current.gallery.subset(self.current.gallery.people.tolist()),
+            primary_stats=self.score_stats,
+            second_stats=self.second.score_stats,
+        )
+
+    def _sync_own(self, *, quiet: bool) -> bool:
+        """This model's manifest and templates; `quiet` for the second model's (its room's
+        warnings were said by the first's; people enrolled before it have no template)."""
         manifest = self.server.gallery(model=self.model_key, etag=self.etag)
         if manifest is None:
             return False
@@ -114,7 +163,27 @@ class GallerySync:
         if manifest.timezone:
             self.zone = _zone(manifest.timezone, self.zone)
         self.kiosk_name = manifest.kiosk_name or self.kiosk_name
-        if manifest.people and not wanted:
+        stats = (manifest.score_stats or {}).get(self.model_key)
+        self.score_stats = _stats(stats) if stats else None
+        if not quiet:
+            self._say_what_is_missing(manifest, bool(wanted))
+        self.current = self._snapshot(manifest)
+        self.etag = manifest.etag
+        logger.info(
+            "gallery of %s synced: %d meetings, %d people, %d templates (%d fetched, %d dropped, "
+            "%d moved to another person)",
+            self.model_key,
+            len(manifest.meetings),
+            len(manifest.people),
+            len(self._templates),
+            len(missing),
+            len(erased),
+            len(moved),
+        )
+        return True
+
+    def _say_what_is_missing(self, manifest: KioskGalleryRead, any_template: bool) -> None:
+        if manifest.people and not any_template:
             logger.error(
                 "the server holds no templates of model %s for this room's people: enroll "
                 "them with the same model pack as this kiosk",
@@ -134,19 +203,6 @@ class GallerySync:
                 manifest.room,
                 manifest.room,
             )
-        self.current = self._snapshot(manifest)
-        self.etag = manifest.etag
-        logger.info(
-            "gallery synced: %d meetings, %d people, %d templates (%d fetched, %d dropped, "
-            "%d moved to another person)",
-            len(manifest.meetings),
-            len(manifest.people),
-            len(self._templates),
-            len(missing),
-            len(erased),
-            len(moved),
-        )
-        return True
 
     def _add(self, data: TemplatesRead) -> None:
         if data.model != self.model_key:
@@ -193,6 +249,14 @@ class GallerySync:
             gate=manifest.gate,
             checkout_after=_clock(manifest.gate_checkout_after),
         )
+
+
+def _stats(data: dict[str, float]) -> ScoreStats | None:
+    try:
+        return ScoreStats.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        logger.warning("unreadable score_stats from the server: the calibration's are used")
+        return None
 
 
 def _clock(value: str | None) -> time | None:

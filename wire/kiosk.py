@@ -52,6 +52,10 @@ class KioskGalleryRead(BaseModel):
     # from which a student seen leaves instead of arriving. None for a room's kiosk.
     gate: str | None = None
     gate_checkout_after: str | None = None
+    # Per model key, how different people's templates score against each other in the server's
+    # whole gallery ({"mean", "std", "pairs"}): the kiosk's second opinion z-normalises with
+    # them (a room's gallery is too small for its own). None: the calibration's priors.
+    score_stats: dict[str, dict[str, float]] | None = None
 
 
 class KioskArrivalRead(BaseModel):

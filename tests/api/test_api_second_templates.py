@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from attendance.db import make_engine, make_session_factory
 from attendance.orm import FaceTemplate
-from attendance.templates import gallery_version, template_vector
+from attendance.templates import gallery_version, load_gallery, template_vector
 from models.images import decode_image
 from models.packs import FacePipeline
 
@@ -75,6 +75,8 @@ def test_an_enrolled_photo_stores_both_templates_of_the_same_face(
     stored = template_vector(session, session.get_one(FaceTemplate, companion[0]))
     assert float(stored @ expected) > 0.999
     assert gallery_version(session, model_key=dlib_key(second_pipeline)) == 1
+    gallery = load_gallery(session, model_key=dlib_key(second_pipeline), dim=128)
+    assert gallery.people.tolist() == [an] and gallery.version == 1
     actions = query(database_url, "SELECT action FROM audit_log WHERE action LIKE '%template%'")
     assert sorted(a for (a,) in actions) == ["second_template_added", "template_added"]
 
