@@ -153,6 +153,7 @@ def create_app(
         scheduler.start()
         if warm_up:
             await run_in_threadpool(lambda: services.gallery)  # load the models once, now
+            await run_in_threadpool(services.warn_missing_second)
         try:
             yield {"services": services}
         finally:

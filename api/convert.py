@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from api.schemas import EventRead, FaceRead, MeetingRead, PersonBrief, PersonRead
+from api.schemas import (
+    EventRead,
+    FaceRead,
+    MeetingRead,
+    PersonBrief,
+    PersonRead,
+    SecondOpinionRead,
+)
 from attendance.errors import Invalid
 from attendance.orm import AttendanceEvent, Meeting, Person
 from attendance.recognition import IdentifiedFace
@@ -86,4 +93,9 @@ def face_read(face: IdentifiedFace) -> FaceRead:
         margin=None if d.margin is None else round(d.margin, 4),
         decision=d.decision.value,
         threshold=None if d.threshold is None else round(d.threshold, 4),
+        second_opinion=(
+            None
+            if face.second_opinion is None
+            else SecondOpinionRead.model_validate(face.second_opinion.as_dict())
+        ),
     )

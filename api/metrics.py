@@ -123,6 +123,12 @@ class Metrics:
             buckets=SECOND_OPINION_BUCKETS,
             registry=r,
         )
+        self.second_enabled = Gauge(
+            "attendance_second_opinion_enabled",
+            "1 when this server's recognizer asks a second model about close calls, else 0.",
+            registry=r,
+            multiprocess_mode="livemax",
+        )
         self.rate_limited = Counter(
             "attendance_rate_limited",
             "Requests refused with 429, by the refusal's code.",
@@ -171,6 +177,9 @@ class Metrics:
 
     def second_opinion_timed(self, seconds: float) -> None:
         self.second_seconds.observe(seconds)
+
+    def second_opinion_enabled(self, on: bool) -> None:
+        self.second_enabled.set(1 if on else 0)
 
     def gallery_loaded(self, purpose: str, size: int) -> None:
         self.gallery.labels(purpose).set(size)

@@ -186,6 +186,11 @@ class MeetingDeletedRead(BaseModel):
     open_polls_discarded: list[str]
 
 
+class SecondOpinionRead(BaseModel):
+    asked: bool = True
+    similarity_alone: float | None
+
+
 class FaceRead(BaseModel):
     box: list[int]  # x, y, width, height in pixels of the (upright) image
     det_score: float
@@ -197,6 +202,12 @@ class FaceRead(BaseModel):
     # What the candidate had to reach: the threshold for the meeting's roster for someone on
     # it, for everyone enrolled otherwise (it follows the number searched).
     threshold: float | None = None
+    second_opinion: SecondOpinionRead | None = Field(
+        None,
+        description="null when the second model (dlib) was not asked about this face; else "
+        "`similarity` is the fused score and `similarity_alone` what SFace gave the same "
+        "candidate before fusion.",
+    )
 
 
 class IdentifyRead(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from api.schemas import PersonRead
+from api.schemas import PersonRead, SecondOpinionRead
 
 Box = list[float]  # [x, y, width, height] in the uploaded photo's pixels
 
@@ -16,6 +16,9 @@ class PresentFace(BaseModel):
     box: Box
     similarity: float | None
     face: int  # the face's index in the photo (largest first)
+    # null when the second model (dlib) was not asked; else similarity is the fused score and
+    # similarity_alone SFace's for the same person before fusion.
+    second_opinion: SecondOpinionRead | None = None
 
 
 class UnknownFace(BaseModel):

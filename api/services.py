@@ -23,6 +23,7 @@ from attendance.shared_throttle import SharedAccountLocks, SharedThrottle
 from attendance.staff.lockout import AccountLocks
 from attendance.throttle import StreamSlots, Throttle
 from attendance.voting.master_key import MasterKey
+from enrollment.second_templates import count_missing_second
 from models.images import ImageDecoder
 from models.packs import FacePipeline
 from usecases.decoding import image_decoder
@@ -82,7 +83,9 @@ class Services:
                 if self._pipeline is None:
                     self._pipeline = self.pipeline_factory(self.settings)
                     logger.info("model pack %s loaded", self._pipeline.identity.key)
-                    logger.info(second_opinion_state(self.settings, self._pipeline).text)
+                    state = second_opinion_state(self.settings, self._pipeline)
+                    logger.info(state.text)
+                    self.metrics.second_opinion_enabled(state.on)
         return self._pipeline
 
     @property
@@ -114,6 +117,19 @@ class Services:
         if second is None:
             return None
         return fusion_rule_for(self.pipeline.identity.key, second.identity.key)
+
+    def warn_missing_second(self) -> None:
+        """At start-up, with the second opinion on: a warning when some faces have no template
+        of the second model (enrolled while it was off), since SFace alone decides for them."""
+        second = self.pipeline.second
+        if second is None or self.fusion is None:
+            return
+        with self.sessions() as session:
+            missing = count_missing_second(
+                session, primary_key=self.pipeline.identity.key, second_key=second.identity.key
+            )
+        if missing.faces:
+            logger.warning(missing.warning())
 
     @property
     def master_key(self) -> MasterKey:

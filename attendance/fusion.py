@@ -295,16 +295,42 @@ def with_second_opinion(
 ) -> SearchResult:
     """The search result once the second model has been asked about its close calls (the
     result itself when there were none): decide on it as on any search result."""
+    fused, _ = asked_second_opinion(
+        result, thresholds=thresholds, policy_margin=policy_margin, second=second
+    )
+    return fused
+
+
+def asked_second_opinion(
+    result: SearchResult,
+    *,
+    thresholds: list[float],
+    policy_margin: float,
+    second: SecondOpinion,
+) -> tuple[SearchResult, list[int]]:
+    """As with_second_opinion, and the rows (faces) the second model was asked about, so an
+    answer can say which scores are fused and what the primary model said alone."""
     rows = close_rows(result, thresholds=thresholds, policy_margin=policy_margin, rule=second.rule)
     if second.counted is not None:
         second.counted(len(rows), len(result.person_ids))
     if not rows:
-        return result
+        return result, []
     asked = second_scores(result, rows=rows, embeddings=second.embed(rows), gallery=second.gallery)
-    return fused_result(
+    fused = fused_result(
         result,
         asked,
         rule=second.rule,
         primary_stats=second.primary_stats,
         second_stats=second.second_stats,
     )
+    return fused, rows
+
+
+def primary_score(result: SearchResult, *, row: int, person_id: int | None) -> float | None:
+    """The primary model's score of this face (row) with this candidate, before any fusion;
+    None when the candidate is not among the row's (fusion only reorders a row's candidates,
+    so a fused candidate always is)."""
+    if person_id is None:
+        return None
+    hits = np.flatnonzero(result.person_ids[row] == person_id)
+    return float(result.scores[row][hits[0]]) if len(hits) else None

@@ -9,11 +9,23 @@ from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.fusion import SecondOpinion, with_second_opinion
+from attendance.fusion import SecondOpinion, asked_second_opinion, primary_score
 from attendance.gallery import Gallery
 from attendance.matching import Decision, FaceDecision, MatchPolicy, decide
 from attendance.meetings import get_meeting, roster_ids
 from attendance.orm import Person
+
+
+@dataclass(frozen=True)
+class SecondOpinionNote:
+    """The second model was asked about this face: its similarity is then the fused score,
+    and `similarity_alone` what the primary model (SFace) gave the same candidate."""
+
+    similarity_alone: float | None
+
+    def as_dict(self) -> dict[str, object]:
+        alone = self.similarity_alone
+        return {"asked": True, "similarity_alone": None if alone is None else round(alone, 4)}
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class IdentifiedFace:
     decision: FaceDecision
     person: Person | None
     candidate: Person | None
+    second_opinion: SecondOpinionNote | None = None  # None: the second model was not asked
 
 
 def identify_faces(
@@ -51,15 +64,23 @@ def identify_faces(
     result = gallery.search(embeddings, k=top_k)
     size = len(gallery.people)
     decisions = decide(result, policy, roster=roster, gallery_size=size)
+    asked: list[int] = []
+    primary = result
     if second is not None:
         fallback = policy.threshold_for(size)
-        result = with_second_opinion(
+        result, asked = asked_second_opinion(
             result,
             thresholds=[fallback if d.threshold is None else d.threshold for d in decisions],
             policy_margin=policy.margin,
             second=second,
         )
         decisions = decide(result, policy, roster=roster, gallery_size=size)
+    notes = {
+        row: SecondOpinionNote(
+            primary_score(primary, row=row, person_id=decisions[row].candidate_id)
+        )
+        for row in asked
+    }
     wanted = {d.candidate_id for d in decisions if d.candidate_id is not None}
     people = (
         {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
@@ -67,8 +88,8 @@ def identify_faces(
         else {}
     )
     faces = []
-    for box, score, decision in zip(boxes, det_scores, decisions):
+    for row, (box, score, decision) in enumerate(zip(boxes, det_scores, decisions)):
         candidate = people.get(decision.candidate_id) if decision.candidate_id else None
         person = candidate if decision.decision is Decision.MATCH else None
-        faces.append(IdentifiedFace(box, score, decision, person, candidate))
+        faces.append(IdentifiedFace(box, score, decision, person, candidate, notes.get(row)))
     return faces

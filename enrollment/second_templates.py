@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, undefer
+from sqlalchemy.sql.elements import ColumnElement
 
 from attendance.orm import FaceTemplate
 from attendance.templates import QualityFigures, add_template
@@ -33,8 +34,20 @@ class SecondTemplates:
     """What one pass added, and the faces it could not give a second template, by id."""
 
     added: int = 0
+    people: set[int] = field(default_factory=set)  # whose faces got one
     without_crop: list[int] = field(default_factory=list)  # enrolled before crops were kept
     no_face: list[int] = field(default_factory=list)  # no face found again on the crop
+
+
+def _without_companion(primary_key: str, second_key: str) -> ColumnElement[bool]:
+    """The condition a primary template of `primary_key` with no `second_key` template meets."""
+    companion = aliased(FaceTemplate)
+    has_one = (
+        select(companion.id)
+        .where(companion.companion_of == FaceTemplate.id, companion.model_key == second_key)
+        .exists()
+    )
+    return (FaceTemplate.model_key == primary_key) & FaceTemplate.companion_of.is_(None) & ~has_one
 
 
 def missing_second(
@@ -42,26 +55,46 @@ def missing_second(
 ) -> list[FaceTemplate]:
     """Primary templates of `primary_key` past `after_id` that have no template of
     `second_key` yet, oldest first, their crops loaded."""
-    companion = aliased(FaceTemplate)
-    has_one = (
-        select(companion.id)
-        .where(companion.companion_of == FaceTemplate.id, companion.model_key == second_key)
-        .exists()
-    )
     return list(
         session.scalars(
             select(FaceTemplate)
-            .where(
-                FaceTemplate.model_key == primary_key,
-                FaceTemplate.companion_of.is_(None),
-                FaceTemplate.id > after_id,
-                ~has_one,
-            )
+            .where(_without_companion(primary_key, second_key), FaceTemplate.id > after_id)
             .options(undefer(FaceTemplate.crop_jpeg))
             .order_by(FaceTemplate.id)
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class MissingSecond:
+    """How many primary templates (faces) have no second-model template, of how many people."""
+
+    faces: int
+    people: int
+
+    def warning(self) -> str:
+        """What start-up and `attendance models verify` say; empty when none is missing."""
+        if not self.faces:
+            return ""
+        return (
+            f"{self.faces} khuôn mặt ({self.people} người) chưa có mẫu của mô hình thứ hai "
+            "(đăng ký khi ý kiến thứ hai tắt hoặc chưa cài): với họ chỉ SFace quyết định; "
+            "chạy `attendance templates add-second` (xem trước: --dry-run). "
+            f"{self.faces} faces ({self.people} people) have no second-model template "
+            "(enrolled while the second opinion was off or not installed): SFace alone decides "
+            "for them; run `attendance templates add-second` (preview: --dry-run)."
+        )
+
+
+def count_missing_second(session: Session, *, primary_key: str, second_key: str) -> MissingSecond:
+    """One COUNT query: cheap enough for every start-up."""
+    faces, people = session.execute(
+        select(func.count(FaceTemplate.id), func.count(FaceTemplate.person_id.distinct())).where(
+            _without_companion(primary_key, second_key)
+        )
+    ).one()
+    return MissingSecond(faces=int(faces or 0), people=int(people or 0))
 
 
 def add_second_batch(
@@ -115,5 +148,6 @@ def add_second_batch(
             companion_of=primary.id,
         )
         report.added += 1
+        report.people.add(primary.person_id)
     logger.info("second templates: %d added so far", report.added)
     return found[-1].id if found else 0

@@ -114,6 +114,9 @@ def analyse_class_photo(
                 box=(box[0], box[1], box[2], box[3]),
                 person_id=person_id,
                 similarity=None if similarity is None else round(similarity, 4),
+                second_opinion=(
+                    None if found.second_opinion is None else found.second_opinion.as_dict()
+                ),
             )
         )
         if person_id is None:

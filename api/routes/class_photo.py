@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.convert import local, person_read
 from api.deps import ActorDep, PrincipalDep, ServicesDep, SessionDep, need
+from api.schemas import SecondOpinionRead
 from api.schemas_class_photo import (
     ClassPhotoConfirm,
     ClassPhotoConfirmed,
@@ -186,7 +187,15 @@ def class_photo_read(view: PhotoView, zone: str) -> ClassPhotoRead:
         if person is not None:
             present.append(
                 PresentFace(
-                    person=person_read(person), box=box, similarity=face.similarity, face=index
+                    person=person_read(person),
+                    box=box,
+                    similarity=face.similarity,
+                    face=index,
+                    second_opinion=(
+                        None
+                        if face.second_opinion is None
+                        else SecondOpinionRead.model_validate(face.second_opinion)
+                    ),
                 )
             )
         else:

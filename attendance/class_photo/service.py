@@ -32,6 +32,9 @@ class PhotoFace:
     box: tuple[float, float, float, float]  # in the uploaded photo's pixels
     person_id: int | None  # the proposed roster member; None for an unknown face
     similarity: float | None  # of the proposed person (or the best candidate's, if any)
+    # {"asked": true, "similarity_alone": ...} when the second model was asked (similarity is
+    # then fused), None otherwise and for photos stored before it was kept.
+    second_opinion: dict[str, object] | None = None
 
 
 def store_photo(
@@ -56,7 +59,12 @@ def store_photo(
         expires_at=at + timedelta(hours=hours),
         faces_json=json.dumps(
             [
-                {"box": list(f.box), "person_id": f.person_id, "similarity": f.similarity}
+                {
+                    "box": list(f.box),
+                    "person_id": f.person_id,
+                    "similarity": f.similarity,
+                    "second_opinion": f.second_opinion,
+                }
                 for f in faces
             ]
         ),
@@ -112,6 +120,7 @@ def faces_of(photo: ClassPhoto) -> list[PhotoFace]:
             box=(float(f["box"][0]), float(f["box"][1]), float(f["box"][2]), float(f["box"][3])),
             person_id=f["person_id"],
             similarity=f["similarity"],
+            second_opinion=f.get("second_opinion"),
         )
         for f in json.loads(photo.faces_json)
     ]

@@ -92,6 +92,13 @@ def test_identify_answers_the_same_fields_on_the_sface_scale(
     assert plain_close["similarity"] < plain_close["threshold"] <= plain_close["similarity"] + 0.08
     assert plain_close["similarity"] < close["similarity"] < 1
     assert (close["decision"] == "match") == (close["similarity"] >= close["threshold"])
+    # The answer says which face dlib was asked about, and what SFace said alone.
+    assert close["second_opinion"] == {
+        "asked": True,
+        "similarity_alone": plain_close["similarity"],
+    }
+    assert clear["second_opinion"] is None
+    assert [f["second_opinion"] for f in alone] == [None, None]
 
     samples = scrape(client)
     assert value(samples, "attendance_second_opinion_faces_total", asked="yes") == 1
@@ -114,8 +121,16 @@ def test_a_class_photo_asks_the_second_model_about_its_roster(
     meeting_id = create_meeting(client, roster, **happening_now())
     response = client.post(f"/api/v1/meetings/{meeting_id}/class-photo", files=upload(photo()))
     assert response.status_code in (200, 201), response.text
-    present = {face["person"]["id"] for face in response.json()["present"]}
+    present = {face["person"]["id"]: face for face in response.json()["present"]}
     assert people["Tariq_Aziz"] in present
+    assert present[people["Tariq_Aziz"]]["second_opinion"] is None  # clear: not asked
+    if people["Saddam_Hussein"] in present:  # accepted on the fused score: the answer says so
+        close = present[people["Saddam_Hussein"]]
+        assert close["second_opinion"]["asked"] is True
+        assert close["second_opinion"]["similarity_alone"] < close["similarity"]
+    got = client.get(f"/api/v1/meetings/{meeting_id}/class-photo/{response.json()['photo_id']}")
+    assert got.status_code == 200, got.text
+    assert got.json()["present"] == response.json()["present"]  # kept with the photo
     samples = scrape(client)
     asked = value(samples, "attendance_second_opinion_faces_total", asked="yes")
     searched = asked + value(samples, "attendance_second_opinion_faces_total", asked="no")
@@ -150,6 +165,16 @@ def test_a_photo_check_in_asks_the_second_model_about_its_close_call(
     assert response.status_code == 201, response.text
     events = response.json()["events"]
     assert people["Tariq_Aziz"] in {e["person"]["id"] for e in events}
+    faces = {f["candidate"]["id"]: f for f in response.json()["faces"]}
+    assert faces[people["Tariq_Aziz"]]["second_opinion"] is None
+    asked = faces[people["Saddam_Hussein"]]["second_opinion"]
+    assert asked["asked"] is True and asked["similarity_alone"] < asked_similarity(faces, people)
     samples = scrape(client)
     assert value(samples, "attendance_second_opinion_faces_total", asked="yes") == 1
     assert value(samples, "attendance_second_opinion_faces_total", asked="no") == 1
+
+
+def asked_similarity(faces: dict[int, dict[str, object]], people: dict[str, int]) -> float:
+    similarity = faces[people["Saddam_Hussein"]]["similarity"]
+    assert isinstance(similarity, float)
+    return similarity

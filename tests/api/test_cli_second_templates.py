@@ -21,6 +21,7 @@ from models.packs import FacePipeline
 
 __all__ = ["cli_env"]  # the fixture, shared with test_cli.py
 CONSENT = ["--consent-recorded-by", "Chị Thu", "--consent-reference", "PĐY-2026/02"]
+DLIB_KEY = "dlib:55533b28a958+c4b1e9804792:128"
 COLUMNS = (
     "SELECT id, person_id, model_key, companion_of, photo_sha256, consent_id, photo_name "
     "FROM face_templates ORDER BY id"
@@ -55,10 +56,24 @@ def test_add_second_makes_each_missing_template_from_the_crop_and_reports_the_re
     execute(url, "UPDATE face_templates SET crop_jpeg = NULL WHERE id = :id", id=no_crop)
 
     with_second_model(monkeypatch, "on")
+    # verify says some faces have no dlib template, and whose settings it reports.
+    verified = runner.invoke(app, ["models", "verify"], env={"COLUMNS": "200"})
+    assert verified.exit_code == 0, verified.output
+    assert "3 faces (3 people) have no second-model template" in verified.output
+    assert "not a running server's" in verified.output
+    preview = runner.invoke(app, ["templates", "add-second", "--dry-run"], env={"COLUMNS": "200"})
+    assert preview.exit_code == 0, preview.output
+    ids = ", ".join(str(row[0]) for row in before)
+    assert f"3 faces (3 people) have no {DLIB_KEY} template: {ids}" in preview.output
+    assert query(url, COLUMNS) == before  # nothing written
+
     done = runner.invoke(app, ["templates", "add-second"], env={"COLUMNS": "200"})
-    assert done.exit_code == 0, done.output
-    assert "Added 2 second-model templates" in done.output
+    assert done.exit_code == 1, done.output  # one face could not be given its template
+    assert "Added 2 second-model templates" in done.output and "for 2 people" in done.output
+    assert "a running server uses them from its next recognition" in done.output
     assert "1 templates keep no face crop" in done.output and str(no_crop) in done.output
+    verified = runner.invoke(app, ["models", "verify"], env={"COLUMNS": "200"})
+    assert "1 faces (1 people) have no second-model template" in verified.output
     after = query(url, COLUMNS)
     assert second_pipeline.second is not None
     dlib_key = second_pipeline.second.identity.key
@@ -85,5 +100,6 @@ def test_add_second_makes_each_missing_template_from_the_crop_and_reports_the_re
     engine.dispose()
 
     again = runner.invoke(app, ["templates", "add-second"], env={"COLUMNS": "200"})
-    assert again.exit_code == 0 and "Added 0 second-model templates" in again.output
+    assert again.exit_code == 1 and "Added 0 second-model templates" in again.output
+    assert str(no_crop) in again.output  # still without a crop: still listed
     assert len(query(url, COLUMNS)) == 5
