@@ -143,9 +143,8 @@ def gallery(
     # statistics, but only when they move by 0.0001 or cross MIN_PAIRS: each enrollment
     # anywhere changes them a little, and should not resend every kiosk's manifest.
     moved = None if stats is None else (stats["mean"], stats["std"], stats["pairs"] >= MIN_PAIRS)
-    tag = hashlib.sha256(f"{scope.etag}:{rules}:{zone}:{checkout}:{moved}".encode()).hexdigest()[
-        :32
-    ]
+    told = f"{scope.etag}:{rules}:{zone}:{checkout}:{moved}"
+    tag = hashlib.sha256(told.encode()).hexdigest()[:32]
     unchanged = _not_modified(request, response, tag)
     if unchanged is not None:
         return unchanged
