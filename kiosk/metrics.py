@@ -1,4 +1,5 @@
-"""The kiosk's health figures: frame rate, inference times, drops, outbox depth, sync age."""
+"""The kiosk's health figures: frame rate, inference times, drops, outbox depth, sync age,
+and what the second opinion (kiosk/second_look.py) ran."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.second_look import SecondLookCounts
 
 # Frame rate and average times are over the last this many frames: the present, not the day.
 WINDOW = 100
@@ -24,6 +29,8 @@ class HealthSnapshot:
     outbox_depth: int
     seconds_since_sync: float | None  # None: never synced
     checkins_sent_total: int
+    # The second opinion's counts since start; None: the kiosk has none (no dlib, no rule).
+    second: SecondLookCounts | None = None
 
 
 class KioskMetrics:
@@ -61,7 +68,10 @@ class KioskMetrics:
         with self._lock:
             self._sent += count
 
-    def snapshot(self, *, outbox_depth: int) -> HealthSnapshot:
+    def snapshot(
+        self, *, outbox_depth: int, second: SecondLookCounts | None = None
+    ) -> HealthSnapshot:
+        """`second`: the second look's counts, copied here (its worker may be adding to them)."""
         with self._lock:
             times = self._frame_times
             span = times[-1] - times[0] if len(times) > 1 else 0.0
@@ -79,6 +89,7 @@ class KioskMetrics:
                 if self._synced_at is None
                 else self.clock() - self._synced_at,
                 checkins_sent_total=self._sent,
+                second=None if second is None else replace(second),
             )
 
 
@@ -115,11 +126,43 @@ _HELP = (
 )
 
 
+# Shown only by a kiosk with a second opinion, as the server's attendance_second_opinion_*.
+_SECOND_HELP = (
+    (
+        "kiosk_second_opinion_tracks_total",
+        "counter",
+        "Tracks whose close call the second model (dlib) answered, at most once a track.",
+        "tracks",
+    ),
+    (
+        "kiosk_second_opinion_runs_total",
+        "counter",
+        "Second-model embeddings computed (one face each).",
+        "runs",
+    ),
+    (
+        "kiosk_second_opinion_seconds_total",
+        "counter",
+        "Seconds spent in the second model's embeddings.",
+        "seconds",
+    ),
+    (
+        "kiosk_second_opinion_waited_looks_total",
+        "counter",
+        "Looks set aside while their track waited for its second embedding.",
+        "waited_looks",
+    ),
+)
+
+
 def prometheus_text(health: HealthSnapshot) -> str:
     """The Prometheus text exposition format (version 0.0.4)."""
     lines = []
-    for name, kind, help_text, field in _HELP:
-        value = getattr(health, field)
+    figures: list[tuple[tuple[str, str, str, str], object]] = [(row, health) for row in _HELP]
+    if health.second is not None:
+        figures += [(row, health.second) for row in _SECOND_HELP]
+    for (name, kind, help_text, field), source in figures:
+        value = getattr(source, field)
         lines += [
             f"# HELP {name} {help_text}",
             f"# TYPE {name} {kind}",
@@ -144,4 +187,10 @@ def summary(health: HealthSnapshot) -> str:
         f"embed {health.embed_ms_last:.0f}/{health.embed_ms_avg:.0f} ms (last/avg), "
         f"{health.dropped_frames_total} dropped, outbox {health.outbox_depth}, "
         f"synced {since} ago, {health.checkins_sent_total} sent"
+        + (
+            ""
+            if health.second is None
+            else f", second opinion on {health.second.tracks} tracks "
+            f"({health.second.runs} runs, {health.second.seconds:.1f} s)"
+        )
     )

@@ -4,6 +4,7 @@ the track's decision is a close call, kept with the track and reused for all its
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class SecondLookCounts:
     fused_looks: int = 0  # looks judged on the fused scores
     waited_looks: int = 0  # looks set aside while their track waited for its answer
     tracks: int = 0  # tracks that got a second embedding
+    seconds: float = 0.0  # spent in the second model's embeddings (the kiosk's /metrics)
 
 
 class SecondLook:
@@ -162,7 +164,11 @@ class SecondLook:
 
     def _run(self, image: NDArray[np.uint8], face: DetectedFace) -> NDArray[np.float32]:
         self.counts.runs += 1
-        return np.asarray(self._embed(image, [face])[0], dtype=np.float32)
+        started = time.perf_counter()
+        try:
+            return np.asarray(self._embed(image, [face])[0], dtype=np.float32)
+        finally:
+            self.counts.seconds += time.perf_counter() - started
 
     def _collect(self) -> None:
         for track_id, future in list(self._pending.items()):

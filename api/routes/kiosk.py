@@ -27,7 +27,9 @@ from api.schemas import (
     TokenRead,
 )
 from attendance.checkin_window import checkin_window
+from attendance.consent_tables import MEETINGS, SCHOOL_ATTENDANCE
 from attendance.errors import Forbidden, Invalid
+from attendance.fusion import MIN_PAIRS
 from attendance.kiosk_sync import KioskScope, kiosk_scope, room_arrivals, templates_for_kiosk
 from attendance.orm import ApiToken, utcnow
 from attendance.permissions import Permission, Principal
@@ -136,8 +138,13 @@ def gallery(
     rules = services.settings.checkin.rules()
     zone = services.settings.timezone
     checkout = services.settings.kiosk.gate_checkout_after.strftime("%H:%M")
-    # The windows and the zone travel too: a changed setting must reach every kiosk.
-    tag = hashlib.sha256(f"{scope.etag}:{rules}:{zone}:{checkout}".encode()).hexdigest()[:32]
+    stats = _score_stats(services, session, scope)
+    # The windows and the zone travel too: a changed setting must reach every kiosk. So do the
+    # statistics, but only when they move by 0.0001 or cross MIN_PAIRS: each enrollment
+    # anywhere changes them a little, and should not resend every kiosk's manifest.
+    moved = None if stats is None else (stats["mean"], stats["std"], stats["pairs"] >= MIN_PAIRS)
+    told = f"{scope.etag}:{rules}:{zone}:{checkout}:{moved}"
+    tag = hashlib.sha256(told.encode()).hexdigest()[:32]
     unchanged = _not_modified(request, response, tag)
     if unchanged is not None:
         return unchanged
@@ -168,7 +175,21 @@ def gallery(
         kiosk_name=token.name if token.role == KIOSK else None,
         gate=scope.gate,
         gate_checkout_after=checkout if scope.gate is not None else None,
+        score_stats=None if stats is None else {scope.model_key: stats},
     )
+
+
+def _score_stats(
+    services: ServicesDep, session: SessionDep, scope: KioskScope
+) -> dict[str, float] | None:
+    """The impostor statistics of the server's whole gallery of the manifest's model and the
+    kiosk's purpose (a gate's: school attendance), never embeddings; None when the server
+    does not fuse this model (the kiosk then uses the calibration's priors)."""
+    purpose = SCHOOL_ATTENDANCE if scope.gate is not None else MEETINGS
+    stats = services.score_stats(session, model_key=scope.model_key, purpose=purpose)
+    if stats is None:
+        return None
+    return {"mean": round(stats.mean, 4), "std": round(stats.std, 4), "pairs": stats.pairs}
 
 
 @sync.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.metrics import KioskMetrics, prometheus_text, summary
+from kiosk.second_look import SecondLookCounts
 
 
 class FakeClock:
@@ -48,3 +49,20 @@ def test_a_kiosk_that_never_synced_reports_minus_one() -> None:
     text = prometheus_text(KioskMetrics().snapshot(outbox_depth=0))
     assert "kiosk_seconds_since_sync -1\n" in text
     assert "kiosk_fps 0.000\n" in text
+
+
+def test_the_second_opinions_counts_are_shown_only_by_a_kiosk_that_has_one() -> None:
+    plain = prometheus_text(KioskMetrics().snapshot(outbox_depth=0))
+    assert "kiosk_second_opinion" not in plain
+
+    counts = SecondLookCounts(runs=3, fused_looks=9, waited_looks=2, tracks=2, seconds=0.4)
+    health = KioskMetrics().snapshot(outbox_depth=0, second=counts)
+    counts.runs += 1  # the worker goes on counting: the snapshot keeps what it copied
+    text = prometheus_text(health)
+    assert "# TYPE kiosk_second_opinion_seconds_total counter" in text
+    samples = dict(line.split(" ") for line in text.splitlines() if not line.startswith("#"))
+    assert samples["kiosk_second_opinion_tracks_total"] == "2"
+    assert samples["kiosk_second_opinion_runs_total"] == "3"
+    assert samples["kiosk_second_opinion_seconds_total"] == "0.400"
+    assert samples["kiosk_second_opinion_waited_looks_total"] == "2"
+    assert "second opinion on 2 tracks (3 runs, 0.4 s)" in summary(health)

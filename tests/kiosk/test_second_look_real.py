@@ -20,6 +20,7 @@ from attendance.matching import MatchPolicy
 from attendance.settings import ModelSettings, Settings
 from kiosk.capture import Frame
 from kiosk.loop import KioskLoop, KioskOptions
+from kiosk.metrics import prometheus_text
 from kiosk.outbox import Outbox
 from kiosk.second_look import SecondLook
 from kiosk.sync import GallerySync
@@ -153,6 +154,12 @@ def test_the_real_second_model_runs_once_and_refuses_the_stranger(
     assert float(look._embeddings[track] @ again) > 0.999  # that frame's face, kept
     assert loop.outbox.pending() == []
     assert loop.stats.embedded == 8  # looked at in every frame, never decided
+    shown = prometheus_text(loop.health())  # the kiosk's /metrics
+    samples = dict(line.split(" ") for line in shown.splitlines() if not line.startswith("#"))
+    assert samples["kiosk_second_opinion_tracks_total"] == "1"
+    assert samples["kiosk_second_opinion_runs_total"] == "1"
+    assert 0.0 < float(samples["kiosk_second_opinion_seconds_total"]) < 10.0
 
     plain, _ = walk_in(pipeline, tmp_path / "plain", None)
     assert [e.person_id for e in plain.outbox.pending()] == [AN]  # the wrong person
+    assert "kiosk_second_opinion" not in prometheus_text(plain.health())
