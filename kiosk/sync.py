@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Protocol
@@ -252,11 +253,23 @@ class GallerySync:
 
 
 def _stats(data: dict[str, float]) -> ScoreStats | None:
+    """The server's statistics, if they are usable: finite, a spread above zero (a zero or NaN
+    spread would divide the fused scores by nothing), at least one pair; else the priors."""
     try:
-        return ScoreStats.from_dict(data)
+        stats = ScoreStats.from_dict(data)
     except (KeyError, TypeError, ValueError):
+        stats = None
+    usable = (
+        stats is not None
+        and math.isfinite(stats.mean)
+        and math.isfinite(stats.std)
+        and stats.std > 1e-6
+        and stats.pairs > 0
+    )
+    if not usable:
         logger.warning("unreadable score_stats from the server: the calibration's are used")
         return None
+    return stats
 
 
 def _clock(value: str | None) -> time | None:

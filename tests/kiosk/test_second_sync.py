@@ -95,6 +95,23 @@ def test_unreadable_score_statistics_fall_back_to_the_priors(
     assert "score_stats" in caplog.text
 
 
+@pytest.mark.parametrize(
+    "stats",
+    [
+        {"mean": 0.5, "std": 0.0, "pairs": 45_000},  # a zero spread would divide by nothing
+        {"mean": float("nan"), "std": 0.06, "pairs": 45_000},
+        {"mean": 0.5, "std": float("inf"), "pairs": 45_000},
+        {"mean": 0.5, "std": 0.06, "pairs": 0},
+    ],
+)
+def test_unusable_score_statistics_fall_back_to_the_priors(stats: dict[str, float]) -> None:
+    server = TwoModelServer()
+    server.score_stats = {SECOND_KEY: stats}
+    sync = two_model_sync(server)
+    sync.sync()
+    assert sync.current.second is not None and sync.current.second.second_stats is None
+
+
 def test_a_server_that_answers_with_another_model_leaves_the_first_alone(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
