@@ -97,11 +97,14 @@ class FusionRule:
         return f"fusion:{self.primary_key}+{self.second_key}:w{self.weight:g}"
 
     def stats(self, gallery_stats: ScoreStats | None, *, second: bool) -> ScoreStats:
-        """The gallery's own statistics when it has enough pairs, else the calibration's."""
+        """The gallery's own statistics when it has enough pairs (and a finite spread above
+        zero: a gallery of copies of one face would divide by nothing), else the calibration's."""
         prior = self.second_prior if second else self.primary_prior
         if gallery_stats is None or gallery_stats.pairs < MIN_PAIRS:
             return prior
-        return gallery_stats
+        if not (math.isfinite(gallery_stats.mean) and math.isfinite(gallery_stats.std)):
+            return prior
+        return gallery_stats if gallery_stats.std > 1e-6 else prior
 
     def is_close(
         self, *, best: float, margin: float | None, threshold: float, policy_margin: float

@@ -101,6 +101,14 @@ def test_rule_stats_use_the_gallery_only_with_enough_pairs() -> None:
 
 
 @pytest.mark.parametrize(
+    ("mean", "std"), [(0.2, 0.0), (float("nan"), 0.2), (0.2, float("nan")), (0.2, float("inf"))]
+)
+def test_rule_stats_refuse_a_spread_that_cannot_normalise(mean: float, std: float) -> None:
+    broken = ScoreStats(mean=mean, std=std, pairs=MIN_PAIRS * 10)
+    assert rule().stats(broken, second=True) == SECOND_PRIOR
+
+
+@pytest.mark.parametrize(
     ("best", "margin", "close"),
     [
         (0.375, None, True),  # threshold 0.5 - band_below: the lowest close score
