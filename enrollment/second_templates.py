@@ -39,7 +39,7 @@ CROP_MAX_PIXELS = 4 * CROP_PX * CROP_PX
 # The face found again on the crop is the primary's own when SFace embeds it at least this
 # close to the stored primary. Not enrollment's SAME_FACE (0.98, the same pixels again): the
 # crop is resized, and the crop's face scored 0.934 at least on 150 lfw-dev photos (median
-# 0.972, 110 under 0.98) and 0.848 on t1.jpg's small faces; strangers' SFace scores stay far
+# 0.972, 110 under 0.98) and 0.858 on t1.jpg's small faces; strangers' SFace scores stay far
 # below (on lfw-dev 2.4e-5 of stranger comparisons exceed 0.455: calibration/sface-*.json).
 CROP_SAME_FACE = 0.75
 
