@@ -24,6 +24,7 @@ from api.cli_support import (
     domain_refusal,
     kiosk_outbox,
     local_services,
+    refuse,
     setup_logging,
 )
 from api.cli_templates import templates_app
@@ -37,6 +38,29 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 app = typer.Typer(
     help="Điểm danh bằng khuôn mặt / Face-recognition attendance.", no_args_is_help=True
 )
+
+
+@app.callback()
+def _settings_readable() -> None:
+    # A malformed setting (ATTEND_MODELS__SECOND_OPINION=bogus) would otherwise end every
+    # command in a pydantic traceback: say which variable and what it accepts, exit 2.
+    from pydantic import ValidationError
+
+    from attendance.data_dir import env_files
+
+    try:
+        Settings(_env_file=env_files())  # not get_settings(): its cache is the commands'
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "ATTEND_" + "__".join(str(part) for part in error["loc"]).upper()
+            lines.append(
+                f"Giá trị không hợp lệ của {name} (trong môi trường hoặc tệp .env). "
+                f"Invalid value of {name} (in the environment or a .env file): {error['msg']}."
+            )
+        raise refuse(" ".join(lines)) from exc
+
+
 app.add_typer(models_app, name="models")
 app.add_typer(db_app, name="db")
 app.add_typer(kiosk_token_app, name="kiosk-token")

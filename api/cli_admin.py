@@ -71,7 +71,14 @@ def models_verify(
     try:
         pipeline = load_pipeline(settings)
     except ModelPackError as exc:
-        console.print(f"[red]{exc}")
+        # The message holds install hints such as "pip install -e '.[accurate]'": not markup.
+        console.print(
+            f"Không nạp được gói mô hình {name}: {exc} The model pack {name} cannot be loaded: "
+            f"{exc}",
+            style="red",
+            soft_wrap=True,
+            markup=False,
+        )
         raise typer.Exit(1) from exc
     console.print(f"loaded {pipeline.identity.key}")
     state = second_opinion_state(settings, pipeline)

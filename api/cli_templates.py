@@ -29,8 +29,10 @@ def add_second(
 ) -> None:
     """Make the second model's (dlib) template of every face that has none, from the face
     crop its template keeps. A running server uses them at its next recognition (the
-    gallery's version changes), no restart. Faces without a crop, or whose crop no longer
-    shows a face, are listed by template id: enroll their photo again.
+    gallery's version changes), no restart. Faces without a crop, whose crop no longer
+    shows their own face, or whose SFace template is damaged, are listed by template id:
+    enroll their photo again. Faces another command gave one (or deleted) meanwhile are
+    counted as skipped.
 
     Exit code 0 when every face has its second template now (or --dry-run), 1 when some
     could not be made (listed), 2 when refused (no second model)."""
@@ -41,9 +43,16 @@ def add_second(
         count_missing_second,
         missing_second,
     )
+    from models.packs import ModelPackError
 
     services = local_services(create=False)
-    pipeline = services.pipeline
+    try:
+        pipeline = services.pipeline
+    except ModelPackError as exc:
+        raise refuse(
+            f"Không nạp được gói mô hình, chưa thêm gì: {exc} "
+            f"The model pack cannot be loaded, nothing added: {exc}"
+        ) from exc
     if pipeline.second is None:
         raise refuse(
             f"Gói mô hình {pipeline.identity.key} không có mô hình thứ hai: cài gói 'accurate' "
@@ -90,7 +99,21 @@ def add_second(
         soft_wrap=True,
         markup=False,
     )
+    if report.skipped:
+        console.print(
+            f"Bỏ qua {report.skipped} khuôn mặt đã có mẫu hoặc đã bị xóa trong lúc chạy (một lệnh "
+            f"khác chạy cùng lúc). Skipped {report.skipped} faces that got their template or were "
+            "deleted meanwhile (another command ran at the same time).",
+            soft_wrap=True,
+            markup=False,
+        )
     for ids, vi, en in (
+        (
+            report.damaged,
+            "mẫu SFace bị hỏng (không giải mã được), nên không được nhận diện: hãy đăng ký lại ảnh",
+            "SFace templates are damaged (do not decrypt), so never recognised: enroll the photo "
+            "again",
+        ),
         (
             report.without_crop,
             "mẫu không có ảnh khuôn mặt (đăng ký trước khi ảnh được lưu): hãy đăng ký lại ảnh",
@@ -98,15 +121,16 @@ def add_second(
         ),
         (
             report.no_face,
-            "mẫu mà ảnh khuôn mặt không còn tìm thấy khuôn mặt: hãy đăng ký lại ảnh",
-            "templates whose face crop no longer shows a face the detector finds: enroll the "
+            "mẫu mà ảnh khuôn mặt không còn cho thấy khuôn mặt của chính mẫu đó: "
+            "hãy đăng ký lại ảnh",
+            "templates whose face crop no longer shows the template's own face: enroll the "
             "photo again",
         ),
     ):
         if ids:
             listed = _listed(ids, len(ids))
             console.print(f"[yellow]{len(ids)} {vi}; {len(ids)} {en}: {listed}", soft_wrap=True)
-    if report.without_crop or report.no_face:
+    if report.without_crop or report.no_face or report.damaged:
         raise typer.Exit(1)
 
 

@@ -14,19 +14,34 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, undefer
 from sqlalchemy.sql.elements import ColumnElement
 
+from attendance.errors import DomainError
 from attendance.orm import FaceTemplate
-from attendance.templates import QualityFigures, add_template
+from attendance.templates import QualityFigures, add_template, template_vector
 from enrollment.quality_gate import rank_faces
+from models.crops import CROP_PX
 from models.images import ImageRejected, decode_image
 from models.packs import FacePipeline
+from models.types import DetectedFace
 
 logger = logging.getLogger(__name__)
 
 BATCH = 50  # faces a transaction adds: ~4 s of dlib on two cores, a short write lock
+# Our crops are CROP_PX square; a stored "crop" far larger is not one of ours (a damaged or
+# tampered row): refuse it before decoding rather than decode tens of megapixels.
+CROP_MAX_PIXELS = 4 * CROP_PX * CROP_PX
+# The face found again on the crop is the primary's own when SFace embeds it at least this
+# close to the stored primary. Not enrollment's SAME_FACE (0.98, the same pixels again): the
+# crop is resized, and the crop's face scored 0.934 at least on 150 lfw-dev photos (median
+# 0.972, 110 under 0.98) and 0.858 on t1.jpg's small faces; strangers' SFace scores stay far
+# below (on lfw-dev 2.4e-5 of stranger comparisons exceed 0.455: calibration/sface-*.json).
+CROP_SAME_FACE = 0.75
 
 
 @dataclass
@@ -36,7 +51,9 @@ class SecondTemplates:
     added: int = 0
     people: set[int] = field(default_factory=set)  # whose faces got one
     without_crop: list[int] = field(default_factory=list)  # enrolled before crops were kept
-    no_face: list[int] = field(default_factory=list)  # no face found again on the crop
+    no_face: list[int] = field(default_factory=list)  # the primary's face not found on the crop
+    damaged: list[int] = field(default_factory=list)  # the primary itself does not decrypt
+    skipped: int = 0  # given one meanwhile, or gone, by another command running at once
 
 
 def _without_companion(primary_key: str, second_key: str) -> ColumnElement[bool]:
@@ -118,36 +135,69 @@ def add_second_batch(
             report.without_crop.append(primary.id)
             continue
         try:
-            crop = decode_image(primary.crop_jpeg)
-        except ImageRejected:
+            # A primary that no longer opens is left out of every gallery: a companion of it
+            # would never be asked.
+            stored = template_vector(session, primary)
+        except DomainError as exc:
+            if exc.code != "TEMPLATE_DAMAGED":
+                raise
+            report.damaged.append(primary.id)
+            continue
+        face = _primary_face(pipeline, primary.crop_jpeg, stored)
+        if face is None:
             report.no_face.append(primary.id)
             continue
-        height, width = crop.shape[:2]
-        ranked = rank_faces(pipeline.detect(crop), width, height)
-        if not ranked:
-            report.no_face.append(primary.id)
+        crop, found_face = face
+        embedding = pipeline.embed_second(crop, [found_face])[0]
+        try:
+            # Another add-second, an erasure or a merge may have run since the batch was
+            # read (dlib took seconds): the unique index or the foreign key says so here.
+            with session.begin_nested():
+                add_template(
+                    session,
+                    person_id=primary.person_id,
+                    model_key=second_key,
+                    embedding=embedding,
+                    quality=QualityFigures(
+                        det_score=primary.det_score,
+                        face_px=primary.face_px,
+                        sharpness=primary.sharpness,
+                        brightness=primary.brightness,
+                        yaw=primary.yaw,
+                    ),
+                    photo_sha256=primary.photo_sha256,
+                    photo_name=primary.photo_name,
+                    actor=actor,
+                    consent_id=primary.consent_id,
+                    companion_of=primary.id,
+                )
+                session.flush()
+        except IntegrityError:
+            logger.info("second templates: face %d got one meanwhile or is gone", primary.id)
+            report.skipped += 1
             continue
-        # The crop is centred on the enrolled face: the most central, largest one is it.
-        embedding = pipeline.embed_second(crop, [ranked[0].face])[0]
-        add_template(
-            session,
-            person_id=primary.person_id,
-            model_key=second_key,
-            embedding=embedding,
-            quality=QualityFigures(
-                det_score=primary.det_score,
-                face_px=primary.face_px,
-                sharpness=primary.sharpness,
-                brightness=primary.brightness,
-                yaw=primary.yaw,
-            ),
-            photo_sha256=primary.photo_sha256,
-            photo_name=primary.photo_name,
-            actor=actor,
-            consent_id=primary.consent_id,
-            companion_of=primary.id,
-        )
         report.added += 1
         report.people.add(primary.person_id)
     logger.info("second templates: %d added so far", report.added)
     return found[-1].id if found else 0
+
+
+def _primary_face(
+    pipeline: FacePipeline, crop_jpeg: bytes, stored: NDArray[np.float32]
+) -> tuple[NDArray[np.uint8], DetectedFace] | None:
+    """The crop and the face on it that is the primary's own (SFace embedding of it against
+    the stored one, at least CROP_SAME_FACE); None when the crop does not decode or
+    shows no such face."""
+    try:
+        crop = decode_image(crop_jpeg, max_pixels=CROP_MAX_PIXELS)
+    except ImageRejected:
+        return None
+    height, width = crop.shape[:2]
+    ranked = rank_faces(pipeline.detect(crop), width, height)
+    if not ranked:
+        return None
+    # The crop is centred on the enrolled face: the most central, largest one is it.
+    face = ranked[0].face
+    seen = pipeline.embed(crop, [face])[0]
+    cosine = float(seen @ stored) / float(np.linalg.norm(seen) * np.linalg.norm(stored))
+    return (crop, face) if cosine >= CROP_SAME_FACE else None

@@ -112,6 +112,15 @@ class DlibEmbedder:
 
 def load_dlib(*, verify: bool = True) -> SecondModel:
     """The dlib embedder with its identity; `SecondModelMissing` without its packages."""
+    resnet, shape, files = _weight_files(verify)
+    embedder = DlibEmbedder(resnet, shape)
+    identity = ModelIdentity(pack=PACK, files=files, dim=embedder.dim)
+    logger.info("second model %s loaded", identity.key)
+    return SecondModel(embedder=embedder, identity=identity)
+
+
+def _weight_files(verify: bool) -> tuple[Path, Path, tuple[ModelFile, ModelFile]]:
+    """The two weight files, present and (with `verify`) the ones calibrated with."""
     base = weights_dir()
     resnet, shape = base / RESNET_FILE, base / SHAPE_FILE
     for path in (resnet, shape):
@@ -121,10 +130,19 @@ def load_dlib(*, verify: bool = True) -> SecondModel:
         ModelFile(RESNET_FILE, _checked(resnet, RESNET_SHA256, verify)),
         ModelFile(SHAPE_FILE, _checked(shape, SHAPE_SHA256, verify)),
     )
-    embedder = DlibEmbedder(resnet, shape)
-    identity = ModelIdentity(pack=PACK, files=files, dim=embedder.dim)
-    logger.info("second model %s loaded", identity.key)
-    return SecondModel(embedder=embedder, identity=identity)
+    return resnet, shape, files
+
+
+def why_missing() -> str | None:
+    """Why load_dlib() would fail here (its SecondModelMissing message), without loading the
+    model; None when nothing is found wrong. For `attendance models verify`, whose user does
+    not see the INFO log where the failure was first recorded."""
+    try:
+        _dlib()
+        _weight_files(verify=True)
+    except SecondModelMissing as exc:
+        return str(exc)
+    return None
 
 
 def _checked(path: Path, expected: str, verify: bool) -> str:

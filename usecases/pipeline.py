@@ -57,10 +57,8 @@ def second_opinion_state(settings: Settings, pipeline: FacePipeline) -> SecondOp
                 f"the {settings.models.pack} pack has none (only the sface pack)"
             )
         else:
-            why = (
-                "mô hình thứ hai không nạp được (xem nhật ký) / "
-                "the second model did not load (see the log)"
-            )
+            reason = dlib_embedder.why_missing() or "xem nhật ký / see the log"
+            why = f"mô hình thứ hai không nạp được / the second model did not load: {reason}"
         return SecondOpinionState(False, f"ý kiến thứ hai: tắt / second opinion: off: {why}")
     rule = fusion_rule_for(pipeline.identity.key, second.identity.key)
     if rule is None:
