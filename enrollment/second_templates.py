@@ -32,7 +32,7 @@ from models.types import DetectedFace
 
 logger = logging.getLogger(__name__)
 
-BATCH = 50  # faces a transaction adds: ~4 s of dlib on two cores, a short write lock
+BATCH = 50  # faces a transaction adds: ~4 s of dlib on two cores, then the writes
 # Our crops are CROP_PX square; a stored "crop" far larger is not one of ours (a damaged or
 # tampered row): refuse it before decoding rather than decode tens of megapixels.
 CROP_MAX_PIXELS = 4 * CROP_PX * CROP_PX
@@ -130,6 +130,10 @@ def add_second_batch(
     found = missing_second(
         session, primary_key=pipeline.identity.key, second_key=second_key, after_id=after_id
     )
+    # Every dlib embedding of the batch first, then the writes: on SQLite the first insert
+    # takes the database's write lock until the commit, and dlib's seconds must not be spent
+    # holding it (attack F-LOCK1: a write waited 8 s behind a batch).
+    made: list[tuple[FaceTemplate, NDArray[np.float32]]] = []
     for primary in found:
         if primary.crop_jpeg is None:
             report.without_crop.append(primary.id)
@@ -148,7 +152,8 @@ def add_second_batch(
             report.no_face.append(primary.id)
             continue
         crop, found_face = face
-        embedding = pipeline.embed_second(crop, [found_face])[0]
+        made.append((primary, pipeline.embed_second(crop, [found_face])[0]))
+    for primary, embedding in made:
         try:
             # Another add-second, an erasure or a merge may have run since the batch was
             # read (dlib took seconds): the unique index or the foreign key says so here.
