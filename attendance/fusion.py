@@ -273,6 +273,13 @@ def fused_result(
     return replace(result, person_ids=ids, scores=scores)
 
 
+# The most faces of one photo the second model is asked about (~75-115 ms each, the GIL
+# held meanwhile): a photo of many close calls must not hold a worker for seconds. The
+# rows come largest face first (usecases sort them), so the largest close calls are asked;
+# the rest are decided on the primary model alone and counted as not asked.
+MAX_ASKED = 8
+
+
 @dataclass(frozen=True)
 class SecondOpinion:
     """What a search needs to ask the second model about its close calls."""
@@ -296,6 +303,7 @@ def with_second_opinion(
     """The search result once the second model has been asked about its close calls (the
     result itself when there were none): decide on it as on any search result."""
     rows = close_rows(result, thresholds=thresholds, policy_margin=policy_margin, rule=second.rule)
+    rows = rows[:MAX_ASKED]
     if second.counted is not None:
         second.counted(len(rows), len(result.person_ids))
     if not rows:
