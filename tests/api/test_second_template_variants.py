@@ -15,7 +15,9 @@ import pytest
 from api_support import NAMES, create_people, enroll, query
 from fastapi.testclient import TestClient
 
+from attendance.db import make_engine, make_session_factory, unit_of_work
 from attendance.settings import ModelSettings, Settings
+from enrollment.second_templates import SecondTemplates, add_second_batch
 from models import dlib_embedder
 from models.packs import FacePipeline
 from usecases.pipeline import load_pipeline, second_opinion_state
@@ -127,3 +129,30 @@ def test_without_a_fusion_rule_the_second_model_is_not_kept(
     assert enroll(client, an, face_photos[0]).status_code == 201
     rows = query(database_url, ROWS)
     assert [(r[2], r[3]) for r in rows] == [(pipeline.identity.key, None)]
+
+
+def test_add_second_replaces_the_companion_of_another_variant(
+    make_client: Any,
+    client: TestClient,
+    second_pipeline: FacePipeline,
+    refine_off: FacePipeline,
+    face_photos: list[bytes],
+    database_url: str,
+) -> None:
+    """The photo enrolled under the refine-off variant with dlib, then under the default one
+    while the second opinion was off: `templates add-second` gives the default primary the
+    companion, the old variant's goes (one dlib template per person and photo)."""
+    old = make_client(pipeline_of_app=refine_off)
+    (an,) = create_people(old, NAMES[:1])
+    assert enroll(old, an, face_photos[0]).status_code == 201
+    assert enroll(client, an, face_photos[0]).status_code == 201  # SFace alone
+    engine = make_engine(database_url)
+    report = SecondTemplates()
+    with unit_of_work(make_session_factory(engine)) as session:
+        add_second_batch(session, pipeline=second_pipeline, report=report)
+    engine.dispose()
+    assert report.added == 1
+    rows = query(database_url, ROWS)
+    primary = next(r for r in rows if r[2] == second_pipeline.identity.key)
+    assert [r[3] for r in rows if r[3] is not None] == [primary[0]]
+    assert len(rows) == 3
