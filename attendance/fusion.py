@@ -276,6 +276,13 @@ def fused_result(
     return replace(result, person_ids=ids, scores=scores)
 
 
+# The most faces of one photo the second model is asked about (~75-115 ms each, the GIL
+# held meanwhile): a photo of many close calls must not hold a worker for seconds. The
+# rows come largest face first (usecases sort them), so the largest close calls are asked;
+# the rest are decided on the primary model alone and counted as not asked.
+MAX_ASKED = 8
+
+
 @dataclass(frozen=True)
 class SecondOpinion:
     """What a search needs to ask the second model about its close calls."""
@@ -314,6 +321,7 @@ def asked_second_opinion(
     """As with_second_opinion, and the rows (faces) the second model was asked about, so an
     answer can say which scores are fused and what the primary model said alone."""
     rows = close_rows(result, thresholds=thresholds, policy_margin=policy_margin, rule=second.rule)
+    rows = rows[:MAX_ASKED]
     if second.counted is not None:
         second.counted(len(rows), len(result.person_ids))
     if not rows:

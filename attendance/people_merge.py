@@ -28,6 +28,7 @@ from attendance.meetings import lock_meetings_then_people
 from attendance.orm import AttendanceEvent, Base, FaceTemplate, Participant, Person
 from attendance.people import get_person
 from attendance.people_merge_plan import (
+    colliding_companions,
     duplicate_templates,
     plan_merge,
     shared_rosters,
@@ -132,6 +133,7 @@ def _move_templates(session: Session, pair: tuple[int, int]) -> None:
     duplicates += [
         c for ids in companions_of(session, template_ids=duplicates).values() for c in ids
     ]
+    duplicates = sorted({*duplicates, *colliding_companions(session, pair)})
     if duplicates:
         _delete(session, FaceTemplate, FaceTemplate.id.in_(duplicates))
         forget_after_commit(session)  # face data: gone from the WAL too

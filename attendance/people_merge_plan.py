@@ -167,3 +167,27 @@ def duplicate_templates(session: Session, pair: tuple[int, int]) -> list[int]:
         )
         if (key, sha) in theirs
     ]
+
+
+def colliding_companions(session: Session, pair: tuple[int, int]) -> list[int]:
+    """The source's second-model templates of a photo for which the target has one too
+    (the photo enrolled for both under different SFace variants, so their primaries are
+    not duplicates): the target's is kept, the source's goes (people_merge). The second
+    model's key does not name the variant, so one person holds one per photo."""
+    source_id, target_id = pair
+    photo = (FaceTemplate.id, FaceTemplate.model_key, FaceTemplate.photo_sha256)
+    target = session.execute(
+        select(*photo).where(
+            FaceTemplate.person_id == target_id, FaceTemplate.companion_of.is_not(None)
+        )
+    )
+    theirs = {(key, sha) for _, key, sha in target}
+    return [
+        template_id
+        for template_id, key, sha in session.execute(
+            select(*photo).where(
+                FaceTemplate.person_id == source_id, FaceTemplate.companion_of.is_not(None)
+            )
+        )
+        if (key, sha) in theirs
+    ]

@@ -81,6 +81,11 @@ def add_template(
     the second model's (dlib) of it: it lives and is erased with its primary, keeps no crop
     of its own, and listings count the face once."""
     vector = np.asarray(embedding, dtype=np.float32).ravel()
+    replaced = None
+    if companion_of is not None:
+        replaced = _drop_stale_companion(
+            session, person_id=person_id, model_key=model_key, photo_sha256=photo_sha256
+        )
     template = FaceTemplate(
         person_id=person_id,
         model_key=model_key,
@@ -113,9 +118,28 @@ def add_template(
             "model_key": model_key,
             "photo_name": photo_name,
             **({"companion_of": companion_of} if companion_of is not None else {}),
+            **({"replaced": replaced} if replaced is not None else {}),
         },
     )
     return template
+
+
+def _drop_stale_companion(
+    session: Session, *, person_id: int, model_key: str, photo_sha256: str
+) -> int | None:
+    """A second-model template of this photo left from a primary of another SFace variant
+    (after ATTEND_MODELS__REFINE_SIZE or __FLIP changed, the photo enrolled again makes a
+    new primary): deleted, so the new primary's companion takes its place; the id it had.
+    The second model's key does not name the variant, so both cannot be stored."""
+    stale = find_template(
+        session, person_id=person_id, model_key=model_key, photo_sha256=photo_sha256
+    )
+    if stale is None:
+        return None
+    stale_id = stale.id
+    session.delete(stale)
+    session.flush()
+    return stale_id
 
 
 def companions_of(session: Session, *, template_ids: Sequence[int]) -> dict[int, list[int]]:

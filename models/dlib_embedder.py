@@ -77,7 +77,9 @@ class SecondModel:
 class DlibEmbedder:
     """A `FaceEmbedder`: L2-normalised float32 descriptors of the faces' boxes.
 
-    dlib's network is not safe to run from two threads at once, so calls are serialised."""
+    dlib's network is not safe to run from two threads at once, so calls are serialised.
+    dlib-bin holds the GIL for a whole call: one face a call, so the server's other threads
+    (health checks, the event loop) run between faces, not after a whole photo's."""
 
     def __init__(self, resnet_path: Path, shape_path: Path) -> None:
         dlib = _dlib()
@@ -95,12 +97,12 @@ class DlibEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         rgb = np.ascontiguousarray(image_bgr[..., ::-1])
         height, width = rgb.shape[:2]
-        shapes = self._dlib.full_object_detections()
+        descriptors = []
         for face in faces:
-            shapes.append(self._shape(rgb, self._rectangle(face.box, width, height)))
-        with self._lock:
-            descriptors = self._net.compute_face_descriptor(rgb, shapes, 0)
-        return l2_normalise(np.asarray([list(d) for d in descriptors], dtype=np.float32))
+            shape = self._shape(rgb, self._rectangle(face.box, width, height))
+            with self._lock:
+                descriptors.append(list(self._net.compute_face_descriptor(rgb, shape, 0)))
+        return l2_normalise(np.asarray(descriptors, dtype=np.float32))
 
     def _rectangle(self, box: tuple[float, float, float, float], width: int, height: int) -> Any:
         x, y, w, h = box

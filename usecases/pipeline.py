@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -9,6 +10,8 @@ from attendance.fusion import fusion_rule_for
 from attendance.settings import Settings
 from models import dlib_embedder
 from models.packs import FacePipeline, PackOptions, load_pack
+
+logger = logging.getLogger(__name__)
 
 PipelineFactory = Callable[[Settings], FacePipeline]
 
@@ -28,7 +31,23 @@ def pack_options(settings: Settings) -> PackOptions:
 
 
 def load_pipeline(settings: Settings) -> FacePipeline:
-    return load_pack(settings.models.pack, pack_options(settings))
+    """The configured pack; its second model is let go when no fusion rule ships for the
+    pair (e.g. after ATTEND_MODELS__REFINE_SIZE or __FLIP changed the SFace identity):
+    nothing would read its scores, so enrollment must not store its templates either.
+    Decided here, as models/ does not know attendance/'s calibrations."""
+    pipeline = load_pack(settings.models.pack, pack_options(settings))
+    second = pipeline.second
+    if second is not None and fusion_rule_for(pipeline.identity.key, second.identity.key) is None:
+        pipeline.second = None  # its ~170 MB are freed with the last reference
+        log = logger.warning if settings.models.second_opinion == "on" else logger.info
+        log(
+            "second model %s not used: no fusion calibration for %s + %s "
+            "(enrollment stores no second templates)",
+            second.identity.key,
+            pipeline.identity.key,
+            second.identity.key,
+        )
+    return pipeline
 
 
 @dataclass(frozen=True)
@@ -57,8 +76,13 @@ def second_opinion_state(settings: Settings, pipeline: FacePipeline) -> SecondOp
                 f"the {settings.models.pack} pack has none (only the sface pack)"
             )
         else:
-            reason = dlib_embedder.why_missing() or "xem nhật ký / see the log"
-            why = f"mô hình thứ hai không nạp được / the second model did not load: {reason}"
+            # dlib did not load (why_missing says why), or load_pipeline dropped it: no fusion
+            # calibration for this variant of the pack (its log says which).
+            reason = dlib_embedder.why_missing() or (
+                f"chưa có hiệu chuẩn hợp nhất cho {pipeline.identity.key} + dlib / "
+                f"no fusion calibration for {pipeline.identity.key} + dlib"
+            )
+            why = f"mô hình thứ hai không dùng được / the second model is not in use: {reason}"
         return SecondOpinionState(False, f"ý kiến thứ hai: tắt / second opinion: off: {why}")
     rule = fusion_rule_for(pipeline.identity.key, second.identity.key)
     if rule is None:

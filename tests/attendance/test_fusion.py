@@ -233,3 +233,20 @@ def test_with_second_opinion_never_embeds_when_nothing_is_close() -> None:
     assert out is result
     assert asker.calls == []
     assert counts == [(0, 2)]
+
+
+def test_a_photo_of_many_close_calls_asks_about_the_largest_few_only() -> None:
+    """Twenty faces all in the band (rows come largest face first): the second model is asked
+    about the first MAX_ASKED, in one call; the rest keep SFace's scores, counted not asked."""
+    asker, counts = Asker(), []
+    faces = 20
+    result = result_of([[1, 2]] * faces, [[0.45, 0.20]] * faces)
+    out = with_second_opinion(
+        result, thresholds=[0.5] * faces, policy_margin=0.0625, second=opinion(asker, counts)
+    )
+    assert fusion.MAX_ASKED == 8
+    assert asker.calls == [list(range(fusion.MAX_ASKED))]
+    assert counts == [(fusion.MAX_ASKED, faces)]
+    for row in range(fusion.MAX_ASKED, faces):
+        np.testing.assert_array_equal(out.scores[row], result.scores[row])
+    assert not np.array_equal(out.scores[0], result.scores[0])
