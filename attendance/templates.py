@@ -84,7 +84,11 @@ def add_template(
     replaced = None
     if companion_of is not None:
         replaced = _drop_stale_companion(
-            session, person_id=person_id, model_key=model_key, photo_sha256=photo_sha256
+            session,
+            person_id=person_id,
+            model_key=model_key,
+            photo_sha256=photo_sha256,
+            companion_of=companion_of,
         )
     template = FaceTemplate(
         person_id=person_id,
@@ -125,16 +129,18 @@ def add_template(
 
 
 def _drop_stale_companion(
-    session: Session, *, person_id: int, model_key: str, photo_sha256: str
+    session: Session, *, person_id: int, model_key: str, photo_sha256: str, companion_of: int
 ) -> int | None:
     """A second-model template of this photo left from a primary of another SFace variant
     (after ATTEND_MODELS__REFINE_SIZE or __FLIP changed, the photo enrolled again makes a
     new primary): deleted, so the new primary's companion takes its place; the id it had.
-    The second model's key does not name the variant, so both cannot be stored."""
+    The second model's key does not name the variant, so both cannot be stored. One that
+    already belongs to the same primary is kept: adding another then fails on the unique
+    index, which is how a second `templates add-second` run at once learns it is done."""
     stale = find_template(
         session, person_id=person_id, model_key=model_key, photo_sha256=photo_sha256
     )
-    if stale is None:
+    if stale is None or stale.companion_of == companion_of:
         return None
     stale_id = stale.id
     session.delete(stale)

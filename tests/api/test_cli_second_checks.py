@@ -167,6 +167,6 @@ def test_verify_says_why_the_second_model_did_not_load_under_auto(
     verified = CliRunner().invoke(app, ["models", "verify"], env=WIDE)
     assert verified.exit_code == 0, verified.output  # auto: SFace alone, as configured
     line = next(line for line in verified.output.splitlines() if "second opinion: off" in line)
-    assert "the second model did not load:" in line
+    assert "the second model is not in use:" in line
     assert "is not the file this release was calibrated with" in line
     assert "see the log" not in line
