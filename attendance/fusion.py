@@ -184,12 +184,14 @@ def fused_scores(
 
 def on_primary_scale(fused: NDArray[np.float32], *, rule: FusionRule) -> NDArray[np.float32]:
     """Each fused score as the primary score strangers reach as rarely (both calibrations):
-    the same threshold then holds the same false-accept rate for either."""
+    the same threshold then holds the same false-accept rate for either. Kept within a
+    cosine's -1..1: far in the tails both calibrations are extrapolated, and a face both
+    models are sure of would otherwise come out above 1 (shown as a similarity)."""
     primary = calibration_for(rule.primary_key)
     if primary is None:
         raise ValueError(f"no calibration for {rule.primary_key}")
     flat = [primary.score_at(rule.fused.share_at(float(v))) for v in np.ravel(fused)]
-    return np.asarray(flat, dtype=np.float32).reshape(np.shape(fused))
+    return np.clip(np.asarray(flat, dtype=np.float32), -1.0, 1.0).reshape(np.shape(fused))
 
 
 @dataclass(frozen=True)

@@ -170,8 +170,8 @@ class GallerySync:
             self._say_what_is_missing(manifest, bool(wanted))
         self.current = self._snapshot(manifest)
         self.etag = manifest.etag
-        logger.info(
-            "gallery of %s synced: %d meetings, %d people, %d templates (%d fetched, %d dropped, "
+        logger.info(  # "gallery synced" is what operators (and the e2e tests) look for
+            "gallery synced (%s): %d meetings, %d people, %d templates (%d fetched, %d dropped, "
             "%d moved to another person)",
             self.model_key,
             len(manifest.meetings),

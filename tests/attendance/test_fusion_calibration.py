@@ -6,6 +6,7 @@ the way the benchmark measured."""
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -57,9 +58,19 @@ def test_fused_scores_keep_their_order_on_sface_scale(rule: FusionRule) -> None:
     fused = np.linspace(-2.0, 12.0, 281, dtype=np.float32)
     mapped = on_primary_scale(fused, rule=rule)
     assert np.all(np.diff(mapped) >= 0)
-    # Where strangers' fused scores thin out, higher fused scores are strictly higher.
-    tail = fused >= rule.fused.score_at(0.05)
+    assert mapped.min() >= -1.0 and mapped.max() <= 1.0  # a cosine's range, even far out
+    # Where strangers' fused scores thin out, higher fused scores are strictly higher (up to
+    # where the extrapolated tail reaches a cosine of 1).
+    tail = (fused >= rule.fused.score_at(0.05)) & (mapped < 1.0)
+    assert tail.sum() > 50
     assert np.all(np.diff(mapped[tail]) > 0)
+
+
+def test_the_fused_calibration_descends(rule: FusionRule) -> None:
+    scores, exceed = rule.fused.scores, rule.fused.exceed
+    assert len(scores) == len(exceed) > 10 and rule.fused.tail_slope < 0
+    assert all(a < b for a, b in itertools.pairwise(scores))
+    assert all(a > b for a, b in itertools.pairwise(exceed))
 
 
 @pytest.mark.parametrize("fpir", [0.01, 0.001])

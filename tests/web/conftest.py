@@ -28,9 +28,10 @@ def pipeline_factory(
 
     @cache
     def load() -> FacePipeline:
-        return load_pipeline(
-            Settings(db_url="sqlite://", models=ModelSettings(cache_dir=cache_dir, max_side=1280))
-        )
+        # SFace alone, as tests/api/conftest.py's `pipeline`: the pages' tests were written
+        # for one template a face; the second opinion has tests of its own.
+        models = ModelSettings(cache_dir=cache_dir, max_side=1280, second_opinion="off")
+        return load_pipeline(Settings(db_url="sqlite://", models=models))
 
     return lambda _settings: load()
 
