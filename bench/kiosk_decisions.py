@@ -31,8 +31,10 @@ from bench.walk_video import (
     FPS,
     Box,
     CheckIn,
+    Identity,
     Image,
     Judged,
+    WalkVideo,
     groups_of,
     heads_for,
     pick_identities,
@@ -101,10 +103,11 @@ def ratio(ours: float, theirs: float) -> str:
     return f"x{ours / theirs:.2f}" if theirs else "n/a (theirs is 0)"
 
 
-def compare_decisions(
-    pipeline: FacePipeline, fr: Any, *, lfw: int = LFW, stand_s: float = STAND_S, seed: int = SEED
-) -> None:
-    """Build the video, run both loops on it and print the table; `fr` is face_recognition."""
+def walk_past(
+    pipeline: FacePipeline, *, lfw: int = LFW, stand_s: float = STAND_S, seed: int = SEED
+) -> tuple[list[Identity], list[str], list[str], WalkVideo]:
+    """The seed's people (those the detector finds a face on), the two thirds of them enrolled,
+    and the video of everyone walking past; the kiosk benchmarks all start from this."""
     identities = pick_identities(FACES_DIR, lfw, seed)
 
     def largest(image: Image) -> Box | None:
@@ -115,7 +118,14 @@ def compare_decisions(
     identities = [i for i in identities if i.name in heads]
     names = [i.name for i in identities]
     enrolled = sorted(random.Random(seed).sample(names, math.ceil(len(names) * 2 / 3)))
-    video = walk_video(heads, groups_of(names, seed), stand_s=stand_s)
+    return identities, names, enrolled, walk_video(heads, groups_of(names, seed), stand_s=stand_s)
+
+
+def compare_decisions(
+    pipeline: FacePipeline, fr: Any, *, lfw: int = LFW, stand_s: float = STAND_S, seed: int = SEED
+) -> None:
+    """Build the video, run both loops on it and print the table; `fr` is face_recognition."""
+    identities, names, enrolled, video = walk_past(pipeline, lfw=lfw, stand_s=stand_s, seed=seed)
     print(
         f"date {datetime.date.today()}, {platform.platform()}, {os.cpu_count()} CPUs, "
         f"pack {pipeline.identity.key}; {len(names)} people ({len(enrolled)} enrolled), "

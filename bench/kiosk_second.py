@@ -15,7 +15,6 @@ import datetime
 import math
 import os
 import platform
-import random
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -28,10 +27,9 @@ from attendance.fusion import FusionRule, fusion_rule_for
 from attendance.matching import kiosk_match_policy
 from attendance.settings import get_settings
 from bench.kiosk import ListSource, face_crops, scene
-from bench.kiosk_decisions import LFW, STAND_S, tally
+from bench.kiosk_decisions import tally, walk_past
 from bench.our_loop import MemoryServer, NoSender, our_check_ins, our_templates
-from bench.walk_video import FACES_DIR, groups_of, heads_for, pick_identities, read_photo
-from bench.walk_video import walk_video as make_walk_video
+from bench.walk_video import read_photo
 from enrollment.quality_gate import choose_face, rank_faces
 from enrollment.service import gate_limits
 from kiosk.capture import Frame
@@ -40,7 +38,6 @@ from kiosk.outbox import Outbox
 from kiosk.second_look import SecondLook
 from kiosk.sync import GallerySync
 from models.packs import FacePipeline
-from models.types import DetectedFace
 from usecases.pipeline import load_pipeline
 
 Templates = dict[str, NDArray[np.float32]]
@@ -106,17 +103,7 @@ def second_templates(pipeline: FacePipeline, photos: dict[str, Path]) -> Templat
 
 
 def walk_runs(pipeline: FacePipeline, rule: FusionRule, seed: int) -> list[Run]:
-    identities = pick_identities(FACES_DIR, LFW, seed)
-
-    def largest(image: object) -> tuple[float, float, float, float] | None:
-        faces: list[DetectedFace] = pipeline.detect(image)  # type: ignore[arg-type]
-        return max(faces, key=lambda f: f.area).box if faces else None
-
-    heads = heads_for(identities, largest)
-    identities = [i for i in identities if i.name in heads]
-    names = [i.name for i in identities]
-    enrolled = sorted(random.Random(seed).sample(names, math.ceil(len(names) * 2 / 3)))
-    video = make_walk_video(heads, groups_of(names, seed), stand_s=STAND_S)
+    identities, _, enrolled, video = walk_past(pipeline, seed=seed)
     templates, photos, _ = our_templates(pipeline, [i for i in identities if i.name in enrolled])
     seconds = second_templates(pipeline, photos)
     fpir = get_settings().kiosk.fpir

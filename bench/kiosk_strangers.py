@@ -12,31 +12,17 @@ an invitee: a rate per look that suits one photo is too loose for a camera.
 from __future__ import annotations
 
 import argparse
-import math
-import random
 
 from attendance.matching import match_policy
 from attendance.settings import get_settings
-from bench.kiosk_decisions import LFW, STAND_S, tally
+from bench.kiosk_decisions import tally, walk_past
 from bench.our_loop import our_check_ins, our_templates
-from bench.walk_video import FACES_DIR, groups_of, heads_for, pick_identities, walk_video
 from models.packs import FacePipeline
-from models.types import DetectedFace
 from usecases.pipeline import load_pipeline
 
 
 def run(pipeline: FacePipeline, seed: int, rates: list[float]) -> None:
-    identities = pick_identities(FACES_DIR, LFW, seed)
-
-    def largest(image: object) -> tuple[float, float, float, float] | None:
-        faces: list[DetectedFace] = pipeline.detect(image)  # type: ignore[arg-type]
-        return max(faces, key=lambda f: f.area).box if faces else None
-
-    heads = heads_for(identities, largest)
-    identities = [i for i in identities if i.name in heads]
-    names = [i.name for i in identities]
-    enrolled = sorted(random.Random(seed).sample(names, math.ceil(len(names) * 2 / 3)))
-    video = walk_video(heads, groups_of(names, seed), stand_s=STAND_S)
+    identities, names, enrolled, video = walk_past(pipeline, seed=seed)
     templates, _, _ = our_templates(pipeline, [i for i in identities if i.name in enrolled])
     for fpir in rates:
         policy = match_policy(get_settings().match, model_key=pipeline.identity.key, fpir=fpir)
