@@ -23,8 +23,10 @@ from db_backends import sqlite_file
 from fastapi.testclient import TestClient
 from PIL import Image
 from polls_support import Room, make_room
+from sqlalchemy.orm import Session
 
 from api.app import create_app
+from attendance.db import make_engine, make_session_factory
 from attendance.settings import (
     KioskSettings,
     LimitSettings,
@@ -135,6 +137,17 @@ def client(make_client: ClientFactory) -> TestClient:
 def second_client(make_client: ClientFactory, second_pipeline: FacePipeline) -> TestClient:
     """The app with dlib's second model: each enrolled photo stores both templates."""
     return make_client(pipeline_of_app=second_pipeline)
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A unit of work on the test's database, beside the app's own: for reading what the app
+    stored and calling the use cases directly."""
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as db:
+        yield db
+        db.rollback()
+    engine.dispose()
 
 
 @pytest.fixture

