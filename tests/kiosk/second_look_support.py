@@ -177,3 +177,8 @@ def face_frame(place: int, code: int, second_code: int = NOT_AN) -> NDArray[np.u
 
 
 __all__ = ["AN", "BINH", "EMBEDDINGS", "MATCH", "STRANGER"]
+
+
+def metric_samples(text: str) -> dict[str, str]:
+    """The kiosk's /metrics text as name -> value, comment lines left out."""
+    return dict(line.split(" ") for line in text.splitlines() if not line.startswith("#"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from second_look_support import metric_samples
+
 from kiosk.metrics import KioskMetrics, prometheus_text, summary
 from kiosk.second_look import SecondLookCounts
 
@@ -36,7 +38,7 @@ def test_metrics_report_rate_times_drops_sync_age_and_sent_check_ins() -> None:
 
     text = prometheus_text(health)
     assert "# TYPE kiosk_dropped_frames_total counter" in text
-    samples = dict(line.split(" ") for line in text.splitlines() if not line.startswith("#"))
+    samples = metric_samples(text)
     assert samples["kiosk_fps"] == "10.000"
     assert samples["kiosk_dropped_frames_total"] == "7"
     assert samples["kiosk_outbox_depth"] == "3"
@@ -60,7 +62,7 @@ def test_the_second_opinions_counts_are_shown_only_by_a_kiosk_that_has_one() -> 
     counts.runs += 1  # the worker goes on counting: the snapshot keeps what it copied
     text = prometheus_text(health)
     assert "# TYPE kiosk_second_opinion_seconds_total counter" in text
-    samples = dict(line.split(" ") for line in text.splitlines() if not line.startswith("#"))
+    samples = metric_samples(text)
     assert samples["kiosk_second_opinion_tracks_total"] == "2"
     assert samples["kiosk_second_opinion_runs_total"] == "3"
     assert samples["kiosk_second_opinion_seconds_total"] == "0.400"

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from second_look_support import TwoModelServer
+from second_look_support import TwoModelServer, metric_samples
 from test_sightings import AN, BINH, FakeSender, ListSource
 
 from attendance.fusion import FusionRule, fusion_rule_for
@@ -155,7 +155,7 @@ def test_the_real_second_model_runs_once_and_refuses_the_stranger(
     assert loop.outbox.pending() == []
     assert loop.stats.embedded == 8  # looked at in every frame, never decided
     shown = prometheus_text(loop.health())  # the kiosk's /metrics
-    samples = dict(line.split(" ") for line in shown.splitlines() if not line.startswith("#"))
+    samples = metric_samples(shown)
     assert samples["kiosk_second_opinion_tracks_total"] == "1"
     assert samples["kiosk_second_opinion_runs_total"] == "1"
     assert 0.0 < float(samples["kiosk_second_opinion_seconds_total"]) < 10.0
