@@ -28,7 +28,7 @@ from attendance.matching import kiosk_match_policy
 from attendance.settings import get_settings
 from bench.kiosk import ListSource, face_crops, scene
 from bench.kiosk_decisions import tally, walk_past
-from bench.our_loop import MemoryServer, NoSender, our_check_ins, our_templates
+from bench.our_loop import NoSender, memory_sync, our_check_ins, our_templates
 from bench.walk_video import read_photo
 from enrollment.quality_gate import choose_face, rank_faces
 from enrollment.service import gate_limits
@@ -36,7 +36,6 @@ from kiosk.capture import Frame
 from kiosk.loop import KioskLoop, KioskOptions
 from kiosk.outbox import Outbox
 from kiosk.second_look import SecondLook
-from kiosk.sync import GallerySync
 from models.packs import FacePipeline
 from usecases.pipeline import load_pipeline
 
@@ -228,17 +227,7 @@ class Tally:
 def fresh_loop(
     pipeline: FacePipeline, templates: Templates, seconds: Templates, look: SecondLook | None
 ) -> KioskLoop:
-    server = MemoryServer(
-        pipeline.identity.key,
-        templates,
-        second=(look.second_key, seconds) if look is not None else None,
-    )
-    sync = GallerySync(
-        server,
-        model_key=pipeline.identity.key,
-        dim=pipeline.identity.dim,
-        second=GallerySync(server, model_key=look.second_key, dim=look.dim) if look else None,
-    )
+    _, sync = memory_sync(pipeline, templates, look, seconds)
     workdir = tempfile.mkdtemp(prefix="kiosk-second-")
     loop = KioskLoop(
         pipeline=pipeline,

@@ -152,6 +152,27 @@ def our_templates(
     return templates, photos, notes
 
 
+def memory_sync(
+    pipeline: FacePipeline,
+    templates: dict[str, NDArray[np.float32]],
+    look: SecondLook | None = None,
+    second_templates: dict[str, NDArray[np.float32]] | None = None,
+) -> tuple[MemoryServer, GallerySync]:
+    """An in-memory server holding `templates` (and, with a second opinion, its model's
+    `second_templates`) and a kiosk's gallery sync against it."""
+    server = MemoryServer(
+        pipeline.identity.key,
+        templates,
+        second=(look.second_key, second_templates or {}) if look is not None else None,
+    )
+    return server, GallerySync(
+        server,
+        model_key=pipeline.identity.key,
+        dim=pipeline.identity.dim,
+        second=GallerySync(server, model_key=look.second_key, dim=look.dim) if look else None,
+    )
+
+
 def our_check_ins(
     pipeline: FacePipeline,
     templates: dict[str, NDArray[np.float32]],
@@ -167,17 +188,7 @@ def our_check_ins(
     `on_loop` sees the loop after the last frame (its counts)."""
     settings = get_settings()
     look, second_templates = second if second is not None else (None, {})
-    server = MemoryServer(
-        pipeline.identity.key,
-        templates,
-        second=(look.second_key, second_templates) if look is not None else None,
-    )
-    sync = GallerySync(
-        server,
-        model_key=pipeline.identity.key,
-        dim=pipeline.identity.dim,
-        second=GallerySync(server, model_key=look.second_key, dim=look.dim) if look else None,
-    )
+    server, sync = memory_sync(pipeline, templates, look, second_templates)
     with tempfile.TemporaryDirectory() as workdir:
         loop = KioskLoop(
             pipeline=pipeline,
