@@ -255,18 +255,24 @@ def top_k(scores: NDArray[np.float32], k: int = K) -> SearchResult:
     return SearchResult(order.astype(np.int64), np.take_along_axis(scores, order, axis=1))
 
 
-def fused_calibration(emb: Embeddings, split: Split, box: str, rule: FusionRule) -> ImpostorScores:
-    """Per-comparison fused z-scores of the split's strangers against its enrolled people,
-    each model z-normalised by the rule's priors (lfw-dev's gallery statistics)."""
-    sface = emb.sface[split.strangers] @ emb.sface[split.enrolled].T
-    dlib = emb.dlib[box][split.strangers] @ emb.dlib[box][split.enrolled].T
-    fused = fused_scores(
-        sface,
-        dlib,
+def strangers_fused(
+    emb: Embeddings, split: Split, box: str, rule: FusionRule
+) -> NDArray[np.float32]:
+    """Fused z-scores of the split's strangers (rows) against its enrolled people, each model
+    z-normalised by the rule's priors."""
+    return fused_scores(
+        emb.sface[split.strangers] @ emb.sface[split.enrolled].T,
+        emb.dlib[box][split.strangers] @ emb.dlib[box][split.enrolled].T,
         primary_stats=rule.primary_prior,
         second_stats=rule.second_prior,
         weight=rule.weight,
     )
+
+
+def fused_calibration(emb: Embeddings, split: Split, box: str, rule: FusionRule) -> ImpostorScores:
+    """Per-comparison fused z-scores of the split's strangers against its enrolled people,
+    each model z-normalised by the rule's priors (lfw-dev's gallery statistics)."""
+    fused = strangers_fused(emb, split, box, rule)
     grid, shares, slope = survival(fused, step=Z_STEP)
     return ImpostorScores(
         model_key=rule.key,
@@ -559,15 +565,7 @@ def rosters(emb: Embeddings, everyone: Split, box: str, rule: FusionRule, draws:
     searched against random rosters (and the halves swapped); "shipped" uses the file's
     calibration (all strangers)."""
     m = models_of(emb, everyone, box)
-    sface_q = emb.sface[everyone.strangers] @ emb.sface[everyone.enrolled].T
-    dlib_q = emb.dlib[box][everyone.strangers] @ emb.dlib[box][everyone.enrolled].T
-    strangers = fused_scores(
-        sface_q,
-        dlib_q,
-        primary_stats=rule.primary_prior,
-        second_stats=rule.second_prior,
-        weight=rule.weight,
-    )
+    strangers = strangers_fused(emb, everyone, box, rule)
     probes = fused_everyone(m, rule.weight)[: len(m.truth)]
     rng = np.random.default_rng(7)
     halves = np.array_split(rng.permutation(len(everyone.strangers)), 2)
