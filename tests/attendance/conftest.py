@@ -8,11 +8,20 @@ from collections.abc import Iterator
 import pytest
 import racing
 from racing import Racers
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from attendance.db import make_engine, make_session_factory
 
 RACERS = 6
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """This run's backend (tests/db_backends.py): CI's PostgreSQL pass runs it there."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

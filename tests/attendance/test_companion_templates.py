@@ -4,11 +4,9 @@ rotation, and back with its link after a backup and restore (either backend)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 from db_backends import on_postgresql
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,13 +37,6 @@ QUALITY = QualityFigures(det_score=0.9, face_px=120, sharpness=80, brightness=12
 def unit(seed: int) -> np.ndarray:
     vector = np.random.default_rng(seed).standard_normal(128).astype(np.float32)
     return vector / np.linalg.norm(vector)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def enroll_pair(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from attendance.db import make_engine, make_session_factory
+from attendance.db import make_session_factory
 from attendance.errors import DomainError, Unavailable
 from attendance.orm import FaceTemplate
 from attendance.people import create_person
@@ -35,13 +34,6 @@ QUALITY = QualityFigures(det_score=0.9, face_px=120, sharpness=80, brightness=12
 def unit(seed: int) -> np.ndarray:
     vector = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
     return vector / np.linalg.norm(vector)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def factory_with(engine: Engine, keys: TemplateKeys) -> sessionmaker[Session]:

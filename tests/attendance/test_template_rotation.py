@@ -6,11 +6,9 @@ import json
 import stat
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,13 +28,6 @@ QUALITY = QualityFigures(det_score=0.9, face_px=120, sharpness=80, brightness=12
 def unit(seed: int) -> np.ndarray:
     vector = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
     return vector / np.linalg.norm(vector)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def add(factory: sessionmaker[Session], seed: int) -> str:
