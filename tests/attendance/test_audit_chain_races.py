@@ -7,7 +7,6 @@ On this run's backend: SQLite, or PostgreSQL with ATTEND_TEST_BACKEND=postgresql
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import Engine, select
 from attendance import audit
 from attendance.audit_verify import verify_chain
 from attendance.checkin import check_in
-from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.db import make_session_factory, unit_of_work
 from attendance.meetings import create_meeting, set_participants
 from attendance.orm import AuditEntry
 from attendance.people import create_person
@@ -24,14 +23,6 @@ from attendance.people import create_person
 START = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
 WRITERS = 6
 ROUNDS = 8
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """This run's backend (tests/db_backends.py): CI's PostgreSQL pass runs it there."""
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_racing_writers_leave_one_gap_free_chain(engine: Engine) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.checkin import check_in
-from attendance.db import forget_deleted, make_engine, make_session_factory, unit_of_work
+from attendance.db import forget_deleted, make_session_factory, unit_of_work
 from attendance.errors import Conflict
 from attendance.matching import Decision, FaceDecision
 from attendance.meetings import create_meeting, set_participants
@@ -32,14 +31,6 @@ from attendance.voting.polls import PollSpec, close_poll
 from attendance.voting.tables import BallotRecord, Poll, SecretBallot
 
 MASTER_KEY = MasterKey(secret="a master key for the tests' secret polls only")
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """This run's backend (tests/db_backends.py): CI's PostgreSQL pass runs it there."""
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_racing_kiosks_record_one_arrival(engine: Engine) -> None:

@@ -8,15 +8,13 @@ On this run's backend: SQLite, or PostgreSQL with ATTEND_TEST_BACKEND=postgresql
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 
-import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from attendance.checkin import check_in
-from attendance.db import make_engine, make_session_factory, unit_of_work
+from attendance.db import make_session_factory, unit_of_work
 from attendance.orm import AttendanceEvent, Person
 from attendance.presence import ARRIVED
 from attendance.schools import classes, sessions
@@ -29,14 +27,6 @@ START = datetime(2030, 1, 7, 0, 30, tzinfo=timezone.utc)  # 07:30 in Hà Nội
 AT_CUTOFF = START + timedelta(minutes=15, seconds=30)  # the default absent rule: 15 minutes
 STUDENTS = 16
 TRIALS = 4
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """This run's backend (tests/db_backends.py): CI's PostgreSQL pass runs it there."""
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_an_arrival_at_the_cutoff_is_never_also_an_absence(engine: Engine) -> None:
