@@ -296,6 +296,9 @@ class SecondOpinion:
     second_stats: ScoreStats
     # Told (faces asked, faces searched) after each search: how often the second model runs.
     counted: Callable[[int, int], None] | None = None
+    # At most this many rows asked (MAX_ASKED: one photo's); a benchmark that searches many
+    # photos' faces as one result, each of them a photo of its own, lifts it.
+    max_asked: int = MAX_ASKED
 
 
 def with_second_opinion(
@@ -323,7 +326,7 @@ def asked_second_opinion(
     """As with_second_opinion, and the rows (faces) the second model was asked about, so an
     answer can say which scores are fused and what the primary model said alone."""
     rows = close_rows(result, thresholds=thresholds, policy_margin=policy_margin, rule=second.rule)
-    rows = rows[:MAX_ASKED]
+    rows = rows[: second.max_asked]
     if second.counted is not None:
         second.counted(len(rows), len(result.person_ids))
     if not rows:

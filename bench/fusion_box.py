@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import fusion as F
+import fusion_open_set as D
 import numpy as np
 from lfw_faces import default_pipeline, main_face, read_rows
 
@@ -42,7 +43,7 @@ def hog_subset(out: Path) -> tuple[np.ndarray, np.ndarray]:
         image = decode_upright(rows[i].path.read_bytes(), limits).pixels
         face = main_face(pipeline.detect(image), image.shape[1], image.shape[0])
         if face is not None:
-            embeddings[n] = pipeline.second.embedder.embed(image, [F.hog_like(face)])[0]
+            embeddings[n] = pipeline.second.embedder.embed(image, [D.hog_like(face)])[0]
     np.savez(out, rows=pick, dlib_hog=embeddings)
     return pick, embeddings
 
